@@ -1,0 +1,1 @@
+"""Chat adapters (Discord, Feishu, web chat, terminal) and the `ima-bot` command."""

@@ -1,0 +1,1 @@
+"""Platform-free core of the IMA chat bot."""

@@ -1,0 +1,153 @@
+"""Settings: a TOML file, overridden by environment variables, validated by pydantic.
+
+Secrets (IMA key, bot tokens, app secrets) are read from the environment only, so a config file
+can be shared or committed without leaking anything.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+PRODUCTION_BASE_URL = "https://api.imastudio.com"
+PRODUCTION_UPLOAD_URL = "https://imapi.liveme.com"
+ENV_PREFIX = "IMA_BOT_"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IMASettings(_Section):
+    api_key: SecretStr | None = Field(default=None, exclude=True)
+    base_url: str = PRODUCTION_BASE_URL
+    upload_url: str = PRODUCTION_UPLOAD_URL
+    language: str = Field(default="en", pattern="^(en|zh)$")
+    timeout_s: float = Field(default=15.0, gt=0)
+    catalogue_ttl_s: float = Field(default=600.0, ge=0)
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, gt=0)
+
+
+class BotSettings(_Section):
+    data_dir: Path = Path("./ima-bot-data")
+    time_scale: float = Field(default=1.0, gt=0, description="multiplies every estimated time; tests use a small one")
+    max_active_per_user: int = Field(default=3, ge=1)
+    max_active_total: int = Field(default=1000, ge=1)
+    cheaper_hint_above: int = Field(default=50, ge=0)
+    confirm_above: int = Field(default=100, ge=0)
+    retention_days: int = Field(default=7, ge=1)
+    max_prompt_chars: int = Field(default=2000, ge=1)
+    log_level: str = "INFO"
+    check_concurrency: int = Field(default=32, ge=1)
+
+
+class SandboxSettings(_Section):
+    enabled: bool | None = None  # None: on when no IMA key is configured
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)
+    time_scale: float | None = Field(default=None, gt=0)
+    starting_points: int = Field(default=100_000, ge=0)
+
+
+class WebSettings(_Section):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+
+
+class DiscordSettings(_Section):
+    enabled: bool = False
+    token: SecretStr | None = Field(default=None, exclude=True)
+    guild_allowlist: list[int] = Field(default_factory=list)
+    dev_guild: int | None = None
+
+
+class FeishuSettings(_Section):
+    enabled: bool = False
+    app_id: str = ""
+    app_secret: SecretStr | None = Field(default=None, exclude=True)
+    domain: str = "https://open.feishu.cn"
+
+
+class Settings(_Section):
+    ima: IMASettings = IMASettings()
+    bot: BotSettings = BotSettings()
+    sandbox: SandboxSettings = SandboxSettings()
+    web: WebSettings = WebSettings()
+    discord: DiscordSettings = DiscordSettings()
+    feishu: FeishuSettings = FeishuSettings()
+
+    @property
+    def use_sandbox(self) -> bool:
+        if self.sandbox.enabled is not None:
+            return self.sandbox.enabled
+        return self.ima.api_key is None
+
+
+_SECRET_ENV = {
+    ("ima", "api_key"): "IMA_API_KEY",
+    ("discord", "token"): "DISCORD_TOKEN",
+    ("feishu", "app_secret"): "FEISHU_APP_SECRET",
+}
+_PLAIN_ENV = {
+    ("ima", "base_url"): "IMA_BASE_URL",
+    ("ima", "upload_url"): "IMA_UPLOAD_URL",
+    ("feishu", "app_id"): "FEISHU_APP_ID",
+}
+_SECRETS = set(_SECRET_ENV)
+
+
+class ConfigError(Exception):
+    """Start-up stops with this; the message names the key and what it expects."""
+
+
+def load_settings(path: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    data: dict[str, Any] = {}
+    if path is not None:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file not found: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    for section, values in data.items():
+        if isinstance(values, dict):
+            for key in values:
+                if (section, key) in _SECRETS:
+                    raise ConfigError(f"{section}.{key} is a secret: set it in the environment ({_SECRET_ENV[(section, key)]}), not in the file")
+    for (section, key), var in {**_SECRET_ENV, **_PLAIN_ENV}.items():
+        if env.get(var):
+            data.setdefault(section, {})[key] = env[var]
+    for var, value in env.items():
+        if not var.startswith(ENV_PREFIX):
+            continue
+        rest = var[len(ENV_PREFIX):].lower()
+        section, _, key = rest.partition("_")
+        if section in Settings.model_fields and key:
+            data.setdefault(section, {})[key] = _env_value(value)
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid setting {where}: {first['msg']} (got {first.get('input')!r})") from exc
+
+
+def _env_value(value: str) -> Any:
+    lowered = value.strip().lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if value.startswith("["):
+        try:
+            import json
+
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value

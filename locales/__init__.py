@@ -1,0 +1,1 @@
+"""User-facing strings, one JSON file per language with the same keys."""
