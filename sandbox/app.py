@@ -34,7 +34,7 @@ from .media import output_for
 log = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"^ima_[A-Za-z0-9_\-]{4,}$")
-TASK_OUTCOMES = ("ok", "fail", "status_failed", "deleted", "null_status", "empty_medias", "partial_fail")
+TASK_OUTCOMES = ("ok", "fail", "status_failed", "deleted", "null_status", "empty_medias", "partial_fail", "hang")
 
 
 @cache
@@ -323,7 +323,7 @@ async def create_task(request: web.Request) -> web.Response:
     outcome = faults.outcomes.pop(0) if faults.outcomes else ("fail" if state.rng.random() < faults.rate_task_fail else "ok")
     est = estimate(task_type, model.model_id, state.config.time_scale)
     total = state.rng.uniform(est.min_s, est.max_s)
-    durations = [total * (0.8 + 0.2 * (i + 1) / n) for i in range(n)]
+    durations = [total * (0.8 + 0.2 * (i + 1) / n) if outcome != "hang" else float("inf") for i in range(n)]
     now = time.time()
     task_id = f"task_{next(state._ids)}_{uuid.uuid4().hex[:8]}"
     state.tasks[task_id] = SandboxTask(task_id, key, task_type, model, prompt, n, now, durations, outcome, cost)
@@ -348,7 +348,7 @@ async def task_detail(request: web.Request) -> web.Response:
 
 def _medias(request: web.Request, task: SandboxTask, elapsed: float) -> list[dict[str, Any]]:
     quirk = state_of(request.app).config.quirk_phase_fraction
-    end = max(task.durations)
+    end = max(task.durations) if task.outcome != "hang" else 1.0
     if (task.outcome == "empty_medias" and elapsed < end * quirk) or elapsed < end * 0.05:
         return []
     out = []

@@ -1,0 +1,69 @@
+"""What adapters give the core and what the core asks of them.
+
+An adapter turns a platform event into a :class:`ChatEvent` and implements :class:`Channel` (send
+a view, edit it) for a ``route`` it defines itself: a plain JSON dict (channel id, message to
+reply to, interaction token…) that the core stores with each task, so after a restart the same
+adapter can rebuild the channel and keep editing the same message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+from .views import View
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class ChatEvent:
+    platform: str
+    user_id: str
+    chat_id: str
+    text: str
+    route: Mapping[str, Any]
+    attachments: tuple[Attachment, ...] = ()
+    guild_id: str | None = None
+    event_id: str | None = None
+    language: str | None = None  # forced language (a UI switch); otherwise detected from the text
+    options: Mapping[str, Any] = field(default_factory=dict)  # typed options from slash commands
+    task_type: str | None = None  # forced by a command (/image, /video, /music)
+    is_admin: bool = False
+
+
+class ChannelError(Exception):
+    """An edit or send failed (message gone, rate limited, platform error)."""
+
+    def __init__(self, message: str = "", *, retry_after_s: float | None = None, gone: bool = False) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+        self.gone = gone
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """Where one conversation's messages go."""
+
+    #: The platform's limit on edits of one message; the core never edits faster.
+    min_edit_interval_s: float
+
+    async def send(self, view: View) -> str:
+        """Post a new message; returns a reference the adapter can edit later (JSON-able string)."""
+        ...
+
+    async def edit(self, ref: str, view: View) -> None:
+        """Replace the message ``ref`` with ``view``; raise :class:`ChannelError` if impossible."""
+        ...
+
+
+class Platform(Protocol):
+    name: str
+
+    def channel(self, route: Mapping[str, Any]) -> Channel: ...

@@ -1,0 +1,401 @@
+"""The asyncio task manager: create once, watch cheaply, keep ONE status message up to date, deliver once.
+
+Watching uses the event loop's timer heap (``loop.call_at``): each task holds at most two timer
+handles (next check, next progress update) and no coroutine sleeps per task, so a thousand
+tasks in flight cost a few timer entries and a bounded number of concurrent checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import views
+from .catalogue import MEDIA_OF_CATEGORY, Quote
+from .contracts import ChannelError, ChatEvent, Platform
+from .editor import MessageEditor
+from .errors import ErrorKind, IMAError, UploadRejected
+from .ima_client import IMAClient
+from .store import ACTIVE_STATES, Store, TaskRecord
+from .task_status import TaskOutcome
+from .timetable import estimate, progress_percent
+from .views import Alternative, MediaItem, TaskFacts, View
+
+log = logging.getLogger(__name__)
+
+AlternativesFn = Callable[[TaskRecord], Awaitable[list[Alternative]]]
+
+
+@dataclass
+class ManagerSettings:
+    time_scale: float = 1.0
+    max_active_per_user: int = 3
+    max_active_total: int = 1000
+    check_concurrency: int = 32
+    timeout_factor: float = 3.0  # deadline when IMA gives none: estimated max × this
+    backoff_base_s: float = 2.0
+    backoff_max_s: float = 60.0
+    create_rate_limit_retries: int = 3
+    give_up_after_errors: int = 8  # consecutive non-transient detail errors
+
+
+class LimitReached(Exception):
+    def __init__(self, scope: str, limit: int) -> None:
+        super().__init__(scope)
+        self.scope = scope  # "user" | "total"
+        self.limit = limit
+
+
+@dataclass
+class TaskRequest:
+    """A priced request ready to run: the conversation has chosen the model and the options."""
+
+    event: ChatEvent
+    language: str
+    quote: Quote
+    prompt: str
+    images: Sequence[bytes | str] = ()
+    from_preference: bool = False
+    cheaper: Alternative | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Watch:
+    record: TaskRecord
+    editor: MessageEditor
+    facts: TaskFacts
+    check_handle: asyncio.TimerHandle | None = None
+    progress_handle: asyncio.TimerHandle | None = None
+    errors: int = 0
+    checking: bool = False
+
+
+def facts_of(record: TaskRecord, cheaper: Alternative | None = None) -> TaskFacts:
+    return TaskFacts(media=MEDIA_OF_CATEGORY[record.task_type], model_name=record.model_name, credits=record.credits,
+                     est_min_s=record.est_min_s, est_max_s=record.est_max_s, language=record.language,
+                     owner=record.user_id, task_ref=record.id, from_preference=record.from_preference,
+                     cheaper=cheaper, n=record.n)
+
+
+class TaskManager:
+    def __init__(self, store: Store, client: IMAClient, platforms: Mapping[str, Platform],
+                 settings: ManagerSettings | None = None, alternatives: AlternativesFn | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.client = client
+        self.platforms = dict(platforms)
+        self.settings = settings or ManagerSettings()
+        self._alternatives = alternatives
+        self._clock = clock
+        self._watching: dict[str, _Watch] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._checks = asyncio.Semaphore(self.settings.check_concurrency)
+        self._closed = False
+        self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0}
+
+    # ── lifecycle ────────────────────────────────────────────────────────────────────────────
+    def add_platform(self, platform: Platform) -> None:
+        self.platforms[platform.name] = platform
+
+    async def start(self) -> None:
+        """Pick up where a previous run stopped: resume watching, finish deliveries, report interruptions."""
+        for record in await self.store.tasks_in(("creating",)):
+            if record.platform not in self.platforms:
+                continue
+            if await self.store.update_task(record.id, expect=("creating",), state="interrupted",
+                                            error_kind=ErrorKind.INTERRUPTED, finished_at=self._clock()):
+                editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
+                self._spawn(self._deliver_final(record, editor, views.interrupted(facts_of(record)), "interrupted"))
+        for record in await self.store.tasks_in(("running",)):
+            if record.platform in self.platforms and record.id not in self._watching:
+                self._watch(record)
+        for record in await self.store.tasks_in(("delivering",)):
+            if record.platform in self.platforms:
+                editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
+                self._spawn(self._redeliver(record, editor))
+
+    async def close(self) -> None:
+        """Stop watching (state stays in the store for the next start). Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        for watch in list(self._watching.values()):
+            self._cancel_timers(watch)
+            await watch.editor.close()
+        self._watching.clear()
+        for task in list(self._background):
+            task.cancel()
+        if self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def wait_idle(self, timeout_s: float | None = None) -> None:
+        """Wait until nothing is being watched or delivered (the terminal chat uses it at end of input)."""
+        async def idle() -> None:
+            while self._watching or self._background:  # noqa: ASYNC110 - rare helper, polling is simplest
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(idle(), timeout_s)
+
+    @property
+    def watching(self) -> int:
+        return len(self._watching)
+
+    def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(_log_crash)
+        return task
+
+    # ── submit ───────────────────────────────────────────────────────────────────────────────
+    async def check_limits(self, platform: str, user_id: str) -> None:
+        if await self.store.count_active(platform, user_id) >= self.settings.max_active_per_user:
+            raise LimitReached("user", self.settings.max_active_per_user)
+        if await self.store.count_active() >= self.settings.max_active_total:
+            raise LimitReached("total", self.settings.max_active_total)
+
+    async def submit(self, request: TaskRequest) -> str:
+        """Tell the user, upload, create exactly once, then watch. Returns the local task id."""
+        event, quote = request.event, request.quote
+        await self.check_limits(event.platform, event.user_id)
+        model = quote.model
+        est = estimate(model.category, model.model_id, self.settings.time_scale)
+        record = TaskRecord(
+            id=uuid.uuid4().hex[:16], platform=event.platform, chat_id=event.chat_id, user_id=event.user_id,
+            guild_id=event.guild_id, route=dict(event.route), status_ref=None, language=request.language,
+            task_type=model.category, model_id=model.model_id, model_version=model.model_version, model_name=model.name,
+            request={"prompt": request.prompt, "params": quote.params, "attribute_id": quote.rule.attribute_id,
+                     "points": quote.points, "options": dict(request.options), "images": []},
+            credits=quote.total, n=quote.n, ima_task_id=None, state="creating", error_kind=None, result=None,
+            est_min_s=est.min_s, est_max_s=est.max_s, check_every_s=est.check_every_s,
+            progress_every_s=est.progress_every_s, created_at=self._clock(), from_preference=request.from_preference)
+        await self.store.insert_task(record)
+        channel = self.platforms[event.platform].channel(event.route)
+        editor = MessageEditor(channel, None)
+        facts = facts_of(record, request.cheaper)
+        try:
+            record.status_ref = await editor.send_first(views.starting(facts))
+        except ChannelError:
+            await self.store.update_task(record.id, expect=("creating",), state="failed", error_kind=ErrorKind.UNKNOWN)
+            raise
+        await self.store.update_task(record.id, status_ref=record.status_ref)
+        self._spawn(self._create(record, editor, facts, quote, request))
+        return record.id
+
+    async def _create(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,
+                      request: TaskRequest) -> None:
+        try:
+            urls = [await self.client.upload(image) for image in request.images]
+        except (IMAError, UploadRejected) as exc:
+            kind = exc.kind if isinstance(exc, IMAError) else ErrorKind.BAD_REQUEST
+            await self._fail_before_create(record, editor, kind)
+            return
+        record.request["images"] = urls
+        await self.store.update_task(record.id, request=record.request)
+        created = None
+        for attempt in range(self.settings.create_rate_limit_retries + 1):
+            try:
+                created = await self.client.create_task(quote, request.prompt, urls, language=record.language)
+                break
+            except IMAError as exc:
+                # Only a rate-limit answer proves IMA did nothing; anything else is never retried, so a task
+                # is never created twice.
+                if exc.kind is ErrorKind.RATE_LIMITED and attempt < self.settings.create_rate_limit_retries:
+                    await asyncio.sleep(exc.retry_after_s or 1.0)
+                    continue
+                await self._fail_before_create(record, editor, exc.kind)
+                return
+        assert created is not None
+        now = self._clock()
+        deadline = created.timeout_at_ms / 1000 if created.timeout_at_ms else now + record.est_max_s * self.settings.timeout_factor
+        record.ima_task_id, record.state, record.submitted_at, record.deadline_at = created.task_id, "running", now, deadline
+        await self.store.update_task(record.id, expect=("creating",), ima_task_id=created.task_id, state="running",
+                                     submitted_at=now, deadline_at=deadline)
+        self.stats["creates"] += 1
+        await self.store.record_usage(record)
+        self._watch(record, editor, facts)
+
+    async def _fail_before_create(self, record: TaskRecord, editor: MessageEditor, kind: ErrorKind) -> None:
+        if await self.store.update_task(record.id, expect=("creating",), state="delivering", error_kind=kind,
+                                        finished_at=self._clock()):
+            record.error_kind = kind
+            await self._deliver_final(record, editor, await self._failure_view(record), "failed")
+
+    # ── watching ─────────────────────────────────────────────────────────────────────────────
+    def _watch(self, record: TaskRecord, editor: MessageEditor | None = None, facts: TaskFacts | None = None) -> None:
+        if self._closed:
+            return
+        if editor is None:
+            editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
+        watch = _Watch(record, editor, facts or facts_of(record))
+        self._watching[record.id] = watch
+        start = record.submitted_at or record.created_at
+        now = self._clock()
+        first_check = max(now, start + max(record.est_min_s, record.check_every_s) * 0.9)
+        self._schedule_check(watch, first_check - now)
+        next_progress = start + record.progress_every_s
+        while next_progress <= now:
+            next_progress += record.progress_every_s
+        self._schedule_progress(watch, next_progress - now)
+
+    def _schedule_check(self, watch: _Watch, delay_s: float) -> None:
+        loop = asyncio.get_running_loop()
+        watch.check_handle = loop.call_later(max(0.0, delay_s), self._on_check_due, watch.record.id)
+
+    def _schedule_progress(self, watch: _Watch, delay_s: float) -> None:
+        loop = asyncio.get_running_loop()
+        watch.progress_handle = loop.call_later(max(0.0, delay_s), self._on_progress_due, watch.record.id)
+
+    @staticmethod
+    def _cancel_timers(watch: _Watch) -> None:
+        for handle in (watch.check_handle, watch.progress_handle):
+            if handle is not None:
+                handle.cancel()
+
+    def _on_progress_due(self, task_id: str) -> None:
+        watch = self._watching.get(task_id)
+        if watch is None:
+            return
+        record = watch.record
+        elapsed = self._clock() - record.created_at
+        watch.editor.update(views.progress(watch.facts, elapsed, progress_percent(elapsed, record.est_max_s)))
+        self._schedule_progress(watch, record.progress_every_s)
+
+    def _on_check_due(self, task_id: str) -> None:
+        watch = self._watching.get(task_id)
+        if watch is not None and not watch.checking:
+            watch.checking = True
+            self._spawn(self._check(watch))
+
+    async def _check(self, watch: _Watch) -> None:
+        record = watch.record
+        try:
+            async with self._checks:
+                if record.id not in self._watching:
+                    return
+                self.stats["checks"] += 1
+                outcome = await self.client.task_detail(record.ima_task_id or "")
+        except IMAError as exc:
+            watch.checking = False
+            await self._after_check_error(watch, exc)
+            return
+        watch.checking = False
+        watch.errors = 0
+        if outcome.state == "succeeded":
+            await self._finish_success(watch, outcome)
+        elif outcome.state == "failed":
+            await self._finish_failure(watch, outcome.error or ErrorKind.TASK_FAILED)
+        elif self._clock() >= (record.deadline_at or float("inf")):
+            await self._finish_failure(watch, ErrorKind.TIMED_OUT)
+        else:
+            delay = record.check_every_s
+            if record.deadline_at is not None:
+                delay = min(delay, max(0.0, record.deadline_at - self._clock()))
+            self._schedule_check(watch, delay)
+
+    async def _after_check_error(self, watch: _Watch, exc: IMAError) -> None:
+        record = watch.record
+        watch.errors += 1
+        if self._clock() >= (record.deadline_at or float("inf")):
+            await self._finish_failure(watch, ErrorKind.TIMED_OUT)
+            return
+        if not exc.transient and watch.errors >= self.settings.give_up_after_errors:
+            await self._finish_failure(watch, exc.kind)
+            return
+        if exc.kind is ErrorKind.RATE_LIMITED and exc.retry_after_s:
+            delay = exc.retry_after_s
+        else:
+            base = max(record.check_every_s, self.settings.backoff_base_s * self.settings.time_scale)
+            cap = self.settings.backoff_max_s * self.settings.time_scale
+            delay = min(cap, base * 2 ** (watch.errors - 1)) * random.uniform(0.8, 1.2)
+        self._schedule_check(watch, delay)
+
+    # ── endings ──────────────────────────────────────────────────────────────────────────────
+    async def _finish_success(self, watch: _Watch, outcome: TaskOutcome) -> None:
+        record = watch.record
+        result = [{"url": m.url, "cover": m.cover, "format": m.format} for m in outcome.medias]
+        if not await self._claim_end(watch, result=result):
+            return
+        record.result = result
+        await self._deliver_final(record, watch.editor, self._success_view(record), "done")
+
+    async def _finish_failure(self, watch: _Watch, kind: ErrorKind) -> None:
+        record = watch.record
+        if not await self._claim_end(watch, error_kind=kind):
+            return
+        record.error_kind = kind
+        await self._deliver_final(record, watch.editor, await self._failure_view(record), "failed")
+
+    async def _claim_end(self, watch: _Watch, **changes: Any) -> bool:
+        """The one transaction that decides a task is over; only its winner delivers."""
+        self._cancel_timers(watch)
+        self._watching.pop(watch.record.id, None)
+        record = watch.record
+        record.finished_at = self._clock()
+        return await self.store.update_task(record.id, expect=("running",), state="delivering",
+                                            finished_at=record.finished_at, **changes)
+
+    def _success_view(self, record: TaskRecord) -> View:
+        kind = views.MEDIA_KIND[MEDIA_OF_CATEGORY[record.task_type]]
+        media = tuple(MediaItem(kind, m["url"], m.get("cover")) for m in record.result or [])
+        actual = (record.finished_at or self._clock()) - record.created_at
+        return views.success(facts_of(record), actual, media)
+
+    async def _failure_view(self, record: TaskRecord) -> View:
+        alternatives: list[Alternative] = []
+        if self._alternatives is not None:
+            try:
+                alternatives = await self._alternatives(record)
+            except Exception:
+                log.exception("could not compute alternatives")
+        return views.failure(facts_of(record), record.error_kind or ErrorKind.UNKNOWN, alternatives)
+
+    async def _deliver_final(self, record: TaskRecord, editor: MessageEditor, view: View, final_state: str) -> None:
+        try:
+            ref = await editor.finish(view)
+        except Exception:
+            log.exception("final delivery failed; it will be retried at the next start")
+            return
+        self.stats["delivered"] += 1
+        self.stats["edits"] += editor.edits
+        await self.store.update_task(record.id, expect=("delivering", "interrupted"), state=final_state,
+                                     status_ref=ref, delivered_at=self._clock())
+
+    async def _redeliver(self, record: TaskRecord, editor: MessageEditor) -> None:
+        if record.error_kind:
+            view, final = await self._failure_view(record), "failed"
+        else:
+            view, final = self._success_view(record), "done"
+        await self._deliver_final(record, editor, view, final)
+
+    # ── cancel ───────────────────────────────────────────────────────────────────────────────
+    async def cancel(self, platform: str, user_id: str, task_id: str | None = None) -> int:
+        """Stop watching the user's task(s) and say so on their status message. Returns how many."""
+        cancelled = 0
+        for record in await self.store.user_tasks(platform, user_id, ACTIVE_STATES):
+            if task_id is not None and record.id != task_id:
+                continue
+            watch = self._watching.pop(record.id, None)
+            if not await self.store.update_task(record.id, expect=("running",), state="cancelled",
+                                                finished_at=self._clock()):
+                continue
+            cancelled += 1
+            if watch is not None:
+                self._cancel_timers(watch)
+                editor = watch.editor
+            else:
+                editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
+            self._spawn(editor.finish(views.cancelled(facts_of(record))))
+        return cancelled
+
+
+def _log_crash(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background work failed", exc_info=task.exception())

@@ -1,0 +1,157 @@
+"""Platform-neutral messages. Adapters turn a :class:`View` into an embed, a card or HTML.
+
+A view carries rendered, localized text plus structure (media, buttons, progress) so each
+platform can present it natively without knowing anything about tasks or models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .i18n import t
+
+EMOJI = {"image": "🎨", "video": "🎬", "music": "🎵"}
+MEDIA_KIND = {"image": "image", "video": "video", "music": "audio"}
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button. ``kind`` tells the core what to do; ``ref`` names the task or pending offer it acts on."""
+
+    kind: str  # retry | pick_model | confirm | cancel | cancel_task
+    label: str
+    ref: str
+    style: str = "secondary"  # primary | secondary | danger
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    kind: str  # image | video | audio
+    url: str
+    cover: str | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    kind: str  # notice | status | progress | result | failure | offer | confirm | cancelled | interrupted
+    title: str
+    lines: tuple[str, ...] = ()
+    media: tuple[MediaItem, ...] = ()
+    actions: tuple[Action, ...] = ()
+    progress: int | None = None
+    final: bool = False
+    owner: str | None = None  # only this user may press the buttons
+    language: str = "en"
+
+    @property
+    def text(self) -> str:
+        return "\n".join((self.title, *self.lines)) if self.lines else self.title
+
+    def all_text(self) -> str:
+        """Every word a user can see, buttons included (for the never-say tests)."""
+        return "\n".join((self.text, *(a.label for a in self.actions)))
+
+
+def seconds(value: float) -> str:
+    return str(max(0, round(value)))
+
+
+@dataclass(frozen=True)
+class Alternative:
+    name: str
+    credits: int
+    key: str
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """What a status view needs to know about a task."""
+
+    media: str  # image | video | music
+    model_name: str
+    credits: int
+    est_min_s: float
+    est_max_s: float
+    language: str
+    owner: str
+    task_ref: str = ""
+    from_preference: bool = False
+    cheaper: Alternative | None = None
+    n: int = 1
+    extra: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _media_word(f: TaskFacts) -> str:
+    return t(f.language, f"media.{f.media}")
+
+
+def starting(f: TaskFacts) -> View:
+    lang = f.language
+    lines = [t(lang, "status.model_pref" if f.from_preference else "status.model", model=f.model_name),
+             t(lang, "status.estimate", min=seconds(f.est_min_s), max=seconds(f.est_max_s)),
+             t(lang, "status.credits", credits=f.credits)]
+    if f.n > 1:
+        lines.append(t(lang, "status.count", n=f.n))
+    if f.media == "video":
+        lines.append(t(lang, "status.video_note"))
+    if f.cheaper is not None:
+        lines.append(t(lang, "status.cheaper", model=f.cheaper.name, credits=f.cheaper.credits))
+    lines.extend(f.extra)
+    title = t(lang, "status.pref_title" if f.from_preference else "status.title", emoji=EMOJI[f.media],
+              media=_media_word(f), model=f.model_name)
+    return View("status", title, tuple(lines), progress=0, owner=f.owner, language=lang,
+                actions=(Action("cancel_task", t(lang, "action.cancel_task"), f.task_ref, "danger"),) if f.task_ref else ())
+
+
+def progress(f: TaskFacts, elapsed_s: float, percent: int) -> View:
+    lang = f.language
+    lines = [t(lang, "status.model", model=f.model_name), t(lang, "status.credits", credits=f.credits),
+             t(lang, "progress.waited", elapsed=seconds(elapsed_s), max=seconds(f.est_max_s))]
+    if elapsed_s > f.est_max_s:
+        lines.append(t(lang, "progress.almost"))
+    return View("progress", t(lang, "progress.title", p=percent), tuple(lines), progress=percent, owner=f.owner,
+                language=lang, actions=(Action("cancel_task", t(lang, "action.cancel_task"), f.task_ref, "danger"),))
+
+
+def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View:
+    lang = f.language
+    lines = (t(lang, "status.model", model=f.model_name),
+             t(lang, "result.time", min=seconds(f.est_min_s), max=seconds(f.est_max_s), actual=seconds(actual_s)),
+             t(lang, "status.credits", credits=f.credits))
+    return View("result", t(lang, "result.title", media=_media_word(f)), lines, media=media, progress=100, final=True,
+                owner=f.owner, language=lang,
+                actions=(Action("retry", t(lang, "action.again"), f.task_ref), Action("alternatives", t(lang, "action.another"), f.task_ref)))
+
+
+def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> View:
+    lang = f.language
+    lines = [t(lang, "failure.reason", reason=t(lang, f"error.{error_kind}") if _has(lang, f"error.{error_kind}") else t(lang, "error.unknown"))]
+    actions = [Action("retry", t(lang, "action.retry"), f.task_ref, "primary")]
+    if alternatives:
+        lines.append(t(lang, "failure.suggest"))
+        for alt in alternatives:
+            lines.append(t(lang, "failure.alt", model=alt.name, credits=alt.credits))
+            actions.append(Action("pick_model", t(lang, "action.use_model", model=alt.name), f"{f.task_ref}|{alt.key}"))
+        lines.append(t(lang, "failure.retry_q"))
+    return View("failure", t(lang, "failure.title", media=_media_word(f)), tuple(lines), final=True, owner=f.owner,
+                language=lang, actions=tuple(actions))
+
+
+def cancelled(f: TaskFacts) -> View:
+    return View("cancelled", t(f.language, "cancelled.title"), (t(f.language, "cancelled.note"),), final=True,
+                owner=f.owner, language=f.language)
+
+
+def interrupted(f: TaskFacts) -> View:
+    return View("interrupted", t(f.language, "interrupted.title"), (t(f.language, "interrupted.note"),), final=True,
+                owner=f.owner, language=f.language, actions=(Action("retry", t(f.language, "action.retry"), f.task_ref, "primary"),))
+
+
+def notice(language: str, key: str, /, **values: object) -> View:
+    return View("notice", t(language, key, **values), language=language)
+
+
+def _has(language: str, key: str) -> bool:
+    from .i18n import strings
+
+    return key in strings(language)

@@ -1,0 +1,79 @@
+"""A bot process for the crash test: a task manager whose "chat" is an append-only JSON-lines file.
+
+Run as `python -m tests.crash_worker SANDBOX_URL DATA_DIR OPS_FILE [SUBMIT_N]`. With SUBMIT_N it
+submits that many tasks; in every case it resumes what the store says, waits until nothing is
+left, and exits 0. The test kills it with SIGKILL at a random moment and starts it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from core.contracts import ChatEvent
+from core.ima_client import IMAClient
+from core.manager import ManagerSettings, TaskManager, TaskRequest
+from core.selection import Selector
+from core.store import Store
+from core.views import View
+
+
+class FilePlatform:
+    name = "file"
+
+    def __init__(self, path: str) -> None:
+        self.fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+    def channel(self, route: Mapping[str, Any]) -> FileChannel:
+        return FileChannel(self)
+
+    def write(self, entry: dict[str, Any]) -> None:
+        os.write(self.fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
+
+
+class FileChannel:
+    min_edit_interval_s = 0.0
+
+    def __init__(self, platform: FilePlatform) -> None:
+        self.platform = platform
+
+    def _entry(self, op: str, ref: str, view: View) -> dict[str, Any]:
+        task = view.actions[0].ref.split("|")[0] if view.actions else None
+        return {"op": op, "ref": ref, "kind": view.kind, "final": view.final, "task": task, "pid": os.getpid()}
+
+    async def send(self, view: View) -> str:
+        ref = uuid.uuid4().hex[:10]
+        self.platform.write(self._entry("send", ref, view))
+        return ref
+
+    async def edit(self, ref: str, view: View) -> None:
+        self.platform.write(self._entry("edit", ref, view))
+
+
+async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
+    store = await Store.open(data_dir)
+    client = IMAClient("ima_crash_test_key", base_url=url, upload_url=url, timeout_s=3)
+    platform = FilePlatform(ops_file)
+    manager = TaskManager(store, client, {"file": platform}, ManagerSettings(time_scale=0.02, max_active_per_user=100),
+                          alternatives=Selector(client).alternatives_for)
+    await manager.start()
+    catalogue = await client.catalogue("text_to_image")
+    model = catalogue.by_model_id("gemini-3.1-flash-image")
+    for i in range(submit_n):
+        event = ChatEvent(platform="file", user_id=f"user{i % 5}", chat_id="c", text="", route={})
+        await manager.submit(TaskRequest(event, "en", model.quote({}), f"crash prompt {i}"))
+        await asyncio.sleep(0.03)
+    await asyncio.sleep(0.1)
+    await manager.wait_idle(60)
+    await manager.close()
+    await client.close()
+    await store.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]) if len(sys.argv) > 4 else 0))
