@@ -27,7 +27,7 @@ def knowledge() -> dict[str, Any]:
 
 
 def _alias_pattern(alias: str) -> re.Pattern[str]:
-    parts = [re.escape(p) for p in alias.lower().split()]
+    parts = [re.escape(p) for p in re.findall(r"[a-z0-9.]+|[^\sa-z0-9.]+", alias.lower())]
     body = r"\s*".join(parts)
     body = body.replace(r"\.", r"\.?")
     left = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", alias.lower()) else ""
@@ -68,12 +68,19 @@ def find_mention(text: str, catalogue: Catalogue) -> Mention | None:
     return Mention(model, -best[2], best[3]) if model else None
 
 
-def mentions_any_model(text: str) -> str | None:
-    """A known model nickname in the text, whatever the category (to say "not for this kind of task")."""
+def mentions_any_model(text: str) -> tuple[str, int, int] | None:
+    """A known model nickname in the text, whatever the category: (model_id, start, end)."""
     lowered = text.lower()
-    hits = [(len(alias), model_id) for model_id, aliases in knowledge()["aliases"].items() for alias in aliases
-            if _alias_pattern(alias).search(lowered)]
-    return max(hits)[1] if hits else None
+    hits = []
+    for model_id, aliases in knowledge()["aliases"].items():
+        for alias in aliases:
+            match = _alias_pattern(alias).search(lowered)
+            if match:
+                hits.append((match.end() - match.start(), -match.start(), model_id, match.start(), match.end()))
+    if not hits:
+        return None
+    best = max(hits)
+    return best[2], best[3], best[4]
 
 
 class Selector:

@@ -292,6 +292,17 @@ class Store:
         cur = await self._db.execute("DELETE FROM pending WHERE id=?", (pending_id,))
         return cur.rowcount == 1
 
+    async def latest_pending(self, platform: str, user_id: str) -> tuple[str, dict[str, Any]] | None:
+        async with self._db.execute(
+                "SELECT id, payload FROM pending WHERE platform=? AND user_id=? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                (platform, user_id)) as cur:
+            row = await cur.fetchone()
+        return (row["id"], json.loads(row["payload"])) if row else None
+
+    async def clear_pending_group(self, group: str) -> None:
+        """Offers made together (one per button) go away together once one is taken."""
+        await self._db.execute("DELETE FROM pending WHERE json_extract(payload, '$.group')=?", (group,))
+
     # ── retention and forgetting ─────────────────────────────────────────────────────────────
     async def purge(self, older_than_s: float) -> int:
         cutoff = time.time() - older_than_s
@@ -310,3 +321,4 @@ class Store:
         await self._db.execute(
             "DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', 'running', 'delivering')",
             (platform, user_id))
+

@@ -1,0 +1,99 @@
+"""Terminal chat: each input line is a message, each status update prints as a line.
+
+`file:PATH` in a line attaches that file; a line that is just a number presses that button of
+the latest message that has buttons. At end of input it waits for running tasks, then exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.contracts import Attachment, ChatEvent
+from core.service import CoreService
+from core.views import View
+
+PLATFORM = "terminal"
+USER = "local"
+
+
+class TerminalPlatform:
+    name = PLATFORM
+
+    def __init__(self, out: TextIO = sys.stdout) -> None:
+        self.out = out
+        self.last_actions: list[tuple[str, str]] = []
+
+    def channel(self, route: Mapping[str, Any]) -> TerminalChannel:
+        return TerminalChannel(self)
+
+    def show(self, tag: str, view: View) -> None:
+        lines = [f"{tag} {view.title}", *(f"    {line}" for line in view.lines)]
+        for item in view.media:
+            lines.append(f"    {item.kind}: {item.url}")
+        if view.actions:
+            self.last_actions = [(a.kind, a.ref) for a in view.actions]
+            lines.append("    " + "  ".join(f"[{i}] {a.label}" for i, a in enumerate(view.actions, 1)))
+        self.out.write("\n".join(lines) + "\n")
+        self.out.flush()
+
+
+class TerminalChannel:
+    min_edit_interval_s = 0.0
+
+    def __init__(self, platform: TerminalPlatform) -> None:
+        self.platform = platform
+
+    async def send(self, view: View) -> str:
+        ref = uuid.uuid4().hex[:6]
+        self.platform.show(f"[{ref}]", view)
+        return ref
+
+    async def edit(self, ref: str, view: View) -> None:
+        self.platform.show(f"[{ref}~]", view)
+
+
+def _event(text: str, language: str | None) -> ChatEvent:
+    attachments = []
+    words = []
+    for word in text.split():
+        if word.startswith("file:"):
+            path = Path(word[5:]).expanduser()
+            try:
+                attachments.append(Attachment(path.name, path.read_bytes()))
+            except OSError:
+                words.append(word)
+        else:
+            words.append(word)
+    return ChatEvent(platform=PLATFORM, user_id=USER, chat_id="terminal", text=" ".join(words), route={},
+                     attachments=tuple(attachments), language=language, is_admin=True)
+
+
+async def run_terminal_chat(core: CoreService, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout,
+                            language: str | None = None) -> int:
+    platform = TerminalPlatform(out)
+    core.add_platform(platform)
+    await core.start()
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, stdin.readline)
+        if not line:
+            break
+        text = line.strip()
+        if not text:
+            continue
+        if text.isdigit() and platform.last_actions:
+            index = int(text) - 1
+            if 0 <= index < len(platform.last_actions):
+                kind, ref = platform.last_actions[index]
+                reply = await core.conversation.handle_action(_event("", language), kind, ref)
+                if reply is not None:
+                    platform.show("[reply]", reply)
+                continue
+        await core.conversation.handle(_event(text, language))
+    await core.manager.wait_idle()
+    return 0
