@@ -335,13 +335,14 @@ class Conversation:
         if size is not None and media == "image":
             sizes = {s for m in catalogue for s in m.values_of("size")}
             biggest = max(sizes, key=_size_rank) if sizes else None
+            shown = str(biggest).upper().replace("PX", "px")
             if biggest and _size_rank(str(size)) > _size_rank(biggest):
                 opts = {**options, "size": biggest}
                 quote = model.try_quote(opts, n) or self.selector.cheapest(catalogue, opts, n)
                 if quote is not None:
-                    line = t(lang, "offer.max_size", size=biggest, model=quote.model.name, credits=quote.total)
+                    line = t(lang, "offer.max_size", size=shown, model=quote.model.name, credits=quote.total)
                     return await self._offer(event, lang, t(lang, "offer.max_size_title", size=str(size).upper()), [line],
-                                             intent.prompt, images, [(quote, t(lang, "action.use_model_size", model=quote.model.name, size=biggest))])
+                                             intent.prompt, images, [(quote, t(lang, "action.use_model_size", model=quote.model.name, size=shown))])
         if "aspect_ratio" in options and media == "image":
             ratio = options["aspect_ratio"]
             plain = model.try_quote({k: v for k, v in options.items() if k != "aspect_ratio"}, n)

@@ -69,7 +69,7 @@ ASPECT_WORDS = [
 DURATION = re.compile(
     rf"(\d+(?:\.\d+)?|{ZH_NUMERAL}|{_W}(?:{EN_NUMERAL}))\s*[-\s]?\s*(s|sec|secs|second|seconds|秒钟|秒|min|mins|minute|minutes|分钟){_E}", re.I)
 COUNT = re.compile(
-    rf"(\d+|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))\s*(张|幅|首|段|条|份|个版本|个视频|个图|个方案|款|"
+    rf"((?<![\d.])\d+|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))\s*(张|幅|首|段|条|份|个版本|个视频|个图|个方案|款|"
     rf"(?:different\s+|separate\s+)?(?:images|pictures|pics|photos|versions|variations|options|videos|clips|songs|tracks|"
     rf"image|picture|photo|version|variation|video|clip|song|track)){_E}", re.I)
 COUNT_X = re.compile(rf"(?:[x×]\s*(\d)|n\s*=\s*(\d)){_E}", re.I)
@@ -87,14 +87,16 @@ VOCAL = [
 LYRICS = re.compile(r"(?:歌词|lyrics)\s*[:：]\s*(.+)$", re.I | re.S)
 QUOTED_LYRICS = re.compile(r"(?:歌词|lyrics)[^\"“「]{0,12}[\"“「]([^\"”」]+)[\"”」]", re.I)
 
-ALWAYS = re.compile(rf"以后都用|以后用|默认用|默认使用|一直用|总是用|设为默认|{_W}(always use|from now on(,)? use|default to|"
-                    rf"set (my )?default( model)?( to)?|make .{{1,30}} (my )?default|use .{{1,30}} by default){_E}", re.I)
+ALWAYS = re.compile(rf"以后都用|以后都|以后用|默认用|默认使用|一直用|总是用|设为默认|作为默认|{_W}(always use|always go with|from now on(,)?( use)?|"
+                    rf"default to|set (my )?default( model)?( to)?|by default|as (my )?default( model)?|make (it|that) my default){_E}", re.I)
 USE = re.compile(rf"(?:用|使用|换成|改用|换用|试试){{1}}|{_W}(use|using|with|via|try)\s+", re.I)
 _MODEL_TAIL = r"(?:的)?(?:视频|图片|图|音乐)?(?:模型)?"
 CHEAPEST = re.compile(rf"(?:用|使用)?(?:最便宜|便宜点|便宜的|省钱|最省){_MODEL_TAIL}|{_W}((use|using|with) )?(the )?(cheapest|cheaper|cheap|budget|lowest cost|least expensive)"
                       rf"( (video|image|music))?( model| option)?( to)?{_E}", re.I)
 BEST = re.compile(rf"(?:用|使用)?(?:最好的|最好|最高质量|最强|质量最高|高质量|最贵){_MODEL_TAIL}|{_W}((use|using|with) )?(the )?(best|best quality|"
                   rf"highest quality|top quality|premium)( (video|image|music))?( model)?( to)?{_E}", re.I)
+BEST_STRONG = re.compile(rf"(?:用|使用)?(?:最高质量|质量最高|最好的模型|最强的模型|最高画质){_MODEL_TAIL}|{_W}((use|using|with) )?(the )?"
+                         rf"(best|highest|top)[- ](quality|model)( (video|image|music))?( model)?( to)?{_E}", re.I)
 RESET = re.compile(rf"恢复默认|清除(我的)?偏好|重置(偏好|模型)?|取消默认|{_W}(reset( my)?( preferences?| model| defaults?)?|"
                    rf"clear (my )?preferences?|forget my (preferences?|model)){_E}", re.I)
 TRY_ANOTHER = re.compile(rf"^(换一个|换个模型|换一个模型|换个|再换一个|换别的)\W*$|{_W}(try another( model)?|another model|"
@@ -136,13 +138,29 @@ def _strip_all(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(" ", text)
 
 
-def detect_media(text: str) -> str | None:
-    if VIDEO_WORDS.search(text):
+STRONG_MUSIC = re.compile(rf"配乐|背景音乐|背景乐|伴奏|{_W}(bgm|soundtrack|jingle|background music){_E}", re.I)
+STRONG_VIDEO = re.compile(rf"视频|动画|短片|动起来|首尾帧|{_W}(video|videos|animate|animated|animation|clip|vid|make it move){_E}", re.I)
+IMAGE_VERB_FIRST = re.compile(rf"^(?:\W*(?:please|pls|can you|could you|帮我|请|给我)\s*)*(?:画|{_W}(draw|paint|sketch|illustrate){_E})", re.I)
+
+
+def detect_media(text: str, images: int = 0) -> str | None:
+    """image | video | music from the words used; strong words first, styles ("cinematic") last."""
+    if STRONG_MUSIC.search(text) and not re.search(r"music video|音乐视频|mv", text, re.I):
+        return "music"
+    if STRONG_VIDEO.search(text):
         return "video"
+    if IMAGE_VERB_FIRST.search(text):
+        return "image"
     if MUSIC_WORDS.search(text):
         return "music"
+    if images and EDIT_WORDS.search(text):
+        return "image"
+    if VIDEO_WORDS.search(text) and not IMAGE_WORDS.search(text):
+        return "video"
     if IMAGE_WORDS.search(text):
         return "image"
+    if VIDEO_WORDS.search(text):
+        return "video"
     return None
 
 
@@ -195,12 +213,18 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     lyrics = None
     m = LYRICS.search(work) or QUOTED_LYRICS.search(work)
     if m:
-        lyrics = m.group(1).strip()
+        lyrics = m.group(1).strip().strip("\"“”「」'")
         work = work[: m.start()] + work[m.end():]
 
     media = {"text_to_music": "music", **dict.fromkeys(IMAGE_TYPES, "image"), **dict.fromkeys(VIDEO_TYPES, "video")}.get(task_type or "")
-    media = media or detect_media(work) or ("music" if lyrics else None)
+    media = media or detect_media(work, images) or ("music" if lyrics else None)
     media_stated = media is not None
+
+    always = ALWAYS.search(work)
+    if always:
+        intent.model_mode = "always"
+        work = _cut(work, always.span())
+    work, mention_text = _take_mention(work, catalogues)
 
     if RESET.search(work) and not _looks_like_prompt(work, RESET):
         intent.kind = "reset_preference"
@@ -289,40 +313,25 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     intent.media = media or {"text_to_music": "music"}.get(task_type, "video" if task_type in VIDEO_TYPES else "image")
 
     # strategy and model words
-    always = ALWAYS.search(work)
-    if always:
-        intent.model_mode = "always"
-        work = _cut(work, always.span())
     m = CHEAPEST.search(work)
     if m:
         intent.strategy = "cheapest"
         work = _cut(work, m.span())
     else:
-        m = BEST.search(work)
-        if m and (always or re.search(r"用|use|with|model|模型", work, re.I) or len(_prompt_of(_cut(work, m.span()))) == 0):
+        m = BEST_STRONG.search(work) or BEST.search(work)
+        if m and (m.re is BEST_STRONG or always or re.search(r"用|use|with|model|模型", work, re.I)
+                  or len(_prompt_of(_cut(work, m.span()))) == 0):
             intent.strategy = "best"
             work = _cut(work, m.span())
     catalogue = (catalogues or {}).get(task_type)
-    if catalogue is not None:
-        mention = find_mention(work, catalogue)
+    if mention_text:
+        mention = find_mention(mention_text, catalogue) if catalogue is not None else None
         if mention is not None:
             intent.model_key = mention.model.key
-            start, end = mention.start, mention.end
-            before = work[:start]
-            use = re.search(r"(?:用|使用|换成|改用|换用|试试|(?<![a-z])(?:use|using|with|via|try|on))\s*$", before, re.I)
-            if use:
-                start = use.start()
-            tail = re.match(r"\s*(?:模型|model|来|生成|帮我|画)?", work[end:], re.I)
-            work = work[:start] + " " + work[end + (tail.end() if tail else 0):]
-            intent.model_mode = intent.model_mode or "this_time"
-    if intent.model_key is None:
-        hint = mentions_any_model(work)
-        if hint and (catalogue is None or catalogue.by_model_id(hint[0]) is None):
-            intent.model_hint = hint[0]
-            start, end = hint[1], hint[2]
-            use = re.search(r"(?:用|使用|换成|改用|换用|试试|(?<![a-z])(?:use|using|with|via|try|on))\s*$", work[:start], re.I)
-            work = work[: use.start() if use else start] + " " + work[end:]
-            intent.model_mode = intent.model_mode or "this_time"
+        else:
+            hint = mentions_any_model(mention_text)
+            intent.model_hint = hint[0] if hint else mention_text
+        intent.model_mode = intent.model_mode or "this_time"
     for key, value in (options or {}).items():
         if value not in (None, ""):
             if key == "n":
@@ -340,6 +349,32 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     return intent
 
 
+_USE_BEFORE = re.compile(r"(?:用|使用|换成|改用|换用|试试|(?<![a-z])(?:use|using|with|via|try|on))\s*$", re.I)
+_MODEL_AFTER = re.compile(r"\s*(?:模型|model)?", re.I)
+
+
+def _take_mention(work: str, catalogues: Mapping[str, Catalogue] | None) -> tuple[str, str | None]:
+    """Cut a model name (and its "use"/"用") out of the text, before numbers in it are read as options."""
+    best: tuple[int, int, int] | None = None
+    for catalogue in (catalogues or {}).values():
+        mention = find_mention(work, catalogue)
+        if mention is not None and (best is None or mention.end - mention.start > best[0]):
+            best = (mention.end - mention.start, mention.start, mention.end)
+    if best is None:
+        hint = mentions_any_model(work)
+        if hint is None:
+            return work, None
+        best = (hint[2] - hint[1], hint[1], hint[2])
+    start, end = best[1], best[2]
+    text = work[start:end]
+    use = _USE_BEFORE.search(work[:start])
+    if use:
+        start = use.start()
+    after = _MODEL_AFTER.match(work[end:])
+    end += after.end() if after else 0
+    return work[:start] + " " + work[end:], text
+
+
 def _looks_like_prompt(text: str, command: re.Pattern[str]) -> bool:
     """A command word inside a longer description ("reset the scene to night") is not a command."""
     rest = _prompt_of(command.sub(" ", text))
@@ -347,7 +382,7 @@ def _looks_like_prompt(text: str, command: re.Pattern[str]) -> bool:
     return len(rest.strip(" ,.!?，。！？")) > 3
 
 
-EMPTY_PROMPT = re.compile(r"^(?:的|一个|一段|一张|一首|个|张|段|首|for|all|my|生成|做)*\s*(?:视频|图片|图|照片|音乐|歌|歌曲|video|image|picture|"
+EMPTY_PROMPT = re.compile(r"^(?:draw|generate|create|make|render|paint|compose|write|animate|画|生成|做|写)?\s*(?:me\s+)?(?:an?\s+)?(?:的|一个|一段|一张|一首|个|张|段|首|for|all|my|生成|做)*\s*(?:视频|图片|图|照片|音乐|歌|歌曲|video|image|picture|"
                           r"photo|song|music|track|clip|model)?s?\s*(?:吧|呀|啊|please|模型|生成|from now on|以后)?\s*$", re.I)
 
 

@@ -1,0 +1,257 @@
+"""The conversation entry point against the sandbox: priority rules, offers, confirmations (issue 5)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from core.config import Settings
+from core.contracts import Attachment, ChatEvent
+from core.service import CoreService
+from core.views import View
+from sandbox.app import SandboxConfig
+
+from .conftest import TEST_KEY, Sandbox
+from .images import BLUE_PNG, PDF, RED_PNG
+from .never_say import offending
+from .recording import RecordingPlatform
+
+SCALE = 0.02
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(time_scale=SCALE, seed=5)
+
+
+@pytest.fixture
+async def core(sandbox: Sandbox, tmp_path) -> AsyncIterator[CoreService]:
+    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE}})
+    service = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
+    service.add_platform(RecordingPlatform("test"))
+    await service.start()
+    yield service
+    await service.close()
+
+
+SEEN: list[View] = []
+
+
+def platform_of(core: CoreService) -> RecordingPlatform:
+    return core.manager.platforms["test"]  # type: ignore[return-value]
+
+
+async def say(core: CoreService, text: str, user: str = "u1", attachments=(), **kw) -> list[View]:
+    platform = platform_of(core)
+    before = len(platform.ops)
+    files = tuple(Attachment(f"file{i}.png", data) for i, data in enumerate(attachments))
+    await core.conversation.handle(ChatEvent("test", user, "chat1", text, {"chat": "chat1"}, files, **kw))
+    await asyncio.sleep(0.05)
+    new = [op.view for op in platform.ops[before:]]
+    SEEN.extend(new)
+    return new
+
+
+async def press(core: CoreService, view: View, index: int = 0, user: str = "u1") -> View | None:
+    action = view.actions[index]
+    reply = await core.conversation.handle_action(ChatEvent("test", user, "chat1", "", {"chat": "chat1"}), action.kind, action.ref)
+    await asyncio.sleep(0.05)
+    if reply is not None:
+        SEEN.append(reply)
+    return reply
+
+
+async def finals(core: CoreService, count: int = 1, limit_s: float = 20) -> list[View]:
+    platform = platform_of(core)
+    deadline = time.monotonic() + limit_s
+    while len(platform.finals()) < count:
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.02)
+    return [op.view for op in platform.finals()]
+
+
+async def quote_of(core: CoreService, category: str, model_id: str, options=None, n: int = 1, lang: str = "en") -> int:
+    model = (await core.client.catalogue(category, lang)).by_model_id(model_id)
+    return model.quote(options or {}, n).total
+
+
+# ── priority ──────────────────────────────────────────────────────────────────────────────────
+async def test_default_then_saved_preference_then_explicit_mention_then_reset(core, sandbox):
+    first = await say(core, "draw a red fox in the snow")
+    assert "SeeDream 4.5" in first[0].text and first[0].kind == "status"
+    saved = await say(core, "always use nano banana pro for images")
+    assert saved[0].kind == "notice" and "Nano Banana Pro" in saved[0].text and "From now on" in saved[0].text
+    usual = await say(core, "draw a lighthouse at night")
+    assert "Nano Banana Pro" in usual[0].text and "your usual" in usual[0].text
+    explicit = await say(core, "use nano banana2 to draw a lighthouse")
+    assert "Nano Banana2" in explicit[0].text and "your usual" not in explicit[0].text
+    await finals(core, 3)
+    still = await say(core, "draw a boat")
+    assert "Nano Banana Pro" in still[0].text  # "use X" is for this time only
+    reset = await say(core, "reset")
+    assert "recommended" in reset[0].text
+    back = await say(core, "draw a tree")
+    assert "SeeDream 4.5" in back[0].text
+    await finals(core, 5)
+
+
+async def test_chinese_preference_is_confirmed_in_chinese_and_applies_to_video(core):
+    saved = await say(core, "以后都用可灵 O1")
+    assert "已记住" in saved[0].text and "可灵 O1" in saved[0].text
+    started = await say(core, "生成一段猫咪跳舞的视频")
+    assert "可灵 O1" in started[0].text and "根据你的使用习惯" in started[0].title
+
+
+async def test_a_preference_for_a_model_that_disappeared_falls_back_and_says_so(core):
+    await core.store.set_preference("test", "u1", "text_to_image", "retired-model", "retired-1", "Old Painter")
+    views = await say(core, "draw a cat")
+    assert any("Old Painter" in v.text and "isn't available" in v.text for v in views)
+    assert any(v.kind == "status" and "SeeDream 4.5" in v.text for v in views)
+    assert await core.store.preference("test", "u1", "text_to_image") is None
+
+
+async def test_cheapest_and_best_come_from_the_live_catalogue(core):
+    catalogue = await core.client.catalogue("text_to_video", "en")
+    cheapest = min(catalogue, key=lambda m: m.quote({}).total)
+    views = await say(core, "use the cheapest model to make a video of a dog running")
+    assert cheapest.name in views[0].text and f"Credits: {cheapest.quote({}).total}" in views[0].text
+    best = await say(core, "best quality image of a cathedral")
+    assert "Nano Banana Pro" in best[0].text
+
+
+# ── what the catalogue cannot do ─────────────────────────────────────────────────────────────
+async def test_8k_offers_the_largest_size_with_its_live_price_and_the_offer_works(core, sandbox):
+    views = await say(core, "8K wallpaper of snowy mountains")
+    offer = views[0]
+    assert offer.kind == "offer" and "8K" in offer.title and "4K" in offer.text
+    price = await quote_of(core, "text_to_image", "doubao-seedream-4.5", {"size": "4K"})
+    assert f"{price} credits" in offer.text
+    assert sandbox.state.creates() == []
+    await press(core, offer)
+    await finals(core)
+    sent = sandbox.state.creates()[0]["json"]["parameters"][0]
+    assert sent["parameters"]["size"] == "4k" and sent["credit"] == price
+
+
+async def test_custom_image_ratio_offers_a_video_model_or_the_standard_shape(core):
+    offer = (await say(core, "draw a 16:9 picture of a desert road"))[0]
+    wan = await quote_of(core, "text_to_video", "wan2.6-t2v", {"aspect_ratio": "16:9"})
+    assert offer.kind == "offer" and "Wan 2.6" in offer.text and f"({wan} credits)" in offer.text
+    assert [a.kind for a in offer.actions] == ["accept", "accept"]
+
+
+async def test_video_with_sound_on_a_silent_model_lists_models_with_sound_and_prices(core):
+    offer = (await say(core, "use wan to make a video of rain on a window with sound"))[0]
+    assert offer.kind == "offer" and "sound" in offer.title
+    catalogue = await core.client.catalogue("text_to_video", "en")
+    audio_models = [m for m in catalogue if m.try_quote({"generate_audio": True})]
+    assert audio_models
+    for model in audio_models[:3]:
+        assert f"{model.name} ({model.quote({'generate_audio': True}).total} credits)" in offer.text
+
+
+async def test_30_second_video_offers_the_longest_possible_with_prices(core):
+    offer = (await say(core, "make a 30s video of a city timelapse"))[0]
+    assert "15 s" in offer.title
+    price = await quote_of(core, "text_to_video", "wan2.6-t2v", {"duration": 15})
+    assert f"Wan 2.6 ({price} credits)" in offer.text
+
+
+async def test_music_of_a_chosen_length_explains_fixed_lengths(core):
+    offer = (await say(core, "写一首5分钟的钢琴曲"))[0]
+    assert "无法自定义" in offer.title and "Suno" in offer.text and "约 120 秒" in offer.text
+
+
+async def test_too_many_results_are_clamped_and_said(core):
+    views = await say(core, "draw 6 images of a cat")
+    assert any("at most 4" in v.text for v in views)
+    status = next(v for v in views if v.kind == "status")
+    assert "Results: 4" in status.text
+
+
+async def test_missing_pictures_are_asked_for(core):
+    assert "attach the picture" in (await say(core, "edit this photo to look like an oil painting"))[0].text
+    assert "两张图片" in (await say(core, "用这张图做首尾帧视频", attachments=[RED_PNG]))[0].text
+
+
+async def test_bad_input_gets_a_clear_answer_and_nothing_is_charged(core, sandbox):
+    assert "What should the image show" in (await say(core, "draw"))[0].text
+    assert "too long" in (await say(core, "draw " + "cat " * 800))[0].text
+    assert "JPG, PNG" in (await say(core, "make it a video", attachments=[PDF]))[0].text
+    assert "请加几句描述" in (await say(core, "画"))[0].text
+    assert "can't make" in (await say(core, "use suno to draw a cat"))[0].text
+    assert sandbox.state.creates() == []
+
+
+async def test_image_attachments_pick_the_task_type(core, sandbox):
+    await say(core, "make it a video of the wind blowing", attachments=[RED_PNG])
+    await say(core, "first and last frame: a flower blooming", attachments=[RED_PNG, BLUE_PNG])
+    await finals(core, 2, limit_s=40)
+    types = sorted(r["json"]["task_type"] for r in sandbox.state.creates())
+    assert types == ["first_last_frame_to_video", "image_to_video"]
+
+
+# ── cost ──────────────────────────────────────────────────────────────────────────────────────
+async def test_expensive_requests_ask_first_and_only_the_requester_may_confirm(core, sandbox):
+    confirm = (await say(core, "use sora to make an 8s 1080p video of a spaceship"))[0]
+    assert confirm.kind == "confirm" and "400 credits" in confirm.title
+    assert sandbox.state.creates() == []
+    denied = await press(core, confirm, 0, user="someone-else")
+    assert denied.kind == "denied"
+    assert sandbox.state.creates() == []
+    await press(core, confirm, 0)
+    await asyncio.sleep(0.2)
+    assert len(sandbox.state.creates()) == 1
+    again = await press(core, confirm, 0)  # a second press must not charge twice
+    await asyncio.sleep(0.2)
+    assert again is not None and "expired" in again.text and len(sandbox.state.creates()) == 1
+
+
+async def test_yes_reply_accepts_the_latest_offer(core, sandbox):
+    await say(core, "8K poster of a jazz festival")
+    await say(core, "yes")
+    await finals(core)
+    assert len(sandbox.state.creates()) == 1
+
+
+async def test_over_50_credits_a_cheaper_model_is_offered_unless_the_user_chose(core):
+    status = (await say(core, "a 10s 1080p video of ocean waves"))[0]
+    assert status.kind == "status" and "80" in status.text and "Want to spend less?" in status.text
+    chosen = (await say(core, "use kling o1 pro mode to make a 5s video of waves", user="u2"))[0]
+    assert "Want to spend less?" not in chosen.text
+
+
+# ── after a task ──────────────────────────────────────────────────────────────────────────────
+async def test_failure_offers_two_alternatives_and_the_buttons_work(core, sandbox):
+    sandbox.config.faults.update({"outcomes": ["fail"]})
+    await say(core, "draw a red bicycle")
+    failure = (await finals(core))[0]
+    assert failure.kind == "failure" and "Nano Banana2 (6 credits)" in failure.text
+    await press(core, failure, 1)  # "Use Nano Banana2"
+    await finals(core, 2)
+    assert sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"] == "gemini-3.1-flash-image"
+    await press(core, failure, 0)  # retry with the same model
+    await finals(core, 3)
+    assert sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"] == "doubao-seedream-4.5"
+
+
+async def test_try_another_offers_three_other_models(core):
+    await say(core, "draw a castle")
+    await finals(core)
+    offer = (await say(core, "换一个"))[0]
+    assert offer.kind == "offer" and len(offer.actions) == 2  # only two other image models exist
+    assert "SeeDream" not in offer.text
+
+
+async def test_models_list_shows_live_prices_and_times(core):
+    view = (await say(core, "models"))[0]
+    assert "Wan 2.6: 25–120 credits" in view.text and "Suno sonic: 25 credits" in view.text
+
+
+def test_no_reply_in_these_tests_used_a_forbidden_word():
+    assert SEEN, "runs after the conversation tests"
+    bad = {v.all_text(): offending(v.all_text()) for v in SEEN if offending(v.all_text())}
+    assert not bad

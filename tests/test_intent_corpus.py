@@ -1,0 +1,67 @@
+"""The parser against our corpus of real-looking chat messages (issue 5)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from core.catalogue import CATEGORIES, Catalogue, parse_tree
+from core.intent import Intent, parse
+from sandbox.app import localized_tree
+
+CORPUS = [json.loads(line) for line in (Path(__file__).parent / "data" / "intents.jsonl").read_text("utf-8").splitlines() if line.strip()]
+
+
+@cache
+def catalogues(language: str = "en") -> dict[str, Catalogue]:
+    # The sandbox's catalogue is the spec's production catalogue; parsing it needs no network.
+    return {c: Catalogue(c, tuple(parse_tree(c, localized_tree(c, language)))) for c in CATEGORIES}
+
+
+def model_id(intent: Intent) -> str | None:
+    if intent.model_key and intent.task_type:
+        model = catalogues()[intent.task_type].by_key(intent.model_key)
+        if model:
+            return model.model_id
+    if intent.model_key:
+        for catalogue in catalogues().values():
+            if model := catalogue.by_key(intent.model_key):
+                return model.model_id
+    return None
+
+
+def test_corpus_is_large_and_bilingual():
+    assert len(CORPUS) >= 150
+    zh = sum(1 for case in CORPUS if any("\u4e00" <= ch <= "\u9fff" for ch in case["text"]))
+    assert zh >= 50 and len(CORPUS) - zh >= 80
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["text"][:40] or "<empty>" for c in CORPUS])
+def test_corpus_case(case):
+    intent = parse(case["text"], case.get("images", 0), catalogues())
+    assert intent.kind == case.get("kind", "generate"), intent
+    if "task_type" in case:
+        assert intent.task_type == case["task_type"], intent
+    for key, value in case.get("options", {}).items():
+        assert intent.options.get(key) == value, (key, intent.options)
+    if "n" in case:
+        assert intent.n == case["n"], intent
+    if "model" in case:
+        assert model_id(intent) == case["model"], intent
+    if "model_hint_or_key" in case:
+        assert case["model_hint_or_key"] in (model_id(intent), intent.model_hint), intent
+    if "mode" in case:
+        assert intent.model_mode == case["mode"], intent
+    if "strategy" in case:
+        assert intent.strategy == case["strategy"], intent
+    if "lang" in case:
+        assert intent.language == case["lang"], intent
+    if "prompt" in case:
+        assert intent.prompt == case["prompt"], intent
+    if "prompt_has" in case:
+        assert case["prompt_has"] in intent.prompt, intent
+    if "problem" in case:
+        assert intent.problem == case["problem"], intent
