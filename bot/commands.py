@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 import tempfile
 
@@ -40,7 +41,70 @@ def _chat(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
+async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> int:
+    """Run the core and every enabled adapter until SIGINT/SIGTERM (or ``stop``), then shut down cleanly."""
+    from aiohttp import web
+
+    from .runtime import running_core
+    from .web import WebPlatform, create_web_app
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):
+            pass
+    async with running_core(settings) as core:
+        runners = []
+        if settings.web.enabled:
+            platform = WebPlatform()
+            core.add_platform(platform)
+            runner = web.AppRunner(create_web_app(core, platform), access_log=None)
+            await runner.setup()
+            site = web.TCPSite(runner, settings.web.host, settings.web.port)
+            await site.start()
+            runners.append(runner)
+            host, port = runner.addresses[0][:2]
+            print(f"Web chat ready: http://{host}:{port}/", flush=True)
+        await core.start()
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+        for runner in runners:
+            await runner.cleanup()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if args.data_dir:
+        settings.bot.data_dir = args.data_dir
+    settings.web.enabled = True
+    settings.web.port = args.port if args.port is not None else settings.web.port
+    if settings.use_sandbox:
+        settings.bot.time_scale = args.time_scale or 0.25
+        print("No IMA key configured: using the built-in IMA sandbox (generation is simulated, 4x faster).", flush=True)
+    logging.basicConfig(level=getattr(logging, settings.bot.log_level.upper(), logging.INFO))
+    return asyncio.run(serve(settings))
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    logging.basicConfig(level=getattr(logging, settings.bot.log_level.upper(), logging.INFO))
+    return asyncio.run(serve(settings))
+
+
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    demo = sub.add_parser("demo", help="try it locally: IMA sandbox (unless a key is set) + web chat")
+    demo.add_argument("--config", default=None)
+    demo.add_argument("--port", type=int, default=None, help="web chat port (default 8080)")
+    demo.add_argument("--data-dir", default=None)
+    demo.add_argument("--time-scale", type=float, default=None, help="sandbox only: 0.25 = four times faster than real")
+    demo.set_defaults(func=_demo)
+    run = sub.add_parser("run", help="run every enabled adapter on one shared core")
+    run.add_argument("--config", default=None)
+    run.set_defaults(func=_run)
     chat = sub.add_parser("chat", help="chat in the terminal (lines from a pipe work too)")
     chat.add_argument("--config", default=None)
     chat.add_argument("--data-dir", default=None)
