@@ -67,10 +67,21 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
             runners.append(runner)
             host, port = runner.addresses[0][:2]
             print(f"Web chat ready: http://{host}:{port}/", flush=True)
+        bots = []
+        if settings.discord.enabled:
+            from .discord import DiscordAdapter
+
+            if settings.discord.token is None:
+                raise ConfigError("discord is enabled but DISCORD_TOKEN is not set")
+            bot = DiscordAdapter(core, guild_allowlist=settings.discord.guild_allowlist, dev_guild=settings.discord.dev_guild)
+            bots.append((bot, asyncio.create_task(bot.start(settings.discord.token.get_secret_value()))))
         await core.start()
         if ready is not None:
             ready.set()
         await stop.wait()
+        for bot, task in bots:
+            await bot.close()
+            await asyncio.gather(task, return_exceptions=True)
         for runner in runners:
             await runner.cleanup()
     return 0

@@ -85,6 +85,39 @@ class Conversation:
             language = event.language or "en"
             return views.notice(language, "reply.trouble", reason=t(language, f"error.{exc.kind.value}"))
 
+    async def command(self, event: ChatEvent, name: str, media: str | None = None, model: str | None = None) -> View:
+        """Commands that are not a generation (/models, /prefs, /usage, /cancel, forget me), for adapters with menus."""
+        language = event.language or "en"
+        intent = Intent(name, language, media=media, model_hint=model, model_mode="always" if model else None)
+        if name == "set_preference":
+            catalogues = await self._catalogues(language)
+            for catalogue in catalogues.values():
+                found = catalogue.find(model or "") or next((m for m in catalogue if m.name.lower() == (model or "").lower()), None)
+                if found is not None:
+                    intent.model_hint = found.model_id
+                    break
+            return await self._on_set_preference(event, intent, [], catalogues)
+        if name == "list_models":
+            return self.models_view(language, await self._catalogues(language), media)
+        handler = getattr(self, f"_on_{name}", None)
+        if handler is None:
+            return await self._on_help(event, intent)
+        return await handler(event, intent)
+
+    def check_owner(self, event: ChatEvent, owner: str | None) -> View | None:
+        """The refusal shown (only to them) when someone presses a button on another user's request."""
+        if owner is not None and owner != event.user_id:
+            return View("denied", t(event.language or "en", "action.not_yours"), language=event.language or "en")
+        return None
+
+    async def owner_of(self, kind: str, ref: str) -> str | None:
+        """Who may press a button (a fast lookup, so adapters can refuse before acknowledging)."""
+        if kind == "accept":
+            found = await self.store.get_pending(ref)
+            return found[1] if found else None
+        record = await self.store.task(ref.partition("|")[0])
+        return record.user_id if record else None
+
     # ── messages ─────────────────────────────────────────────────────────────────────────────
     async def _handle(self, event: ChatEvent, language: str) -> View | None:
         images: list[bytes] = []

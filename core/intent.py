@@ -336,7 +336,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         if value not in (None, ""):
             if key == "n":
                 intent.n = int(value)
-            elif key == "model":
+            elif key in ("model", "video_kind"):
                 continue
             else:
                 opts[key] = value
@@ -408,7 +408,9 @@ def slash_intent(task_type: str, prompt: str, options: Mapping[str, Any], images
     elif media == "image":
         forced = "image_to_image" if images else "text_to_image"
     elif media == "video":
-        forced = task_type_for("video", text, images)[0]
+        kind = options.get("video_kind")
+        forced = {"first_last": "first_last_frame_to_video", "reference": "reference_image_to_video"}.get(str(kind)) \
+            or task_type_for("video", text, images)[0]
     intent = parse(text, images, catalogues, task_type=forced, options=options, language=language)
     model = options.get("model")
     if model and forced and catalogues and forced in catalogues:

@@ -1,0 +1,84 @@
+"""Core views as Discord embeds, files and buttons."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from core.views import View
+
+COLOURS = {"result": 0x2FBF71, "failure": 0xE5484D, "denied": 0xE5484D, "offer": 0xF5A524, "confirm": 0xF5A524,
+           "cancelled": 0x8A8F98, "interrupted": 0xF5A524}
+EXT = {"image": "png", "video": "mp4", "audio": "mp3"}
+CUSTOM_ID_PREFIX = "ima"
+
+Fetch = Callable[[str], Awaitable[bytes]]
+
+
+def custom_id(kind: str, ref: str) -> str:
+    return f"{CUSTOM_ID_PREFIX}|{kind}|{ref}"[:100]
+
+
+def parse_custom_id(value: str) -> tuple[str, str] | None:
+    parts = value.split("|", 2)
+    if len(parts) != 3 or parts[0] != CUSTOM_ID_PREFIX:
+        return None
+    return parts[1], parts[2]
+
+
+def _bar(percent: int) -> str:
+    filled = round(percent / 10)
+    return "▰" * filled + "▱" * (10 - filled) + f" {percent}%"
+
+
+def _clean(text: str) -> str:
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def buttons(view: View) -> discord.ui.View | None:
+    if not view.actions:
+        return None
+    ui = discord.ui.View(timeout=None)
+    styles = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
+    for action in view.actions[:25]:
+        ui.add_item(discord.ui.Button(label=action.label[:80], custom_id=custom_id(action.kind, action.ref),
+                                      style=styles.get(action.style, discord.ButtonStyle.secondary)))
+    return ui
+
+
+async def render(view: View, fetch: Fetch, upload_limit: int) -> dict[str, Any]:
+    """Keyword arguments for send/edit: embeds, attachments (results inline when small enough), buttons."""
+    lines = [_clean(line) for line in view.lines]
+    if view.progress is not None and not view.final and view.kind in ("status", "progress"):
+        lines.append(_bar(view.progress))
+    embed = discord.Embed(title=_clean(view.title)[:256], description="\n".join(lines)[:4000] or None,
+                          colour=COLOURS.get(view.kind, 0x5B7CFF))
+    embeds = [embed]
+    files: list[discord.File] = []
+    links = []
+    budget = upload_limit
+    for index, item in enumerate(view.media[:10]):
+        links.append(f"[{index + 1}]({item.url})")
+        try:
+            data = await fetch(item.url)
+        except Exception:
+            data = b""
+        if data and len(data) <= budget:
+            budget -= len(data)
+            name = f"result-{index + 1}.{EXT.get(item.kind, 'bin')}"
+            files.append(discord.File(io.BytesIO(data), filename=name))
+            if item.kind == "image":
+                target = embed if index == 0 else discord.Embed(url=item.url, colour=embed.colour)
+                target.set_image(url=f"attachment://{name}")
+                if index:
+                    embeds.append(target)
+    if links:
+        embed.add_field(name="🔗", value=" ".join(links)[:1024], inline=False)
+    kwargs: dict[str, Any] = {"embeds": embeds[:10], "allowed_mentions": discord.AllowedMentions.none(),
+                              "attachments": files, "content": None}
+    ui = buttons(view)
+    kwargs["view"] = ui if ui is not None else discord.utils.MISSING
+    return kwargs

@@ -1,0 +1,471 @@
+"""A fake Discord on 127.0.0.1 that the real discord.py client talks to: gateway and REST.
+
+It speaks enough of the protocol to run the bot unchanged (hello, identify, ready, heartbeats,
+resume, dispatches; interaction callbacks, webhook edits, channel messages with attachments,
+command sync), applies Discord's limits (3 s to answer an interaction, interaction tokens that
+expire, per-route edit rate limits answered with 429), and records everything the bot sent.
+How to point discord.py at it: ``../shared/notes/platform-fakes.md`` (Route.BASE and DEFAULT_GATEWAY).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+JSON = "application/json"
+APP_ID = 900000000000000001
+BOT_ID = 900000000000000002
+GUILD_ID = 900000000000000100
+CHANNEL_ID = 900000000000000200
+
+
+def _ts(at: float | None = None) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime(at or time.time()))
+
+
+def user_obj(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
+    return {"id": str(user_id), "username": name, "discriminator": "0", "global_name": name, "avatar": None, "bot": bot}
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # exactly "application/json": discord.py parses nothing else (aiohttp's json_response adds a charset)
+    return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON, **(headers or {})})
+
+
+@dataclass
+class FakeInteraction:
+    id: int
+    token: str
+    user_id: int
+    channel_id: int
+    created: float
+    responded_at: float | None = None
+    original_id: int | None = None
+    kind: str = "command"
+
+
+@dataclass
+class FakeMessage:
+    id: int
+    channel_id: int
+    author_id: int
+    content: str = ""
+    embeds: list[dict[str, Any]] = field(default_factory=list)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    components: list[dict[str, Any]] = field(default_factory=list)
+    allowed_mentions: Any = None
+    message_reference: Any = None
+    edits: int = 0
+    flags: int = 0
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    def obj(self) -> dict[str, Any]:
+        return {"id": str(self.id), "channel_id": str(self.channel_id), "author": user_obj(self.author_id, "bot" if self.author_id == BOT_ID else "user", self.author_id == BOT_ID),
+                "content": self.content, "timestamp": _ts(), "edited_timestamp": _ts() if self.edits else None, "tts": False,
+                "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": self.attachments,
+                "embeds": self.embeds, "components": self.components, "pinned": False, "type": 0, "flags": self.flags}
+
+    def text(self) -> str:
+        parts = [self.content]
+        for embed in self.embeds:
+            parts += [embed.get("title", ""), embed.get("description", "")]
+            parts += [f"{f.get('name', '')} {f.get('value', '')}" for f in embed.get("fields", [])]
+        return "\n".join(p for p in parts if p)
+
+    def buttons(self) -> list[dict[str, Any]]:
+        out = []
+        for row in self.components:
+            for comp in row.get("components", []):
+                out.append(comp)
+        return out
+
+
+class FakeDiscord:
+    def __init__(self, *, token_ttl_s: float = 900.0, defer_deadline_s: float = 3.0, edit_limit: int = 5,
+                 edit_window_s: float = 5.0, upload_limit: int = 10 * 1024 * 1024) -> None:
+        self.token_ttl_s = token_ttl_s
+        self.defer_deadline_s = defer_deadline_s
+        self.edit_limit = edit_limit
+        self.edit_window_s = edit_window_s
+        self.upload_limit = upload_limit
+        self.ids = itertools.count(910000000000000000)
+        self.requests: list[dict[str, Any]] = []
+        self.messages: dict[int, FakeMessage] = {}
+        self.interactions: dict[int, FakeInteraction] = {}
+        self.by_token: dict[str, FakeInteraction] = {}
+        self.files: dict[str, bytes] = {}
+        self.sockets: list[web.WebSocketResponse] = []
+        self.seq = 0
+        self.identified = asyncio.Event()
+        self.rate_limited = 0
+        self.late_callbacks = 0
+        self.commands_synced: list[Any] = []
+        self._buckets: dict[str, deque[float]] = defaultdict(deque)
+        self.runner: web.AppRunner | None = None
+        self.url = ""
+
+    # ── lifecycle ────────────────────────────────────────────────────────────────────────────
+    async def start(self) -> str:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        r = app.router
+        r.add_get("/gateway", self._gateway)
+        r.add_get("/api/v10/users/@me", self._me)
+        r.add_get("/api/v10/oauth2/applications/@me", self._application)
+        r.add_get("/api/v10/gateway", self._gateway_info)
+        r.add_get("/api/v10/gateway/bot", self._gateway_info)
+        r.add_post("/api/v10/interactions/{iid}/{token}/callback", self._callback)
+        r.add_route("*", "/api/v10/webhooks/{app}/{token}/messages/{mid}", self._webhook_message)
+        r.add_post("/api/v10/webhooks/{app}/{token}", self._followup)
+        r.add_post("/api/v10/channels/{cid}/messages", self._channel_create)
+        r.add_patch("/api/v10/channels/{cid}/messages/{mid}", self._channel_edit)
+        r.add_get("/api/v10/channels/{cid}", self._channel)
+        r.add_put("/api/v10/applications/{app}/commands", self._sync)
+        r.add_put("/api/v10/applications/{app}/guilds/{gid}/commands", self._sync)
+        r.add_get("/cdn/{name}", self._cdn)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self.runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}"
+        return self.url
+
+    @property
+    def rest_base(self) -> str:
+        return f"{self.url}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return self.url.replace("http://", "ws://") + "/gateway"
+
+    async def close(self) -> None:
+        for ws in list(self.sockets):
+            await ws.close()
+        if self.runner:
+            await self.runner.cleanup()
+
+    async def _me(self, _request: web.Request) -> web.Response:
+        return _json(user_obj(BOT_ID, "ima-bot", True))
+
+    async def _gateway_info(self, _request: web.Request) -> web.Response:
+        return _json({"url": self.gateway_url, "shards": 1,
+                      "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+
+    async def _application(self, _request: web.Request) -> web.Response:
+        return _json({"id": str(APP_ID), "name": "ima-bot", "icon": None, "description": "", "bot_public": True,
+                      "bot_require_code_grant": False, "owner": user_obj(1, "owner"), "verify_key": "k", "flags": 0})
+
+    # ── gateway ──────────────────────────────────────────────────────────────────────────────
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            data = json.loads(msg.data)
+            op = data.get("op")
+            if op == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif op == 2:
+                self.sockets.append(ws)
+                await self._send(ws, "READY", {
+                    "v": 10, "user": user_obj(BOT_ID, "ima-bot", True), "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
+                    "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
+                    "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [], "relationships": []})
+                await self._send(ws, "GUILD_CREATE", self.guild())
+                self.identified.set()
+            elif op == 6:
+                self.sockets.append(ws)
+                await self._send(ws, "RESUMED", {})
+        if ws in self.sockets:
+            self.sockets.remove(ws)
+        return ws
+
+    def guild(self) -> dict[str, Any]:
+        return {"id": str(GUILD_ID), "name": "Test Server", "icon": None, "owner_id": "1", "afk_timeout": 300,
+                "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
+                "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "104324673", "position": 0, "color": 0,
+                           "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
+                "emojis": [], "features": [], "mfa_level": 0, "system_channel_flags": 0, "premium_tier": 0,
+                "preferred_locale": "en-US", "nsfw_level": 0, "stickers": [], "large": False, "member_count": 2,
+                "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "general", "position": 0, "permission_overwrites": [],
+                              "guild_id": str(GUILD_ID)}],
+                "members": [{**self._member(BOT_ID, "ima-bot"), "user": user_obj(BOT_ID, "ima-bot", True)}],
+                "threads": [], "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
+                "joined_at": _ts(), "unavailable": False, "premium_subscription_count": 0}
+
+    async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
+        self.seq += 1
+        await ws.send_str(json.dumps({"op": 0, "t": event, "s": self.seq, "d": data}))
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        await asyncio.wait_for(self.identified.wait(), 10)
+        for ws in list(self.sockets):
+            await self._send(ws, event, data)
+
+    # ── what users do ────────────────────────────────────────────────────────────────────────
+    def _member(self, user_id: int, name: str) -> dict[str, Any]:
+        return {"user": user_obj(user_id, name), "roles": [], "joined_at": _ts(), "deaf": False, "mute": False,
+                "permissions": "2147483647", "flags": 0}
+
+    def upload(self, name: str, data: bytes, content_type: str = "image/png") -> dict[str, Any]:
+        attachment_id = next(self.ids)
+        key = f"{attachment_id}-{name}"
+        self.files[key] = data
+        return {"id": str(attachment_id), "filename": name, "size": len(data), "url": f"{self.url}/cdn/{key}",
+                "proxy_url": f"{self.url}/cdn/{key}", "content_type": content_type}
+
+    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int = 111, user_name: str = "alice",
+                    attachments: dict[str, dict[str, Any]] | None = None, locale: str = "en-US", dm: bool = False) -> FakeInteraction:
+        """A user runs /name with options; attachments are option name → uploaded attachment object."""
+        opts = [{"name": k, "type": 3 if isinstance(v, str) else (5 if isinstance(v, bool) else 4), "value": v}
+                for k, v in (options or {}).items()]
+        resolved: dict[str, Any] = {}
+        for opt_name, att in (attachments or {}).items():
+            opts.append({"name": opt_name, "type": 11, "value": att["id"]})
+            resolved.setdefault("attachments", {})[att["id"]] = att
+        data = {"id": str(next(self.ids)), "name": name, "type": 1, "options": opts, "resolved": resolved}
+        return await self._interaction(2, data, user_id, user_name, locale, dm)
+
+    async def press(self, message: FakeMessage, custom_id: str, *, user_id: int = 111, user_name: str = "alice") -> FakeInteraction:
+        data = {"custom_id": custom_id, "component_type": 2}
+        return await self._interaction(3, data, user_id, user_name, "en-US", False, message)
+
+    async def _interaction(self, kind: int, data: dict[str, Any], user_id: int, user_name: str, locale: str, dm: bool,
+                           message: FakeMessage | None = None) -> FakeInteraction:
+        iid = next(self.ids)
+        token = f"tok{iid}"
+        channel_id = message.channel_id if message else CHANNEL_ID
+        payload: dict[str, Any] = {
+            "id": str(iid), "application_id": str(APP_ID), "type": kind, "data": data, "token": token, "version": 1,
+            "channel_id": str(channel_id), "channel": {"id": str(channel_id), "type": 1 if dm else 0, "name": "general",
+                                                       "guild_id": None if dm else str(GUILD_ID), "position": 0, "permission_overwrites": []},
+            "app_permissions": "2147483647", "locale": locale, "entitlements": [], "authorizing_integration_owners": {},
+            "context": 1 if dm else 0, "attachment_size_limit": self.upload_limit}
+        if dm:
+            payload["user"] = user_obj(user_id, user_name)
+        else:
+            payload["guild_id"] = str(GUILD_ID)
+            payload["guild_locale"] = "en-US"
+            payload["member"] = self._member(user_id, user_name)
+        if message is not None:
+            payload["message"] = message.obj()
+        interaction = FakeInteraction(iid, token, user_id, channel_id, time.monotonic(), kind="component" if kind == 3 else "command")
+        self.interactions[iid] = interaction
+        self.by_token[token] = interaction
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    async def say(self, content: str, *, user_id: int = 111, user_name: str = "alice", mention_bot: bool = True,
+                  attachments: list[dict[str, Any]] | None = None, dm: bool = False) -> int:
+        message_id = next(self.ids)
+        text = f"<@{BOT_ID}> {content}" if mention_bot else content
+        data = {"id": str(message_id), "channel_id": str(CHANNEL_ID), "author": user_obj(user_id, user_name), "content": text,
+                "timestamp": _ts(), "edited_timestamp": None, "tts": False, "mention_everyone": False,
+                "mentions": [user_obj(BOT_ID, "ima-bot", True)] if mention_bot else [], "mention_roles": [],
+                "attachments": attachments or [], "embeds": [], "pinned": False, "type": 0, "flags": 0}
+        if not dm:
+            data["guild_id"] = str(GUILD_ID)
+            data["member"] = {k: v for k, v in self._member(user_id, user_name).items() if k != "user"}
+        await self.dispatch("MESSAGE_CREATE", data)
+        return message_id
+
+    # ── REST ─────────────────────────────────────────────────────────────────────────────────
+    async def _body(self, request: web.Request) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        files: list[dict[str, Any]] = []
+        if request.content_type.startswith("multipart/"):
+            payload: dict[str, Any] = {}
+            reader = await request.multipart()
+            async for part in reader:
+                if part.name == "payload_json":
+                    payload = json.loads(await part.text())
+                else:
+                    data = await part.read()
+                    files.append({"field": part.name, "filename": part.filename, "size": len(data), "data": data})
+            return payload, files
+        if request.can_read_body:
+            try:
+                return await request.json(), files
+            except ValueError:
+                return {}, files
+        return {}, files
+
+    def _record(self, request: web.Request, body: dict[str, Any], files: list[dict[str, Any]], status: int = 200) -> dict[str, Any]:
+        entry = {"method": request.method, "path": request.path, "json": body, "files": [{k: v for k, v in f.items() if k != "data"} for f in files],
+                 "at": time.monotonic(), "status": status}
+        self.requests.append(entry)
+        return entry
+
+    def _limited(self, bucket: str) -> float | None:
+        now = time.monotonic()
+        window = self._buckets[bucket]
+        while window and now - window[0] > self.edit_window_s:
+            window.popleft()
+        if len(window) >= self.edit_limit:
+            return self.edit_window_s - (now - window[0])
+        window.append(now)
+        return None
+
+    def _too_many(self, retry_after: float) -> web.Response:
+        self.rate_limited += 1
+        return _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False}, 429,
+                     {"Retry-After": f"{retry_after:.3f}", "X-RateLimit-Limit": str(self.edit_limit), "X-RateLimit-Remaining": "0",
+                      "X-RateLimit-Reset-After": f"{retry_after:.3f}", "X-RateLimit-Bucket": "edits", "X-RateLimit-Scope": "user"})
+
+    def _headers(self, bucket: str) -> dict[str, str]:
+        used = len(self._buckets[bucket])
+        reset = self.edit_window_s - (time.monotonic() - self._buckets[bucket][0]) if self._buckets[bucket] else self.edit_window_s
+        return {"X-RateLimit-Limit": str(self.edit_limit), "X-RateLimit-Remaining": str(max(0, self.edit_limit - used)),
+                "X-RateLimit-Reset-After": f"{max(0.0, reset):.3f}", "X-RateLimit-Bucket": f"b-{bucket}"}
+
+    def _apply(self, message: FakeMessage, body: dict[str, Any], files: list[dict[str, Any]]) -> None:
+        if "content" in body:
+            message.content = body["content"] or ""
+        if "embeds" in body:
+            message.embeds = body["embeds"] or []
+        if "components" in body:
+            message.components = body["components"] or []
+        if "allowed_mentions" in body:
+            message.allowed_mentions = body["allowed_mentions"]
+        if "flags" in body and body["flags"] is not None:
+            message.flags = body["flags"]
+        kept = body.get("attachments")
+        new = []
+        for i, f in enumerate(files):
+            key = f"{message.id}-{i}-{f['filename']}"
+            self.files[key] = f["data"]
+            new.append({"id": str(next(self.ids)), "filename": f["filename"], "size": f["size"], "url": f"{self.url}/cdn/{key}",
+                        "proxy_url": f"{self.url}/cdn/{key}"})
+        if kept is not None or files:
+            message.attachments = new
+        message.history.append({"text": message.text(), "at": time.monotonic(), "attachments": [a["filename"] for a in message.attachments]})
+
+    def _new_message(self, channel_id: int, body: dict[str, Any], files: list[dict[str, Any]]) -> FakeMessage:
+        message = FakeMessage(next(self.ids), channel_id, BOT_ID, message_reference=body.get("message_reference"))
+        self._apply(message, body, files)
+        self.messages[message.id] = message
+        return message
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        interaction = self.by_token.get(request.match_info["token"])
+        if interaction is None or str(interaction.id) != request.match_info["iid"]:
+            self._record(request, body, files, 404)
+            return _json({"message": "Unknown interaction", "code": 10062}, 404)
+        if interaction.responded_at is not None or time.monotonic() - interaction.created > self.defer_deadline_s:
+            self.late_callbacks += 1
+            self._record(request, body, files, 404)
+            return _json({"message": "Unknown interaction", "code": 10062}, 404)
+        interaction.responded_at = time.monotonic()
+        self._record(request, body, files)
+        kind = body.get("type")
+        data = body.get("data") or {}
+        message = None
+        if kind in (4, 5):  # message / deferred message
+            message = self._new_message(interaction.channel_id, data if kind == 4 else {"content": "", "flags": data.get("flags", 0)}, files)
+            interaction.original_id = message.id
+        elif kind in (6, 7):  # deferred update / update of the component's message
+            pass
+        if "with_response" in request.query:
+            resource = {"type": kind}
+            if message is not None:
+                resource["message"] = message.obj()
+            return _json({"interaction": {"id": str(interaction.id), "type": 2, "response_message_id": str(message.id) if message else None,
+                                          "response_message_loading": kind == 5, "response_message_ephemeral": False},
+                          "resource": resource})
+        return web.Response(status=204)
+
+    def _token_ok(self, token: str) -> FakeInteraction | None:
+        interaction = self.by_token.get(token)
+        if interaction is None or time.monotonic() - interaction.created > self.token_ttl_s:
+            return None
+        return interaction
+
+    async def _webhook_message(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        token = request.match_info["token"]
+        interaction = self._token_ok(token)
+        if interaction is None:
+            self._record(request, body, files, 401)
+            return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
+        mid = request.match_info["mid"]
+        message_id = interaction.original_id if mid == "@original" else int(mid)
+        message = self.messages.get(message_id or 0)
+        if message is None:
+            self._record(request, body, files, 404)
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        if request.method == "GET":
+            return _json(message.obj())
+        if request.method == "DELETE":
+            self.messages.pop(message.id, None)
+            return web.Response(status=204)
+        wait = self._limited(f"w{token}")
+        if wait is not None:
+            self._record(request, body, files, 429)
+            return self._too_many(wait)
+        self._record(request, body, files)
+        message.edits += 1
+        self._apply(message, body, files)
+        return _json(message.obj(), headers=self._headers(f"w{token}"))
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        interaction = self._token_ok(request.match_info["token"])
+        if interaction is None:
+            self._record(request, body, files, 401)
+            return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
+        self._record(request, body, files)
+        message = self._new_message(interaction.channel_id, body, files)
+        return _json(message.obj())
+
+    async def _channel_create(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        self._record(request, body, files)
+        message = self._new_message(int(request.match_info["cid"]), body, files)
+        return _json(message.obj())
+
+    async def _channel_edit(self, request: web.Request) -> web.Response:
+        body, files = await self._body(request)
+        message = self.messages.get(int(request.match_info["mid"]))
+        if message is None:
+            self._record(request, body, files, 404)
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        bucket = f"c{request.match_info['cid']}"
+        wait = self._limited(bucket)
+        if wait is not None:
+            self._record(request, body, files, 429)
+            return self._too_many(wait)
+        self._record(request, body, files)
+        message.edits += 1
+        self._apply(message, body, files)
+        return _json(message.obj(), headers=self._headers(bucket))
+
+    async def _channel(self, request: web.Request) -> web.Response:
+        cid = request.match_info["cid"]
+        return _json({"id": cid, "type": 0, "name": "general", "guild_id": str(GUILD_ID), "position": 0, "permission_overwrites": []})
+
+    async def _sync(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.commands_synced.append({"path": request.path, "commands": body})
+        return _json([{**c, "id": str(next(self.ids)), "application_id": str(APP_ID), "version": "1"} for c in body])
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    # ── what tests read ──────────────────────────────────────────────────────────────────────
+    def bot_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
+        return [m for m in self.messages.values() if m.author_id == BOT_ID and (channel_id is None or m.channel_id == channel_id)]
+
+    def original(self, interaction: FakeInteraction) -> FakeMessage | None:
+        return self.messages.get(interaction.original_id or 0)

@@ -1,0 +1,189 @@
+"""The real discord.py client against a fake Discord on loopback, end to end (issue 7)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+import pytest
+import yarl
+
+from bot.discord import DiscordAdapter
+from core.config import Settings
+from core.service import CoreService
+from sandbox.app import SandboxConfig
+
+from .conftest import TEST_KEY, Sandbox
+from .fakes.discord_server import BOT_ID, FakeDiscord, FakeMessage
+from .images import RED_PNG
+
+SCALE = 0.05
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(time_scale=SCALE, seed=21)
+
+
+@dataclass
+class Env:
+    fake: FakeDiscord
+    sandbox: Sandbox
+    data_dir: Path
+    core: CoreService | None = None
+    bot: DiscordAdapter | None = None
+    task: asyncio.Task | None = None
+
+    async def start_bot(self, token_ttl_s: float = 14 * 60) -> None:
+        settings = Settings.model_validate({"bot": {"data_dir": str(self.data_dir), "time_scale": SCALE}})
+        self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url, upload_url=self.sandbox.url)
+        self.bot = DiscordAdapter(self.core, token_ttl_s=token_ttl_s)
+        await self.core.start()
+        self.fake.identified.clear()
+        self.task = asyncio.create_task(self.bot.start("fake-bot-token"))
+        await asyncio.wait_for(self.bot.wait_until_ready(), 15)
+
+    async def stop_bot(self) -> None:
+        await self.bot.close()
+        await asyncio.gather(self.task, return_exceptions=True)
+        await self.core.close()
+
+
+@pytest.fixture
+async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
+    fake = FakeDiscord()
+    await fake.start()
+    old_base, old_gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+    discord.http.Route.BASE = fake.rest_base  # the documented way to point discord.py at another server
+    discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
+    e = Env(fake, sandbox, tmp_path)
+    await e.start_bot()
+    yield e
+    await e.stop_bot()
+    await fake.close()
+    discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
+
+
+async def until(predicate: Callable[[], object], limit_s: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + limit_s
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+def final(message: FakeMessage | None) -> bool:
+    return message is not None and any(k in message.text() for k in ("is ready", "could not be made", "生成成功", "生成失败"))
+
+
+def assert_no_pings(fake: FakeDiscord) -> None:
+    bodies = [r["json"] for r in fake.requests if r["method"] in ("POST", "PATCH") and r["json"] and "embeds" in r["json"]]
+    assert bodies
+    assert all(b.get("allowed_mentions") == {"parse": []} for b in bodies), [b.get("allowed_mentions") for b in bodies]
+
+
+async def test_slash_image_defers_edits_progress_and_ends_with_the_image_attached(env: Env):
+    fake = env.fake
+    interaction = await fake.slash("image", {"prompt": "a red fox in the snow"})
+    await until(lambda: interaction.responded_at is not None, 3, "the deferral")
+    assert interaction.responded_at - interaction.created < 1.0 and fake.late_callbacks == 0
+    await until(lambda: final(fake.original(interaction)), 30, "the result")
+    message = fake.original(interaction)
+    texts = [h["text"] for h in message.history]
+    assert any("Creating your image" in t for t in texts)
+    assert any("Generating" in t for t in texts)
+    assert "Your image is ready" in message.text() and "SeeDream 4.5" in message.text()
+    assert [a["filename"] for a in message.attachments] == ["result-1.png"]
+    assert message.embeds[0]["image"]["url"] == "attachment://result-1.png"
+    assert {b["label"] for b in message.buttons()} == {"Make another", "Try another model"}
+    assert len(fake.bot_messages()) == 1 and fake.rate_limited == 0
+    assert_no_pings(fake)
+
+
+async def test_slash_video_with_an_attachment_uploads_it_and_returns_a_video(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    picture = fake.upload("cat.png", RED_PNG)
+    interaction = await fake.slash("video", {"prompt": "the cat starts walking"}, attachments={"image": picture})
+    await until(lambda: final(fake.original(interaction)), 40, "the video")
+    message = fake.original(interaction)
+    assert "Your video is ready" in message.text()
+    assert [a["filename"] for a in message.attachments] == ["result-1.mp4"]
+    create = sandbox.state.creates()[0]["json"]
+    assert create["task_type"] == "image_to_video" and create["src_img_url"][0].startswith(sandbox.url)
+    assert sandbox.count("/api/rest/oss/getuploadtoken") == 1
+
+
+async def test_a_failure_offers_alternatives_whose_buttons_work_only_for_the_requester(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    sandbox.config.faults.update({"outcomes": ["fail"]})
+    interaction = await fake.slash("image", {"prompt": "a red bicycle"})
+    await until(lambda: final(fake.original(interaction)), 30, "the failure")
+    message = fake.original(interaction)
+    assert "could not be made" in message.text() and "Nano Banana2" in message.text() and "Nano Banana Pro" in message.text()
+    use_nb2 = next(b for b in message.buttons() if b["label"] == "Use Nano Banana2")
+    intruder = await fake.press(message, use_nb2["custom_id"], user_id=222, user_name="mallory")
+    await until(lambda: intruder.responded_at is not None, 3)
+    refusal = next(r for r in fake.requests if r["path"].endswith(f"/{intruder.token}/callback"))["json"]
+    assert refusal["type"] == 4 and refusal["data"]["flags"] & 64 and "someone else" in refusal["data"]["content"]
+    assert len(sandbox.state.creates()) == 1
+    press = await fake.press(message, use_nb2["custom_id"])
+    await until(lambda: final(fake.original(press)), 30, "the retried result")
+    assert "Nano Banana2" in fake.original(press).text() and "is ready" in fake.original(press).text()
+    assert sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"] == "gemini-3.1-flash-image"
+
+
+async def test_mentioning_the_bot_in_a_channel_works_and_replies_to_the_message(env: Env):
+    fake = env.fake
+    said = await fake.say("画一只赛博朋克猫")
+    await until(lambda: any(final(m) for m in fake.bot_messages()), 30, "the reply")
+    message = fake.bot_messages()[0]
+    assert "图片生成成功" in message.text()
+    assert message.message_reference and int(message.message_reference["message_id"]) == said
+    ignored = await fake.say("draw a dog", mention_bot=False)
+    await asyncio.sleep(0.5)
+    assert ignored and len(fake.bot_messages()) == 1
+
+
+async def test_an_expired_interaction_token_mid_task_still_delivers_on_the_same_message(env: Env):
+    fake = env.fake
+    fake.token_ttl_s = 1.0  # Discord's 15 minutes, scaled down
+    interaction = await fake.slash("image", {"prompt": "a lighthouse", "model": "Nano Banana Pro"})
+    await until(lambda: final(fake.original(interaction)), 40, "the result after expiry")
+    message = fake.original(interaction)
+    assert "is ready" in message.text() and "Nano Banana Pro" in message.text()
+    channel_edits = [r for r in fake.requests if r["method"] == "PATCH" and r["path"].startswith("/api/v10/channels/") and r["status"] == 200]
+    assert channel_edits, "edits continued with the bot token"
+    assert len(fake.bot_messages()) == 1
+
+
+async def test_restart_mid_task_resumes_editing_the_same_message(env: Env):
+    fake = env.fake
+    interaction = await fake.slash("video", {"prompt": "waves crashing on rocks"})
+    await until(lambda: any("Generating" in h["text"] for h in (fake.original(interaction) or FakeMessage(0, 0, 0)).history), 20)
+    await env.stop_bot()
+    await env.start_bot()
+    await until(lambda: final(fake.original(interaction)), 40, "the resumed result")
+    assert "Your video is ready" in fake.original(interaction).text()
+    assert len(fake.bot_messages()) == 1 and len(env.sandbox.state.creates()) == 1
+
+
+async def test_commands_are_synced_with_chinese_names(env: Env):
+    synced = env.fake.commands_synced[-1]["commands"]
+    image = next(c for c in synced if c["name"] == "image")
+    assert image["name_localizations"]["zh-CN"] == "图片"
+    assert {c["name"] for c in synced} >= {"image", "video", "music", "models", "prefs", "usage", "cancel"}
+
+
+async def test_models_command_lists_live_prices(env: Env):
+    interaction = await env.fake.slash("models", {"kind": "video"})
+    await until(lambda: env.fake.original(interaction) and "Wan 2.6" in env.fake.original(interaction).text(), 10)
+    assert "25–120" in env.fake.original(interaction).text()
+
+
+def test_fake_message_json_roundtrip():
+    message = FakeMessage(1, 2, BOT_ID, content="x")
+    assert json.loads(json.dumps(message.obj()))["author"]["bot"] is True
