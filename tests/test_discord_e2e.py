@@ -66,6 +66,8 @@ async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
     yield e
     await e.stop_bot()
     await fake.close()
+    assert fake.rate_limited == 0, "the bot ran into Discord's rate limits"
+    assert fake.late_callbacks == 0, "an interaction was answered after Discord's 3 s"
     discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
 
 
@@ -182,6 +184,28 @@ async def test_models_command_lists_live_prices(env: Env):
     interaction = await env.fake.slash("models", {"kind": "video"})
     await until(lambda: env.fake.original(interaction) and "Wan 2.6" in env.fake.original(interaction).text(), 10)
     assert "25–120" in env.fake.original(interaction).text()
+
+
+async def test_results_over_the_upload_limit_arrive_as_links(env: Env):
+    env.fake.upload_limit = 1000  # a tiny server limit: the sample video does not fit
+    interaction = await env.fake.slash("video", {"prompt": "a paper boat on a river"})
+    await until(lambda: final(env.fake.original(interaction)), 40, "the video")
+    message = env.fake.original(interaction)
+    assert message.attachments == []
+    links = next(f["value"] for f in message.embeds[0]["fields"] if f["name"] == "🔗")
+    assert "/cdn/out/" in links and ".mp4" in links
+
+
+async def test_prefs_command_saves_a_default_that_the_next_request_uses(env: Env):
+    fake = env.fake
+    saved = await fake.slash("prefs", {"action": "set", "model": "Nano Banana Pro"})
+    await until(lambda: fake.original(saved) and "From now on" in fake.original(saved).text(), 10, "the confirmation")
+    used = await fake.slash("image", {"prompt": "a quiet harbour"})
+    await until(lambda: final(fake.original(used)), 40, "the result")
+    assert "Nano Banana Pro" in fake.original(used).text()
+    usage = await fake.slash("usage")
+    await until(lambda: fake.original(usage) and "credits used" in fake.original(usage).text(), 10)
+    assert "1 request(s), 10 credits" in fake.original(usage).text()
 
 
 def test_fake_message_json_roundtrip():
