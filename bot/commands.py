@@ -10,6 +10,8 @@ import signal
 import sys
 import tempfile
 
+from pydantic import SecretStr
+
 from core.config import ConfigError, Settings, load_settings
 
 
@@ -75,6 +77,33 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
                 raise ConfigError("discord is enabled but DISCORD_TOKEN is not set")
             bot = DiscordAdapter(core, guild_allowlist=settings.discord.guild_allowlist, dev_guild=settings.discord.dev_guild)
             bots.append((bot, asyncio.create_task(bot.start(settings.discord.token.get_secret_value()))))
+        feishu = None
+        if settings.feishu.enabled:
+            from .feishu import FeishuAdapter
+
+            fs = settings.feishu
+            if not fs.app_id or fs.app_secret is None:
+                raise ConfigError("feishu is enabled but FEISHU_APP_ID / FEISHU_APP_SECRET are not set")
+            def secret(value: SecretStr | None) -> str:
+                return value.get_secret_value() if value is not None else ""
+
+            feishu = FeishuAdapter(core, app_id=fs.app_id, app_secret=secret(fs.app_secret), domain=fs.domain,
+                                   group_needs_mention=fs.group_needs_mention, encrypt_key=secret(fs.encrypt_key),
+                                   verification_token=secret(fs.verification_token))
+            await feishu.start(long_connection=fs.receive == "long_connection")
+            if fs.receive == "webhook":
+                hook_app = web.Application()
+                adapter = feishu
+
+                async def webhook(request: web.Request) -> web.Response:
+                    status, body = await adapter.handle_webhook(await request.read(), request.headers)
+                    return web.Response(status=status, body=body, content_type="application/json")
+
+                hook_app.router.add_post("/feishu/events", webhook)
+                hook_runner = web.AppRunner(hook_app, access_log=None)
+                await hook_runner.setup()
+                await web.TCPSite(hook_runner, fs.webhook_host, fs.webhook_port).start()
+                runners.append(hook_runner)
         await core.start()
         if ready is not None:
             ready.set()
@@ -82,6 +111,8 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
         for bot, task in bots:
             await bot.close()
             await asyncio.gather(task, return_exceptions=True)
+        if feishu is not None:
+            await feishu.close()
         for runner in runners:
             await runner.cleanup()
     return 0

@@ -70,7 +70,13 @@ class FeishuSettings(_Section):
     enabled: bool = False
     app_id: str = ""
     app_secret: SecretStr | None = Field(default=None, exclude=True)
+    encrypt_key: SecretStr | None = Field(default=None, exclude=True)
+    verification_token: SecretStr | None = Field(default=None, exclude=True)
     domain: str = "https://open.feishu.cn"
+    receive: str = Field(default="long_connection", pattern="^(long_connection|webhook)$")
+    webhook_host: str = "0.0.0.0"
+    webhook_port: int = Field(default=8090, ge=0, le=65535)
+    group_needs_mention: bool = True
 
 
 class Settings(_Section):
@@ -92,6 +98,8 @@ _SECRET_ENV = {
     ("ima", "api_key"): "IMA_API_KEY",
     ("discord", "token"): "DISCORD_TOKEN",
     ("feishu", "app_secret"): "FEISHU_APP_SECRET",
+    ("feishu", "encrypt_key"): "FEISHU_ENCRYPT_KEY",
+    ("feishu", "verification_token"): "FEISHU_VERIFICATION_TOKEN",
 }
 _PLAIN_ENV = {
     ("ima", "base_url"): "IMA_BASE_URL",

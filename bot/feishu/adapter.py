@@ -1,0 +1,345 @@
+"""Feishu adapter: events in (long connection by default, signed webhook as the alternative), cards out.
+
+Events are acknowledged at once and handled on the bot's loop; redeliveries are recognised by
+event id and by message id, persisted, so a message never creates two tasks even across a
+restart. The status card is a reply to the user's message, patched in place; if a patch fails,
+the outcome goes out as a new card, and if even that fails, as plain text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import Future
+from typing import Any
+
+import lark_oapi as lark
+from lark_oapi.api.im.v1 import (
+    CreateImageRequest,
+    CreateImageRequestBody,
+    CreateMessageRequest,
+    CreateMessageRequestBody,
+    GetMessageResourceRequest,
+    PatchMessageRequest,
+    PatchMessageRequestBody,
+    ReplyMessageRequest,
+    ReplyMessageRequestBody,
+)
+from lark_oapi.event.callback.model.p2_card_action_trigger import (
+    P2CardActionTrigger,
+    P2CardActionTriggerResponse,
+)
+
+from core.contracts import Attachment, ChannelError, ChatEvent
+from core.i18n import t
+from core.service import CoreService
+from core.views import View
+
+from .cards import card, plain_text
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "feishu"
+IMAGE_LIMIT = 10 * 1024 * 1024
+
+
+class FeishuPlatform:
+    name = PLATFORM
+
+    def __init__(self, api: lark.Client, core: CoreService) -> None:
+        self.api = api
+        self.core = core
+
+    def channel(self, route: Mapping[str, Any]) -> FeishuChannel:
+        return FeishuChannel(self, dict(route))
+
+
+class FeishuChannel:
+    min_edit_interval_s = 0.5  # Feishu allows 5 updates a second per message; stay well inside
+
+    def __init__(self, platform: FeishuPlatform, route: dict[str, Any]) -> None:
+        self.platform = platform
+        self.route = route
+
+    async def _card_json(self, view: View) -> str:
+        keys = []
+        for item in view.media:
+            if item.kind != "image":
+                continue
+            key = await self._upload_image(item.url)
+            if key:
+                keys.append(key)
+        return json.dumps(card(view, keys), ensure_ascii=False)
+
+    async def _upload_image(self, url: str) -> str | None:
+        try:
+            data = await self.platform.core.client.fetch_bytes(url)
+        except Exception:
+            return None
+        if len(data) > IMAGE_LIMIT:
+            return None  # above Feishu's image limit: the card keeps the link
+        request = CreateImageRequest.builder().request_body(
+            CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()).build()
+        response = await self.platform.api.im.v1.image.acreate(request)
+        return response.data.image_key if response.success() and response.data else None
+
+    async def send(self, view: View) -> str:
+        content = await self._card_json(view)
+        reply_to = self.route.get("reply_to")
+        if reply_to:
+            body = ReplyMessageRequestBody.builder().msg_type("interactive").content(content)
+            if self.route.get("thread"):
+                body = body.reply_in_thread(True)
+            response = await self.platform.api.im.v1.message.areply(
+                ReplyMessageRequest.builder().message_id(reply_to).request_body(body.build()).build())
+        else:
+            response = await self._create("interactive", content)
+        if not response.success():
+            # the card could not be posted: the outcome must still reach the user, as plain text
+            text = await self._create("text", json.dumps({"text": plain_text(view)}, ensure_ascii=False))
+            if not text.success():
+                raise ChannelError(f"send failed ({response.code})")
+            return text.data.message_id
+        return response.data.message_id
+
+    async def _create(self, msg_type: str, content: str) -> Any:
+        request = CreateMessageRequest.builder().receive_id_type("chat_id").request_body(
+            CreateMessageRequestBody.builder().receive_id(self.route["chat_id"]).msg_type(msg_type).content(content).build()).build()
+        return await self.platform.api.im.v1.message.acreate(request)
+
+    async def edit(self, ref: str, view: View) -> None:
+        request = PatchMessageRequest.builder().message_id(ref).request_body(
+            PatchMessageRequestBody.builder().content(await self._card_json(view)).build()).build()
+        response = await self.platform.api.im.v1.message.apatch(request)
+        if not response.success():
+            rate_limited = response.code in (99991400, 230020)
+            raise ChannelError(f"patch failed ({response.code})", retry_after_s=1.0 if rate_limited else None,
+                               gone=not rate_limited)
+
+
+def _text_of(message_type: str, content: str, mention_keys: list[str]) -> tuple[str, list[str]]:
+    """(text, image keys) of a text, post or image message, with @-mention placeholders removed."""
+    try:
+        data = json.loads(content or "{}")
+    except ValueError:
+        return "", []
+    images: list[str] = []
+    if message_type == "text":
+        text = str(data.get("text", ""))
+    elif message_type == "image":
+        text, images = "", [data.get("image_key", "")]
+    elif message_type == "post":
+        body = data.get("content") or next((v.get("content") for v in data.values() if isinstance(v, dict)), []) or []
+        words = [str(data.get("title") or "")]
+        for paragraph in body:
+            for node in paragraph if isinstance(paragraph, list) else []:
+                if node.get("tag") == "text":
+                    words.append(str(node.get("text", "")))
+                elif node.get("tag") == "img":
+                    images.append(node.get("image_key", ""))
+        text = " ".join(w for w in words if w)
+    else:
+        text = ""
+    for key in mention_keys:
+        text = text.replace(key, " ")
+    return " ".join(text.split()), [k for k in images if k]
+
+
+class FeishuAdapter:
+    """Receives Feishu events and hands them to the core; owns the long connection thread."""
+
+    def __init__(self, core: CoreService, *, app_id: str, app_secret: str, domain: str, bot_open_id: str | None = None,
+                 group_needs_mention: bool = True, encrypt_key: str = "", verification_token: str = "") -> None:
+        self.core = core
+        self.app_id, self.app_secret, self.domain = app_id, app_secret, domain
+        self.api = lark.Client.builder().app_id(app_id).app_secret(app_secret).domain(domain).log_level(lark.LogLevel.WARNING).build()
+        self.platform = FeishuPlatform(self.api, core)
+        core.add_platform(self.platform)
+        self.bot_open_id = bot_open_id
+        self.group_needs_mention = group_needs_mention
+        self.encrypt_key, self.verification_token = encrypt_key, verification_token
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._ws_thread: threading.Thread | None = None
+        self._ws_loop: asyncio.AbstractEventLoop | None = None
+        self.inflight: set[Future[Any]] = set()
+        self.handler = (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
+                        .register_p2_im_message_receive_v1(self._on_message_event)
+                        .register_p2_card_action_trigger(self._on_card_action)
+                        .build())
+
+    async def start(self, long_connection: bool = True) -> None:
+        self.loop = asyncio.get_running_loop()
+        from lark_oapi.core.token.manager import TokenManager
+
+        # lark-oapi fetches the tenant token with a blocking call: do the first one off the event loop
+        await asyncio.to_thread(TokenManager.get_self_tenant_token, self.api._config)
+        if self.bot_open_id is None:
+            self.bot_open_id = await self._fetch_bot_open_id()
+        if long_connection:
+            self._ws_thread = threading.Thread(target=self._run_long_connection, name="feishu-ws", daemon=True)
+            self._ws_thread.start()
+
+    async def _fetch_bot_open_id(self) -> str | None:
+        request = lark.BaseRequest.builder().http_method(lark.HttpMethod.GET).uri("/open-apis/bot/v3/info") \
+            .token_types({lark.AccessTokenType.TENANT}).build()
+        response = await self.api.arequest(request)
+        try:
+            return json.loads(response.raw.content)["bot"]["open_id"]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            log.warning("could not read the bot's open_id; group messages need it to see mentions")
+            return None
+
+    def _run_long_connection(self) -> None:
+        import lark_oapi.ws.client as ws_module
+
+        # The SDK keeps a module-level loop and blocks in it forever: give this thread its own.
+        self._ws_loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self._ws_loop)
+        ws_module.loop = self._ws_loop
+        client = lark.ws.Client(self.app_id, self.app_secret, event_handler=self.handler, domain=self.domain,
+                                log_level=lark.LogLevel.WARNING)
+        self._ws_client = client
+        try:
+            client.start()
+        except RuntimeError:
+            pass  # the loop was stopped by close()
+        except Exception:
+            log.exception("the Feishu long connection stopped")
+
+    async def close(self) -> None:
+        if self._ws_loop is not None:
+            ws_loop = self._ws_loop
+
+            async def shut() -> None:
+                client = getattr(self, "_ws_client", None)
+                if client is not None:
+                    client._auto_reconnect = False
+                    await client._disconnect()
+                for task in asyncio.all_tasks(ws_loop):
+                    if task is not asyncio.current_task():
+                        task.cancel()
+                ws_loop.call_soon(ws_loop.stop)
+
+            asyncio.run_coroutine_threadsafe(shut(), ws_loop)
+        if self._ws_thread is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self._ws_thread.join, 5)
+        for future in list(self.inflight):
+            await asyncio.wrap_future(future)
+
+    # ── from the SDK's thread to the bot's loop ──────────────────────────────────────────────
+    def _submit(self, coro: Any) -> Future[Any]:
+        assert self.loop is not None
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        self.inflight.add(future)
+        future.add_done_callback(self.inflight.discard)
+        return future
+
+    def _on_message_event(self, data: Any) -> None:
+        """Called by the SDK (long connection or webhook): acknowledge at once, work in the background."""
+        try:
+            raw = json.loads(lark.JSON.marshal(data))
+        except Exception:
+            log.warning("unreadable Feishu event")
+            return
+        self._submit(self.handle_message(raw))
+
+    def _on_card_action(self, data: P2CardActionTrigger) -> P2CardActionTriggerResponse:
+        try:
+            raw = json.loads(lark.JSON.marshal(data))
+            future = self._submit(self.handle_card_action(raw))
+            toast = future.result(timeout=2.5)
+        except Exception:
+            log.exception("card action failed")
+            toast = None
+        return P2CardActionTriggerResponse({"toast": toast} if toast else {})
+
+    # ── events, on the bot's loop ────────────────────────────────────────────────────────────
+    async def handle_message(self, raw: dict[str, Any]) -> None:
+        event = raw.get("event") or {}
+        message = event.get("message") or {}
+        sender = (event.get("sender") or {}).get("sender_id") or {}
+        event_id = (raw.get("header") or {}).get("event_id")
+        message_id = message.get("message_id")
+        if not message_id or not sender.get("open_id") or (event.get("sender") or {}).get("sender_type") == "app":
+            return
+        store = self.core.store
+        if event_id and not await store.claim_event(PLATFORM, f"e:{event_id}"):
+            return
+        if not await store.claim_event(PLATFORM, f"m:{message_id}"):
+            return
+        mentions = message.get("mentions") or []
+        direct = message.get("chat_type") == "p2p"
+        mentioned = any((m.get("id") or {}).get("open_id") == self.bot_open_id for m in mentions)
+        if not direct and self.group_needs_mention and not mentioned:
+            return
+        text, image_keys = _text_of(message.get("message_type", ""), message.get("content", ""), [m.get("key", "") for m in mentions])
+        attachments = []
+        for key in image_keys[:4]:
+            data = await self._download(message_id, key)
+            if data is not None:
+                attachments.append(Attachment(f"{key}.png", data))
+        route = {"chat_id": message.get("chat_id"), "reply_to": message_id, "thread": bool(message.get("thread_id"))}
+        await self.core.conversation.handle(ChatEvent(
+            platform=PLATFORM, user_id=sender["open_id"], chat_id=str(message.get("chat_id")), text=text, route=route,
+            attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key")))
+
+    async def _download(self, message_id: str, key: str) -> bytes | None:
+        request = GetMessageResourceRequest.builder().message_id(message_id).file_key(key).type("image").build()
+        response = await self.api.im.v1.message_resource.aget(request)
+        if not response.success() or response.file is None:
+            return None
+        return response.file.read()
+
+    async def handle_card_action(self, raw: dict[str, Any]) -> dict[str, str] | None:
+        event = raw.get("event") or {}
+        value = (event.get("action") or {}).get("value") or {}
+        operator = (event.get("operator") or {}).get("open_id")
+        context = event.get("context") or {}
+        kind, ref = str(value.get("kind", "")), str(value.get("ref", ""))
+        if not operator or not kind:
+            return None
+        conversation = self.core.conversation
+        route = {"chat_id": context.get("open_chat_id"), "reply_to": context.get("open_message_id")}
+        chat_event = ChatEvent(platform=PLATFORM, user_id=operator, chat_id=str(context.get("open_chat_id")), text="", route=route)
+        denied = conversation.check_owner(chat_event, await conversation.owner_of(kind, ref))
+        if denied is not None:
+            return {"type": "error", "content": t(await self._language_of(kind, ref), "action.not_yours")}
+        self._submit(self._act(chat_event, kind, ref))
+        return {"type": "info", "content": "✓"}
+
+    async def _language_of(self, kind: str, ref: str) -> str:
+        record = await self.core.store.task(ref.partition("|")[0]) if kind != "accept" else None
+        if record is not None:
+            return record.language
+        pending = await self.core.store.get_pending(ref) if kind == "accept" else None
+        return (pending[2].get("language") if pending else None) or "en"
+
+    async def _act(self, event: ChatEvent, kind: str, ref: str) -> None:
+        reply = await self.core.conversation.handle_action(event, kind, ref)
+        if reply is not None:
+            await self.platform.channel(event.route).send(reply)
+
+    # ── webhook alternative ──────────────────────────────────────────────────────────────────
+    async def handle_webhook(self, body: bytes, headers: Mapping[str, str], max_age_s: float = 300) -> tuple[int, bytes]:
+        """Verify (signature, freshness, nonce once), decrypt and dispatch one webhook call."""
+        timestamp = headers.get("X-Lark-Request-Timestamp", "")
+        nonce = headers.get("X-Lark-Request-Nonce", "")
+        is_challenge = b"url_verification" in body or (self.encrypt_key and headers.get("X-Lark-Signature") is None)
+        if not is_challenge:
+            try:
+                fresh = abs(time.time() - int(timestamp)) <= max_age_s
+            except ValueError:
+                fresh = False
+            if not fresh or not nonce or not await self.core.store.claim_event(PLATFORM, f"n:{nonce}"):
+                return 401, b'{"msg":"stale or replayed request"}'
+        request = lark.RawRequest()
+        request.uri = "/feishu/events"
+        request.body = body
+        request.headers = dict(headers)
+        response = await asyncio.get_running_loop().run_in_executor(None, self.handler.do, request)
+        return response.status_code, response.content or b""

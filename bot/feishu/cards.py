@@ -1,0 +1,53 @@
+"""Core views as Feishu interactive cards (JSON 1.0 schema, ``update_multi`` so they can be patched)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from core.views import View
+
+TEMPLATES = {"result": "green", "failure": "red", "denied": "red", "offer": "orange", "confirm": "orange",
+             "cancelled": "grey", "interrupted": "orange"}
+MAX_CARD_BYTES = 30 * 1024
+
+
+def _md_escape(text: str) -> str:
+    for ch in ("\\", "*", "_", "~", "`", "[", "]", "<", ">"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def _bar(percent: int) -> str:
+    filled = round(percent / 10)
+    return "▰" * filled + "▱" * (10 - filled) + f" {percent}%"
+
+
+def card(view: View, image_keys: list[str] | None = None, links_label: str = "🔗") -> dict[str, Any]:
+    lines = [_md_escape(line) for line in view.lines]
+    if view.progress is not None and not view.final and view.kind in ("status", "progress"):
+        lines.append(_bar(view.progress))
+    elements: list[dict[str, Any]] = []
+    if lines:
+        elements.append({"tag": "div", "text": {"tag": "lark_md", "content": "\n".join(lines)}})
+    for key in image_keys or []:
+        elements.append({"tag": "img", "img_key": key, "alt": {"tag": "plain_text", "content": ""}})
+    if view.media:
+        links = " ".join(f"[{i + 1}]({m.url})" for i, m in enumerate(view.media))
+        elements.append({"tag": "div", "text": {"tag": "lark_md", "content": f"{links_label} {links}"}})
+    if view.actions:
+        styles = {"primary": "primary", "danger": "danger"}
+        elements.append({"tag": "action", "actions": [
+            {"tag": "button", "text": {"tag": "plain_text", "content": a.label[:40]}, "type": styles.get(a.style, "default"),
+             "value": {"kind": a.kind, "ref": a.ref}} for a in view.actions[:10]]})
+    body = {"config": {"update_multi": True, "wide_screen_mode": True},
+            "header": {"title": {"tag": "plain_text", "content": view.title[:200]}, "template": TEMPLATES.get(view.kind, "blue")},
+            "elements": elements}
+    while len(json.dumps(body, ensure_ascii=False).encode()) > MAX_CARD_BYTES and elements:
+        elements.pop(0)  # never send a card Feishu would refuse: drop the longest text first
+    return body
+
+
+def plain_text(view: View) -> str:
+    parts = [view.text, *(m.url for m in view.media)]
+    return "\n".join(parts)

@@ -1,0 +1,226 @@
+"""The real lark-oapi client (REST and long connection) against a fake Feishu, end to end (issue 8)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from bot.feishu import FeishuAdapter
+from core.config import Settings
+from core.service import CoreService
+from sandbox.app import SandboxConfig
+
+from .conftest import TEST_KEY, Sandbox
+from .fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu, FeishuMessage
+from .images import RED_PNG
+
+SCALE = 0.05
+ENCRYPT_KEY = "test-encrypt-key"
+VERIFY_TOKEN = "vtoken"
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(time_scale=SCALE, seed=31)
+
+
+@dataclass
+class Env:
+    fake: FakeFeishu
+    sandbox: Sandbox
+    data_dir: Path
+    core: CoreService | None = None
+    adapter: FeishuAdapter | None = None
+    webhook_url: str = ""
+    runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        settings = Settings.model_validate({"bot": {"data_dir": str(self.data_dir), "time_scale": SCALE}})
+        self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url, upload_url=self.sandbox.url)
+        self.adapter = FeishuAdapter(self.core, app_id=APP_ID, app_secret=APP_SECRET, domain=self.fake.url,
+                                     encrypt_key=ENCRYPT_KEY, verification_token=VERIFY_TOKEN)
+        await self.core.start()
+        connections = self.fake.connections
+        await self.adapter.start(long_connection=True)
+        await until(lambda: self.fake.connections > connections, 10, "the long connection")
+
+        async def webhook(request: web.Request) -> web.Response:
+            status, body = await self.adapter.handle_webhook(await request.read(), request.headers)
+            return web.Response(status=status, body=body, content_type="application/json")
+
+        app = web.Application()
+        app.router.add_post("/feishu/events", webhook)
+        self.runner = web.AppRunner(app)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self.runner.addresses[0][:2]
+        self.webhook_url = f"http://{host}:{port}/feishu/events"
+
+    async def stop(self) -> None:
+        await self.runner.cleanup()
+        await self.adapter.close()
+        await self.core.close()
+
+
+@pytest.fixture
+async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    fake = FakeFeishu()
+    fake.start_in_thread()
+    e = Env(fake, sandbox, tmp_path)
+    await e.start()
+    yield e
+    await e.stop()
+    fake.stop_thread()
+    assert fake.rate_limited == 0, "the bot exceeded Feishu's card update rate"
+
+
+async def until(predicate: Callable[[], object], limit_s: float = 30.0, what: str = "") -> None:
+    deadline = time.monotonic() + limit_s
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)
+
+
+def final(message: FeishuMessage | None) -> bool:
+    return message is not None and any(k in message.text() for k in ("is ready", "could not be made", "生成成功", "生成失败"))
+
+
+def reply_card(fake: FakeFeishu, user_message_id: str) -> FeishuMessage | None:
+    replies = fake.replies_to(user_message_id)
+    return replies[0] if replies else None
+
+
+async def test_a_mention_in_a_group_gets_a_card_that_updates_and_ends_with_the_image(env: Env):
+    fake = env.fake
+    event = fake.message_event("画一只赛博朋克猫")
+    frame = await fake.call(fake.push(event))
+    await until(lambda: frame in fake.acks, 3, "the ack")
+    assert fake.acks[frame]["payload"]["code"] == 200
+    user_message = event["event"]["message"]["message_id"]
+    await until(lambda: final(reply_card(fake, user_message)), 30, "the final card")
+    card = reply_card(fake, user_message)
+    texts = [json.dumps(h["content"], ensure_ascii=False) for h in card.history]
+    assert "开始用" in texts[0] and any("正在生成中" in t for t in texts)
+    assert "图片生成成功" in card.text() and "SeeDream 4.5" in card.text()
+    assert card.image_keys() and card.image_keys()[0] in fake.images
+    assert fake.images[card.image_keys()[0]].startswith(b"\x89PNG")
+    assert len(fake.bot_messages()) == 1
+
+
+async def test_a_picture_with_make_it_a_video_uploads_it_and_returns_a_video(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    event = fake.message_event("make it a video", post_images=[RED_PNG])
+    await fake.call(fake.push(event))
+    user_message = event["event"]["message"]["message_id"]
+    await until(lambda: final(reply_card(fake, user_message)), 40, "the video card")
+    card = reply_card(fake, user_message)
+    assert "Your video is ready" in card.text() and ".mp4" in json.dumps(card.content)
+    assert sandbox.state.creates()[0]["json"]["task_type"] == "image_to_video"
+    assert any(r["path"].endswith("/resources/" + event["event"]["message"]["content"].split('"image_key": "')[1].split('"')[0])
+               for r in fake.requests)
+
+
+async def test_failure_card_buttons_work_for_the_requester_and_refuse_others(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    sandbox.config.faults.update({"outcomes": ["fail"]})
+    event = fake.message_event("draw a red bicycle")
+    await fake.call(fake.push(event))
+    user_message = event["event"]["message"]["message_id"]
+    await until(lambda: final(reply_card(fake, user_message)), 30, "the failure card")
+    card = reply_card(fake, user_message)
+    assert "could not be made" in card.text() and "Nano Banana2" in card.text() and "Nano Banana Pro" in card.text()
+    button = next(b for b in card.buttons() if "Nano Banana2" in b["text"]["content"])
+    intruder = await fake.call(fake.push(fake.card_action(card, button, user="ou_mallory")))
+    await until(lambda: intruder in fake.acks, 5, "the refusal")
+    toast = json.loads(base64.b64decode(fake.acks[intruder]["payload"]["data"]))["toast"]
+    assert toast["type"] == "error" and "someone else" in toast["content"]
+    assert len(sandbox.state.creates()) == 1
+    await fake.call(fake.push(fake.card_action(card, button)))
+    await until(lambda: final(reply_card(fake, card.message_id)), 30, "the retried result")
+    assert "Nano Banana2" in reply_card(fake, card.message_id).text()
+    assert sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"] == "gemini-3.1-flash-image"
+
+
+async def test_the_same_event_delivered_twice_makes_one_task(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    event = fake.message_event("draw a lighthouse")
+    await fake.call(fake.push(event))
+    await fake.call(fake.push(event))  # Feishu redelivers when it thinks the first was not handled
+    again = json.loads(json.dumps(event))
+    again["header"]["event_id"] = "ev_other"  # same message, new event id
+    await fake.call(fake.push(again))
+    user_message = event["event"]["message"]["message_id"]
+    await until(lambda: final(reply_card(fake, user_message)), 30)
+    await asyncio.sleep(0.5)
+    assert len(sandbox.state.creates()) == 1 and len(fake.bot_messages()) == 1
+
+
+async def test_webhooks_are_verified_forged_and_replayed_ones_rejected(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    event = fake.message_event("draw a forged cat")
+    body, headers = fake.sign_and_encrypt(event, "wrong-key")
+    async with aiohttp.ClientSession() as http:
+        async with http.post(env.webhook_url, data=body, headers=headers) as resp:
+            assert resp.status != 200
+        good_event = fake.message_event("draw a webhook cat")
+        body, headers = fake.sign_and_encrypt(good_event, ENCRYPT_KEY)
+        async with http.post(env.webhook_url, data=body, headers=headers) as resp:
+            assert resp.status == 200
+        async with http.post(env.webhook_url, data=body, headers=headers) as resp:
+            assert resp.status == 401  # the same nonce again: a replay
+        stale_body, stale_headers = fake.sign_and_encrypt(fake.message_event("draw an old cat"), ENCRYPT_KEY,
+                                                          timestamp=int(time.time()) - 3600)
+        async with http.post(env.webhook_url, data=stale_body, headers=stale_headers) as resp:
+            assert resp.status == 401
+        challenge = {"challenge": "abc123", "token": VERIFY_TOKEN, "type": "url_verification"}
+        async with http.post(env.webhook_url, json=challenge) as resp:
+            assert (await resp.json())["challenge"] == "abc123"
+    await until(lambda: final(reply_card(fake, good_event["event"]["message"]["message_id"])), 30)
+    assert len(sandbox.state.creates()) == 1
+    assert reply_card(fake, event["event"]["message"]["message_id"]) is None
+
+
+async def test_group_messages_need_a_mention_direct_messages_do_not(env: Env):
+    fake = env.fake
+    ignored = fake.message_event("draw a dog", mention_bot=False)
+    direct = fake.message_event("draw a dog", mention_bot=False, chat_type="p2p", chat_id="oc_dm")
+    await fake.call(fake.push(ignored))
+    await fake.call(fake.push(direct))
+    await until(lambda: final(reply_card(fake, direct["event"]["message"]["message_id"])), 30)
+    assert reply_card(fake, ignored["event"]["message"]["message_id"]) is None
+
+
+async def test_restart_mid_task_keeps_updating_the_same_card(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    event = fake.message_event("a 5s video of waves")
+    await fake.call(fake.push(event))
+    user_message = event["event"]["message"]["message_id"]
+    await until(lambda: (c := reply_card(fake, user_message)) and any("Generating" in json.dumps(h["content"]) for h in c.history), 20)
+    await env.stop()
+    await env.start()
+    await until(lambda: final(reply_card(fake, user_message)), 40, "the resumed card")
+    assert "Your video is ready" in reply_card(fake, user_message).text()
+    assert len(fake.bot_messages()) == 1 and len(sandbox.state.creates()) == 1
+
+
+async def test_when_the_card_cannot_be_patched_the_outcome_still_arrives(env: Env):
+    fake = env.fake
+    event = fake.message_event("draw a windmill")
+    await fake.call(fake.push(event))
+    user_message = event["event"]["message"]["message_id"]
+    await until(lambda: reply_card(fake, user_message), 10)
+    fake.fail_patches = True
+    await until(lambda: len(fake.replies_to(user_message)) == 2, 30, "the outcome as a new message")
+    assert "is ready" in fake.replies_to(user_message)[1].text()
