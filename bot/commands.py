@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import os
 import signal
 import sys
@@ -13,6 +12,7 @@ import tempfile
 from pydantic import SecretStr
 
 from core.config import ConfigError, Settings, load_settings
+from core.logs import setup_logging
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -34,7 +34,7 @@ def _chat(args: argparse.Namespace) -> int:
         settings.bot.data_dir = tempfile.mkdtemp(prefix="ima-bot-chat-")
     if args.time_scale:
         settings.bot.time_scale = args.time_scale
-    logging.basicConfig(level=logging.WARNING)
+    setup_logging(os.environ.get("IMA_BOT_BOT_LOG_LEVEL", "WARNING"), settings.secrets())
 
     async def main() -> int:
         async with running_core(settings) as core:
@@ -69,6 +69,15 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
             runners.append(runner)
             host, port = runner.addresses[0][:2]
             print(f"Web chat ready: http://{host}:{port}/", flush=True)
+        if settings.ops.enabled:
+            from .ops import create_ops_app
+
+            ops_runner = web.AppRunner(create_ops_app(core), access_log=None)
+            await ops_runner.setup()
+            await web.TCPSite(ops_runner, settings.ops.host, settings.ops.port).start()
+            runners.append(ops_runner)
+            host, port = ops_runner.addresses[0][:2]
+            print(f"Health and metrics: http://{host}:{port}/healthz /metrics", flush=True)
         bots = []
         if settings.discord.enabled:
             from .discord import DiscordAdapter
@@ -89,7 +98,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
 
             feishu = FeishuAdapter(core, app_id=fs.app_id, app_secret=secret(fs.app_secret), domain=fs.domain,
                                    group_needs_mention=fs.group_needs_mention, encrypt_key=secret(fs.encrypt_key),
-                                   verification_token=secret(fs.verification_token))
+                                   verification_token=secret(fs.verification_token), admin_ids=settings.bot.admin_ids)
             await feishu.start(long_connection=fs.receive == "long_connection")
             if fs.receive == "webhook":
                 hook_app = web.Application()
@@ -127,13 +136,13 @@ def _demo(args: argparse.Namespace) -> int:
     if settings.use_sandbox:
         settings.bot.time_scale = args.time_scale or 0.25
         print("No IMA key configured: using the built-in IMA sandbox (generation is simulated, 4x faster).", flush=True)
-    logging.basicConfig(level=getattr(logging, settings.bot.log_level.upper(), logging.INFO))
+    setup_logging(settings.bot.log_level, settings.secrets())
     return asyncio.run(serve(settings))
 
 
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    logging.basicConfig(level=getattr(logging, settings.bot.log_level.upper(), logging.INFO))
+    setup_logging(settings.bot.log_level, settings.secrets())
     return asyncio.run(serve(settings))
 
 

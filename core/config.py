@@ -43,6 +43,10 @@ class BotSettings(_Section):
     max_prompt_chars: int = Field(default=2000, ge=1)
     log_level: str = "INFO"
     check_concurrency: int = Field(default=32, ge=1)
+    daily_budget_user: int = Field(default=0, ge=0, description="credits per user per day (UTC); 0 = no limit")
+    daily_budget_server: int = Field(default=0, ge=0, description="credits per server / tenant per day (UTC); 0 = no limit")
+    disabled_types: list[str] = Field(default_factory=list, description="media an admin switched off: image, video, music")
+    admin_ids: list[str] = Field(default_factory=list, description="platform user ids allowed to use admin commands (Feishu)")
 
 
 class SandboxSettings(_Section):
@@ -57,6 +61,12 @@ class WebSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+
+
+class OpsSettings(_Section):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=9108, ge=0, le=65535)
 
 
 class DiscordSettings(_Section):
@@ -84,8 +94,15 @@ class Settings(_Section):
     bot: BotSettings = BotSettings()
     sandbox: SandboxSettings = SandboxSettings()
     web: WebSettings = WebSettings()
+    ops: OpsSettings = OpsSettings()
     discord: DiscordSettings = DiscordSettings()
     feishu: FeishuSettings = FeishuSettings()
+
+    def secrets(self) -> list[str]:
+        """Every secret value, so logs can be scrubbed of them."""
+        values = [self.ima.api_key, self.discord.token, self.feishu.app_secret, self.feishu.encrypt_key,
+                  self.feishu.verification_token]
+        return [v.get_secret_value() for v in values if v is not None]
 
     @property
     def use_sandbox(self) -> bool:

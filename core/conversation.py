@@ -8,6 +8,7 @@ try another, reset, cancel, list models, usage — is decided here, from the liv
 from __future__ import annotations
 
 import logging
+import re
 import time
 import uuid
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from .errors import ErrorKind, IMAError, NoMatchingRule, UploadRejected
 from .i18n import detect_language, t
 from .intent import IMAGE_TYPES, VIDEO_TYPES, Intent, images_needed, parse, slash_intent
 from .manager import LimitReached, TaskManager, TaskRequest
-from .selection import Selector, knowledge
+from .selection import Selector, find_mention, knowledge
 from .store import Store, TaskRecord
 from .timetable import estimate
 from .views import Action, View
@@ -38,6 +39,23 @@ class ConversationSettings:
     confirm_above: int = 100
     max_prompt_chars: int = 2000
     time_scale: float = 1.0
+    daily_budget_user: int = 0  # 0: no limit
+    daily_budget_server: int = 0
+    disabled_types: tuple[str, ...] = ()
+
+
+ADMIN = re.compile(r"^\s*/?(admin|管理)\b\s*(.*)$", re.I | re.S)
+DAY_S = 86400
+
+
+def day_start(now: float | None = None) -> float:
+    now = time.time() if now is None else now
+    return now - now % DAY_S
+
+
+def scope_of(event: ChatEvent) -> str:
+    """Admin settings and server budgets apply per Discord server / Feishu tenant (or per direct chat)."""
+    return f"{event.platform}:{event.guild_id or 'direct'}"
 
 
 @dataclass
@@ -129,6 +147,9 @@ class Conversation:
                     return views.notice(language, "attach.too_large", mb=round((exc.limit_bytes or 0) / 1024 / 1024))
                 return views.notice(language, "attach.wrong_type", name=_safe_name(attachment.filename))
             images.append(attachment.data)
+        admin = ADMIN.match(event.text or "") if not event.task_type else None
+        if admin:
+            return await self._admin(event, language, admin.group(2).split())
         catalogues = await self._catalogues(language)
         if event.task_type:
             intent = slash_intent(event.task_type, event.text, event.options, len(images), catalogues, language)
@@ -243,6 +264,8 @@ class Conversation:
         lang = intent.language
         task_type = intent.task_type or "text_to_image"
         media = MEDIA_OF_CATEGORY[task_type]
+        if media in await self._disabled(event):
+            return views.notice(lang, "admin.type_off", media=t(lang, f"media.{media}"))
         if intent.problem == "need_two_images" or (images_needed(task_type) == 2 and len(images) < 2):
             return views.notice(lang, "ask.two_images")
         if intent.problem == "need_image" or len(images) < images_needed(task_type):
@@ -300,6 +323,9 @@ class Conversation:
                 return Choice(model, "preference", notes)
             notes.append(t(lang, "pref.gone", model=pref["model_name"]))
             await self.store.clear_preferences(event.platform, event.user_id, [catalogue.category])
+        server_default = await self.store.server_setting(scope_of(event), f"default.{catalogue.category}")
+        if server_default and (model := catalogue.find(server_default)) is not None:
+            return Choice(model, "server", notes)
         model = self.selector.default_model(catalogue)
         if model is None:
             return views.notice(lang, "reply.type_unavailable", media=t(lang, f"media.{MEDIA_OF_CATEGORY[catalogue.category]}"))
@@ -308,6 +334,9 @@ class Conversation:
     async def _start(self, event: ChatEvent, lang: str, quote: Quote, prompt: str, images: list[bytes] | list[str],
                      options: Mapping[str, Any], choice: Choice, confirmed: bool = False) -> View | None:
         """Confirm when expensive, otherwise hand the task to the manager (which posts the status message)."""
+        over = await self._over_budget(event, lang, quote.total)
+        if over is not None:
+            return over
         if quote.total > self.settings.confirm_above and not confirmed:
             urls = [await self.client.upload(i) for i in images]
             payload = self._payload(quote, prompt, urls, options, lang, choice, confirmed=True)
@@ -345,6 +374,75 @@ class Conversation:
         return {"group": group or uuid.uuid4().hex[:8], "task_type": quote.model.category, "model_key": quote.model.key,
                 "options": dict(options), "n": quote.n, "prompt": prompt, "images": urls, "language": lang,
                 "source": choice.source, "confirmed": confirmed}
+
+    # ── spending and admin ───────────────────────────────────────────────────────────────────
+    async def _budgets(self, event: ChatEvent) -> tuple[int, int]:
+        scope = scope_of(event)
+        user = await self.store.server_setting(scope, "budget.user")
+        server = await self.store.server_setting(scope, "budget.server")
+        return (int(user) if user is not None else self.settings.daily_budget_user,
+                int(server) if server is not None else self.settings.daily_budget_server)
+
+    async def _over_budget(self, event: ChatEvent, lang: str, cost: int) -> View | None:
+        """Refuse before anything is charged when today's budget (UTC day) cannot cover this request."""
+        user_limit, server_limit = await self._budgets(event)
+        since = day_start()
+        hours, rest = divmod(int(since + DAY_S - time.time()), 3600)
+        reset = t(lang, "budget.reset", h=hours, m=rest // 60)
+        if user_limit:
+            spent = await self.store.usage_since(since, event.platform, event.user_id)
+            if spent + cost > user_limit:
+                return View("notice", t(lang, "budget.user", cost=cost, left=max(0, user_limit - spent)), (reset,), language=lang)
+        if server_limit and event.guild_id:
+            spent = await self.store.usage_since(since, event.platform, guild_id=event.guild_id)
+            if spent + cost > server_limit:
+                return View("notice", t(lang, "budget.server", cost=cost, left=max(0, server_limit - spent)), (reset,), language=lang)
+        return None
+
+    async def _disabled(self, event: ChatEvent) -> set[str]:
+        stored = await self.store.server_setting(scope_of(event), "disabled")
+        return set(self.settings.disabled_types) | set(filter(None, (stored or "").split(",")))
+
+    async def _admin(self, event: ChatEvent, lang: str, args: list[str]) -> View:
+        if not event.is_admin:
+            return View("denied", t(lang, "admin.not_allowed"), language=lang)
+        scope = scope_of(event)
+        word = args[0].lower() if args else ""
+        media_words = {"image": "image", "images": "image", "图片": "image", "video": "video", "videos": "video",
+                       "视频": "video", "music": "music", "音乐": "music"}
+        if word in ("budget", "预算") and len(args) == 3 and args[1].lower() in ("user", "server", "用户", "服务器") and args[2].isdigit():
+            key = "budget.user" if args[1].lower() in ("user", "用户") else "budget.server"
+            await self.store.set_server_setting(scope, key, args[2])
+            return views.notice(lang, "admin.budget_set", who=t(lang, f"admin.{key}"), n=int(args[2]))
+        if word in ("disable", "enable", "关闭", "开启") and len(args) == 2 and args[1].lower() in media_words:
+            media = media_words[args[1].lower()]
+            current = set(filter(None, ((await self.store.server_setting(scope, "disabled")) or "").split(",")))
+            current = current | {media} if word in ("disable", "关闭") else current - {media}
+            await self.store.set_server_setting(scope, "disabled", ",".join(sorted(current)) or None)
+            return views.notice(lang, "admin.type_off_set" if media in current else "admin.type_on_set", media=t(lang, f"media.{media}"))
+        if word in ("default", "默认") and len(args) >= 3 and args[1].lower() in media_words:
+            media = media_words[args[1].lower()]
+            name = " ".join(args[2:])
+            saved = None
+            for category in MEDIA_CATEGORIES[media]:
+                catalogue = await self.selector.catalogue(category, lang)
+                found = catalogue.find(name) or next((m for m in catalogue if m.name.lower() == name.lower()), None)
+                if found is None:
+                    mention = find_mention(name, catalogue)
+                    found = mention.model if mention else None
+                if found is not None:
+                    await self.store.set_server_setting(scope, f"default.{category}", found.model_id)
+                    saved = found
+            if saved is None:
+                return views.notice(lang, "model.unknown")
+            return views.notice(lang, "admin.default_set", media=t(lang, f"media.{media}"), model=saved.name)
+        if word in ("usage", "用量"):
+            rows = await self.store.usage_breakdown(day_start(), event.platform, event.guild_id)
+            lines = tuple(t(lang, "admin.usage_line", user=r["user_id"], model=r["model_id"], n=r["n"], credits=r["credits"]) for r in rows)
+            return View("notice", t(lang, "admin.usage_title", total=sum(r["credits"] for r in rows)), lines or (t(lang, "admin.usage_none"),),
+                        language=lang)
+        return View("notice", t(lang, "admin.help"), tuple(t(lang, f"admin.help_{k}") for k in ("default", "budget", "switch", "usage")),
+                    language=lang)
 
     # ── offers (what the catalogue cannot do) ────────────────────────────────────────────────
     async def _offer(self, event: ChatEvent, lang: str, title: str, lines: list[str], prompt: str,

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,6 +122,7 @@ class IMAClient:
         self._own_session = session is None
         self._cache = _CatalogueCache(catalogue_ttl_s)
         self.calls: dict[str, int] = {}
+        self.observer: Callable[[str, str | None], None] | None = None  # (operation, error kind or None), for metrics
 
     def __repr__(self) -> str:  # never show the key
         return f"IMAClient(base_url={self.base_url!r})"
@@ -153,6 +154,18 @@ class IMAClient:
     async def _call(self, op: str, method: str, url: str, *, language: str | None = None,
                     params: Mapping[str, str] | None = None, json: Any = None) -> Any:
         self.calls[op] = self.calls.get(op, 0) + 1
+        try:
+            result = await self._request(op, method, url, language=language, params=params, json=json)
+        except IMAError as exc:
+            if self.observer:
+                self.observer(op, exc.kind.value)
+            raise
+        if self.observer:
+            self.observer(op, None)
+        return result
+
+    async def _request(self, op: str, method: str, url: str, *, language: str | None,
+                       params: Mapping[str, str] | None, json: Any) -> Any:
         try:
             async with self.session.request(method, url, params=params, json=json,
                                             headers=self._headers(language), timeout=self.timeout) as resp:

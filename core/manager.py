@@ -99,6 +99,8 @@ class TaskManager:
         self._checks = asyncio.Semaphore(self.settings.check_concurrency)
         self._closed = False
         self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0}
+        self.on_finished: Callable[[TaskRecord, str], None] | None = None  # (record, final state), for metrics
+        self.on_edits: Callable[[str, int, int], None] | None = None  # (platform, edits, failed edits), for metrics
 
     # ── lifecycle ────────────────────────────────────────────────────────────────────────────
     def add_platform(self, platform: Platform) -> None:
@@ -365,6 +367,10 @@ class TaskManager:
             return
         self.stats["delivered"] += 1
         self.stats["edits"] += editor.edits
+        if self.on_edits:
+            self.on_edits(record.platform, editor.edits, editor.failed_edits)
+        if self.on_finished:
+            self.on_finished(record, final_state)
         await self.store.update_task(record.id, expect=("delivering", "interrupted"), state=final_state,
                                      status_ref=ref, delivered_at=self._clock())
 

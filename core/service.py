@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
@@ -10,8 +11,9 @@ from .contracts import Platform
 from .conversation import Conversation, ConversationSettings
 from .ima_client import IMAClient
 from .manager import ManagerSettings, TaskManager
+from .metrics import Metrics
 from .selection import Selector
-from .store import Store
+from .store import Store, TaskRecord
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +26,7 @@ class CoreService:
     selector: Selector
     manager: TaskManager
     conversation: Conversation
+    metrics: Metrics | None = None
 
     @classmethod
     async def open(cls, settings: Settings, *, api_key: str, base_url: str, upload_url: str) -> CoreService:
@@ -38,19 +41,70 @@ class CoreService:
             check_concurrency=bot.check_concurrency), alternatives=selector.alternatives_for)
         conversation = Conversation(store, selector, manager, ConversationSettings(
             cheaper_hint_above=bot.cheaper_hint_above, confirm_above=bot.confirm_above,
-            max_prompt_chars=bot.max_prompt_chars, time_scale=bot.time_scale))
-        return cls(settings, store, client, selector, manager, conversation)
+            max_prompt_chars=bot.max_prompt_chars, time_scale=bot.time_scale, daily_budget_user=bot.daily_budget_user,
+            daily_budget_server=bot.daily_budget_server, disabled_types=tuple(bot.disabled_types)))
+        service = cls(settings, store, client, selector, manager, conversation)
+        service._wire_metrics()
+        return service
+
+    def _wire_metrics(self) -> None:
+        metrics = self.metrics = Metrics()
+        self.client.observer = metrics.ima_call
+        metrics.watching.set_function(lambda: self.manager.watching)
+
+        def finished(record: TaskRecord, state: str) -> None:
+            metrics.tasks.labels(state, record.task_type, record.model_id).inc()
+            if state == "done" and record.finished_at:
+                metrics.time_to_result.labels(record.task_type).observe(record.finished_at - record.created_at)
+
+        def edits(platform: str, ok: int, failed: int) -> None:
+            metrics.edits.labels(platform, "ok").inc(ok)
+            if failed:
+                metrics.edits.labels(platform, "failed").inc(failed)
+
+        self.manager.on_finished = finished
+        self.manager.on_edits = edits
+
+    async def health(self) -> dict[str, bool]:
+        """IMA reachable, database writable, every adapter connected."""
+        checks: dict[str, bool] = {}
+        try:
+            await self.client.catalogue("text_to_music")
+            checks["ima"] = True
+        except Exception:
+            checks["ima"] = False
+        checks["database"] = await self.store.writable()
+        for name, platform in self.manager.platforms.items():
+            connected = getattr(platform, "connected", None)
+            checks[f"adapter:{name}"] = bool(connected()) if callable(connected) else True
+        return checks
 
     def add_platform(self, platform: Platform) -> None:
         self.manager.add_platform(platform)
 
     async def start(self) -> None:
+        await self.purge()
+        self._purger = asyncio.create_task(self._purge_daily())
+        await self.manager.start()
+
+    async def purge(self) -> int:
         removed = await self.store.purge(self.settings.bot.retention_days * 86400)
         if removed:
             log.info("purged old records", extra={"count": removed})
-        await self.manager.start()
+        return removed
+
+    async def _purge_daily(self) -> None:
+        while True:
+            await asyncio.sleep(86400)
+            try:
+                await self.purge()
+            except Exception:
+                log.exception("daily purge failed")
 
     async def close(self) -> None:
+        purger = getattr(self, "_purger", None)
+        if purger is not None:
+            purger.cancel()
         await self.manager.close()
         await self.client.close()
         await self.store.close()

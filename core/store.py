@@ -48,6 +48,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE pending (
         id TEXT PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL, payload TEXT NOT NULL, created_at REAL NOT NULL);
     """,
+    """
+    CREATE TABLE server_settings (
+        scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (scope, key));
+    CREATE INDEX usage_guild ON usage_events(platform, guild_id, at);
+    """,
 ]
 
 
@@ -302,6 +307,35 @@ class Store:
     async def clear_pending_group(self, group: str) -> None:
         """Offers made together (one per button) go away together once one is taken."""
         await self._db.execute("DELETE FROM pending WHERE json_extract(payload, '$.group')=?", (group,))
+
+    # ── server settings (admin) ──────────────────────────────────────────────────────────────
+    async def server_setting(self, scope: str, key: str) -> str | None:
+        async with self._db.execute("SELECT value FROM server_settings WHERE scope=? AND key=?", (scope, key)) as cur:
+            row = await cur.fetchone()
+        return row["value"] if row else None
+
+    async def set_server_setting(self, scope: str, key: str, value: str | None) -> None:
+        if value is None:
+            await self._db.execute("DELETE FROM server_settings WHERE scope=? AND key=?", (scope, key))
+        else:
+            await self._db.execute(
+                "INSERT INTO server_settings VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET value=excluded.value, "
+                "updated_at=excluded.updated_at", (scope, key, value, time.time()))
+
+    async def usage_breakdown(self, since: float, platform: str, guild_id: str | None) -> list[dict[str, Any]]:
+        sql = ("SELECT user_id, model_id, COUNT(*) AS n, SUM(credits) AS credits FROM usage_events WHERE at >= ? AND platform=? "
+               + ("AND guild_id=? " if guild_id else "AND guild_id IS NULL ") + "GROUP BY user_id, model_id ORDER BY credits DESC")
+        args = [since, platform, guild_id] if guild_id else [since, platform]
+        async with self._db.execute(sql, args) as cur:
+            return [dict(r) for r in await cur.fetchall()]
+
+    async def writable(self) -> bool:
+        try:
+            await self._db.execute("BEGIN IMMEDIATE")
+            await self._db.execute("ROLLBACK")
+            return True
+        except Exception:
+            return False
 
     # ── retention and forgetting ─────────────────────────────────────────────────────────────
     async def purge(self, older_than_s: float) -> int:

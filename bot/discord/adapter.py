@@ -127,6 +127,7 @@ class DiscordAdapter(discord.Client):
         self.dev_guild = dev_guild
         self.sync_commands = sync_commands
         self.tree = build_tree(self)
+        self.platform.connected = lambda: self.is_ready() and not self.is_closed()  # type: ignore[attr-defined]
         core.add_platform(self.platform)
 
     async def setup_hook(self) -> None:

@@ -156,4 +156,15 @@ def build_tree(bot: DiscordAdapter) -> app_commands.CommandTree:
     async def cancel(interaction: discord.Interaction) -> None:
         await simple(interaction, "cancel")
 
+    @tree.command(name=_("forget-me", key="discord.cmd.forget"), description=_("Delete everything stored about you", key="discord.cmd.forget.desc"))
+    async def forget_me(interaction: discord.Interaction) -> None:
+        await simple(interaction, "forget_me")
+
+    @tree.command(name=_("admin", key="discord.cmd.admin"), description=_("Server settings (Manage Server)", key="discord.cmd.admin.desc"))
+    @app_commands.describe(command=_("e.g. default video Kling O1 · budget user 200 · disable video · usage", key="discord.opt.admin"))
+    async def admin(interaction: discord.Interaction, command: str = "") -> None:
+        await bot.defer(interaction, ephemeral=True)
+        await core.conversation.handle(bot.event_for(interaction, f"admin {command}"))
+        await bot.finish(interaction, None)
+
     return tree

@@ -154,7 +154,8 @@ class FeishuAdapter:
     """Receives Feishu events and hands them to the core; owns the long connection thread."""
 
     def __init__(self, core: CoreService, *, app_id: str, app_secret: str, domain: str, bot_open_id: str | None = None,
-                 group_needs_mention: bool = True, encrypt_key: str = "", verification_token: str = "") -> None:
+                 group_needs_mention: bool = True, encrypt_key: str = "", verification_token: str = "",
+                 admin_ids: list[str] | None = None) -> None:
         self.core = core
         self.app_id, self.app_secret, self.domain = app_id, app_secret, domain
         self.api = lark.Client.builder().app_id(app_id).app_secret(app_secret).domain(domain).log_level(lark.LogLevel.WARNING).build()
@@ -162,6 +163,8 @@ class FeishuAdapter:
         core.add_platform(self.platform)
         self.bot_open_id = bot_open_id
         self.group_needs_mention = group_needs_mention
+        self.admin_ids = set(admin_ids or [])
+        self.platform.connected = self.connected  # type: ignore[attr-defined]
         self.encrypt_key, self.verification_token = encrypt_key, verification_token
         self.loop: asyncio.AbstractEventLoop | None = None
         self._ws_thread: threading.Thread | None = None
@@ -210,6 +213,10 @@ class FeishuAdapter:
             pass  # the loop was stopped by close()
         except Exception:
             log.exception("the Feishu long connection stopped")
+
+    def connected(self) -> bool:
+        client = getattr(self, "_ws_client", None)
+        return self._ws_thread is None or (self._ws_thread.is_alive() and client is not None and client._conn is not None)
 
     async def close(self) -> None:
         if self._ws_loop is not None:
@@ -286,7 +293,8 @@ class FeishuAdapter:
         route = {"chat_id": message.get("chat_id"), "reply_to": message_id, "thread": bool(message.get("thread_id"))}
         await self.core.conversation.handle(ChatEvent(
             platform=PLATFORM, user_id=sender["open_id"], chat_id=str(message.get("chat_id")), text=text, route=route,
-            attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key")))
+            attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key"),
+            is_admin=sender["open_id"] in self.admin_ids))
 
     async def _download(self, message_id: str, key: str) -> bytes | None:
         request = GetMessageResourceRequest.builder().message_id(message_id).file_key(key).type("image").build()

@@ -1,0 +1,22 @@
+"""Operations endpoints: /healthz (IMA reachable, database writable, adapters connected) and /metrics (Prometheus)."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from core.service import CoreService
+
+
+def create_ops_app(core: CoreService) -> web.Application:
+    async def healthz(_request: web.Request) -> web.Response:
+        checks = await core.health()
+        return web.json_response({"ok": all(checks.values()), "checks": checks}, status=200 if all(checks.values()) else 503)
+
+    async def metrics(_request: web.Request) -> web.Response:
+        assert core.metrics is not None
+        return web.Response(body=core.metrics.render(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    return app
