@@ -221,6 +221,8 @@ class TaskManager:
         await self.store.update_task(record.id, expect=("creating",), ima_task_id=created.task_id, state="running",
                                      submitted_at=now, deadline_at=deadline)
         self.stats["creates"] += 1
+        log.info("task created", extra={"task": record.id, "platform": record.platform, "type": record.task_type,
+                                        "model": record.model_id, "credits": record.credits})
         await self.store.record_usage(record)
         self._watch(record, editor, facts)
 
@@ -305,6 +307,7 @@ class TaskManager:
     async def _after_check_error(self, watch: _Watch, exc: IMAError) -> None:
         record = watch.record
         watch.errors += 1
+        log.debug("status check failed", extra={"task": record.id, "kind": exc.kind.value, "errors": watch.errors})
         if self._clock() >= (record.deadline_at or float("inf")):
             await self._finish_failure(watch, ErrorKind.TIMED_OUT)
             return
@@ -373,6 +376,8 @@ class TaskManager:
             self.on_finished(record, final_state)
         await self.store.update_task(record.id, expect=("delivering", "interrupted"), state=final_state,
                                      status_ref=ref, delivered_at=self._clock())
+        log.info("task delivered", extra={"task": record.id, "state": final_state, "error": record.error_kind,
+                                          "seconds": round(self._clock() - record.created_at, 2)})
 
     async def _redeliver(self, record: TaskRecord, editor: MessageEditor) -> None:
         if record.error_kind:

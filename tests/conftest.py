@@ -47,3 +47,19 @@ async def client(sandbox: Sandbox) -> AsyncIterator[IMAClient]:
         yield c
     finally:
         await c.close()
+
+
+@pytest.fixture
+async def core(sandbox: Sandbox, tmp_path):
+    """The whole core against the sandbox, with a recording platform named "test"."""
+    from core.config import Settings
+    from core.service import CoreService
+
+    from .recording import RecordingPlatform
+
+    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": sandbox.config.time_scale}})
+    service = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
+    service.add_platform(RecordingPlatform("test"))
+    await service.start()
+    yield service
+    await service.close()

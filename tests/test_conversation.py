@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
-from core.config import Settings
 from core.contracts import Attachment, ChatEvent
 from core.service import CoreService
 from core.views import View
 from sandbox.app import SandboxConfig
 
-from .conftest import TEST_KEY, Sandbox
 from .images import BLUE_PNG, PDF, RED_PNG
 from .never_say import offending
 from .recording import RecordingPlatform
@@ -25,16 +22,6 @@ SCALE = 0.02
 @pytest.fixture
 def sandbox_config() -> SandboxConfig:
     return SandboxConfig(time_scale=SCALE, seed=5)
-
-
-@pytest.fixture
-async def core(sandbox: Sandbox, tmp_path) -> AsyncIterator[CoreService]:
-    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE}})
-    service = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
-    service.add_platform(RecordingPlatform("test"))
-    await service.start()
-    yield service
-    await service.close()
 
 
 SEEN: list[View] = []
