@@ -17,7 +17,7 @@ from typing import Any
 
 from . import views
 from .catalogue import CATEGORIES, MEDIA_OF_CATEGORY, Catalogue, Model, Quote, normalize
-from .contracts import ChatEvent
+from .contracts import ChannelError, ChatEvent
 from .errors import ErrorKind, IMAError, NoMatchingRule, UploadRejected
 from .i18n import detect_language, t
 from .intent import IMAGE_TYPES, VIDEO_TYPES, Intent, images_needed, parse, slash_intent
@@ -91,8 +91,14 @@ class Conversation:
         except IMAError as exc:
             log.warning("could not answer a message", extra={"kind": exc.kind})
             view = views.notice(language, "reply.trouble", reason=t(language, f"error.{exc.kind.value}"))
+        except ChannelError:
+            log.warning("could not post in the chat", extra={"platform": event.platform})
+            return None
         if view is not None:
-            await self.manager.platforms[event.platform].channel(event.route).send(view)
+            try:
+                await self.manager.platforms[event.platform].channel(event.route).send(view)
+            except ChannelError:
+                log.warning("could not post a reply in the chat", extra={"platform": event.platform})
         return view
 
     async def handle_action(self, event: ChatEvent, kind: str, ref: str) -> View | None:
@@ -147,6 +153,8 @@ class Conversation:
                     return views.notice(language, "attach.too_large", mb=round((exc.limit_bytes or 0) / 1024 / 1024))
                 return views.notice(language, "attach.wrong_type", name=_safe_name(attachment.filename))
             images.append(attachment.data)
+        if len(event.text or "") > self.settings.max_prompt_chars * 4:  # don't even parse a wall of text
+            return views.notice(language, "ask.shorter", limit=self.settings.max_prompt_chars)
         admin = ADMIN.match(event.text or "") if not event.task_type else None
         if admin:
             return await self._admin(event, language, admin.group(2).split())

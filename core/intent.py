@@ -389,7 +389,9 @@ EMPTY_PROMPT = re.compile(r"^(?:draw|generate|create|make|render|paint|compose|w
 def _prompt_of(text: str) -> str:
     text = re.sub(r"^/\w+\s*", "", re.sub(r"\s+", " ", text).strip())
     previous = None
-    while previous != text:
+    for _ in range(4):  # a few passes strip "please draw me …"; a bounded number keeps "画画画…" linear
+        if previous == text:
+            break
         previous = text
         text = LEADING_FILLER_EN.sub("", LEADING_FILLER_ZH.sub("", text, count=1), count=1)
         text = SEPARATORS.sub("", text).strip()

@@ -242,7 +242,7 @@ class TaskManager:
         self._watching[record.id] = watch
         start = record.submitted_at or record.created_at
         now = self._clock()
-        first_check = max(now, start + max(record.est_min_s, record.check_every_s) * 0.9)
+        first_check = max(now, start + max(record.est_min_s, record.check_every_s))  # nothing finishes before its minimum
         self._schedule_check(watch, first_check - now)
         next_progress = start + record.progress_every_s
         while next_progress <= now:
@@ -308,7 +308,10 @@ class TaskManager:
         record = watch.record
         watch.errors += 1
         log.debug("status check failed", extra={"task": record.id, "kind": exc.kind.value, "errors": watch.errors})
-        if self._clock() >= (record.deadline_at or float("inf")):
+        # a flaky answer at the deadline must not turn a finished task into "timed out": allow a short grace
+        grace = 3 * max(record.check_every_s, self.settings.backoff_base_s * self.settings.time_scale)
+        last_chance = (record.deadline_at or float("inf")) + grace
+        if self._clock() >= last_chance:
             await self._finish_failure(watch, ErrorKind.TIMED_OUT)
             return
         if not exc.transient and watch.errors >= self.settings.give_up_after_errors:
@@ -320,7 +323,7 @@ class TaskManager:
             base = max(record.check_every_s, self.settings.backoff_base_s * self.settings.time_scale)
             cap = self.settings.backoff_max_s * self.settings.time_scale
             delay = min(cap, base * 2 ** (watch.errors - 1)) * random.uniform(0.8, 1.2)
-        self._schedule_check(watch, delay)
+        self._schedule_check(watch, min(delay, max(0.0, last_chance - self._clock())))
 
     # ── endings ──────────────────────────────────────────────────────────────────────────────
     async def _finish_success(self, watch: _Watch, outcome: TaskOutcome) -> None:

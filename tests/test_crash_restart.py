@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def _start(sandbox: Sandbox, tmp_path: Path, submit: int) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.crash_worker", sandbox.url, str(tmp_path / "data"), str(tmp_path / "ops.jsonl"),
+        sys.executable, "-m", "bench.crash_worker", sandbox.url, str(tmp_path / "data"), str(tmp_path / "ops.jsonl"),
         str(submit), cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 

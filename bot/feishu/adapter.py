@@ -85,10 +85,21 @@ class FeishuChannel:
             return None  # above Feishu's image limit: the card keeps the link
         request = CreateImageRequest.builder().request_body(
             CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()).build()
-        response = await self.platform.api.im.v1.image.acreate(request)
+        try:
+            response = await self.platform.api.im.v1.image.acreate(request)
+        except Exception:
+            return None
         return response.data.image_key if response.success() and response.data else None
 
     async def send(self, view: View) -> str:
+        try:
+            return await self._send(view)
+        except ChannelError:
+            raise
+        except Exception as exc:  # the SDK raises plain network errors
+            raise ChannelError(f"send failed ({type(exc).__name__})") from exc
+
+    async def _send(self, view: View) -> str:
         content = await self._card_json(view)
         reply_to = self.route.get("reply_to")
         if reply_to:
@@ -115,7 +126,10 @@ class FeishuChannel:
     async def edit(self, ref: str, view: View) -> None:
         request = PatchMessageRequest.builder().message_id(ref).request_body(
             PatchMessageRequestBody.builder().content(await self._card_json(view)).build()).build()
-        response = await self.platform.api.im.v1.message.apatch(request)
+        try:
+            response = await self.platform.api.im.v1.message.apatch(request)
+        except Exception as exc:
+            raise ChannelError(f"patch failed ({type(exc).__name__})") from exc
         if not response.success():
             rate_limited = response.code in (99991400, 230020)
             raise ChannelError(f"patch failed ({response.code})", retry_after_s=1.0 if rate_limited else None,
@@ -298,7 +312,10 @@ class FeishuAdapter:
 
     async def _download(self, message_id: str, key: str) -> bytes | None:
         request = GetMessageResourceRequest.builder().message_id(message_id).file_key(key).type("image").build()
-        response = await self.api.im.v1.message_resource.aget(request)
+        try:
+            response = await self.api.im.v1.message_resource.aget(request)
+        except Exception:
+            return None
         if not response.success() or response.file is None:
             return None
         return response.file.read()

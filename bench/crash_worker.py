@@ -1,8 +1,9 @@
 """A bot process for the crash test: a task manager whose "chat" is an append-only JSON-lines file.
 
-Run as `python -m tests.crash_worker SANDBOX_URL DATA_DIR OPS_FILE [SUBMIT_N]`. With SUBMIT_N it
-submits that many tasks; in every case it resumes what the store says, waits until nothing is
-left, and exits 0. The test kills it with SIGKILL at a random moment and starts it again.
+Run as `python -m bench.crash_worker SANDBOX_URL DATA_DIR OPS_FILE [SUBMIT_N]`. It resumes what the
+store says, then submits whichever of the SUBMIT_N requests ("crash prompt 0" …) the store does not
+hold yet (each user message is sent once), waits until nothing is left, and exits 0. The crash
+test and bench.crashes kill it with SIGKILL at random moments and start it again.
 """
 
 from __future__ import annotations
@@ -64,7 +65,11 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
     await manager.start()
     catalogue = await client.catalogue("text_to_image")
     model = catalogue.by_model_id("gemini-3.1-flash-image")
+    states = ("creating", "running", "delivering", "done", "failed", "interrupted", "cancelled")
+    known = {record.request["prompt"] for record in await store.tasks_in(states)}
     for i in range(submit_n):
+        if f"crash prompt {i}" in known:
+            continue
         event = ChatEvent(platform="file", user_id=f"user{i % 5}", chat_id="c", text="", route={})
         await manager.submit(TaskRequest(event, "en", model.quote({}), f"crash prompt {i}"))
         await asyncio.sleep(0.03)
