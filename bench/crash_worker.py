@@ -60,7 +60,9 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
     store = await Store.open(data_dir)
     client = IMAClient("ima_crash_test_key", base_url=url, upload_url=url, timeout_s=3)
     platform = FilePlatform(ops_file)
-    manager = TaskManager(store, client, {"file": platform}, ManagerSettings(time_scale=0.02, max_active_per_user=100),
+    scale = float(os.environ.get("CRASH_WORKER_TIME_SCALE", "0.02"))
+    gap = float(os.environ.get("CRASH_WORKER_GAP_S", "0.03"))
+    manager = TaskManager(store, client, {"file": platform}, ManagerSettings(time_scale=scale, max_active_per_user=100),
                           alternatives=Selector(client).alternatives_for)
     await manager.start()
     catalogue = await client.catalogue("text_to_image")
@@ -72,7 +74,7 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
             continue
         event = ChatEvent(platform="file", user_id=f"user{i % 5}", chat_id="c", text="", route={})
         await manager.submit(TaskRequest(event, "en", model.quote({}), f"crash prompt {i}"))
-        await asyncio.sleep(0.03)
+        await asyncio.sleep(gap)
     await asyncio.sleep(0.1)
     await manager.wait_idle(60)
     await manager.close()

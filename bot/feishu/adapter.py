@@ -9,6 +9,8 @@ the outcome goes out as a new card, and if even that fails, as plain text.
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import io
 import json
 import logging
@@ -360,6 +362,10 @@ class FeishuAdapter:
                 fresh = abs(time.time() - int(timestamp)) <= max_age_s
             except ValueError:
                 fresh = False
+            if self.encrypt_key:
+                expected = hashlib.sha256((timestamp + nonce + self.encrypt_key).encode() + body).hexdigest()
+                if not hmac.compare_digest(expected, headers.get("X-Lark-Signature", "")):
+                    return 401, b'{"msg":"bad signature"}'  # refused before the SDK (and its logs) see it
             if not fresh or not nonce or not await self.core.store.claim_event(PLATFORM, f"n:{nonce}"):
                 return 401, b'{"msg":"stale or replayed request"}'
         request = lark.RawRequest()
