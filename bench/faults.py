@@ -28,7 +28,7 @@ MODELS = [("text_to_image", "doubao-seedream-4.5"), ("text_to_image", "gemini-3.
 
 def right_message(view_kind: str, error_kind: str | None, created: bool, sandbox_outcome: str | None) -> bool:
     if not created:
-        return view_kind == "failure" and error_kind in ("unavailable", "rate_limited", "timeout", "network")
+        return view_kind == "failure" and error_kind in ("unavailable", "rate_limited", "unconfirmed")
     if sandbox_outcome == "fail":
         return view_kind == "failure" and error_kind == "generation_failed"
     return view_kind == "result"

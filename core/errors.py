@@ -27,6 +27,7 @@ class ErrorKind(StrEnum):
     DELETED = "deleted"
     TIMED_OUT = "timed_out"
     INTERRUPTED = "interrupted"
+    UNCONFIRMED = "unconfirmed"  # a create whose answer never came: it may or may not have started
     UNKNOWN = "unknown"
 
 

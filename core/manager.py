@@ -212,7 +212,9 @@ class TaskManager:
                 if exc.kind is ErrorKind.RATE_LIMITED and attempt < self.settings.create_rate_limit_retries:
                     await asyncio.sleep(exc.retry_after_s or 1.0)
                     continue
-                await self._fail_before_create(record, editor, exc.kind)
+                # no answer to a create (timeout, dropped connection) does not mean it did not start
+                ambiguous = exc.kind in (ErrorKind.TIMEOUT, ErrorKind.NETWORK)
+                await self._fail_before_create(record, editor, ErrorKind.UNCONFIRMED if ambiguous else exc.kind)
                 return
         assert created is not None
         now = self._clock()

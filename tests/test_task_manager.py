@@ -125,6 +125,7 @@ async def test_n2_with_one_media_failing_ends_in_failure_with_two_priced_alterna
         ({"queue": {"detail": ["slow"]}, "slow_s": 1.5}, "result", None),
         ({"queue": {"create": ["429"]}, "retry_after_s": 0.2}, "result", None),
         ({"queue": {"create": ["503"]}}, "failure", "temporarily unavailable"),
+        ({"queue": {"create": ["slow"]}, "slow_s": 1.5}, "failure", "couldn't confirm the request reached"),
         ({"outcomes": ["hang"]}, "failure", "timed out"),
     ],
 )
@@ -139,7 +140,8 @@ async def test_each_fault_ends_in_the_right_message(store, sandbox, platform, fa
         if reason:
             assert reason in final.text
         assert len(platform.finals()) == 1
-        assert len(sandbox.state.creates()) == (0 if "create" in fault.get("queue", {}) and expected_kind == "failure" else 1)
+        if "slow" not in fault.get("queue", {}).get("create", []):  # a slow create may still be accepted later
+            assert len(sandbox.state.creates()) == (0 if "create" in fault.get("queue", {}) and expected_kind == "failure" else 1)
         await manager.close()
 
 
