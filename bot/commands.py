@@ -84,6 +84,14 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
 
             if settings.discord.token is None:
                 raise ConfigError("discord is enabled but DISCORD_TOKEN is not set")
+            if settings.discord.api_base or settings.discord.gateway_url:
+                import discord as discord_lib
+                import yarl
+
+                if settings.discord.api_base:
+                    discord_lib.http.Route.BASE = settings.discord.api_base
+                if settings.discord.gateway_url:
+                    discord_lib.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
             bot = DiscordAdapter(core, guild_allowlist=settings.discord.guild_allowlist, dev_guild=settings.discord.dev_guild)
             bots.append((bot, asyncio.create_task(bot.start(settings.discord.token.get_secret_value()))))
         feishu = None

@@ -74,6 +74,8 @@ class DiscordSettings(_Section):
     token: SecretStr | None = Field(default=None, exclude=True)
     guild_allowlist: list[int] = Field(default_factory=list)
     dev_guild: int | None = None
+    api_base: str | None = None  # another Discord REST base (a proxy or a stand-in); default: discord.com
+    gateway_url: str | None = None  # another gateway; default: Discord's
 
 
 class FeishuSettings(_Section):

@@ -33,3 +33,6 @@ async def test_load_small_answers_fast_with_tasks_in_flight():
     report = await load.main(20, 100, window_s=2)
     assert report["in_flight"] >= 100
     assert report["p99_ms"] < 100 and report["peak_rss_mib"] < 200, report
+    discord = report["discord"]
+    assert discord["probes"] == 20 and discord["tasks"] == 100
+    assert discord["p99_ms"] < 100 and discord["late_answers"] == 0 and discord["rate_limited"] == 0, discord

@@ -183,3 +183,18 @@ async def test_logs_are_json_and_never_contain_the_key_or_the_prompt(tmp_path):
     assert lines, "DEBUG logging produced records"
     assert all("event" in entry and "level" in entry for entry in lines)
     assert key not in logs and "Zorblax" not in logs and "giraffe" not in logs
+
+
+async def test_old_usage_and_finished_tasks_are_purged_running_ones_kept(core):
+    await say(core, "draw a red fox")
+    await finals(core)
+    await say(core, "use kling o1 to make a video of a storm")
+    store = core.store
+    old = 9 * 86400
+    await store._db.execute("UPDATE tasks SET created_at = created_at - ?", (old,))
+    await store._db.execute("UPDATE usage_events SET at = at - ?", (old,))
+    removed = await core.purge()
+    assert removed >= 2
+    remaining = await store.user_tasks("test", "u1")
+    assert [t.model_id for t in remaining] == ["kling-video-o1"]  # still running: kept
+    assert await store.usage_since(0) == 0
