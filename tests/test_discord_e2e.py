@@ -208,6 +208,25 @@ async def test_prefs_command_saves_a_default_that_the_next_request_uses(env: Env
     assert "1 request(s), 10 credits" in fake.original(usage).text()
 
 
+async def test_a_mention_with_a_picture_animates_it(env: Env):
+    fake = env.fake
+    picture = fake.upload("dog.png", RED_PNG)
+    await fake.say("make it a video of the dog running", attachments=[picture])
+    await until(lambda: any(final(m) for m in fake.bot_messages()), 40, "the video")
+    assert "Your video is ready" in fake.bot_messages()[0].text()
+    assert env.sandbox.state.creates()[0]["json"]["task_type"] == "image_to_video"
+
+
+async def test_servers_outside_the_allowlist_are_ignored(env: Env):
+    env.bot.guild_allowlist = {12345}  # not the fake's server
+    await env.fake.say("draw a cat")
+    interaction = await env.fake.slash("image", {"prompt": "a cat"})
+    await asyncio.sleep(1.0)
+    assert [m for m in env.fake.bot_messages() if m.text()] == []
+    assert env.sandbox.state.creates() == []
+    assert interaction.responded_at is not None  # still acknowledged in time, then left empty
+
+
 def test_fake_message_json_roundtrip():
     message = FakeMessage(1, 2, BOT_ID, content="x")
     assert json.loads(json.dumps(message.obj()))["author"]["bot"] is True

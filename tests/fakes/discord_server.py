@@ -19,6 +19,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from . import serve_loopback
+
 JSON = "application/json"
 APP_ID = 900000000000000001
 BOT_ID = 900000000000000002
@@ -129,12 +131,7 @@ class FakeDiscord:
         r.add_put("/api/v10/applications/{app}/commands", self._sync)
         r.add_put("/api/v10/applications/{app}/guilds/{gid}/commands", self._sync)
         r.add_get("/cdn/{name}", self._cdn)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self.runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        self.runner, self.url = await serve_loopback(app)
         return self.url
 
     @property
@@ -407,14 +404,19 @@ class FakeDiscord:
         if request.method == "DELETE":
             self.messages.pop(message.id, None)
             return web.Response(status=204)
-        wait = self._limited(f"w{token}")
+        return self._edit(request, message, f"w{token}", body, files)
+
+    def _edit(self, request: web.Request, message: FakeMessage, bucket: str, body: dict[str, Any],
+              files: list[dict[str, Any]]) -> web.Response:
+        """One edit through a rate-limit bucket (per interaction token, or per channel for the bot token)."""
+        wait = self._limited(bucket)
         if wait is not None:
             self._record(request, body, files, 429)
             return self._too_many(wait)
         self._record(request, body, files)
         message.edits += 1
         self._apply(message, body, files)
-        return _json(message.obj(), headers=self._headers(f"w{token}"))
+        return _json(message.obj(), headers=self._headers(bucket))
 
     async def _followup(self, request: web.Request) -> web.Response:
         body, files = await self._body(request)
@@ -438,15 +440,7 @@ class FakeDiscord:
         if message is None:
             self._record(request, body, files, 404)
             return _json({"message": "Unknown Message", "code": 10008}, 404)
-        bucket = f"c{request.match_info['cid']}"
-        wait = self._limited(bucket)
-        if wait is not None:
-            self._record(request, body, files, 429)
-            return self._too_many(wait)
-        self._record(request, body, files)
-        message.edits += 1
-        self._apply(message, body, files)
-        return _json(message.obj(), headers=self._headers(bucket))
+        return self._edit(request, message, f"c{request.match_info['cid']}", body, files)
 
     async def _channel(self, request: web.Request) -> web.Response:
         cid = request.match_info["cid"]

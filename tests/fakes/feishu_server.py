@@ -23,6 +23,8 @@ from aiohttp import WSMsgType, web
 from Crypto.Cipher import AES
 from lark_oapi.ws.pb.pbbp2_pb2 import Frame
 
+from . import serve_loopback
+
 BOT_OPEN_ID = "ou_bot_0001"
 APP_ID = "cli_fake_app"
 APP_SECRET = "fake-secret"
@@ -97,12 +99,7 @@ class FakeFeishu:
         r.add_get("/open-apis/im/v1/messages/{mid}/resources/{key}", self._resource)
         r.add_post("/callback/ws/endpoint", self._endpoint)
         r.add_get("/ws", self._ws)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = self.runner.addresses[0][:2]
-        self.url = f"http://{host}:{port}"
+        self.runner, self.url = await serve_loopback(app)
         return self.url
 
     async def close(self) -> None:
