@@ -306,6 +306,10 @@ class Conversation:
             await self.store.set_preference(event.platform, event.user_id, task_type, quote.model.model_id,
                                             quote.model.model_version, quote.model.name)
             choice.notes.append(t(lang, "pref.saved_inline", model=quote.model.name))
+        elif choice.source == "explicit":
+            usual = await self.store.preference(event.platform, event.user_id, task_type)
+            if usual and usual["model_id"] != quote.model.model_id:
+                choice.notes.append(t(lang, "pref.switch_hint", old=usual["model_name"], new=quote.model.name))
         return await self._start(event, lang, quote, intent.prompt, images, options, choice)
 
     async def _choose(self, event: ChatEvent, intent: Intent, catalogue: Catalogue,
