@@ -67,7 +67,8 @@ ASPECT_WORDS = [
     (re.compile(rf"方形|正方形|方图|{_W}(square){_E}", re.I), "1:1"),
 ]
 DURATION = re.compile(
-    rf"(\d+(?:\.\d+)?|{ZH_NUMERAL}|{_W}(?:{EN_NUMERAL}))\s*[-\s]?\s*(s|sec|secs|second|seconds|秒钟|秒|min|mins|minute|minutes|分钟){_E}", re.I)
+    rf"(\d+(?:\.\d+)?|{ZH_NUMERAL}|{_W}(?:{EN_NUMERAL}))\s*[-\s]?\s*((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)",
+    re.I)
 COUNT = re.compile(
     rf"((?<![\d.])\d+|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))\s*(张|幅|首|段|条|份|个版本|个视频|个图|个方案|款|"
     rf"(?:different\s+|separate\s+)?(?:images|pictures|pics|photos|versions|variations|options|videos|clips|songs|tracks|"
@@ -386,6 +387,9 @@ EMPTY_PROMPT = re.compile(r"^(?:draw|generate|create|make|render|paint|compose|w
                           r"photo|song|music|track|clip|model)?s?\s*(?:吧|呀|啊|please|模型|生成|from now on|以后)?\s*$", re.I)
 
 
+MEDIA_LABEL = re.compile(r"^(?:的)?(?:视频|短片|图片|图|照片|音乐|歌曲|歌|video|clip|image|picture|photo|music|song|track)\s*[:：,，]\s*", re.I)
+
+
 def _prompt_of(text: str) -> str:
     text = re.sub(r"^/\w+\s*", "", re.sub(r"\s+", " ", text).strip())
     previous = None
@@ -396,6 +400,7 @@ def _prompt_of(text: str) -> str:
         text = LEADING_FILLER_EN.sub("", LEADING_FILLER_ZH.sub("", text, count=1), count=1)
         text = SEPARATORS.sub("", text).strip()
         text = re.sub(r"^的\s*", "", text)
+        text = MEDIA_LABEL.sub("", text)
     return "" if EMPTY_PROMPT.match(text) else text
 
 
