@@ -467,7 +467,8 @@ class Conversation:
             payload = self._payload(quote, prompt, urls, _requested_options(quote), lang, Choice(quote.model, "explicit", []),
                                     confirmed=False, group=group)
             ref = await self.store.put_pending(event.platform, event.user_id, payload)
-            actions.append(Action("accept", label, ref, "primary" if not actions else "secondary"))
+            actions.append(Action("accept", label, ref, "primary" if not actions else "secondary",
+                                  detail=t(lang, "action.credits", credits=quote.total)))
         return View("offer", title, tuple(lines), actions=tuple(actions), owner=event.user_id, language=lang)
 
     async def _offer_for(self, event: ChatEvent, intent: Intent, catalogue: Catalogue, model: Model,

@@ -18,10 +18,11 @@ MEDIA_KIND = {"image": "image", "video": "video", "music": "audio"}
 class Action:
     """A button. ``kind`` tells the core what to do; ``ref`` names the task or pending offer it acts on."""
 
-    kind: str  # retry | pick_model | confirm | cancel | cancel_task
+    kind: str  # retry | pick_model | accept | alternatives | cancel_task
     label: str
     ref: str
     style: str = "secondary"  # primary | secondary | danger
+    detail: str = ""  # e.g. the price of the model this choice uses, for menus that show one
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> V
         lines.append(t(lang, "failure.suggest"))
         for alt in alternatives:
             lines.append(t(lang, "failure.alt", model=alt.name, credits=alt.credits))
-            actions.append(Action("pick_model", t(lang, "action.use_model", model=alt.name), f"{f.task_ref}|{alt.key}"))
+            actions.append(Action("pick_model", t(lang, "action.use_model", model=alt.name), f"{f.task_ref}|{alt.key}",
+                                  detail=t(lang, "action.credits", credits=alt.credits)))
         lines.append(t(lang, "failure.retry_q"))
     return View("failure", t(lang, "failure.title", media=_media_word(f)), tuple(lines), final=True, owner=f.owner,
                 language=lang, actions=tuple(actions))

@@ -126,13 +126,15 @@ async def test_a_failure_offers_alternatives_whose_buttons_work_only_for_the_req
     await until(lambda: final(fake.original(interaction)), 30, "the failure")
     message = fake.original(interaction)
     assert "could not be made" in message.text() and "Nano Banana2" in message.text() and "Nano Banana Pro" in message.text()
-    use_nb2 = next(b for b in message.buttons() if b["label"] == "Use Nano Banana2")
-    intruder = await fake.press(message, use_nb2["custom_id"], user_id=222, user_name="mallory")
+    menu = next(c for c in message.buttons() if c["type"] == 3)
+    assert [(o["label"], o["description"]) for o in menu["options"]] == [("Use Nano Banana2", "6 credits"), ("Use Nano Banana Pro", "10 credits")]
+    use_nb2 = next(o for o in menu["options"] if o["label"] == "Use Nano Banana2")
+    intruder = await fake.choose(message, menu, use_nb2["value"], user_id=222, user_name="mallory")
     await until(lambda: intruder.responded_at is not None, 3)
     refusal = next(r for r in fake.requests if r["path"].endswith(f"/{intruder.token}/callback"))["json"]
     assert refusal["type"] == 4 and refusal["data"]["flags"] & 64 and "someone else" in refusal["data"]["content"]
     assert len(sandbox.state.creates()) == 1
-    press = await fake.press(message, use_nb2["custom_id"])
+    press = await fake.choose(message, menu, use_nb2["value"])
     await until(lambda: final(fake.original(press)), 30, "the retried result")
     assert "Nano Banana2" in fake.original(press).text() and "is ready" in fake.original(press).text()
     assert sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"] == "gemini-3.1-flash-image"

@@ -199,10 +199,16 @@ class DiscordAdapter(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
-        parsed = parse_custom_id(str((interaction.data or {}).get("custom_id", "")))
+        data = interaction.data or {}
+        parsed = parse_custom_id(str(data.get("custom_id", "")))
         if parsed is None:
             return
         kind, ref = parsed
+        if kind == "menu":  # a choice from the model menu: its value carries the real action
+            values = data.get("values") or []
+            kind, _, ref = str(values[0] if values else "").partition("|")
+            if not ref:
+                return
         event = self.event_for(interaction)
         denied = self.core.conversation.check_owner(event, await self.core.conversation.owner_of(kind, ref))
         if denied is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from core.i18n import t
 from core.views import View
 
 COLOURS = {"result": 0x2FBF71, "failure": 0xE5484D, "denied": 0xE5484D, "offer": 0xF5A524, "confirm": 0xF5A524,
@@ -38,12 +39,23 @@ def _clean(text: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
 
 
+MENU_KINDS = ("pick_model", "accept")
+
+
 def buttons(view: View) -> discord.ui.View | None:
+    """Buttons; two or more priced model choices become one menu listing each model with its price."""
     if not view.actions:
         return None
     ui = discord.ui.View(timeout=None)
     styles = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
-    for action in view.actions[:25]:
+    choices = [a for a in view.actions if a.kind in MENU_KINDS and a.detail]
+    if len(choices) >= 2:
+        ui.add_item(discord.ui.Select(custom_id=custom_id("menu", view.owner or ""), placeholder=t(view.language, "discord.choose_model"),
+                                      options=[discord.SelectOption(label=a.label[:100], description=a.detail[:100],
+                                                                    value=f"{a.kind}|{a.ref}"[:100]) for a in choices[:25]]))
+    for action in view.actions[:20]:
+        if action in choices and len(choices) >= 2:
+            continue
         ui.add_item(discord.ui.Button(label=action.label[:80], custom_id=custom_id(action.kind, action.ref),
                                       style=styles.get(action.style, discord.ButtonStyle.secondary)))
     return ui

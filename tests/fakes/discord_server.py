@@ -236,6 +236,12 @@ class FakeDiscord:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interaction(3, data, user_id, user_name, "en-US", False, message)
 
+    async def choose(self, message: FakeMessage, menu: dict[str, Any], value: str, *, user_id: int = 111,
+                     user_name: str = "alice") -> FakeInteraction:
+        """A user picks ``value`` from a select menu of ``message``."""
+        data = {"custom_id": menu["custom_id"], "component_type": 3, "values": [value]}
+        return await self._interaction(3, data, user_id, user_name, "en-US", False, message)
+
     async def _interaction(self, kind: int, data: dict[str, Any], user_id: int, user_name: str, locale: str, dm: bool,
                            message: FakeMessage | None = None) -> FakeInteraction:
         iid = next(self.ids)
