@@ -142,6 +142,7 @@ async def test_failure_card_buttons_work_for_the_requester_and_refuse_others(env
     card = reply_card(fake, user_message)
     assert "could not be made" in card.text() and "Nano Banana2" in card.text() and "Nano Banana Pro" in card.text()
     button = next(b for b in card.buttons() if "Nano Banana2" in b["text"]["content"])
+    assert button["text"]["content"] == "Use Nano Banana2 · 6 credits"  # the live price, on the button itself
     intruder = await fake.call(fake.push(fake.card_action(card, button, user="ou_mallory")))
     await until(lambda: intruder in fake.acks, 5, "the refusal")
     toast = json.loads(base64.b64decode(fake.acks[intruder]["payload"]["data"]))["toast"]

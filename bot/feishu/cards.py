@@ -38,7 +38,8 @@ def card(view: View, image_keys: list[str] | None = None, links_label: str = "ðŸ
     if view.actions:
         styles = {"primary": "primary", "danger": "danger"}
         elements.append({"tag": "action", "actions": [
-            {"tag": "button", "text": {"tag": "plain_text", "content": a.label[:40]}, "type": styles.get(a.style, "default"),
+            {"tag": "button", "text": {"tag": "plain_text", "content": (f"{a.label} Â· {a.detail}" if a.detail else a.label)[:60]},
+             "type": styles.get(a.style, "default"),
              "value": {"kind": a.kind, "ref": a.ref}} for a in view.actions[:10]]})
     body = {"config": {"update_multi": True, "wide_screen_mode": True},
             "header": {"title": {"tag": "plain_text", "content": view.title[:200]}, "template": TEMPLATES.get(view.kind, "blue")},

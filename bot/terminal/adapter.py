@@ -37,7 +37,7 @@ class TerminalPlatform:
             lines.append(f"    {item.kind}: {item.url}")
         if view.actions:
             self.last_actions = [(a.kind, a.ref) for a in view.actions]
-            lines.append("    " + "  ".join(f"[{i}] {a.label}" for i, a in enumerate(view.actions, 1)))
+            lines.append("    " + "  ".join(f"[{i}] {a.label}" + (f" ({a.detail})" if a.detail else "") for i, a in enumerate(view.actions, 1)))
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
 

@@ -55,7 +55,8 @@
     if (view.actions.length) {
       const row = document.createElement("div"); row.className = "actions";
       view.actions.forEach((a) => {
-        const b = document.createElement("button"); b.textContent = a.label; b.className = a.style; b.type = "button";
+        const b = document.createElement("button"); b.textContent = a.detail ? `${a.label} · ${a.detail}` : a.label;
+        b.className = a.style; b.type = "button";
         b.onclick = () => { b.disabled = true; ws.send(JSON.stringify({ type: "action", kind: a.kind, ref: a.ref, lang })); };
         row.appendChild(b);
       });
