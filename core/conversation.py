@@ -238,28 +238,32 @@ class Conversation:
 
     async def _on_set_preference(self, event: ChatEvent, intent: Intent, images: list[bytes],
                                  catalogues: Mapping[str, Catalogue]) -> View:
+        """"Always use X": remember X for every kind of request it can serve (within the media named, if any)."""
         lang = intent.language
-        wanted = intent.model_key or intent.model_hint
-        categories = [intent.task_type] if intent.task_type else list(CATEGORIES)
-        if intent.media and not intent.model_key:
-            categories = list(MEDIA_CATEGORIES[intent.media])
+        model_id = intent.model_hint
+        if intent.model_key and intent.task_type:
+            named = catalogues[intent.task_type].by_key(intent.model_key)
+            model_id = named.model_id if named else model_id
+        categories = list(MEDIA_CATEGORIES[intent.media]) if intent.media else list(CATEGORIES)
         saved: list[tuple[str, Model]] = []
         for category in categories:
-            catalogue = catalogues[category]
-            model = catalogue.find(wanted or "") if wanted else None
-            if model is None and intent.model_key and category != intent.task_type:
-                continue
-            if model is None and intent.model_hint:
-                model = catalogue.by_model_id(intent.model_hint)
+            model = catalogues[category].find(model_id or "") if model_id else None
             if model is not None:
                 await self.store.set_preference(event.platform, event.user_id, category, model.model_id,
                                                 model.model_version, model.name)
                 saved.append((category, model))
         if not saved:
             return views.notice(lang, "model.unknown")
-        kinds = "、".join(dict.fromkeys(t(lang, f"media.{MEDIA_OF_CATEGORY[c]}") for c, _ in saved)) if lang == "zh" else \
-            ", ".join(dict.fromkeys(t(lang, f"media.{MEDIA_OF_CATEGORY[c]}") for c, _ in saved))
+        separator = "、" if lang == "zh" else ", "
+        kinds = separator.join(dict.fromkeys(t(lang, f"media.{MEDIA_OF_CATEGORY[c]}") for c, _ in saved))
         return views.notice(lang, "pref.saved", model=saved[0][1].name, types=kinds)
+
+    async def _on_again(self, event: ChatEvent, intent: Intent, *_: Any) -> View | None:
+        """"One more" / "再来一个": the user's last request again, same model and options."""
+        last = await self.store.user_tasks(event.platform, event.user_id)
+        if not last:
+            return views.notice(intent.language, "reply.nothing_to_redo")
+        return await self._action(event, "retry", last[-1].id)
 
     async def _on_try_another(self, event: ChatEvent, intent: Intent, *_: Any) -> View:
         last = await self.store.user_tasks(event.platform, event.user_id)

@@ -88,7 +88,7 @@ VOCAL = [
 LYRICS = re.compile(r"(?:歌词|lyrics)\s*[:：]\s*(.+)$", re.I | re.S)
 QUOTED_LYRICS = re.compile(r"(?:歌词|lyrics)[^\"“「]{0,12}[\"“「]([^\"”」]+)[\"”」]", re.I)
 
-ALWAYS = re.compile(rf"以后都用|以后都|以后用|默认用|默认使用|一直用|总是用|设为默认|作为默认|{_W}(always use|always go with|from now on(,)?( use)?|"
+ALWAYS = re.compile(rf"以后[^，。,\s用]{{1,8}}?都用|以后都用|以后都|以后用|默认用|默认使用|一直用|总是用|设为默认|作为默认|{_W}(always use|always go with|from now on(,)?( use)?|"
                     rf"default to|set (my )?default( model)?( to)?|by default|as (my )?default( model)?|make (it|that) my default){_E}", re.I)
 USE = re.compile(rf"(?:用|使用|换成|改用|换用|试试){{1}}|{_W}(use|using|with|via|try)\s+", re.I)
 _MODEL_TAIL = r"(?:的)?(?:视频|图片|图|音乐)?(?:模型)?"
@@ -107,6 +107,11 @@ SHOW_PREFS = re.compile(r"^(我的偏好|查看偏好|我的设置|我的默认�
 HELP = re.compile(r"^(help|\?|帮助|怎么用|使用说明|你能做什么|what can you do\??|commands|hi|hello|你好|嗨)\W*$", re.I)
 CANCEL = re.compile(r"^(cancel|stop|取消|停止|别做了|不要了)( it| that| all| generation| 生成| 任务)?\W*$", re.I)
 MODELS = re.compile(r"^(models|list models|有哪些模型|模型列表|price list|价格|prices|所有模型)\W*$", re.I)
+MODELS_QUESTION = re.compile(r"(what|which) models|list (of )?models|有(哪些|什么)模型|都有什么模型|how much (does|do|is|are)|"
+                             r"多少积分|要多少钱|价格表|价目表|怎么收费|price of", re.I)
+AGAIN = re.compile(r"^(再来一个|再来一张|再画一张|再来一次|再来一首|再生成一次|再做一个|again|one more|another one|do it again|"
+                   r"once more|same again|more like this)\W*$", re.I)
+CHEAPER_AGAIN = re.compile(r"^((make it|something|a) cheaper|cheaper (one|option|model|please)|便宜点的?|便宜一点的?|有没有便宜的)\W*$", re.I)
 USAGE = re.compile(r"^(usage|my usage|用量|我的用量|花了多少|credits used)\W*$", re.I)
 FORGET = re.compile(r"^(删除我的数据|忘记我|forget me|delete my data)\W*$", re.I)
 YES = re.compile(r"^(yes|y|yeah|yep|ok|okay|sure|go|go ahead|do it|confirm|是|是的|好|好的|确认|可以|行|要|嗯|用吧|确定)\W*$", re.I)
@@ -118,9 +123,10 @@ LEADING_FILLER_ZH = re.compile(
     r"^(?:(?:请|麻烦|帮我|给我|替我|帮忙|我想要?|我要|能不能|可以|来|再)\s*)*"
     r"(?:(?:画|生成|做|制作|创作|写|来)\s*(?:一?[张幅个首段条]|一下|个)?\s*)?")
 LEADING_FILLER_EN = re.compile(
-    r"^(?:(?:please|pls|plz|can you|could you|would you|i want|i'd like|i need|hey|ok|now|bot)[\s,]+)*"
-    r"(?:(?:draw|generate|create|make|render|paint|produce|compose|write|animate|film|show me)\s+(?:me\s+)?"
-    r"(?:(?:(?:an?|the|some)\s+)?(?:image|picture|photo|video|clip|song|track|music|piece of music|illustration|painting)s?\s+"
+    r"^(?:(?:please|pls|plz|can you|could you|would you|can u|could u|i want|i'd like|i need|hey|ok|now|bot)[\s,]+)*"
+    r"(?:(?:draw|generate|create|make|render|paint|produce|compose|write|animate|film|show me|give me)\s+(?:me\s+)?"
+    r"(?:(?:(?:an?|the|some)\s+)?(?:image|picture|photo|video|clip|song|track|music|piece of music|illustration|painting|"
+    r"variation|version)s?\s+"
     r"(?:of|about|with|for|showing)?\s*)?)?",
     re.I)
 SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—]+|[\s,，。;；:：、\-—]+$")
@@ -201,10 +207,15 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     lang = language or detect_language(raw)
     intent = Intent("generate", lang, images=images)
     for pattern, kind in ((HELP, "help"), (CANCEL, "cancel"), (MODELS, "list_models"), (USAGE, "usage"),
-                          (FORGET, "forget_me"), (SHOW_PREFS, "show_preferences"), (YES, "yes"), (NO, "no")):
+                          (FORGET, "forget_me"), (SHOW_PREFS, "show_preferences"), (YES, "yes"), (NO, "no"),
+                          (AGAIN, "again"), (CHEAPER_AGAIN, "try_another")):
         if pattern.match(raw) and not (task_type or images):
             intent.kind = kind
             return intent
+    if MODELS_QUESTION.search(raw) and not (task_type or images) and len(raw) < 80:
+        intent.kind = "list_models"
+        intent.media = detect_media(raw) if STRONG_VIDEO.search(raw) or STRONG_MUSIC.search(raw) or IMAGE_WORDS.search(raw) else None
+        return intent
     if not raw and not images and not task_type:
         intent.kind = "help"
         return intent
@@ -292,6 +303,8 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
             opts["lyrics"] = lyrics
             opts["custom_mode"] = True
     m = COUNT.search(work)
+    if m and images and re.search(r"(这|那|these|those|the|my|both)\s*$", work[: m.start()], re.I):
+        m = None  # "these two images", "这两张图": the pictures that came with the message
     if m:
         n = parse_number(m.group(1))
         if n:
@@ -387,7 +400,8 @@ EMPTY_PROMPT = re.compile(r"^(?:draw|generate|create|make|render|paint|compose|w
                           r"photo|song|music|track|clip|model)?s?\s*(?:吧|呀|啊|please|模型|生成|from now on|以后)?\s*$", re.I)
 
 
-MEDIA_LABEL = re.compile(r"^(?:的)?(?:视频|短片|图片|图|照片|音乐|歌曲|歌|video|clip|image|picture|photo|music|song|track)\s*[:：,，]\s*", re.I)
+MEDIA_LABEL = re.compile(r"^(?:的)?(?:视频|短片|图片|图|照片|音乐|歌曲|歌|video|clip|image|picture|photo|music|song|track)"
+                         r"(?:\s+please)?(?:\s*[:：,，]\s*|\s+(?=\S))", re.I)
 
 
 def _prompt_of(text: str) -> str:

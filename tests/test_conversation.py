@@ -243,3 +243,19 @@ def test_no_reply_in_these_tests_used_a_forbidden_word():
     assert SEEN, "runs after the conversation tests"
     bad = {v.all_text(): offending(v.all_text()) for v in SEEN if offending(v.all_text())}
     assert not bad
+
+
+async def test_one_more_repeats_the_last_request_and_video_preferences_cover_every_video_kind(core, sandbox):
+    await say(core, "use nano banana2 to draw a paper crane")
+    await finals(core)
+    again = await say(core, "再来一个")
+    assert any(v.kind == "status" and "Nano Banana2" in v.text for v in again)
+    await finals(core, 2)
+    prompts = [r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates()]
+    assert prompts[0] == prompts[1]
+    saved = (await say(core, "以后视频都用海螺"))[0]
+    assert "海螺 2.3" in saved.text or "Hailuo 2.3" in saved.text
+    prefs = await core.store.preferences("test", "u1")
+    assert prefs["text_to_video"]["model_id"] == prefs["image_to_video"]["model_id"] == "MiniMax-Hailuo-2.3"
+    prices = (await say(core, "how much does a video cost"))[0]
+    assert "Wan 2.6" in prices.text and "Nano Banana" not in prices.text
