@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 MEDIA_CATEGORIES = {"image": IMAGE_TYPES, "video": VIDEO_TYPES, "music": ("text_to_music",)}
 MUSIC_ONLY = ("lyrics", "custom_mode", "vocal_gender")
+DEFAULT_MOTION_PROMPT = "natural, smooth motion; cinematic camera movement"  # sent to IMA only, never shown
 
 
 @dataclass
@@ -259,11 +260,21 @@ class Conversation:
         return views.notice(lang, "pref.saved", model=saved[0][1].name, types=kinds)
 
     async def _on_again(self, event: ChatEvent, intent: Intent, *_: Any) -> View | None:
-        """"One more" / "再来一个": the user's last request again, same model and options."""
+        """"One more" / "再来一个": the user's last request again; "换成海螺再试一次": again, with that model."""
         last = await self.store.user_tasks(event.platform, event.user_id)
         if not last:
             return views.notice(intent.language, "reply.nothing_to_redo")
-        return await self._action(event, "retry", last[-1].id)
+        record = last[-1]
+        wanted = intent.model_hint or intent.model_key
+        if wanted:
+            catalogue = await self.selector.catalogue(record.task_type, record.language)
+            model = catalogue.find(wanted)
+            if model is None:
+                names = ", ".join(m.name for m in list(catalogue)[:6])
+                return views.notice(intent.language, "model.not_for_type", media=t(intent.language, f"media.{MEDIA_OF_CATEGORY[record.task_type]}"),
+                                    models=names)
+            return await self._action(event, "pick_model", f"{record.id}|{model.key}")
+        return await self._action(event, "retry", record.id)
 
     async def _on_try_another(self, event: ChatEvent, intent: Intent, *_: Any) -> View:
         last = await self.store.user_tasks(event.platform, event.user_id)
@@ -283,7 +294,9 @@ class Conversation:
         if intent.problem == "need_image" or len(images) < images_needed(task_type):
             return views.notice(lang, "ask.image", media=t(lang, f"media.{media}"))
         if not intent.prompt.strip():
-            return views.notice(lang, "ask.prompt", media=t(lang, f"media.{media}"))
+            if task_type not in ("image_to_video", "first_last_frame_to_video", "reference_image_to_video"):
+                return views.notice(lang, "ask.prompt", media=t(lang, f"media.{media}"))
+            intent.prompt = DEFAULT_MOTION_PROMPT  # "animate this" needs no more words
         if len(intent.prompt) > self.settings.max_prompt_chars:
             return views.notice(lang, "ask.shorter", limit=self.settings.max_prompt_chars)
         catalogue = catalogues[task_type]

@@ -67,10 +67,11 @@ ASPECT_WORDS = [
     (re.compile(rf"方形|正方形|方图|{_W}(square){_E}", re.I), "1:1"),
 ]
 DURATION = re.compile(
-    rf"(\d+(?:\.\d+)?|{ZH_NUMERAL}|{_W}(?:{EN_NUMERAL}))\s*[-\s]?\s*((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)",
+    rf"(?:(\d+(?:\.\d+)?)\s*-?\s*|({ZH_NUMERAL})\s*|{_W}({EN_NUMERAL})[\s-]+)"
+    rf"((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)",
     re.I)
 COUNT = re.compile(
-    rf"((?<![\d.])\d+|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))\s*(张|幅|首|段|条|份|个版本|个视频|个图|个方案|款|"
+    rf"((?<![\d.])\d+|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))\s*(张|幅|首|段|条|份|个版本|个视频|个图|个方案|款|个(?=不同|不一样|logo|头像|海报|壁纸)|"
     rf"(?:different\s+|separate\s+)?(?:images|pictures|pics|photos|versions|variations|options|videos|clips|songs|tracks|"
     rf"image|picture|photo|version|variation|video|clip|song|track)){_E}", re.I)
 COUNT_X = re.compile(rf"(?:[x×]\s*(\d)|n\s*=\s*(\d)){_E}", re.I)
@@ -109,6 +110,7 @@ CANCEL = re.compile(r"^(cancel|stop|取消|停止|别做了|不要了)( it| that
 MODELS = re.compile(r"^(models|list models|有哪些模型|模型列表|price list|价格|prices|所有模型)\W*$", re.I)
 MODELS_QUESTION = re.compile(r"(what|which) models|list (of )?models|有(哪些|什么)模型|都有什么模型|how much (does|do|is|are)|"
                              r"多少积分|要多少钱|价格表|价目表|怎么收费|price of", re.I)
+AGAIN_WITH = re.compile(r"再试一次|再试试|重新生成|重做|try (it )?again|retry|redo|do it again", re.I)
 AGAIN = re.compile(r"^(再来一个|再来一张|再画一张|再来一次|再来一首|再生成一次|再做一个|again|one more|another one|do it again|"
                    r"once more|same again|more like this)\W*$", re.I)
 CHEAPER_AGAIN = re.compile(r"^((make it|something|a) cheaper|cheaper (one|option|model|please)|便宜点的?|便宜一点的?|有没有便宜的)\W*$", re.I)
@@ -249,9 +251,9 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     # durations before sizes/counts so "15 seconds" is not read as anything else
     m = DURATION.search(work)
     if m:
-        value = parse_number(m.group(1).replace(" ", ""))
+        value = parse_number((m.group(1) or m.group(2) or m.group(3)).replace(" ", ""))
         if value is not None:
-            unit = m.group(2).lower()
+            unit = m.group(4).lower()
             opts["duration"] = value * 60 if unit.startswith(("min", "分")) else value
             work = _cut(work, m.span())
     m = RESOLUTION.search(work)
@@ -356,6 +358,9 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
                 opts[key] = value
     intent.options = opts
     intent.prompt = _prompt_of(work)
+    if mention_text and not images and AGAIN_WITH.search(raw) and len(_prompt_of(AGAIN_WITH.sub(" ", work))) <= 2:
+        intent.kind, intent.prompt = "again", ""  # "换成海螺再试一次": the last request again, with that model
+        return intent
     if intent.model_mode == "always" and not intent.prompt:
         intent.kind = "set_preference"
         if not media_stated and not images:
@@ -404,8 +409,17 @@ MEDIA_LABEL = re.compile(r"^(?:的)?(?:视频|短片|图片|图|照片|音乐|�
                          r"(?:\s+please)?(?:\s*[:：,，]\s*|\s+(?=\S))", re.I)
 
 
+PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this (?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它)$", re.I)
+TRAILING = re.compile(r"(?:[\s,，。.!！?？]*(?:please|pls|plz|thanks|thank you|谢谢|谢啦|吧|呀|啊|哦|要\s*的|要))+[\s,，。.!！?？]*$|\s+的\s*$",
+                      re.I)
+MEDIA_OF = re.compile(r"^(?:an?\s+|some\s+)?(?:image|picture|photo|pic|video|clip|song|track|illustration|painting|drawing|render)s?\s+"
+                      r"(?:of|about|showing)\s+", re.I)
+
+
 def _prompt_of(text: str) -> str:
     text = re.sub(r"^/\w+\s*", "", re.sub(r"\s+", " ", text).strip())
+    text = re.sub(r"^@\S+\s*", "", text)
+    text = re.sub(r"^to\s+(?=animate|make|draw|create|generate)", "", text, flags=re.I)
     previous = None
     for _ in range(4):  # a few passes strip "please draw me …"; a bounded number keeps "画画画…" linear
         if previous == text:
@@ -415,7 +429,9 @@ def _prompt_of(text: str) -> str:
         text = SEPARATORS.sub("", text).strip()
         text = re.sub(r"^的\s*", "", text)
         text = MEDIA_LABEL.sub("", text)
-    return "" if EMPTY_PROMPT.match(text) else text
+        text = MEDIA_OF.sub("", text)
+        text = TRAILING.sub("", text).strip()
+    return "" if EMPTY_PROMPT.match(text) or PRONOUN_ONLY.match(text) else text
 
 
 def slash_intent(task_type: str, prompt: str, options: Mapping[str, Any], images: int,

@@ -259,3 +259,15 @@ async def test_one_more_repeats_the_last_request_and_video_preferences_cover_eve
     assert prefs["text_to_video"]["model_id"] == prefs["image_to_video"]["model_id"] == "MiniMax-Hailuo-2.3"
     prices = (await say(core, "how much does a video cost"))[0]
     assert "Wan 2.6" in prices.text and "Nano Banana" not in prices.text
+
+
+async def test_again_with_another_model_and_animating_a_picture_without_words(core, sandbox):
+    await say(core, "a 5s video of a paper boat")
+    await finals(core, limit_s=40)
+    again = await say(core, "换成海螺再试一次")
+    assert any(v.kind == "status" and ("Hailuo 2.3" in v.text or "海螺 2.3" in v.text) for v in again)
+    animated = await say(core, "animate this", attachments=[RED_PNG])
+    assert any(v.kind == "status" for v in animated)  # no description needed to animate a picture
+    await finals(core, 3, limit_s=60)
+    last = sandbox.state.creates()[-1]["json"]
+    assert last["task_type"] == "image_to_video" and last["parameters"][0]["parameters"]["prompt"]
