@@ -149,7 +149,8 @@ def _strip_all(text: str, pattern: re.Pattern[str]) -> str:
 
 STRONG_MUSIC = re.compile(rf"配乐|背景音乐|背景乐|伴奏|{_W}(bgm|soundtrack|jingle|background music){_E}", re.I)
 STRONG_VIDEO = re.compile(rf"视频|动画|短片|动起来|首尾帧|{_W}(video|videos|animate|animated|animation|clip|vid|make it move){_E}", re.I)
-IMAGE_VERB_FIRST = re.compile(rf"^(?:\W*(?:please|pls|can you|could you|帮我|请|给我)\s*)*(?:画|{_W}(draw|paint|sketch|illustrate){_E})", re.I)
+IMAGE_VERB_FIRST = re.compile(rf"^\W*+(?:(?:please|pls|can you|could you|帮我|请|给我)\W*+)*+(?:画|{_W}(draw|paint|sketch|illustrate){_E})",
+                              re.I)  # possessive: no backtracking on "please please please …"
 
 
 def detect_media(text: str, images: int = 0) -> str | None:
@@ -401,8 +402,8 @@ def _looks_like_prompt(text: str, command: re.Pattern[str]) -> bool:
     return len(rest.strip(" ,.!?，。！？")) > 3
 
 
-EMPTY_PROMPT = re.compile(r"^(?:draw|generate|create|make|render|paint|compose|write|animate|画|生成|做|写)?\s*(?:me\s+)?(?:an?\s+)?(?:的|一个|一段|一张|一首|个|张|段|首|for|all|my|生成|做)*\s*(?:视频|图片|图|照片|音乐|歌|歌曲|video|image|picture|"
-                          r"photo|song|music|track|clip|model)?s?\s*(?:吧|呀|啊|please|模型|生成|from now on|以后)?\s*$", re.I)
+EMPTY_PROMPT = re.compile(r"^(?:draw|generate|create|make|render|paint|compose|write|animate|画|生成|做|写)?\s*+(?:me\s++)?(?:an?\s++)?(?:的|一个|一段|一张|一首|个|张|段|首|for|all|my|生成|做)*\s*+(?:视频|图片|图|照片|音乐|歌|歌曲|video|image|picture|"
+                          r"photo|song|music|track|clip|model)?s?\s*+(?:吧|呀|啊|please|模型|生成|from now on|以后)?\s*+$", re.I)
 
 
 MEDIA_LABEL = re.compile(r"^(?:的)?(?:视频|短片|图片|图|照片|音乐|歌曲|歌|video|clip|image|picture|photo|music|song|track)"
@@ -410,8 +411,27 @@ MEDIA_LABEL = re.compile(r"^(?:的)?(?:视频|短片|图片|图|照片|音乐|�
 
 
 PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this (?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它)$", re.I)
-TRAILING = re.compile(r"(?:[\s,，。.!！?？]*(?:please|pls|plz|thanks|thank you|谢谢|谢啦|吧|呀|啊|哦|要\s*的|要))+[\s,，。.!！?？]*$|\s+的\s*$",
-                      re.I)
+TRAILING_WORDS = ("thank you", "please", "thanks", "pls", "plz", "谢谢", "谢啦", "要的", "吧", "呀", "啊", "哦", "要")
+TRAILING_PUNCTUATION = " \t,，。.!！?？"
+
+
+def _strip_trailing(text: str) -> str:
+    """Drop "please", "吧", "要4K的"-leftovers at the end, in linear time (no regex backtracking on long input)."""
+    for _ in range(8):
+        stripped = text.rstrip(TRAILING_PUNCTUATION)
+        lowered = stripped.lower()
+        for word in TRAILING_WORDS:
+            if lowered.endswith(word) and (not word.isascii() or len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()):
+                stripped = stripped[: -len(word)]
+                break
+        else:
+            if not stripped.endswith(" 的"):
+                return stripped
+            stripped = stripped[:-2]
+        text = stripped
+    return text.rstrip(TRAILING_PUNCTUATION)
+
+
 MEDIA_OF = re.compile(r"^(?:an?\s+|some\s+)?(?:image|picture|photo|pic|video|clip|song|track|illustration|painting|drawing|render)s?\s+"
                       r"(?:of|about|showing)\s+", re.I)
 
@@ -430,7 +450,7 @@ def _prompt_of(text: str) -> str:
         text = re.sub(r"^的\s*", "", text)
         text = MEDIA_LABEL.sub("", text)
         text = MEDIA_OF.sub("", text)
-        text = TRAILING.sub("", text).strip()
+        text = _strip_trailing(text).strip()
     return "" if EMPTY_PROMPT.match(text) or PRONOUN_ONLY.match(text) else text
 
 

@@ -65,3 +65,14 @@ def test_corpus_case(case):
         assert case["prompt_has"] in intent.prompt, intent
     if "problem" in case:
         assert intent.problem == case["problem"], intent
+
+
+@pytest.mark.parametrize("token", ["please ", "pls ", "can you ", " ", ", ", "画", "吧", "要的", "draw ", "a ", "always use ", "1080p "])
+def test_long_repetitive_messages_parse_in_linear_time(token):
+    """Regression: "please please …" once took exponential time in one pattern, "画画画…" quadratic time in another."""
+    import time
+
+    text = token * (8000 // len(token)) + "x"
+    started = time.perf_counter()
+    parse(text, 0, catalogues())
+    assert time.perf_counter() - started < 1.0
