@@ -26,6 +26,7 @@ from .images import RED_PNG
 
 SCALE = 0.05
 ENCRYPT_KEY = "test-encrypt-key"
+ROOT = Path(__file__).resolve().parent.parent
 VERIFY_TOKEN = "vtoken"
 
 
@@ -225,3 +226,38 @@ async def test_when_the_card_cannot_be_patched_the_outcome_still_arrives(env: En
     fake.fail_patches = True
     await until(lambda: len(fake.replies_to(user_message)) == 2, 30, "the outcome as a new message")
     assert "is ready" in fake.replies_to(user_message)[1].text()
+
+
+async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sandbox, tmp_path):
+    """The real command, configured only by environment variables, against the fake Feishu."""
+    import signal
+    import socket
+    import sys
+
+    fake = FakeFeishu()
+    fake.start_in_thread()
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    root = ROOT
+    env = {**os.environ, "PYTHONPATH": str(root), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url, "IMA_UPLOAD_URL": sandbox.url,
+           "IMA_BOT_FEISHU_ENABLED": "true", "FEISHU_APP_ID": APP_ID, "FEISHU_APP_SECRET": APP_SECRET,
+           "IMA_BOT_FEISHU_DOMAIN": fake.url, "IMA_BOT_WEB_ENABLED": "false", "IMA_BOT_OPS_PORT": str(ports[0]),
+           "IMA_BOT_BOT_DATA_DIR": str(tmp_path), "IMA_BOT_BOT_TIME_SCALE": str(SCALE), "NO_PROXY": "127.0.0.1,localhost"}
+    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=root,
+                                               stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await until(lambda: fake.connections > 0, 20, "the long connection")
+        event = fake.message_event("画一只雪地里的狐狸")
+        await fake.call(fake.push(event))
+        await until(lambda: final(reply_card(fake, event["event"]["message"]["message_id"])), 30, "the card")
+        async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{ports[0]}/healthz") as resp:
+            health = await resp.json()
+        assert health["checks"]["adapter:feishu"] is True
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(bot.wait(), 15)
+        fake.stop_thread()
+    assert code == 0
