@@ -141,6 +141,8 @@ def _demo(args: argparse.Namespace) -> int:
         settings.bot.data_dir = args.data_dir
     settings.web.enabled = True
     settings.web.port = args.port if args.port is not None else settings.web.port
+    if "IMA_BOT_OPS_PORT" not in os.environ and args.config is None:
+        settings.ops.port = 0  # a demo should never collide with a running bot's health port
     if settings.use_sandbox:
         settings.bot.time_scale = args.time_scale or 0.25
         print("No IMA key configured: using the built-in IMA sandbox (generation is simulated, 4x faster).", flush=True)
