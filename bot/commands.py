@@ -109,15 +109,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
                                    verification_token=secret(fs.verification_token), admin_ids=settings.bot.admin_ids)
             await feishu.start(long_connection=fs.receive == "long_connection")
             if fs.receive == "webhook":
-                hook_app = web.Application()
-                adapter = feishu
-
-                async def webhook(request: web.Request) -> web.Response:
-                    status, body = await adapter.handle_webhook(await request.read(), request.headers)
-                    return web.Response(status=status, body=body, content_type="application/json")
-
-                hook_app.router.add_post("/feishu/events", webhook)
-                hook_runner = web.AppRunner(hook_app, access_log=None)
+                hook_runner = web.AppRunner(feishu.webhook_app(), access_log=None)
                 await hook_runner.setup()
                 await web.TCPSite(hook_runner, fs.webhook_host, fs.webhook_port).start()
                 runners.append(hook_runner)

@@ -8,7 +8,7 @@ every rule below.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -141,10 +141,6 @@ def clean(text: str) -> str:
 
 def _cut(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " + text[span[1]:]
-
-
-def _strip_all(text: str, pattern: re.Pattern[str]) -> str:
-    return pattern.sub(" ", text)
 
 
 STRONG_MUSIC = re.compile(rf"配乐|背景音乐|背景乐|伴奏|{_W}(bgm|soundtrack|jingle|background music){_E}", re.I)
@@ -481,11 +477,3 @@ def slash_intent(task_type: str, prompt: str, options: Mapping[str, Any], images
 
 def images_needed(task_type: str) -> int:
     return {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2, "reference_image_to_video": 1}.get(task_type, 0)
-
-
-def as_dict(intent: Intent) -> dict[str, Any]:
-    return {k: v for k, v in intent.__dict__.items() if v not in (None, "", {}, 0) or k in ("kind", "task_type")}
-
-
-def parse_many(lines: Sequence[str]) -> list[Intent]:
-    return [parse(line) for line in lines]

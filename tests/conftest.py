@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -63,3 +65,11 @@ async def core(sandbox: Sandbox, tmp_path):
     await service.start()
     yield service
     await service.close()
+
+
+async def until(predicate: Callable[[], object], limit_s: float = 30.0, what: str = "") -> None:
+    """Wait for something a user would see, polling briefly; fail with what was awaited."""
+    deadline = time.monotonic() + limit_s
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        await asyncio.sleep(0.05)

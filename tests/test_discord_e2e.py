@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from core.config import Settings
 from core.service import CoreService
 from sandbox.app import SandboxConfig
 
-from .conftest import TEST_KEY, Sandbox
+from .conftest import TEST_KEY, Sandbox, until
 from .fakes.discord_server import BOT_ID, FakeDiscord, FakeMessage
 from .images import RED_PNG
 
@@ -69,13 +68,6 @@ async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
     assert fake.rate_limited == 0, "the bot ran into Discord's rate limits"
     assert fake.late_callbacks == 0, "an interaction was answered after Discord's 3 s"
     discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
-
-
-async def until(predicate: Callable[[], object], limit_s: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + limit_s
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 def final(message: FakeMessage | None) -> bool:

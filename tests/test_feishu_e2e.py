@@ -7,7 +7,7 @@ import base64
 import json
 import os
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from core.config import Settings
 from core.service import CoreService
 from sandbox.app import SandboxConfig
 
-from .conftest import TEST_KEY, Sandbox
+from .conftest import TEST_KEY, Sandbox, until
 from .fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu, FeishuMessage
 from .images import RED_PNG
 
@@ -55,13 +55,7 @@ class Env:
         await self.adapter.start(long_connection=True)
         await until(lambda: self.fake.connections > connections, 10, "the long connection")
 
-        async def webhook(request: web.Request) -> web.Response:
-            status, body = await self.adapter.handle_webhook(await request.read(), request.headers)
-            return web.Response(status=status, body=body, content_type="application/json")
-
-        app = web.Application()
-        app.router.add_post("/feishu/events", webhook)
-        self.runner = web.AppRunner(app)
+        self.runner = web.AppRunner(self.adapter.webhook_app())
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
@@ -85,13 +79,6 @@ async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
     await e.stop()
     fake.stop_thread()
     assert fake.rate_limited == 0, "the bot exceeded Feishu's card update rate"
-
-
-async def until(predicate: Callable[[], object], limit_s: float = 30.0, what: str = "") -> None:
-    deadline = time.monotonic() + limit_s
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 def final(message: FeishuMessage | None) -> bool:

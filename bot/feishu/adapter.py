@@ -21,6 +21,7 @@ from concurrent.futures import Future
 from typing import Any
 
 import lark_oapi as lark
+from aiohttp import web
 from lark_oapi.api.im.v1 import (
     CreateImageRequest,
     CreateImageRequestBody,
@@ -352,6 +353,17 @@ class FeishuAdapter:
             await self.platform.channel(event.route).send(reply)
 
     # ── webhook alternative ──────────────────────────────────────────────────────────────────
+    def webhook_app(self) -> web.Application:
+        """``POST /feishu/events``, for Feishu apps configured to push events to a URL."""
+
+        async def events(request: web.Request) -> web.Response:
+            status, body = await self.handle_webhook(await request.read(), request.headers)
+            return web.Response(status=status, body=body, content_type="application/json")
+
+        app = web.Application()
+        app.router.add_post("/feishu/events", events)
+        return app
+
     async def handle_webhook(self, body: bytes, headers: Mapping[str, str], max_age_s: float = 300) -> tuple[int, bytes]:
         """Verify (signature, freshness, nonce once), decrypt and dispatch one webhook call."""
         timestamp = headers.get("X-Lark-Request-Timestamp", "")
