@@ -1,9 +1,13 @@
 """IMA sandbox: the Open API endpoints, the upload service and a CDN, on one aiohttp app.
 
 It validates requests the way production does (auth, attribute ids, credit, category, prompt
-placement, points balance), lets tasks progress in real time (scaled by ``time_scale``), serves
-real files, records every request, and injects faults on demand — by config, by a queue of
-faults for the next calls, or through the ``/_sandbox/*`` control endpoints.
+placement, points balance, upload signatures), lets tasks progress in real time (scaled by
+``time_scale``) with durations of its own (:mod:`sandbox.durations`), serves real files, records
+every request, and injects faults on demand — by config, by a queue of faults for the next
+calls, or through the ``/_sandbox/*`` control endpoints.
+
+It shares no code with ``core/``: it is what the bot is tested against, so every rule it checks
+is its own implementation of the spec (:mod:`sandbox.products`, :func:`expected_upload_sign`).
 """
 
 from __future__ import annotations
@@ -12,24 +16,19 @@ import asyncio
 import hashlib
 import hmac
 import itertools
-import json
 import logging
 import random
 import re
 import time
 import uuid
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
 
 from aiohttp import web
 
-from core.catalogue import CATEGORIES, MEDIA_OF_CATEGORY, Model, parse_tree
-from core.ima_client import upload_sign
-from core.timetable import estimate
-
+from . import durations
 from .media import output_for
+from .products import MEDIA, Version, canonical, localized_tree, versions
 
 log = logging.getLogger(__name__)
 
@@ -37,36 +36,14 @@ KEY_PATTERN = re.compile(r"^ima_[A-Za-z0-9_\-]{4,}$")
 TASK_OUTCOMES = ("ok", "fail", "status_failed", "deleted", "null_status", "empty_medias", "partial_fail", "hang")
 
 
-@cache
-def raw_catalogue() -> dict[str, list[dict[str, Any]]]:
-    return json.loads(resources.files("sandbox").joinpath("catalogue.json").read_text("utf-8"))
+# The upload service's fixed app identity (public, from the IMA web frontend, per the spec).
+UPLOAD_APP_ID = "webAgent"
+UPLOAD_APP_KEY = "32jdskjdk320eew"
 
 
-def localized_tree(category: str, language: str) -> list[dict[str, Any]]:
-    """The catalogue as IMA sends it: names as plain strings in the requested language."""
-
-    def render(node: dict[str, Any]) -> dict[str, Any]:
-        out = {k: v for k, v in node.items() if k not in ("name", "children")}
-        name = node.get("name")
-        out["name"] = name.get(language) or name.get("en") if isinstance(name, dict) else name
-        if "children" in node:
-            out["children"] = [render(c) for c in node["children"]]
-        return out
-
-    return [render(n) for n in raw_catalogue().get(category, [])]
-
-
-@cache
-def sandbox_models() -> dict[str, dict[int, Model]]:
-    """attribute_id → model, per category (for validating creates)."""
-    out: dict[str, dict[int, Model]] = {}
-    for category in CATEGORIES:
-        table: dict[int, Model] = {}
-        for model in parse_tree(category, localized_tree(category, "en")):
-            for rule in model.rules:
-                table[rule.attribute_id] = model
-        out[category] = table
-    return out
+def expected_upload_sign(timestamp: str, nonce: str) -> str:
+    """SHA1 of "appId|appKey|timestamp|nonce", upper-case hex: what the upload service accepts."""
+    return hashlib.sha1("|".join((UPLOAD_APP_ID, UPLOAD_APP_KEY, timestamp, nonce)).encode()).hexdigest().upper()
 
 
 @dataclass
@@ -114,7 +91,7 @@ class SandboxTask:
     id: str
     key: str
     category: str
-    model: Model
+    model: Version
     prompt: str
     n: int
     created: float
@@ -259,7 +236,7 @@ async def product_list(request: web.Request) -> web.Response:
     if _auth(request) is None:
         return _err(401, 401, "Unauthorized: invalid API key")
     category = request.query.get("category", "")
-    if category not in CATEGORIES:
+    if category not in MEDIA:
         return _err(400, 400, f"unknown category {category!r}")
     language = request.headers.get("x_app_language", "en")
     return _ok(localized_tree(category, "zh" if language.startswith("zh") else "en"))
@@ -275,7 +252,7 @@ async def create_task(request: web.Request) -> web.Response:
         return _err(400, 400, "Bad request: parameters must be a list with one item")
     task_type = body.get("task_type")
     outer = body["parameters"][0]
-    if not isinstance(outer, dict) or task_type not in CATEGORIES or outer.get("category") != task_type:
+    if not isinstance(outer, dict) or task_type not in MEDIA or outer.get("category") != task_type:
         return _err(400, 400, "Bad request: task_type must match parameters[].category")
     if "prompt" in outer:
         return _err(400, 400, "Bad request: prompt belongs in parameters[].parameters")
@@ -288,20 +265,21 @@ async def create_task(request: web.Request) -> web.Response:
     attribute_id = outer.get("attribute_id") or 0
     if not isinstance(attribute_id, int) or attribute_id <= 0:
         return _err(200, 6001, "Invalid product attribute; Insufficient points")
-    model = sandbox_models()[task_type].get(attribute_id)
-    if model is None or model.model_id != outer["model_id"] or model.model_version != outer["model_version"]:
+    model = versions(task_type).get(attribute_id)
+    if model is None or model.model_id != outer["model_id"] or model.version_id != outer["model_version"]:
         return _err(200, 6010, "Attribute ID does not match the calculated rule")
-    rule = next(r for r in model.rules if r.attribute_id == attribute_id)
+    rule = model.rule(attribute_id)
+    assert rule is not None
     if outer.get("credit") != rule.points:
         return _err(200, 6006, "Credit does not match the rule points")
     cast = inner.get("cast")
     if not isinstance(cast, dict) or cast.get("points") != rule.points or cast.get("attribute_id") != attribute_id:
         return _err(200, 6006, "Billing validation failed: cast does not mirror credit")
-    effective = {**model.defaults(), **{k: v for k, v in inner.items() if k in model.form or k in rule.attributes}}
-    if not rule.fits(effective):
+    effective = {**model.defaults, **inner}
+    if not rule.matches(effective):
         return _err(200, 6010, "Attribute ID does not match the calculated rule")
-    for name, form_field in model.form.items():
-        if name in inner and form_field.options and form_field.option_for(inner[name]) is None:
+    for name, allowed in model.options.items():
+        if name in inner and allowed and canonical(inner[name]) not in {canonical(v) for v in allowed}:
             return _err(400, 400, f"Bad request: {name} not supported")
     images = inner.get("input_images") or []
     needs = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2, "reference_image_to_video": 1}
@@ -321,14 +299,15 @@ async def create_task(request: web.Request) -> web.Response:
     state.balances[key] -= cost
     faults = state.config.faults
     outcome = faults.outcomes.pop(0) if faults.outcomes else ("fail" if state.rng.random() < faults.rate_task_fail else "ok")
-    est = estimate(task_type, model.model_id, state.config.time_scale)
-    total = state.rng.uniform(est.min_s, est.max_s)
-    durations = [total * (0.8 + 0.2 * (i + 1) / n) if outcome != "hang" else float("inf") for i in range(n)]
+    scale = state.config.time_scale
+    media = MEDIA[task_type]
+    drawn = durations.draw(state.rng, model.model_id, media, effective, n)
+    times = [d * scale if outcome != "hang" else float("inf") for d in drawn]
     now = time.time()
     task_id = f"task_{next(state._ids)}_{uuid.uuid4().hex[:8]}"
-    state.tasks[task_id] = SandboxTask(task_id, key, task_type, model, prompt, n, now, durations, outcome, cost)
+    state.tasks[task_id] = SandboxTask(task_id, key, task_type, model, prompt, n, now, times, outcome, cost)
     request[ENTRY]["accepted"] = True
-    timeout_ms = int((now + max(est.max_s * 3, 1.0)) * 1000)
+    timeout_ms = int((now + max(durations.typical_max(model.model_id, media, effective) * 2 * scale, 1.0)) * 1000)
     return _ok({"id": task_id, "biz_id": f"biz_{task_id}", "task_type": task_type, "medias": [],
                 "generate_count": n, "created_at": int(now * 1000), "timeout_at": timeout_ms})
 
@@ -352,7 +331,7 @@ def _medias(request: web.Request, task: SandboxTask, elapsed: float) -> list[dic
     if (task.outcome == "empty_medias" and elapsed < end * quirk) or elapsed < end * 0.05:
         return []
     out = []
-    media = MEDIA_OF_CATEGORY[task.category]
+    media = MEDIA[task.category]
     for i, done_at in enumerate(task.durations):
         item: dict[str, Any] = {"resource_status": 0, "status": "processing"}
         if elapsed < done_at * 0.3 or (task.outcome == "null_status" and elapsed < done_at * max(quirk, 0.5)):
@@ -400,7 +379,8 @@ async def upload_token(request: web.Request) -> web.Response:
         return _err(400, 400, f"missing parameters: {','.join(missing)}")
     if not _key_ok(state, q["appUid"]) or q["cmimToken"] != q["appUid"]:
         return _err(401, 401, "Unauthorized: invalid API key")
-    if q["sign"] != upload_sign(q["timestamp"], q["nonce"]) or q["appId"] != "webAgent":
+    if q["appId"] != UPLOAD_APP_ID or q["appKey"] != UPLOAD_APP_KEY or \
+            not hmac.compare_digest(q["sign"], expected_upload_sign(q["timestamp"], q["nonce"])):
         return _err(401, 401, "Unauthorized: bad signature")
     if q["fType"] not in ("picture", "video", "audio") or not re.fullmatch(r"[a-z0-9]{2,5}", q["fSuffix"]):
         return _err(400, 400, "unsupported file type")
