@@ -39,6 +39,11 @@ def _done_at(state: Any, task_id: str) -> float:
     return task.created + max(task.durations)
 
 
+def _details_seen(state: Any) -> int:
+    """Detail calls as IMA saw them (the check on the client's own count)."""
+    return sum(1 for r in state.requests if r["path"] == "/open/v1/tasks/detail")
+
+
 async def run_ours(n: int, scale: float, seed: int) -> dict[str, float]:
     runner, url, state = await start_sandbox(scale, seed)
     chat = RecordingChat()
@@ -63,7 +68,7 @@ async def run_ours(n: int, scale: float, seed: int) -> dict[str, float]:
         details = core.client.calls.get("detail", 0)
         await core.close()
     await runner.cleanup()
-    return {"calls_per_task": details / n, "lag_p50": percentile(lags, 50), "lag_p99": percentile(lags, 99), "delivered": len(lags)}
+    return {"calls_per_task": details / n, "sandbox_detail_calls": _details_seen(state), "lag_p50": percentile(lags, 50), "lag_p99": percentile(lags, 99), "delivered": len(lags)}
 
 
 async def run_naive(n: int, scale: float, seed: int) -> dict[str, float]:
@@ -86,7 +91,7 @@ async def run_naive(n: int, scale: float, seed: int) -> dict[str, float]:
         await asyncio.gather(*(one(c, m) for c, m in _mix(rng, n)))
         details = client.calls.get("detail", 0)
     await runner.cleanup()
-    return {"calls_per_task": details / n, "lag_p50": percentile(lags, 50), "lag_p99": percentile(lags, 99), "delivered": len(lags)}
+    return {"calls_per_task": details / n, "sandbox_detail_calls": _details_seen(state), "lag_p50": percentile(lags, 50), "lag_p99": percentile(lags, 99), "delivered": len(lags)}
 
 
 async def main(n: int, scale: float, seed: int = 7) -> dict[str, Any]:
