@@ -1,0 +1,123 @@
+"""The conversation: from a chat message (or a button) to a reply, an offer, or a running task.
+
+Adapters call :meth:`Conversation.handle` for messages and :meth:`Conversation.handle_action` for
+button presses. The parsed intent's kind picks one handler from :data:`.table.HANDLERS`; the
+handlers live by concern: :mod:`.generate`, :mod:`.offers`, :mod:`.start` (confirm or run),
+:mod:`.buttons`, :mod:`.followups`, :mod:`.preferences`, :mod:`.info`, :mod:`.budgets`, :mod:`.admin`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from .. import views
+from ..contracts import ChannelError, ChatEvent
+from ..errors import IMAError, UploadRejected
+from ..i18n import detect_language, t
+from ..intent import Intent, parse, slash_intent
+from ..kinds import IntentKind
+from ..manager import TaskManager
+from ..selection import Selector
+from ..store import Store
+from ..views import View
+from . import buttons
+from .admin import admin, admin_words
+from .chat import Chat, ConversationSettings, Turn
+from .preferences import named_model
+from .table import HANDLERS
+
+log = logging.getLogger(__name__)
+
+
+class Conversation:
+    def __init__(self, store: Store, selector: Selector, manager: TaskManager,
+                 settings: ConversationSettings | None = None) -> None:
+        self.chat = Chat(store, selector, manager, settings or ConversationSettings())
+
+    @property
+    def settings(self) -> ConversationSettings:
+        return self.chat.settings
+
+    async def handle(self, event: ChatEvent) -> View | None:
+        """Answer one chat message. The reply (if any) is sent to the chat and also returned."""
+        store = self.chat.store
+        if event.event_id and not await store.claim_event(event.platform, event.event_id):
+            return None  # a redelivery of something already handled
+        language = event.language or detect_language(event.text)
+        try:
+            view = await self._answer(event, language)
+        except IMAError as exc:
+            log.warning("could not answer a message", extra={"kind": exc.kind})
+            view = views.notice(language, "reply.trouble", reason=t(language, f"error.{exc.kind.value}"))
+        except ChannelError:
+            log.warning("could not post in the chat", extra={"platform": event.platform})
+            return None
+        if view is not None:
+            try:
+                await self.chat.manager.platforms[event.platform].channel(event.route).send(view)
+            except ChannelError:
+                log.warning("could not post a reply in the chat", extra={"platform": event.platform})
+        return view
+
+    async def handle_action(self, event: ChatEvent, kind: str, ref: str) -> View | None:
+        """A button press. Returns a reply for the presser (kind "denied" is meant to be shown only to them)."""
+        try:
+            return await buttons.press(self.chat, event, kind, ref)
+        except IMAError as exc:
+            language = event.language or "en"
+            return views.notice(language, "reply.trouble", reason=t(language, f"error.{exc.kind.value}"))
+
+    async def command(self, event: ChatEvent, name: str, media: str | None = None, model: str | None = None) -> View | None:
+        """Commands that are not a generation (/models, /prefs, /usage, /cancel, forget me), for adapters with menus."""
+        language = event.language or "en"
+        try:
+            kind = IntentKind(name)
+        except ValueError:
+            kind = IntentKind.HELP
+        intent = Intent(kind, language, media=media, model_hint=model, model_mode="always" if model else None)
+        turn = Turn(event, intent)
+        if kind is IntentKind.SET_PREFERENCE:
+            intent.model_hint = named_model(await turn.catalogues(self.chat), model or "") or intent.model_hint
+        return await HANDLERS[kind](self.chat, turn)
+
+    def check_owner(self, event: ChatEvent, owner: str | None) -> View | None:
+        """The refusal shown (only to them) when someone presses a button on another user's request."""
+        if owner is not None and owner != event.user_id:
+            return buttons.denied(event.language or "en")
+        return None
+
+    async def owner_of(self, kind: str, ref: str) -> str | None:
+        """Who may press a button (a fast lookup, so adapters can refuse before acknowledging)."""
+        return await buttons.owner_of(self.chat, kind, ref)
+
+    async def _answer(self, event: ChatEvent, language: str) -> View | None:
+        images: list[bytes] = []
+        for attachment in event.attachments:
+            try:
+                self.chat.client.check_upload(attachment.data)
+            except UploadRejected as exc:
+                if exc.reason == "size":
+                    mb = round((exc.limit_bytes or 0) / 1024 / 1024)
+                    return views.notice(language, "attach.too_large", mb=mb)
+                return views.notice(language, "attach.wrong_type", name=_safe_name(attachment.filename))
+            images.append(attachment.data)
+        limit = self.chat.settings.max_prompt_chars
+        if len(event.text or "") > limit * 4:  # don't even parse a wall of text
+            return views.notice(language, "ask.shorter", limit=limit)
+        words = admin_words(event.text or "") if not event.task_type else None
+        if words is not None:
+            return await admin(self.chat, event, language, words)
+        catalogues = await self.chat.catalogues(language)
+        if event.task_type:
+            intent = slash_intent(event.task_type, event.text, event.options, len(images), catalogues, language)
+        else:
+            intent = parse(event.text, len(images), catalogues, language=language)
+        await self.chat.store.touch_user(event.platform, event.user_id, language)
+        return await HANDLERS[IntentKind(intent.kind)](self.chat, Turn(event, intent, images, catalogues))
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c for c in name if c.isprintable())[:60] or "file"
+
+
+__all__ = ["Conversation", "ConversationSettings"]

@@ -1,0 +1,90 @@
+"""Button presses: accept an offer, retry, pick another model, see alternatives, cancel a task.
+
+A button acts on a pending offer (``accept``) or on a task (the rest); only the user who asked may
+press it, everyone else gets a refusal shown only to them (a ``denied`` view).
+"""
+
+from __future__ import annotations
+
+from .. import views
+from ..contracts import ChatEvent
+from ..errors import NoMatchingRule
+from ..i18n import t
+from ..views import View
+from .chat import Chat, Choice
+from .offers import alternatives_offer
+from .pending import PendingOffer
+from .start import start
+
+
+def denied(lang: str) -> View:
+    return View("denied", t(lang, "action.not_yours"), language=lang)
+
+
+async def owner_of(chat: Chat, kind: str, ref: str) -> str | None:
+    """Who may press a button (a fast lookup, so adapters can refuse before acknowledging)."""
+    if kind == "accept":
+        found = await chat.store.get_pending(ref)
+        return found[1] if found else None
+    record = await chat.store.task(ref.partition("|")[0])
+    return record.user_id if record else None
+
+
+async def press(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | None:
+    """What a press on button ``kind`` with reference ``ref`` does."""
+    if kind == "accept":
+        return await accept(chat, event, ref)
+    task_id, _, model_key = ref.partition("|")
+    record = await chat.store.task(task_id)
+    lang = (record.language if record else None) or event.language or "en"
+    if record is None:
+        return views.notice(lang, "action.expired")
+    if record.user_id != event.user_id or record.platform != event.platform:
+        return denied(lang)
+    if kind == "cancel_task":
+        n = await chat.manager.cancel(event.platform, event.user_id, task_id)
+        return None if n else views.notice(lang, "cancel.none")
+    if kind == "alternatives":
+        return await alternatives_offer(chat, event, record, lang)
+    if kind not in ("retry", "pick_model"):
+        return views.notice(lang, "action.expired")
+    catalogue = await chat.selector.catalogue(record.task_type, lang)
+    if model_key:
+        model = catalogue.by_key(model_key)
+    else:
+        model = catalogue.by_key(record.model_version) or catalogue.by_model_id(record.model_id)
+    options = record.request.get("options", {})
+    quote = chat.selector.price(model, options, record.n) if model is not None else None
+    if model is None or quote is None:
+        return await alternatives_offer(chat, event, record, lang)
+    source = "explicit" if model_key else ("preference" if record.from_preference else "default")
+    return await start(chat, event, lang, quote, record.request["prompt"], record.request.get("images", []),
+                       options, Choice(model, source, []))
+
+
+async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
+    """Take a pending offer (once: a second press, or a press on a sibling choice, finds it gone)."""
+    found = await chat.store.get_pending(pending_id)
+    lang = event.language or "en"
+    if found is None:
+        return views.notice(lang, "action.expired")
+    platform, user_id, payload = found
+    offer = PendingOffer.from_json(payload)
+    lang = offer.language or lang
+    if user_id != event.user_id or platform != event.platform:
+        return denied(lang)
+    if not await chat.store.take_pending(pending_id):
+        return views.notice(lang, "action.expired")
+    await chat.store.clear_pending_group(offer.group)
+    if offer.drop:
+        return views.notice(lang, "reply.dropped")
+    catalogue = await chat.selector.catalogue(offer.task_type, lang)
+    model = catalogue.by_key(offer.model_key)
+    if model is None:
+        return views.notice(lang, "action.expired")
+    try:
+        quote = model.quote(offer.options, offer.n)
+    except NoMatchingRule:
+        return views.notice(lang, "action.expired")
+    return await start(chat, event, lang, quote, offer.prompt, list(offer.images), offer.options,
+                       Choice(model, offer.source, []), confirmed=offer.confirmed)

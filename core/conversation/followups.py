@@ -1,0 +1,59 @@
+"""Replies to what came before: "yes" / "no" to an offer, cancel, "one more", "try another model"."""
+
+from __future__ import annotations
+
+from .. import views
+from ..catalogue import MEDIA_OF_CATEGORY
+from ..i18n import t
+from ..views import View
+from .buttons import accept, press
+from .chat import Chat, Turn
+from .offers import alternatives_offer
+from .pending import PendingOffer
+
+
+async def on_yes(chat: Chat, turn: Turn) -> View | None:
+    """"Yes" takes the newest offer, as if its first button was pressed."""
+    latest = await chat.store.latest_pending(turn.event.platform, turn.event.user_id)
+    if latest is None:
+        return views.notice(turn.language, "reply.nothing_pending")
+    return await accept(chat, turn.event, latest[0])
+
+
+async def on_no(chat: Chat, turn: Turn) -> View:
+    latest = await chat.store.latest_pending(turn.event.platform, turn.event.user_id)
+    if latest is not None:
+        await chat.store.clear_pending_group(PendingOffer.from_json(latest[1]).group)
+        await chat.store.take_pending(latest[0])
+    return views.notice(turn.language, "reply.dropped")
+
+
+async def on_cancel(chat: Chat, turn: Turn) -> View:
+    n = await chat.manager.cancel(turn.event.platform, turn.event.user_id)
+    return views.notice(turn.language, "cancel.done" if n else "cancel.none", n=n)
+
+
+async def on_again(chat: Chat, turn: Turn) -> View | None:
+    """"One more" / "再来一个": the user's last request again; "换成海螺再试一次": again, with that model."""
+    event, intent, lang = turn.event, turn.intent, turn.language
+    last = await chat.store.user_tasks(event.platform, event.user_id)
+    if not last:
+        return views.notice(lang, "reply.nothing_to_redo")
+    record = last[-1]
+    wanted = intent.model_hint or intent.model_key
+    if not wanted:
+        return await press(chat, event, "retry", record.id)
+    catalogue = await chat.selector.catalogue(record.task_type, record.language)
+    model = catalogue.find(wanted)
+    if model is None:
+        names = ", ".join(m.name for m in list(catalogue)[:6])
+        media = t(lang, f"media.{MEDIA_OF_CATEGORY[record.task_type]}")
+        return views.notice(lang, "model.not_for_type", media=media, models=names)
+    return await press(chat, event, "pick_model", f"{record.id}|{model.key}")
+
+
+async def on_try_another(chat: Chat, turn: Turn) -> View:
+    last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id)
+    if not last:
+        return views.notice(turn.language, "reply.nothing_to_redo")
+    return await alternatives_offer(chat, turn.event, last[-1], turn.language, count=3)

@@ -1,0 +1,96 @@
+"""From a request to a model, a price and either a confirmation or a running task.
+
+:func:`choose` applies the strict model priority; :func:`start` checks the budget, asks before an
+expensive charge, and otherwise hands the task to the manager (which posts the status message).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .. import views
+from ..catalogue import MEDIA_OF_CATEGORY, Catalogue, Quote
+from ..contracts import ChatEvent
+from ..i18n import t
+from ..manager import LimitReached, TaskRequest
+from ..views import Action, View
+from .budgets import over_budget
+from .chat import Chat, Choice, Turn, scope_of
+from .pending import PendingOffer
+
+
+async def choose(chat: Chat, turn: Turn, catalogue: Catalogue, options: Mapping[str, Any]) -> Choice | View:
+    """Strict priority: named in this message > cheapest/best asked > saved preference > default."""
+    event, intent, lang = turn.event, turn.intent, turn.language
+    n = intent.n or 1
+    if intent.model_key:
+        model = catalogue.by_key(intent.model_key)
+        if model is not None:
+            return Choice(model, "explicit", [])
+    if intent.strategy:
+        pick = chat.selector.cheapest if intent.strategy == "cheapest" else chat.selector.best
+        quote = pick(catalogue, options, n) or pick(catalogue, {}, n)
+        if quote is not None:
+            return Choice(quote.model, intent.strategy, [])
+    notes: list[str] = []
+    pref = await chat.store.preference(event.platform, event.user_id, catalogue.category)
+    if pref:
+        model = catalogue.by_key(pref["model_version"]) or catalogue.by_model_id(pref["model_id"])
+        if model is not None:
+            return Choice(model, "preference", notes)
+        notes.append(t(lang, "pref.gone", model=pref["model_name"]))
+        await chat.store.clear_preferences(event.platform, event.user_id, [catalogue.category])
+    server_default = await chat.store.server_setting(scope_of(event), f"default.{catalogue.category}")
+    if server_default and (model := catalogue.find(server_default)) is not None:
+        return Choice(model, "server", notes)
+    model = chat.selector.default_model(catalogue)
+    if model is None:
+        media = t(lang, f"media.{MEDIA_OF_CATEGORY[catalogue.category]}")
+        return views.notice(lang, "reply.type_unavailable", media=media)
+    return Choice(model, "default", notes)
+
+
+async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: str, images: list[bytes] | list[str],
+                options: Mapping[str, Any], choice: Choice, confirmed: bool = False) -> View | None:
+    """Confirm when expensive, otherwise hand the task to the manager (which posts the status message)."""
+    over = await over_budget(chat, event, lang, quote.total)
+    if over is not None:
+        return over
+    if quote.total > chat.settings.confirm_above and not confirmed:
+        return await _confirmation(chat, event, lang, quote, prompt, images, options, choice)
+    request = TaskRequest(event, lang, quote, prompt, images=images, from_preference=choice.source == "preference",
+                          cheaper=await cheaper(chat, quote, options, choice, lang), options=options)
+    try:
+        await chat.manager.submit(request)
+    except LimitReached as exc:
+        return views.notice(lang, f"limit.{exc.scope}", n=exc.limit)
+    if choice.notes:
+        return View("notice", choice.notes[0], tuple(choice.notes[1:]), language=lang)
+    return None
+
+
+async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: str,
+                        images: list[bytes] | list[str], options: Mapping[str, Any], choice: Choice) -> View:
+    """Above the confirmation threshold: the price, and two buttons (go / stop)."""
+    urls = [await chat.client.upload(i) for i in images]
+    offer = PendingOffer.of(quote, prompt, urls, options, lang, choice, confirmed=True)
+    go = await chat.store.put_pending(event.platform, event.user_id, offer.to_json())
+    stop = await chat.store.put_pending(event.platform, event.user_id, PendingOffer.dropping(offer.group).to_json())
+    lines = [t(lang, "status.model", model=quote.model.name), t(lang, "status.credits", credits=quote.total)]
+    alternative = await cheaper(chat, quote, options, choice, lang)
+    if alternative:
+        lines.append(t(lang, "status.cheaper", model=alternative.name, credits=alternative.credits))
+    return View("confirm", t(lang, "confirm.title", credits=quote.total), tuple([*choice.notes, *lines]),
+                actions=(Action("accept", t(lang, "action.confirm"), go, "primary"),
+                         Action("accept", t(lang, "action.cancel"), stop, "secondary")),
+                owner=event.user_id, language=lang)
+
+
+async def cheaper(chat: Chat, quote: Quote, options: Mapping[str, Any], choice: Choice,
+                  lang: str) -> views.Alternative | None:
+    """Over the threshold, point at a cheaper model, unless the user picked this one on purpose."""
+    if quote.total <= chat.settings.cheaper_hint_above or choice.source in ("explicit", "best"):
+        return None
+    catalogue = await chat.selector.catalogue(quote.model.category, lang)
+    return chat.selector.cheaper_than(catalogue, quote, options)
