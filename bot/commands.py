@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import tempfile
+from pathlib import Path
 
 from pydantic import SecretStr
 
@@ -29,16 +30,19 @@ def _chat(args: argparse.Namespace) -> int:
 
     settings = _settings(args)
     if args.data_dir:
-        settings.bot.data_dir = args.data_dir
+        settings.bot.data_dir = Path(args.data_dir)
     elif "IMA_BOT_BOT_DATA_DIR" not in os.environ and args.config is None:
-        settings.bot.data_dir = tempfile.mkdtemp(prefix="ima-bot-chat-")
-    if args.time_scale:
+        settings.bot.data_dir = Path(tempfile.mkdtemp(prefix="ima-bot-chat-"))
+    if args.time_scale and settings.use_sandbox:
         settings.bot.time_scale = args.time_scale
+    elif args.time_scale:
+        print("ima-bot: --time-scale only speeds up the built-in sandbox; real generations are watched in real time.",
+              file=sys.stderr, flush=True)
     setup_logging(os.environ.get("IMA_BOT_BOT_LOG_LEVEL", "WARNING"), settings.secrets())
 
     async def main() -> int:
         async with running_core(settings) as core:
-            return await run_terminal_chat(core, language=args.lang)
+            return await run_terminal_chat(core, language=args.lang, save_dir=args.save)
 
     return asyncio.run(main())
 
@@ -130,16 +134,28 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
 def _demo(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.data_dir:
-        settings.bot.data_dir = args.data_dir
+        settings.bot.data_dir = Path(args.data_dir)
     settings.web.enabled = True
     settings.web.port = args.port if args.port is not None else settings.web.port
     if "IMA_BOT_OPS_PORT" not in os.environ and args.config is None:
         settings.ops.port = 0  # a demo should never collide with a running bot's health port
     if settings.use_sandbox:
         settings.bot.time_scale = args.time_scale or 0.25
-        print("No IMA key configured: using the built-in IMA sandbox (generation is simulated, 4x faster).", flush=True)
+        print(f"No IMA key configured: using the built-in IMA sandbox (generation is simulated, {speed(settings.bot.time_scale)}).",
+              flush=True)
+    elif args.time_scale:
+        print("An IMA key is configured: --time-scale (sandbox only) is ignored.", flush=True)
     setup_logging(settings.bot.log_level, settings.secrets())
     return asyncio.run(serve(settings))
+
+
+def speed(scale: float) -> str:
+    """How a time scale feels, in words: 0.25 is "4x faster", 1 is "at real speed"."""
+    if abs(scale - 1) < 1e-9:
+        return "at real speed"
+    if scale < 1:
+        return f"{1 / scale:.3g}x faster"
+    return f"{scale:.3g}x slower"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -149,18 +165,25 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    config_help = "TOML settings file (default: environment variables only; see config.example.toml)"
+    data_help = "where the SQLite database is kept"
     demo = sub.add_parser("demo", help="try it locally: IMA sandbox (unless a key is set) + web chat")
-    demo.add_argument("--config", default=None)
-    demo.add_argument("--port", type=int, default=None, help="web chat port (default 8080)")
-    demo.add_argument("--data-dir", default=None)
-    demo.add_argument("--time-scale", type=float, default=None, help="sandbox only: 0.25 = four times faster than real")
+    demo.add_argument("--config", default=None, help=config_help)
+    demo.add_argument("--port", type=int, default=None, help="web chat port (default 8080; 0 = any free port)")
+    demo.add_argument("--data-dir", default=None, help=f"{data_help} (default ./ima-bot-data)")
+    demo.add_argument("--time-scale", type=float, default=None,
+                      help="sandbox only: 0.25 (the default) = four times faster than real, 1 = real speed")
     demo.set_defaults(func=_demo)
     run = sub.add_parser("run", help="run every enabled adapter on one shared core")
-    run.add_argument("--config", default=None)
+    run.add_argument("--config", default=None, help=config_help)
     run.set_defaults(func=_run)
     chat = sub.add_parser("chat", help="chat in the terminal (lines from a pipe work too)")
-    chat.add_argument("--config", default=None)
-    chat.add_argument("--data-dir", default=None)
-    chat.add_argument("--time-scale", type=float, default=None, help="sandbox only: speed up generation")
-    chat.add_argument("--lang", choices=["en", "zh"], default=None)
+    chat.add_argument("--config", default=None, help=config_help)
+    chat.add_argument("--data-dir", default=None, help=f"{data_help} (default: a new temporary folder)")
+    chat.add_argument("--time-scale", type=float, default=None,
+                      help="sandbox only (ignored with a real IMA key): 0.1 = ten times faster than real")
+    chat.add_argument("--lang", choices=["en", "zh"], default=None,
+                      help="language for replies to messages without words (a message's own language always wins)")
+    chat.add_argument("--save", default=None, metavar="DIR",
+                      help="download every result into DIR (the sandbox's links end with the command; real links expire)")
     chat.set_defaults(func=_chat)

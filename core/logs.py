@@ -14,7 +14,10 @@ from typing import Any
 
 import structlog
 
-_KEY_SHAPED = re.compile(r"ima_[A-Za-z0-9_\-]{6,}|(?i:bearer)\s+[A-Za-z0-9._\-]+|t-[A-Za-z0-9._\-]{8,}")
+# An IMA key is a token standing on its own ("ima_" + at least six characters); the same letters inside a
+# module path or logger name (core/ima_client.py, core.ima_client) are code, not a key.
+_KEY_SHAPED = re.compile(r"(?<![\w./\\-])ima_[A-Za-z0-9_\-]{6,}(?![A-Za-z0-9_\-]*\.py\b)"
+                         r"|(?i:bearer)\s+[A-Za-z0-9._\-]+|(?<![\w.-])t-[A-Za-z0-9._\-]{8,}")
 REDACTED = "[redacted]"
 
 

@@ -79,6 +79,13 @@ class CoreService:
             checks[f"adapter:{name}"] = bool(connected()) if callable(connected) else True
         return checks
 
+    async def wait_for_slot(self, platform: str, user_id: str) -> None:
+        """Return once this user may start another generation (for input that queues instead of being refused)."""
+        settings = self.manager.settings
+        while (await self.store.count_active(platform, user_id) >= settings.max_active_per_user  # noqa: ASYNC110
+               or await self.store.count_active() >= settings.max_active_total):
+            await asyncio.sleep(0.05)
+
     def add_platform(self, platform: Platform) -> None:
         self.manager.add_platform(platform)
 

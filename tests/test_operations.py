@@ -170,8 +170,8 @@ async def test_logs_are_json_and_never_contain_the_key_or_the_prompt(tmp_path):
                                                    "--key", key, cwd=ROOT, stdout=asyncio.subprocess.PIPE)
     await asyncio.wait_for(sandbox.stdout.readline(), 20)
     env = {**os.environ, "IMA_API_KEY": key, "IMA_BASE_URL": f"http://127.0.0.1:{port}", "IMA_UPLOAD_URL": f"http://127.0.0.1:{port}",
-           "IMA_BOT_BOT_LOG_LEVEL": "DEBUG", "PYTHONPATH": str(ROOT)}
-    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path), "--time-scale", "0.02",
+           "IMA_BOT_BOT_LOG_LEVEL": "DEBUG", "IMA_BOT_BOT_TIME_SCALE": "0.02", "PYTHONPATH": str(ROOT)}
+    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path),
                                                 cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(chat.communicate(f"draw {prompt}\n".encode()), 60)
@@ -198,3 +198,24 @@ async def test_old_usage_and_finished_tasks_are_purged_running_ones_kept(core):
     remaining = await store.user_tasks("test", "u1")
     assert [t.model_id for t in remaining] == ["kling-video-o1"]  # still running: kept
     assert await store.usage_since(0) == 0
+
+
+def test_log_scrubber_hides_keys_but_keeps_module_paths_readable():
+    """An operator reading a traceback must see where it happened; only the key itself is hidden."""
+    import io
+    import logging
+
+    from core.logs import setup_logging
+
+    stream = io.StringIO()
+    key = "ima_operator_key_7781"
+    setup_logging("INFO", [key], stream=stream)
+    try:
+        raise RuntimeError(f"core/ima_client.py: upload refused for appUid={key} and ima_otherkey123 with content-disposition set")
+    except RuntimeError:
+        logging.getLogger("core.ima_client").exception("request failed")
+    logging.getLogger().handlers.clear()
+    record = json.loads(stream.getvalue().strip().splitlines()[-1])
+    assert key not in stream.getvalue() and "ima_otherkey123" not in stream.getvalue()
+    assert record["logger"] == "core.ima_client"
+    assert "core/ima_client.py: upload" in record["exception"] and "content-disposition" in record["exception"]

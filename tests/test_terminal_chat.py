@@ -31,3 +31,41 @@ def test_pressing_a_numbered_button_from_the_terminal(tmp_path):
     done = run_chat("8K poster of a jazz club\n1\n", tmp_path)
     assert done.returncode == 0, done.stderr
     assert "8K isn't available" in done.stdout and "✅ Your image is ready!" in done.stdout
+
+
+def test_a_pipe_of_many_requests_waits_for_a_free_slot_instead_of_being_refused(tmp_path):
+    """The per-user limit is 3 running generations; from a pipe nobody could retry, so line 4 on waits its turn."""
+    lines = "".join(f"draw a lighthouse number {i}\n" for i in range(1, 6))
+    done = run_chat(lines, tmp_path / "data")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("✅ Your image is ready!") == 5, done.stdout
+    assert "generations running" not in done.stdout
+
+
+def test_save_downloads_every_result_so_it_outlives_the_command(tmp_path):
+    saved = tmp_path / "results"
+    done = run_chat("draw a red fox in the snow\n写一首关于夏天的歌\n", tmp_path / "data", "--save", str(saved))
+    assert done.returncode == 0, done.stderr
+    files = sorted(saved.iterdir())
+    assert len(files) == 2, done.stdout
+    picture = next(f for f in files if f.read_bytes().startswith(b"\x89PNG"))
+    assert f"saved: {picture}" in done.stdout
+    assert any(f.stat().st_size > 1000 and f != picture for f in files)  # the song, a real audio file
+    assert "已保存：" in done.stdout  # the Chinese request is answered in Chinese, save line included
+
+
+def test_each_message_is_answered_in_its_own_language_whatever_lang_says(tmp_path):
+    done = run_chat("draw a red fox in the snow\n画一只猫\n", tmp_path, "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    assert "✅ Your image is ready!" in done.stdout  # English message, English answer, despite --lang zh
+    assert "✅ 图片生成成功！" in done.stdout, done.stdout
+
+
+def test_every_option_of_every_command_explains_itself():
+    from bot.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    missing = [f"{name} {'/'.join(action.option_strings)}" for name, sub in commands.items() for action in sub._actions
+               if action.option_strings and action.dest != "help" and not action.help]
+    assert not missing, missing

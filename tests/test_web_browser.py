@@ -121,9 +121,19 @@ async def test_an_8k_request_gets_an_offer_with_a_button_that_works(page):
     await page.wait_for_selector(".msg.result .media img", timeout=30000)
 
 
-async def test_switching_to_chinese_answers_in_chinese(page):
+async def test_a_message_is_answered_in_its_own_language_the_switch_only_sets_the_default(page, tmp_path):
+    await send(page, "画一只猫")  # Chinese typed on the English page
+    await page.wait_for_selector(".msg.bot.status, .msg.bot.progress", timeout=15000)
+    assert "图片" in await page.inner_text(".msg.bot")
     await page.click("button[data-lang=zh]")
     await page.wait_for_function("document.querySelector('#send').textContent === '发送'")
-    await send(page, "help")
+    await send(page, "help")  # English typed on the Chinese page
     reply = await page.wait_for_selector(".msg.bot.notice")
-    assert "我可以生成图片" in await reply.inner_text()
+    assert "I make images, videos and music" in await reply.inner_text()
+    picture = tmp_path / "cat.png"
+    picture.write_bytes(png("orange cat", size=64))
+    await page.set_input_files("#file", str(picture))
+    await page.wait_for_selector("#files .chip")
+    await page.press("#text", "Enter")  # a picture without words: the page's language decides
+    await page.wait_for_function("document.querySelectorAll('.msg.bot.notice').length === 2")
+    assert "图片" in await page.locator(".msg.bot.notice").nth(1).inner_text()

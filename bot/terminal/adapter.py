@@ -1,7 +1,10 @@
 """Terminal chat: each input line is a message, each status update prints as a line.
 
 `file:PATH` in a line attaches that file; a line that is just a number presses that button of
-the latest message that has buttons. At end of input it waits for running tasks, then exits.
+the latest message that has buttons. Lines from a pipe wait for a free generation slot instead of
+being refused by the per-user limit (nobody is there to retry them). With ``save_dir`` every result
+is downloaded there, because links die with the built-in sandbox and real ones expire. At end of
+input it waits for running tasks and downloads, then exits.
 """
 
 from __future__ import annotations
@@ -12,8 +15,12 @@ import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import urlparse
+
+import aiohttp
 
 from core.contracts import Attachment, ChatEvent
+from core.i18n import t
 from core.service import CoreService
 from core.views import View
 
@@ -24,9 +31,11 @@ USER = "local"
 class TerminalPlatform:
     name = PLATFORM
 
-    def __init__(self, out: TextIO = sys.stdout) -> None:
+    def __init__(self, out: TextIO = sys.stdout, save_dir: str | Path | None = None) -> None:
         self.out = out
         self.last_actions: list[tuple[str, str]] = []
+        self.save_dir = Path(save_dir).expanduser() if save_dir else None
+        self.downloads: set[asyncio.Task[None]] = set()
 
     def channel(self, route: Mapping[str, Any]) -> TerminalChannel:
         return TerminalChannel(self)
@@ -40,6 +49,31 @@ class TerminalPlatform:
             lines.append("    " + "  ".join(f"[{i}] {a.label}" + (f" ({a.detail})" if a.detail else "") for i, a in enumerate(view.actions, 1)))
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
+        if self.save_dir is not None and view.kind == "result" and view.media:
+            task = asyncio.ensure_future(self._save(tag.strip("[]~"), view))
+            self.downloads.add(task)
+            task.add_done_callback(self.downloads.discard)
+
+    async def _save(self, ref: str, view: View) -> None:
+        assert self.save_dir is not None
+        await asyncio.to_thread(self.save_dir.mkdir, parents=True, exist_ok=True)
+        async with aiohttp.ClientSession() as http:
+            for i, item in enumerate(view.media, 1):
+                name = Path(urlparse(item.url).path).name or f"{item.kind}"
+                target = self.save_dir / f"{ref}-{i}-{name}"
+                try:
+                    async with http.get(item.url, timeout=aiohttp.ClientTimeout(total=300)) as resp:
+                        resp.raise_for_status()
+                        await asyncio.to_thread(target.write_bytes, await resp.read())
+                except (TimeoutError, aiohttp.ClientError, OSError):
+                    self.out.write(f"    {t(view.language, 'terminal.save_failed', url=item.url)}\n")
+                else:
+                    self.out.write(f"    {t(view.language, 'terminal.saved', path=target)}\n")
+                self.out.flush()
+
+    async def wait_saved(self) -> None:
+        while self.downloads:
+            await asyncio.gather(*list(self.downloads), return_exceptions=True)
 
 
 class TerminalChannel:
@@ -74,8 +108,9 @@ def _event(text: str, language: str | None) -> ChatEvent:
 
 
 async def run_terminal_chat(core: CoreService, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout,
-                            language: str | None = None) -> int:
-    platform = TerminalPlatform(out)
+                            language: str | None = None, save_dir: str | Path | None = None) -> int:
+    platform = TerminalPlatform(out, save_dir)
+    piped = not stdin.isatty()
     core.add_platform(platform)
     await core.start()
     loop = asyncio.get_running_loop()
@@ -94,6 +129,9 @@ async def run_terminal_chat(core: CoreService, stdin: TextIO = sys.stdin, out: T
                 if reply is not None:
                     platform.show("[reply]", reply)
                 continue
+        if piped:
+            await core.wait_for_slot(PLATFORM, USER)
         await core.conversation.handle(_event(text, language))
     await core.manager.wait_idle()
+    await platform.wait_saved()
     return 0

@@ -43,7 +43,7 @@ class Conversation:
         store = self.chat.store
         if event.event_id and not await store.claim_event(event.platform, event.event_id):
             return None  # a redelivery of something already handled
-        language = event.language or detect_language(event.text)
+        language = detect_language(event.text, default=event.language or "en")  # the message's own language wins
         try:
             view = await self._answer(event, language)
         except IMAError as exc:
