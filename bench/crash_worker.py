@@ -19,6 +19,7 @@ from typing import Any
 from core.contracts import ChatEvent
 from core.ima_client import IMAClient
 from core.manager import ManagerSettings, TaskManager, TaskRequest
+from core.refs import TaskRef
 from core.selection import Selector
 from core.store import Store
 from core.views import View
@@ -44,7 +45,7 @@ class FileChannel:
         self.platform = platform
 
     def _entry(self, op: str, ref: str, view: View) -> dict[str, Any]:
-        task = view.actions[0].ref.split("|")[0] if view.actions else None
+        task = TaskRef.decode(view.actions[0].ref).task_id if view.actions else None
         return {"op": op, "ref": ref, "kind": view.kind, "final": view.final, "task": task, "pid": os.getpid()}
 
     async def send(self, view: View) -> str:

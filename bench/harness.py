@@ -13,6 +13,7 @@ from typing import Any
 
 from core.config import Settings
 from core.contracts import ChannelError
+from core.refs import TaskRef
 from core.service import CoreService
 from core.views import View
 from sandbox.app import SandboxConfig, bound_url, run_sandbox, state_of
@@ -71,7 +72,7 @@ class RecordingChat:
         if view.kind == "status" and user:
             self.first_seen.setdefault(user, now)
         if view.final and view.actions:
-            task = view.actions[0].ref.split("|")[0]
+            task = TaskRef.decode(view.actions[0].ref).task_id
             self.final_count[task] = self.final_count.get(task, 0) + 1
             self.finals.setdefault(task, Shown(ref, view, now))
 

@@ -15,10 +15,10 @@ import tempfile
 import time
 from typing import Any
 
-from core.catalogue import MEDIA_OF_CATEGORY
 from core.contracts import ChatEvent
 from core.ima_client import IMAClient
 from core.manager import TaskRequest
+from core.media import MEDIA_OF_CATEGORY
 from core.timetable import _table
 
 from .harness import KEY, RecordingChat, machine, open_core, percentile, start_sandbox

@@ -13,27 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import NoMatchingRule
+from .media import MEDIA_OF_CATEGORY
 from .wire import ProductNodeWire
-
-CATEGORIES: tuple[str, ...] = (
-    "text_to_image",
-    "image_to_image",
-    "text_to_video",
-    "image_to_video",
-    "first_last_frame_to_video",
-    "reference_image_to_video",
-    "text_to_music",
-)
-
-MEDIA_OF_CATEGORY: dict[str, str] = {
-    "text_to_image": "image",
-    "image_to_image": "image",
-    "text_to_video": "video",
-    "image_to_video": "video",
-    "first_last_frame_to_video": "video",
-    "reference_image_to_video": "video",
-    "text_to_music": "music",
-}
 
 _SECONDS = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:s|sec|secs|second|seconds|秒|秒钟)?$")
 

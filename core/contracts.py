@@ -34,7 +34,7 @@ class ChatEvent:
     event_id: str | None = None
     language: str | None = None  # the chat's language (a UI switch, a locale): used only when the text has none
     options: Mapping[str, Any] = field(default_factory=dict)  # typed options from slash commands
-    task_type: str | None = None  # forced by a command (/image, /video, /music)
+    media: str | None = None  # forced by a command (/image, /video, /music)
     is_admin: bool = False
 
 

@@ -14,17 +14,15 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .i18n import detect_language
+from .kinds import IntentKind
+from .media import MEDIA_OF_CATEGORY
 from .numbers import EN_COUNT, EN_NUMERAL, ZH_NUMERAL, parse_number
 from .selection import find_mention, mentions_any_model
-
-IMAGE_TYPES = ("text_to_image", "image_to_image")
-VIDEO_TYPES = ("text_to_video", "image_to_video", "first_last_frame_to_video", "reference_image_to_video")
 
 
 @dataclass
 class Intent:
-    kind: str  # generate | set_preference | reset_preference | show_preferences | try_another | help | cancel
-    #            | list_models | usage | forget_me | yes | no
+    kind: IntentKind
     language: str
     task_type: str | None = None
     prompt: str = ""
@@ -204,19 +202,20 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     """
     raw = clean(text)
     lang = language or detect_language(raw)
-    intent = Intent("generate", lang, images=images)
-    for pattern, kind in ((HELP, "help"), (CANCEL, "cancel"), (MODELS, "list_models"), (USAGE, "usage"),
-                          (FORGET, "forget_me"), (SHOW_PREFS, "show_preferences"), (YES, "yes"), (NO, "no"),
-                          (AGAIN, "again"), (CHEAPER_AGAIN, "try_another")):
+    intent = Intent(IntentKind.GENERATE, lang, images=images)
+    K = IntentKind
+    for pattern, kind in ((HELP, K.HELP), (CANCEL, K.CANCEL), (MODELS, K.LIST_MODELS), (USAGE, K.USAGE),
+                          (FORGET, K.FORGET_ME), (SHOW_PREFS, K.SHOW_PREFERENCES), (YES, K.YES), (NO, K.NO),
+                          (AGAIN, K.AGAIN), (CHEAPER_AGAIN, K.TRY_ANOTHER)):
         if pattern.match(raw) and not (task_type or images):
             intent.kind = kind
             return intent
     if MODELS_QUESTION.search(raw) and not (task_type or images) and len(raw) < 80:
-        intent.kind = "list_models"
+        intent.kind = IntentKind.LIST_MODELS
         intent.media = detect_media(raw) if STRONG_VIDEO.search(raw) or STRONG_MUSIC.search(raw) or IMAGE_WORDS.search(raw) else None
         return intent
     if not raw and not images and not task_type:
-        intent.kind = "help"
+        intent.kind = IntentKind.HELP
         return intent
 
     work = raw
@@ -227,7 +226,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         lyrics = m.group(1).strip().strip("\"“”「」'")
         work = work[: m.start()] + work[m.end():]
 
-    media = {"text_to_music": "music", **dict.fromkeys(IMAGE_TYPES, "image"), **dict.fromkeys(VIDEO_TYPES, "video")}.get(task_type or "")
+    media = MEDIA_OF_CATEGORY.get(task_type or "")
     media = media or detect_media(work, images) or ("music" if lyrics else None)
     media_stated = media is not None
 
@@ -238,10 +237,10 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     work, mention_text = _take_mention(work, catalogues)
 
     if RESET.search(work) and not _looks_like_prompt(work, RESET):
-        intent.kind = "reset_preference"
+        intent.kind = IntentKind.RESET_PREFERENCE
         return intent
     if TRY_ANOTHER.search(work) and not _looks_like_prompt(work, TRY_ANOTHER):
-        intent.kind = "try_another"
+        intent.kind = IntentKind.TRY_ANOTHER
         return intent
 
     opts: dict[str, Any] = {}
@@ -323,7 +322,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     if task_type is None:
         task_type, intent.problem = task_type_for(media or "image", raw, images)
     intent.task_type = task_type
-    intent.media = media or {"text_to_music": "music"}.get(task_type, "video" if task_type in VIDEO_TYPES else "image")
+    intent.media = media or MEDIA_OF_CATEGORY.get(task_type, "image")
 
     # strategy and model words
     m = CHEAPEST.search(work)
@@ -356,10 +355,10 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     intent.options = opts
     intent.prompt = _prompt_of(work)
     if mention_text and not images and AGAIN_WITH.search(raw) and len(_prompt_of(AGAIN_WITH.sub(" ", work))) <= 2:
-        intent.kind, intent.prompt = "again", ""  # "换成海螺再试一次": the last request again, with that model
+        intent.kind, intent.prompt = IntentKind.AGAIN, ""  # "换成海螺再试一次": the last request again, with that model
         return intent
     if intent.model_mode == "always" and not intent.prompt:
-        intent.kind = "set_preference"
+        intent.kind = IntentKind.SET_PREFERENCE
         if not media_stated and not images:
             intent.task_type, intent.media = None, None
     return intent

@@ -25,3 +25,40 @@ class IntentKind(StrEnum):
     FORGET_ME = "forget_me"
     YES = "yes"
     NO = "no"
+
+
+class ViewKind(StrEnum):
+    """What a message shows; adapters style it (a refusal is shown only to the one who pressed)."""
+
+    NOTICE = "notice"
+    STATUS = "status"
+    PROGRESS = "progress"
+    RESULT = "result"
+    FAILURE = "failure"
+    OFFER = "offer"
+    CONFIRM = "confirm"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"
+    DENIED = "denied"
+
+
+class ActionKind(StrEnum):
+    """What a button does. ``accept`` acts on a pending offer, the others on a task (:class:`TaskRef`)."""
+
+    ACCEPT = "accept"
+    RETRY = "retry"
+    PICK_MODEL = "pick_model"
+    ALTERNATIVES = "alternatives"
+    CANCEL_TASK = "cancel_task"
+
+
+class TaskState(StrEnum):
+    """A task's row in the store moves creating → running → delivering → done | failed | cancelled."""
+
+    CREATING = "creating"
+    RUNNING = "running"
+    DELIVERING = "delivering"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # the bot stopped while creating: never created twice, the user may retry

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import views
-from .catalogue import MEDIA_OF_CATEGORY, Quote
+from .catalogue import Quote
 from .contracts import ChannelError, ChatEvent, Platform
 from .editor import MessageEditor
 from .errors import ErrorKind, IMAError, UploadRejected
 from .ima_client import IMAClient
+from .kinds import TaskState
+from .media import MEDIA_OF_CATEGORY, RESULT_KIND
 from .store import ACTIVE_STATES, Store, TaskRecord
 from .task_status import TaskOutcome
 from .timetable import estimate, progress_percent
@@ -108,17 +110,17 @@ class TaskManager:
 
     async def start(self) -> None:
         """Pick up where a previous run stopped: resume watching, finish deliveries, report interruptions."""
-        for record in await self.store.tasks_in(("creating",)):
+        for record in await self.store.tasks_in((TaskState.CREATING,)):
             if record.platform not in self.platforms:
                 continue
-            if await self.store.update_task(record.id, expect=("creating",), state="interrupted",
+            if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.INTERRUPTED,
                                             error_kind=ErrorKind.INTERRUPTED, finished_at=self._clock()):
                 editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
-                self._spawn(self._deliver_final(record, editor, views.interrupted(facts_of(record)), "interrupted"))
-        for record in await self.store.tasks_in(("running",)):
+                self._spawn(self._deliver_final(record, editor, views.interrupted(facts_of(record)), TaskState.INTERRUPTED))
+        for record in await self.store.tasks_in((TaskState.RUNNING,)):
             if record.platform in self.platforms and record.id not in self._watching:
                 self._watch(record)
-        for record in await self.store.tasks_in(("delivering",)):
+        for record in await self.store.tasks_in((TaskState.DELIVERING,)):
             if record.platform in self.platforms:
                 editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
                 self._spawn(self._redeliver(record, editor))
@@ -175,7 +177,7 @@ class TaskManager:
             task_type=model.category, model_id=model.model_id, model_version=model.model_version, model_name=model.name,
             request={"prompt": request.prompt, "params": quote.params, "attribute_id": quote.rule.attribute_id,
                      "points": quote.points, "options": dict(request.options), "images": []},
-            credits=quote.total, n=quote.n, ima_task_id=None, state="creating", error_kind=None, result=None,
+            credits=quote.total, n=quote.n, ima_task_id=None, state=TaskState.CREATING, error_kind=None, result=None,
             est_min_s=est.min_s, est_max_s=est.max_s, check_every_s=est.check_every_s,
             progress_every_s=est.progress_every_s, created_at=self._clock(), from_preference=request.from_preference)
         await self.store.insert_task(record)
@@ -185,7 +187,7 @@ class TaskManager:
         try:
             record.status_ref = await editor.send_first(views.starting(facts))
         except ChannelError:
-            await self.store.update_task(record.id, expect=("creating",), state="failed", error_kind=ErrorKind.UNKNOWN)
+            await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.FAILED, error_kind=ErrorKind.UNKNOWN)
             raise
         await self.store.update_task(record.id, status_ref=record.status_ref)
         self._spawn(self._create(record, editor, facts, quote, request))
@@ -219,8 +221,8 @@ class TaskManager:
         assert created is not None
         now = self._clock()
         deadline = created.timeout_at_ms / 1000 if created.timeout_at_ms else now + record.est_max_s * self.settings.timeout_factor
-        record.ima_task_id, record.state, record.submitted_at, record.deadline_at = created.task_id, "running", now, deadline
-        await self.store.update_task(record.id, expect=("creating",), ima_task_id=created.task_id, state="running",
+        record.ima_task_id, record.state, record.submitted_at, record.deadline_at = created.task_id, TaskState.RUNNING, now, deadline
+        await self.store.update_task(record.id, expect=(TaskState.CREATING,), ima_task_id=created.task_id, state=TaskState.RUNNING,
                                      submitted_at=now, deadline_at=deadline)
         self.stats["creates"] += 1
         log.info("task created", extra={"task": record.id, "platform": record.platform, "type": record.task_type,
@@ -229,10 +231,10 @@ class TaskManager:
         self._watch(record, editor, facts)
 
     async def _fail_before_create(self, record: TaskRecord, editor: MessageEditor, kind: ErrorKind) -> None:
-        if await self.store.update_task(record.id, expect=("creating",), state="delivering", error_kind=kind,
+        if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.DELIVERING, error_kind=kind,
                                         finished_at=self._clock()):
             record.error_kind = kind
-            await self._deliver_final(record, editor, await self._failure_view(record), "failed")
+            await self._deliver_final(record, editor, await self._failure_view(record), TaskState.FAILED)
 
     # ── watching ─────────────────────────────────────────────────────────────────────────────
     def _watch(self, record: TaskRecord, editor: MessageEditor | None = None, facts: TaskFacts | None = None) -> None:
@@ -334,14 +336,14 @@ class TaskManager:
         if not await self._claim_end(watch, result=result):
             return
         record.result = result
-        await self._deliver_final(record, watch.editor, self._success_view(record), "done")
+        await self._deliver_final(record, watch.editor, self._success_view(record), TaskState.DONE)
 
     async def _finish_failure(self, watch: _Watch, kind: ErrorKind) -> None:
         record = watch.record
         if not await self._claim_end(watch, error_kind=kind):
             return
         record.error_kind = kind
-        await self._deliver_final(record, watch.editor, await self._failure_view(record), "failed")
+        await self._deliver_final(record, watch.editor, await self._failure_view(record), TaskState.FAILED)
 
     async def _claim_end(self, watch: _Watch, **changes: Any) -> bool:
         """The one transaction that decides a task is over; only its winner delivers."""
@@ -349,11 +351,11 @@ class TaskManager:
         self._watching.pop(watch.record.id, None)
         record = watch.record
         record.finished_at = self._clock()
-        return await self.store.update_task(record.id, expect=("running",), state="delivering",
+        return await self.store.update_task(record.id, expect=(TaskState.RUNNING,), state=TaskState.DELIVERING,
                                             finished_at=record.finished_at, **changes)
 
     def _success_view(self, record: TaskRecord) -> View:
-        kind = views.MEDIA_KIND[MEDIA_OF_CATEGORY[record.task_type]]
+        kind = RESULT_KIND[MEDIA_OF_CATEGORY[record.task_type]]
         media = tuple(MediaItem(kind, m["url"], m.get("cover")) for m in record.result or [])
         actual = (record.finished_at or self._clock()) - record.created_at
         return views.success(facts_of(record), actual, media)
@@ -379,16 +381,16 @@ class TaskManager:
             self.on_edits(record.platform, editor.edits, editor.failed_edits)
         if self.on_finished:
             self.on_finished(record, final_state)
-        await self.store.update_task(record.id, expect=("delivering", "interrupted"), state=final_state,
+        await self.store.update_task(record.id, expect=(TaskState.DELIVERING, TaskState.INTERRUPTED), state=final_state,
                                      status_ref=ref, delivered_at=self._clock())
         log.info("task delivered", extra={"task": record.id, "state": final_state, "error": record.error_kind,
                                           "seconds": round(self._clock() - record.created_at, 2)})
 
     async def _redeliver(self, record: TaskRecord, editor: MessageEditor) -> None:
         if record.error_kind:
-            view, final = await self._failure_view(record), "failed"
+            view, final = await self._failure_view(record), TaskState.FAILED
         else:
-            view, final = self._success_view(record), "done"
+            view, final = self._success_view(record), TaskState.DONE
         await self._deliver_final(record, editor, view, final)
 
     # ── cancel ───────────────────────────────────────────────────────────────────────────────
@@ -399,7 +401,7 @@ class TaskManager:
             if task_id is not None and record.id != task_id:
                 continue
             watch = self._watching.pop(record.id, None)
-            if not await self.store.update_task(record.id, expect=("running",), state="cancelled",
+            if not await self.store.update_task(record.id, expect=(TaskState.RUNNING,), state=TaskState.CANCELLED,
                                                 finished_at=self._clock()):
                 continue
             cancelled += 1

@@ -11,13 +11,15 @@ import json
 import time
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-ACTIVE_STATES = ("creating", "running")
+from .kinds import TaskState
+
+ACTIVE_STATES = (TaskState.CREATING, TaskState.RUNNING)
 
 MIGRATIONS: list[str] = [
     """
@@ -74,7 +76,7 @@ class TaskRecord:
     credits: int
     n: int
     ima_task_id: str | None
-    state: str
+    state: TaskState
     error_kind: str | None
     result: list[dict[str, Any]] | None
     est_min_s: float
@@ -87,7 +89,6 @@ class TaskRecord:
     finished_at: float | None = None
     delivered_at: float | None = None
     from_preference: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> TaskRecord:
@@ -96,6 +97,7 @@ class TaskRecord:
         data["request"] = json.loads(data["request"])
         data["result"] = json.loads(data["result"]) if data["result"] else None
         data["from_preference"] = bool(data["from_preference"])
+        data["state"] = TaskState(data["state"])
         data.pop("lease_owner", None)
         data.pop("lease_until", None)
         return cls(**data)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from .errors import ErrorKind
 
@@ -19,7 +19,7 @@ class Media:
 
 @dataclass(frozen=True)
 class TaskOutcome:
-    state: str  # "running" | "succeeded" | "failed"
+    state: Literal["running", "succeeded", "failed"]
     medias: tuple[Media, ...] = field(default_factory=tuple)
     error: ErrorKind | None = None
     done_count: int = 0

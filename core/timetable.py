@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .catalogue import MEDIA_OF_CATEGORY
+from .media import MEDIA_OF_CATEGORY
 
 
 @dataclass(frozen=True)

@@ -6,19 +6,19 @@ platform can present it natively without knowing anything about tasks or models.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .i18n import t
-
-EMOJI = {"image": "🎨", "video": "🎬", "music": "🎵"}
-MEDIA_KIND = {"image": "image", "video": "video", "music": "audio"}
+from .kinds import ActionKind, ViewKind
+from .media import EMOJI
+from .refs import TaskRef
 
 
 @dataclass(frozen=True)
 class Action:
     """A button. ``kind`` tells the core what to do; ``ref`` names the task or pending offer it acts on."""
 
-    kind: str  # retry | pick_model | accept | alternatives | cancel_task
+    kind: ActionKind
     label: str
     ref: str
     style: str = "secondary"  # primary | secondary | danger
@@ -34,7 +34,7 @@ class MediaItem:
 
 @dataclass(frozen=True)
 class View:
-    kind: str  # notice | status | progress | result | failure | offer | confirm | cancelled | interrupted
+    kind: ViewKind
     title: str
     lines: tuple[str, ...] = ()
     media: tuple[MediaItem, ...] = ()
@@ -79,7 +79,6 @@ class TaskFacts:
     from_preference: bool = False
     cheaper: Alternative | None = None
     n: int = 1
-    extra: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _media_word(f: TaskFacts) -> str:
@@ -97,11 +96,10 @@ def starting(f: TaskFacts) -> View:
         lines.append(t(lang, "status.video_note"))
     if f.cheaper is not None:
         lines.append(t(lang, "status.cheaper", model=f.cheaper.name, credits=f.cheaper.credits))
-    lines.extend(f.extra)
     title = t(lang, "status.pref_title" if f.from_preference else "status.title", emoji=EMOJI[f.media],
               media=_media_word(f), model=f.model_name)
-    return View("status", title, tuple(lines), progress=0, owner=f.owner, language=lang,
-                actions=(Action("cancel_task", t(lang, "action.cancel_task"), f.task_ref, "danger"),) if f.task_ref else ())
+    return View(ViewKind.STATUS, title, tuple(lines), progress=0, owner=f.owner, language=lang,
+                actions=(Action(ActionKind.CANCEL_TASK, t(lang, "action.cancel_task"), f.task_ref, "danger"),) if f.task_ref else ())
 
 
 def progress(f: TaskFacts, elapsed_s: float, percent: int) -> View:
@@ -110,8 +108,8 @@ def progress(f: TaskFacts, elapsed_s: float, percent: int) -> View:
              t(lang, "progress.waited", elapsed=seconds(elapsed_s), max=seconds(f.est_max_s))]
     if elapsed_s > f.est_max_s:
         lines.append(t(lang, "progress.almost"))
-    return View("progress", t(lang, "progress.title", p=percent), tuple(lines), progress=percent, owner=f.owner,
-                language=lang, actions=(Action("cancel_task", t(lang, "action.cancel_task"), f.task_ref, "danger"),))
+    return View(ViewKind.PROGRESS, t(lang, "progress.title", p=percent), tuple(lines), progress=percent, owner=f.owner,
+                language=lang, actions=(Action(ActionKind.CANCEL_TASK, t(lang, "action.cancel_task"), f.task_ref, "danger"),))
 
 
 def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View:
@@ -119,38 +117,38 @@ def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View
     lines = (t(lang, "status.model", model=f.model_name),
              t(lang, "result.time", min=seconds(f.est_min_s), max=seconds(f.est_max_s), actual=seconds(actual_s)),
              t(lang, "status.credits", credits=f.credits))
-    return View("result", t(lang, "result.title", media=_media_word(f)), lines, media=media, progress=100, final=True,
+    return View(ViewKind.RESULT, t(lang, "result.title", media=_media_word(f)), lines, media=media, progress=100, final=True,
                 owner=f.owner, language=lang,
-                actions=(Action("retry", t(lang, "action.again"), f.task_ref), Action("alternatives", t(lang, "action.another"), f.task_ref)))
+                actions=(Action(ActionKind.RETRY, t(lang, "action.again"), f.task_ref), Action(ActionKind.ALTERNATIVES, t(lang, "action.another"), f.task_ref)))
 
 
 def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> View:
     lang = f.language
     lines = [t(lang, "failure.reason", reason=t(lang, f"error.{error_kind}") if _has(lang, f"error.{error_kind}") else t(lang, "error.unknown"))]
-    actions = [Action("retry", t(lang, "action.retry"), f.task_ref, "primary")]
+    actions = [Action(ActionKind.RETRY, t(lang, "action.retry"), f.task_ref, "primary")]
     if alternatives:
         lines.append(t(lang, "failure.suggest"))
         for alt in alternatives:
             lines.append(t(lang, "failure.alt", model=alt.name, credits=alt.credits))
-            actions.append(Action("pick_model", t(lang, "action.use_model", model=alt.name), f"{f.task_ref}|{alt.key}",
+            actions.append(Action(ActionKind.PICK_MODEL, t(lang, "action.use_model", model=alt.name), TaskRef(f.task_ref, alt.key).encode(),
                                   detail=t(lang, "action.credits", credits=alt.credits)))
         lines.append(t(lang, "failure.retry_q"))
-    return View("failure", t(lang, "failure.title", media=_media_word(f)), tuple(lines), final=True, owner=f.owner,
+    return View(ViewKind.FAILURE, t(lang, "failure.title", media=_media_word(f)), tuple(lines), final=True, owner=f.owner,
                 language=lang, actions=tuple(actions))
 
 
 def cancelled(f: TaskFacts) -> View:
-    return View("cancelled", t(f.language, "cancelled.title"), (t(f.language, "cancelled.note"),), final=True,
+    return View(ViewKind.CANCELLED, t(f.language, "cancelled.title"), (t(f.language, "cancelled.note"),), final=True,
                 owner=f.owner, language=f.language)
 
 
 def interrupted(f: TaskFacts) -> View:
-    return View("interrupted", t(f.language, "interrupted.title"), (t(f.language, "interrupted.note"),), final=True,
-                owner=f.owner, language=f.language, actions=(Action("retry", t(f.language, "action.retry"), f.task_ref, "primary"),))
+    return View(ViewKind.INTERRUPTED, t(f.language, "interrupted.title"), (t(f.language, "interrupted.note"),), final=True,
+                owner=f.owner, language=f.language, actions=(Action(ActionKind.RETRY, t(f.language, "action.retry"), f.task_ref, "primary"),))
 
 
 def notice(language: str, key: str, /, **values: object) -> View:
-    return View("notice", t(language, key, **values), language=language)
+    return View(ViewKind.NOTICE, t(language, key, **values), language=language)
 
 
 def _has(language: str, key: str) -> bool:

@@ -8,9 +8,10 @@ import time
 import aiohttp
 import pytest
 
-from core.catalogue import CATEGORIES, normalize
+from core.catalogue import normalize
 from core.errors import ErrorKind, IMAError, NoMatchingRule, UploadRejected
 from core.ima_client import IMAClient
+from core.media import CATEGORIES
 from core.task_status import parse_detail
 
 from .conftest import TEST_KEY, Sandbox

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from core.catalogue import CATEGORIES, Catalogue, parse_tree
+from core.catalogue import Catalogue, parse_tree
 from core.intent import Intent, parse
+from core.media import CATEGORIES
 from sandbox.app import localized_tree
 
 CORPUS = [json.loads(line) for line in (Path(__file__).parent / "data" / "intents.jsonl").read_text("utf-8").splitlines() if line.strip()]

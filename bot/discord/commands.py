@@ -8,9 +8,9 @@ import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from core.catalogue import CATEGORIES, MEDIA_OF_CATEGORY
 from core.contracts import Attachment
 from core.i18n import strings
+from core.media import CATEGORIES, MEDIA_OF_CATEGORY
 
 if TYPE_CHECKING:
     from .adapter import DiscordAdapter
@@ -73,7 +73,7 @@ def build_tree(bot: DiscordAdapter) -> app_commands.CommandTree:
         for item in files:
             if item is not None:
                 attachments.append(Attachment(item.filename, await item.read(), item.content_type))
-        event = bot.event_for(interaction, prompt, attachments=tuple(attachments), task_type=media,
+        event = bot.event_for(interaction, prompt, attachments=tuple(attachments), media=media,
                               options={k: v for k, v in options.items() if v is not None})
         # The conversation posts its own reply through the channel, which edits the deferred response.
         await core.conversation.handle(event)

@@ -104,16 +104,16 @@ class Conversation:
         limit = self.chat.settings.max_prompt_chars
         if len(event.text or "") > limit * 4:  # don't even parse a wall of text
             return views.notice(language, "ask.shorter", limit=limit)
-        words = admin_words(event.text or "") if not event.task_type else None
+        words = admin_words(event.text or "") if not event.media else None
         if words is not None:
             return await admin(self.chat, event, language, words)
         catalogues = await self.chat.catalogues(language)
-        if event.task_type:
-            intent = slash_intent(event.task_type, event.text, event.options, len(images), catalogues, language)
+        if event.media:
+            intent = slash_intent(event.media, event.text, event.options, len(images), catalogues, language)
         else:
             intent = parse(event.text, len(images), catalogues, language=language)
         await self.chat.store.touch_user(event.platform, event.user_id, language)
-        return await HANDLERS[IntentKind(intent.kind)](self.chat, Turn(event, intent, images, catalogues))
+        return await HANDLERS[intent.kind](self.chat, Turn(event, intent, images, catalogues))
 
 
 def _safe_name(name: str) -> str:

@@ -15,10 +15,11 @@ from .. import views
 from ..catalogue import Model
 from ..contracts import ChatEvent
 from ..i18n import t
+from ..kinds import ViewKind
+from ..media import CATEGORIES_OF_MEDIA
 from ..selection import find_mention
 from ..views import View
 from .chat import Chat, day_start, scope_of
-from .preferences import MEDIA_CATEGORIES
 
 ADMIN = re.compile(r"^\s*/?(admin|管理)\b\s*(.*)$", re.I | re.S)
 MEDIA_WORDS = {"image": "image", "images": "image", "图片": "image", "video": "video", "videos": "video",
@@ -60,7 +61,7 @@ def parse_admin(args: list[str]) -> AdminCommand:
 
 async def admin(chat: Chat, event: ChatEvent, lang: str, args: list[str]) -> View:
     if not event.is_admin:
-        return View("denied", t(lang, "admin.not_allowed"), language=lang)
+        return View(ViewKind.DENIED, t(lang, "admin.not_allowed"), language=lang)
     command = parse_admin(args)
     return await COMMANDS[command.verb](chat, event, lang, command)
 
@@ -82,7 +83,7 @@ async def _switch(chat: Chat, event: ChatEvent, lang: str, command: AdminCommand
 
 async def _default(chat: Chat, event: ChatEvent, lang: str, command: AdminCommand) -> View:
     name, saved = command.model, None
-    for category in MEDIA_CATEGORIES[command.media]:
+    for category in CATEGORIES_OF_MEDIA[command.media]:
         catalogue = await chat.selector.catalogue(category, lang)
         found: Model | None = catalogue.find(name) or next(
             (m for m in catalogue if m.name.lower() == name.lower()), None)
@@ -102,12 +103,12 @@ async def _usage(chat: Chat, event: ChatEvent, lang: str, command: AdminCommand)
     lines = tuple(t(lang, "admin.usage_line", user=r["user_id"], model=r["model_id"], n=r["n"], credits=r["credits"])
                   for r in rows)
     title = t(lang, "admin.usage_title", total=sum(r["credits"] for r in rows))
-    return View("notice", title, lines or (t(lang, "admin.usage_none"),), language=lang)
+    return View(ViewKind.NOTICE, title, lines or (t(lang, "admin.usage_none"),), language=lang)
 
 
 async def _help(chat: Chat, event: ChatEvent, lang: str, command: AdminCommand) -> View:
     topics = ("default", "budget", "switch", "usage")
-    return View("notice", t(lang, "admin.help"), tuple(t(lang, f"admin.help_{k}") for k in topics), language=lang)
+    return View(ViewKind.NOTICE, t(lang, "admin.help"), tuple(t(lang, f"admin.help_{k}") for k in topics), language=lang)
 
 
 COMMANDS: dict[str, Callable[[Chat, ChatEvent, str, AdminCommand], Awaitable[View]]] = {

@@ -10,6 +10,8 @@ from .. import views
 from ..contracts import ChatEvent
 from ..errors import NoMatchingRule
 from ..i18n import t
+from ..kinds import ActionKind, ViewKind
+from ..refs import TaskRef
 from ..views import View
 from .chat import Chat, Choice
 from .offers import alternatives_offer
@@ -18,35 +20,36 @@ from .start import start
 
 
 def denied(lang: str) -> View:
-    return View("denied", t(lang, "action.not_yours"), language=lang)
+    return View(ViewKind.DENIED, t(lang, "action.not_yours"), language=lang)
 
 
 async def owner_of(chat: Chat, kind: str, ref: str) -> str | None:
     """Who may press a button (a fast lookup, so adapters can refuse before acknowledging)."""
-    if kind == "accept":
+    if kind == ActionKind.ACCEPT:
         found = await chat.store.get_pending(ref)
         return found[1] if found else None
-    record = await chat.store.task(ref.partition("|")[0])
+    record = await chat.store.task(TaskRef.decode(ref).task_id)
     return record.user_id if record else None
 
 
 async def press(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | None:
     """What a press on button ``kind`` with reference ``ref`` does."""
-    if kind == "accept":
+    if kind == ActionKind.ACCEPT:
         return await accept(chat, event, ref)
-    task_id, _, model_key = ref.partition("|")
+    target = TaskRef.decode(ref)
+    task_id, model_key = target.task_id, target.model_key
     record = await chat.store.task(task_id)
     lang = (record.language if record else None) or event.language or "en"
     if record is None:
         return views.notice(lang, "action.expired")
     if record.user_id != event.user_id or record.platform != event.platform:
         return denied(lang)
-    if kind == "cancel_task":
+    if kind == ActionKind.CANCEL_TASK:
         n = await chat.manager.cancel(event.platform, event.user_id, task_id)
         return None if n else views.notice(lang, "cancel.none")
-    if kind == "alternatives":
+    if kind == ActionKind.ALTERNATIVES:
         return await alternatives_offer(chat, event, record, lang)
-    if kind not in ("retry", "pick_model"):
+    if kind not in (ActionKind.RETRY, ActionKind.PICK_MODEL):
         return views.notice(lang, "action.expired")
     catalogue = await chat.selector.catalogue(record.task_type, lang)
     if model_key:

@@ -10,11 +10,12 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-from ..catalogue import CATEGORIES, Catalogue, Model
+from ..catalogue import Catalogue, Model
 from ..contracts import ChatEvent
 from ..ima_client import IMAClient
 from ..intent import Intent
 from ..manager import TaskManager
+from ..media import CATEGORIES
 from ..selection import Selector
 from ..store import Store
 from ..views import View

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from .. import views
-from ..catalogue import MEDIA_OF_CATEGORY
 from ..i18n import t
+from ..kinds import ActionKind
+from ..media import MEDIA_OF_CATEGORY
+from ..refs import TaskRef
 from ..views import View
 from .buttons import accept, press
 from .chat import Chat, Turn
@@ -42,14 +44,14 @@ async def on_again(chat: Chat, turn: Turn) -> View | None:
     record = last[-1]
     wanted = intent.model_hint or intent.model_key
     if not wanted:
-        return await press(chat, event, "retry", record.id)
+        return await press(chat, event, ActionKind.RETRY, record.id)
     catalogue = await chat.selector.catalogue(record.task_type, record.language)
     model = catalogue.find(wanted)
     if model is None:
         names = ", ".join(m.name for m in list(catalogue)[:6])
         media = t(lang, f"media.{MEDIA_OF_CATEGORY[record.task_type]}")
         return views.notice(lang, "model.not_for_type", media=media, models=names)
-    return await press(chat, event, "pick_model", f"{record.id}|{model.key}")
+    return await press(chat, event, ActionKind.PICK_MODEL, TaskRef(record.id, model.key).encode())
 
 
 async def on_try_another(chat: Chat, turn: Turn) -> View:

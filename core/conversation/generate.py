@@ -7,10 +7,10 @@ becomes an offer (:mod:`.offers`); nothing is charged here.
 from __future__ import annotations
 
 from .. import views
-from ..catalogue import MEDIA_OF_CATEGORY
 from ..errors import NoMatchingRule
 from ..i18n import t
 from ..intent import images_needed
+from ..media import MEDIA_OF_CATEGORY
 from ..views import View
 from .budgets import disabled_media
 from .chat import Chat, Choice, Turn

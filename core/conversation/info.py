@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .. import views
-from ..catalogue import CATEGORIES, MEDIA_OF_CATEGORY, Catalogue
+from ..catalogue import Catalogue
 from ..i18n import t
+from ..kinds import ViewKind
+from ..media import CATEGORIES, MEDIA_OF_CATEGORY
 from ..timetable import estimate
 from ..views import View
 from .chat import Chat, Turn, day_start
@@ -16,7 +18,7 @@ HELP_TOPICS = ("image", "video", "music", "models", "prefs")
 
 async def on_help(chat: Chat, turn: Turn) -> View:
     lang = turn.language
-    return View("notice", t(lang, "help.title"), tuple(t(lang, f"help.{k}") for k in HELP_TOPICS), language=lang)
+    return View(ViewKind.NOTICE, t(lang, "help.title"), tuple(t(lang, f"help.{k}") for k in HELP_TOPICS), language=lang)
 
 
 async def on_list_models(chat: Chat, turn: Turn) -> View:
@@ -36,7 +38,7 @@ def models_view(chat: Chat, lang: str, catalogues: Mapping[str, Catalogue], medi
             price = str(low) if low == high else f"{low}–{high}"
             lines.append(t(lang, "models.line", model=model.name, credits=price,
                            min=views.seconds(est.min_s), max=views.seconds(est.max_s)))
-    return View("notice", t(lang, "models.title"), tuple(lines), language=lang)
+    return View(ViewKind.NOTICE, t(lang, "models.title"), tuple(lines), language=lang)
 
 
 async def on_usage(chat: Chat, turn: Turn) -> View:

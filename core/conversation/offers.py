@@ -11,6 +11,7 @@ from typing import Any
 from ..catalogue import Quote, normalize
 from ..contracts import ChatEvent
 from ..i18n import t
+from ..kinds import ActionKind, ViewKind
 from ..store import TaskRecord
 from ..views import Action, View
 from .chat import Chat, Choice
@@ -28,9 +29,9 @@ async def offer(chat: Chat, event: ChatEvent, lang: str, title: str, lines: list
         pending = PendingOffer.of(quote, prompt, urls, requested_options(quote), lang, Choice(quote.model, "explicit", []),
                                   confirmed=False, group=group)
         ref = await chat.store.put_pending(platform, user_id, pending.to_json())
-        actions.append(Action("accept", label, ref, "primary" if not actions else "secondary",
+        actions.append(Action(ActionKind.ACCEPT, label, ref, "primary" if not actions else "secondary",
                               detail=t(lang, "action.credits", credits=quote.total)))
-    return View("offer", title, tuple(lines), actions=tuple(actions), owner=user_id, language=lang)
+    return View(ViewKind.OFFER, title, tuple(lines), actions=tuple(actions), owner=user_id, language=lang)
 
 
 async def alternatives_offer(chat: Chat, event: ChatEvent, record: TaskRecord, lang: str,

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .. import views
-from ..catalogue import CATEGORIES, MEDIA_OF_CATEGORY, Catalogue, Model
+from ..catalogue import Catalogue, Model
 from ..i18n import t
-from ..intent import IMAGE_TYPES, VIDEO_TYPES
+from ..kinds import ViewKind
+from ..media import CATEGORIES, CATEGORIES_OF_MEDIA, MEDIA_OF_CATEGORY
 from ..views import View
 from .chat import Chat, Turn
-
-MEDIA_CATEGORIES = {"image": IMAGE_TYPES, "video": VIDEO_TYPES, "music": ("text_to_music",)}
 
 
 async def on_show_preferences(chat: Chat, turn: Turn) -> View:
@@ -21,11 +20,11 @@ async def on_show_preferences(chat: Chat, turn: Turn) -> View:
         return views.notice(lang, "pref.none")
     lines = tuple(t(lang, "pref.line", type=t(lang, f"type.{k}"), model=v["model_name"])
                   for k, v in sorted(prefs.items()))
-    return View("notice", t(lang, "pref.title"), lines, language=lang)
+    return View(ViewKind.NOTICE, t(lang, "pref.title"), lines, language=lang)
 
 
 async def on_reset_preference(chat: Chat, turn: Turn) -> View:
-    types = MEDIA_CATEGORIES.get(turn.intent.media or "") if turn.intent.media else None
+    types = CATEGORIES_OF_MEDIA.get(turn.intent.media or "") if turn.intent.media else None
     await chat.store.clear_preferences(turn.event.platform, turn.event.user_id, types)
     return views.notice(turn.language, "pref.reset")
 
@@ -38,7 +37,7 @@ async def on_set_preference(chat: Chat, turn: Turn) -> View:
     if intent.model_key and intent.task_type:
         named = catalogues[intent.task_type].by_key(intent.model_key)
         model_id = named.model_id if named else model_id
-    categories = list(MEDIA_CATEGORIES[intent.media]) if intent.media else list(CATEGORIES)
+    categories = list(CATEGORIES_OF_MEDIA[intent.media]) if intent.media else list(CATEGORIES)
     saved: list[tuple[str, Model]] = []
     for category in categories:
         model = catalogues[category].find(model_id or "") if model_id else None

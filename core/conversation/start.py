@@ -10,10 +10,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import views
-from ..catalogue import MEDIA_OF_CATEGORY, Catalogue, Quote
+from ..catalogue import Catalogue, Quote
 from ..contracts import ChatEvent
 from ..i18n import t
+from ..kinds import ActionKind, ViewKind
 from ..manager import LimitReached, TaskRequest
+from ..media import MEDIA_OF_CATEGORY
 from ..views import Action, View
 from .budgets import over_budget
 from .chat import Chat, Choice, Turn, scope_of
@@ -66,7 +68,7 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
     except LimitReached as exc:
         return views.notice(lang, f"limit.{exc.scope}", n=exc.limit)
     if choice.notes:
-        return View("notice", choice.notes[0], tuple(choice.notes[1:]), language=lang)
+        return View(ViewKind.NOTICE, choice.notes[0], tuple(choice.notes[1:]), language=lang)
     return None
 
 
@@ -81,9 +83,9 @@ async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, p
     alternative = await cheaper(chat, quote, options, choice, lang)
     if alternative:
         lines.append(t(lang, "status.cheaper", model=alternative.name, credits=alternative.credits))
-    return View("confirm", t(lang, "confirm.title", credits=quote.total), tuple([*choice.notes, *lines]),
-                actions=(Action("accept", t(lang, "action.confirm"), go, "primary"),
-                         Action("accept", t(lang, "action.cancel"), stop, "secondary")),
+    return View(ViewKind.CONFIRM, t(lang, "confirm.title", credits=quote.total), tuple([*choice.notes, *lines]),
+                actions=(Action(ActionKind.ACCEPT, t(lang, "action.confirm"), go, "primary"),
+                         Action(ActionKind.ACCEPT, t(lang, "action.cancel"), stop, "secondary")),
                 owner=event.user_id, language=lang)
 
 

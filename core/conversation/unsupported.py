@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..catalogue import MEDIA_OF_CATEGORY, Catalogue, Model, Quote, normalize
+from ..catalogue import Catalogue, Model, Quote, normalize
 from ..errors import NoMatchingRule
 from ..i18n import t
+from ..media import MEDIA_OF_CATEGORY
 from ..selection import knowledge
 from ..views import View
 from .chat import Chat, Choice, Turn
