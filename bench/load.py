@@ -61,7 +61,7 @@ async def _wait_http(url: str, limit_s: float = 30) -> None:
 
 async def discord_phase(users: int, tasks: int, scale: float, window_s: float, sandbox_port: int) -> dict[str, Any]:
     """The same load through the fake Discord: slash commands in, the deferred response edited into the status."""
-    from tests.fakes.discord_server import FakeDiscord
+    from fakes.discord_server import FakeDiscord
 
     fake = FakeDiscord()
     await fake.start()

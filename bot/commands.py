@@ -96,7 +96,8 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
                     discord_lib.http.Route.BASE = settings.discord.api_base
                 if settings.discord.gateway_url:
                     discord_lib.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
-            bot = DiscordAdapter(core, guild_allowlist=settings.discord.guild_allowlist, dev_guild=settings.discord.dev_guild)
+            bot = DiscordAdapter(core, guild_allowlist=settings.discord.guild_allowlist, dev_guild=settings.discord.dev_guild,
+                                 message_content=settings.discord.message_content)
             bots.append((bot, asyncio.create_task(bot.start(settings.discord.token.get_secret_value()))))
         feishu = None
         if settings.feishu.enabled:

@@ -76,6 +76,7 @@ class DiscordSettings(_Section):
     dev_guild: int | None = None
     api_base: str | None = None  # another Discord REST base (a proxy or a stand-in); default: discord.com
     gateway_url: str | None = None  # another gateway; default: Discord's
+    message_content: bool = False  # privileged intent: read messages that do not mention the bot (portal switch too)
 
 
 class FeishuSettings(_Section):

@@ -15,10 +15,10 @@ import yarl
 from bot.discord import DiscordAdapter
 from core.config import Settings
 from core.service import CoreService
+from fakes.discord_server import BOT_ID, FakeDiscord, FakeMessage
 from sandbox.app import SandboxConfig
 
 from .conftest import TEST_KEY, Sandbox, until
-from .fakes.discord_server import BOT_ID, FakeDiscord, FakeMessage
 from .images import RED_PNG
 
 SCALE = 0.05

@@ -18,10 +18,10 @@ from aiohttp import web
 from bot.feishu import FeishuAdapter
 from core.config import Settings
 from core.service import CoreService
+from fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu, FeishuMessage
 from sandbox.app import SandboxConfig
 
 from .conftest import TEST_KEY, Sandbox, until
-from .fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu, FeishuMessage
 from .images import RED_PNG
 
 SCALE = 0.05

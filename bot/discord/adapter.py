@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,17 +20,18 @@ import discord
 from discord import app_commands
 
 from core.contracts import Attachment, ChannelError, ChatEvent
-from core.i18n import detect_language
+from core.i18n import detect_language, t
 from core.service import CoreService
 from core.views import View
 
-from .commands import build_tree
+from .commands import ModelMenu, Translator, build_tree, catalogue_loader
 from .render import parse_custom_id, render
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+TOO_LARGE = 40005  # Discord's JSON error code for a request entity over the upload limit (HTTP 413)
 
 
 class DiscordPlatform:
@@ -42,9 +44,16 @@ class DiscordPlatform:
         self.core = core
         self.token_ttl_s = token_ttl_s
         self.deferred: dict[str, discord.Interaction] = {}  # interaction token → deferred response not yet used
+        self.refused_sizes: OrderedDict[int, int] = OrderedDict()  # channel id → smallest upload Discord refused (≤ 1,024 kept)
 
     def channel(self, route: Mapping[str, Any]) -> DiscordChannel:
         return DiscordChannel(self, dict(route))
+
+    def remember_refusal(self, channel_id: int, size: int) -> None:
+        self.refused_sizes[channel_id] = min(size, self.refused_sizes.get(channel_id, size))
+        self.refused_sizes.move_to_end(channel_id)
+        while len(self.refused_sizes) > 1024:
+            self.refused_sizes.popitem(last=False)
 
 
 class DiscordChannel:
@@ -65,34 +74,63 @@ class DiscordChannel:
     def _webhook(self) -> discord.Webhook:
         return discord.Webhook.partial(int(self.route["app_id"]), self.route["token"], client=self.client)
 
-    async def _kwargs(self, view: View) -> dict[str, Any]:
-        limit = int(self.route.get("limit") or DEFAULT_UPLOAD_LIMIT)
-        return await render(view, self.platform.core.client.fetch_bytes, limit)
+    @property
+    def channel_id(self) -> int:
+        return int(self.route["channel_id"])
+
+    def _limit(self, bot_token: bool) -> int:
+        """The upload limit for this call: the interaction's own, or the server's for the bot token."""
+        if bot_token:
+            channel = self.client.get_channel(self.channel_id)
+            guild = getattr(channel, "guild", None)
+            limit = guild.filesize_limit if guild is not None else DEFAULT_UPLOAD_LIMIT
+        else:
+            limit = int(self.route.get("limit") or DEFAULT_UPLOAD_LIMIT)
+        refused = self.platform.refused_sizes.get(self.channel_id)
+        return min(limit, refused - 1) if refused is not None else limit
+
+    async def _kwargs(self, view: View, limit: int) -> dict[str, Any]:
+        notes: tuple[str, ...] = ()
+        if self.route.get("limited") and view.kind == "status":
+            notes = (t(view.language, "discord.updates_may_stop"),)
+        return await render(view, self.platform.core.client.fetch_bytes, limit, notes)
+
+    async def _with_files(self, view: View, bot_token: bool, call: Any) -> Any:
+        """Run ``call(kwargs)``; if Discord refuses the files as too large, remember that and send links instead."""
+        kwargs = await self._kwargs(view, self._limit(bot_token))
+        try:
+            return await call(kwargs)
+        except discord.HTTPException as exc:
+            files = kwargs.get("attachments") or []
+            if not files or (exc.status != 413 and exc.code != TOO_LARGE):
+                raise
+            size = sum(len(f.fp.getbuffer()) for f in files if hasattr(f.fp, "getbuffer"))
+            self.platform.remember_refusal(self.channel_id, max(1, size))
+            log.info("discord refused the upload size; sending links", extra={"bytes": size})
+            return await call(await self._kwargs(view, 0))
 
     async def send(self, view: View) -> str:
-        kwargs = await self._kwargs(view)
-        channel_id = int(self.route["channel_id"])
+        channel_id = self.channel_id
         try:
             interaction = self.platform.deferred.pop(self.route.get("token", ""), None)
             if interaction is not None:
-                message = await interaction.edit_original_response(**kwargs)
+                message = await self._with_files(view, False, lambda kw: interaction.edit_original_response(**kw))
             elif self._token_valid():
-                message = await self._webhook().send(wait=True, **_for_send(kwargs))
+                message = await self._with_files(view, False, lambda kw: self._webhook().send(wait=True, **_for_send(kw)))
             else:
                 target = self.client.get_partial_messageable(channel_id)
                 reply_to = self.route.get("reply_to")
                 reference = discord.MessageReference(message_id=int(reply_to), channel_id=channel_id, fail_if_not_exists=False) if reply_to else None
-                message = await target.send(reference=reference, **_for_send(kwargs))
+                message = await self._with_files(view, True, lambda kw: target.send(reference=reference, **_for_send(kw)))
         except discord.HTTPException as exc:
             raise ChannelError(f"send failed ({exc.status})", gone=exc.status in (403, 404)) from exc
         return json.dumps({"c": channel_id, "m": message.id})
 
     async def edit(self, ref: str, view: View) -> None:
         target = json.loads(ref)
-        kwargs = await self._kwargs(view)
         if self._token_valid():
             try:
-                await self._webhook().edit_message(int(target["m"]), **kwargs)
+                await self._with_files(view, False, lambda kw: self._webhook().edit_message(int(target["m"]), **kw))
                 return
             except discord.HTTPException as exc:
                 if exc.status not in (401, 403, 404):
@@ -100,7 +138,7 @@ class DiscordChannel:
                 # the interaction token expired early: fall through to the bot's own token
         try:
             message = self.client.get_partial_messageable(int(target["c"])).get_partial_message(int(target["m"]))
-            await message.edit(**kwargs)
+            await self._with_files(view, True, lambda kw: message.edit(**kw))
         except discord.HTTPException as exc:
             raise ChannelError(f"edit failed ({exc.status})", gone=exc.status in (403, 404)) from exc
 
@@ -113,26 +151,37 @@ def _for_send(kwargs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def intents(message_content: bool = False) -> discord.Intents:
+    """The gateway intents the bot asks for: none privileged unless the owner opts in.
+
+    Mentions of the bot and DMs carry their content without the privileged Message Content
+    intent; asking for it when the developer portal does not allow it makes the gateway close
+    with 4014 and the bot never starts. ``message_content`` is for servers that want the bot to
+    read messages that do not mention it (the portal switch must be on as well).
+    """
+    wanted = discord.Intents.default()
+    wanted.message_content = message_content
+    return wanted
+
+
 class DiscordAdapter(discord.Client):
     """The bot client: commands, mentions and buttons, all handed to the core."""
 
     def __init__(self, core: CoreService, *, guild_allowlist: list[int] | None = None, dev_guild: int | None = None,
-                 token_ttl_s: float = 14 * 60, sync_commands: bool = True) -> None:
-        intents = discord.Intents.default()
-        intents.message_content = True
-        super().__init__(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+                 token_ttl_s: float = 14 * 60, sync_commands: bool = True, message_content: bool = False) -> None:
+        super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none())
         self.core = core
         self.platform = DiscordPlatform(self, core, token_ttl_s)
         self.guild_allowlist = set(guild_allowlist or [])
         self.dev_guild = dev_guild
         self.sync_commands = sync_commands
-        self.tree = build_tree(self)
+        self.models = ModelMenu(catalogue_loader(core))
+        self.tree = build_tree(self, self)
         self.platform.connected = lambda: self.is_ready() and not self.is_closed()  # type: ignore[attr-defined]
         core.add_platform(self.platform)
 
     async def setup_hook(self) -> None:
-        from .commands import Translator
-
+        self.models.warm()  # in the background: autocomplete answers from it, never waits for IMA
         await self.tree.set_translator(Translator())
         if not self.sync_commands:
             return
@@ -148,8 +197,23 @@ class DiscordAdapter(discord.Client):
 
     # ── routes ───────────────────────────────────────────────────────────────────────────────
     def interaction_route(self, interaction: discord.Interaction) -> dict[str, Any]:
-        return {"kind": "interaction", "app_id": interaction.application_id, "token": interaction.token,
-                "channel_id": interaction.channel_id, "at": time.time(), "limit": interaction.filesize_limit}
+        route = {"kind": "interaction", "app_id": interaction.application_id, "token": interaction.token,
+                 "channel_id": interaction.channel_id, "at": time.time(), "limit": interaction.filesize_limit}
+        if not self.can_post_later(interaction):
+            route["limited"] = True
+        return route
+
+    @staticmethod
+    def can_post_later(interaction: discord.Interaction) -> bool:
+        """Whether the bot itself can reach this channel once the 15-minute interaction token is gone.
+
+        It needs to be installed where the command ran (not only as a user app) and to see and post
+        in the channel; DMs with the bot always work.
+        """
+        if interaction.guild_id is None:
+            return True
+        permissions = interaction.app_permissions
+        return interaction.is_guild_integration() and permissions.view_channel and permissions.send_messages
 
     def event_for(self, interaction: discord.Interaction, text: str = "", **extra: Any) -> ChatEvent:
         language = "zh" if detect_language(text, "") == "zh" else ("zh" if str(interaction.locale).startswith("zh") else "en")
@@ -175,11 +239,20 @@ class DiscordAdapter(discord.Client):
                 pass
 
     # ── events ───────────────────────────────────────────────────────────────────────────────
+    def addressed(self, message: discord.Message) -> bool:
+        """A DM, or a mention of the bot's own user or its own role: never @everyone / @here."""
+        if message.guild is None:
+            return True
+        if self.user is not None and any(user.id == self.user.id for user in message.mentions):
+            return True
+        me = message.guild.me
+        own_roles = {role.id for role in me.roles if role.is_bot_managed()} if me is not None else set()
+        return any(role.id in own_roles for role in message.role_mentions)
+
     async def on_message(self, message: discord.Message) -> None:
         if message.author.bot or self.user is None:
             return
-        direct = message.guild is None
-        if not direct and not self.user.mentioned_in(message):
+        if not self.addressed(message):
             return
         if not self.allowed(message.guild.id if message.guild else None):
             return

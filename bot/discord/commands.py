@@ -1,19 +1,106 @@
-"""Slash commands: typed options mapped to the core's intent options; names localized through our locales."""
+"""Slash commands: typed options mapped to the core's intent options; names localized through our locales.
+
+This module knows the bot only through :class:`CommandHost` (the adapter implements it), so
+``adapter`` imports ``commands`` and never the other way round.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 
-from core.contracts import Attachment
+from core.contracts import Attachment, ChatEvent
 from core.i18n import strings
 from core.media import CATEGORIES, MEDIA_OF_CATEGORY
+from core.service import CoreService
+from core.views import View
 
-if TYPE_CHECKING:
-    from .adapter import DiscordAdapter
+log = logging.getLogger(__name__)
+
+
+class CommandHost(Protocol):
+    """What the commands need from the bot."""
+
+    core: CoreService
+    models: ModelMenu
+
+    async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> None: ...
+
+    async def finish(self, interaction: discord.Interaction, reply: View | None) -> None: ...
+
+    def allowed(self, guild_id: int | None) -> bool: ...
+
+    def event_for(self, interaction: discord.Interaction, text: str = "", **extra: Any) -> ChatEvent: ...
+
+
+LoadModels = Callable[[str, str], Awaitable[list[tuple[str, int]]]]  # (media, language) → [(name, min credits)]
+
+
+class ModelMenu:
+    """Model names for autocomplete, answered from memory.
+
+    Discord drops an autocomplete answer after 3 s, and a cold catalogue read from IMA can take
+    longer: choices come from the last list we read (filled at start, refreshed in the background
+    when older than ``ttl_s``), never from a call the answer has to wait for.
+    """
+
+    def __init__(self, load: LoadModels, ttl_s: float = 300.0) -> None:
+        self._load = load
+        self.ttl_s = ttl_s
+        self._lists: dict[tuple[str, str], tuple[float, list[tuple[str, int]]]] = {}
+        self._refreshing: dict[tuple[str, str], asyncio.Task[None]] = {}
+
+    def warm(self) -> None:
+        for media in ("image", "video", "music"):
+            for language in ("en", "zh"):
+                self._refresh((media, language))
+
+    def _refresh(self, key: tuple[str, str]) -> None:
+        if key in self._refreshing:
+            return
+
+        async def run() -> None:
+            try:
+                self._lists[key] = (time.monotonic(), await self._load(*key))
+            except Exception as exc:  # keep the last list; the next keystroke tries again
+                log.warning("model list refresh failed", extra={"error": type(exc).__name__})
+            finally:
+                self._refreshing.pop(key, None)
+
+        self._refreshing[key] = asyncio.get_running_loop().create_task(run())
+
+    def choices(self, media: str, language: str, current: str) -> list[app_commands.Choice[str]]:
+        medias = ("image", "video", "music") if media == "any" else (media,)
+        out: list[app_commands.Choice[str]] = []
+        seen: set[str] = set()
+        for m in medias:
+            entry = self._lists.get((m, language))
+            if entry is None or time.monotonic() - entry[0] > self.ttl_s:
+                self._refresh((m, language))
+            for name, points in entry[1] if entry else []:
+                if name in seen or current.lower() not in name.lower():
+                    continue
+                seen.add(name)
+                out.append(app_commands.Choice(name=f"{name} · {points}+"[:100], value=name))
+        return out[:25]
+
+
+def catalogue_loader(core: CoreService) -> LoadModels:
+    async def load(media: str, language: str) -> list[tuple[str, int]]:
+        out: list[tuple[str, int]] = []
+        for category in CATEGORIES:
+            if MEDIA_OF_CATEGORY[category] == media:
+                out += [(model.name, model.min_points) for model in await core.client.catalogue(category, language)]
+        return out
+
+    return load
 
 
 class Translator(app_commands.Translator):
@@ -44,24 +131,21 @@ PREF_ACTIONS = [app_commands.Choice(name=_("show", key="discord.choice.show"), v
                 app_commands.Choice(name=_("reset", key="discord.choice.reset"), value="reset")]
 
 
-def build_tree(bot: DiscordAdapter) -> app_commands.CommandTree:
-    tree = app_commands.CommandTree(bot)
+def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.CommandTree[Any]:
+    """The commands, installable to servers only.
+
+    A user-installed app cannot see the channels it is used in, so after the 15-minute interaction
+    token it could not deliver a long task's result: commands are offered in servers that
+    installed the bot and in DMs with it, not as a user install.
+    """
+    tree: app_commands.CommandTree[Any] = app_commands.CommandTree(
+        client, allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False))
     core = bot.core
 
     async def model_choices(interaction: discord.Interaction, current: str, media: str) -> list[app_commands.Choice[str]]:
         language = "zh" if str(interaction.locale).startswith("zh") else "en"
-        out: list[app_commands.Choice[str]] = []
-        seen = set()
-        for category in CATEGORIES:
-            if MEDIA_OF_CATEGORY[category] != media and media != "any":
-                continue
-            for model in await core.client.catalogue(category, language):
-                label = f"{model.name} · {model.min_points}+"
-                if model.name in seen or current.lower() not in model.name.lower():
-                    continue
-                seen.add(model.name)
-                out.append(app_commands.Choice(name=label[:100], value=model.name))
-        return out[:25]
+        return bot.models.choices(media, language, current)
 
     async def generate(interaction: discord.Interaction, media: str, prompt: str, options: dict[str, Any],
                        files: list[discord.Attachment | None]) -> None:

@@ -43,7 +43,12 @@ MENU_KINDS = ("pick_model", "accept")
 
 
 def buttons(view: View) -> discord.ui.View | None:
-    """Buttons; two or more priced model choices become one menu listing each model with its price."""
+    """Buttons; two or more priced model choices become one menu listing each model with its price.
+
+    The view is only a builder for the message's components: it is stopped before it is sent, so
+    discord.py does not keep it (one object per status message, forever). Presses reach
+    ``on_interaction`` by custom id, which also works after a restart.
+    """
     if not view.actions:
         return None
     ui = discord.ui.View(timeout=None)
@@ -58,12 +63,16 @@ def buttons(view: View) -> discord.ui.View | None:
             continue
         ui.add_item(discord.ui.Button(label=action.label[:80], custom_id=custom_id(action.kind, action.ref),
                                       style=styles.get(action.style, discord.ButtonStyle.secondary)))
+    ui.stop()
     return ui
 
 
-async def render(view: View, fetch: Fetch, upload_limit: int) -> dict[str, Any]:
-    """Keyword arguments for send/edit: embeds, attachments (results inline when small enough), buttons."""
-    lines = [_clean(line) for line in view.lines]
+async def render(view: View, fetch: Fetch, upload_limit: int, notes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Keyword arguments for send/edit: embeds, attachments (results inline when small enough), buttons.
+
+    ``notes`` are extra lines the adapter adds about the platform itself (e.g. updates may stop).
+    """
+    lines = [_clean(line) for line in (*view.lines, *notes)]
     if view.progress is not None and not view.final and view.kind in ("status", "progress"):
         lines.append(_bar(view.progress))
     embed = discord.Embed(title=_clean(view.title)[:256], description="\n".join(lines)[:4000] or None,
@@ -74,6 +83,8 @@ async def render(view: View, fetch: Fetch, upload_limit: int) -> dict[str, Any]:
     budget = upload_limit
     for index, item in enumerate(view.media[:10]):
         links.append(f"[{index + 1}]({item.url})")
+        if budget <= 0:
+            continue  # nothing fits: links only, without downloading
         try:
             data = await fetch(item.url)
         except Exception:

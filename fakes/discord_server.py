@@ -2,9 +2,26 @@
 
 It speaks enough of the protocol to run the bot unchanged (hello, identify, ready, heartbeats,
 resume, dispatches; interaction callbacks, webhook edits, channel messages with attachments,
-command sync), applies Discord's limits (3 s to answer an interaction, interaction tokens that
-expire, per-route edit rate limits answered with 429), and records everything the bot sent.
-How to point discord.py at it: ``../shared/notes/platform-fakes.md`` (Route.BASE and DEFAULT_GATEWAY).
+command sync) and refuses what Discord refuses, with Discord's status and JSON error codes
+(developer docs: "Message Resource" embed limits, "Message Components", "Opcodes and Status Codes"):
+
+- 400 / 50035 Invalid Form Body: content over 2,000 characters; more than 10 embeds; an embed's
+  title over 256, description over 4,096, more than 25 fields, field name over 256 or value over
+  1,024, footer over 2,048, author over 256, all embeds' text over 6,000; more than 5 action rows,
+  more than 5 buttons in a row, a select menu sharing its row, a custom id used twice or over 100,
+  a label over 80; at command sync a name that is not 1-32 lowercase letters, digits, - or _, or a
+  description that is empty or over 100.
+- 413 / 40005 Request entity too large: files over the limit that applies (the interaction's
+  ``attachment_size_limit`` on the interaction token, the server's limit on the bot token).
+- 401 / 50027 Invalid Webhook Token after the 15-minute interaction token; 404 / 10062 for an
+  interaction answered after 3 s; 403 / 50001 Missing Access for a channel the bot cannot see;
+  429 with ``retry_after`` for per-route edit rate limits.
+- Gateway close 4014 Disallowed intents when IDENTIFY asks for a privileged intent (message
+  content, members, presences) that the "portal" has not enabled; without the message content
+  intent, messages that neither mention the bot nor are DMs arrive with empty content.
+
+It shares no code with the bot; it records everything the bot sent. How to point discord.py at
+it: ``../shared/notes/platform-fakes.md`` (Route.BASE and DEFAULT_GATEWAY).
 """
 
 from __future__ import annotations
@@ -12,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import re
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -26,6 +44,83 @@ APP_ID = 900000000000000001
 BOT_ID = 900000000000000002
 GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
+HIDDEN_CHANNEL_ID = 900000000000000201  # a channel the bot cannot see (user-installed app, or no access)
+
+INTENT_MEMBERS, INTENT_PRESENCES, INTENT_MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
+PRIVILEGED = {"members": INTENT_MEMBERS, "presences": INTENT_PRESENCES, "message_content": INTENT_MESSAGE_CONTENT}
+COMMAND_NAME = re.compile(r"^[-_a-z0-9\u00c0-\uffff]{1,32}$")
+VIEW_CHANNEL, SEND_MESSAGES = 1 << 10, 1 << 11
+
+
+class Rejected(Exception):
+    """A request Discord would refuse: status, JSON error code, message."""
+
+    def __init__(self, status: int, code: int, message: str, errors: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.errors = status, code, message, errors or {}
+
+
+def _form_error(path: str, message: str) -> Rejected:
+    return Rejected(400, 50035, "Invalid Form Body", {path: {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": message}]}})
+
+
+def check_message(body: dict[str, Any]) -> None:
+    """Discord's limits on a message body; raises :class:`Rejected` (50035) for the first broken one."""
+    content = body.get("content") or ""
+    if len(content) > 2000:
+        raise _form_error("content", "Must be 2000 or fewer in length.")
+    embeds = body.get("embeds") or []
+    if len(embeds) > 10:
+        raise _form_error("embeds", "Must be 10 or fewer in length.")
+    total = 0
+    for i, embed in enumerate(embeds):
+        fields = embed.get("fields") or []
+        limits = [("title", embed.get("title") or "", 256), ("description", embed.get("description") or "", 4096),
+                  ("footer.text", (embed.get("footer") or {}).get("text") or "", 2048),
+                  ("author.name", (embed.get("author") or {}).get("name") or "", 256)]
+        if len(fields) > 25:
+            raise _form_error(f"embeds.{i}.fields", "Must be 25 or fewer in length.")
+        for j, f in enumerate(fields):
+            limits += [(f"fields.{j}.name", f.get("name") or "", 256), (f"fields.{j}.value", f.get("value") or "", 1024)]
+        for name, text, limit in limits:
+            if len(text) > limit:
+                raise _form_error(f"embeds.{i}.{name}", f"Must be {limit} or fewer in length.")
+            total += len(text)
+    if total > 6000:
+        raise _form_error("embeds", "Embed size exceeds maximum size of 6000")
+    rows = body.get("components") or []
+    if len(rows) > 5:
+        raise _form_error("components", "Must be 5 or fewer in length.")
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        items = row.get("components") or []
+        if row.get("type") != 1 or not items:
+            raise _form_error(f"components.{i}", "Invalid action row.")
+        if any(c.get("type") != 2 for c in items) and len(items) > 1:
+            raise _form_error(f"components.{i}.components", "A select menu must be alone in its row.")
+        if len(items) > 5:
+            raise _form_error(f"components.{i}.components", "Must be 5 or fewer in length.")
+        for j, item in enumerate(items):
+            custom_id = item.get("custom_id")
+            if custom_id is not None:
+                if len(custom_id) > 100:
+                    raise _form_error(f"components.{i}.components.{j}.custom_id", "Must be 100 or fewer in length.")
+                if custom_id in seen:
+                    raise Rejected(400, 50035, "Invalid Form Body", {f"components.{i}.components.{j}.custom_id": {
+                        "_errors": [{"code": "COMPONENT_CUSTOM_ID_DUPLICATED", "message": "Component custom id cannot be duplicated"}]}})
+                seen.add(custom_id)
+            if len(item.get("label") or "") > 80:
+                raise _form_error(f"components.{i}.components.{j}.label", "Must be 80 or fewer in length.")
+
+
+def check_commands(commands: list[dict[str, Any]]) -> None:
+    for i, command in enumerate(commands):
+        if not COMMAND_NAME.match(command.get("name") or "") or command["name"] != command["name"].lower():
+            raise Rejected(400, 50035, "Invalid Form Body", {f"{i}.name": {"_errors": [
+                {"code": "APPLICATION_COMMAND_INVALID_NAME", "message": "Command name is invalid"}]}})
+        description = command.get("description") or ""
+        if command.get("type", 1) == 1 and not 1 <= len(description) <= 100:
+            raise _form_error(f"{i}.description", "Must be between 1 and 100 in length.")
 
 
 def _ts(at: float | None = None) -> str:
@@ -39,6 +134,13 @@ def user_obj(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # exactly "application/json": discord.py parses nothing else (aiohttp's json_response adds a charset)
     return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON, **(headers or {})})
+
+
+def _refusal(exc: Rejected) -> web.Response:
+    body: dict[str, Any] = {"message": exc.message, "code": exc.code}
+    if exc.errors:
+        body["errors"] = exc.errors
+    return _json(body, exc.status)
 
 
 @dataclass
@@ -91,12 +193,18 @@ class FakeMessage:
 
 class FakeDiscord:
     def __init__(self, *, token_ttl_s: float = 900.0, defer_deadline_s: float = 3.0, edit_limit: int = 5,
-                 edit_window_s: float = 5.0, upload_limit: int = 10 * 1024 * 1024) -> None:
+                 edit_window_s: float = 5.0, upload_limit: int = 10 * 1024 * 1024,
+                 portal_intents: tuple[str, ...] = ()) -> None:
         self.token_ttl_s = token_ttl_s
         self.defer_deadline_s = defer_deadline_s
         self.edit_limit = edit_limit
         self.edit_window_s = edit_window_s
-        self.upload_limit = upload_limit
+        self.upload_limit = upload_limit  # what interactions announce as attachment_size_limit (the user's limit)
+        self.server_upload_limit = 10 * 1024 * 1024  # what the server allows messages sent with the bot token
+        self.portal_intents = set(portal_intents)  # privileged intents ticked in the developer portal
+        self.identified_intents: int | None = None
+        self.hidden_channels: set[int] = {HIDDEN_CHANNEL_ID}
+        self.rejections: list[dict[str, Any]] = []  # every refusal: path, status, code
         self.ids = itertools.count(910000000000000000)
         self.requests: list[dict[str, Any]] = []
         self.messages: dict[int, FakeMessage] = {}
@@ -172,6 +280,13 @@ class FakeDiscord:
             if op == 1:
                 await ws.send_str(json.dumps({"op": 11}))
             elif op == 2:
+                intents = int((data.get("d") or {}).get("intents") or 0)
+                denied = [n for n, bit in PRIVILEGED.items() if intents & bit and n not in self.portal_intents]
+                if denied:
+                    self.rejections.append({"path": "gateway", "status": 4014, "code": 4014, "denied": denied})
+                    await ws.close(code=4014, message=b"Disallowed intent(s).")
+                    break
+                self.identified_intents = intents
                 self.sockets.append(ws)
                 await self._send(ws, "READY", {
                     "v": 10, "user": user_obj(BOT_ID, "ima-bot", True), "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
@@ -221,7 +336,8 @@ class FakeDiscord:
                 "proxy_url": f"{self.url}/cdn/{key}", "content_type": content_type}
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int = 111, user_name: str = "alice",
-                    attachments: dict[str, dict[str, Any]] | None = None, locale: str = "en-US", dm: bool = False) -> FakeInteraction:
+                    attachments: dict[str, dict[str, Any]] | None = None, locale: str = "en-US", dm: bool = False,
+                    channel_id: int = CHANNEL_ID) -> FakeInteraction:
         """A user runs /name with options; attachments are option name → uploaded attachment object."""
         opts = [{"name": k, "type": 3 if isinstance(v, str) else (5 if isinstance(v, bool) else 4), "value": v}
                 for k, v in (options or {}).items()]
@@ -230,7 +346,13 @@ class FakeDiscord:
             opts.append({"name": opt_name, "type": 11, "value": att["id"]})
             resolved.setdefault("attachments", {})[att["id"]] = att
         data = {"id": str(next(self.ids)), "name": name, "type": 1, "options": opts, "resolved": resolved}
-        return await self._interaction(2, data, user_id, user_name, locale, dm)
+        return await self._interaction(2, data, user_id, user_name, locale, dm, channel_id=channel_id)
+
+    async def autocomplete(self, name: str, option: str, current: str, *, user_id: int = 111) -> FakeInteraction:
+        """A user types into an autocompleted option; Discord wants choices within 3 s."""
+        data = {"id": str(next(self.ids)), "name": name, "type": 1,
+                "options": [{"name": option, "type": 3, "value": current, "focused": True}]}
+        return await self._interaction(4, data, user_id, "alice", "en-US", False)
 
     async def press(self, message: FakeMessage, custom_id: str, *, user_id: int = 111, user_name: str = "alice") -> FakeInteraction:
         data = {"custom_id": custom_id, "component_type": 2}
@@ -243,15 +365,17 @@ class FakeDiscord:
         return await self._interaction(3, data, user_id, user_name, "en-US", False, message)
 
     async def _interaction(self, kind: int, data: dict[str, Any], user_id: int, user_name: str, locale: str, dm: bool,
-                           message: FakeMessage | None = None) -> FakeInteraction:
+                           message: FakeMessage | None = None, channel_id: int = CHANNEL_ID) -> FakeInteraction:
         iid = next(self.ids)
         token = f"tok{iid}"
-        channel_id = message.channel_id if message else CHANNEL_ID
+        channel_id = message.channel_id if message else channel_id
+        app_permissions = 2147483647 & ~((VIEW_CHANNEL | SEND_MESSAGES) if channel_id in self.hidden_channels else 0)
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(APP_ID), "type": kind, "data": data, "token": token, "version": 1,
             "channel_id": str(channel_id), "channel": {"id": str(channel_id), "type": 1 if dm else 0, "name": "general",
                                                        "guild_id": None if dm else str(GUILD_ID), "position": 0, "permission_overwrites": []},
-            "app_permissions": "2147483647", "locale": locale, "entitlements": [], "authorizing_integration_owners": {},
+            "app_permissions": str(app_permissions), "locale": locale, "entitlements": [],
+            "authorizing_integration_owners": {"1": str(user_id)} if dm or channel_id in self.hidden_channels else {"0": str(GUILD_ID)},
             "context": 1 if dm else 0, "attachment_size_limit": self.upload_limit}
         if dm:
             payload["user"] = user_obj(user_id, user_name)
@@ -261,20 +385,27 @@ class FakeDiscord:
             payload["member"] = self._member(user_id, user_name)
         if message is not None:
             payload["message"] = message.obj()
-        interaction = FakeInteraction(iid, token, user_id, channel_id, time.monotonic(), kind="component" if kind == 3 else "command")
+        interaction = FakeInteraction(iid, token, user_id, channel_id, time.monotonic(),
+                                      kind={3: "component", 4: "autocomplete"}.get(kind, "command"))
         self.interactions[iid] = interaction
         self.by_token[token] = interaction
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
     async def say(self, content: str, *, user_id: int = 111, user_name: str = "alice", mention_bot: bool = True,
-                  attachments: list[dict[str, Any]] | None = None, dm: bool = False) -> int:
+                  attachments: list[dict[str, Any]] | None = None, dm: bool = False, everyone: bool = False) -> int:
+        """A user posts a message; ``everyone`` makes it an @everyone message (which pings no bot)."""
         message_id = next(self.ids)
         text = f"<@{BOT_ID}> {content}" if mention_bot else content
+        if everyone:
+            text = f"@everyone {text}"
         data = {"id": str(message_id), "channel_id": str(CHANNEL_ID), "author": user_obj(user_id, user_name), "content": text,
-                "timestamp": _ts(), "edited_timestamp": None, "tts": False, "mention_everyone": False,
+                "timestamp": _ts(), "edited_timestamp": None, "tts": False, "mention_everyone": everyone,
                 "mentions": [user_obj(BOT_ID, "ima-bot", True)] if mention_bot else [], "mention_roles": [],
                 "attachments": attachments or [], "embeds": [], "pinned": False, "type": 0, "flags": 0}
+        if not (dm or mention_bot or (self.identified_intents or 0) & INTENT_MESSAGE_CONTENT):
+            # Discord blanks what the bot may not read without the message content intent
+            data.update(content="", attachments=[], embeds=[])
         if not dm:
             data["guild_id"] = str(GUILD_ID)
             data["member"] = {k: v for k, v in self._member(user_id, user_name).items() if k != "user"}
@@ -300,6 +431,21 @@ class FakeDiscord:
             except ValueError:
                 return {}, files
         return {}, files
+
+    def _refuse(self, request: web.Request, body: dict[str, Any], files: list[dict[str, Any]], exc: Rejected) -> web.Response:
+        self._record(request, body, files, exc.status)
+        self.rejections.append({"path": request.path, "method": request.method, "status": exc.status, "code": exc.code,
+                                "errors": exc.errors})
+        return _refusal(exc)
+
+    def _check(self, body: dict[str, Any], files: list[dict[str, Any]], limit: int, channel_id: int | None = None,
+               bot_token: bool = False) -> None:
+        """Raise what Discord would answer to this message body (a bot-token call to an unseen channel: 50001)."""
+        if bot_token and channel_id in self.hidden_channels:
+            raise Rejected(403, 50001, "Missing Access")
+        if sum(f["size"] for f in files) > limit:
+            raise Rejected(413, 40005, "Request entity too large")
+        check_message(body)
 
     def _record(self, request: web.Request, body: dict[str, Any], files: list[dict[str, Any]], status: int = 200) -> dict[str, Any]:
         entry = {"method": request.method, "path": request.path, "json": body, "files": [{k: v for k, v in f.items() if k != "data"} for f in files],
@@ -367,10 +513,17 @@ class FakeDiscord:
             self.late_callbacks += 1
             self._record(request, body, files, 404)
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
-        interaction.responded_at = time.monotonic()
-        self._record(request, body, files)
         kind = body.get("type")
         data = body.get("data") or {}
+        try:
+            if kind in (4, 7):
+                self._check(data, files, self.upload_limit)
+            if kind == 8 and len(data.get("choices") or []) > 25:
+                raise _form_error("data.choices", "Must be 25 or fewer in length.")
+        except Rejected as exc:
+            return self._refuse(request, body, files, exc)
+        interaction.responded_at = time.monotonic()
+        self._record(request, body, files)
         message = None
         if kind in (4, 5):  # message / deferred message
             message = self._new_message(interaction.channel_id, data if kind == 4 else {"content": "", "flags": data.get("flags", 0)}, files)
@@ -410,6 +563,10 @@ class FakeDiscord:
         if request.method == "DELETE":
             self.messages.pop(message.id, None)
             return web.Response(status=204)
+        try:
+            self._check(body, files, self.upload_limit)
+        except Rejected as exc:
+            return self._refuse(request, body, files, exc)
         return self._edit(request, message, f"w{token}", body, files)
 
     def _edit(self, request: web.Request, message: FakeMessage, bucket: str, body: dict[str, Any],
@@ -430,12 +587,20 @@ class FakeDiscord:
         if interaction is None:
             self._record(request, body, files, 401)
             return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
+        try:
+            self._check(body, files, self.upload_limit)
+        except Rejected as exc:
+            return self._refuse(request, body, files, exc)
         self._record(request, body, files)
         message = self._new_message(interaction.channel_id, body, files)
         return _json(message.obj())
 
     async def _channel_create(self, request: web.Request) -> web.Response:
         body, files = await self._body(request)
+        try:
+            self._check(body, files, self.server_upload_limit, int(request.match_info["cid"]), bot_token=True)
+        except Rejected as exc:
+            return self._refuse(request, body, files, exc)
         self._record(request, body, files)
         message = self._new_message(int(request.match_info["cid"]), body, files)
         return _json(message.obj())
@@ -443,6 +608,10 @@ class FakeDiscord:
     async def _channel_edit(self, request: web.Request) -> web.Response:
         body, files = await self._body(request)
         message = self.messages.get(int(request.match_info["mid"]))
+        try:
+            self._check(body, files, self.server_upload_limit, int(request.match_info["cid"]), bot_token=True)
+        except Rejected as exc:
+            return self._refuse(request, body, files, exc)
         if message is None:
             self._record(request, body, files, 404)
             return _json({"message": "Unknown Message", "code": 10008}, 404)
@@ -450,10 +619,16 @@ class FakeDiscord:
 
     async def _channel(self, request: web.Request) -> web.Response:
         cid = request.match_info["cid"]
+        if int(cid) in self.hidden_channels:
+            return self._refuse(request, {}, [], Rejected(403, 50001, "Missing Access"))
         return _json({"id": cid, "type": 0, "name": "general", "guild_id": str(GUILD_ID), "position": 0, "permission_overwrites": []})
 
     async def _sync(self, request: web.Request) -> web.Response:
         body = await request.json()
+        try:
+            check_commands(body)
+        except Rejected as exc:
+            return self._refuse(request, {"commands": body}, [], exc)
         self.commands_synced.append({"path": request.path, "commands": body})
         return _json([{**c, "id": str(next(self.ids)), "application_id": str(APP_ID), "version": "1"} for c in body])
 
