@@ -89,7 +89,9 @@ async def test_the_fake_refuses_what_discord_refuses(env: Env):
 async def test_the_bot_asks_for_no_privileged_intent_and_starts(env: Env):
     """The portal allows no privileged intent (the fake's default): the bot still connects and works."""
     assert env.bot.is_ready()
-    assert env.fake.identified_intents is not None and not env.fake.identified_intents & INTENT_MESSAGE_CONTENT
+    guilds, guild_messages, direct_messages = 1 << 0, 1 << 9, 1 << 12
+    assert env.fake.identified_intents == guilds | guild_messages | direct_messages  # what the README lists
+    assert not env.fake.identified_intents & INTENT_MESSAGE_CONTENT
     said = await env.fake.say("draw a lighthouse at dusk")
     await until(lambda: any(final(m) for m in env.fake.bot_messages()), 40, "the reply to a mention without the intent")
     assert int(env.fake.bot_messages()[0].message_reference["message_id"]) == said

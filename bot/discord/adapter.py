@@ -152,14 +152,18 @@ def _for_send(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def intents(message_content: bool = False) -> discord.Intents:
-    """The gateway intents the bot asks for: none privileged unless the owner opts in.
+    """The gateway intents the bot asks for, and no more: none privileged unless the owner opts in.
 
+    Slash commands and button presses arrive as interactions whatever the intents.
     Mentions of the bot and DMs carry their content without the privileged Message Content
     intent; asking for it when the developer portal does not allow it makes the gateway close
     with 4014 and the bot never starts. ``message_content`` is for servers that want the bot to
     read messages that do not mention it (the portal switch must be on as well).
     """
-    wanted = discord.Intents.default()
+    wanted = discord.Intents.none()
+    wanted.guilds = True  # servers, channels and roles: upload limits, the bot's own role
+    wanted.guild_messages = True  # mentions of the bot in servers
+    wanted.dm_messages = True  # direct messages
     wanted.message_content = message_content
     return wanted
 
