@@ -11,7 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 PRODUCTION_BASE_URL = "https://api.imastudio.com"
 PRODUCTION_UPLOAD_URL = "https://imapi.liveme.com"
@@ -92,8 +92,28 @@ class FeishuSettings(_Section):
     group_needs_mention: bool = True
 
 
+class DatabaseSettings(_Section):
+    """Unset: one SQLite file in ``bot.data_dir`` (one instance). A ``postgresql://`` URL: shared by instances."""
+
+    url: SecretStr | None = Field(default=None, exclude=True)
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
+        text = value.get_secret_value().strip() if value is not None else ""
+        if text and not text.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL (leave it unset for the SQLite file)")
+        return value
+
+    @property
+    def postgres_url(self) -> str | None:
+        text = self.url.get_secret_value().strip() if self.url is not None else ""
+        return text or None
+
+
 class Settings(_Section):
     ima: IMASettings = IMASettings()
+    database: DatabaseSettings = DatabaseSettings()
     bot: BotSettings = BotSettings()
     sandbox: SandboxSettings = SandboxSettings()
     web: WebSettings = WebSettings()
@@ -103,7 +123,7 @@ class Settings(_Section):
 
     def secrets(self) -> list[str]:
         """Every secret value, so logs can be scrubbed of them."""
-        values = [self.ima.api_key, self.discord.token, self.feishu.app_secret, self.feishu.encrypt_key,
+        values = [self.ima.api_key, self.database.url, self.discord.token, self.feishu.app_secret, self.feishu.encrypt_key,
                   self.feishu.verification_token]
         return [v.get_secret_value() for v in values if v is not None]
 
@@ -116,6 +136,7 @@ class Settings(_Section):
 
 _SECRET_ENV = {
     ("ima", "api_key"): "IMA_API_KEY",
+    ("database", "url"): "IMA_BOT_DATABASE_URL",  # may carry a password
     ("discord", "token"): "DISCORD_TOKEN",
     ("feishu", "app_secret"): "FEISHU_APP_SECRET",
     ("feishu", "encrypt_key"): "FEISHU_ENCRYPT_KEY",
@@ -164,7 +185,9 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid setting {where}: {first['msg']} (got {first.get('input')!r})") from exc
+        secret = tuple(str(p) for p in first["loc"][:2]) in _SECRETS  # never echo a secret, even a wrong one
+        got = "" if secret else f" (got {first.get('input')!r})"
+        raise ConfigError(f"invalid setting {where}: {first['msg']}{got}") from exc
 
 
 def _env_value(value: str) -> Any:

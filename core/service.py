@@ -31,7 +31,7 @@ class CoreService:
     @classmethod
     async def open(cls, settings: Settings, *, api_key: str, base_url: str, upload_url: str) -> CoreService:
         bot = settings.bot
-        store = await Store.open(bot.data_dir)
+        store = await Store.open(bot.data_dir, settings.database.postgres_url)
         client = IMAClient(api_key, base_url=base_url, upload_url=upload_url, timeout_s=settings.ima.timeout_s,
                            catalogue_ttl_s=settings.ima.catalogue_ttl_s, upload_max_bytes=settings.ima.upload_max_bytes,
                            language=settings.ima.language)

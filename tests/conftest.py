@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
-from collections.abc import AsyncIterator, Callable
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -26,6 +28,48 @@ class Sandbox:
 
     def count(self, path: str) -> int:
         return sum(1 for r in self.state.requests if r["path"] == path)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster per test worker (tests/pgcluster.py); each test gets its own database."""
+    from .pgcluster import pg_cluster
+
+    with pg_cluster() as url:
+        yield url
+
+
+def _admin(server: str, sql: str) -> None:
+    """One statement on the cluster's maintenance database, in a thread with its own loop (fixtures may be
+    set up while a test's loop is running)."""
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(server)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, run()).result()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped after it."""
+    name = "t_" + uuid.uuid4().hex[:12]
+    _admin(pg_server, f"CREATE DATABASE {name}")
+    yield pg_server.rsplit("/", 1)[0] + "/" + name
+    _admin(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest) -> str | None:
+    """Store tests run on both backends: None is the SQLite file, otherwise a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    return str(request.getfixturevalue("pg_url"))
 
 
 @pytest.fixture

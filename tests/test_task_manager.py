@@ -27,8 +27,8 @@ def sandbox_config() -> SandboxConfig:
 
 
 @pytest.fixture
-async def store(tmp_path) -> AsyncIterator[Store]:
-    s = await Store.open(tmp_path / "data")
+async def store(tmp_path, database_url) -> AsyncIterator[Store]:
+    s = await Store.open(tmp_path / "data", database_url)
     yield s
     await s.close()
 
