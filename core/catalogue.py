@@ -153,11 +153,22 @@ class Model:
             else:
                 bad[key] = str(value)
         if not bad:
-            for rule in self.rules:
-                if rule.fits(params):
-                    return Quote(self, rule, params, n)
+            rule = self.rule_for(params)
+            if rule is not None:
+                return Quote(self, rule, params, n)
         supported = {k: self.values_of(k) for k in {*bad, *self.priced_options()} if self.supports(k)}
         raise NoMatchingRule(self.model_id, {k: str(v) for k, v in requested.items()}, supported)
+
+    def rule_for(self, params: Mapping[str, Any]) -> CreditRule | None:
+        """The rule IMA calculates for ``params``: the one naming the most of them, a catch-all only as a last resort.
+
+        Order in the catalogue means nothing here: a catch-all listed first must not price a
+        combination another rule names (IMA would refuse the catch-all's id with 6010).
+        """
+        fitting = [r for r in self.rules if r.fits(params)]
+        if not fitting:
+            return None
+        return max(fitting, key=lambda r: 0 if r.is_default else len(r.attributes))
 
     def try_quote(self, requested: Mapping[str, Any] | None = None, n: int = 1) -> Quote | None:
         try:

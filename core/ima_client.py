@@ -60,6 +60,10 @@ def upload_sign(timestamp: str, nonce: str) -> str:
     return hashlib.sha1(raw.encode()).hexdigest().upper()
 
 
+#: Create refusals that mean our copy of the catalogue no longer matches IMA's.
+PRICE_CHANGED = frozenset({ErrorKind.CREDIT_MISMATCH, ErrorKind.ATTRIBUTE_MISMATCH, ErrorKind.INVALID_ATTRIBUTE})
+
+
 @dataclass(frozen=True)
 class CreatedTask:
     task_id: str
@@ -105,6 +109,34 @@ class _CatalogueCache:
     def clear(self) -> None:
         self._entries.clear()
 
+    def drop(self, category: str) -> None:
+        """Forget one category in every language (IMA said its prices or rules changed)."""
+        for key in [k for k in self._entries if k[0] == category]:
+            del self._entries[key]
+
+
+class RateGate:
+    """One gate for every call to one IMA service: a 429's Retry-After holds back every task, not only the caller.
+
+    IMA limits per key, so a task that keeps calling while another was told to wait only earns more 429s.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._open_at = 0.0
+
+    def close_for(self, seconds: float) -> None:
+        self._open_at = max(self._open_at, self._clock() + max(0.0, seconds))
+
+    @property
+    def wait_s(self) -> float:
+        return max(0.0, self._open_at - self._clock())
+
+    async def passage(self) -> None:
+        """Wait until the gate is open (it may be closed again meanwhile by another 429)."""
+        while (delay := self.wait_s) > 0:  # noqa: ASYNC110 - sleeps exactly until the gate opens
+            await asyncio.sleep(delay)
+
 
 class IMAClient:
     """Async client of the IMA Open API and its upload service."""
@@ -121,6 +153,7 @@ class IMAClient:
         self._session = session
         self._own_session = session is None
         self._cache = _CatalogueCache(catalogue_ttl_s)
+        self._gates: dict[str, RateGate] = {}
         self.calls: dict[str, int] = {}
         self.observer: Callable[[str, str | None], None] | None = None  # (operation, error kind or None), for metrics
 
@@ -151,12 +184,21 @@ class IMAClient:
             "x_app_language": language or self.language,
         }
 
+    def gate(self, url: str) -> RateGate:
+        """The shared gate of the service ``url`` belongs to (the Open API or the upload service)."""
+        service = self.upload_url if url.startswith(self.upload_url) and self.upload_url != self.base_url else self.base_url
+        return self._gates.setdefault(service, RateGate())
+
     async def _call(self, op: str, method: str, url: str, *, language: str | None = None,
                     params: Mapping[str, str] | None = None, json: Any = None) -> Any:
+        gate = self.gate(url)
+        await gate.passage()
         self.calls[op] = self.calls.get(op, 0) + 1
         try:
             result = await self._request(op, method, url, language=language, params=params, json=json)
         except IMAError as exc:
+            if exc.kind is ErrorKind.RATE_LIMITED:
+                gate.close_for(exc.retry_after_s or 1.0)
             if self.observer:
                 self.observer(op, exc.kind.value)
             raise
@@ -207,8 +249,11 @@ class IMAClient:
 
         return await self._cache.get((category, lang), load)
 
-    def invalidate_catalogue(self) -> None:
-        self._cache.clear()
+    def invalidate_catalogue(self, category: str | None = None) -> None:
+        if category is None:
+            self._cache.clear()
+        else:
+            self._cache.drop(category)
 
     # ── tasks ────────────────────────────────────────────────────────────────────────────────
     @staticmethod
@@ -243,14 +288,21 @@ class IMAClient:
     async def create_task(self, quote: Quote, prompt: str, input_images: Sequence[str] = (),
                           language: str | None = None) -> CreatedTask:
         payload = self.build_create_payload(quote, prompt, input_images)
-        data = await self._call("create", "POST", f"{self.base_url}/open/v1/tasks/create", json=payload, language=language)
+        try:
+            data = await self._call("create", "POST", f"{self.base_url}/open/v1/tasks/create", json=payload, language=language)
+        except IMAError as exc:
+            if exc.kind in PRICE_CHANGED:
+                # the spec: rule ids and prices change often; whatever is asked next must be priced afresh
+                self.invalidate_catalogue(quote.model.category)
+            raise
         if not isinstance(data, dict) or not data.get("id"):
             raise IMAError(ErrorKind.UNKNOWN, "create answered without a task id")
         return CreatedTask(str(data["id"]), data.get("created_at"), data.get("timeout_at"))
 
-    async def task_detail(self, task_id: str) -> TaskOutcome:
+    async def task_detail(self, task_id: str, expected: int = 1) -> TaskOutcome:
+        """The task's state; ``expected`` is how many results were ordered (fewer listed means not done yet)."""
         data = await self._call("detail", "POST", f"{self.base_url}/open/v1/tasks/detail", json={"task_id": task_id})
-        return parse_detail(data if isinstance(data, dict) else {})
+        return parse_detail(data if isinstance(data, dict) else {}, expected)
 
     # ── uploads ──────────────────────────────────────────────────────────────────────────────
     def check_upload(self, data: bytes, allowed: Sequence[str] = ("picture",)) -> str:

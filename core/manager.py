@@ -289,7 +289,7 @@ class TaskManager:
                 if record.id not in self._watching:
                     return
                 self.stats["checks"] += 1
-                outcome = await self.client.task_detail(record.ima_task_id or "")
+                outcome = await self.client.task_detail(record.ima_task_id or "", record.n)
         except IMAError as exc:
             watch.checking = False
             await self._after_check_error(watch, exc)

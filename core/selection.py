@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from .catalogue import Catalogue, Model, Quote
+from .errors import ErrorKind
 from .ima_client import IMAClient
 from .store import TaskRecord
 from .views import Alternative
@@ -121,8 +122,17 @@ class Selector:
         return Alternative(best.model.name, best.total, best.model.key)
 
     def alternatives(self, catalogue: Catalogue, failed: Model | None, options: Mapping[str, Any], n: int = 1,
-                     count: int = 2) -> list[Alternative]:
-        """The spec's fallback table for this model, filtered by the live catalogue, topped up by popularity."""
+                     count: int = 2, below: int | None = None) -> list[Alternative]:
+        """The spec's fallback table for this model, filtered by the live catalogue, topped up by popularity.
+
+        With ``below`` (the user ran out of points), only models that cost less for the same
+        request, cheapest first: offering a dearer one after "not enough points" cannot help.
+        """
+        if below is not None:
+            others = [m for m in catalogue if failed is None or m.key != failed.key]
+            quotes = sorted((q for m in others if (q := self.price(m, options, n)) and q.total < below),
+                            key=lambda q: q.total)
+            return [Alternative(q.model.name, q.total, q.model.key) for q in quotes[:count]]
         table = knowledge()["fallbacks"].get(catalogue.category, {})
         wanted = list(table.get(failed.model_id if failed else "", table.get("*", [])))
         picks: list[Model] = []
@@ -146,4 +156,5 @@ class Selector:
         """Two other models for a failed task, with live prices for the same options."""
         catalogue = await self.catalogue(record.task_type, record.language)
         failed = catalogue.by_key(record.model_version) or catalogue.by_model_id(record.model_id)
-        return self.alternatives(catalogue, failed, record.request.get("options", {}), record.n)
+        below = record.credits if record.error_kind == ErrorKind.INSUFFICIENT_POINTS else None
+        return self.alternatives(catalogue, failed, record.request.get("options", {}), record.n, below=below)

@@ -26,9 +26,13 @@ class TaskOutcome:
     total_count: int = 0
 
 
-def parse_detail(data: dict[str, Any]) -> TaskOutcome:
+def parse_detail(data: dict[str, Any], expected: int = 1) -> TaskOutcome:
     """null/missing resource_status is 0; empty medias is still running; done only when every media is 1
-    and none says failed; any 2 (failed), 3 (deleted) or status "failed" ends the task as a failure."""
+    and none says failed; any 2 (failed), 3 (deleted) or status "failed" ends the task as a failure.
+
+    ``expected`` is the number of results ordered (n): IMA may list results as they appear, so fewer
+    finished results than ordered is still running, never a success the user paid n times for.
+    """
     medias = data.get("medias") or []
     if not medias:
         return TaskOutcome("running")
@@ -45,8 +49,8 @@ def parse_detail(data: dict[str, Any]) -> TaskOutcome:
             return TaskOutcome("failed", error=ErrorKind.TASK_FAILED, total_count=len(medias))
         if rs == 1:
             done += 1
-    if done < len(medias):
-        return TaskOutcome("running", done_count=done, total_count=len(medias))
+    if done < max(len(medias), expected):
+        return TaskOutcome("running", done_count=done, total_count=max(len(medias), expected))
     return TaskOutcome(
         "succeeded",
         tuple(Media(str(m.get("url") or ""), m.get("cover"), m.get("format"), m.get("width"), m.get("height")) for m in medias),

@@ -28,12 +28,15 @@ from aiohttp import web
 
 from . import durations
 from .media import output_for
-from .products import MEDIA, Version, canonical, localized_tree, versions
+from .products import MEDIA, Version, canonical, localized_tree, versions, versions_of
 
 log = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"^ima_[A-Za-z0-9_\-]{4,}$")
-TASK_OUTCOMES = ("ok", "fail", "status_failed", "deleted", "null_status", "empty_medias", "partial_fail", "hang")
+#: "trickle": results are listed only once each one is finished (as IMA does for n > 1), so for a while
+#: fewer results than ordered are listed, all of them finished.
+TASK_OUTCOMES = ("ok", "fail", "status_failed", "deleted", "null_status", "empty_medias", "partial_fail", "hang",
+                 "trickle")
 
 
 # The upload service's fixed app identity (public, from the IMA web frontend, per the spec).
@@ -112,6 +115,15 @@ class SandboxState:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.config.seed)
         self._ids = itertools.count(1)
+        self.catalogue: dict[str, list[dict[str, Any]]] = {}  # category → tree replacing the bundled one
+
+    def set_catalogue(self, category: str, tree: list[dict[str, Any]]) -> None:
+        """Change what IMA sells from now on (prices and rules change often in production)."""
+        self.catalogue[category] = tree
+
+    def versions(self, category: str) -> dict[int, Version]:
+        replaced = self.catalogue.get(category)
+        return versions(category) if replaced is None else versions_of(category, replaced)
 
     def creates(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == "/open/v1/tasks/create" and r.get("accepted")]
@@ -142,6 +154,7 @@ def create_app(config: SandboxConfig | None = None) -> web.Application:
     app.router.add_get("/cdn/{key:.+}", cdn)
     app.router.add_get("/_sandbox/requests", control_requests)
     app.router.add_post("/_sandbox/faults", control_faults)
+    app.router.add_post("/_sandbox/catalogue", control_catalogue)
     app.router.add_get("/_sandbox/balance/{key}", control_balance)
     app.router.add_get("/_sandbox/health", control_health)
     return app
@@ -239,7 +252,7 @@ async def product_list(request: web.Request) -> web.Response:
     if category not in MEDIA:
         return _err(400, 400, f"unknown category {category!r}")
     language = request.headers.get("x_app_language", "en")
-    return _ok(localized_tree(category, "zh" if language.startswith("zh") else "en"))
+    return _ok(localized_tree(category, "zh" if language.startswith("zh") else "en", state_of(request.app).catalogue.get(category)))
 
 
 async def create_task(request: web.Request) -> web.Response:
@@ -265,7 +278,7 @@ async def create_task(request: web.Request) -> web.Response:
     attribute_id = outer.get("attribute_id") or 0
     if not isinstance(attribute_id, int) or attribute_id <= 0:
         return _err(200, 6001, "Invalid product attribute; Insufficient points")
-    model = versions(task_type).get(attribute_id)
+    model = state.versions(task_type).get(attribute_id)
     if model is None or model.model_id != outer["model_id"] or model.version_id != outer["model_version"]:
         return _err(200, 6010, "Attribute ID does not match the calculated rule")
     rule = model.rule(attribute_id)
@@ -276,7 +289,7 @@ async def create_task(request: web.Request) -> web.Response:
     if not isinstance(cast, dict) or cast.get("points") != rule.points or cast.get("attribute_id") != attribute_id:
         return _err(200, 6006, "Billing validation failed: cast does not mirror credit")
     effective = {**model.defaults, **inner}
-    if not rule.matches(effective):
+    if model.calculated_rule(effective) is not rule:
         return _err(200, 6010, "Attribute ID does not match the calculated rule")
     for name, allowed in model.options.items():
         if name in inner and allowed and canonical(inner[name]) not in {canonical(v) for v in allowed}:
@@ -302,6 +315,8 @@ async def create_task(request: web.Request) -> web.Response:
     scale = state.config.time_scale
     media = MEDIA[task_type]
     drawn = durations.draw(state.rng, model.model_id, media, effective, n)
+    if outcome == "trickle":  # the first result at half time, the others spread to the end
+        drawn = [drawn[-1] * (0.5 + 0.5 * (i + 1) / n) for i in range(n)]
     times = [d * scale if outcome != "hang" else float("inf") for d in drawn]
     now = time.time()
     task_id = f"task_{next(state._ids)}_{uuid.uuid4().hex[:8]}"
@@ -333,6 +348,8 @@ def _medias(request: web.Request, task: SandboxTask, elapsed: float) -> list[dic
     out = []
     media = MEDIA[task.category]
     for i, done_at in enumerate(task.durations):
+        if task.outcome == "trickle" and elapsed < done_at:
+            continue
         item: dict[str, Any] = {"resource_status": 0, "status": "processing"}
         if elapsed < done_at * 0.3 or (task.outcome == "null_status" and elapsed < done_at * max(quirk, 0.5)):
             item = {"resource_status": None, "status": "pending"}
@@ -426,6 +443,20 @@ async def control_faults(request: web.Request) -> web.Response:
         state_of(request.app).config.faults.update(await request.json())
     except (ValueError, TypeError) as exc:
         return web.json_response({"ok": False, "error": str(exc)}, status=400)
+    return web.json_response({"ok": True})
+
+
+async def control_catalogue(request: web.Request) -> web.Response:
+    """Replace what one or more categories sell: ``{category: product tree}``."""
+    state = state_of(request.app)
+    try:
+        data = await request.json()
+        if not isinstance(data, dict) or not all(c in MEDIA and isinstance(t, list) for c, t in data.items()):
+            raise ValueError("expected {category: [nodes]}")
+    except ValueError as exc:
+        return web.json_response({"ok": False, "error": str(exc)}, status=400)
+    for category, tree in data.items():
+        state.set_catalogue(category, tree)
     return web.json_response({"ok": True})
 
 

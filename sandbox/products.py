@@ -64,6 +64,15 @@ class Version:
     def rule(self, attribute_id: int) -> Rule | None:
         return next((r for r in self.rules if r.attribute_id == attribute_id), None)
 
+    def calculated_rule(self, params: Mapping[str, Any]) -> Rule | None:
+        """The rule IMA calculates for a parameter combination: the matching one naming the most values.
+
+        A catch-all (no attributes, or only ``default: enabled``) prices a combination only when no
+        other rule names it, wherever it is listed; any other id for that combination is a 6010.
+        """
+        matching = [r for r in self.rules if r.matches(params)]
+        return max(matching, key=lambda r: len({k for k in r.attributes if k != "default"}), default=None)
+
     @property
     def max_n(self) -> int:
         allowed = self.options.get("n") or ()
@@ -77,7 +86,7 @@ def raw_catalogue() -> dict[str, list[dict[str, Any]]]:
     return data
 
 
-def localized_tree(category: str, language: str) -> list[dict[str, Any]]:
+def localized_tree(category: str, language: str, tree: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The catalogue as IMA sends it: names as plain strings in the requested language."""
 
     def render(node: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +97,7 @@ def localized_tree(category: str, language: str) -> list[dict[str, Any]]:
             out["children"] = [render(c) for c in node["children"]]
         return out
 
-    return [render(n) for n in raw_catalogue().get(category, [])]
+    return [render(n) for n in (raw_catalogue().get(category, []) if tree is None else tree)]
 
 
 def _leaves(nodes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -101,8 +110,13 @@ def _leaves(nodes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
 @cache
 def versions(category: str) -> dict[int, Version]:
     """attribute_id → the version it prices, for one category (what a create is checked against)."""
+    return versions_of(category, raw_catalogue().get(category, []))
+
+
+def versions_of(category: str, tree: list[dict[str, Any]]) -> dict[int, Version]:
+    """attribute_id → version, for a catalogue tree of one category (the bundled one or a replacement)."""
     table: dict[int, Version] = {}
-    for leaf in _leaves(raw_catalogue().get(category, [])):
+    for leaf in _leaves(tree):
         rules = tuple(Rule(int(r["attribute_id"]), int(r["points"]), dict(r.get("attributes") or {}))
                       for r in leaf.get("credit_rules") or [])
         form = leaf.get("form_config") or []
