@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import commands
 
     commands.register(sub)
+    commands.register_migrate(sub)
     return parser
 
 

@@ -188,3 +188,50 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     chat.add_argument("--save", default=None, metavar="DIR",
                       help="download every result into DIR (the sandbox's links end with the command; real links expire)")
     chat.set_defaults(func=_chat)
+
+
+def _migrate_store(args: argparse.Namespace) -> int:
+    """Copy the SQLite file's rows into a PostgreSQL database, for the move to several instances."""
+    from core.store import Store
+
+    settings = _settings(args)
+    data_dir = Path(args.data_dir) if args.data_dir else settings.bot.data_dir
+    target_url = args.to or os.environ.get("IMA_BOT_DATABASE_URL", "")
+    if not target_url.startswith(("postgresql://", "postgres://")):
+        print("ima-bot: give the PostgreSQL database with --to postgresql://USER@HOST/DB", file=sys.stderr)
+        return 2
+    if not (data_dir / "ima-bot.sqlite3").is_file():
+        print(f"ima-bot: no database to move in {data_dir} (ima-bot.sqlite3 not found)", file=sys.stderr)
+        return 2
+
+    async def main() -> int:
+        source = await Store.open(data_dir)
+        try:
+            target = await Store.open(data_dir, target_url)
+        except Exception as exc:  # the message names what is wrong (host, auth); never the URL's password
+            await source.close()
+            print(f"ima-bot: cannot open the PostgreSQL database: {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 1
+        try:
+            copied = await source.copy_to(target)
+        except ValueError as exc:
+            print(f"ima-bot: {exc}", file=sys.stderr)
+            return 1
+        finally:
+            await source.close()
+            await target.close()
+        for table, count in copied.items():
+            print(f"{table}: {count} rows copied")
+        print("done: set IMA_BOT_DATABASE_URL to this database and start the instances")
+        return 0
+
+    return asyncio.run(main())
+
+
+def register_migrate(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    move = sub.add_parser("migrate-store", help="copy the SQLite database into PostgreSQL (to run several instances)")
+    move.add_argument("--to", default=None, metavar="URL",
+                      help="postgresql://USER@HOST/DB (default: IMA_BOT_DATABASE_URL)")
+    move.add_argument("--config", default=None, help="TOML settings file (for bot.data_dir)")
+    move.add_argument("--data-dir", default=None, help="folder of the SQLite database to move (default: bot.data_dir)")
+    move.set_defaults(func=_migrate_store)

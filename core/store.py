@@ -430,3 +430,46 @@ class Store:
             "DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', 'running', 'delivering')",
             (platform, user_id))
 
+
+    # ── moving to another backend ────────────────────────────────────────────────────────────
+    async def tables(self) -> list[str]:
+        """Our tables (schema_version aside), in the order they can be copied."""
+        if self.dialect == "postgresql":
+            sql = "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        async with self._db.execute(sql) as cur:
+            names = sorted(r["name"] for r in await cur.fetchall())
+        return [n for n in names if n != "schema_version"]
+
+    async def rows(self, table: str) -> list[dict[str, Any]]:
+        if table not in await self.tables():
+            raise ValueError(table)
+        async with self._db.execute(f"SELECT * FROM {table}") as cur:
+            return [dict(r) for r in await cur.fetchall()]
+
+    async def copy_to(self, target: Store) -> dict[str, int]:
+        """Copy every row into ``target`` (same schema version); rows already there are kept, so a
+        second run after an interruption finishes the job. Returns the rows copied per table."""
+        if await self.schema_version() != await target.schema_version():
+            raise ValueError("both databases must be at the same schema version: start the new version once on each")
+        copied: dict[str, int] = {}
+        theirs = set(await target.tables())
+        for table in await self.tables():
+            if table not in theirs:
+                raise ValueError(f"table {table} is missing in the target")
+            count = 0
+            for row in await self.rows(table):
+                columns = list(row)
+                cur = await target._db.execute(
+                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                    "ON CONFLICT DO NOTHING", [row[c] for c in columns])
+                count += cur.rowcount
+            copied[table] = count
+        if target.dialect == "postgresql":
+            # Identity columns were given explicit values: move their sequences past them.
+            for table, column in (("usage_events", "id"), ("pending", "rowid")):
+                await target._db.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
+                    f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
+        return copied
