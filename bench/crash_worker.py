@@ -34,6 +34,9 @@ class FilePlatform:
     def channel(self, route: Mapping[str, Any]) -> FileChannel:
         return FileChannel(self)
 
+    def connected(self) -> bool:
+        return True
+
     def write(self, entry: dict[str, Any]) -> None:
         os.write(self.fd, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
 

@@ -66,6 +66,9 @@ class RecordingChat:
     def channel(self, route: Mapping[str, Any]) -> BenchChannel:
         return BenchChannel(self, str(route.get("user", "")))
 
+    def connected(self) -> bool:
+        return True
+
     def record(self, ref: str, view: View, user: str) -> None:
         now = time.monotonic()
         self.shown.append(Shown(ref, view, now, user))

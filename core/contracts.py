@@ -64,6 +64,12 @@ class Channel(Protocol):
 
 
 class Platform(Protocol):
+    """One chat platform as the core sees it: where a route's messages go, and whether it is up."""
+
     name: str
 
     def channel(self, route: Mapping[str, Any]) -> Channel: ...
+
+    def connected(self) -> bool:
+        """Whether the platform can deliver right now (its connection is up); shown in /healthz."""
+        ...

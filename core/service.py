@@ -1,19 +1,26 @@
-"""The platform-free core, assembled: store, IMA client, selector, task manager, conversation."""
+"""The platform-free core, assembled: store, IMA client, selector, task manager, conversation.
+
+:class:`CoreService` is the only door an adapter uses: it hands over messages, button presses and
+menu commands (the core answers through the event's channel), and asks the few questions an
+adapter needs before acknowledging a platform event (seen before? whose button? which models?).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .config import Settings
-from .contracts import Platform
+from .contracts import ChatEvent, Platform
 from .conversation import Conversation, ConversationSettings
 from .ima_client import IMAClient
 from .manager import ManagerSettings, TaskManager
+from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
 from .selection import Selector
 from .store import Store, TaskRecord
+from .views import ModelChoice, View
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +34,7 @@ class CoreService:
     manager: TaskManager
     conversation: Conversation
     metrics: Metrics | None = None
+    _purger: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     @classmethod
     async def open(cls, settings: Settings, *, api_key: str, base_url: str, upload_url: str) -> CoreService:
@@ -75,9 +83,52 @@ class CoreService:
             checks["ima"] = False
         checks["database"] = await self.store.writable()
         for name, platform in self.manager.platforms.items():
-            connected = getattr(platform, "connected", None)
-            checks[f"adapter:{name}"] = bool(connected()) if callable(connected) else True
+            checks[f"adapter:{name}"] = platform.connected()
         return checks
+
+    # ── the door adapters use ────────────────────────────────────────────────────────────────
+    async def handle(self, event: ChatEvent) -> None:
+        """A chat message; the reply (if any) goes to the event's channel."""
+        await self.conversation.handle(event)
+
+    async def press(self, event: ChatEvent, kind: str, ref: str) -> None:
+        """A button press; the reply (if any) goes to the event's channel."""
+        await self.conversation.handle_action(event, kind, ref)
+
+    async def command(self, event: ChatEvent, name: str, *, media: str | None = None,
+                      model: str | None = None) -> None:
+        """A menu command (list_models, show/set/reset_preference, usage, cancel, forget_me); answered likewise."""
+        await self.conversation.command(event, name, media, model)
+
+    async def first_delivery(self, platform: str, event_id: str) -> bool:
+        """True the first time a platform event id is seen; platforms redeliver, and nothing may run twice."""
+        return await self.store.claim_event(platform, event_id)
+
+    async def refusal(self, event: ChatEvent, kind: str, ref: str) -> View | None:
+        """The refusal to show only to the presser when the button is someone else's; None when they may press."""
+        return await self.conversation.refusal(event, kind, ref)
+
+    async def model_choices(self, media: str, language: str, typed: str = "") -> list[ModelChoice]:
+        """Models of one media (or "any") whose name contains ``typed``, for menus that autocomplete."""
+        out: list[ModelChoice] = []
+        seen: set[str] = set()
+        for category in CATEGORIES:
+            if media != "any" and MEDIA_OF_CATEGORY[category] != media:
+                continue
+            for model in await self.client.catalogue(category, language):
+                if model.name in seen or typed.lower() not in model.name.lower():
+                    continue
+                seen.add(model.name)
+                out.append(ModelChoice(model.name, model.min_points))
+        return out
+
+    async def fetch_bytes(self, url: str) -> bytes:
+        """A result's bytes, for platforms that attach results instead of linking them."""
+        return await self.client.fetch_bytes(url)
+
+    async def wait_idle(self, timeout_s: float | None = None) -> None:
+        """Return once no task is being watched or delivered (end of a terminal session)."""
+        await self.manager.wait_idle(timeout_s)
 
     async def wait_for_slot(self, platform: str, user_id: str) -> None:
         """Return once this user may start another generation (for input that queues instead of being refused)."""
@@ -109,9 +160,8 @@ class CoreService:
                 log.exception("daily purge failed")
 
     async def close(self) -> None:
-        purger = getattr(self, "_purger", None)
-        if purger is not None:
-            purger.cancel()
+        if self._purger is not None:
+            self._purger.cancel()
         await self.manager.close()
         await self.client.close()
         await self.store.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import t
+from .i18n import LANGUAGES, strings, t
 from .kinds import ActionKind, ViewKind
 from .media import EMOJI
 from .refs import TaskRef
@@ -62,6 +62,14 @@ class Alternative:
     name: str
     credits: int
     key: str
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """A model offered in a menu: its display name and lowest price."""
+
+    name: str
+    min_credits: int
 
 
 @dataclass(frozen=True)
@@ -155,3 +163,8 @@ def _has(language: str, key: str) -> bool:
     from .i18n import strings
 
     return key in strings(language)
+
+
+__all__ = ["LANGUAGES", "Action", "ActionKind", "Alternative", "MediaItem", "ModelChoice", "TaskFacts", "View",
+           "ViewKind", "cancelled", "failure", "interrupted", "notice", "progress", "seconds", "starting", "strings",
+           "success", "t"]

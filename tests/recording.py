@@ -38,6 +38,9 @@ class RecordingPlatform:
     def channel(self, route: Mapping[str, Any]) -> RecordingChannel:
         return RecordingChannel(self, dict(route))
 
+    def connected(self) -> bool:
+        return True
+
     def messages(self) -> dict[str, list[View]]:
         out: dict[str, list[View]] = {}
         for op in self.ops:

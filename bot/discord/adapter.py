@@ -20,9 +20,8 @@ import discord
 from discord import app_commands
 
 from core.contracts import Attachment, ChannelError, ChatEvent
-from core.i18n import detect_language, t
 from core.service import CoreService
-from core.views import View
+from core.views import ActionKind, View, t
 
 from .commands import ModelMenu, Translator, build_tree, catalogue_loader
 from .render import parse_custom_id, render
@@ -48,6 +47,9 @@ class DiscordPlatform:
 
     def channel(self, route: Mapping[str, Any]) -> DiscordChannel:
         return DiscordChannel(self, dict(route))
+
+    def connected(self) -> bool:
+        return self.client.is_ready() and not self.client.is_closed()
 
     def remember_refusal(self, channel_id: int, size: int) -> None:
         self.refused_sizes[channel_id] = min(size, self.refused_sizes.get(channel_id, size))
@@ -93,7 +95,7 @@ class DiscordChannel:
         notes: tuple[str, ...] = ()
         if self.route.get("limited") and view.kind == "status":
             notes = (t(view.language, "discord.updates_may_stop"),)
-        return await render(view, self.platform.core.client.fetch_bytes, limit, notes)
+        return await render(view, self.platform.core.fetch_bytes, limit, notes)
 
     async def _with_files(self, view: View, bot_token: bool, call: Any) -> Any:
         """Run ``call(kwargs)``; if Discord refuses the files as too large, remember that and send links instead."""
@@ -181,7 +183,6 @@ class DiscordAdapter(discord.Client):
         self.sync_commands = sync_commands
         self.models = ModelMenu(catalogue_loader(core))
         self.tree = build_tree(self, self)
-        self.platform.connected = lambda: self.is_ready() and not self.is_closed()  # type: ignore[attr-defined]
         core.add_platform(self.platform)
 
     async def setup_hook(self) -> None:
@@ -220,7 +221,7 @@ class DiscordAdapter(discord.Client):
         return interaction.is_guild_integration() and permissions.view_channel and permissions.send_messages
 
     def event_for(self, interaction: discord.Interaction, text: str = "", **extra: Any) -> ChatEvent:
-        language = "zh" if detect_language(text, "") == "zh" else ("zh" if str(interaction.locale).startswith("zh") else "en")
+        language = "zh" if str(interaction.locale).startswith("zh") else "en"  # the text's own language wins in the core
         return ChatEvent(platform=PLATFORM, user_id=str(interaction.user.id), chat_id=str(interaction.channel_id),
                          text=text, route=self.interaction_route(interaction), language=language,
                          guild_id=str(interaction.guild_id) if interaction.guild_id else None,
@@ -268,7 +269,7 @@ class DiscordAdapter(discord.Client):
                 continue
         route = {"kind": "message", "channel_id": message.channel.id, "reply_to": message.id,
                  "limit": message.guild.filesize_limit if message.guild else DEFAULT_UPLOAD_LIMIT}
-        await self.core.conversation.handle(ChatEvent(
+        await self.core.handle(ChatEvent(
             platform=PLATFORM, user_id=str(message.author.id), chat_id=str(message.channel.id), text=message.content,
             route=route, attachments=tuple(attachments), guild_id=str(message.guild.id) if message.guild else None,
             event_id=f"m{message.id}"))
@@ -287,17 +288,17 @@ class DiscordAdapter(discord.Client):
             if not ref:
                 return
         event = self.event_for(interaction)
-        denied = self.core.conversation.check_owner(event, await self.core.conversation.owner_of(kind, ref))
+        denied = await self.core.refusal(event, kind, ref)
         if denied is not None:
             await interaction.response.send_message(denied.title, ephemeral=True)
             return
-        if kind == "cancel_task":
+        if kind == ActionKind.CANCEL_TASK:
             await interaction.response.defer()
-            await self.core.conversation.handle_action(event, kind, ref)
+            await self.core.press(event, kind, ref)
             return
         await self.defer(interaction)
-        reply = await self.core.conversation.handle_action(event, kind, ref)
-        await self.finish(interaction, reply)
+        await self.core.press(event, kind, ref)  # the reply edits the deferred response
+        await self.finish(interaction, None)
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         log.warning("command failed", exc_info=error)

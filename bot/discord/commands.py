@@ -17,10 +17,8 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 
 from core.contracts import Attachment, ChatEvent
-from core.i18n import strings
-from core.media import CATEGORIES, MEDIA_OF_CATEGORY
 from core.service import CoreService
-from core.views import View
+from core.views import View, strings
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +92,7 @@ class ModelMenu:
 
 def catalogue_loader(core: CoreService) -> LoadModels:
     async def load(media: str, language: str) -> list[tuple[str, int]]:
-        out: list[tuple[str, int]] = []
-        for category in CATEGORIES:
-            if MEDIA_OF_CATEGORY[category] == media:
-                out += [(model.name, model.min_points) for model in await core.client.catalogue(category, language)]
-        return out
+        return [(choice.name, choice.min_credits) for choice in await core.model_choices(media, language)]
 
     return load
 
@@ -160,7 +154,7 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
         event = bot.event_for(interaction, prompt, attachments=tuple(attachments), media=media,
                               options={k: v for k, v in options.items() if v is not None})
         # The conversation posts its own reply through the channel, which edits the deferred response.
-        await core.conversation.handle(event)
+        await core.handle(event)
         await bot.finish(interaction, None)
 
     @tree.command(name=_("image", key="discord.cmd.image"), description=_("Create an image", key="discord.cmd.image.desc"))
@@ -214,8 +208,8 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
 
     async def simple(interaction: discord.Interaction, name: str, **args: Any) -> None:
         await bot.defer(interaction, ephemeral=True)
-        view = await core.conversation.command(bot.event_for(interaction), name, **args)
-        await bot.finish(interaction, view)
+        await core.command(bot.event_for(interaction), name, **args)  # answers through the deferred response
+        await bot.finish(interaction, None)
 
     @tree.command(name=_("models", key="discord.cmd.models"), description=_("Models, prices and times", key="discord.cmd.models.desc"))
     @app_commands.choices(kind=MEDIA)
@@ -248,7 +242,7 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
     @app_commands.describe(command=_("e.g. default video Kling O1 · budget user 200 · disable video · usage", key="discord.opt.admin"))
     async def admin(interaction: discord.Interaction, command: str = "") -> None:
         await bot.defer(interaction, ephemeral=True)
-        await core.conversation.handle(bot.event_for(interaction, f"admin {command}"))
+        await core.handle(bot.event_for(interaction, f"admin {command}"))
         await bot.finish(interaction, None)
 
     return tree

@@ -8,8 +8,7 @@ from typing import Any
 
 import discord
 
-from core.i18n import t
-from core.views import View
+from core.views import View, t
 
 COLOURS = {"result": 0x2FBF71, "failure": 0xE5484D, "denied": 0xE5484D, "offer": 0xF5A524, "confirm": 0xF5A524,
            "cancelled": 0x8A8F98, "interrupted": 0xF5A524}

@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
 
@@ -39,7 +39,6 @@ from lark_oapi.event.callback.model.p2_card_action_trigger import (
 )
 
 from core.contracts import Attachment, ChannelError, ChatEvent
-from core.i18n import t
 from core.service import CoreService
 from core.views import View
 
@@ -54,9 +53,13 @@ IMAGE_LIMIT = 10 * 1024 * 1024
 class FeishuPlatform:
     name = PLATFORM
 
-    def __init__(self, api: lark.Client, core: CoreService) -> None:
+    def __init__(self, api: lark.Client, core: CoreService, connected: Callable[[], bool]) -> None:
         self.api = api
         self.core = core
+        self._connected = connected
+
+    def connected(self) -> bool:
+        return self._connected()
 
     def channel(self, route: Mapping[str, Any]) -> FeishuChannel:
         return FeishuChannel(self, dict(route))
@@ -81,7 +84,7 @@ class FeishuChannel:
 
     async def _upload_image(self, url: str) -> str | None:
         try:
-            data = await self.platform.core.client.fetch_bytes(url)
+            data = await self.platform.core.fetch_bytes(url)
         except Exception:
             return None
         if len(data) > IMAGE_LIMIT:
@@ -176,12 +179,11 @@ class FeishuAdapter:
         self.core = core
         self.app_id, self.app_secret, self.domain = app_id, app_secret, domain
         self.api = lark.Client.builder().app_id(app_id).app_secret(app_secret).domain(domain).log_level(lark.LogLevel.WARNING).build()
-        self.platform = FeishuPlatform(self.api, core)
+        self.platform = FeishuPlatform(self.api, core, self.connected)
         core.add_platform(self.platform)
         self.bot_open_id = bot_open_id
         self.group_needs_mention = group_needs_mention
         self.admin_ids = set(admin_ids or [])
-        self.platform.connected = self.connected  # type: ignore[attr-defined]
         self.encrypt_key, self.verification_token = encrypt_key, verification_token
         self.loop: asyncio.AbstractEventLoop | None = None
         self._ws_thread: threading.Thread | None = None
@@ -291,10 +293,9 @@ class FeishuAdapter:
         message_id = message.get("message_id")
         if not message_id or not sender.get("open_id") or (event.get("sender") or {}).get("sender_type") == "app":
             return
-        store = self.core.store
-        if event_id and not await store.claim_event(PLATFORM, f"e:{event_id}"):
+        if event_id and not await self.core.first_delivery(PLATFORM, f"e:{event_id}"):
             return
-        if not await store.claim_event(PLATFORM, f"m:{message_id}"):
+        if not await self.core.first_delivery(PLATFORM, f"m:{message_id}"):
             return
         mentions = message.get("mentions") or []
         direct = message.get("chat_type") == "p2p"
@@ -308,7 +309,7 @@ class FeishuAdapter:
             if data is not None:
                 attachments.append(Attachment(f"{key}.png", data))
         route = {"chat_id": message.get("chat_id"), "reply_to": message_id, "thread": bool(message.get("thread_id"))}
-        await self.core.conversation.handle(ChatEvent(
+        await self.core.handle(ChatEvent(
             platform=PLATFORM, user_id=sender["open_id"], chat_id=str(message.get("chat_id")), text=text, route=route,
             attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key"),
             is_admin=sender["open_id"] in self.admin_ids))
@@ -331,26 +332,13 @@ class FeishuAdapter:
         kind, ref = str(value.get("kind", "")), str(value.get("ref", ""))
         if not operator or not kind:
             return None
-        conversation = self.core.conversation
         route = {"chat_id": context.get("open_chat_id"), "reply_to": context.get("open_message_id")}
         chat_event = ChatEvent(platform=PLATFORM, user_id=operator, chat_id=str(context.get("open_chat_id")), text="", route=route)
-        denied = conversation.check_owner(chat_event, await conversation.owner_of(kind, ref))
+        denied = await self.core.refusal(chat_event, kind, ref)
         if denied is not None:
-            return {"type": "error", "content": t(await self._language_of(kind, ref), "action.not_yours")}
-        self._submit(self._act(chat_event, kind, ref))
+            return {"type": "error", "content": denied.title}
+        self._submit(self.core.press(chat_event, kind, ref))  # the core replies through the chat's channel
         return {"type": "info", "content": "✓"}
-
-    async def _language_of(self, kind: str, ref: str) -> str:
-        record = await self.core.store.task(ref.partition("|")[0]) if kind != "accept" else None
-        if record is not None:
-            return record.language
-        pending = await self.core.store.get_pending(ref) if kind == "accept" else None
-        return (pending[2].get("language") if pending else None) or "en"
-
-    async def _act(self, event: ChatEvent, kind: str, ref: str) -> None:
-        reply = await self.core.conversation.handle_action(event, kind, ref)
-        if reply is not None:
-            await self.platform.channel(event.route).send(reply)
 
     # ── webhook alternative ──────────────────────────────────────────────────────────────────
     def webhook_app(self) -> web.Application:
@@ -378,7 +366,7 @@ class FeishuAdapter:
                 expected = hashlib.sha256((timestamp + nonce + self.encrypt_key).encode() + body).hexdigest()
                 if not hmac.compare_digest(expected, headers.get("X-Lark-Signature", "")):
                     return 401, b'{"msg":"bad signature"}'  # refused before the SDK (and its logs) see it
-            if not fresh or not nonce or not await self.core.store.claim_event(PLATFORM, f"n:{nonce}"):
+            if not fresh or not nonce or not await self.core.first_delivery(PLATFORM, f"n:{nonce}"):
                 return 401, b'{"msg":"stale or replayed request"}'
         request = lark.RawRequest()
         request.uri = "/feishu/events"

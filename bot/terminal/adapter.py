@@ -20,9 +20,8 @@ from urllib.parse import urlparse
 import aiohttp
 
 from core.contracts import Attachment, ChatEvent
-from core.i18n import t
 from core.service import CoreService
-from core.views import View
+from core.views import View, t
 
 PLATFORM = "terminal"
 USER = "local"
@@ -39,6 +38,9 @@ class TerminalPlatform:
 
     def channel(self, route: Mapping[str, Any]) -> TerminalChannel:
         return TerminalChannel(self)
+
+    def connected(self) -> bool:
+        return True
 
     def show(self, tag: str, view: View) -> None:
         lines = [f"{tag} {view.title}", *(f"    {line}" for line in view.lines)]
@@ -125,13 +127,11 @@ async def run_terminal_chat(core: CoreService, stdin: TextIO = sys.stdin, out: T
             index = int(text) - 1
             if 0 <= index < len(platform.last_actions):
                 kind, ref = platform.last_actions[index]
-                reply = await core.conversation.handle_action(_event("", language), kind, ref)
-                if reply is not None:
-                    platform.show("[reply]", reply)
+                await core.press(_event("", language), kind, ref)
                 continue
         if piped:
             await core.wait_for_slot(PLATFORM, USER)
-        await core.conversation.handle(_event(text, language))
-    await core.manager.wait_idle()
+        await core.handle(_event(text, language))
+    await core.wait_idle()
     await platform.wait_saved()
     return 0

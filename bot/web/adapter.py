@@ -24,9 +24,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from core.contracts import Attachment, ChatEvent
-from core.i18n import LANGUAGES, strings
 from core.service import CoreService
-from core.views import View
+from core.views import LANGUAGES, View, strings
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +50,9 @@ class WebPlatform:
 
     def channel(self, route: Mapping[str, Any]) -> WebChannel:
         return WebChannel(self, str(route.get("uid", "")))
+
+    def connected(self) -> bool:
+        return True  # served by our own web server: up while the process is
 
     async def push(self, uid: str, payload: dict[str, Any]) -> None:
         history = self.history.setdefault(uid, OrderedDict())
@@ -150,11 +152,9 @@ def create_web_app(core: CoreService, platform: WebPlatform) -> web.Application:
     async def _handle(uid: str, data: dict[str, Any], ws: web.WebSocketResponse) -> None:
         try:
             if data.get("type") == "action":
-                reply = await core.conversation.handle_action(_event(uid, data), str(data.get("kind", "")), str(data.get("ref", "")))
-                if reply is not None:
-                    await platform.push(uid, {"type": "message", "id": uuid.uuid4().hex[:12], "view": view_json(reply)})
+                await core.press(_event(uid, data), str(data.get("kind", "")), str(data.get("ref", "")))
             elif data.get("type") == "message":
-                await core.conversation.handle(_event(uid, data, _attachments(data.get("attachments"))))
+                await core.handle(_event(uid, data, _attachments(data.get("attachments"))))
         except Exception:
             log.exception("web message failed")
 

@@ -9,6 +9,7 @@ handlers live by concern: :mod:`.generate`, :mod:`.offers`, :mod:`.start` (confi
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from .. import views
 from ..contracts import ChannelError, ChatEvent
@@ -39,15 +40,37 @@ class Conversation:
         return self.chat.settings
 
     async def handle(self, event: ChatEvent) -> View | None:
-        """Answer one chat message. The reply (if any) is sent to the chat and also returned."""
-        store = self.chat.store
-        if event.event_id and not await store.claim_event(event.platform, event.event_id):
+        """Answer one chat message. The reply (if any) is sent to the event's channel and also returned."""
+        if event.event_id and not await self.chat.store.claim_event(event.platform, event.event_id):
             return None  # a redelivery of something already handled
         language = detect_language(event.text, default=event.language or "en")  # the message's own language wins
+        return await self._reply(event, language, self._answer(event, language))
+
+    async def handle_action(self, event: ChatEvent, kind: str, ref: str) -> View | None:
+        """A button press; the reply (if any) is sent to the event's channel and also returned."""
+        return await self._reply(event, event.language or "en", buttons.press(self.chat, event, kind, ref))
+
+    async def command(self, event: ChatEvent, name: str, media: str | None = None,
+                      model: str | None = None) -> View | None:
+        """Menu commands that are not a generation (/models, /prefs, /usage, /cancel, forget me), answered likewise."""
+        language = event.language or "en"
         try:
-            view = await self._answer(event, language)
+            kind = IntentKind(name)
+        except ValueError:
+            kind = IntentKind.HELP
+        intent = Intent(kind, language, media=media, model_hint=model, model_mode="always" if model else None)
+        return await self._reply(event, language, self._command(Turn(event, intent), model))
+
+    async def refusal(self, event: ChatEvent, kind: str, ref: str) -> View | None:
+        """The refusal shown (only to them) when someone presses a button on another user's request."""
+        return await buttons.refusal(self.chat, event, kind, ref)
+
+    async def _reply(self, event: ChatEvent, language: str, answer: Awaitable[View | None]) -> View | None:
+        """The one way a reply leaves the core: through the channel of the event it answers."""
+        try:
+            view = await answer
         except IMAError as exc:
-            log.warning("could not answer a message", extra={"kind": exc.kind})
+            log.warning("could not answer", extra={"kind": exc.kind})
             view = views.notice(language, "reply.trouble", reason=t(language, f"error.{exc.kind.value}"))
         except ChannelError:
             log.warning("could not post in the chat", extra={"platform": event.platform})
@@ -59,36 +82,12 @@ class Conversation:
                 log.warning("could not post a reply in the chat", extra={"platform": event.platform})
         return view
 
-    async def handle_action(self, event: ChatEvent, kind: str, ref: str) -> View | None:
-        """A button press. Returns a reply for the presser (kind "denied" is meant to be shown only to them)."""
-        try:
-            return await buttons.press(self.chat, event, kind, ref)
-        except IMAError as exc:
-            language = event.language or "en"
-            return views.notice(language, "reply.trouble", reason=t(language, f"error.{exc.kind.value}"))
-
-    async def command(self, event: ChatEvent, name: str, media: str | None = None, model: str | None = None) -> View | None:
-        """Commands that are not a generation (/models, /prefs, /usage, /cancel, forget me), for adapters with menus."""
-        language = event.language or "en"
-        try:
-            kind = IntentKind(name)
-        except ValueError:
-            kind = IntentKind.HELP
-        intent = Intent(kind, language, media=media, model_hint=model, model_mode="always" if model else None)
-        turn = Turn(event, intent)
+    async def _command(self, turn: Turn, model: str | None) -> View | None:
+        kind = turn.intent.kind
         if kind is IntentKind.SET_PREFERENCE:
-            intent.model_hint = named_model(await turn.catalogues(self.chat), model or "") or intent.model_hint
+            found = named_model(await turn.catalogues(self.chat), model or "")
+            turn.intent.model_hint = found or turn.intent.model_hint
         return await HANDLERS[kind](self.chat, turn)
-
-    def check_owner(self, event: ChatEvent, owner: str | None) -> View | None:
-        """The refusal shown (only to them) when someone presses a button on another user's request."""
-        if owner is not None and owner != event.user_id:
-            return buttons.denied(event.language or "en")
-        return None
-
-    async def owner_of(self, kind: str, ref: str) -> str | None:
-        """Who may press a button (a fast lookup, so adapters can refuse before acknowledging)."""
-        return await buttons.owner_of(self.chat, kind, ref)
 
     async def _answer(self, event: ChatEvent, language: str) -> View | None:
         images: list[bytes] = []

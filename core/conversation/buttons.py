@@ -23,13 +23,22 @@ def denied(lang: str) -> View:
     return View(ViewKind.DENIED, t(lang, "action.not_yours"), language=lang)
 
 
-async def owner_of(chat: Chat, kind: str, ref: str) -> str | None:
-    """Who may press a button (a fast lookup, so adapters can refuse before acknowledging)."""
+async def refusal(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | None:
+    """A fast ownership check, so adapters can refuse (privately) before acknowledging the press.
+
+    The refusal speaks the presser's language if the platform knows it, else the request's."""
+    owner, language = None, None
     if kind == ActionKind.ACCEPT:
         found = await chat.store.get_pending(ref)
-        return found[1] if found else None
-    record = await chat.store.task(TaskRef.decode(ref).task_id)
-    return record.user_id if record else None
+        if found is not None:
+            owner, language = found[1], PendingOffer.from_json(found[2]).language
+    else:
+        record = await chat.store.task(TaskRef.decode(ref).task_id)
+        if record is not None:
+            owner, language = record.user_id, record.language
+    if owner is None or owner == event.user_id:
+        return None
+    return denied(event.language or language or "en")
 
 
 async def press(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | None:
