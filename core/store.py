@@ -254,8 +254,9 @@ class Store:
         return cur.rowcount
 
     # ── tasks ────────────────────────────────────────────────────────────────────────────────
-    async def insert_task(self, record: TaskRecord) -> None:
-        values = []
+    async def insert_task(self, record: TaskRecord, lease: tuple[str, float] | None = None) -> None:
+        """Insert a new task; with ``lease`` (owner, until) it is watched by that instance from the start."""
+        values: list[Any] = []
         for column in _TASK_COLUMNS:
             value = getattr(record, column)
             if column in ("route", "request"):
@@ -265,7 +266,11 @@ class Store:
             elif column == "from_preference":
                 value = int(value)
             values.append(value)
-        await self._db.execute(f"INSERT INTO tasks ({','.join(_TASK_COLUMNS)}) VALUES ({','.join('?' * len(values))})", values)
+        columns = list(_TASK_COLUMNS)
+        if lease is not None:
+            columns += ["lease_owner", "lease_until"]
+            values += list(lease)
+        await self._db.execute(f"INSERT INTO tasks ({','.join(columns)}) VALUES ({','.join('?' * len(values))})", values)
 
     async def task(self, task_id: str) -> TaskRecord | None:
         async with self._db.execute("SELECT * FROM tasks WHERE id=?", (task_id,)) as cur:
@@ -473,3 +478,47 @@ class Store:
                     f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'), "
                     f"COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)")
         return copied
+
+    # ── leases: which instance watches which task ────────────────────────────────────────────
+    async def claim_tasks(self, owner: str, until: float, now: float, states: Iterable[str],
+                          limit: int = 500, *, any_lease: bool = False) -> list[TaskRecord]:
+        """Take over tasks in ``states`` whose lease is free, expired or already ``owner``'s.
+
+        On PostgreSQL the candidate rows are locked with SKIP LOCKED, so two instances claiming at
+        the same moment split the tasks instead of both taking them. ``any_lease``: a single-process
+        SQLite file, where every task left over belongs to the one instance restarting.
+        """
+        states = list(states)
+        marks = ",".join("?" * len(states))
+        free = "" if any_lease else " AND (lease_owner IS NULL OR lease_owner=? OR lease_until IS NULL OR lease_until < ?)"
+        lock = " FOR UPDATE SKIP LOCKED" if self.dialect == "postgresql" else ""
+        args: list[Any] = [owner, until, *states]
+        if not any_lease:
+            args += [owner, now]
+        args.append(limit)
+        sql = (f"UPDATE tasks SET lease_owner=?, lease_until=? WHERE id IN (SELECT id FROM tasks WHERE state IN ({marks})"
+               f"{free} ORDER BY created_at LIMIT ?{lock}) RETURNING *")
+        if self.dialect == "postgresql":
+            async with self._db.transaction() as tx, tx.execute(sql, args) as cur:
+                rows = await cur.fetchall()
+        else:
+            async with self._db.execute(sql, args) as cur:
+                rows = await cur.fetchall()
+        return sorted((TaskRecord.from_row(r) for r in rows), key=lambda r: r.created_at)
+
+    async def renew_leases(self, owner: str, until: float, task_ids: Iterable[str]) -> set[str]:
+        """Extend ``owner``'s leases on these tasks; returns the ids still held (the others were taken over)."""
+        ids = list(task_ids)
+        held: set[str] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            sql = (f"UPDATE tasks SET lease_until=? WHERE lease_owner=? AND id IN ({','.join('?' * len(chunk))}) "
+                   "RETURNING id")
+            async with self._db.execute(sql, [until, owner, *chunk]) as cur:
+                held.update(r["id"] for r in await cur.fetchall())
+        return held
+
+    async def release_leases(self, owner: str) -> int:
+        """A clean shutdown hands this instance's tasks to the others at once instead of after the lease time."""
+        cur = await self._db.execute("UPDATE tasks SET lease_until=0 WHERE lease_owner=? AND lease_until > 0", (owner,))
+        return int(cur.rowcount)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+from core.store import Store, TaskRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,3 +51,39 @@ def test_migrate_store_says_what_is_wrong(tmp_path):
     assert missing.returncode == 2 and "no database to move" in missing.stderr
     wrong = _cli("migrate-store", "--data-dir", str(tmp_path), "--to", "mysql://x")
     assert wrong.returncode == 2 and "--to postgresql://" in wrong.stderr
+
+
+def _task(i: int, state: str = "running") -> TaskRecord:
+    return TaskRecord(id=f"t{i:04d}", platform="test", chat_id="c", user_id=f"u{i % 7}", guild_id=None, route={},
+                      status_ref=None, language="en", task_type="text_to_image", model_id="m", model_version="v",
+                      model_name="M", request={}, credits=5, n=1, ima_task_id=f"ima{i}", state=state, error_kind=None,
+                      result=None, est_min_s=1, est_max_s=2, check_every_s=1, progress_every_s=1, created_at=1000 + i)
+
+
+async def test_two_instances_claiming_at_once_split_the_tasks_and_a_dead_ones_tasks_are_taken_over(
+        tmp_path, database_url):
+    """Every task in flight is watched by exactly one instance; when one dies its tasks go to another."""
+    a = await Store.open(tmp_path / "a", database_url)
+    b = await Store.open(tmp_path / "a", database_url) if database_url else a  # SQLite: one file, one process
+    try:
+        for i in range(300):
+            await a.insert_task(_task(i), lease=None)
+        now = 5000.0
+        got_a, got_b = await asyncio.gather(a.claim_tasks("A", now + 30, now, ["running"], limit=200),
+                                            b.claim_tasks("B", now + 30, now, ["running"], limit=200))
+        ids_a, ids_b = {t.id for t in got_a}, {t.id for t in got_b}
+        assert not ids_a & ids_b and len(ids_a | ids_b) == 300
+        # A stops renewing (killed); B renews its own and, after A's lease ran out, takes A's over.
+        assert await b.renew_leases("B", now + 60, ids_a | ids_b) == ids_b
+        assert not {t.id for t in await b.claim_tasks("B", now + 60, now + 10, ["running"])} & ids_a  # A's still live
+        later = now + 31
+        taken = {t.id for t in await b.claim_tasks("B", later + 30, later, ["running"])}
+        assert ids_a <= taken
+        assert await a.renew_leases("A", later + 30, ids_a) == set()  # A, if it comes back, knows it lost them
+        # A clean shutdown hands tasks over at once.
+        assert await b.release_leases("B") == 300
+        assert len(await a.claim_tasks("A", later + 60, later + 1, ["running"])) == 300
+    finally:
+        await a.close()
+        if b is not a:
+            await b.close()
