@@ -8,12 +8,19 @@ import os
 import signal
 import sys
 import tempfile
+from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import SecretStr
 
 from core.config import ConfigError, Settings, load_settings
 from core.logs import setup_logging
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from core.service import CoreService
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -48,88 +55,109 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> int:
-    """Run the core and every enabled adapter until SIGINT/SIGTERM (or ``stop``), then shut down cleanly."""
-    from aiohttp import web
+    """Run the core and every enabled adapter until SIGINT/SIGTERM (or ``stop``), then shut down cleanly.
 
+    Everything started is registered on one exit stack as it starts, so a part that fails to start
+    (a port in use, a missing token) closes every part already running, in reverse order.
+    """
     from .runtime import running_core
-    from .web import WebPlatform, create_web_app
 
     stop = stop or asyncio.Event()
+    async with AsyncExitStack() as stack:
+        _stop_on_signals(stack, stop)
+        core = await stack.enter_async_context(running_core(settings))
+        if settings.web.enabled:
+            from .web import WebPlatform, create_web_app
+
+            platform = WebPlatform()
+            core.add_platform(platform)
+            host, port = await _listen(stack, create_web_app(core, platform), settings.web.host, settings.web.port)
+            print(f"Web chat ready: http://{host}:{port}/", flush=True)
+        if settings.ops.enabled:
+            from .ops import create_ops_app
+
+            host, port = await _listen(stack, create_ops_app(core), settings.ops.host, settings.ops.port)
+            print(f"Health and metrics: http://{host}:{port}/healthz /metrics", flush=True)
+        if settings.discord.enabled:
+            await _start_discord(stack, core, settings)
+        if settings.feishu.enabled:
+            await _start_feishu(stack, core, settings)
+        await core.start()
+        if ready is not None:
+            ready.set()
+        await stop.wait()
+    return 0
+
+
+def _stop_on_signals(stack: AsyncExitStack, stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         try:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):
-            pass
-    async with running_core(settings) as core:
-        runners = []
-        if settings.web.enabled:
-            platform = WebPlatform()
-            core.add_platform(platform)
-            runner = web.AppRunner(create_web_app(core, platform), access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, settings.web.host, settings.web.port)
-            await site.start()
-            runners.append(runner)
-            host, port = runner.addresses[0][:2]
-            print(f"Web chat ready: http://{host}:{port}/", flush=True)
-        if settings.ops.enabled:
-            from .ops import create_ops_app
+            continue
+        stack.callback(loop.remove_signal_handler, sig)
 
-            ops_runner = web.AppRunner(create_ops_app(core), access_log=None)
-            await ops_runner.setup()
-            await web.TCPSite(ops_runner, settings.ops.host, settings.ops.port).start()
-            runners.append(ops_runner)
-            host, port = ops_runner.addresses[0][:2]
-            print(f"Health and metrics: http://{host}:{port}/healthz /metrics", flush=True)
-        bots = []
-        if settings.discord.enabled:
-            from .discord import DiscordAdapter
 
-            if settings.discord.token is None:
-                raise ConfigError("discord is enabled but DISCORD_TOKEN is not set")
-            if settings.discord.api_base or settings.discord.gateway_url:
-                import discord as discord_lib
-                import yarl
+async def _listen(stack: AsyncExitStack, app: web.Application, host: str, port: int) -> tuple[str, int]:
+    """Serve ``app`` on host:port until the stack closes; returns the bound address (port 0 = any free one)."""
+    from aiohttp import web
 
-                if settings.discord.api_base:
-                    discord_lib.http.Route.BASE = settings.discord.api_base
-                if settings.discord.gateway_url:
-                    discord_lib.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord.gateway_url)
-            bot = DiscordAdapter(core, guild_allowlist=settings.discord.guild_allowlist, dev_guild=settings.discord.dev_guild,
-                                 message_content=settings.discord.message_content)
-            bots.append((bot, asyncio.create_task(bot.start(settings.discord.token.get_secret_value()))))
-        feishu = None
-        if settings.feishu.enabled:
-            from .feishu import FeishuAdapter
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    stack.push_async_callback(runner.cleanup)
+    await web.TCPSite(runner, host, port).start()
+    bound_host, bound_port = runner.addresses[0][:2]
+    return str(bound_host), int(bound_port)
 
-            fs = settings.feishu
-            if not fs.app_id or fs.app_secret is None:
-                raise ConfigError("feishu is enabled but FEISHU_APP_ID / FEISHU_APP_SECRET are not set")
-            def secret(value: SecretStr | None) -> str:
-                return value.get_secret_value() if value is not None else ""
 
-            feishu = FeishuAdapter(core, app_id=fs.app_id, app_secret=secret(fs.app_secret), domain=fs.domain,
-                                   group_needs_mention=fs.group_needs_mention, encrypt_key=secret(fs.encrypt_key),
-                                   verification_token=secret(fs.verification_token), admin_ids=settings.bot.admin_ids)
-            await feishu.start(long_connection=fs.receive == "long_connection")
-            if fs.receive == "webhook":
-                hook_runner = web.AppRunner(feishu.webhook_app(), access_log=None)
-                await hook_runner.setup()
-                await web.TCPSite(hook_runner, fs.webhook_host, fs.webhook_port).start()
-                runners.append(hook_runner)
-        await core.start()
-        if ready is not None:
-            ready.set()
-        await stop.wait()
-        for bot, task in bots:
-            await bot.close()
-            await asyncio.gather(task, return_exceptions=True)
-        if feishu is not None:
-            await feishu.close()
-        for runner in runners:
-            await runner.cleanup()
-    return 0
+async def _start_discord(stack: AsyncExitStack, core: CoreService, settings: Settings) -> None:
+    import discord as discord_lib
+    import yarl
+
+    from .discord import DiscordAdapter
+
+    ds = settings.discord
+    if ds.token is None:
+        raise ConfigError("discord is enabled but DISCORD_TOKEN is not set")
+    # discord.py reads its endpoints from class attributes (the documented way to point it elsewhere):
+    # set them for this run and put the old values back when it ends.
+    route, gateway = discord_lib.http.Route, discord_lib.gateway.DiscordWebSocket
+    old_base, old_gateway = route.BASE, gateway.DEFAULT_GATEWAY
+    stack.callback(setattr, route, "BASE", old_base)
+    stack.callback(setattr, gateway, "DEFAULT_GATEWAY", old_gateway)
+    if ds.api_base:
+        route.BASE = ds.api_base
+    if ds.gateway_url:
+        gateway.DEFAULT_GATEWAY = yarl.URL(ds.gateway_url)
+    bot = DiscordAdapter(core, guild_allowlist=ds.guild_allowlist, dev_guild=ds.dev_guild,
+                         message_content=ds.message_content)
+    task = asyncio.create_task(bot.start(ds.token.get_secret_value()))
+
+    async def close() -> None:
+        await bot.close()
+        await asyncio.gather(task, return_exceptions=True)
+
+    stack.push_async_callback(close)
+
+
+async def _start_feishu(stack: AsyncExitStack, core: CoreService, settings: Settings) -> None:
+    from .feishu import FeishuAdapter
+
+    fs = settings.feishu
+    if not fs.app_id or fs.app_secret is None:
+        raise ConfigError("feishu is enabled but FEISHU_APP_ID / FEISHU_APP_SECRET are not set")
+
+    def secret(value: SecretStr | None) -> str:
+        return value.get_secret_value() if value is not None else ""
+
+    feishu = FeishuAdapter(core, app_id=fs.app_id, app_secret=secret(fs.app_secret), domain=fs.domain,
+                           group_needs_mention=fs.group_needs_mention, encrypt_key=secret(fs.encrypt_key),
+                           verification_token=secret(fs.verification_token), admin_ids=settings.bot.admin_ids)
+    stack.push_async_callback(feishu.close)
+    await feishu.start(long_connection=fs.receive == "long_connection")
+    if fs.receive == "webhook":
+        await _listen(stack, feishu.webhook_app(), fs.webhook_host, fs.webhook_port)
 
 
 def _demo(args: argparse.Namespace) -> int:
