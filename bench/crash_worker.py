@@ -4,6 +4,10 @@ Run as `python -m bench.crash_worker SANDBOX_URL DATA_DIR OPS_FILE [SUBMIT_N]`. 
 store says, then submits whichever of the SUBMIT_N requests ("crash prompt 0" …) the store does not
 hold yet (each user message is sent once), waits until nothing is left, and exits 0. The crash
 test and bench.crashes kill it with SIGKILL at random moments and start it again.
+
+With CRASH_WORKER_DATABASE_URL (PostgreSQL) several workers share one store as instances do: each
+holds leases (CRASH_WORKER_LEASE_S) and, with CRASH_WORKER_STAY=1, stays until no task is left in
+flight anywhere, taking over the tasks of a worker that was killed.
 """
 
 from __future__ import annotations
@@ -61,12 +65,15 @@ class FileChannel:
 
 
 async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
-    store = await Store.open(data_dir)
+    database_url = os.environ.get("CRASH_WORKER_DATABASE_URL") or None
+    store = await Store.open(data_dir, database_url)
     client = IMAClient("ima_crash_test_key", base_url=url, upload_url=url, timeout_s=3)
     platform = FilePlatform(ops_file)
     scale = float(os.environ.get("CRASH_WORKER_TIME_SCALE", "0.02"))
     gap = float(os.environ.get("CRASH_WORKER_GAP_S", "0.03"))
-    manager = TaskManager(store, client, {"file": platform}, ManagerSettings(time_scale=scale, max_active_per_user=100),
+    lease_s = float(os.environ.get("CRASH_WORKER_LEASE_S", "30"))
+    manager = TaskManager(store, client, {"file": platform},
+                          ManagerSettings(time_scale=scale, max_active_per_user=100, lease_s=lease_s),
                           alternatives=Selector(client).alternatives_for)
     await manager.start()
     catalogue = await client.catalogue("text_to_image")
@@ -81,6 +88,10 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
         await asyncio.sleep(gap)
     await asyncio.sleep(0.1)
     await manager.wait_idle(60)
+    if os.environ.get("CRASH_WORKER_STAY") == "1":  # another instance may still die and leave tasks to take over
+        while await store.tasks_in(("creating", "running", "delivering")):  # noqa: ASYNC110 - the store is the only signal across processes
+            await asyncio.sleep(0.05)
+        await manager.wait_idle(60)
     await manager.close()
     await client.close()
     await store.close()

@@ -47,6 +47,8 @@ class BotSettings(_Section):
     daily_budget_server: int = Field(default=0, ge=0, description="credits per server / tenant per day (UTC); 0 = no limit")
     disabled_types: list[str] = Field(default_factory=list, description="media an admin switched off: image, video, music")
     admin_ids: list[str] = Field(default_factory=list, description="platform user ids allowed to use admin commands (Feishu)")
+    instance_id: str = Field(default="", description="this instance's name in task leases; default: host name and pid")
+    lease_s: float = Field(default=30.0, gt=0, description="with a shared database: takeover time after an instance dies")
 
 
 class SandboxSettings(_Section):

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
+import socket
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -45,6 +47,8 @@ class ManagerSettings:
     backoff_max_s: float = 60.0
     create_rate_limit_retries: int = 3
     give_up_after_errors: int = 8  # consecutive non-transient detail errors
+    instance_id: str = ""  # who holds a task's lease; default: host name and process id
+    lease_s: float = 30.0  # a task whose watcher stops renewing for this long is taken over by another instance
 
 
 class LimitReached(Exception):
@@ -100,6 +104,9 @@ class TaskManager:
         self._background: set[asyncio.Task[Any]] = set()
         self._checks = asyncio.Semaphore(self.settings.check_concurrency)
         self._closed = False
+        self.instance_id = self.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
+        self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
+        self._lease_task: asyncio.Task[Any] | None = None
         self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0}
         self.on_finished: Callable[[TaskRecord, str], None] | None = None  # (record, final state), for metrics
         self.on_edits: Callable[[str, int, int], None] | None = None  # (platform, edits, failed edits), for metrics
@@ -108,28 +115,75 @@ class TaskManager:
     def add_platform(self, platform: Platform) -> None:
         self.platforms[platform.name] = platform
 
+    @property
+    def shared(self) -> bool:
+        """Several instances share the store (PostgreSQL): tasks are divided among them by leases."""
+        return self.store.dialect == "postgresql"
+
     async def start(self) -> None:
-        """Pick up where a previous run stopped: resume watching, finish deliveries, report interruptions."""
-        for record in await self.store.tasks_in((TaskState.CREATING,)):
-            if record.platform not in self.platforms:
-                continue
-            if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.INTERRUPTED,
-                                            error_kind=ErrorKind.INTERRUPTED, finished_at=self._clock()):
-                editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
-                self._spawn(self._deliver_final(record, editor, views.interrupted(facts_of(record)), TaskState.INTERRUPTED))
-        for record in await self.store.tasks_in((TaskState.RUNNING,)):
-            if record.platform in self.platforms and record.id not in self._watching:
-                self._watch(record)
-        for record in await self.store.tasks_in((TaskState.DELIVERING,)):
-            if record.platform in self.platforms:
-                editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
+        """Pick up where a previous run stopped: resume watching, finish deliveries, report interruptions.
+
+        On a shared store only tasks whose lease has run out (their instance died) or that are already
+        this instance's are taken; a lease loop keeps ours alive and takes over the dead ones' later.
+        """
+        await self._take_over(any_lease=not self.shared)
+        if self.shared:
+            self._lease_task = asyncio.create_task(self._lease_loop())
+
+    async def _take_over(self, *, any_lease: bool = False) -> int:
+        now = self._clock()
+        claimed = await self.store.claim_tasks(
+            self.instance_id, now + self.settings.lease_s, now, (*ACTIVE_STATES, TaskState.DELIVERING),
+            platforms=tuple(self.platforms), any_lease=any_lease)
+        taken = 0
+        for record in claimed:
+            if record.id in self._mine or self._closed:
+                continue  # ours and already in hand
+            self._mine.add(record.id)
+            taken += 1
+            editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
+            if record.state == TaskState.CREATING:
+                # Its instance died between "creating" and IMA's answer: never sent again, said honestly.
+                if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.INTERRUPTED,
+                                                error_kind=ErrorKind.INTERRUPTED, finished_at=self._clock()):
+                    self._spawn(self._deliver_final(record, editor, views.interrupted(facts_of(record)),
+                                                    TaskState.INTERRUPTED))
+            elif record.state == TaskState.RUNNING:
+                self._watch(record, editor)
+            else:
                 self._spawn(self._redeliver(record, editor))
+        if taken and not any_lease:
+            log.info("took over tasks", extra={"count": taken, "instance": self.instance_id})
+        return taken
+
+    async def _lease_loop(self) -> None:
+        """Renew our leases, let go of what another instance took, and take over the tasks of dead instances."""
+        period = max(0.05, self.settings.lease_s / 3)
+        while not self._closed:
+            await asyncio.sleep(period)
+            try:
+                if self._mine:
+                    held = await self.store.renew_leases(self.instance_id, self._clock() + self.settings.lease_s,
+                                                         list(self._mine))
+                    for lost in self._mine - held:
+                        self._mine.discard(lost)
+                        watch = self._watching.pop(lost, None)
+                        if watch is not None:  # we stalled past our lease and another instance has it now
+                            self._cancel_timers(watch)
+                await self._take_over()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("lease renewal failed; retrying")
 
     async def close(self) -> None:
         """Stop watching (state stays in the store for the next start). Safe to call twice."""
         if self._closed:
             return
         self._closed = True
+        if self._lease_task is not None:
+            self._lease_task.cancel()
+            await asyncio.gather(self._lease_task, return_exceptions=True)
         for watch in list(self._watching.values()):
             self._cancel_timers(watch)
             await watch.editor.close()
@@ -138,6 +192,11 @@ class TaskManager:
             task.cancel()
         if self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
+        if self.shared and self._mine:
+            try:  # hand our tasks to the other instances now rather than after the lease time
+                await self.store.release_leases(self.instance_id)
+            except Exception:
+                log.exception("could not release leases; other instances take over after the lease time")
 
     async def wait_idle(self, timeout_s: float | None = None) -> None:
         """Wait until nothing is being watched or delivered (the terminal chat uses it at end of input)."""
@@ -180,7 +239,8 @@ class TaskManager:
             credits=quote.total, n=quote.n, ima_task_id=None, state=TaskState.CREATING, error_kind=None, result=None,
             est_min_s=est.min_s, est_max_s=est.max_s, check_every_s=est.check_every_s,
             progress_every_s=est.progress_every_s, created_at=self._clock(), from_preference=request.from_preference)
-        await self.store.insert_task(record)
+        await self.store.insert_task(record, lease=(self.instance_id, self._clock() + self.settings.lease_s))
+        self._mine.add(record.id)
         channel = self.platforms[event.platform].channel(event.route)
         editor = MessageEditor(channel, None)
         facts = facts_of(record, request.cheaper)
@@ -383,6 +443,7 @@ class TaskManager:
             self.on_finished(record, final_state)
         await self.store.update_task(record.id, expect=(TaskState.DELIVERING, TaskState.INTERRUPTED), state=final_state,
                                      status_ref=ref, delivered_at=self._clock())
+        self._mine.discard(record.id)
         log.info("task delivered", extra={"task": record.id, "state": final_state, "error": record.error_kind,
                                           "seconds": round(self._clock() - record.created_at, 2)})
 
@@ -405,6 +466,7 @@ class TaskManager:
                                                 finished_at=self._clock()):
                 continue
             cancelled += 1
+            self._mine.discard(record.id)
             if watch is not None:
                 self._cancel_timers(watch)
                 editor = watch.editor

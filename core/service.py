@@ -46,7 +46,8 @@ class CoreService:
         selector = Selector(client)
         manager = TaskManager(store, client, {}, ManagerSettings(
             time_scale=bot.time_scale, max_active_per_user=bot.max_active_per_user, max_active_total=bot.max_active_total,
-            check_concurrency=bot.check_concurrency), alternatives=selector.alternatives_for)
+            check_concurrency=bot.check_concurrency, instance_id=bot.instance_id, lease_s=bot.lease_s),
+            alternatives=selector.alternatives_for)
         conversation = Conversation(store, selector, manager, ConversationSettings(
             cheaper_hint_above=bot.cheaper_hint_above, confirm_above=bot.confirm_above,
             max_prompt_chars=bot.max_prompt_chars, time_scale=bot.time_scale, daily_budget_user=bot.daily_budget_user,

@@ -481,7 +481,8 @@ class Store:
 
     # ── leases: which instance watches which task ────────────────────────────────────────────
     async def claim_tasks(self, owner: str, until: float, now: float, states: Iterable[str],
-                          limit: int = 500, *, any_lease: bool = False) -> list[TaskRecord]:
+                          limit: int = 500, *, platforms: Iterable[str] | None = None,
+                          any_lease: bool = False) -> list[TaskRecord]:
         """Take over tasks in ``states`` whose lease is free, expired or already ``owner``'s.
 
         On PostgreSQL the candidate rows are locked with SKIP LOCKED, so two instances claiming at
@@ -495,6 +496,10 @@ class Store:
         args: list[Any] = [owner, until, *states]
         if not any_lease:
             args += [owner, now]
+        if platforms is not None:  # an instance only takes tasks it can talk to the users of
+            names = list(platforms) or [""]
+            free += f" AND platform IN ({','.join('?' * len(names))})"
+            args += names
         args.append(limit)
         sql = (f"UPDATE tasks SET lease_owner=?, lease_until=? WHERE id IN (SELECT id FROM tasks WHERE state IN ({marks})"
                f"{free} ORDER BY created_at LIMIT ?{lock}) RETURNING *")

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import signal
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 from core.store import Store, TaskRecord
+
+from .conftest import Sandbox, until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,3 +92,44 @@ async def test_two_instances_claiming_at_once_split_the_tasks_and_a_dead_ones_ta
         await a.close()
         if b is not a:
             await b.close()
+
+
+async def _worker(sandbox: Sandbox, tmp_path: Path, name: str, submit: int, database_url: str,
+                  lease_s: float) -> asyncio.subprocess.Process:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_DATABASE_URL": database_url,
+           "CRASH_WORKER_LEASE_S": str(lease_s), "CRASH_WORKER_STAY": "1", "CRASH_WORKER_TIME_SCALE": "0.05"}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.crash_worker", sandbox.url, str(tmp_path / name), str(tmp_path / "ops.jsonl"),
+        str(submit), cwd=ROOT, env=env)
+
+
+async def test_an_instance_killed_mid_run_has_its_tasks_finished_by_another_exactly_once(
+        sandbox: Sandbox, tmp_path: Path, pg_url: str):
+    """Two instances on one PostgreSQL; one is SIGKILLed with tasks in flight. The other takes them over
+    after the lease time: every task's outcome is shown exactly once, nothing is created twice."""
+    sandbox.state.config.time_scale = 0.05
+    doomed = await _worker(sandbox, tmp_path, "a", 24, pg_url, lease_s=1.0)
+    survivor = await _worker(sandbox, tmp_path, "b", 0, pg_url, lease_s=1.0)
+    await until(lambda: len(sandbox.state.creates()) >= 12, 60, "half the tasks created")
+    doomed.send_signal(signal.SIGKILL)
+    await doomed.wait()
+    assert await asyncio.wait_for(survivor.wait(), 120) == 0
+
+    store = await Store.open(tmp_path / "unused", pg_url)
+    tasks = await store.tasks_in(("done", "failed", "interrupted", "creating", "running", "delivering", "cancelled"))
+    await store.close()
+    ops = [json.loads(line) for line in (tmp_path / "ops.jsonl").read_text().splitlines()]
+    finals: dict[str, set[str]] = {}
+    finishers: dict[str, set[int]] = {}
+    for op in ops:
+        if op["final"]:
+            finals.setdefault(op["task"], set()).add(op["ref"])
+            finishers.setdefault(op["task"], set()).add(op["pid"])
+    prompts = Counter(r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates())
+
+    assert tasks and all(count == 1 for count in prompts.values())  # 0 duplicate creates at IMA
+    for task in tasks:
+        assert task.state in ("done", "interrupted"), task.state
+        assert len(finals.get(task.id, ())) == 1, task.id  # one message shows the outcome
+    taken_over = [t for t in tasks if survivor.pid in finishers.get(t.id, set()) and t.state == "done"]
+    assert taken_over, "the survivor finished the killed instance's tasks"
