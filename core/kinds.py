@@ -25,6 +25,8 @@ class IntentKind(StrEnum):
     FORGET_ME = "forget_me"
     YES = "yes"
     NO = "no"
+    COMPARE = "compare"  # "which is better, Veo or Sora?": two models side by side, never charged
+    CHAT = "chat"  # thanks, reactions, greetings, small talk: a friendly "what should I make?"
 
 
 class ViewKind(StrEnum):

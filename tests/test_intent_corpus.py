@@ -44,6 +44,12 @@ def test_corpus_is_large_and_bilingual():
 def test_corpus_case(case):
     intent = parse(case["text"], case.get("images", 0), catalogues())
     assert intent.kind == case.get("kind", "generate"), intent
+    if "request" in case:
+        assert intent.request == case["request"], intent  # the gate: would this message be charged?
+    if "commands" in case:
+        assert intent.commands == case["commands"], intent
+    if "compare" in case:
+        assert intent.compare == case["compare"], intent
     if "task_type" in case:
         assert intent.task_type == case["task_type"], intent
     for key, value in case.get("options", {}).items():

@@ -1,0 +1,62 @@
+"""Follow-up commands inside a sentence: try another, reset, cancel, again.
+
+"meh, not great, switch model" is a switch; "switch model and redo it" is one switch; "reset and
+then draw a fox" is a reset followed by a request. A clause is a command only when nothing but the
+command, filler ("meh", "please", "then") and a model name is left in it, so "reset the scene to
+night" stays part of a prompt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import cache
+
+from .gate import residue
+from .vocab import alt
+
+#: list name in intent_words.json → intent kind, in the order they are tried at one position
+COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"), ("again", "again"))
+_SPLIT = re.compile(r"\s+(?:and|&|n|plus)\s+|\s*&\s*|(?<=[\u3400-\u9fff])(?:并且|并|再|和)(?=[\u3400-\u9fff])", re.I)
+
+
+@cache
+def _pattern() -> re.Pattern[str]:
+    groups = "|".join(f"(?P<{name}>{alt(name)})" for name, _ in COMMANDS)
+    return re.compile(groups, re.I)
+
+
+def _blank(text: str, spans: Sequence[tuple[int, int]], offset: int) -> str:
+    out = list(text)
+    for start, end in spans:
+        for i in range(max(0, start - offset), min(len(text), end - offset)):
+            out[i] = " "
+    return "".join(out)
+
+
+def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: int = 0) -> list[str] | None:
+    """The commands a clause consists of, in order; None when the clause says anything else."""
+    text = _blank(text, model_spans, offset)
+    found = [(m.start(), kind) for m in _pattern().finditer(text) for name, kind in COMMANDS if m.group(name)]
+    if not found:
+        return None
+    if residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words", "use_words", "reactions", "thanks"):
+        return None
+    return [kind for _, kind in sorted(found)]
+
+
+def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: int = 0) -> tuple[list[str], int] | None:
+    """"switch model and draw a fox": the command and where the rest of the clause starts."""
+    for m in _SPLIT.finditer(text):
+        found = commands_in(text[: m.start()], model_spans, offset)
+        if found and text[m.end():].strip():
+            return found, m.end()
+    return None
+
+
+def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:
+    """The command that answers (the last one; "switch model and redo it" is a switch) and the ones done before it."""
+    kinds = list(dict.fromkeys(found))
+    if "try_another" in kinds and kinds[-1] == "again":
+        kinds.remove("again")
+    return kinds[-1], kinds[:-1]

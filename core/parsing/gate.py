@@ -1,0 +1,176 @@
+"""The request gate: does this message ask for a generation now (which costs credits)?
+
+People mention the bot while talking. Thanks, reactions to a result, greetings, questions about the
+bot, balance questions and model comparisons are answered, never charged. The gate works on clauses
+("nice, that track slaps" is two reactions; "thanks! now a video of it" is thanks plus a request) and
+has three outcomes: ``request`` (charge as usual), ``ambiguous`` (ask with a one-tap button) and
+``none`` (answer the question or the small talk).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .vocab import alt, alternation, pattern, phrases
+
+REQUEST = "request"
+AMBIGUOUS = "ambiguous"
+NONE = "none"
+
+_BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d)|(?<!\d)\.(?!\d)|\s(?:and then|then|but)\s|然后|之后|接着")
+_NON_WORD = re.compile(r"[\W_]+", re.U)
+_EMOJI_ONLY = re.compile(r"^[\W_\d]*$", re.U)
+
+
+@dataclass(frozen=True)
+class Clause:
+    start: int
+    end: int
+    text: str
+
+
+def clauses(text: str) -> list[Clause]:
+    """The message cut at sentence punctuation and "then"/"然后" (decimal points are not breaks)."""
+    out = []
+    last = 0
+    for m in _BREAK.finditer(text):
+        if text[last: m.start()].strip():
+            asked = "?" if re.search(r"[?？]", m.group(0)) else ""
+            out.append(Clause(last, m.start(), text[last: m.start()] + asked))
+        last = m.end()
+    if text[last:].strip():
+        out.append(Clause(last, len(text), text[last:]))
+    return out
+
+
+@cache
+def _combined(*lists: str) -> re.Pattern[str]:
+    return re.compile("|".join(alt(name) for name in lists) or r"(?!)", re.I)
+
+
+def residue(text: str, *lists: str) -> str:
+    """What is left of the text once every phrase of these lists is removed (letters and digits only)."""
+    return _NON_WORD.sub("", _combined(*lists).sub(" ", text))
+
+
+def is_gibberish(text: str) -> bool:
+    """Keyboard mashing and symbols only: nothing a person would want drawn."""
+    if _EMOJI_ONLY.match(text):
+        return not re.search(r"\d", text)
+    latin = re.findall(r"[a-z]+", text.lower())
+    if not latin or re.search(r"[\u3400-\u9fff]", text):
+        return False
+    if any(re.search(r"(.)\1{3,}", w) for w in latin) and len(latin) <= 2:
+        return True
+    long_words = [w for w in latin if len(w) >= 5]
+    if long_words and len(latin) <= 2:
+        return all(sum(c in "aeiouy" for c in w) / len(w) < 0.2 or re.search(r"(asdf|qwer|zxcv|hjkl|sdfg|jkl;|fdsa)", w) for w in long_words)
+    return False
+
+
+_JUDGED = re.compile(r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?"
+                     r"(?:nice|good|great|cool|amazing|beautiful|gorgeous|cute|perfect|awesome|bad|ugly|weird|terrible|funny|hilarious|stunning|"
+                     r"off|wrong|creepy|fire|sick|dope|lovely|fantastic|incredible|insane|wild|boring|meh|better|worse)(?![a-z])"
+                     r"|太(?:好看|好听|棒|美|可爱|酷|丑|难看|奇怪|搞笑)了?|好(?:好看|好听)|真(?:好看|好听|棒|美|可爱)", re.I)
+
+
+def social(text: str) -> bool:
+    """Greetings, thanks and reactions ("nice", "哈哈", "that track slaps", "这张太好看了")."""
+    if not residue(text, "greetings", "thanks", "reactions", "bot_words") and _combined("greetings", "thanks", "reactions").search(text):
+        return True
+    if _JUDGED.search(text) and not _combined("request_verbs", "edit_words").search(text):
+        return True  # "the colors in this one are so nice", "太好看了吧"
+    stripped = _combined_start().sub("", text)
+    ref = re.match(rf"^\W*(?:{alt('result_refs')})", stripped, re.I)
+    if ref and stripped != text.lstrip() and not _combined("request_verbs", "edit_words").search(stripped):
+        return True  # "wow the second one …", "牛啊 这个效果"
+    text = stripped
+    if ref and not _combined("edit_words", "request_verbs").search(text[ref.end():]) and (
+            _combined("evaluatives", "reactions").search(text[ref.end():])):
+        return True
+    return False
+
+
+@cache
+def _combined_start() -> re.Pattern[str]:
+    return re.compile(rf"^(?:\W*(?:{alternation(p for n in ('greetings', 'thanks', 'reactions', 'bot_words') for p in phrases(n))}))*\W*", re.I)
+
+
+_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|haha|and|but|also|btw|hey|um|uh|嗯|那|所以|哦)(?![a-z])\W*)*", re.I)
+
+
+def is_question(text: str) -> bool:
+    stripped = _LEAD_FILLER.sub("", text.strip())
+    if stripped.endswith(("?", "？")):
+        return True
+    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(r"多少|什么|哪个|哪些|为什么|怎么样|几个|几张", stripped):
+        return True
+    first = re.match(r"^\W*([a-z']+)", stripped.lower())
+    return bool(first and first.group(1) in {"what", "which", "how", "why", "when", "where", "who", "whose", "is", "are", "does", "do", "did"})
+
+
+def _starts_polite(text: str) -> re.Match[str] | None:
+    return re.match(rf"^\W*(?:{alt('capability_cues', 'polite')})\s*", text, re.I)
+
+
+def _starts_hypothetical(text: str) -> re.Match[str] | None:
+    return re.match(rf"^\W*(?:{alt('capability_cues', 'hypothetical')})\s*", text, re.I)
+
+
+def capability_object(rest: str) -> bool:
+    """"videos?", "make music", "do 4k" after "can you": a question about the bot, not a request."""
+    rest = re.sub(rf"^\s*(?:{alt('create_verbs')}|generate|make|do|handle|support)?\s*", "", rest, flags=re.I)
+    rest = re.sub(r"(?:吗|么|呢|嘛|不)?[\s?？!！。.]*$", "", rest)
+    left = residue(rest, "capability_objects", "bot_words", "command_filler")
+    return not left or bool(re.fullmatch(r"(?:too|also|as well|at all|or not|and|or|well|already)*", left, re.I))
+
+
+def question_kind(text: str, model_count: int) -> str | None:
+    """usage | compare | list_models | help | chat for a question, None when it is a polite request."""
+    if pattern("usage_phrases").search(text) and not re.search(r"how much (does|do|is|are|would)\b", text, re.I):
+        return "usage"
+    if model_count >= 2 and pattern("compare_cues").search(text):
+        return "compare"
+    if pattern("models_phrases").search(text):
+        return "list_models"
+    if pattern("help_phrases").search(text) and len(text) < 60:
+        return "help"
+    text = _LEAD_FILLER.sub("", text)
+    polite = _starts_polite(text)
+    if polite:
+        return "help" if capability_object(text[polite.end():]) else None
+    hypothetical = _starts_hypothetical(text)
+    if hypothetical:
+        return "help" if capability_object(text[hypothetical.end():]) else "maybe"
+    return "chat"
+
+
+def chatty(text: str) -> bool:
+    """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
+    lowered = _LEAD_FILLER.sub("", text.strip().lower())
+    if _combined("polite_prefixes").match(lowered):
+        return False
+    opener = re.match(rf"^\W*(?:{alt('chat_openers')})(?![a-z])", lowered)
+    if not opener:
+        return False
+    rest = lowered[opener.end():]
+    if _combined("request_verbs", "edit_words").match(rest.strip()):
+        return False  # "i want a picture of …", "我要一张…"
+    if re.search(r"[\u3400-\u9fff]", lowered):
+        return not _combined("create_verbs").search(rest) and not pattern("media_nouns", "image").search(rest)
+    return bool(re.search(rf"(?:{alt('finite_verbs', 'en')})", lowered))
+
+
+def first_answer(kinds: list[str]) -> str:
+    """The answer a message with no request in it gets: the most specific question asked, else small talk."""
+    for wanted in ("usage", "compare", "list_models", "help"):
+        if wanted in kinds:
+            return wanted
+    return "chat"
+
+
+def words_of(text: str) -> int:
+    return len(re.findall(r"[a-z0-9]+", text, re.I)) + len(re.findall(r"[\u3400-\u9fff]", text)) // 2
+

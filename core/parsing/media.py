@@ -1,0 +1,176 @@
+"""What is being made: image, video or music, from the head noun of the request.
+
+"an album cover for my song" is a picture and "a flyer for a rap battle" is a picture: the noun that
+names the thing asked for decides, nouns describing its subject ("for my song", "of an
+animated-film hero") don't. Motion verbs ("animate", "make this photo move", "动起来") always mean
+video; a drawing verb at the start ("draw …", "画…") means a picture.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .vocab import alt, alternation, pattern, phrases
+
+MEDIA = ("image", "video", "music")
+_WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "some", "one", "new", "quick", "short",
+                "little", "nice", "cool", "simple", "another", "it", "them", "me", "us", "into", "as", "use", "using", "with", "via",
+                "cheapest", "cheap", "cheaper", "best", "highest", "quality", "premium", "budget", "always", "high", "top"}
+_SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|both|the two|these two|those two)\s+(?:\w+\s+)?$", re.I)
+_RESULT_EN = re.compile(r"(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$")
+_RESULT_ZH = re.compile(r"(?:做成|变成|改成|转成|换成|生成|弄成|成)[一个张段首幅部条]*\s*$")
+_ARTICLES = {"a", "an", "the", "some", "my", "your", "his", "her", "their", "our", "its"}
+_CONNECTORS = re.compile(r"^\s*(?:of|about|showing|featuring|with|where|that|in which|for|:|：|,)", re.I)
+_ZH_MOD_BEFORE = re.compile(r"(?:给|为|用于|配合|替)[^画做生成写来配]{0,5}$")
+_CLAUSE_BREAK = re.compile(r"[,，。.;；!！?？\n]")
+
+
+@dataclass(frozen=True)
+class Noun:
+    media: str
+    start: int
+    end: int
+    head: bool
+
+
+@cache
+def _nouns() -> re.Pattern[str]:
+    groups = []
+    for media in MEDIA:
+        groups.append(f"(?P<{media}>{alt('media_nouns', media)})")
+    return re.compile(f"(?P<not>{alt('not_media')})|" + "|".join(groups), re.I)
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause holding position ``at`` begins (looking back a bounded distance keeps long input linear)."""
+    floor = max(0, at - 120)
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, floor, at)]
+    return breaks[-1] if breaks else floor
+
+
+def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bool:
+    """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces the description."""
+    before = text[_clause_start(text, start): start]
+    last_verb = None
+    for last_verb in verbs.finditer(before):
+        pass
+    if last_verb is not None:
+        before = before[last_verb.end():]  # "use the cheapest model to make a video": what is made follows the verb
+    if _RESULT_EN.search(before):
+        return True  # "turn these two images into a video"
+    if _SOURCE_EN.search(before):
+        return False  # "this photo", "these two images": what came with the message
+    before = verbs.sub(" ", before)
+    words = [w.lower() for w in _WORD.findall(before)]
+    if any(w in _PREPOSITIONS() for w in words[-3:]):
+        return False
+    after = text[end:]
+    if re.match(r"^(?:'s|’s)", after):
+        return False
+    if re.match(r"^\s*[\-\s]?(?:" + _noun_alternation() + ")", after, re.I):
+        return False  # "song cover", "video thumbnail": the last noun of a compound is the head
+    if _CONNECTORS.match(after):
+        return True
+    content = [i for i, w in enumerate(words) if w not in _DETERMINERS and not w.isdigit()]
+    if content and any(w in _ARTICLES for w in words[content[0]:]) and not re.search(r"(?:use|using|with)\s+the\s+\w+\s*$", before, re.I):
+        return False  # "a cat watching a movie": a second noun phrase began
+    return len(content) <= 3
+
+
+@cache
+def _noun_alternation() -> str:
+    return alternation(p for media in MEDIA for p in phrases("media_nouns", media))
+
+
+@cache
+def _PREPOSITIONS() -> frozenset[str]:
+    return frozenset(phrases("modifier_prepositions", "en"))
+
+
+def _chinese_head(text: str, start: int, end: int) -> bool:
+    near = text[max(0, start - 12): start]
+    if _RESULT_ZH.search(near):
+        return True  # "做成视频"
+    if _SOURCE_ZH.search(near):
+        return False  # "把这张照片", "用这两张图": the pictures that came with the message
+    if text[max(0, start - 1): start] == "的":
+        return True
+    if re.match(r"^(?:里|中|上|内|里面)", text[end:]):
+        return False  # "图里的人": a place in the picture that came with the message
+    if re.match(r"^\s*的(?!\s*$)", text[end:]):
+        return False  # "视频的封面": 视频 describes 封面
+    return not _ZH_MOD_BEFORE.search(text[_clause_start(text, start): start])
+
+
+def nouns(text: str, limit: int = 40) -> list[Noun]:
+    """The media nouns in the text (the first ``limit``), marked head or modifier."""
+    out: list[Noun] = []
+    verbs = pattern("create_verbs")
+    for m in _nouns().finditer(text):
+        if len(out) >= limit:
+            break
+        media = next((k for k in MEDIA if m.group(k)), None)
+        if media is None:
+            continue
+        if _CJK.match(m.group(0)):
+            head = _chinese_head(text, m.start(), m.end())
+        else:
+            head = _english_head(text, m.start(), m.end(), verbs)
+        out.append(Noun(media, m.start(), m.end(), head))
+    return out
+
+
+@cache
+def _verb(media: str) -> re.Pattern[str]:
+    return pattern("media_verbs", media)
+
+
+_START = re.compile(r"^\W*(?:(?:please|can you|could you|would you|hey|ok|now|帮我|请|给我|麻烦|你)\W*)*", re.I)
+
+
+_IMPERATIVE_BEFORE = re.compile(r"(?:^|[,，.:：;!?]|(?<![a-z])(?:and|then|to|please|pls|can you|could you|would you|me|just|now|also))\W*$", re.I)
+
+
+def _imperative(m: re.Match[str], text: str) -> bool:
+    """"animate a paper boat" / "film a …" are verbs; "an animated-film hero" is not."""
+    if " " in m.group(0) or not m.group(0).isascii():
+        return True
+    return bool(_IMPERATIVE_BEFORE.search(text[: m.start()]))
+
+
+def detect(text: str, images: int = 0) -> str | None:
+    """image | video | music, or None when the words don't say."""
+    if any(_imperative(m, text) for m in _verb("video").finditer(text)):
+        return "video"
+    start = _START.match(text)
+    opening = text[start.end() if start else 0:]
+    if re.match(rf"(?:{alt('media_verbs', 'image')})", opening, re.I):
+        if not re.match(r"^\W*(?:design)", opening, re.I):
+            return "image"
+    found = nouns(text)
+    for noun in found:
+        if noun.head:
+            return noun.media
+    firsts = [(m.start(), medium) for medium in ("image", "music") for m in _verb(medium).finditer(text) if _imperative(m, text)]
+    if firsts:
+        return min(firsts)[1]
+    if images and pattern("motion_words").search(text):
+        return "video"
+    if images and pattern("edit_words").search(text):
+        return "image"
+    return None
+
+
+def mentioned(text: str) -> str | None:
+    """The media a question is about ("how much does a video cost"), head noun or not."""
+    found = nouns(text)
+    return detect(text) or (found[0].media if found else None)
+
+
+def motion(text: str) -> bool:
+    return bool(pattern("motion_words").search(text))

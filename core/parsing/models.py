@@ -1,0 +1,180 @@
+"""Model names in a message: exact versions, model ids, nicknames and family names (zh/en).
+
+A name with a version ("Kling 2.6", "pixverse v4", "海螺02") means exactly that model; a family name
+alone ("kling", "可灵", "nano banana") means the catalogue's first model of that family for the kind of
+request, so it follows the live catalogue. The longest match wins, and a specific name beats a family
+name of the same length. Resolution against a catalogue happens later, once the media is known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+from ..catalogue import Catalogue, Model
+from ..media import MEDIA_OF_CATEGORY
+from ..selection import knowledge
+from .vocab import model_names
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model named in the text (not yet tied to one kind of request)."""
+
+    start: int
+    end: int
+    text: str
+    name: str | None = None  # normalized catalogue display name ("kling 2.6")
+    model_ids: tuple[str, ...] = ()
+    family: str | None = None
+
+    def resolve(self, catalogue: Catalogue | None) -> Model | None:
+        """The model this name means in one catalogue (None when that catalogue has no such model)."""
+        if catalogue is None:
+            return None
+        if self.name:
+            for model in catalogue:
+                if _name_key(model.name) == self.name:
+                    return model
+        for model_id in self.model_ids:
+            found = catalogue.by_model_id(model_id)
+            if found is not None:
+                return found
+        if self.family and not self.name and not self.model_ids:
+            for model in catalogue:
+                if family_of(model.model_id) == self.family:
+                    return model
+        return None
+
+    def hint(self) -> str:
+        """What to tell the user was asked for, when no catalogue of the request has it."""
+        return self.model_ids[0] if self.model_ids else self.family or self.text
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"\s+", " ", name.lower()).strip()
+
+
+def family_of(model_id: str) -> str | None:
+    for family, spec in model_names()["families"].items():
+        if any(model_id.startswith(prefix) for prefix in spec["prefixes"]):
+            return str(family)
+    return None
+
+
+def _tokens(name: str) -> list[str]:
+    """"Pixverse V5.5" → pixverse, v, 5.5; "Nano Banana2" → nano, banana, 2; "Kling O1" → kling, o, 1."""
+    return re.findall(r"\d+(?:\.\d+)*|[a-z]+|[^\sa-z\d.\-_]+", name.lower())
+
+
+def _flexible(name: str) -> str:
+    """A display name or id as a pattern: any separators, an optional "v" before a version, dots optional."""
+    parts = []
+    for token in _tokens(name):
+        if token == "v":
+            continue
+        if token[0].isdigit():
+            version = r"[.\-_ ]?".join(re.escape(p) for p in token.split("."))
+            parts.append(r"v?\s*" + version)
+        else:
+            parts.append(re.escape(token))
+    body = r"[\s\-_.]*".join(parts)
+    left = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", name.lower()) else ""
+    right = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", name.lower()) else ""
+    return left + body + right
+
+
+def _alias(alias: str) -> str:
+    return _flexible(alias) if re.search(r"\d", alias) else _plain(alias)
+
+
+def _plain(alias: str) -> str:
+    lowered = alias.lower()
+    body = r"[\s\-_]*".join(re.escape(p) for p in re.findall(r"[a-z0-9.]+|[^\sa-z0-9.]+", lowered))
+    left = r"(?<![a-z0-9])" if re.match(r"[a-z0-9]", lowered) else ""
+    right = r"(?![a-z0-9])" if re.search(r"[a-z0-9]$", lowered) else ""
+    return left + body + right
+
+
+@dataclass(frozen=True)
+class _Name:
+    pattern: re.Pattern[str]
+    specific: int  # 2: catalogue name or id, 1: known alias, 0: family nickname
+    name: str | None
+    model_ids: tuple[str, ...]
+    family: str | None
+
+
+@cache
+def _static_names() -> tuple[_Name, ...]:
+    """models.json aliases (one model, or a family when it is a family nickname) and every family nickname."""
+    nicknames = {n.lower() for spec in model_names()["families"].values() for n in spec["names"]}
+    owners: dict[str, list[str]] = {}
+    for model_id, aliases in knowledge()["aliases"].items():
+        for alias in aliases:
+            owners.setdefault(alias.lower(), []).append(model_id)
+    out = []
+    for alias, model_ids in owners.items():
+        family = family_of(model_ids[0])
+        if alias in nicknames:
+            out.append(_Name(re.compile(_alias(alias)), 0, None, (), family))
+        else:
+            out.append(_Name(re.compile(_alias(alias)), 1, None, tuple(model_ids), family))
+    for model_id in knowledge()["aliases"]:
+        out.append(_Name(re.compile(_flexible(model_id)), 2, None, (model_id,), family_of(model_id)))
+    for family, spec in model_names()["families"].items():
+        for nickname in spec["names"]:
+            out.append(_Name(re.compile(_plain(nickname)), 0, None, (), family))
+    return tuple(out)
+
+
+@cache
+def _catalogue_names(names: tuple[tuple[str, str], ...]) -> tuple[_Name, ...]:
+    out = []
+    for display, model_id in names:
+        out.append(_Name(re.compile(_flexible(display)), 2, _name_key(display), (model_id,), family_of(model_id)))
+        # "Google Veo 3.1" is also just "Veo 3.1"
+        short = re.sub(r"^(google|openai)\s+", "", display, flags=re.I)
+        if short != display:
+            out.append(_Name(re.compile(_flexible(short)), 2, _name_key(display), (model_id,), family_of(model_id)))
+    return tuple(out)
+
+
+_CUE_BEFORE = re.compile(r"(?:用|使用|换成|改用|试试|(?<![a-z])(?:use|using|with|via|on|try|switch to|go with))\s*$", re.I)
+_CUE_AFTER = re.compile(r"^\s*(?:模型|model)", re.I)
+
+
+@cache
+def _needs_cue() -> frozenset[str]:
+    return frozenset(n.lower() for n in model_names().get("needs_cue", []))
+
+
+def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[ModelRef]:
+    """Every model named in the text, longest first, without overlaps, in reading order."""
+    display = tuple(sorted({(m.name, m.model_id) for c in (catalogues or {}).values() for m in c}))
+    lowered = text.lower()
+    hits: list[tuple[int, int, int, int, _Name]] = []
+    for entry in (*_catalogue_names(display), *_static_names()):
+        for match in entry.pattern.finditer(lowered):
+            if match.end() <= match.start():
+                continue
+            if match.group(0) in _needs_cue() and not (_CUE_BEFORE.search(lowered[: match.start()])
+                                                       or _CUE_AFTER.match(lowered[match.end():])):
+                continue  # "Sonic the Hedgehog" is a subject, "use sonic" is the model
+            hits.append((match.end() - match.start(), entry.specific, -match.start(), match.end(), entry))
+    hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
+    taken: list[ModelRef] = []
+    for _length, _, neg_start, end, entry in hits:
+        start = -neg_start
+        if any(start < ref.end and ref.start < end for ref in taken):
+            continue
+        taken.append(ModelRef(start, end, text[start:end], entry.name, entry.model_ids, entry.family))
+    return sorted(taken, key=lambda ref: ref.start)
+
+
+def media_of(ref: ModelRef, catalogues: Mapping[str, Catalogue] | None) -> set[str]:
+    """Which media the named model can make, from the live catalogue."""
+    return {MEDIA_OF_CATEGORY[category] for category, catalogue in (catalogues or {}).items() if ref.resolve(catalogue)}
+

@@ -1,0 +1,154 @@
+"""Generation options written in the message: duration, resolution, size, aspect ratio, sound, vocals,
+lyrics and how many results. Each extractor returns what it found and the text without it, so the
+prompt never carries "10s 1080p" and a number is read only once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..numbers import EN_COUNT, EN_NUMERAL, ZH_NUMERAL, parse_number
+from .vocab import WORD_LEFT as _W
+from .vocab import WORD_RIGHT as _E
+from .vocab import alternation, pattern, words
+
+SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}", re.I)
+RESOLUTION = re.compile(rf"{_W}(360|480|540|720|768|1080|1440|2160)\s*p{_E}|{_W}(full\s*hd|fhd){_E}", re.I)
+ASPECT = re.compile(r"(?<![\d:.])(\d{1,2})\s*(?:[:：比]|by|x)\s*(\d{1,2})(?![\d:])", re.I)
+DURATION = re.compile(
+    rf"(?:(\d+(?:\.\d+)?)\s*-?\s*|({ZH_NUMERAL})\s*|{_W}({EN_NUMERAL})[\s-]+)"
+    rf"((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)", re.I)
+HALF_MINUTE = re.compile(rf"{_W}(half a minute|a minute and a half|a minute|one minute){_E}|(半分钟|一分半)", re.I)
+COUNT_X = re.compile(rf"(?:{_W}[x×]\s*(\d)|{_W}n\s*=\s*(\d)){_E}", re.I)
+LYRICS_LABEL = re.compile(r"(?:歌词(?:是|为)?|(?<![a-z])lyrics?(?:\s+(?:are|is|go|say|should be))?)\s*[:：]?\s*", re.I)
+QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "《": "》", "'": "'", "‘": "’"}
+ORDERED_QUOTE = re.compile(r"(?:with\s+)?(?:the\s+)?(?:lyrics?|words|歌词)[^\"“「『'‘]{0,16}?([\"“「『'‘])", re.I)
+
+
+@dataclass
+class Found:
+    """What the option extractors read from the message."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+    n: int | None = None
+
+
+def _cut(text: str, m: re.Match[str]) -> str:
+    return text[: m.start()] + " " + text[m.end():]
+
+
+def take_lyrics(text: str) -> tuple[str | None, str]:
+    """Lyrics are the user's own words: a quoted part ends at its closing quote, "lyrics: …" runs to the end."""
+    m = ORDERED_QUOTE.search(text)
+    if m:
+        close = QUOTES[m.group(1)]
+        end = text.find(close, m.end())
+        if end > m.end():
+            return text[m.end(): end].strip(), text[: m.start()] + " " + text[end + 1:]
+    label = re.search(r"(?:歌词|(?<![a-z])lyrics?)\s*(?:是|为|are|is|go|say|should be)?\s*[:：]\s*", text, re.I)
+    if label:
+        rest = text[label.end():]
+        if rest[:1] in QUOTES:
+            end = rest.find(QUOTES[rest[0]], 1)
+            if end > 0:
+                return rest[1:end].strip(), text[: label.start()] + " " + rest[end + 1:]
+        return rest.strip().strip("\"“”「」'"), text[: label.start()]
+    return None, text
+
+
+@cache
+def _word_options() -> list[tuple[str, Any, re.Pattern[str]]]:
+    w = words()
+    out: list[tuple[str, Any, re.Pattern[str]]] = []
+    for ratio in w["aspect_words"]:
+        out.append(("aspect_ratio", ratio, pattern("aspect_words", ratio)))
+    out.append(("generate_audio", False, pattern("audio_off")))
+    out.append(("generate_audio", True, pattern("audio_on")))
+    out.append(("mode", "pro", pattern("mode_pro")))
+    out.append(("mode", "std", pattern("mode_std")))
+    return out
+
+
+@cache
+def _count() -> re.Pattern[str]:
+    nouns = alternation(p for p in words()["count_nouns"]["en"])
+    zh = "|".join(sorted(map(re.escape, words()["count_nouns"]["zh"]), key=len, reverse=True))
+    return re.compile(
+        rf"((?<![\d.:])\d+(?![\d.:])|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))\s*(?:(?:more|different|separate|distinct|unique|other)\s+)*"
+        rf"(?:({zh})|({nouns})|(个)(?=不同|不一样|logo|头像|海报|壁纸|设计|版本|视频|方案))", re.I)
+
+
+def take_options(text: str, media: str | None, images: int, *, lyrics: str | None = None) -> tuple[Found, str]:
+    """Read every option; returns them and the text with them cut out."""
+    found = Found()
+    opts = found.options
+    m = DURATION.search(text)
+    if m:
+        value = parse_number((m.group(1) or m.group(2) or m.group(3) or "").replace(" ", ""))
+        if value is None and m.group(1):
+            value = round(float(m.group(1)))
+        if value is not None:
+            unit = m.group(4).lower()
+            opts["duration"] = value * 60 if unit.startswith(("min", "分")) else value
+            text = _cut(text, m)
+    else:
+        m = HALF_MINUTE.search(text)
+        if m and media != "image":
+            phrase = (m.group(1) or m.group(2)).lower()
+            opts["duration"] = {"half a minute": 30, "半分钟": 30, "a minute and a half": 90, "一分半": 90}.get(phrase, 60)
+            text = _cut(text, m)
+    m = RESOLUTION.search(text)
+    if m:
+        opts["resolution"] = f"{m.group(1)}P" if m.group(1) else "1080P"
+        text = _cut(text, m)
+    m = SIZE.search(text)
+    if m:
+        opts["size"] = re.sub(r"\s+", "", m.group(1)).upper().replace("PX", "px")
+        text = _cut(text, m)
+    m = ASPECT.search(text)
+    if m and 0 < int(m.group(1)) <= 32 and 0 < int(m.group(2)) <= 32:
+        opts["aspect_ratio"] = f"{int(m.group(1))}:{int(m.group(2))}"
+        text = _cut(text, m)
+    for key, value, pat in _word_options():
+        if key in opts:
+            continue
+        m = pat.search(text)
+        if m:
+            opts[key] = value
+            text = _cut(text, m)
+    if media == "music" or lyrics:
+        for gender in words()["vocal"]:
+            m = pattern("vocal", gender).search(text)
+            if m:
+                opts["vocal_gender"] = gender
+                opts["custom_mode"] = True
+                text = _cut(text, m)
+                break
+        if lyrics:
+            opts["lyrics"] = lyrics
+            opts["custom_mode"] = True
+    m = _count().search(text)
+    if m and images and re.search(r"(这|那|these|those|the|my|both|all)\s*$", text[: m.start()], re.I):
+        m = None  # "these two images", "这两张图": the pictures that came with the message
+    if m:
+        n = parse_number(m.group(1))
+        if n and n <= 20:
+            found.n = n
+            english = m.group(3)
+            # keep an English noun so "3 images of a cat" still names what is made
+            text = text[: m.start()] + " " + (english or "") + " " + text[m.end():]
+    else:
+        m = COUNT_X.search(text)
+        if m:
+            found.n = int(m.group(1) or m.group(2))
+            text = _cut(text, m)
+    return found, text
+
+
+def settle(opts: dict[str, Any], media: str) -> None:
+    """A size said for a video ("4K video") is its resolution."""
+    if media == "video" and "size" in opts:
+        opts.setdefault("resolution", opts.pop("size"))

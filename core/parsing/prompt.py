@@ -1,0 +1,105 @@
+"""The clean prompt: what is left once instructions, counts, options, model names and politeness are cut.
+
+"Can you draw me 3 pictures of a cat, 4k please" → "a cat". Grammatical scraps the cuts leave
+behind ("of a paper boat", "it a video", "in" before a removed "4k") go too. Bounded passes and
+no nested quantifiers keep it linear on a wall of "please please please …".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .vocab import alt, phrases
+
+SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—~]+|[\s,，。;；:：、\-—~]+$")
+TRAILING_PUNCTUATION = " \t,，。.!！?？~"
+_MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|piece of music|illustration|painting|drawing|render|"
+                  r"animation|gif|tune|variation|version|one)s?")
+MEDIA_OF = re.compile(rf"^(?:an?\s+|some\s+|the\s+)?(?:(?:short|quick|little|new|nice|cool|simple|single|different|separate)\s+)*"
+                      rf"{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|that shows|depicting)\s+", re.I)
+MEDIA_LABEL = re.compile(rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)", re.I)
+ZH_MEDIA_LEAD = re.compile(r"^(?:一?[张幅个首段条])?(?:图片|图|照片|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*")
+EMPTY = re.compile(rf"^(?:an?\s+|some\s+|the\s+|me\s+|一[张个段首幅]\s*|的\s*)*(?:{_MEDIA_GENERIC}|视频|图片|图|照片|音乐|歌|歌曲|画|model|模型)?\s*"
+                   r"(?:吧|呀|啊|please|模型|生成|from now on|以后|for me|now|it|this|that)?$", re.I)
+PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this (?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that one)$", re.I)
+DANGLING_WORDS = frozenset("in at with for of on and using via by to as but or also then the a an model please".split())
+DANGLING_START = re.compile(r"^(?:(?:of|about|showing|featuring|with|and|then|to|for|that|where)\s+)+", re.I)
+IT_MEDIA = re.compile(rf"^(?:make\s+|turn\s+)?(?:it|this|them|that)\s+(?:into\s+)?(?:an?\s+)?{_MEDIA_GENERIC}$", re.I)
+
+
+@cache
+def _lead_zh() -> re.Pattern[str]:
+    fillers = "|".join(sorted(map(re.escape, phrases("leading_fillers", "zh")), key=len, reverse=True))
+    verbs = "|".join(sorted(map(re.escape, phrases("create_verbs", "zh")), key=len, reverse=True))
+    return re.compile(rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs})\s*(?:一?[张幅个首段条支]|一下|个|些|几[张个首段])?\s*)?")
+
+
+@cache
+def _lead_en() -> re.Pattern[str]:
+    fillers = alt("leading_fillers", "en")
+    verbs = alt("create_verbs", "en")
+    return re.compile(rf"^(?:(?:{fillers})[\s,]+)*(?:(?:{verbs})(?:\s+|$)(?:me\s+|us\s+)?)?", re.I)
+
+
+@cache
+def _trailing() -> tuple[str, ...]:
+    return tuple(sorted((p.lower() for p in phrases("trailing")), key=len, reverse=True))
+
+
+def strip_trailing(text: str) -> str:
+    """Drop "please", "吧", "thanks" at the end, in linear time."""
+    for _ in range(8):
+        stripped = text.rstrip(TRAILING_PUNCTUATION)
+        lowered = stripped.lower()
+        for word in _trailing():
+            if lowered.endswith(word) and (not word.isascii() or len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()):
+                stripped = stripped[: -len(word)]
+                break
+        else:
+            if (not stripped.endswith(" 的") and not stripped.endswith("的")) or len(stripped) < 2:
+                return stripped
+            stripped = stripped[:-1].rstrip()
+        text = stripped
+    return text.rstrip(TRAILING_PUNCTUATION)
+
+
+def drop_dangling_end(text: str) -> str:
+    """"a cat in" (after "4k" was cut) → "a cat"; a word at a time, so linear on any input."""
+    for _ in range(6):
+        parts = text.rsplit(None, 1)
+        if len(parts) < 2 or parts[1].lower() not in DANGLING_WORDS:
+            return text
+        text = parts[0]
+    return text
+
+
+def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
+    """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make it darker")."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^/\w+\s*", "", text)
+    text = re.sub(r"^@\S+\s*", "", text)
+    text = re.sub(r"\s+([,，.!?])", r"\1", text)
+    text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
+    previous = None
+    for _ in range(5):  # bounded passes: "please draw me a picture of …" in a few, "画画画…" stays linear
+        if previous == text:
+            break
+        previous = text
+        text = SEPARATORS.sub("", text).strip()
+        if keep_instruction:
+            text = re.sub(rf"^(?:(?:{alt('leading_fillers', 'en')})[\s,]+)*", "", text, count=1, flags=re.I)
+            text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙)\s*", "", text)
+        else:
+            text = _lead_zh().sub("", text, count=1)
+            text = _lead_en().sub("", text, count=1)
+            text = re.sub(r"^的\s*", "", text)
+            text = ZH_MEDIA_LEAD.sub("", text)
+            text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
+            text = DANGLING_START.sub("", text)
+        text = drop_dangling_end(text)
+        text = strip_trailing(text).strip()
+        text = SEPARATORS.sub("", text).strip()
+    if EMPTY.match(text) or PRONOUN_ONLY.match(text) or IT_MEDIA.match(text):
+        return ""
+    return text

@@ -1,0 +1,79 @@
+"""The parser's vocabulary, read from ``core/data/intent_words.json`` and compiled once.
+
+Words live in data so a missing phrase is a one-line fix that needs no regex knowledge; this module
+turns a list of plain phrases into one pattern (longest phrase first, English at word boundaries,
+any run of spaces where the phrase has one).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from functools import cache
+from importlib import resources
+from typing import Any
+
+WORD_LEFT = r"(?<![a-z0-9'])"
+WORD_RIGHT = r"(?![a-z0-9])"
+
+
+@cache
+def words() -> dict[str, Any]:
+    return json.loads(resources.files("core").joinpath("data/intent_words.json").read_text("utf-8"))
+
+
+@cache
+def model_names() -> dict[str, Any]:
+    return json.loads(resources.files("core").joinpath("data/model_names.json").read_text("utf-8"))
+
+
+def phrase_regex(phrase: str) -> str:
+    """One phrase as a regex: spaces match any whitespace, Latin edges must be word edges."""
+    lowered = phrase.lower().strip()
+    body = r"\s+".join(re.escape(part) for part in lowered.split())
+    left = WORD_LEFT if re.match(r"[a-z0-9]", lowered) else ""
+    right = WORD_RIGHT if re.search(r"[a-z0-9]$", lowered) else ""
+    return left + body + right
+
+
+def alternation(phrases: Iterable[str]) -> str:
+    unique = sorted({p.lower().strip() for p in phrases if p.strip()}, key=len, reverse=True)
+    return "|".join(phrase_regex(p) for p in unique)
+
+
+@cache
+def alt(*path: str) -> str:
+    """The phrases of one list as a regex alternation (cached: built once per list)."""
+    return alternation(phrases(*path))
+
+
+def phrases(*path: str) -> list[str]:
+    """Every phrase under ``path`` (both languages when the node is split by language)."""
+    node: Any = words()
+    for key in path:
+        node = node[key]
+    if isinstance(node, dict):
+        return [p for value in node.values() for p in (value if isinstance(value, list) else [])]
+    return list(node)
+
+
+@cache
+def pattern(*path: str) -> re.Pattern[str]:
+    """All phrases of one list as a single case-insensitive pattern."""
+    return re.compile(alt(*path) or r"(?!)", re.I)
+
+
+def typo_fixes() -> dict[str, str]:
+    return dict(words()["typos"])
+
+
+@cache
+def _typo_pattern() -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z0-9'])({'|'.join(map(re.escape, sorted(typo_fixes(), key=len, reverse=True)))})(?![a-z0-9])", re.I)
+
+
+def fix_typos(text: str) -> str:
+    """Common misspellings of the instruction words ("3 imgaes", "drwa"), so counts and verbs are still read."""
+    table = typo_fixes()
+    return _typo_pattern().sub(lambda m: table[m.group(1).lower()], text)
