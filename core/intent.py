@@ -330,7 +330,7 @@ def _request(intent: Intent, work: str, lyrics: str | None, refs: list[ModelRef]
         signals = True
     medium = MEDIA_OF_TYPE.get(task_type or "")
     stated = medium or media.detect(work, images)
-    signals = signals or bool(images and stated)
+    signals = signals or bool(images and (stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work)))
     intent.strategy, work = _strategy(work)
     signals = signals or intent.strategy is not None
     if stated is None and ref is not None:

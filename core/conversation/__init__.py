@@ -24,6 +24,7 @@ from ..views import View
 from . import buttons
 from .admin import admin, admin_words
 from .chat import Chat, ConversationSettings, Turn
+from .followups import run_first
 from .preferences import named_model
 from .table import HANDLERS
 
@@ -112,7 +113,10 @@ class Conversation:
         else:
             intent = parse(event.text, len(images), catalogues, language=language)
         await self.chat.store.touch_user(event.platform, event.user_id, language)
-        return await HANDLERS[intent.kind](self.chat, Turn(event, intent, images, catalogues))
+        turn = Turn(event, intent, images, catalogues)
+        for said in await run_first(self.chat, turn):  # "reset and then draw a fox": the reset first, in order
+            await self.chat.manager.platforms[event.platform].channel(event.route).send(said)
+        return await HANDLERS[intent.kind](self.chat, turn)
 
 
 def _safe_name(name: str) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .. import views
 from ..i18n import t
-from ..kinds import ActionKind
+from ..intent import Intent
+from ..kinds import ActionKind, IntentKind
 from ..media import MEDIA_OF_CATEGORY
 from ..refs import TaskRef
 from ..views import View
@@ -12,6 +13,7 @@ from .buttons import accept, press
 from .chat import Chat, Turn
 from .offers import alternatives_offer
 from .pending import PendingOffer
+from .preferences import on_reset_preference
 
 
 async def on_yes(chat: Chat, turn: Turn) -> View | None:
@@ -59,3 +61,32 @@ async def on_try_another(chat: Chat, turn: Turn) -> View:
     if not last:
         return views.notice(turn.language, "reply.nothing_to_redo")
     return await alternatives_offer(chat, turn.event, last[-1], turn.language, count=3)
+
+
+async def run_first(chat: Chat, turn: Turn) -> list[View]:
+    """"reset and then draw a fox", "cancel that and make a video instead", "switch model and redo it: …":
+    the commands said before the request, done in order; returns what each of them answers."""
+    said: list[View] = []
+    for kind in turn.intent.commands:
+        if kind is IntentKind.TRY_ANOTHER:
+            await _another_model(chat, turn)
+            continue
+        handler = on_reset_preference if kind is IntentKind.RESET_PREFERENCE else on_cancel if kind is IntentKind.CANCEL else None
+        if handler is not None:
+            said.append(await handler(chat, Turn(turn.event, Intent(kind, turn.language), loaded=turn.loaded)))
+    return said
+
+
+async def _another_model(chat: Chat, turn: Turn) -> None:
+    """The restated request goes to the first alternative to the model used last time (unless it names one)."""
+    intent = turn.intent
+    last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id)
+    if intent.model_key or intent.model_hint or not last or not intent.task_type:
+        return
+    catalogue = (await turn.catalogues(chat))[intent.task_type]
+    current = catalogue.by_key(last[-1].model_version) or catalogue.by_model_id(last[-1].model_id)
+    if current is None:
+        return
+    picks = chat.selector.alternatives(catalogue, current, intent.options, intent.n or 1, count=1)
+    if picks:
+        intent.model_key, intent.model_mode = picks[0].key, "this_time"

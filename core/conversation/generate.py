@@ -11,9 +11,11 @@ from ..errors import NoMatchingRule
 from ..i18n import t
 from ..intent import images_needed
 from ..media import MEDIA_OF_CATEGORY
+from ..parsing.gate import AMBIGUOUS
 from ..views import View
 from .budgets import disabled_media
 from .chat import Chat, Choice, Turn
+from .offers import offer
 from .start import choose, start
 from .unsupported import music_length_offer, offer_for
 
@@ -59,6 +61,9 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
         quote = choice.model.quote(options, n)
     except NoMatchingRule as err:
         return await offer_for(chat, turn, catalogue, choice.model, options, n, err)
+    if intent.gate == AMBIGUOUS:  # maybe a request, maybe not: one tap makes it, nothing is charged before
+        label = t(lang, "action.make_it", prompt=_short(intent.prompt), credits=quote.total)
+        return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images, [(quote, label)])
     await _remember_or_hint(chat, turn, choice, quote.model.model_id, quote.model.model_version, quote.model.name)
     return await start(chat, event, lang, quote, intent.prompt, images, options, choice)
 
@@ -73,3 +78,7 @@ async def _remember_or_hint(chat: Chat, turn: Turn, choice: Choice, model_id: st
         usual = await chat.store.preference(event.platform, event.user_id, task_type)
         if usual and usual["model_id"] != model_id:
             choice.notes.append(t(lang, "pref.switch_hint", old=usual["model_name"], new=name))
+
+
+def _short(prompt: str, limit: int = 40) -> str:
+    return prompt if len(prompt) <= limit else prompt[: limit - 1].rstrip() + "…"

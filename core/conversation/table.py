@@ -9,7 +9,7 @@ from ..kinds import IntentKind
 from .chat import Handler
 from .followups import on_again, on_cancel, on_no, on_try_another, on_yes
 from .generate import on_generate
-from .info import on_help, on_list_models, on_usage
+from .info import on_chat, on_compare, on_help, on_list_models, on_usage
 from .preferences import on_forget_me, on_reset_preference, on_set_preference, on_show_preferences
 
 HANDLERS: Mapping[IntentKind, Handler] = MappingProxyType({
@@ -26,5 +26,7 @@ HANDLERS: Mapping[IntentKind, Handler] = MappingProxyType({
     IntentKind.FORGET_ME: on_forget_me,
     IntentKind.YES: on_yes,
     IntentKind.NO: on_no,
+    IntentKind.COMPARE: on_compare,
+    IntentKind.CHAT: on_chat,
 })
 assert set(HANDLERS) == set(IntentKind), "every intent kind has a handler"

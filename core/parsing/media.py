@@ -56,9 +56,7 @@ def _clause_start(text: str, at: int) -> int:
 def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bool:
     """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces the description."""
     before = text[_clause_start(text, start): start]
-    last_verb = None
-    for last_verb in verbs.finditer(before):
-        pass
+    last_verb = max(verbs.finditer(before), key=lambda m: m.end(), default=None)
     if last_verb is not None:
         before = before[last_verb.end():]  # "use the cheapest model to make a video": what is made follows the verb
     if _RESULT_EN.search(before):

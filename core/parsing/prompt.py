@@ -25,6 +25,9 @@ EMPTY = re.compile(rf"^(?:an?\s+|some\s+|the\s+|me\s+|一[张个段首幅]\s*|�
 PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this (?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that one)$", re.I)
 DANGLING_WORDS = frozenset("in at with for of on and using via by to as but or also then the a an model please".split())
 DANGLING_START = re.compile(r"^(?:(?:of|about|showing|featuring|with|and|then|to|for|that|where)\s+)+", re.I)
+IT_INTO = re.compile(rf"^(?:it|this|them|that|these|this (?:photo|picture|image|pic|one)|these (?:photos|pictures|images|pics))\s+(?:into\s+)?"
+                     rf"(?:an?\s+)?{_MEDIA_GENERIC}(?:\s+(?:of|about|showing|with|where)\s+|\s*[:：,，]\s*)", re.I)
+FRAME_LABEL = re.compile(r"^(?:(?:from\s+)?(?:the\s+)?first\s+(?:and|&|to)\s+last\s+frames?|首尾帧(?:视频)?|start and end frames?)\s*[:：,，]\s*", re.I)
 IT_MEDIA = re.compile(rf"^(?:make\s+|turn\s+)?(?:it|this|them|that)\s+(?:into\s+)?(?:an?\s+)?{_MEDIA_GENERIC}$", re.I)
 
 
@@ -96,6 +99,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = re.sub(r"^的\s*", "", text)
             text = ZH_MEDIA_LEAD.sub("", text)
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
+            text = IT_INTO.sub("", text)
+            text = FRAME_LABEL.sub("", text)
             text = DANGLING_START.sub("", text)
         text = drop_dangling_end(text)
         text = strip_trailing(text).strip()

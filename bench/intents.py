@@ -1,0 +1,180 @@
+"""Parser accuracy and speed on two sets (issue 14): the regression corpus and the frozen held-out set.
+
+The regression corpus (tests/data/intents.jsonl) grew together with the parser: it is a regression
+suite, its figures are not an accuracy claim, and its failures may be printed (--failures). The
+held-out set (tests/data/heldout_intents.jsonl, see HELDOUT.md) was written by someone else before
+the parser changed; this script prints ONLY aggregate figures for it, never a message, so nobody
+tunes the parser against its failures.
+
+Fields scored (a field counts only on messages whose label has it; on the held-out set a missing
+key means "not applicable", i.e. empty):
+  request/kind   Intent.request equals "request" and Intent.kind equals "kind"
+  task type      Intent.task_type
+  model          the named model's model_id (null when none is named)
+  preference     model_mode ("always"/"this_time") and strategy ("cheapest"/"best")
+  options        duration, resolution, aspect_ratio, size, generate_audio, vocal_gender, lyrics and the count n
+  prompt         the clean prompt (compared case-insensitively, spaces and outer punctuation ignored)
+  language       zh / en
+False charges: messages labelled request=false that the parser would charge (Intent.request true).
+An "ambiguous" outcome asks with a button first, so it is not a charge.
+Speed: every message parsed 20 times after a warm-up, no network; per-message mean, p99 and max.
+Usage: python -m bench.intents [--failures]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.catalogue import Catalogue, parse_tree
+from core.intent import Intent, parse
+from core.media import CATEGORIES
+from sandbox.app import localized_tree
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+OPTION_KEYS = ("duration", "resolution", "aspect_ratio", "size", "generate_audio", "vocal_gender", "lyrics")
+FIELDS = ("request/kind", "task type", "model", "preference", "options", "prompt", "language")
+
+
+def catalogues() -> dict[str, Catalogue]:
+    # the sandbox's catalogue is the spec's production catalogue; reading it needs no network
+    return {c: Catalogue(c, tuple(parse_tree(c, localized_tree(c, "en")))) for c in CATEGORIES}
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def model_id(intent: Intent, cats: Mapping[str, Catalogue]) -> str | None:
+    if not intent.model_key:
+        return None
+    order = [intent.task_type] if intent.task_type else []
+    for category in [*order, *cats]:
+        if category and (model := cats[category].by_key(intent.model_key)):
+            return model.model_id
+    return None
+
+
+def norm_prompt(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.casefold()).strip()
+    return text.strip(" \t.,，。!！?？;；:：\"'“”「」")
+
+
+@dataclass
+class Score:
+    right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    total: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
+    messages: int = 0
+    all_right: int = 0
+    non_requests: int = 0
+    false_charges: int = 0
+    requests: int = 0
+    missed: int = 0
+    asked: int = 0  # ambiguous: asked with a button
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, name: str, ok: bool) -> bool:
+        self.total[name] += 1
+        self.right[name] += ok
+        return ok
+
+
+def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], complete: bool, score: Score) -> None:
+    """Score one message. ``complete``: a label without a key means the field is empty (held-out convention)."""
+    wrong: list[str] = []
+    score.messages += 1
+    if "request" in case:
+        if case["request"]:
+            score.requests += 1
+            score.missed += not intent.request
+        else:
+            score.non_requests += 1
+            score.false_charges += intent.request
+        score.asked += intent.gate == "ambiguous"
+    ok = intent.kind == case.get("kind", "generate") and ("request" not in case or intent.request == case["request"])
+    if not score.add("request/kind", ok):
+        wrong.append(f"kind={intent.kind} request={intent.request} gate={intent.gate}")
+    if "task_type" in case and not score.add("task type", intent.task_type == case["task_type"]):
+        wrong.append(f"task_type={intent.task_type}")
+    if "model" in case or complete:
+        if not score.add("model", model_id(intent, cats) == case.get("model")):
+            wrong.append(f"model={model_id(intent, cats)} hint={intent.model_hint}")
+    if complete or "mode" in case or "strategy" in case:
+        expected = (case.get("mode"), case.get("strategy"))
+        got = (intent.model_mode, intent.strategy)
+        if complete:
+            ok = got == expected
+        else:
+            ok = ("mode" not in case or got[0] == expected[0]) and ("strategy" not in case or got[1] == expected[1])
+        if not score.add("preference", ok):
+            wrong.append(f"mode/strategy={got}")
+    if complete or "options" in case or "n" in case:
+        wanted = dict(case.get("options", {}))
+        got_opts = {k: v for k, v in intent.options.items() if k in OPTION_KEYS}
+        ok = got_opts == wanted if complete else all(intent.options.get(k) == v for k, v in wanted.items())
+        if complete or "n" in case:
+            ok = ok and (intent.n or None) == (case.get("n") or None)
+        if not score.add("options", ok):
+            wrong.append(f"options={got_opts} n={intent.n}")
+    if "prompt" in case and not score.add("prompt", norm_prompt(intent.prompt) == norm_prompt(case["prompt"])):
+        wrong.append(f"prompt={intent.prompt!r}")
+    if "lang" in case and not score.add("language", intent.language == case["lang"]):
+        wrong.append(f"lang={intent.language}")
+    if wrong:
+        score.failures.append(f"{case['text'][:80]!r}: " + "; ".join(wrong))
+    else:
+        score.all_right += 1
+
+
+def run(cases: list[dict[str, Any]], cats: Mapping[str, Catalogue], complete: bool) -> tuple[Score, list[float]]:
+    score = Score()
+    for case in cases:
+        judge(case, parse(case["text"], int(case.get("images", 0)), cats), cats, complete, score)
+    times: list[float] = []
+    for case in cases:
+        started = time.perf_counter()
+        for _ in range(20):
+            parse(case["text"], int(case.get("images", 0)), cats)
+        times.append((time.perf_counter() - started) / 20 * 1000)
+    return score, times
+
+
+def report(name: str, score: Score, times: list[float]) -> None:
+    print(f"\n## {name}: {score.messages} messages")
+    for f in FIELDS:
+        if score.total[f]:
+            print(f"  {f:<13} {score.right[f] / score.total[f]:7.1%}  ({score.right[f]}/{score.total[f]})")
+    print(f"  every field right on {score.all_right}/{score.messages} messages ({score.all_right / max(1, score.messages):.1%})")
+    print(f"  false charges: {score.false_charges} of {score.non_requests} non-requests"
+          f"; requests not charged: {score.missed} of {score.requests}; asked with a button: {score.asked}")
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    print(f"  parse time per message: mean {statistics.fmean(times):.3f} ms, p99 {p99:.3f} ms, max {ordered[-1]:.3f} ms")
+
+
+def main(argv: list[str]) -> None:
+    cats = catalogues()
+    parse("warm up", 0, cats)
+    regression = load(DATA / "intents.jsonl")
+    score, times = run(regression, cats, complete=False)
+    report("regression corpus (tests/data/intents.jsonl; grew with the parser, not an accuracy figure)", score, times)
+    if "--failures" in argv:
+        for line in score.failures:
+            print("   ✗", line)
+    heldout = DATA / "heldout_intents.jsonl"
+    if heldout.exists():
+        score, times = run(load(heldout), cats, complete=True)
+        report("held-out set (tests/data/heldout_intents.jsonl; frozen, aggregate figures only)", score, times)
+    else:
+        print("\n(no held-out set at tests/data/heldout_intents.jsonl)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
