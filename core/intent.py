@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from .catalogue import Catalogue
@@ -370,16 +371,26 @@ def _request(intent: Intent, work: str, lyrics: str | None, refs: list[ModelRef]
         if stated is None and not images:
             intent.task_type, intent.media = None, None
         return intent
-    if intent.gate == gate.AMBIGUOUS or maybe:
+    if intent.gate == gate.AMBIGUOUS or maybe or vague().fullmatch(intent.prompt.strip(" .!?")):
         intent.gate = gate.AMBIGUOUS
         return intent
     verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I)
-    description = not gate.is_question(described) and gate.words_of(intent.prompt or described) >= 2
+    description = gate.descriptive(described)
     if images:  # words with a picture are about the picture: only an instruction makes it a request
         intent.gate = gate.REQUEST if signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
+    elif signals or verb or description:
+        intent.gate = gate.REQUEST
+    elif gate.remark(described):
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # "too dark", "pretty cool tbh": talk, not a prompt
     else:
-        intent.gate = gate.REQUEST if (signals or verb or description) else gate.AMBIGUOUS
+        intent.gate = gate.AMBIGUOUS
     return intent
+
+
+@cache
+def vague() -> re.Pattern[str]:
+    """"draw something", "随便画": no subject given, so ask before charging."""
+    return re.compile(alt("vague_prompts"), re.I)
 
 
 def _create() -> str:

@@ -47,7 +47,7 @@ def clauses(text: str) -> list[Clause]:
 
 @cache
 def _combined(*lists: str) -> re.Pattern[str]:
-    return re.compile("|".join(alt(name) for name in lists) or r"(?!)", re.I)
+    return re.compile(alternation(p for name in lists for p in phrases(name)) or r"(?!)", re.I)
 
 
 def residue(text: str, *lists: str) -> str:
@@ -72,21 +72,23 @@ def is_gibberish(text: str) -> bool:
 
 _JUDGED = re.compile(r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?"
                      r"(?:nice|good|great|cool|amazing|beautiful|gorgeous|cute|perfect|awesome|bad|ugly|weird|terrible|funny|hilarious|stunning|"
-                     r"off|wrong|creepy|fire|sick|dope|lovely|fantastic|incredible|insane|wild|boring|meh|better|worse)(?![a-z])"
+                     r"off|wrong|creepy|fire|sick|dope|lovely|fantastic|incredible|insane|wild|boring|meh|better|worse|the best|the worst|"
+                     r"overrated|underrated|the cutest)(?![a-z])"
                      r"|太(?:好看|好听|棒|美|可爱|酷|丑|难看|奇怪|搞笑)了?|好(?:好看|好听)|真(?:好看|好听|棒|美|可爱)", re.I)
 
 
 def social(text: str) -> bool:
     """Greetings, thanks and reactions ("nice", "哈哈", "that track slaps", "这张太好看了")."""
-    if not residue(text, "greetings", "thanks", "reactions", "bot_words") and _combined("greetings", "thanks", "reactions").search(text):
+    if not residue(text, "greetings", "thanks", "reactions", "bot_words", "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
         return True
     if _JUDGED.search(text) and not _combined("request_verbs", "edit_words").search(text):
         return True  # "the colors in this one are so nice", "太好看了吧"
     stripped = _combined_start().sub("", text)
-    ref = re.match(rf"^\W*(?:{alt('result_refs')})", stripped, re.I)
-    if ref and stripped != text.lstrip() and not _combined("request_verbs", "edit_words").search(stripped):
-        return True  # "wow the second one …", "牛啊 这个效果"
+    if _combined("greetings", "thanks", "reactions").match(text.lstrip(" \t,.!?~，。！？")) and stripped != text.lstrip() and stripped.strip() and not _combined("request_verbs", "edit_words").search(stripped) \
+            and not pattern("media_nouns").search(stripped):
+        return True  # "wow the second one …", "牛啊 这个效果", "lmao the dog has 5 legs", "not bad for a bot"
     text = stripped
+    ref = re.match(rf"^\W*(?:{alt('result_refs')})", text, re.I)
     if ref and not _combined("edit_words", "request_verbs").search(text[ref.end():]) and (
             _combined("evaluatives", "reactions").search(text[ref.end():])):
         return True
@@ -105,7 +107,7 @@ def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
     if stripped.endswith(("?", "？")):
         return True
-    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(r"多少|什么|哪个|哪些|为什么|怎么样|几个|几张", stripped):
+    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(r"多少|什么|哪个|哪些|为什么|怎么样|几个|几张|多久|多长时间", stripped):
         return True
     first = re.match(r"^\W*([a-z']+)", stripped.lower())
     return bool(first and first.group(1) in {"what", "which", "how", "why", "when", "where", "who", "whose", "is", "are", "does", "do", "did"})
@@ -143,13 +145,44 @@ def question_kind(text: str, model_count: int) -> str | None:
         return "help" if capability_object(text[polite.end():]) else None
     hypothetical = _starts_hypothetical(text)
     if hypothetical:
-        return "help" if capability_object(text[hypothetical.end():]) else "maybe"
+        rest = text[hypothetical.end():]
+        if re.match(r"^\W*(?:what about|how about|maybe)", text, re.I):
+            return "maybe"  # "what about something spooky?": a suggestion, ask before making it
+        if capability_object(rest) or not _combined("create_verbs", "request_verbs").search(rest):
+            return "help"  # "can I use these commercially?", "可以商用吗"
+        return "maybe"
     return "chat"
+
+
+_STATEMENT = re.compile(r"^\W*(?:the|my|our|his|her|their|its|this|that|these|those|your)\s+(?:[\w'-]+\s+){0,3}?"
+                        r"(?:is|are|was|were|has|have|had|can't|cannot|can not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
+                        r"made|makes|needs|wants|got|keeps|became|came out|turned out|isn't|aren't|wasn't)(?![a-z])(?!\s+\w+ing\b)", re.I)
+_DONE_WELL = re.compile(r"(?:画|做|写|唱|拍|生成|弄|p)得")  # "画得真好": how it was made, not a request
+_NOT_NOW_END = re.compile(r"(?<!for )(?<!'s )(?<!until )(?<!by )(?:" + "{not_now}" + r")\W*$", re.I)
+
+
+@cache
+def _not_now() -> re.Pattern[str]:
+    return re.compile(_NOT_NOW_END.pattern.replace("{not_now}", alt("not_now")), re.I)
+
+
+def text_request(text: str) -> bool:
+    """"write me a poem", "tell me a joke", "给我讲个笑话": words, not pictures or sound — nothing we make."""
+    for verb in _combined("request_verbs", "create_verbs").finditer(text):
+        after = text[verb.end(): verb.end() + 40]
+        if re.match(rf"^\W*(?:(?:me|us|a|an|some|the|few|a few|one|个|一个|一篇|一首|一段|几个|点|一些)\s*)*(?:[a-z-]+\s+)?(?:{alt('text_objects')})",
+                    after, re.I):
+            return True
+    return False
 
 
 def chatty(text: str) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
+    if re.match(rf"^\W*(?:{alt('chat_starts')})", lowered) or text_request(lowered):
+        return True
+    if _STATEMENT.match(lowered) or _not_now().search(lowered) or _DONE_WELL.search(lowered):
+        return True
     if _combined("polite_prefixes").match(lowered):
         return False
     opener = re.match(rf"^\W*(?:{alt('chat_openers')})(?![a-z])", lowered)
@@ -171,6 +204,29 @@ def first_answer(kinds: list[str]) -> str:
     return "chat"
 
 
-def words_of(text: str) -> int:
-    return len(re.findall(r"[a-z0-9]+", text, re.I)) + len(re.findall(r"[\u3400-\u9fff]", text)) // 2
 
+
+_CONTENT = re.compile(r"[a-z0-9][a-z0-9'\-]*|[\u3400-\u9fff]{2}", re.I)
+
+
+def descriptive(text: str) -> bool:
+    """A bare description that reads as a prompt ("neon tokyo street at night, rain", "一只戴墨镜的柴犬"),
+    not a remark ("so cool!!", "too dark", "颜色好看"): it opens with an article or count, or has a few
+    content words and none of the words people use when talking rather than describing."""
+    lowered = text.strip().lower()
+    if not lowered or is_question(lowered) or remark(lowered):
+        return False
+    if re.match(rf"^\W*(?:{alt('articles')})", lowered):
+        return True
+    return len(_CONTENT.findall(lowered)) >= 3
+
+
+def remark(text: str) -> bool:
+    """Words people use when talking about something rather than describing it: "too dark", "颜色好看"."""
+    lowered = text.lower()
+    return bool(re.search(rf"(?:{alt('markers', 'en')})", lowered) or any(m in lowered for m in _zh_markers()))
+
+
+@cache
+def _zh_markers() -> tuple[str, ...]:
+    return tuple(phrases("markers", "zh"))

@@ -151,12 +151,37 @@ def _needs_cue() -> frozenset[str]:
     return frozenset(n.lower() for n in model_names().get("needs_cue", []))
 
 
+_DISPLAY: dict[tuple[int, ...], tuple[tuple[Catalogue, ...], tuple[tuple[str, str], ...]]] = {}
+
+
+def _display_names(catalogues: Mapping[str, Catalogue] | None) -> tuple[tuple[str, str], ...]:
+    """(display name, model_id) of every live model; remembered per set of catalogue objects (they are immutable)."""
+    cats = tuple((catalogues or {}).values())
+    key = tuple(id(c) for c in cats)
+    cached = _DISPLAY.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], cats, strict=True)):
+        return cached[1]
+    names = tuple(sorted({(m.name, m.model_id) for c in cats for m in c}))
+    if len(_DISPLAY) > 32:
+        _DISPLAY.clear()
+    _DISPLAY[key] = (cats, names)
+    return names
+
+
+@cache
+def _any_name(entries: tuple[_Name, ...]) -> re.Pattern[str]:
+    """One pattern for every name: most messages name no model, and one scan says so."""
+    return re.compile("|".join(f"(?:{e.pattern.pattern})" for e in entries))
+
+
 def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[ModelRef]:
     """Every model named in the text, longest first, without overlaps, in reading order."""
-    display = tuple(sorted({(m.name, m.model_id) for c in (catalogues or {}).values() for m in c}))
+    entries = (*_catalogue_names(_display_names(catalogues)), *_static_names())
     lowered = text.lower()
+    if not _any_name(entries).search(lowered):
+        return []
     hits: list[tuple[int, int, int, int, _Name]] = []
-    for entry in (*_catalogue_names(display), *_static_names()):
+    for entry in entries:
         for match in entry.pattern.finditer(lowered):
             if match.end() <= match.start():
                 continue

@@ -38,8 +38,38 @@ def phrase_regex(phrase: str) -> str:
 
 
 def alternation(phrases: Iterable[str]) -> str:
-    unique = sorted({p.lower().strip() for p in phrases if p.strip()}, key=len, reverse=True)
-    return "|".join(phrase_regex(p) for p in unique)
+    """Phrases as one regex, factored into a trie ("make it", "make this" share "make ") so a list of
+    hundreds of phrases is still one fast scan; at one position the longest phrase wins."""
+    trie: dict[str, Any] = {}
+    for phrase in {" ".join(p.lower().split()) for p in phrases if p.strip()}:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[""] = True
+    if not trie:
+        return ""
+    branches = []
+    for char in sorted(trie, key=lambda c: (-_depth(trie[c]), c)):
+        left = WORD_LEFT if re.match(r"[a-z0-9]", char) else ""
+        branches.append(left + _emit(char, trie[char]))
+    return "|".join(branches)
+
+
+def _depth(node: dict[str, Any]) -> int:
+    return 1 + max((_depth(child) for key, child in node.items() if key), default=0)
+
+
+def _emit(char: str, node: dict[str, Any]) -> str:
+    """The regex for one trie node: this character, then the longest continuation first, then the end of a phrase."""
+    head = r"\s+" if char == " " else re.escape(char)
+    children = [_emit(c, node[c]) for c in sorted((k for k in node if k), key=lambda c: (-_depth(node[c]), c))]
+    if "" in node:
+        children.append(WORD_RIGHT if re.match(r"[a-z0-9]", char) else "")
+    if not children:
+        return head
+    if len(children) == 1:
+        return head + children[0]
+    return head + "(?:" + "|".join(children) + ")"
 
 
 @cache
@@ -49,13 +79,22 @@ def alt(*path: str) -> str:
 
 
 def phrases(*path: str) -> list[str]:
-    """Every phrase under ``path`` (both languages when the node is split by language)."""
+    """Every phrase under ``path``, whatever the nesting (languages, media …)."""
     node: Any = words()
     for key in path:
         node = node[key]
-    if isinstance(node, dict):
-        return [p for value in node.values() for p in (value if isinstance(value, list) else [])]
-    return list(node)
+    return list(_flatten(node))
+
+
+def _flatten(node: Any) -> Iterable[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _flatten(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _flatten(value)
 
 
 @cache
