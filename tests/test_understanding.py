@@ -1,0 +1,109 @@
+"""Understanding v2 (issue 14): the request gate and follow-up commands through the conversation, against the sandbox.
+
+The sandbox records every create call IMA would have charged, so "never charged" is checked where
+the credits would be spent, not inferred from a reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from sandbox.app import SandboxConfig
+
+from .test_conversation import SCALE, finals, press, say
+
+
+@pytest.fixture
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(time_scale=SCALE, seed=5)
+
+
+NON_REQUESTS = [
+    "thanks!", "nice, that track slaps", "wow the second one looks so good", "这首歌太好听了", "哈哈哈 绝了", "good morning everyone",
+    "hey bot", "在吗", "asdfghjkl", "🔥🔥🔥", "i think the first one was better honestly", "what can you do?", "can you make videos?",
+    "你能做视频吗", "what's my balance?", "我还剩多少积分", "which is better, Veo or Sora?", "可灵和海螺哪个好", "how much is a 10 second video?",
+    "模型", "too dark", "write me a poem about cats", "给我讲个笑话", "I want to make a video later", "lol the bot can't draw hands",
+    "can I use these for commercial purposes?", "the sunset one was my favorite", "颜色好看",
+]
+
+
+async def test_messages_that_are_not_requests_are_answered_and_never_create_a_task(core, sandbox):
+    for text in NON_REQUESTS:
+        views = await say(core, text)
+        assert views and all(v.kind == "notice" for v in views), (text, views)
+        assert all(not v.actions for v in views), text
+    await asyncio.sleep(0.2)
+    assert sandbox.state.creates() == []
+
+
+async def test_small_talk_gets_a_friendly_what_should_i_make(core):
+    reply = (await say(core, "nice, that track slaps"))[0]
+    assert "What should I make next?" in reply.text
+    zh = (await say(core, "谢谢！"))[0]
+    assert "接下来想让我做点什么" in zh.text
+
+
+async def test_a_comparison_names_both_models_with_live_prices(core):
+    veo = (await core.client.catalogue("text_to_video", "en")).by_model_id("veo-3.1-generate-preview")
+    reply = (await say(core, "which is better, Veo or Sora?"))[0]
+    assert "Google Veo 3.1" in reply.title and "Sora 2 Pro" in reply.title
+    low, high = veo.min_points, veo.max_points
+    assert (f"{low}–{high} credits" if low != high else f"{low} credits") in reply.text
+
+
+async def test_usage_says_what_is_left_of_todays_allowance(core, sandbox):
+    core.conversation.settings.daily_budget_user = 100
+    await say(core, "draw a red fox in the snow")
+    await finals(core)
+    spent = await core.store.usage_since(0, "test", "u1")
+    assert spent > 0
+    reply = (await say(core, "what's my balance?"))[0]
+    assert f"{spent} credits used" in reply.text and f"You have {100 - spent} of your 100 daily credits left" in reply.text
+    core.conversation.settings.daily_budget_user = 0
+    assert "没有每日额度限制" in (await say(core, "余额"))[0].text
+
+
+async def test_an_unclear_message_asks_with_one_button_and_charges_only_when_pressed(core, sandbox):
+    asked = (await say(core, "cats"))[0]
+    assert asked.kind == "offer" and len(asked.actions) == 1
+    label = asked.actions[0].label
+    assert label.startswith("Make it: «cats» · ") and label.endswith(" credits")
+    assert sandbox.state.creates() == []
+    await press(core, asked)
+    await finals(core)
+    assert len(sandbox.state.creates()) == 1
+
+
+async def test_reset_and_then_a_request_does_both_in_order(core, sandbox):
+    await say(core, "always use nano banana pro for images")
+    views = await say(core, "reset and then draw a fox")
+    assert views[0].kind == "notice" and views[0].text == "✅ Back to the recommended models."
+    assert any(v.kind == "status" and "SeeDream 4.5" in v.text for v in views)
+    assert await core.store.preference("test", "u1", "text_to_image") is None
+
+
+async def test_switch_model_inside_a_sentence_and_before_a_restated_prompt(core, sandbox):
+    await say(core, "draw a paper crane")
+    await finals(core)
+    offered = (await say(core, "meh, not great, switch model"))[0]
+    assert offered.kind == "offer" and "SeeDream 4.5" not in " ".join(a.label for a in offered.actions)
+    assert len(sandbox.state.creates()) == 1
+    views = await say(core, "switch model and redo it: a paper crane on a lake")
+    status = next(v for v in views if v.kind == "status")
+    assert "SeeDream 4.5" not in status.text
+    await finals(core, 2)
+    prompts = [r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates()]
+    assert prompts[-1] == "a paper crane on a lake"
+
+
+@pytest.mark.parametrize("text, model", [
+    ("use Kling O1 a cat surfing", "Kling O1"),
+    ("kling 2.6 a samurai walking in the rain", "Kling 2.6"),
+    ("用可灵2.6生成一个小狗跳舞的视频", "可灵 2.6"),  # the Chinese catalogue names it so
+])
+async def test_a_versioned_model_name_is_that_model_and_sets_the_media(core, sandbox, text, model):
+    views = await say(core, text)
+    status = next(v for v in views if v.kind in ("status", "confirm"))
+    assert model in status.text
