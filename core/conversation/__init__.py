@@ -77,11 +77,14 @@ class Conversation:
             log.warning("could not post in the chat", extra={"platform": event.platform})
             return None
         if view is not None:
-            try:
-                await self.chat.manager.platforms[event.platform].channel(event.route).send(view)
-            except ChannelError:
-                log.warning("could not post a reply in the chat", extra={"platform": event.platform})
+            await self._post(event, view)
         return view
+
+    async def _post(self, event: ChatEvent, view: View) -> None:
+        try:
+            await self.chat.manager.platforms[event.platform].channel(event.route).send(view)
+        except ChannelError:
+            log.warning("could not post a reply in the chat", extra={"platform": event.platform})
 
     async def _command(self, turn: Turn, model: str | None) -> View | None:
         kind = turn.intent.kind
@@ -115,7 +118,7 @@ class Conversation:
         await self.chat.store.touch_user(event.platform, event.user_id, language)
         turn = Turn(event, intent, images, catalogues)
         for said in await run_first(self.chat, turn):  # "reset and then draw a fox": the reset first, in order
-            await self.chat.manager.platforms[event.platform].channel(event.route).send(said)
+            await self._post(event, said)
         return await HANDLERS[intent.kind](self.chat, turn)
 
 
