@@ -133,3 +133,27 @@ async def test_an_instance_killed_mid_run_has_its_tasks_finished_by_another_exac
         assert len(finals.get(task.id, ())) == 1, task.id  # one message shows the outcome
     taken_over = [t for t in tasks if survivor.pid in finishers.get(t.id, set()) and t.state == "done"]
     assert taken_over, "the survivor finished the killed instance's tasks"
+
+
+def test_the_compose_file_configures_two_instances_on_one_postgresql():
+    """`docker compose up` must start: every bot service's environment is a valid configuration that
+    points at the shared database, and each instance has its own name in task leases."""
+    import re
+
+    import yaml
+
+    from core.config import load_settings
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
+    bots = {name: svc for name, svc in compose["services"].items() if name.startswith("bot")}
+    assert len(bots) >= 2
+    names = set()
+    for svc in bots.values():
+        env = {k: re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(v)) for k, v in svc["environment"].items()}
+        settings = load_settings(env={k: v for k, v in env.items() if v})
+        assert settings.database.postgres_url and "@db:5432/" in settings.database.postgres_url
+        assert not settings.use_sandbox and settings.ima.base_url == "http://sandbox:8765"
+        names.add(settings.bot.instance_id)
+        assert all(port.startswith("127.0.0.1:") for port in svc["ports"])  # health/metrics not on every interface
+    assert len(names) == len(bots)
+    assert "db" in compose["services"] and compose["services"]["db"]["healthcheck"]
