@@ -365,6 +365,8 @@ def _request(intent: Intent, work: str, lyrics: str | None, refs: list[ModelRef]
     intent.prompt = prompt.clean_prompt(work, keep_instruction=keep)
     if keep and intent.prompt and pattern("create_verbs").fullmatch(intent.prompt.strip()):
         intent.prompt = ""
+    if images and task_type in VIDEO_TYPES:
+        intent.prompt = prompt.animation_prompt(intent.prompt)
     if intent.model_mode == "always" and not intent.prompt:
         intent.kind = IntentKind.SET_PREFERENCE
         intent.gate = gate.NONE

@@ -36,8 +36,16 @@ class Found:
     n: int | None = None
 
 
+_LEAD_IN = re.compile(r"(?:\s+|^)(?:in|at|on|with|using|and)\s*$", re.I)
+
+
 def _cut(text: str, m: re.Match[str]) -> str:
-    return text[: m.start()] + " " + text[m.end():]
+    """Cut an option out, with the little word that introduced it ("in 4k", "at 1080p")."""
+    start = m.start()
+    lead = _LEAD_IN.search(text[max(0, start - 8): start])
+    if lead:
+        start = max(0, start - 8) + lead.start()
+    return text[:start] + " " + text[m.end():]
 
 
 def take_lyrics(text: str) -> tuple[str | None, str]:
@@ -119,6 +127,8 @@ def take_options(text: str, media: str | None, images: int, *, lyrics: str | Non
         if m:
             opts[key] = value
             text = _cut(text, m)
+            while (m := pat.search(text)) is not None:  # "a silent film …, no sound": every mention goes
+                text = _cut(text, m)
     if media == "music" or lyrics:
         for gender in words()["vocal"]:
             m = pattern("vocal", gender).search(text)
@@ -136,7 +146,7 @@ def take_options(text: str, media: str | None, images: int, *, lyrics: str | Non
     if m:
         n = parse_number(m.group(1))
         if n and n <= 20:
-            found.n = n
+            found.n = n if n > 1 else None  # "一张", "a single": one is the default, not a count
             english = m.group(3)
             # keep an English noun so "3 images of a cat" still names what is made
             text = text[: m.start()] + " " + (english or "") + " " + text[m.end():]

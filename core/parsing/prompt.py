@@ -15,15 +15,19 @@ from .vocab import alt, phrases
 SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—~]+|[\s,，。;；:：、\-—~]+$")
 TRAILING_PUNCTUATION = " \t,，。.!！?？~"
 _MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|piece of music|illustration|painting|drawing|render|"
-                  r"animation|gif|tune|variation|version|one)s?")
+                  r"animation|gif|tune|variation|version|one|film|movie|footage|timelapse)s?")
 MEDIA_OF = re.compile(rf"^(?:an?\s+|some\s+|the\s+)?(?:(?:short|quick|little|new|nice|cool|simple|single|different|separate)\s+)*"
                       rf"{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|that shows|depicting)\s+", re.I)
 MEDIA_LABEL = re.compile(rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)", re.I)
-ZH_MEDIA_LEAD = re.compile(r"^(?:一?[张幅个首段条])?(?:图片|图|照片|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*")
+ZH_MEDIA_LEAD = re.compile(r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*")
+ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|音乐|歌曲|歌|图)$")
+EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
+EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
+AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)")
 EMPTY = re.compile(rf"^(?:an?\s+|some\s+|the\s+|me\s+|一[张个段首幅]\s*|的\s*)*(?:{_MEDIA_GENERIC}|视频|图片|图|照片|音乐|歌|歌曲|画|model|模型)?\s*"
                    r"(?:吧|呀|啊|please|模型|生成|from now on|以后|for me|now|it|this|that)?$", re.I)
 PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this (?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that one)$", re.I)
-DANGLING_WORDS = frozenset("in at with for of on and using via by to as but or also then the a an model please".split())
+DANGLING_WORDS = frozenset("at with for of and using via by to as but or also then the a an model please".split())
 DANGLING_START = re.compile(r"^(?:(?:of|about|showing|featuring|with|and|then|to|for|that|where)\s+)+", re.I)
 IT_INTO = re.compile(rf"^(?:it|this|them|that|these|this (?:photo|picture|image|pic|one)|these (?:photos|pictures|images|pics))\s+(?:into\s+)?"
                      rf"(?:an?\s+)?{_MEDIA_GENERIC}(?:\s+(?:of|about|showing|with|where)\s+|\s*[:：,，]\s*)", re.I)
@@ -35,7 +39,8 @@ IT_MEDIA = re.compile(rf"^(?:make\s+|turn\s+)?(?:it|this|them|that)\s+(?:into\s+
 def _lead_zh() -> re.Pattern[str]:
     fillers = "|".join(sorted(map(re.escape, phrases("leading_fillers", "zh")), key=len, reverse=True))
     verbs = "|".join(sorted(map(re.escape, phrases("create_verbs", "zh")), key=len, reverse=True))
-    return re.compile(rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs})\s*(?:一?[张幅个首段条支]|一下|个|些|几[张个首段])?\s*)?")
+    media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
+    return re.compile(rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs})\s*(?:一?[张幅首段条]|一下|一?个{media}|些|几[张个首段])?\s*)?")
 
 
 @cache
@@ -90,6 +95,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             break
         previous = text
         text = SEPARATORS.sub("", text).strip()
+        text = EDGE_SYMBOLS.sub("", text).strip()
         if keep_instruction:
             text = re.sub(rf"^(?:(?:{alt('leading_fillers', 'en')})[\s,]+)*", "", text, count=1, flags=re.I)
             text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙)\s*", "", text)
@@ -103,8 +109,25 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = FRAME_LABEL.sub("", text)
             text = DANGLING_START.sub("", text)
         text = drop_dangling_end(text)
+        if not keep_instruction:
+            text = ZH_MEDIA_TAIL.sub("", text)
+            text = EN_MEDIA_TAIL.sub("", text) if len(text.split()) > 2 else text
         text = strip_trailing(text).strip()
         text = SEPARATORS.sub("", text).strip()
     if EMPTY.match(text) or PRONOUN_ONLY.match(text) or IT_MEDIA.match(text):
         return ""
-    return text
+    return AN.sub(r"\1n ", text)
+
+
+SOURCE_LEAD = re.compile(r"^(?:(?:this|it|these|them|that)(?:\s+(?:two\s+)?(?:photo|picture|image|pic|one|frame)s?)?|(?:把|让|用|将)?这(?:两)?[张幅个]?(?:图片|照片|图))"
+                         r"\s*[,，:：]?\s*", re.I)
+
+
+def animation_prompt(text: str) -> str:
+    """With pictures to animate, "make this photo move" / "让这张图动起来" says nothing to draw: no prompt
+    (the conversation sends a neutral motion prompt); "animate this, camera slowly zooms in" keeps the motion."""
+    from .gate import residue
+
+    if not residue(text, "animation_filler"):
+        return ""
+    return SOURCE_LEAD.sub("", text).strip()
