@@ -107,3 +107,15 @@ async def test_a_versioned_model_name_is_that_model_and_sets_the_media(core, san
     views = await say(core, text)
     status = next(v for v in views if v.kind in ("status", "confirm"))
     assert model in status.text
+
+
+def test_the_terminal_chat_answers_small_talk_and_questions_without_starting_anything(tmp_path):
+    """Through the real `ima-bot chat` command: nothing but answers, no generation started."""
+    from .test_terminal_chat import run_chat
+
+    done = run_chat("thanks!\nwhat's my balance?\nwhich is better, Veo or Sora?\n谢谢\nasdfghjkl\n", tmp_path)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "What should I make next?" in out and "接下来想让我做点什么" in out
+    assert "credits used" in out and "Google Veo 3.1 vs Sora 2 Pro" in out
+    assert "Creating your" not in out and "开始用" not in out and "Generating" not in out

@@ -1,0 +1,135 @@
+"""Each step of the message parser on its own (issue 14): gate, commands, model names, media, options, prompt."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.parsing import commands, gate, media, models, options, prompt
+from core.parsing.vocab import alternation, fix_typos
+
+from .test_intent_corpus import catalogues
+
+
+# ── gate ─────────────────────────────────────────────────────────────────────────────────────
+def test_clauses_break_at_sentence_punctuation_and_then_but_not_inside_versions_or_ratios():
+    parts = [c.text.strip() for c in gate.clauses("hi! draw a cat in 16:9 with veo 3.1, then make it move?")]
+    assert parts == ["hi", "draw a cat in 16:9 with veo 3.1", "make it move?"]
+
+
+@pytest.mark.parametrize("text", ["nice", "thanks a lot", "哈哈哈", "wow the second one looks so good", "这张图好好看啊",
+                                  "lmao the dog has 5 legs", "so cool!!", "太好看了吧"])
+def test_small_talk_is_social(text):
+    assert gate.social(text)
+
+
+@pytest.mark.parametrize("text", ["draw a cat", "a flyer for a rap battle", "wow, draw a cat"])
+def test_requests_are_not_social(text):
+    assert not gate.social(text)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("can you make videos?", "help"), ("你能做视频吗", "help"), ("what's my balance?", "usage"),
+    ("how much does a video cost?", "list_models"), ("can you draw a cat in a hat?", None),
+    ("is it possible to make a video of a cat dancing?", "maybe"), ("why is it so slow?", "chat"),
+])
+def test_questions_are_sorted_into_what_answers_them(text, kind):
+    assert gate.is_question(text)
+    assert gate.question_kind(text, 0) == kind
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a majestic lion on a cliff at sunrise", True), ("neon tokyo street at night", True), ("一只戴墨镜的柴犬", True),
+    ("too dark", False), ("pretty cool tbh", False), ("颜色好看", False), ("cats", False),
+])
+def test_a_bare_description_must_read_like_one(text, expected):
+    assert gate.descriptive(text) is expected
+
+
+def test_gibberish_and_symbols_are_not_prompts():
+    assert gate.is_gibberish("asdfghjkl") and gate.is_gibberish("🔥🔥🔥") and not gate.is_gibberish("a red fox")
+
+
+# ── commands ─────────────────────────────────────────────────────────────────────────────────
+def test_a_clause_is_a_command_only_when_nothing_else_is_said():
+    assert commands.commands_in("meh, not great, switch model") == ["try_another"]
+    assert commands.commands_in("switch model and redo it") == ["try_another", "again"]
+    assert commands.commands_in("reset the scene to night time") is None
+    assert commands.leading_command("reset and draw a fox") == (["reset_preference"], len("reset and "))
+    assert commands.main_kind(["try_another", "again"]) == ("try_another", [])
+
+
+# ── model names ──────────────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("text, category, model_id", [
+    ("kling 2.6 please", "text_to_video", "kling-v2-6"), ("kling please", "text_to_video", "kling-video-o1"),
+    ("海螺02", "text_to_video", "MiniMax-Hailuo-02"), ("海螺", "text_to_video", "MiniMax-Hailuo-2.3"),
+    ("vidu", "image_to_video", "viduq2-pro"), ("vidu", "text_to_video", "viduq2"),
+    ("nano banana pro", "text_to_image", "gemini-3-pro-image"), ("香蕉", "text_to_image", "gemini-3.1-flash-image"),
+])
+def test_longest_most_specific_name_wins_and_a_family_name_is_the_catalogues_first(text, category, model_id):
+    found = models.find_models(text, catalogues())
+    assert len(found) == 1
+    assert found[0].resolve(catalogues()[category]).model_id == model_id
+
+
+def test_pixverse_versions_keep_their_version():
+    ref = models.find_models("pixverse v4 clip", catalogues())[0]
+    assert ref.resolve(catalogues()["text_to_video"]).key == "pixverse-v4"
+
+
+def test_a_model_that_makes_one_media_says_which_and_ordinary_words_are_not_models():
+    ref = models.find_models("use kling o1 a cat surfing", catalogues())[0]
+    assert models.media_of(ref, catalogues()) == {"video"}
+    assert models.find_models("draw sonic the hedgehog eating a banana", catalogues()) == []
+
+
+# ── media ────────────────────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("text, expected", [
+    ("an album cover for my song", "image"), ("a flyer for a rap battle", "image"), ("a banner for our film club", "image"),
+    ("a still of an animated-film hero", "image"), ("BGM for a cooking video", "music"), ("a music video of a band", "video"),
+    ("给我的视频配一段音乐", "music"), ("给我的歌做个封面", "image"), ("a cat watching a movie on the couch", None),
+    ("animate a paper boat", "video"), ("两个人在海边跳舞的视频", "video"),
+])
+def test_the_head_noun_decides_the_media(text, expected):
+    assert media.detect(text) == expected
+
+
+def test_motion_words_with_a_picture_mean_video():
+    assert media.detect("make this photo move", images=1) == "video"
+    assert media.detect("让图里的人挥挥手", images=1) == "video"
+
+
+# ── options ──────────────────────────────────────────────────────────────────────────────────
+def test_quoted_lyrics_end_at_the_closing_quote():
+    lyrics, rest = options.take_lyrics('song with lyrics "hello sunshine, good morning", female vocals, 30 seconds')
+    assert lyrics == "hello sunshine, good morning" and "female vocals, 30 seconds" in rest
+    found, rest = options.take_options(rest, "music", 0, lyrics=lyrics)
+    assert found.options == {"duration": 30, "vocal_gender": "female", "custom_mode": True, "lyrics": lyrics}
+
+
+def test_typos_do_not_lose_the_count_and_one_is_no_count():
+    found, rest = options.take_options(fix_typos("3 imgaes of a cat"), None, 0)
+    assert found.n == 3 and rest.split() == ["images", "of", "a", "cat"]
+    assert options.take_options("画一张猫", None, 0)[0].n is None
+
+
+def test_an_option_goes_with_the_word_that_introduced_it():
+    found, rest = options.take_options("a cat in 4k", "image", 0)
+    assert found.options == {"size": "4K"} and rest.strip() == "a cat"
+
+
+# ── prompt ───────────────────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("text, expected", [
+    ("please draw me a picture of a castle", "a castle"), ("a clip of a paper boat", "a paper boat"),
+    ("make it a video", ""), ("生成一段猫咪跳舞的视频", "猫咪跳舞"), ("🎨 draw a sunflower 🌻", "a sunflower"),
+    ("a  icon of a rocket", "an icon of a rocket"),
+])
+def test_prompt_cleanup_leaves_no_scraps(text, expected):
+    assert prompt.clean_prompt(text) == expected
+
+
+def test_vocabulary_lists_become_one_longest_first_pattern():
+    import re
+
+    pattern = re.compile(alternation(["make", "make it", "make it move"]), re.I)
+    assert pattern.match("make it move now").group(0) == "make it move"
+    assert pattern.match("maker") is None
