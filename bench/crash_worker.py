@@ -16,6 +16,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -53,7 +54,8 @@ class FileChannel:
 
     def _entry(self, op: str, ref: str, view: View) -> dict[str, Any]:
         task = TaskRef.decode(view.actions[0].ref).task_id if view.actions else None
-        return {"op": op, "ref": ref, "kind": view.kind, "final": view.final, "task": task, "pid": os.getpid()}
+        return {"op": op, "ref": ref, "kind": view.kind, "final": view.final, "task": task, "pid": os.getpid(),
+                "at": time.time()}
 
     async def send(self, view: View) -> str:
         ref = uuid.uuid4().hex[:10]
@@ -62,6 +64,11 @@ class FileChannel:
 
     async def edit(self, ref: str, view: View) -> None:
         self.platform.write(self._entry("edit", ref, view))
+
+
+def _append(path: str, line: str) -> None:
+    with open(path, "a") as fh:  # once at the end of a run
+        fh.write(line + "\n")
 
 
 async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
@@ -80,12 +87,19 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
     model = catalogue.by_model_id("gemini-3.1-flash-image")
     states = ("creating", "running", "delivering", "done", "failed", "interrupted", "cancelled")
     known = {record.request["prompt"] for record in await store.tasks_in(states)}
+    prefix = os.environ.get("CRASH_WORKER_PREFIX", "crash prompt")
+    acks: list[float] = []
     for i in range(submit_n):
-        if f"crash prompt {i}" in known:
+        if f"{prefix} {i}" in known:
             continue
         event = ChatEvent(platform="file", user_id=f"user{i % 5}", chat_id="c", text="", route={})
-        await manager.submit(TaskRequest(event, "en", model.quote({}), f"crash prompt {i}"))
-        await asyncio.sleep(gap)
+        started = time.perf_counter()
+        await manager.submit(TaskRequest(event, "en", model.quote({}), f"{prefix} {i}"))
+        acks.append(time.perf_counter() - started)  # what the user waits for: the first status message
+        if gap:
+            await asyncio.sleep(gap)
+    if acks and os.environ.get("CRASH_WORKER_ACKS"):
+        _append(os.environ["CRASH_WORKER_ACKS"], json.dumps({"pid": os.getpid(), "acks": acks}))
     await asyncio.sleep(0.1)
     await manager.wait_idle(60)
     if os.environ.get("CRASH_WORKER_STAY") == "1":  # another instance may still die and leave tasks to take over

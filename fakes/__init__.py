@@ -1,4 +1,4 @@
-"""Loopback stand-ins for Discord and Feishu that the real client libraries talk to."""
+"""Loopback stand-ins for Discord and Feishu that the real client libraries talk to, and a real throwaway PostgreSQL."""
 
 from aiohttp import web
 

@@ -33,7 +33,7 @@ class Sandbox:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """One throwaway PostgreSQL cluster per test worker (tests/pgcluster.py); each test gets its own database."""
-    from .pgcluster import pg_cluster
+    from fakes.postgres import pg_cluster
 
     with pg_cluster() as url:
         yield url
