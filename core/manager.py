@@ -2,7 +2,8 @@
 
 Watching uses the event loop's timer heap (``loop.call_at``): each task holds at most two timer
 handles (next check, next progress update) and no coroutine sleeps per task, so a thousand
-tasks in flight cost a few timer entries and a bounded number of concurrent checks.
+tasks in flight cost a few timer entries and a bounded number of concurrent checks. When to
+check comes from :mod:`core.learned_timing`: what this bot has seen the same model take.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from .editor import MessageEditor
 from .errors import ErrorKind, IMAError, UploadRejected
 from .ima_client import IMAClient
 from .kinds import TaskState
+from .learned_timing import History, Timing, next_check, observed_interval, variant_of
 from .media import MEDIA_OF_CATEGORY, RESULT_KIND
 from .store import ACTIVE_STATES, Store, TaskRecord
 from .task_status import TaskOutcome
-from .timetable import estimate, progress_percent
+from .timetable import Estimate, estimate, progress_percent
 from .views import Alternative, MediaItem, TaskFacts, View
 
 log = logging.getLogger(__name__)
@@ -77,6 +79,8 @@ class _Watch:
     record: TaskRecord
     editor: MessageEditor
     facts: TaskFacts
+    timing: Timing
+    last_running_s: float | None = None  # seconds since acceptance of the last check that saw it still running
     check_handle: asyncio.TimerHandle | None = None
     progress_handle: asyncio.TimerHandle | None = None
     errors: int = 0
@@ -87,7 +91,7 @@ def facts_of(record: TaskRecord, cheaper: Alternative | None = None) -> TaskFact
     return TaskFacts(media=MEDIA_OF_CATEGORY[record.task_type], model_name=record.model_name, credits=record.credits,
                      est_min_s=record.est_min_s, est_max_s=record.est_max_s, language=record.language,
                      owner=record.user_id, task_ref=record.id, from_preference=record.from_preference,
-                     cheaper=cheaper, n=record.n)
+                     cheaper=cheaper, n=record.n, est_learned=bool(record.request.get("learned_from")))
 
 
 class TaskManager:
@@ -107,7 +111,8 @@ class TaskManager:
         self.instance_id = self.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
         self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
         self._lease_task: asyncio.Task[Any] | None = None
-        self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0}
+        self.history = History(self.settings.time_scale)
+        self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0, "scheduled_from_history": 0}
         self.on_finished: Callable[[TaskRecord, str], None] | None = None  # (record, final state), for metrics
         self.on_edits: Callable[[str, int, int], None] | None = None  # (platform, edits, failed edits), for metrics
 
@@ -126,6 +131,8 @@ class TaskManager:
         On a shared store only tasks whose lease has run out (their instance died) or that are already
         this instance's are taken; a lease loop keeps ours alive and takes over the dead ones' later.
         """
+        await self.store.trim_durations()
+        self.history.load(await self.store.recent_durations())
         await self._take_over(any_lease=not self.shared)
         if self.shared:
             self._lease_task = asyncio.create_task(self._lease_loop())
@@ -230,14 +237,17 @@ class TaskManager:
         await self.check_limits(event.platform, event.user_id)
         model = quote.model
         est = estimate(model.category, model.model_id, self.settings.time_scale)
+        variant = variant_of(estimate(model.category, model.model_id), quote.rule.attributes)
+        timing = self.history.timing(model.model_id, variant, est)  # what users are told comes from what was seen
         record = TaskRecord(
             id=uuid.uuid4().hex[:16], platform=event.platform, chat_id=event.chat_id, user_id=event.user_id,
             guild_id=event.guild_id, route=dict(event.route), status_ref=None, language=request.language,
             task_type=model.category, model_id=model.model_id, model_version=model.model_version, model_name=model.name,
             request={"prompt": request.prompt, "params": quote.params, "attribute_id": quote.rule.attribute_id,
-                     "points": quote.points, "options": dict(request.options), "images": []},
+                     "points": quote.points, "options": dict(request.options), "images": [], "variant": variant,
+                     "learned_from": timing.learned_from},
             credits=quote.total, n=quote.n, ima_task_id=None, state=TaskState.CREATING, error_kind=None, result=None,
-            est_min_s=est.min_s, est_max_s=est.max_s, check_every_s=est.check_every_s,
+            est_min_s=round(timing.typical_min_s, 3), est_max_s=round(timing.typical_max_s, 3), check_every_s=est.check_every_s,
             progress_every_s=est.progress_every_s, created_at=self._clock(), from_preference=request.from_preference)
         await self.store.insert_task(record, lease=(self.instance_id, self._clock() + self.settings.lease_s))
         self._mine.add(record.id)
@@ -302,16 +312,24 @@ class TaskManager:
             return
         if editor is None:
             editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
-        watch = _Watch(record, editor, facts or facts_of(record))
+        watch = _Watch(record, editor, facts or facts_of(record), self._timing_of(record))
         self._watching[record.id] = watch
+        self.stats["scheduled_from_history"] += watch.timing.learned
         start = record.submitted_at or record.created_at
         now = self._clock()
-        first_check = max(now, start + max(record.est_min_s, record.check_every_s))  # nothing finishes before its minimum
-        self._schedule_check(watch, first_check - now)
+        elapsed = now - start
+        due = start + next_check(0.0, watch.timing) if elapsed < watch.timing.early_s else now  # a restart may be late
+        self._schedule_check(watch, due - now)
         next_progress = start + record.progress_every_s
         while next_progress <= now:
             next_progress += record.progress_every_s
         self._schedule_progress(watch, next_progress - now)
+
+    def _timing_of(self, record: TaskRecord) -> Timing:
+        table = estimate(record.task_type, record.model_id, self.settings.time_scale)
+        # the spec's cadence as this task was started with (a restart keeps its pace)
+        table = Estimate(table.min_s, table.max_s, record.check_every_s, table.progress_every_s)
+        return self.history.timing(record.model_id, str(record.request.get("variant", "")), table)
 
     def _schedule_check(self, watch: _Watch, delay_s: float) -> None:
         loop = asyncio.get_running_loop()
@@ -357,16 +375,28 @@ class TaskManager:
         watch.checking = False
         watch.errors = 0
         if outcome.state == "succeeded":
+            await self._learn(watch)
             await self._finish_success(watch, outcome)
         elif outcome.state == "failed":
             await self._finish_failure(watch, outcome.error or ErrorKind.TASK_FAILED)
         elif self._clock() >= (record.deadline_at or float("inf")):
             await self._finish_failure(watch, ErrorKind.TIMED_OUT)
         else:
-            delay = record.check_every_s
+            now = self._clock()
+            start = record.submitted_at or record.created_at
+            watch.last_running_s = now - start
+            due = start + next_check(now - start, watch.timing)
             if record.deadline_at is not None:
-                delay = min(delay, max(0.0, record.deadline_at - self._clock()))
-            self._schedule_check(watch, delay)
+                due = min(due, max(now, record.deadline_at))
+            self._schedule_check(watch, due - now)
+
+    async def _learn(self, watch: _Watch) -> None:
+        """Remember how long this model took with these options, for the next tasks' schedules and estimates."""
+        record = watch.record
+        done = self._clock() - (record.submitted_at or record.created_at)
+        variant = str(record.request.get("variant", ""))
+        after, by = self.history.add(record.model_id, variant, observed_interval(watch.last_running_s, done))
+        await self.store.record_duration(record.model_id, variant, after, by)
 
     async def _after_check_error(self, watch: _Watch, exc: IMAError) -> None:
         record = watch.record

@@ -87,6 +87,7 @@ class TaskFacts:
     from_preference: bool = False
     cheaper: Alternative | None = None
     n: int = 1
+    est_learned: bool = False  # the range comes from tasks this bot watched, not from the published table
 
 
 def _media_word(f: TaskFacts) -> str:
@@ -96,7 +97,8 @@ def _media_word(f: TaskFacts) -> str:
 def starting(f: TaskFacts) -> View:
     lang = f.language
     lines = [t(lang, "status.model_pref" if f.from_preference else "status.model", model=f.model_name),
-             t(lang, "status.estimate", min=seconds(f.est_min_s), max=seconds(f.est_max_s)),
+             t(lang, "status.estimate_learned" if f.est_learned else "status.estimate", min=seconds(f.est_min_s),
+               max=seconds(f.est_max_s)),
              t(lang, "status.credits", credits=f.credits)]
     if f.n > 1:
         lines.append(t(lang, "status.count", n=f.n))

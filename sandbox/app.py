@@ -115,6 +115,7 @@ class SandboxState:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.config.seed)
         self._ids = itertools.count(1)
+        self._asked: dict[tuple[str, str], int] = {}
         self.catalogue: dict[str, list[dict[str, Any]]] = {}  # category → tree replacing the bundled one
 
     def set_catalogue(self, category: str, tree: list[dict[str, Any]]) -> None:
@@ -124,6 +125,14 @@ class SandboxState:
     def versions(self, category: str) -> dict[int, Version]:
         replaced = self.catalogue.get(category)
         return versions(category) if replaced is None else versions_of(category, replaced)
+
+    def duration_rng(self, model_id: str, prompt: str) -> random.Random:
+        """With a seed, the same request (model, prompt, how many times asked) takes the same time in every
+        run, whatever order concurrent creates arrive in: benchmarks compare watchers on the same tasks."""
+        if self.config.seed is None:
+            return self.rng
+        asked = self._asked[(model_id, prompt)] = self._asked.get((model_id, prompt), 0) + 1
+        return random.Random(f"{self.config.seed}|{model_id}|{prompt}|{asked}")
 
     def creates(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["path"] == "/open/v1/tasks/create" and r.get("accepted")]
@@ -314,7 +323,7 @@ async def create_task(request: web.Request) -> web.Response:
     outcome = faults.outcomes.pop(0) if faults.outcomes else ("fail" if state.rng.random() < faults.rate_task_fail else "ok")
     scale = state.config.time_scale
     media = MEDIA[task_type]
-    drawn = durations.draw(state.rng, model.model_id, media, effective, n)
+    drawn = durations.draw(state.duration_rng(model.model_id, prompt), task_type, model.model_id, media, effective, n)
     if outcome == "trickle":  # the first result at half time, the others spread to the end
         drawn = [drawn[-1] * (0.5 + 0.5 * (i + 1) / n) for i in range(n)]
     times = [d * scale if outcome != "hang" else float("inf") for d in drawn]
@@ -322,7 +331,7 @@ async def create_task(request: web.Request) -> web.Response:
     task_id = f"task_{next(state._ids)}_{uuid.uuid4().hex[:8]}"
     state.tasks[task_id] = SandboxTask(task_id, key, task_type, model, prompt, n, now, times, outcome, cost)
     request[ENTRY]["accepted"] = True
-    timeout_ms = int((now + max(durations.typical_max(model.model_id, media, effective) * 2 * scale, 1.0)) * 1000)
+    timeout_ms = int((now + max(durations.typical_max(task_type, model.model_id, media, effective) * 2 * scale, 1.0)) * 1000)
     return _ok({"id": task_id, "biz_id": f"biz_{task_id}", "task_type": task_type, "medias": [],
                 "generate_count": n, "created_at": int(now * 1000), "timeout_at": timeout_ms})
 

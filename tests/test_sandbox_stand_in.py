@@ -107,10 +107,10 @@ async def test_a_create_with_the_wrong_credit_is_refused_with_6006(sandbox: Sand
 def test_sandbox_durations_are_its_own_skewed_spread_around_the_published_range():
     """Kling O1's published range is 180~360 s: about one task in six beats its minimum, a few run past its maximum."""
     rng = random.Random(11)
-    plain = [draw(rng, "kling-video-o1", "video", {"mode": "std", "duration": 5})[0] for _ in range(3000)]
+    plain = [draw(rng, "text_to_video", "kling-video-o1", "video", {"mode": "std", "duration": 5})[0] for _ in range(3000)]
     early = sum(d < 180 for d in plain) / len(plain)
     assert 0.10 < early < 0.25
     assert 180 < statistics.median(plain) < 360
     assert any(d > 360 for d in plain)
-    longer = [draw(rng, "kling-video-o1", "video", {"mode": "pro", "duration": 10})[0] for _ in range(3000)]
+    longer = [draw(rng, "text_to_video", "kling-video-o1", "video", {"mode": "pro", "duration": 10})[0] for _ in range(3000)]
     assert statistics.median(longer) > 1.3 * statistics.median(plain)
