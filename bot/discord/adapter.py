@@ -175,7 +175,12 @@ class DiscordAdapter(discord.Client):
 
     def __init__(self, core: CoreService, *, guild_allowlist: list[int] | None = None, dev_guild: int | None = None,
                  token_ttl_s: float = 14 * 60, sync_commands: bool = True, message_content: bool = False) -> None:
-        super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none())
+        # Nothing here reads old messages or member lists: every event carries what the bot needs, so the
+        # message cache (1,000 messages by default) and the member cache stay off, and guilds are not chunked.
+        # What remains cached is bounded by the guilds and channels the bot is in.
+        super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none(),
+                         max_messages=None, member_cache_flags=discord.MemberCacheFlags.none(),
+                         chunk_guilds_at_startup=False)
         self.core = core
         self.platform = DiscordPlatform(self, core, token_ttl_s)
         self.guild_allowlist = set(guild_allowlist or [])
