@@ -31,11 +31,11 @@ MIN_SAMPLES = 6  # from this many observed tasks on, their own spread is trusted
 FEW_SAMPLES = 2  # …from this many, their median with a cautious spread; below, the table is the better guess
 FEW_SPREAD = 0.15  # the spread assumed while only a few tasks were seen
 KEEP = 64  # recent durations kept per model and options: enough for quantiles, quick to follow drift
-EARLY_Z = 2.3  # the early point: this many standard deviations below the median (~1st percentile)
+EARLY_Z = 2.6  # the early point: this many standard deviations below the median (~1st percentile)
 TYPICAL_Z = 1.28  # the range shown to users: 10th to 90th percentile
 DENSE_Z = 1.0  # within this many deviations of the median checks are densest
-DENSE_SHARE = 0.7  # gap near the median, as a share of the spec's cadence
-NEAR_SHARE = 0.74  # gap elsewhere past the early point (a slow task is still looked at closely)
+DENSE_SHARE = 0.65  # gap near the median, as a share of the spec's cadence
+NEAR_SHARE = 0.7  # gap elsewhere past the early point (a slow task is still looked at closely)
 COLD_START_SHARE = 0.75  # with no history, checking starts at this share of the table's minimum…
 COLD_GAP_SHARE = 0.9  # …and goes on a little faster than the spec's cadence, since the table is only a guess
 
@@ -102,7 +102,9 @@ def from_history(intervals: Sequence[tuple[float, float]], est: Estimate) -> Tim
 def next_check(elapsed_s: float, timing: Timing) -> float:
     """Seconds (since the task was accepted) of the next check after one at ``elapsed_s``."""
     if elapsed_s < timing.early_s:
-        return timing.early_s
+        # A check exactly at the early point would almost always find the task running; one gap later, the
+        # few tasks done by the early point wait no longer than the gap, as they would have anyway.
+        return timing.early_s + (gap_at(timing.early_s, timing) if timing.learned else 0.0)
     return elapsed_s + gap_at(elapsed_s, timing)
 
 

@@ -375,8 +375,9 @@ class TaskManager:
         watch.checking = False
         watch.errors = 0
         if outcome.state == "succeeded":
-            await self._learn(watch)
+            seen = self._learn(watch)
             await self._finish_success(watch, outcome)
+            await self.store.record_duration(*seen)  # after the user has the result: it must not delay it
         elif outcome.state == "failed":
             await self._finish_failure(watch, outcome.error or ErrorKind.TASK_FAILED)
         elif self._clock() >= (record.deadline_at or float("inf")):
@@ -390,13 +391,14 @@ class TaskManager:
                 due = min(due, max(now, record.deadline_at))
             self._schedule_check(watch, due - now)
 
-    async def _learn(self, watch: _Watch) -> None:
-        """Remember how long this model took with these options, for the next tasks' schedules and estimates."""
+    def _learn(self, watch: _Watch) -> tuple[str, str, float, float]:
+        """Remember how long this model took with these options, for the next tasks' schedules and estimates.
+        Returns the row for the store."""
         record = watch.record
         done = self._clock() - (record.submitted_at or record.created_at)
         variant = str(record.request.get("variant", ""))
         after, by = self.history.add(record.model_id, variant, observed_interval(watch.last_running_s, done))
-        await self.store.record_duration(record.model_id, variant, after, by)
+        return record.model_id, variant, after, by
 
     async def _after_check_error(self, watch: _Watch, exc: IMAError) -> None:
         record = watch.record

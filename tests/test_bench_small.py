@@ -7,13 +7,15 @@ from bench import bad_input, crashes, faults, load, watching_cost
 
 async def test_watching_cost_bench_delivers_every_task_and_counts_the_calls_ima_saw():
     """How fast or cheap is the bench's to print (bench/RESULTS.md); here: it runs and its counts are true."""
-    report = await watching_cost.main(60, 0.01, seed=3)
-    for side in ("ours", "naive"):
+    report = await watching_cost.main(60, 0.01, seed=3, rounds=2)
+    for side in ("cold", "warm", "naive"):
         figures = report[side]
         assert figures["delivered"] == 60, figures
         assert round(figures["calls_per_task"] * 60) == figures["sandbox_detail_calls"] >= 60, figures
         assert 0 <= figures["lag_p50"] <= figures["lag_p99"], figures
-    assert isinstance(report["calls_target_met"], bool) and isinstance(report["lag_target_met"], bool)
+    assert report["warm"]["scheduled_from_history"] == 60  # every kind measured was seen in the warm-up
+    assert report["warming"]["delivered"] == 120
+    assert isinstance(report["warm_target_met"], bool) and isinstance(report["cold_target_met"], bool)
 
 
 async def test_faults_end_in_the_right_message_without_duplicates_or_rate_limits():
@@ -34,10 +36,12 @@ async def test_bad_input_never_crashes_and_always_answers_plainly():
     assert report["crashes"] == 0 and report["unfit"] == 0, report["examples"]
 
 
-async def test_load_small_answers_fast_with_tasks_in_flight():
-    report = await load.main(20, 100, window_s=2)
-    assert report["in_flight"] >= 100
-    assert report["p99_ms"] < 100 and report["peak_rss_mib"] < 200, report
+async def test_load_bench_puts_every_message_through_and_counts_the_tasks_in_flight():
+    """Latency and memory are the bench's to print (bench/RESULTS.md); here: everything it sends is answered and counted."""
+    report = await load.main(20, 100, window_s=2, burst_s=0.5)
+    assert report["tasks"] == 100 and report["in_flight"] >= 100, report
+    assert 0 < report["burst_p50_ms"] <= report["burst_p99_ms"] and 0 < report["p50_ms"] <= report["p99_ms"], report
     discord = report["discord"]
-    assert discord["probes"] == 20 and discord["tasks"] == 100
-    assert discord["p99_ms"] < 100 and discord["late_answers"] == 0 and discord["rate_limited"] == 0, discord
+    assert discord["probes"] == 20 and discord["tasks"] == 100, discord
+    assert discord["rate_limited"] == 0 and discord["peak_rss_mib"] > 0, discord
+    assert isinstance(report["web_targets_met"], bool) and isinstance(report["discord_targets_met"], bool)
