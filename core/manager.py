@@ -266,7 +266,8 @@ class TaskManager:
     async def _create(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,
                       request: TaskRequest) -> None:
         try:
-            urls = [await self.client.upload(image) for image in request.images]
+            # a link is an earlier upload or result of ours (a repeat, a chain): never uploaded again
+            urls = [image if isinstance(image, str) else await self.client.upload(image) for image in request.images]
         except (IMAError, UploadRejected) as exc:
             kind = exc.kind if isinstance(exc, IMAError) else ErrorKind.BAD_REQUEST
             await self._fail_before_create(record, editor, kind)

@@ -368,8 +368,9 @@ class Store:
         cur = await self._db.execute("INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (platform, event_id, time.time()))
         return cur.rowcount == 1
 
-    async def put_pending(self, platform: str, user_id: str, payload: dict[str, Any]) -> str:
-        pending_id = uuid.uuid4().hex[:12]
+    async def put_pending(self, platform: str, user_id: str, payload: dict[str, Any], pending_id: str | None = None) -> str:
+        """Store an offer (or a note about one); ``pending_id`` lets offers shown together share a prefix."""
+        pending_id = pending_id or uuid.uuid4().hex[:12]
         await self._db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?)",
                                (pending_id, platform, user_id, json.dumps(payload, ensure_ascii=False), time.time()))
         return pending_id
@@ -384,8 +385,10 @@ class Store:
         return cur.rowcount == 1
 
     async def latest_pending(self, platform: str, user_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The newest offer a typed "yes" could take: never a "stop" choice, never a note about an answered one."""
         async with self._db.execute(
-                "SELECT id, payload FROM pending WHERE platform=? AND user_id=? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                "SELECT id, payload FROM pending WHERE platform=? AND user_id=? AND json_extract(payload, '$.drop') IS NULL "
+                "AND json_extract(payload, '$.note') IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (platform, user_id)) as cur:
             row = await cur.fetchone()
         return (row["id"], json.loads(row["payload"])) if row else None

@@ -25,6 +25,7 @@ from . import buttons
 from .admin import admin, admin_words
 from .chat import Chat, ConversationSettings, Turn
 from .followups import run_first
+from .pending import remember_shown
 from .preferences import named_model
 from .table import HANDLERS
 
@@ -82,9 +83,11 @@ class Conversation:
 
     async def _post(self, event: ChatEvent, view: View) -> None:
         try:
-            await self.chat.manager.platforms[event.platform].channel(event.route).send(view)
+            ref = await self.chat.manager.platforms[event.platform].channel(event.route).send(view)
         except ChannelError:
             log.warning("could not post a reply in the chat", extra={"platform": event.platform})
+        else:
+            await remember_shown(self.chat.store, event.platform, event.user_id, event.route, ref, view)
 
     async def _command(self, turn: Turn, model: str | None) -> View | None:
         kind = turn.intent.kind

@@ -6,8 +6,10 @@ press it, everyone else gets a refusal shown only to them (a ``denied`` view).
 
 from __future__ import annotations
 
+import logging
+
 from .. import views
-from ..contracts import ChatEvent
+from ..contracts import ChannelError, ChatEvent
 from ..errors import NoMatchingRule
 from ..i18n import t
 from ..kinds import ActionKind, ViewKind
@@ -15,8 +17,10 @@ from ..refs import TaskRef
 from ..views import View
 from .chat import Chat, Choice
 from .offers import alternatives_offer
-from .pending import PendingOffer
+from .pending import PendingOffer, answered_id, answered_view, group_of, shown_id
 from .start import start
+
+log = logging.getLogger(__name__)
 
 
 def denied(lang: str) -> View:
@@ -29,7 +33,8 @@ async def refusal(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | N
     The refusal speaks the presser's language if the platform knows it, else the request's."""
     owner, language = None, None
     if kind == ActionKind.ACCEPT:
-        found = await chat.store.get_pending(ref)
+        group = group_of(ref)
+        found = await chat.store.get_pending(ref) or (await chat.store.get_pending(answered_id(group)) if group else None)
         if found is not None:
             owner, language = found[1], PendingOffer.from_json(found[2]).language
     else:
@@ -79,15 +84,15 @@ async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
     found = await chat.store.get_pending(pending_id)
     lang = event.language or "en"
     if found is None:
-        return views.notice(lang, "action.expired")
+        return await _gone(chat, pending_id, lang)
     platform, user_id, payload = found
     offer = PendingOffer.from_json(payload)
     lang = offer.language or lang
     if user_id != event.user_id or platform != event.platform:
         return denied(lang)
-    if not await chat.store.take_pending(pending_id):
-        return views.notice(lang, "action.expired")
-    await chat.store.clear_pending_group(offer.group)
+    if "note" in payload or not await chat.store.take_pending(pending_id):
+        return await _gone(chat, pending_id, lang)
+    await _mark_answered(chat, platform, user_id, offer, lang)
     if offer.drop:
         return views.notice(lang, "reply.dropped")
     catalogue = await chat.selector.catalogue(offer.task_type, lang)
@@ -100,3 +105,32 @@ async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
         return views.notice(lang, "action.expired")
     return await start(chat, event, lang, quote, offer.prompt, list(offer.images), offer.options,
                        Choice(model, offer.source, []), confirmed=offer.confirmed)
+
+
+async def _gone(chat: Chat, pending_id: str, lang: str) -> View:
+    """A press on a choice no longer open: say which one was taken, if we know; "expired" only if not."""
+    group = group_of(pending_id)
+    note = await chat.store.get_pending(answered_id(group)) if group else None
+    if note is not None:
+        answer = note[2]
+        lang = str(answer.get("language") or lang)
+        return views.notice(lang, "offer.already_answered", choice=str(answer.get("label") or ""))
+    return views.notice(lang, "action.expired")
+
+
+async def _mark_answered(chat: Chat, platform: str, user_id: str, offer: PendingOffer, lang: str) -> None:
+    """Close the offer: drop the other choices, remember the one taken, take the buttons off its message."""
+    shown = await chat.store.get_pending(shown_id(offer.group))
+    await chat.store.clear_pending_group(offer.group)
+    await chat.store.put_pending(platform, user_id, {"group": offer.group, "note": "answered", "label": offer.label,
+                                                     "language": lang}, pending_id=answered_id(offer.group))
+    if shown is None:
+        return
+    note = shown[2]
+    target = chat.manager.platforms.get(platform)
+    if target is None:
+        return
+    try:
+        await target.channel(note.get("route") or {}).edit(str(note.get("ref")), answered_view(note, offer.label))
+    except ChannelError:
+        log.info("could not take the buttons off an answered offer", extra={"platform": platform})

@@ -6,6 +6,7 @@ accepting one never uploads or asks again. :mod:`.unsupported` builds most offer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..catalogue import Quote, normalize
@@ -15,20 +16,20 @@ from ..kinds import ActionKind, ViewKind
 from ..store import TaskRecord
 from ..views import Action, View
 from .chat import Chat, Choice
-from .pending import PendingOffer, new_group
+from .pending import PendingOffer, choice_id, new_group
 
 
 async def offer(chat: Chat, event: ChatEvent, lang: str, title: str, lines: list[str], prompt: str,
-                images: list[bytes] | list[str], choices: list[tuple[Quote, str]]) -> View:
+                images: Sequence[bytes | str], choices: list[tuple[Quote, str]]) -> View:
     """An answer ending in concrete choices, only for the user who asked (``event``)."""
     platform, user_id = event.platform, event.user_id
-    urls = [await chat.client.upload(i) for i in images]
+    urls = await uploaded(chat, images)
     group = new_group()
     actions: list[Action] = []
-    for quote, label in choices:
+    for index, (quote, label) in enumerate(choices):
         pending = PendingOffer.of(quote, prompt, urls, requested_options(quote), lang, Choice(quote.model, "explicit", []),
-                                  confirmed=False, group=group)
-        ref = await chat.store.put_pending(platform, user_id, pending.to_json())
+                                  confirmed=False, group=group, label=label)
+        ref = await chat.store.put_pending(platform, user_id, pending.to_json(), pending_id=choice_id(group, index))
         actions.append(Action(ActionKind.ACCEPT, label, ref, "primary" if not actions else "secondary",
                               detail=t(lang, "action.credits", credits=quote.total)))
     return View(ViewKind.OFFER, title, tuple(lines), actions=tuple(actions), owner=user_id, language=lang)
@@ -47,6 +48,11 @@ async def alternatives_offer(chat: Chat, event: ChatEvent, record: TaskRecord, l
     quotes = [q for m in ranked if (q := chat.selector.price(m, options, record.n))][:count]
     return await offer(chat, event, lang, t(lang, "offer.another_title"), option_lines(lang, quotes),
                        record.request["prompt"], record.request.get("images", []), use_each(lang, quotes))
+
+
+async def uploaded(chat: Chat, images: Sequence[bytes | str]) -> list[str]:
+    """Pictures as IMA links: a link we already have (an earlier upload or result) is used as is, never sent again."""
+    return [image if isinstance(image, str) else await chat.client.upload(image) for image in images]
 
 
 def requested_options(quote: Quote) -> dict[str, Any]:

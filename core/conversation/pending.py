@@ -12,6 +12,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..catalogue import Quote
+from ..i18n import t
+from ..kinds import ActionKind, ViewKind
+from ..store import Store
+from ..views import View
 from .chat import Choice
 
 
@@ -28,21 +32,22 @@ class PendingOffer:
     language: str | None = None
     source: str = "explicit"
     confirmed: bool = False  # accepting starts the task without asking again
+    label: str = ""  # the button's words, to say later which one was pressed
 
     @classmethod
     def of(cls, quote: Quote, prompt: str, urls: list[str], options: Mapping[str, Any], lang: str, choice: Choice,
-           *, confirmed: bool, group: str | None = None) -> PendingOffer:
+           *, confirmed: bool, group: str | None = None, label: str = "") -> PendingOffer:
         return cls(group=group or new_group(), task_type=quote.model.category, model_key=quote.model.key,
                    options=dict(options), n=quote.n, prompt=prompt, images=tuple(urls), language=lang,
-                   source=choice.source, confirmed=confirmed)
+                   source=choice.source, confirmed=confirmed, label=label)
 
     @classmethod
-    def dropping(cls, group: str) -> PendingOffer:
-        return cls(group=group, drop=True)
+    def dropping(cls, group: str, language: str, label: str = "") -> PendingOffer:
+        return cls(group=group, drop=True, language=language, label=label)
 
     def to_json(self) -> dict[str, Any]:
         if self.drop:
-            return {"group": self.group, "drop": True}
+            return {"group": self.group, "drop": True, "language": self.language, "label": self.label}
         out = asdict(self)
         out["images"] = list(self.images)
         del out["drop"]
@@ -56,5 +61,47 @@ class PendingOffer:
         return cls(**known)
 
 
+GROUP_LEN = 8
+
+
 def new_group() -> str:
-    return uuid.uuid4().hex[:8]
+    return uuid.uuid4().hex[:GROUP_LEN]
+
+
+def choice_id(group: str, index: int) -> str:
+    """The id of choice ``index`` of an offer: the group is its prefix, so any button finds its siblings' fate."""
+    return f"{group}{index}"
+
+
+def group_of(pending_id: str) -> str | None:
+    return pending_id[:GROUP_LEN] if len(pending_id) == GROUP_LEN + 1 else None
+
+
+def shown_id(group: str) -> str:
+    """A note: where the offer's message is, so answering it can take its buttons away."""
+    return f"{group}m"
+
+
+def answered_id(group: str) -> str:
+    """A note: which choice was taken, so a press on another one says so instead of "expired"."""
+    return f"{group}a"
+
+
+async def remember_shown(store: Store, platform: str, user_id: str, route: Mapping[str, Any], ref: str,
+                         view: View) -> None:
+    """After an offer's message is posted: keep where it is and what it said."""
+    refs = [a.ref for a in view.actions if a.kind == ActionKind.ACCEPT]
+    group = group_of(refs[0]) if refs else None
+    if group is None:
+        return
+    note = {"group": group, "note": "shown", "route": dict(route), "ref": ref, "kind": str(view.kind),
+            "title": view.title, "lines": list(view.lines), "owner": view.owner, "language": view.language}
+    await store.put_pending(platform, user_id, note, pending_id=shown_id(group))
+
+
+def answered_view(note: Mapping[str, Any], label: str) -> View:
+    """The offer's message once answered: same words, the choice made, no buttons left to press."""
+    lang = str(note.get("language") or "en")
+    lines = (*note.get("lines", ()), t(lang, "offer.answered", choice=label)) if label else tuple(note.get("lines", ()))
+    return View(ViewKind(note.get("kind") or ViewKind.OFFER), str(note.get("title", "")), tuple(lines),
+                owner=note.get("owner"), language=lang)

@@ -16,10 +16,12 @@ from ..i18n import t
 from ..kinds import ActionKind, ViewKind
 from ..manager import LimitReached, TaskRequest
 from ..media import MEDIA_OF_CATEGORY
+from ..timetable import estimate
 from ..views import Action, View
 from .budgets import over_budget
 from .chat import Chat, Choice, Turn, scope_of
-from .pending import PendingOffer
+from .offers import uploaded
+from .pending import PendingOffer, choice_id
 
 
 async def choose(chat: Chat, turn: Turn, catalogue: Catalogue, options: Mapping[str, Any]) -> Choice | View:
@@ -75,17 +77,23 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
 async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: str,
                         images: list[bytes] | list[str], options: Mapping[str, Any], choice: Choice) -> View:
     """Above the confirmation threshold: the price, and two buttons (go / stop)."""
-    urls = [await chat.client.upload(i) for i in images]
-    offer = PendingOffer.of(quote, prompt, urls, options, lang, choice, confirmed=True)
-    go = await chat.store.put_pending(event.platform, event.user_id, offer.to_json())
-    stop = await chat.store.put_pending(event.platform, event.user_id, PendingOffer.dropping(offer.group).to_json())
-    lines = [t(lang, "status.model", model=quote.model.name), t(lang, "status.credits", credits=quote.total)]
+    urls = await uploaded(chat, images)
+    go_label, stop_label = t(lang, "action.confirm"), t(lang, "action.cancel")
+    offer = PendingOffer.of(quote, prompt, urls, options, lang, choice, confirmed=True, label=go_label)
+    go = await chat.store.put_pending(event.platform, event.user_id, offer.to_json(), pending_id=choice_id(offer.group, 0))
+    stop = await chat.store.put_pending(event.platform, event.user_id,
+                                        PendingOffer.dropping(offer.group, lang, stop_label).to_json(),
+                                        pending_id=choice_id(offer.group, 1))
+    est = estimate(quote.model.category, quote.model.model_id, chat.settings.time_scale)
+    lines = [t(lang, "status.model", model=quote.model.name),
+             t(lang, "status.estimate", min=views.seconds(est.min_s), max=views.seconds(est.max_s)),
+             t(lang, "status.credits", credits=quote.total)]
     alternative = await cheaper(chat, quote, options, choice, lang)
     if alternative:
         lines.append(t(lang, "status.cheaper", model=alternative.name, credits=alternative.credits))
     return View(ViewKind.CONFIRM, t(lang, "confirm.title", credits=quote.total), tuple([*choice.notes, *lines]),
-                actions=(Action(ActionKind.ACCEPT, t(lang, "action.confirm"), go, "primary"),
-                         Action(ActionKind.ACCEPT, t(lang, "action.cancel"), stop, "secondary")),
+                actions=(Action(ActionKind.ACCEPT, go_label, go, "primary"),
+                         Action(ActionKind.ACCEPT, stop_label, stop, "secondary")),
                 owner=event.user_id, language=lang)
 
 
