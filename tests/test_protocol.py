@@ -70,4 +70,4 @@ async def test_a_button_reply_arrives_through_the_channel_and_a_stranger_is_refu
     await core.press(_event(), choice.kind, choice.ref)  # a second press finds the offer taken
     await until(lambda: any(op.view.kind == ViewKind.NOTICE for op in platform.ops[before:]), 20, "the reply")
     notice = next(op.view for op in platform.ops[before:] if op.view.kind == ViewKind.NOTICE)
-    assert "expired" in notice.title
+    assert "already answered" in notice.title
