@@ -73,6 +73,8 @@ HELP = re.compile(r"^(help|\?|帮助|commands|/help|使用说明|怎么用)\W*$"
 FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|(?<![a-z])(first (and|&) last|first frame|last frame|from (this|the first) .* to|start and end frames?)(?![a-z])", re.I)
 REFERENCE_WORDS = re.compile(r"参考|参照|(?<![a-z])(reference|ref image|in the style of this|based on this character|keep (the|this) character)(?![a-z])", re.I)
 THIS_PICTURE = re.compile(r"这张|这个图|这幅|图片里|照片里|(?<![a-z])(this (image|picture|photo|pic)|my (photo|picture|selfie)|the (attached|uploaded) )", re.I)
+VAGUE_ASK = re.compile(r"(?<![a-z])(?:do|make|draw|create|generate)\s+(?:something|anything|whatever)(?:\s+(?:cool|nice|fun|random|else))?"
+                       r"(?:\s+(?:with|from|of)\s+(?:this|it|these|them|that))?\W*$", re.I)
 ALWAYS_ZH = re.compile(r"以后[^，。,\s用]{1,8}?都用|以后[^，。,\s用]{1,8}?用")
 _USE_BEFORE = re.compile(r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go with|by))\s*$", re.I)
 _MODEL_AFTER = re.compile(r"^\s*(?:的)?(?:模型|model)?", re.I)
@@ -184,7 +186,7 @@ def _compare(text: str, refs: list[ModelRef], catalogues: Mapping[str, Catalogue
     if len(distinct) < 2:
         return None
     strong = re.search(r"(?<![a-z])(vs\.?|versus|compare|comparison|difference|differences|better|best|worse|faster|cheaper|which)(?![a-z])"
-                       r"|对比|比较|区别|哪个|谁更|差别|更好|更便宜|更快", text, re.I)
+                       r"|对比|比较|区别|哪个|谁更|差别|更好|更便宜|更快|还是", text, re.I)
     if not strong and not (gate.is_question(text) and re.search(r"(?<![a-z])or(?![a-z])|还是", text, re.I)):
         return None
     if re.match(rf"^\W*(?:{alt('create_verbs')})(?![a-z])", text, re.I) and not gate.is_question(text):
@@ -266,7 +268,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
                     intent.kind = IntentKind.AGAIN  # "switch to kling": the last request again, with that model
                     intent.gate = gate.REQUEST
             return intent
-        if not images:
+        if not images or fixed.strip():  # with a picture too: "is this AI generated?", "here's my cat"
             intent.kind, intent.gate = IntentKind(gate.first_answer(answers)), gate.NONE
             if intent.kind == "list_models":  # "how much does a video cost", "what does kling cost?"
                 intent.media = media.mentioned(work)
@@ -275,7 +277,6 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
                     makes = media_of(refs[0], catalogues)
                     intent.media = next(iter(makes)) if len(makes) == 1 else None
             return intent
-        intent.gate = gate.AMBIGUOUS if fixed else gate.REQUEST  # a picture with only small talk: ask what to do with it
     intent.commands = [IntentKind(c) for c in dict.fromkeys(found_commands) if c != "again"]  # "redo it: <prompt>" is the prompt
     content = work
     position = 0
@@ -373,7 +374,9 @@ def _request(intent: Intent, work: str, lyrics: str | None, refs: list[ModelRef]
         if stated is None and not images:
             intent.task_type, intent.media = None, None
         return intent
-    if intent.gate == gate.AMBIGUOUS or maybe or vague().fullmatch(intent.prompt.strip(" .!?")):
+    said = intent.prompt.strip(" .!?").lower()
+    if intent.gate == gate.AMBIGUOUS or maybe or vague().fullmatch(said) or pattern("referential").match(described.strip().lower()) \
+            or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4) or VAGUE_ASK.search(described):
         intent.gate = gate.AMBIGUOUS
         return intent
     verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I)

@@ -107,7 +107,9 @@ def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
     if stripped.endswith(("?", "？")):
         return True
-    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(r"多少|什么|哪个|哪些|为什么|怎么样|几个|几张|多久|多长时间", stripped):
+    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(r"多少|什么|哪个|哪些|为什么|为啥|怎么|咋|几个|几张|多久|多长时间|能不能|可不可以|有没有|是不是|会不会", stripped):
+        return True
+    if re.search(r"(?<![a-z])how (?:much|many|long)(?![a-z])", stripped, re.I):
         return True
     first = re.match(r"^\W*([a-z']+)", stripped.lower())
     return bool(first and first.group(1) in {"what", "which", "how", "why", "when", "where", "who", "whose", "is", "are", "does", "do", "did"})
@@ -131,6 +133,13 @@ def capability_object(rest: str) -> bool:
 
 def question_kind(text: str, model_count: int) -> str | None:
     """usage | compare | list_models | help | chat for a question, None when it is a polite request."""
+    kind = _question_kind(text, model_count)
+    if model_count and kind in ("help", "chat"):
+        return "list_models"  # "is kling any good?", "does veo do sound?": that model's prices and times
+    return kind
+
+
+def _question_kind(text: str, model_count: int) -> str | None:
     if pattern("usage_phrases").search(text) and not re.search(r"how much (does|do|is|are|would)\b", text, re.I):
         return "usage"
     if model_count >= 2 and pattern("compare_cues").search(text):
@@ -156,7 +165,8 @@ def question_kind(text: str, model_count: int) -> str | None:
 
 _STATEMENT = re.compile(r"^\W*(?:the|my|our|his|her|their|its|this|that|these|those|your)\s+(?:[\w'-]+\s+){0,3}?"
                         r"(?:is|are|was|were|has|have|had|can't|cannot|can not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
-                        r"made|makes|needs|wants|got|keeps|became|came out|turned out|isn't|aren't|wasn't)(?![a-z])(?!\s+\w+ing\b)", re.I)
+                        r"made|makes|needs|wants|got|keeps|became|came out|turned out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
+                        r"froze|failed|broke|glitched|is missing|went|sounds|sound)(?![a-z])(?!\s+\w+ing\b)", re.I)
 _DONE_WELL = re.compile(r"(?:画|做|写|唱|拍|生成|弄|p)得")  # "画得真好": how it was made, not a request
 _NOT_NOW_END = re.compile(r"(?<!for )(?<!'s )(?<!until )(?<!by )(?:" + "{not_now}" + r")\W*$", re.I)
 
