@@ -85,6 +85,7 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
     await manager.start()
     catalogue = await client.catalogue("text_to_image")
     model = catalogue.by_model_id("gemini-3.1-flash-image")
+    assert model is not None, "the sandbox's catalogue has the bench's model"
     states = ("creating", "running", "delivering", "done", "failed", "interrupted", "cancelled")
     known = {record.request["prompt"] for record in await store.tasks_in(states)}
     prefix = os.environ.get("CRASH_WORKER_PREFIX", "crash prompt")

@@ -51,6 +51,7 @@ async def main(tasks: int, scale: float = 0.02, seed: int = 11) -> dict[str, Any
             except Exception:
                 catalogue = await core.client.catalogue(category)  # an injected fault on the list: ask again
             model = catalogue.by_model_id(model_id)
+            assert model is not None
             event = ChatEvent("bench", f"u{i}", "c", "", {"user": f"u{i}"})
             ids.append(await core.manager.submit(TaskRequest(event, "en", model.quote({}), f"fault prompt {i}")))
         await core.manager.wait_idle(600)
@@ -58,6 +59,7 @@ async def main(tasks: int, scale: float = 0.02, seed: int = 11) -> dict[str, Any
         wrong: Counter[str] = Counter()
         for task_id in ids:
             record = await core.store.task(task_id)
+            assert record is not None
             shown = chat.finals.get(task_id)
             sandbox_task = state.tasks.get(record.ima_task_id or "")
             ok = shown is not None and right_message(shown.view.kind, record.error_kind, bool(record.ima_task_id),

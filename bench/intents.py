@@ -31,11 +31,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from core.catalogue import Catalogue, parse_tree
 from core.intent import Intent, parse
 from core.media import CATEGORIES
+from core.wire import ProductNodeWire
 from sandbox.app import localized_tree
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -45,7 +46,8 @@ FIELDS = ("request/kind", "task type", "model", "preference", "options", "prompt
 
 def catalogues() -> dict[str, Catalogue]:
     # the sandbox's catalogue is the spec's production catalogue; reading it needs no network
-    return {c: Catalogue(c, tuple(parse_tree(c, localized_tree(c, "en")))) for c in CATEGORIES}
+    wire = {c: cast("list[ProductNodeWire]", localized_tree(c, "en")) for c in CATEGORIES}  # IMA's JSON, as IMA sends it
+    return {c: Catalogue(c, tuple(parse_tree(c, wire[c]))) for c in CATEGORIES}
 
 
 def load(path: Path) -> list[dict[str, Any]]:

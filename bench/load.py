@@ -77,7 +77,9 @@ async def _paced(count: int, over_s: float, start: Any) -> list[Any]:
 def _proc_stats(pid: int) -> tuple[float, float]:
     """(peak RSS MiB, CPU seconds) of a process, from /proc."""
     status = Path(f"/proc/{pid}/status").read_text()
-    peak = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+    found = re.search(r"VmHWM:\s+(\d+)", status)
+    assert found is not None, "no VmHWM in /proc status"
+    peak = int(found.group(1)) / 1024
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return peak, (int(fields[11]) + int(fields[12])) / ticks
@@ -209,7 +211,9 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
         for ws in (*burst_ws, *probe_ws):
             await ws.close()
         await http.close()
-        watching = float(re.search(r"^ima_bot_tasks_watching (\S+)", metrics, re.M).group(1))
+        gauge = re.search(r"^ima_bot_tasks_watching (\S+)", metrics, re.M)
+        assert gauge is not None, "the bot's /metrics has no watching gauge"
+        watching = float(gauge.group(1))
         peak, cpu_after = _proc_stats(bot.pid)
         await _stop(bot)
     discord_report = await discord_phase(users, tasks, scale, window_s, sandbox_port, burst_s) if with_discord else None

@@ -193,7 +193,7 @@ def _run(args: argparse.Namespace) -> int:
     return asyncio.run(serve(settings))
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     config_help = "TOML settings file (default: environment variables only; see config.example.toml)"
     data_help = "where the SQLite database is kept"
     demo = sub.add_parser("demo", help="try it locally: IMA sandbox (unless a key is set) + web chat")
@@ -256,7 +256,7 @@ def _migrate_store(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
-def register_migrate(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register_migrate(sub: argparse._SubParsersAction) -> None:
     move = sub.add_parser("migrate-store", help="copy the SQLite database into PostgreSQL (to run several instances)")
     move.add_argument("--to", default=None, metavar="URL",
                       help="postgresql://USER@HOST/DB (default: IMA_BOT_DATABASE_URL)")

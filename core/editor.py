@@ -32,7 +32,7 @@ class MessageEditor:
 
     @property
     def interval(self) -> float:
-        return max(0.0, float(getattr(self.channel, "min_edit_interval_s", 0.0)))
+        return max(0.0, float(self.channel.min_edit_interval_s))
 
     async def send_first(self, view: View) -> str:
         self.ref = await self.channel.send(view)

@@ -19,7 +19,8 @@ class MissingString(KeyError):
 
 @cache
 def strings(language: str) -> dict[str, str]:
-    return json.loads(resources.files("locales").joinpath(f"{language}.json").read_text("utf-8"))
+    table: dict[str, str] = json.loads(resources.files("locales").joinpath(f"{language}.json").read_text("utf-8"))
+    return table
 
 
 def t(language: str, key: str, /, **values: Any) -> str:

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,7 +79,7 @@ class _CatalogueCache:
         self._entries: dict[tuple[str, str], tuple[float, Catalogue]] = {}
         self._inflight: dict[tuple[str, str], asyncio.Future[Catalogue]] = {}
 
-    async def get(self, key: tuple[str, str], load: Any) -> Catalogue:
+    async def get(self, key: tuple[str, str], load: Callable[[], Awaitable[Catalogue]]) -> Catalogue:
         now = time.monotonic()
         entry = self._entries.get(key)
         if entry and now - entry[0] < self.ttl_s:

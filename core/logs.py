@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
 from typing import Any
 
 import structlog
@@ -30,7 +30,7 @@ class Redactor:
             value = value.replace(secret, REDACTED)
         return _KEY_SHAPED.sub(REDACTED, value)
 
-    def __call__(self, _logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    def __call__(self, _logger: Any, _name: str, event: MutableMapping[str, Any]) -> dict[str, Any]:
         return {k: self.text(v) if isinstance(v, str) else v for k, v in event.items()}
 
 

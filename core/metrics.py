@@ -14,8 +14,6 @@ class Metrics:
         self.ima_calls = Counter("ima_bot_ima_calls_total", "Calls to IMA", ["op"], registry=self.registry)
         self.ima_errors = Counter("ima_bot_ima_errors_total", "Failed calls to IMA, by kind", ["op", "kind"], registry=self.registry)
         self.edits = Counter("ima_bot_platform_edits_total", "Status message edits", ["platform", "outcome"], registry=self.registry)
-        self.rate_limited = Counter("ima_bot_platform_rate_limited_total", "Platform answers asking us to slow down", ["platform"],
-                                    registry=self.registry)
         self.watching = Gauge("ima_bot_tasks_watching", "Tasks being watched right now (queue depth)", registry=self.registry)
 
     def ima_call(self, op: str, error_kind: str | None) -> None:

@@ -24,7 +24,8 @@ from .views import Alternative
 
 @cache
 def knowledge() -> dict[str, Any]:
-    return json.loads(resources.files("core").joinpath("data/models.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(resources.files("core").joinpath("data/models.json").read_text("utf-8"))
+    return data
 
 
 def _alias_pattern(alias: str) -> re.Pattern[str]:
@@ -65,8 +66,8 @@ def find_mention(text: str, catalogue: Catalogue) -> Mention | None:
                 best = candidate
     if best is None:
         return None
-    model = catalogue.by_key(best[4])
-    return Mention(model, -best[2], best[3]) if model else None
+    found = catalogue.by_key(best[4])
+    return Mention(found, -best[2], best[3]) if found else None
 
 
 def mentions_any_model(text: str) -> tuple[str, int, int] | None:

@@ -262,7 +262,7 @@ class Store:
             cur = await self._db.execute(
                 f"DELETE FROM preferences WHERE platform=? AND user_id=? AND task_type IN ({','.join('?' * len(types))})",
                 (platform, user_id, *types))
-        return cur.rowcount
+        return int(cur.rowcount)
 
     # ── tasks ────────────────────────────────────────────────────────────────────────────────
     async def insert_task(self, record: TaskRecord, lease: tuple[str, float] | None = None) -> None:
@@ -337,7 +337,7 @@ class Store:
             sql += f" AND state IN ({','.join('?' * len(expect))})"
             args += expect
         cur = await self._db.execute(sql, args)
-        return cur.rowcount == 1
+        return bool(cur.rowcount == 1)
 
     async def record_usage(self, record: TaskRecord) -> None:
         await self._db.execute(
@@ -348,7 +348,8 @@ class Store:
 
     async def usage_since(self, since: float, platform: str | None = None, user_id: str | None = None,
                           guild_id: str | None = None) -> int:
-        sql, args = "SELECT COALESCE(SUM(credits), 0) FROM usage_events WHERE at >= ?", [since]
+        sql = "SELECT COALESCE(SUM(credits), 0) FROM usage_events WHERE at >= ?"
+        args: list[Any] = [since]
         if platform is not None:
             sql += " AND platform=?"
             args.append(platform)
@@ -366,7 +367,7 @@ class Store:
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """True the first time an event id is seen (platforms redeliver)."""
         cur = await self._db.execute("INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (platform, event_id, time.time()))
-        return cur.rowcount == 1
+        return bool(cur.rowcount == 1)
 
     async def put_pending(self, platform: str, user_id: str, payload: dict[str, Any], pending_id: str | None = None) -> str:
         """Store an offer (or a note about one); ``pending_id`` lets offers shown together share a prefix."""
@@ -382,7 +383,7 @@ class Store:
 
     async def take_pending(self, pending_id: str) -> bool:
         cur = await self._db.execute("DELETE FROM pending WHERE id=?", (pending_id,))
-        return cur.rowcount == 1
+        return bool(cur.rowcount == 1)
 
     async def latest_pending(self, platform: str, user_id: str) -> tuple[str, dict[str, Any]] | None:
         """The newest offer a typed "yes" could take: never a "stop" choice, never a note about an answered one."""

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from .media import MEDIA_OF_CATEGORY
 
@@ -22,8 +23,9 @@ class Estimate:
 
 
 @cache
-def _table() -> dict:
-    return json.loads(resources.files("core").joinpath("data/timetable.json").read_text("utf-8"))
+def _table() -> dict[str, Any]:
+    table: dict[str, Any] = json.loads(resources.files("core").joinpath("data/timetable.json").read_text("utf-8"))
+    return table
 
 
 def estimate(category: str, model_id: str, time_scale: float = 1.0) -> Estimate:

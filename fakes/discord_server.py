@@ -35,7 +35,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 from . import serve_loopback
 
@@ -419,6 +419,8 @@ class FakeDiscord:
             payload: dict[str, Any] = {}
             reader = await request.multipart()
             async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    continue  # Discord's uploads are flat: a nested multipart is not one of them
                 if part.name == "payload_json":
                     payload = json.loads(await part.text())
                 else:

@@ -122,8 +122,9 @@ class DiscordChannel:
             else:
                 target = self.client.get_partial_messageable(channel_id)
                 reply_to = self.route.get("reply_to")
-                reference = discord.MessageReference(message_id=int(reply_to), channel_id=channel_id, fail_if_not_exists=False) if reply_to else None
-                message = await self._with_files(view, True, lambda kw: target.send(reference=reference, **_for_send(kw)))
+                reference: dict[str, Any] = {"reference": discord.MessageReference(
+                    message_id=int(reply_to), channel_id=channel_id, fail_if_not_exists=False)} if reply_to else {}
+                message = await self._with_files(view, True, lambda kw: target.send(**reference, **_for_send(kw)))
         except discord.HTTPException as exc:
             raise ChannelError(f"send failed ({exc.status})", gone=exc.status in (403, 404)) from exc
         return json.dumps({"c": channel_id, "m": message.id})
@@ -282,7 +283,7 @@ class DiscordAdapter(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
             return
-        data = interaction.data or {}
+        data: Mapping[str, Any] = interaction.data or {}
         parsed = parse_custom_id(str(data.get("custom_id", "")))
         if parsed is None:
             return

@@ -154,7 +154,7 @@ def _text_of(message_type: str, content: str, mention_keys: list[str]) -> tuple[
     elif message_type == "image":
         text, images = "", [data.get("image_key", "")]
     elif message_type == "post":
-        body = data.get("content") or next((v.get("content") for v in data.values() if isinstance(v, dict)), []) or []
+        body: list[Any] = data.get("content") or next((v.get("content") for v in data.values() if isinstance(v, dict)), []) or []
         words = [str(data.get("title") or "")]
         for paragraph in body:
             for node in paragraph if isinstance(paragraph, list) else []:

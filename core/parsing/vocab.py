@@ -20,12 +20,14 @@ WORD_RIGHT = r"(?![a-z0-9])"
 
 @cache
 def words() -> dict[str, Any]:
-    return json.loads(resources.files("core").joinpath("data/intent_words.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(resources.files("core").joinpath("data/intent_words.json").read_text("utf-8"))
+    return data
 
 
 @cache
 def model_names() -> dict[str, Any]:
-    return json.loads(resources.files("core").joinpath("data/model_names.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(resources.files("core").joinpath("data/model_names.json").read_text("utf-8"))
+    return data
 
 
 def phrase_regex(phrase: str) -> str:
