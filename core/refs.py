@@ -1,7 +1,8 @@
-"""The one codec for what a task's button refers to: ``"<task id>"`` or ``"<task id>|<model key>"``.
+"""The one codec for button references: what a task's button refers to (``"<task id>"`` or
+``"<task id>|<model key>"``), and a whole button (kind and reference) as one string.
 
-Buttons travel through Discord custom ids, Feishu card values and the web chat's JSON as one
-string; only this module builds or reads that string.
+Buttons travel through Discord custom ids, Feishu card values and the web chat's JSON; only this
+module builds or reads those strings.
 """
 
 from __future__ import annotations
@@ -25,3 +26,14 @@ class TaskRef:
     def decode(cls, ref: str) -> TaskRef:
         task_id, _, model_key = ref.partition(SEPARATOR)
         return cls(task_id, model_key)
+
+
+def pack_action(kind: str, ref: str) -> str:
+    """A button (its kind and reference) as one string, for platforms whose buttons carry only one."""
+    return f"{kind}{SEPARATOR}{ref}"
+
+
+def unpack_action(value: str) -> tuple[str, str] | None:
+    """The (kind, reference) of :func:`pack_action`'s string; None when it is not one."""
+    kind, separator, ref = value.partition(SEPARATOR)
+    return (kind, ref) if separator and kind else None

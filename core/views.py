@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from .i18n import LANGUAGES, strings, t
 from .kinds import ActionKind, ViewKind
 from .media import EMOJI
-from .refs import TaskRef
+from .refs import TaskRef, pack_action, unpack_action
 
 
 @dataclass(frozen=True)
@@ -167,6 +167,26 @@ def _has(language: str, key: str) -> bool:
     return key in strings(language)
 
 
-__all__ = ["LANGUAGES", "Action", "ActionKind", "Alternative", "MediaItem", "ModelChoice", "TaskFacts", "View",
-           "ViewKind", "cancelled", "failure", "interrupted", "notice", "progress", "seconds", "starting", "strings",
-           "success", "t"]
+__all__ = [
+    "LANGUAGES",
+    "Action",
+    "ActionKind",
+    "Alternative",
+    "MediaItem",
+    "ModelChoice",
+    "TaskFacts",
+    "View",
+    "ViewKind",
+    "cancelled",
+    "failure",
+    "interrupted",
+    "notice",
+    "pack_action",
+    "progress",
+    "seconds",
+    "starting",
+    "strings",
+    "success",
+    "t",
+    "unpack_action",
+]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 
 from core.contracts import ChatEvent
 from core.refs import TaskRef
 from core.service import CoreService
-from core.views import ActionKind, View, ViewKind
+from core.views import ActionKind, View, ViewKind, pack_action, unpack_action
 from sandbox.app import SandboxConfig
 
 from .conftest import Sandbox, until
@@ -71,3 +74,87 @@ async def test_a_button_reply_arrives_through_the_channel_and_a_stranger_is_refu
     await until(lambda: any(op.view.kind == ViewKind.NOTICE for op in platform.ops[before:]), 20, "the reply")
     notice = next(op.view for op in platform.ops[before:] if op.view.kind == ViewKind.NOTICE)
     assert "already answered" in notice.title
+
+
+def test_a_whole_button_packs_into_one_string_and_back():
+    for kind, ref in (("retry", "t1"), ("pick_model", TaskRef("t1", "odd|key").encode()), ("menu", "")):
+        assert unpack_action(pack_action(kind, ref)) == (kind, ref)
+    assert unpack_action("no-separator") is None
+
+
+# ── the shape of the code: what imports what ─────────────────────────────────────────────────
+ROOT = Path(__file__).resolve().parent.parent
+ADAPTERS = ("discord", "feishu", "web", "terminal")
+CORE_DOORS = {"core.service", "core.contracts", "core.views"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imports(path: Path, *, module_level_only: bool) -> set[str]:
+    """First-party modules ``path`` imports (``from x import y`` counts x.y when that is a module)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path).rpartition(".")[0]
+    nodes = tree.body if module_level_only else list(ast.walk(tree))
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {name for name in found if name.split(".")[0] in ("core", "bot", "sandbox", "fakes", "bench")}
+
+
+def _sources() -> dict[str, Path]:
+    return {_module_name(p): p for d in ("core", "bot", "sandbox", "fakes", "bench") for p in (ROOT / d).rglob("*.py")}
+
+
+def test_adapters_import_nothing_from_the_core_but_the_facade_contracts_and_views():
+    for adapter in ADAPTERS:
+        for path in (ROOT / "bot" / adapter).rglob("*.py"):
+            used = {name for name in _imports(path, module_level_only=False) if name.startswith("core")}
+            modules = {name for name in used if name in _sources() or name == "core"}
+            assert modules <= CORE_DOORS, f"{path.relative_to(ROOT)} reaches into {sorted(modules - CORE_DOORS)}"
+
+
+def test_no_import_cycle_between_our_modules():
+    sources = _sources()
+    graph = {name: {m for m in _imports(path, module_level_only=True)  # a part importing its own package is fine
+                    if m in sources and m != name and not name.startswith(m + ".")}
+             for name, path in sources.items()}
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = 1
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycle = [*path[path.index(target):], name, target] if target in path else [name, target]
+                raise AssertionError("import cycle: " + " -> ".join(cycle))
+            if target not in state:
+                visit(target, [*path, name])
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [])
+
+
+def test_the_core_never_dispatches_by_building_attribute_names():
+    """No ``getattr(self, f"_on_{kind}")``: a name built from data, or a looked-up attribute called at once."""
+    for path in (ROOT / "core").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            called = node.func
+            if isinstance(called, ast.Call) and isinstance(called.func, ast.Name) and called.func.id == "getattr":
+                raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno} calls what getattr found")
+            if isinstance(called, ast.Name) and called.id == "getattr" and len(node.args) > 1:
+                built = isinstance(node.args[1], (ast.JoinedStr, ast.BinOp))
+                assert not built, f"{path.relative_to(ROOT)}:{node.lineno} getattr with a name built from data"

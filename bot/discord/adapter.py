@@ -21,7 +21,7 @@ from discord import app_commands
 
 from core.contracts import Attachment, ChannelError, ChatEvent
 from core.service import CoreService
-from core.views import ActionKind, View, t
+from core.views import ActionKind, View, t, unpack_action
 
 from .commands import ModelMenu, Translator, build_tree, catalogue_loader
 from .render import parse_custom_id, render
@@ -290,7 +290,7 @@ class DiscordAdapter(discord.Client):
         kind, ref = parsed
         if kind == "menu":  # a choice from the model menu: its value carries the real action
             values = data.get("values") or []
-            kind, _, ref = str(values[0] if values else "").partition("|")
+            kind, ref = unpack_action(str(values[0] if values else "")) or ("", "")
             if not ref:
                 return
         event = self.event_for(interaction)

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from core.views import View, t
+from core.views import View, pack_action, t, unpack_action
 
 COLOURS = {"result": 0x2FBF71, "failure": 0xE5484D, "denied": 0xE5484D, "offer": 0xF5A524, "confirm": 0xF5A524,
            "cancelled": 0x8A8F98, "interrupted": 0xF5A524}
@@ -19,14 +19,14 @@ Fetch = Callable[[str], Awaitable[bytes]]
 
 
 def custom_id(kind: str, ref: str) -> str:
-    return f"{CUSTOM_ID_PREFIX}|{kind}|{ref}"[:100]
+    return pack_action(CUSTOM_ID_PREFIX, pack_action(kind, ref))[:100]
 
 
 def parse_custom_id(value: str) -> tuple[str, str] | None:
-    parts = value.split("|", 2)
-    if len(parts) != 3 or parts[0] != CUSTOM_ID_PREFIX:
+    outer = unpack_action(value)
+    if outer is None or outer[0] != CUSTOM_ID_PREFIX:
         return None
-    return parts[1], parts[2]
+    return unpack_action(outer[1])
 
 
 def _bar(percent: int) -> str:
@@ -56,7 +56,7 @@ def buttons(view: View) -> discord.ui.View | None:
     if len(choices) >= 2:
         ui.add_item(discord.ui.Select(custom_id=custom_id("menu", view.owner or ""), placeholder=t(view.language, "discord.choose_model"),
                                       options=[discord.SelectOption(label=a.label[:100], description=a.detail[:100],
-                                                                    value=f"{a.kind}|{a.ref}"[:100]) for a in choices[:25]]))
+                                                                    value=pack_action(a.kind, a.ref)[:100]) for a in choices[:25]]))
     for action in view.actions[:20]:
         if action in choices and len(choices) >= 2:
             continue
