@@ -52,6 +52,9 @@ class ActionKind(StrEnum):
     PICK_MODEL = "pick_model"
     ALTERNATIVES = "alternatives"
     CANCEL_TASK = "cancel_task"
+    ANIMATE = "animate"  # a picture result → a video of it
+    EDIT = "edit"  # a picture result → "what should I change?" → the edited picture
+    SOUNDTRACK = "soundtrack"  # a video result → music for it
 
 
 class TaskState(StrEnum):

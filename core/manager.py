@@ -91,7 +91,8 @@ def facts_of(record: TaskRecord, cheaper: Alternative | None = None) -> TaskFact
     return TaskFacts(media=MEDIA_OF_CATEGORY[record.task_type], model_name=record.model_name, credits=record.credits,
                      est_min_s=record.est_min_s, est_max_s=record.est_max_s, language=record.language,
                      owner=record.user_id, task_ref=record.id, from_preference=record.from_preference,
-                     cheaper=cheaper, n=record.n, est_learned=bool(record.request.get("learned_from")))
+                     cheaper=cheaper, n=record.n, est_learned=bool(record.request.get("learned_from")),
+                     settings=views.applied_settings(record.request.get("params") or {}))
 
 
 class TaskManager:

@@ -6,6 +6,7 @@ platform can present it natively without knowing anything about tasks or models.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .i18n import LANGUAGES, strings, t
@@ -88,6 +89,34 @@ class TaskFacts:
     cheaper: Alternative | None = None
     n: int = 1
     est_learned: bool = False  # the range comes from tasks this bot watched, not from the published table
+    settings: tuple[tuple[str, str], ...] = ()  # the options applied, as (option, value): duration, resolution…
+
+
+#: The options a user can notice in a result, in the order they are shown.
+SHOWN_SETTINGS = ("duration", "resolution", "size", "aspect_ratio", "generate_audio")
+
+
+def applied_settings(params: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """The noticeable options among the parameters sent to IMA (model defaults included)."""
+    return tuple((k, str(params[k])) for k in SHOWN_SETTINGS if params.get(k) not in (None, ""))
+
+
+def settings_line(f: TaskFacts) -> str | None:
+    """One line such as "• Settings: 5 s · 720P · 16:9 · no sound · 2 results" (None when there is nothing to say)."""
+    lang = f.language
+    parts: list[str] = []
+    for key, value in f.settings:
+        if key == "duration":
+            parts.append(t(lang, "settings.seconds", n=value.rstrip("s")))
+        elif key == "generate_audio":
+            parts.append(t(lang, "settings.sound" if value.lower() == "true" else "settings.silent"))
+        elif key in ("resolution", "size"):
+            parts.append(value.upper().replace("PX", "px"))
+        else:
+            parts.append(value)
+    if f.n > 1:
+        parts.append(t(lang, "settings.results", n=f.n))
+    return t(lang, "settings.line", settings=" · ".join(parts)) if parts else None
 
 
 def _media_word(f: TaskFacts) -> str:
@@ -100,8 +129,9 @@ def starting(f: TaskFacts) -> View:
              t(lang, "status.estimate_learned" if f.est_learned else "status.estimate", min=seconds(f.est_min_s),
                max=seconds(f.est_max_s)),
              t(lang, "status.credits", credits=f.credits)]
-    if f.n > 1:
-        lines.append(t(lang, "status.count", n=f.n))
+    applied = settings_line(f)
+    if applied:
+        lines.append(applied)
     if f.media == "video":
         lines.append(t(lang, "status.video_note"))
     if f.cheaper is not None:
@@ -115,6 +145,7 @@ def starting(f: TaskFacts) -> View:
 def progress(f: TaskFacts, elapsed_s: float, percent: int) -> View:
     lang = f.language
     lines = [t(lang, "status.model", model=f.model_name), t(lang, "status.credits", credits=f.credits),
+             *filter(None, [settings_line(f)]),
              t(lang, "progress.waited", elapsed=seconds(elapsed_s), max=seconds(f.est_max_s))]
     if elapsed_s > f.est_max_s:
         lines.append(t(lang, "progress.almost"))
@@ -126,10 +157,22 @@ def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View
     lang = f.language
     lines = (t(lang, "status.model", model=f.model_name),
              t(lang, "result.time", min=seconds(f.est_min_s), max=seconds(f.est_max_s), actual=seconds(actual_s)),
-             t(lang, "status.credits", credits=f.credits))
+             t(lang, "status.credits", credits=f.credits), *filter(None, [settings_line(f)]))
     return View(ViewKind.RESULT, t(lang, "result.title", media=_media_word(f)), lines, media=media, progress=100, final=True,
                 owner=f.owner, language=lang,
-                actions=(Action(ActionKind.RETRY, t(lang, "action.again"), f.task_ref), Action(ActionKind.ALTERNATIVES, t(lang, "action.another"), f.task_ref)))
+                actions=(Action(ActionKind.RETRY, t(lang, "action.again"), f.task_ref),
+                         Action(ActionKind.ALTERNATIVES, t(lang, "action.another"), f.task_ref), *_chains(f)))
+
+
+def _chains(f: TaskFacts) -> tuple[Action, ...]:
+    """What a result can become next, one press away (each is priced before anything is charged)."""
+    lang = f.language
+    if f.media == "image":
+        return (Action(ActionKind.ANIMATE, t(lang, "action.animate"), f.task_ref),
+                Action(ActionKind.EDIT, t(lang, "action.edit"), f.task_ref))
+    if f.media == "video":
+        return (Action(ActionKind.SOUNDTRACK, t(lang, "action.soundtrack"), f.task_ref),)
+    return ()
 
 
 def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> View:

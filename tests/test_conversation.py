@@ -157,7 +157,7 @@ async def test_too_many_results_are_clamped_and_said(core):
     views = await say(core, "draw 6 images of a cat")
     assert any("at most 4" in v.text for v in views)
     status = next(v for v in views if v.kind == "status")
-    assert "Results: 4" in status.text
+    assert "4 results" in status.text
 
 
 async def test_missing_pictures_are_asked_for(core):

@@ -128,3 +128,64 @@ def button_number(block: str, label: str) -> str:
     found = re.search(r"\[(\d+)\] " + re.escape(label), block)
     assert found, f"no {label!r} button in:\n{block}"
     return found.group(1)
+
+
+# ── one-click chains ─────────────────────────────────────────────────────────────────────────────
+async def test_picture_animate_then_music_for_the_video_each_priced_first_using_the_stored_links(
+        web: WebChat, sandbox: Sandbox):
+    await web.say("draw a red fox in the snow")
+    picture = await web.wait(lambda v: v["kind"] == "result", what="the picture")
+    picture_url = picture["media"][0]["url"]
+    uploads = sum(1 for r in sandbox.state.requests if r["path"].endswith("getuploadtoken"))
+    mark = web.seen()
+    await web.press(picture, "Animate")
+    offer = await web.wait(lambda v: v["kind"] == "offer", after=mark, what="the priced animate offer")
+    assert "Credits: 25" in offer["text"] and "Wan 2.6" in offer["text"] and "Estimated time" in offer["text"]
+    creates = len(sandbox.state.creates())  # nothing charged before "Go ahead"
+    await web.press(offer, "Go ahead")
+    video = await web.wait(lambda v: v["kind"] == "result" and v["media"][0]["kind"] == "video", after=mark,
+                           what="the video")
+    assert len(sandbox.state.creates()) == creates + 1
+    sent = sandbox.state.creates()[-1]["json"]
+    assert sent["task_type"] == "image_to_video" and sent["src_img_url"] == [picture_url]
+    assert sum(1 for r in sandbox.state.requests if r["path"].endswith("getuploadtoken")) == uploads  # no re-upload
+    mark = web.seen()
+    await web.press(video, "Music for it")
+    offer = await web.wait(lambda v: v["kind"] == "offer", after=mark, what="the priced music offer")
+    assert "Credits: 25" in offer["text"]
+    await web.press(offer, "Go ahead")
+    await web.wait(lambda v: v["kind"] == "result" and v["media"][0]["kind"] == "audio", after=mark, what="the music")
+    assert sandbox.state.creates()[-1]["json"]["task_type"] == "text_to_music"
+
+
+async def test_edit_asks_for_the_change_then_edits_that_picture(web: WebChat, sandbox: Sandbox):
+    await web.say("draw a lighthouse at dusk")
+    picture = await web.wait(lambda v: v["kind"] == "result", what="the picture")
+    mark = web.seen()
+    await web.press(picture, "Edit")
+    ask = await web.wait(lambda v: v["kind"] == "notice", after=mark, what="the question")
+    assert "What should I change" in ask["title"]
+    mark = web.seen()
+    await web.say("make the sky pink")
+    offer = await web.wait(lambda v: v["kind"] == "offer", after=mark, what="the priced edit")
+    assert "Edit this picture" in offer["title"] and "Credits: 5" in offer["text"]
+    await web.press(offer, "Go ahead")
+    await web.wait(lambda v: v["kind"] == "result", after=mark, what="the edited picture")
+    sent = sandbox.state.creates()[-1]["json"]
+    assert sent["task_type"] == "image_to_image" and sent["src_img_url"] == [picture["media"][0]["url"]]
+    assert sent["parameters"][0]["parameters"]["prompt"] == "make the sky pink"
+
+
+# ── visible choices ──────────────────────────────────────────────────────────────────────────────
+async def test_status_and_result_show_the_options_applied(chat: ChatSession):
+    await chat.type("make a 10s 1080p video of ocean waves")
+    status = await chat.expect(r"\[1\] Cancel")
+    assert "Settings: 10 s · 1080P · 16:9" in status
+    result = await chat.expect(r"\[1\] Make another")
+    assert "Settings: 10 s · 1080P · 16:9" in result
+
+
+async def test_the_cost_confirmation_shows_the_estimated_time_beside_the_credits(chat: ChatSession):
+    await chat.type(EXPENSIVE_EN)
+    confirm = await chat.expect(r"\[1\] Go ahead")
+    assert "Estimated time:" in confirm and "Credits: 400" in confirm and "Settings" not in confirm.split("Credits")[0]

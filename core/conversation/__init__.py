@@ -23,6 +23,7 @@ from ..store import Store
 from ..views import View
 from . import buttons
 from .admin import admin, admin_words
+from .chains import edit_with, waiting_edit
 from .chat import Chat, ConversationSettings, Turn
 from .followups import run_first
 from .pending import remember_shown
@@ -120,6 +121,10 @@ class Conversation:
             intent = parse(event.text, len(images), catalogues, language=language)
         await self.chat.store.touch_user(event.platform, event.user_id, language)
         turn = Turn(event, intent, images, catalogues)
+        if not images and intent.kind not in (IntentKind.CANCEL, IntentKind.NO, IntentKind.HELP):
+            asked = await waiting_edit(self.chat, event)  # the answer to "what should I change?"
+            if asked is not None and (event.text or "").strip():
+                return await edit_with(self.chat, event, language, asked, event.text.strip())
         for said in await run_first(self.chat, turn):  # "reset and then draw a fox": the reset first, in order
             await self._post(event, said)
         return await HANDLERS[intent.kind](self.chat, turn)

@@ -15,6 +15,7 @@ from ..i18n import t
 from ..kinds import ActionKind, ViewKind
 from ..refs import TaskRef
 from ..views import View
+from .chains import CHAIN_KINDS, follow
 from .chat import Chat, Choice
 from .offers import alternatives_offer
 from .pending import PendingOffer, answered_id, answered_view, group_of, shown_id
@@ -61,6 +62,8 @@ async def press(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | Non
     if kind == ActionKind.CANCEL_TASK:
         n = await chat.manager.cancel(event.platform, event.user_id, task_id)
         return None if n else views.notice(lang, "cancel.none")
+    if kind in CHAIN_KINDS:
+        return await follow(chat, event, record, kind, lang)
     if kind == ActionKind.ALTERNATIVES:
         return await alternatives_offer(chat, event, record, lang)
     if kind not in (ActionKind.RETRY, ActionKind.PICK_MODEL):

@@ -20,14 +20,14 @@ from .pending import PendingOffer, choice_id, new_group
 
 
 async def offer(chat: Chat, event: ChatEvent, lang: str, title: str, lines: list[str], prompt: str,
-                images: Sequence[bytes | str], choices: list[tuple[Quote, str]]) -> View:
+                images: Sequence[bytes | str], choices: list[tuple[Quote, str]], source: str = "explicit") -> View:
     """An answer ending in concrete choices, only for the user who asked (``event``)."""
     platform, user_id = event.platform, event.user_id
     urls = await uploaded(chat, images)
     group = new_group()
     actions: list[Action] = []
     for index, (quote, label) in enumerate(choices):
-        pending = PendingOffer.of(quote, prompt, urls, requested_options(quote), lang, Choice(quote.model, "explicit", []),
+        pending = PendingOffer.of(quote, prompt, urls, requested_options(quote), lang, Choice(quote.model, source, []),
                                   confirmed=False, group=group, label=label)
         ref = await chat.store.put_pending(platform, user_id, pending.to_json(), pending_id=choice_id(group, index))
         actions.append(Action(ActionKind.ACCEPT, label, ref, "primary" if not actions else "secondary",
