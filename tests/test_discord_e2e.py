@@ -93,7 +93,7 @@ async def test_slash_image_defers_edits_progress_and_ends_with_the_image_attache
     assert "Your image is ready" in message.text() and "SeeDream 4.5" in message.text()
     assert [a["filename"] for a in message.attachments] == ["result-1.png"]
     assert message.embeds[0]["image"]["url"] == "attachment://result-1.png"
-    assert {b["label"] for b in message.buttons()} == {"Make another", "Try another model"}
+    assert {b["label"] for b in message.buttons()} == {"Make another", "Try another model", "Animate", "Edit…"}
     assert len(fake.bot_messages()) == 1 and fake.rate_limited == 0
     assert_no_pings(fake)
 
@@ -224,3 +224,24 @@ async def test_servers_outside_the_allowlist_are_ignored(env: Env):
 def test_fake_message_json_roundtrip():
     message = FakeMessage(1, 2, BOT_ID, content="x")
     assert json.loads(json.dumps(message.obj()))["author"]["bot"] is True
+
+
+async def test_animate_button_on_a_picture_prices_then_makes_a_video_from_that_picture(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    interaction = await fake.slash("image", {"prompt": "a red fox in the snow"})
+    await until(lambda: final(fake.original(interaction)), 30, "the picture")
+    picture = fake.original(interaction)
+    picture_task = next(iter(sandbox.state.tasks))  # the sandbox's id of the picture's task
+    animate = next(b for b in picture.buttons() if b.get("label") == "Animate")
+    press = await fake.press(picture, animate["custom_id"])
+    await until(lambda: fake.original(press) is not None and "Bring this picture to life" in fake.original(press).text(),
+                15, "the priced offer")
+    offer = fake.original(press)
+    assert "25" in offer.text() and len(sandbox.state.creates()) == 1  # priced, nothing charged yet
+    go = next(b for b in offer.buttons() if b.get("label") == "Go ahead")
+    start = await fake.press(offer, go["custom_id"])
+    await until(lambda: final(fake.original(start)), 40, "the video")
+    assert "Your video is ready" in fake.original(start).text()
+    sent = sandbox.state.creates()[-1]["json"]
+    assert sent["task_type"] == "image_to_video" and sent["src_img_url"][0].endswith(f"/out/{picture_task}/0.png")
+    assert sandbox.count("/api/rest/oss/getuploadtoken") == 0  # the result's own link, never uploaded again

@@ -248,3 +248,23 @@ async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sa
         code = await asyncio.wait_for(bot.wait(), 15)
         fake.stop_thread()
     assert code == 0
+
+
+async def test_music_for_it_on_a_video_card_prices_then_makes_a_track(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    event = fake.message_event("make a video of waves at sunset")
+    await fake.call(fake.push(event))
+    user_message = event["event"]["message"]["message_id"]
+    await until(lambda: final(reply_card(fake, user_message)), 40, "the video card")
+    card = reply_card(fake, user_message)
+    button = next(b for b in card.buttons() if b["text"]["content"] == "Music for it")
+    await fake.call(fake.push(fake.card_action(card, button)))
+    await until(lambda: any("Music for this video" in m.text() for m in fake.replies_to(card.message_id)), 15,
+                "the priced offer")
+    offer = next(m for m in fake.replies_to(card.message_id) if "Music for this video" in m.text())
+    assert "25" in offer.text() and len(sandbox.state.creates()) == 1  # priced, nothing charged yet
+    go = next(b for b in offer.buttons() if b["text"]["content"].startswith("Go ahead"))
+    await fake.call(fake.push(fake.card_action(offer, go)))
+    await until(lambda: final(reply_card(fake, offer.message_id)), 30, "the track")
+    assert "Your music is ready" in reply_card(fake, offer.message_id).text()
+    assert sandbox.state.creates()[-1]["json"]["task_type"] == "text_to_music"
