@@ -3,7 +3,9 @@
 Events are acknowledged at once and handled on the bot's loop; redeliveries are recognised by
 event id and by message id, persisted, so a message never creates two tasks even across a
 restart. The status card is a reply to the user's message, patched in place; if a patch fails,
-the outcome goes out as a new card, and if even that fails, as plain text.
+the outcome goes out as a new card, and if even that fails, as plain text. Finished videos and
+music also arrive as Feishu media / file messages (≤ 30 MB; larger ones stay links on the card).
+Everything that leans on lark-oapi internals lives in :mod:`.sdk`.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from typing import Any
@@ -23,6 +26,8 @@ from typing import Any
 import lark_oapi as lark
 from aiohttp import web
 from lark_oapi.api.im.v1 import (
+    CreateFileRequest,
+    CreateFileRequestBody,
     CreateImageRequest,
     CreateImageRequestBody,
     CreateMessageRequest,
@@ -42,12 +47,16 @@ from core.contracts import Attachment, ChannelError, ChatEvent
 from core.service import CoreService
 from core.views import View
 
+from . import sdk
 from .cards import card, plain_text
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "feishu"
-IMAGE_LIMIT = 10 * 1024 * 1024
+IMAGE_LIMIT = 10 * 1024 * 1024  # "上传图片": at most 10 MB, never empty
+FILE_LIMIT = 30 * 1024 * 1024  # "上传文件": at most 30 MB, never empty
+RATE_LIMITED = 99991400  # API frequency limit; wait x-ogw-ratelimit-reset seconds
+MESSAGE_PATCH_LIMITED = 230020  # this one message is updated too often (5 a second)
 
 
 class FeishuPlatform:
@@ -57,12 +66,26 @@ class FeishuPlatform:
         self.api = api
         self.core = core
         self._connected = connected
+        self.delivered: OrderedDict[str, None] = OrderedDict()  # result URLs already sent as media (≤ 1,024 kept)
 
     def connected(self) -> bool:
         return self._connected()
 
     def channel(self, route: Mapping[str, Any]) -> FeishuChannel:
         return FeishuChannel(self, dict(route))
+
+    def first_media_delivery(self, url: str) -> bool:
+        if url in self.delivered:
+            return False
+        self.delivered[url] = None
+        while len(self.delivered) > 1024:
+            self.delivered.popitem(last=False)
+        return True
+
+
+def _header(response: Any, name: str) -> str | None:
+    headers = getattr(getattr(response, "raw", None), "headers", None) or {}
+    return next((v for k, v in headers.items() if k.lower() == name), None)
 
 
 class FeishuChannel:
@@ -71,6 +94,9 @@ class FeishuChannel:
     def __init__(self, platform: FeishuPlatform, route: dict[str, Any]) -> None:
         self.platform = platform
         self.route = route
+
+    async def _option(self) -> lark.RequestOption:
+        return await sdk.request_option(self.platform.api)
 
     async def _card_json(self, view: View) -> str:
         keys = []
@@ -87,15 +113,63 @@ class FeishuChannel:
             data = await self.platform.core.fetch_bytes(url)
         except Exception:
             return None
-        if len(data) > IMAGE_LIMIT:
-            return None  # above Feishu's image limit: the card keeps the link
+        if not data or len(data) > IMAGE_LIMIT:
+            return None  # empty or above Feishu's image limit: the card keeps the link
         request = CreateImageRequest.builder().request_body(
             CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()).build()
         try:
-            response = await self.platform.api.im.v1.image.acreate(request)
+            response = await self.platform.api.im.v1.image.acreate(request, await self._option())
         except Exception:
             return None
         return response.data.image_key if response.success() and response.data else None
+
+    async def _upload_file(self, data: bytes, file_type: str, name: str) -> str | None:
+        request = CreateFileRequest.builder().request_body(
+            CreateFileRequestBody.builder().file_type(file_type).file_name(name).file(io.BytesIO(data)).build()).build()
+        try:
+            response = await self.platform.api.im.v1.file.acreate(request, await self._option())
+        except Exception:
+            return None
+        return response.data.file_key if response.success() and response.data else None
+
+    async def _deliver_media(self, view: View) -> None:
+        """A finished video or song as Feishu's own player (media / file message), once per result."""
+        if not view.final:
+            return
+        for index, item in enumerate(view.media):
+            if item.kind not in ("video", "audio") or not self.platform.first_media_delivery(item.url):
+                continue
+            try:
+                data = await self.platform.core.fetch_bytes(item.url)
+            except Exception:
+                continue
+            if not data or len(data) > FILE_LIMIT:
+                continue  # the card's link is the way to it
+            if item.kind == "video":
+                key = await self._upload_file(data, "mp4", f"result-{index + 1}.mp4")
+                content: dict[str, str] = {"file_key": key} if key else {}
+                cover = await self._upload_image(item.cover) if key and item.cover else None
+                if cover:
+                    content["image_key"] = cover
+                msg_type = "media"
+            else:
+                opus = item.url.lower().split("?")[0].endswith(".opus")
+                name = f"result-{index + 1}.{'opus' if opus else item.url.split('?')[0].rsplit('.', 1)[-1][:4] or 'mp3'}"
+                key = await self._upload_file(data, "opus" if opus else "stream", name)
+                content, msg_type = ({"file_key": key} if key else {}), ("audio" if opus else "file")
+            if content:
+                await self._post(msg_type, json.dumps(content))
+
+    async def _post(self, msg_type: str, content: str) -> Any:
+        """A reply to the user's message when there is one, else a new message in the chat."""
+        reply_to = self.route.get("reply_to")
+        if not reply_to:
+            return await self._create(msg_type, content)
+        body = ReplyMessageRequestBody.builder().msg_type(msg_type).content(content)
+        if self.route.get("thread"):
+            body = body.reply_in_thread(True)
+        return await self.platform.api.im.v1.message.areply(
+            ReplyMessageRequest.builder().message_id(reply_to).request_body(body.build()).build(), await self._option())
 
     async def send(self, view: View) -> str:
         try:
@@ -106,40 +180,44 @@ class FeishuChannel:
             raise ChannelError(f"send failed ({type(exc).__name__})") from exc
 
     async def _send(self, view: View) -> str:
-        content = await self._card_json(view)
-        reply_to = self.route.get("reply_to")
-        if reply_to:
-            body = ReplyMessageRequestBody.builder().msg_type("interactive").content(content)
-            if self.route.get("thread"):
-                body = body.reply_in_thread(True)
-            response = await self.platform.api.im.v1.message.areply(
-                ReplyMessageRequest.builder().message_id(reply_to).request_body(body.build()).build())
-        else:
-            response = await self._create("interactive", content)
+        response = await self._post("interactive", await self._card_json(view))
         if not response.success():
             # the card could not be posted: the outcome must still reach the user, as plain text
             text = await self._create("text", json.dumps({"text": plain_text(view)}, ensure_ascii=False))
             if not text.success():
                 raise ChannelError(f"send failed ({response.code})")
-            return text.data.message_id
-        return response.data.message_id
+            message_id: str = text.data.message_id
+        else:
+            message_id = response.data.message_id
+        await self._deliver_media(view)
+        return message_id
 
     async def _create(self, msg_type: str, content: str) -> Any:
         request = CreateMessageRequest.builder().receive_id_type("chat_id").request_body(
             CreateMessageRequestBody.builder().receive_id(self.route["chat_id"]).msg_type(msg_type).content(content).build()).build()
-        return await self.platform.api.im.v1.message.acreate(request)
+        return await self.platform.api.im.v1.message.acreate(request, await self._option())
 
     async def edit(self, ref: str, view: View) -> None:
         request = PatchMessageRequest.builder().message_id(ref).request_body(
             PatchMessageRequestBody.builder().content(await self._card_json(view)).build()).build()
         try:
-            response = await self.platform.api.im.v1.message.apatch(request)
+            response = await self.platform.api.im.v1.message.apatch(request, await self._option())
         except Exception as exc:
             raise ChannelError(f"patch failed ({type(exc).__name__})") from exc
-        if not response.success():
-            rate_limited = response.code in (99991400, 230020)
-            raise ChannelError(f"patch failed ({response.code})", retry_after_s=1.0 if rate_limited else None,
-                               gone=not rate_limited)
+        if response.success():
+            await self._deliver_media(view)
+            return
+        if response.code == RATE_LIMITED:
+            try:  # Feishu says how long to wait; waiting less only earns another refusal
+                wait = float(_header(response, "x-ogw-ratelimit-reset") or 1.0)
+            except ValueError:
+                wait = 1.0
+            raise ChannelError(f"patch failed ({response.code})", retry_after_s=max(wait, 0.1))
+        if response.code == MESSAGE_PATCH_LIMITED:
+            # this card is updated too often: slow down its updates for good, not just this once
+            self.min_edit_interval_s = max(1.0, self.min_edit_interval_s * 2)
+            raise ChannelError(f"patch failed ({response.code})", retry_after_s=self.min_edit_interval_s)
+        raise ChannelError(f"patch failed ({response.code})", gone=True)
 
 
 def _text_of(message_type: str, content: str, mention_keys: list[str]) -> tuple[str, list[str]]:
@@ -178,7 +256,7 @@ class FeishuAdapter:
                  admin_ids: list[str] | None = None) -> None:
         self.core = core
         self.app_id, self.app_secret, self.domain = app_id, app_secret, domain
-        self.api = lark.Client.builder().app_id(app_id).app_secret(app_secret).domain(domain).log_level(lark.LogLevel.WARNING).build()
+        self.api = sdk.build_api(app_id, app_secret, domain)
         self.platform = FeishuPlatform(self.api, core, self.connected)
         core.add_platform(self.platform)
         self.bot_open_id = bot_open_id
@@ -188,6 +266,7 @@ class FeishuAdapter:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._ws_thread: threading.Thread | None = None
         self._ws_loop: asyncio.AbstractEventLoop | None = None
+        self._ws_client: lark.ws.Client | None = None
         self.inflight: set[Future[Any]] = set()
         self.handler = (lark.EventDispatcherHandler.builder(encrypt_key, verification_token)
                         .register_p2_im_message_receive_v1(self._on_message_event)
@@ -196,10 +275,6 @@ class FeishuAdapter:
 
     async def start(self, long_connection: bool = True) -> None:
         self.loop = asyncio.get_running_loop()
-        from lark_oapi.core.token.manager import TokenManager
-
-        # lark-oapi fetches the tenant token with a blocking call: do the first one off the event loop
-        await asyncio.to_thread(TokenManager.get_self_tenant_token, self.api._config)
         if self.bot_open_id is None:
             self.bot_open_id = await self._fetch_bot_open_id()
         if long_connection:
@@ -209,7 +284,7 @@ class FeishuAdapter:
     async def _fetch_bot_open_id(self) -> str | None:
         request = lark.BaseRequest.builder().http_method(lark.HttpMethod.GET).uri("/open-apis/bot/v3/info") \
             .token_types({lark.AccessTokenType.TENANT}).build()
-        response = await self.api.arequest(request)
+        response = await self.api.arequest(request, await sdk.request_option(self.api))
         try:
             return json.loads(response.raw.content)["bot"]["open_id"]
         except (ValueError, KeyError, TypeError, AttributeError):
@@ -217,41 +292,25 @@ class FeishuAdapter:
             return None
 
     def _run_long_connection(self) -> None:
-        import lark_oapi.ws.client as ws_module
-
-        # The SDK keeps a module-level loop and blocks in it forever: give this thread its own.
+        """The SDK's long connection, on this thread's own loop; a failure is logged, never raised out of the thread."""
         self._ws_loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self._ws_loop)
-        ws_module.loop = self._ws_loop
         client = lark.ws.Client(self.app_id, self.app_secret, event_handler=self.handler, domain=self.domain,
                                 log_level=lark.LogLevel.WARNING)
         self._ws_client = client
         try:
-            client.start()
-        except RuntimeError:
-            pass  # the loop was stopped by close()
+            sdk.run_long_connection(client, self._ws_loop)
         except Exception:
             log.exception("the Feishu long connection stopped")
 
     def connected(self) -> bool:
-        client = getattr(self, "_ws_client", None)
-        return self._ws_thread is None or (self._ws_thread.is_alive() and client is not None and client._conn is not None)
+        return self._ws_thread is None or (self._ws_thread.is_alive() and sdk.is_connected(self._ws_client))
 
     async def close(self) -> None:
-        if self._ws_loop is not None:
-            ws_loop = self._ws_loop
-
-            async def shut() -> None:
-                client = getattr(self, "_ws_client", None)
-                if client is not None:
-                    client._auto_reconnect = False
-                    await client._disconnect()
-                for task in asyncio.all_tasks(ws_loop):
-                    if task is not asyncio.current_task():
-                        task.cancel()
-                ws_loop.call_soon(ws_loop.stop)
-
-            asyncio.run_coroutine_threadsafe(shut(), ws_loop)
+        if self._ws_loop is not None and not self._ws_loop.is_closed():
+            try:
+                asyncio.run_coroutine_threadsafe(sdk.stop(self._ws_client), self._ws_loop)
+            except RuntimeError:
+                pass  # the loop closed meanwhile: the thread is ending on its own
         if self._ws_thread is not None:
             await asyncio.get_running_loop().run_in_executor(None, self._ws_thread.join, 5)
         for future in list(self.inflight):
@@ -268,7 +327,7 @@ class FeishuAdapter:
     def _on_message_event(self, data: Any) -> None:
         """Called by the SDK (long connection or webhook): acknowledge at once, work in the background."""
         try:
-            raw = json.loads(lark.JSON.marshal(data))
+            raw = json.loads(sdk.marshal(data))
         except Exception:
             log.warning("unreadable Feishu event")
             return
@@ -276,7 +335,7 @@ class FeishuAdapter:
 
     def _on_card_action(self, data: P2CardActionTrigger) -> P2CardActionTriggerResponse:
         try:
-            raw = json.loads(lark.JSON.marshal(data))
+            raw = json.loads(sdk.marshal(data))
             future = self._submit(self.handle_card_action(raw))
             toast = future.result(timeout=2.5)
         except Exception:
@@ -317,7 +376,7 @@ class FeishuAdapter:
     async def _download(self, message_id: str, key: str) -> bytes | None:
         request = GetMessageResourceRequest.builder().message_id(message_id).file_key(key).type("image").build()
         try:
-            response = await self.api.im.v1.message_resource.aget(request)
+            response = await self.api.im.v1.message_resource.aget(request, await sdk.request_option(self.api))
         except Exception:
             return None
         if not response.success() or response.file is None:
@@ -353,7 +412,19 @@ class FeishuAdapter:
         return app
 
     async def handle_webhook(self, body: bytes, headers: Mapping[str, str], max_age_s: float = 300) -> tuple[int, bytes]:
-        """Verify (signature, freshness, nonce once), decrypt and dispatch one webhook call."""
+        """Verify (signature, freshness, nonce once), decrypt and dispatch one webhook call.
+
+        Without an encrypt key, Feishu signs nothing: the verification token in the body is then the
+        only proof a call comes from Feishu, so it is checked here, before the SDK sees the body.
+        """
+        if not self.encrypt_key and self.verification_token:
+            try:
+                data = json.loads(body)
+                token = str((data.get("header") or {}).get("token") or data.get("token") or "")
+            except (ValueError, AttributeError):
+                return 400, b'{"msg":"unreadable request"}'
+            if not hmac.compare_digest(token.encode(), self.verification_token.encode()):
+                return 401, b'{"msg":"bad verification token"}'
         timestamp = headers.get("X-Lark-Request-Timestamp", "")
         nonce = headers.get("X-Lark-Request-Nonce", "")
         is_challenge = b"url_verification" in body or (self.encrypt_key and headers.get("X-Lark-Signature") is None)

@@ -12,10 +12,15 @@ TEMPLATES = {"result": "green", "failure": "red", "denied": "red", "offer": "ora
 MAX_CARD_BYTES = 30 * 1024
 
 
+# lark_md has no backslash escapes (a backslash shows as a backslash); the card docs escape
+# special characters as HTML entities. "&" first, so the other entities are not escaped twice.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "*": "&#42;", "_": "&#95;", "~": "&#126;", "`": "&#96;",
+             "[": "&#91;", "]": "&#93;", "(": "&#40;", ")": "&#41;", "#": "&#35;", "$": "&#36;"}
+
+
 def _md_escape(text: str) -> str:
-    for ch in ("\\", "*", "_", "~", "`", "[", "]", "<", ">"):
-        text = text.replace(ch, "\\" + ch)
-    return text
+    """User-visible text that must show literally in lark_md (prompts, names), never as markup or @all."""
+    return "".join(_ENTITIES.get(ch, ch) for ch in text)
 
 
 def _bar(percent: int) -> str:
