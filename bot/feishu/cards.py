@@ -50,7 +50,7 @@ def card(view: View, image_keys: list[str] | None = None, links_label: str = "ðŸ
             "header": {"title": {"tag": "plain_text", "content": view.title[:200]}, "template": TEMPLATES.get(view.kind, "blue")},
             "elements": elements}
     while len(json.dumps(body, ensure_ascii=False).encode()) > MAX_CARD_BYTES and elements:
-        elements.pop(0)  # never send a card Feishu would refuse: drop the longest text first
+        elements.pop(0)  # never send a card Feishu would refuse: drop from the top (the text lines first)
     return body
 
 
