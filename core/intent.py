@@ -364,6 +364,8 @@ def _request(intent: Intent, work: str, lyrics: str | None, refs: list[ModelRef]
     intent.options = opts
     keep = bool(images) and task_type == "image_to_image"
     intent.prompt = prompt.clean_prompt(work, keep_instruction=keep)
+    if keep:
+        intent.prompt = prompt.edit_prompt(intent.prompt)
     if keep and intent.prompt and pattern("create_verbs").fullmatch(intent.prompt.strip()):
         intent.prompt = ""
     if images and task_type in VIDEO_TYPES:

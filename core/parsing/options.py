@@ -145,8 +145,8 @@ def take_options(text: str, media: str | None, images: int, *, lyrics: str | Non
         m = None  # "these two images", "这两张图": the pictures that came with the message
     if m:
         n = parse_number(m.group(1))
-        if n and n <= 20:
-            found.n = n if n > 1 else None  # "一张", "a single": one is the default, not a count
+        if n and 1 < n <= 20:  # "一张", "one picture": one is the default, not a count, and stays in the words
+            found.n = n
             english = m.group(3)
             # keep an English noun so "3 images of a cat" still names what is made
             text = text[: m.start()] + " " + (english or "") + " " + text[m.end():]

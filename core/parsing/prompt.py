@@ -16,10 +16,11 @@ SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—~]+|[\s,，。;；:：
 TRAILING_PUNCTUATION = " \t,，。.!！?？~"
 _MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|piece of music|illustration|painting|drawing|render|"
                   r"animation|gif|tune|variation|version|one|film|movie|footage|timelapse)s?")
-MEDIA_OF = re.compile(rf"^(?:an?\s+|some\s+|the\s+)?(?:(?:short|quick|little|new|nice|cool|simple|single|different|separate)\s+)*"
+MEDIA_OF = re.compile(rf"^(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|quick|little|new|nice|cool|simple|single|different|separate)\s+)*"
                       rf"{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|that shows|depicting)\s+", re.I)
 MEDIA_LABEL = re.compile(rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)", re.I)
 ZH_MEDIA_LEAD = re.compile(r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*")
+ZH_MEASURE_LEAD = re.compile(r"^一?[张幅首段](?=[\u3400-\u9fff])")  # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|音乐|歌曲|歌|图)$")
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
@@ -104,6 +105,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = _lead_en().sub("", text, count=1)
             text = re.sub(r"^的\s*", "", text)
             text = ZH_MEDIA_LEAD.sub("", text)
+            text = ZH_MEASURE_LEAD.sub("", text)
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
             text = IT_INTO.sub("", text)
             text = FRAME_LABEL.sub("", text)
@@ -131,3 +133,27 @@ def animation_prompt(text: str) -> str:
     if not residue(text, "animation_filler"):
         return ""
     return SOURCE_LEAD.sub("", text).strip()
+
+
+_PICTURE = r"(?:(?:this|the|my|that)\s+(?:photo|picture|image|pic|selfie|drawing)|this|it|him|her|them|me|these)"
+EDIT_TARGET_EN = re.compile(rf"^(?:(?:please|can you|could you)\s+)*(?:edit\s+{_PICTURE}\s+to\s+)?(?:turn|convert|change|transform|make|restyle|redo|render|edit)\s+"
+                            rf"{_PICTURE}\s+(?:into|to|as|look like|like|in the style of)\s+(?P<target>.+)$|"
+                            rf"^(?:{_PICTURE}\s+)?(?:but\s+)?(?:in the style of|as an?|as)\s+(?P<target2>.+)$", re.I)
+EDIT_LOOK = re.compile(rf"^(?:(?:edit|make|turn)\s+{_PICTURE}\s+)?(?:to\s+)?looks?\s+like\s+(?P<target>.+)$|"
+                       rf"^make\s+{_PICTURE}\s+(?P<target2>(?:an?|the)\s+.+|.+\s+style)$", re.I)
+EDIT_TARGET_ZH = re.compile(r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这|这张|这幅|这个)?(?:图片|照片|图|画)?(?:的风格)?(?:改成|变成|换成|转成|处理成|p成|做成|弄成|改为)(?P<target>.+)$")
+ATTACHMENT_ZH = re.compile(r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这张|这幅|这个|这)(?:图片|照片|图|画)(?:里的|中的|上的|里|的)?\s*")
+EDIT_LABEL = re.compile(r"^(?:edit|修改|编辑)\s*[:：]\s*", re.I)
+
+
+def edit_prompt(text: str) -> str:
+    """An edit of the attached picture: "turn this photo into a pencil sketch" → "a pencil sketch",
+    "把这张图改成油画风格" → "油画风格"; other instructions stay as said, without "edit:" or "这张图"."""
+    text = EDIT_LABEL.sub("", text.strip())
+    m = EDIT_TARGET_ZH.match(text)
+    stripped = ATTACHMENT_ZH.sub("", text).strip() or text
+    m = m or EDIT_LOOK.match(stripped) or EDIT_TARGET_EN.match(stripped)
+    if m:
+        target = m.groupdict().get("target") or m.groupdict().get("target2") or ""
+        return target.strip(" ,，。.!")
+    return stripped
