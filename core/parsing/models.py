@@ -169,16 +169,17 @@ def _display_names(catalogues: Mapping[str, Catalogue] | None) -> tuple[tuple[st
 
 
 @cache
-def _any_name(entries: tuple[_Name, ...]) -> re.Pattern[str]:
-    """One pattern for every name: most messages name no model, and one scan says so."""
-    return re.compile("|".join(f"(?:{e.pattern.pattern})" for e in entries))
+def _entries(display: tuple[tuple[str, str], ...]) -> tuple[tuple[_Name, ...], re.Pattern[str]]:
+    """Every name to look for, and one pattern for all of them: most messages name no model, and one scan says so."""
+    entries = (*_catalogue_names(display), *_static_names())
+    return entries, re.compile("|".join(f"(?:{e.pattern.pattern})" for e in entries))
 
 
 def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[ModelRef]:
     """Every model named in the text, longest first, without overlaps, in reading order."""
-    entries = (*_catalogue_names(_display_names(catalogues)), *_static_names())
+    entries, any_name = _entries(_display_names(catalogues))
     lowered = text.lower()
-    if not _any_name(entries).search(lowered):
+    if not any_name.search(lowered):
         return []
     hits: list[tuple[int, int, int, int, _Name]] = []
     for entry in entries:

@@ -105,6 +105,7 @@ def pattern(*path: str) -> re.Pattern[str]:
     return re.compile(alt(*path) or r"(?!)", re.I)
 
 
+@cache
 def typo_fixes() -> dict[str, str]:
     return dict(words()["typos"])
 
