@@ -68,8 +68,8 @@ async def test_usage_says_what_is_left_of_todays_allowance(core, sandbox):
 async def test_an_unclear_message_asks_with_one_button_and_charges_only_when_pressed(core, sandbox):
     asked = (await say(core, "cats"))[0]
     assert asked.kind == "offer" and len(asked.actions) == 1
-    label = asked.actions[0].label
-    assert label.startswith("Make it: «cats» · ") and label.endswith(" credits")
+    action = asked.actions[0]
+    assert action.label == "Make it: «cats»" and action.detail.endswith(" credits")  # shown as "Make it: «cats» · 5 credits"
     assert sandbox.state.creates() == []
     await press(core, asked)
     await finals(core)

@@ -62,7 +62,7 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
     except NoMatchingRule as err:
         return await offer_for(chat, turn, catalogue, choice.model, options, n, err)
     if intent.gate == AMBIGUOUS:  # maybe a request, maybe not: one tap makes it, nothing is charged before
-        label = t(lang, "action.make_it", prompt=_short(intent.prompt), credits=quote.total)
+        label = t(lang, "action.make_it", prompt=_short(intent.prompt))  # the price goes next to it, as on every offer
         return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images, [(quote, label)])
     await _remember_or_hint(chat, turn, choice, quote.model.model_id, quote.model.model_version, quote.model.name)
     return await start(chat, event, lang, quote, intent.prompt, images, options, choice)
