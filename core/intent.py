@@ -346,7 +346,8 @@ def _request(intent: Intent, work: str, lyrics: str | None, refs: list[ModelRef]
         intent.n = found.n
     if stated is None and (images or "duration" in opts or "generate_audio" in opts or "resolution" in opts):
         stated = "video" if ("duration" in opts or "generate_audio" in opts or "resolution" in opts or images >= 2 or media.motion(work)) else "image"
-    signals = signals or bool(opts) or found.n is not None or (stated is not None and bool(media.nouns(described)))
+    signals = signals or bool(opts) or found.n is not None or any(noun.head for noun in media.nouns(described)) \
+        or gate.wants_something_made(described)
     resolved = stated or "image"
     option_words.settle(opts, resolved)
     if task_type is None:

@@ -186,11 +186,27 @@ def text_request(text: str) -> bool:
     return False
 
 
+_WANT = re.compile(r"(?<![a-z])(?:wants?|needs?|would like|'d like|'d love|would love|looking for|想要|需要|要)(?![a-z])", re.I)
+
+
+def wants_something_made(text: str) -> bool:
+    """"my daughter wants a unicorn picture", "我们公司需要一个宣传视频": a request told as a statement."""
+    want = _WANT.search(text)
+    if want is None:
+        return False
+    from .media import nouns
+
+    rest = text[want.end():]
+    return any(noun.head for noun in nouns(rest)) or bool(re.match(rf"\s*(?:to\s+|你)?(?:{alt('create_verbs')})", rest, re.I))
+
+
 def chatty(text: str) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
-    if re.match(rf"^\W*(?:{alt('chat_starts')})", lowered) or text_request(lowered):
+    if re.match(rf"^\W*(?:{alt('chat_starts')})", lowered) or text_request(lowered) or _not_now().search(lowered):
         return True
+    if wants_something_made(lowered):
+        return False
     if _STATEMENT.match(lowered) or _not_now().search(lowered) or _DONE_WELL.search(lowered):
         return True
     if _combined("polite_prefixes").match(lowered):
