@@ -24,6 +24,7 @@ CATEGORIES: tuple[str, ...] = (*IMAGE_TYPES, *VIDEO_TYPES, *CATEGORIES_OF_MEDIA[
 MEDIA_OF_CATEGORY: dict[str, str] = {c: media for media, cats in CATEGORIES_OF_MEDIA.items() for c in cats}
 
 #: How a result of this media is shown (a music result is an audio file).
-RESULT_KIND: dict[str, str] = {"image": "image", "video": "video", "music": "audio"}
+ResultKind = Literal["image", "video", "audio"]
+RESULT_KIND: dict[str, ResultKind] = {"image": "image", "video": "video", "music": "audio"}
 
 EMOJI: dict[str, str] = {"image": "🎨", "video": "🎬", "music": "🎵"}

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from .i18n import LANGUAGES, strings, t
 from .kinds import ActionKind, ViewKind
-from .media import EMOJI
+from .media import EMOJI, ResultKind
 from .refs import TaskRef, pack_action, unpack_action
 
 
@@ -22,13 +23,13 @@ class Action:
     kind: ActionKind
     label: str
     ref: str
-    style: str = "secondary"  # primary | secondary | danger
+    style: Literal["primary", "secondary", "danger"] = "secondary"
     detail: str = ""  # e.g. the price of the model this choice uses, for menus that show one
 
 
 @dataclass(frozen=True)
 class MediaItem:
-    kind: str  # image | video | audio
+    kind: ResultKind
     url: str
     cover: str | None = None
 
