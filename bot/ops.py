@@ -13,7 +13,6 @@ def create_ops_app(core: CoreService) -> web.Application:
         return web.json_response({"ok": all(checks.values()), "checks": checks}, status=200 if all(checks.values()) else 503)
 
     async def metrics(_request: web.Request) -> web.Response:
-        assert core.metrics is not None
         return web.Response(body=core.metrics.render(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
     app = web.Application()

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+from .kinds import TaskState
+
+if TYPE_CHECKING:
+    from .ima_client import IMAClient
+    from .manager import TaskManager
+    from .store import TaskRecord
 
 
 class Metrics:
@@ -20,6 +29,23 @@ class Metrics:
         self.ima_calls.labels(op).inc()
         if error_kind:
             self.ima_errors.labels(op, error_kind).inc()
+
+    def observe(self, client: IMAClient, manager: TaskManager) -> None:
+        """Count what the IMA client and the task manager report through their callbacks."""
+        client.observer = self.ima_call
+        self.watching.set_function(lambda: manager.watching)
+        manager.on_finished = self.task_finished
+        manager.on_edits = self.status_edits
+
+    def task_finished(self, record: TaskRecord, state: str) -> None:
+        self.tasks.labels(state, record.task_type, record.model_id).inc()
+        if state == TaskState.DONE and record.finished_at:
+            self.time_to_result.labels(record.task_type).observe(record.finished_at - record.created_at)
+
+    def status_edits(self, platform: str, ok: int, failed: int) -> None:
+        self.edits.labels(platform, "ok").inc(ok)
+        if failed:
+            self.edits.labels(platform, "failed").inc(failed)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

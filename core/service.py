@@ -19,7 +19,7 @@ from .manager import ManagerSettings, TaskManager
 from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
 from .selection import Selector
-from .store import Store, TaskRecord
+from .store import Store
 from .views import ModelChoice, View
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class CoreService:
     selector: Selector
     manager: TaskManager
     conversation: Conversation
-    metrics: Metrics | None = None
+    metrics: Metrics
     _purger: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -52,27 +52,9 @@ class CoreService:
             cheaper_hint_above=bot.cheaper_hint_above, confirm_above=bot.confirm_above,
             max_prompt_chars=bot.max_prompt_chars, time_scale=bot.time_scale, daily_budget_user=bot.daily_budget_user,
             daily_budget_server=bot.daily_budget_server, disabled_types=tuple(bot.disabled_types)))
-        service = cls(settings, store, client, selector, manager, conversation)
-        service._wire_metrics()
-        return service
-
-    def _wire_metrics(self) -> None:
-        metrics = self.metrics = Metrics()
-        self.client.observer = metrics.ima_call
-        metrics.watching.set_function(lambda: self.manager.watching)
-
-        def finished(record: TaskRecord, state: str) -> None:
-            metrics.tasks.labels(state, record.task_type, record.model_id).inc()
-            if state == "done" and record.finished_at:
-                metrics.time_to_result.labels(record.task_type).observe(record.finished_at - record.created_at)
-
-        def edits(platform: str, ok: int, failed: int) -> None:
-            metrics.edits.labels(platform, "ok").inc(ok)
-            if failed:
-                metrics.edits.labels(platform, "failed").inc(failed)
-
-        self.manager.on_finished = finished
-        self.manager.on_edits = edits
+        metrics = Metrics()
+        metrics.observe(client, manager)
+        return cls(settings, store, client, selector, manager, conversation, metrics)
 
     async def health(self) -> dict[str, bool]:
         """IMA reachable, database writable, every adapter connected."""
