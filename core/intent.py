@@ -405,15 +405,16 @@ def _create() -> str:
     return f"(?:{alt('request_verbs')})"
 
 
-def slash_intent(task_type: str, prompt_text: str, options_in: Mapping[str, Any], images: int,
+def slash_intent(medium: str, prompt_text: str, options_in: Mapping[str, Any], images: int,
                  catalogues: Mapping[str, Catalogue] | None, language: str | None = None) -> Intent:
-    """A slash command (/image, /video, /music) as an intent: the same parser, with the command's choices winning."""
+    """A slash command (/image, /video, /music: ``medium``) as an intent: the same parser, the command's choices
+    winning."""
     forced = None
-    if task_type == "music":
+    if medium == "music":
         forced = "text_to_music"
-    elif task_type == "image":
+    elif medium == "image":
         forced = "image_to_image" if images else "text_to_image"
-    elif task_type == "video":
+    elif medium == "video":
         kind = options_in.get("video_kind")
         forced = {"first_last": "first_last_frame_to_video", "reference": "reference_image_to_video"}.get(str(kind)) \
             or task_type_for("video", prompt_text, images)[0]
