@@ -30,12 +30,11 @@ from core.catalogue import Model
 from core.contracts import ChatEvent
 from core.ima_client import IMAClient
 from core.manager import TaskRequest
-from core.media import MEDIA_OF_CATEGORY
+from core.media import IMAGES_NEEDED, MEDIA_OF_CATEGORY
 from core.timetable import _table
 
 from .harness import KEY, RecordingChat, machine, open_core, percentile, start_sandbox
 
-IMAGES_NEEDED = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2, "reference_image_to_video": 1}
 OTHER_OPTIONS_SHARE = 0.25  # tasks asking for non-default options (1080p, 10 s, pro…), learned separately
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .i18n import detect_language
 from .kinds import IntentKind
-from .media import IMAGE_TYPES, MEDIA_OF_CATEGORY, VIDEO_TYPES
+from .media import IMAGE_TYPES, MEDIA_OF_CATEGORY, VIDEO_TYPES, images_needed
 from .parsing import commands as command_words
 from .parsing import gate, media, prompt
 from .parsing import options as option_words
@@ -428,7 +428,3 @@ def slash_intent(medium: str, prompt_text: str, options_in: Mapping[str, Any], i
         else:
             intent.model_hint = str(model)
     return intent
-
-
-def images_needed(task_type: str) -> int:
-    return {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2, "reference_image_to_video": 1}.get(task_type, 0)

@@ -28,3 +28,14 @@ ResultKind = Literal["image", "video", "audio"]
 RESULT_KIND: dict[str, ResultKind] = {"image": "image", "video": "video", "music": "audio"}
 
 EMOJI: dict[str, str] = {"image": "🎨", "video": "🎬", "music": "🎵"}
+
+#: Pictures a category needs from the user (its inputs); the others need none.
+IMAGES_NEEDED: dict[str, int] = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2,
+                                 "reference_image_to_video": 1}
+
+#: Video categories made from the user's pictures: their prompt may be left empty ("animate this").
+ANIMATING: tuple[str, ...] = tuple(c for c in VIDEO_TYPES if IMAGES_NEEDED.get(c))
+
+
+def images_needed(task_type: str) -> int:
+    return IMAGES_NEEDED.get(task_type, 0)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from .. import views
 from ..errors import NoMatchingRule
 from ..i18n import t
-from ..intent import images_needed
-from ..media import MEDIA_OF_CATEGORY
+from ..media import ANIMATING, MEDIA_OF_CATEGORY, images_needed
 from ..parsing.gate import AMBIGUOUS
 from ..views import View
 from .budgets import disabled_media
@@ -21,7 +20,6 @@ from .unsupported import music_length_offer, offer_for
 
 MUSIC_ONLY = ("lyrics", "custom_mode", "vocal_gender")
 DEFAULT_MOTION_PROMPT = "natural, smooth motion; cinematic camera movement"  # sent to IMA only, never shown
-ANIMATING = ("image_to_video", "first_last_frame_to_video", "reference_image_to_video")
 
 
 async def on_generate(chat: Chat, turn: Turn) -> View | None:
