@@ -203,89 +203,102 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     commands, which are always requests, and win over what the text says.
     """
     raw = clean(text)
-    lang = language or detect_language(raw)
-    intent = Intent(IntentKind.GENERATE, lang, images=images)
+    intent = Intent(IntentKind.GENERATE, language or detect_language(raw), images=images)
     slash = task_type is not None
     fixed = fix_typos(raw)
-
-    # 1. gate, whole-message answers
-    if not slash:
-        early = _whole_message_kind(fixed, images)
-        if early:
-            intent.kind, intent.gate = IntentKind(early), gate.NONE
-            return intent
+    if not slash and (early := _whole_message_kind(fixed, images)):
+        return _answer(intent, IntentKind(early))
     lyrics, work = option_words.take_lyrics(fixed)
     refs = find_models(work, catalogues)
-    if not slash and not images:
-        compared = _compare(work, refs, catalogues)
-        if compared:
-            intent.kind, intent.gate, intent.compare = IntentKind.COMPARE, gate.NONE, compared
-            return intent
+    if not slash and not images and (compared := _compare(work, refs, catalogues)):
+        intent.compare = compared
+        return _answer(intent, IntentKind.COMPARE)
+    reading = _Reading([(0, len(work))]) if slash else _read_clauses(work, refs)
+    if not reading.content and reading.commands:
+        return _command(intent, reading.commands, refs, catalogues)
+    if not reading.content and (not images or fixed.strip()):  # with a picture too: "is this AI generated?"
+        return _no_request(intent, reading.answers, work, refs, catalogues)
+    intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]  # "redo it: <prompt>" is the prompt
+    content = work if slash else _keep_only(work, reading.content)
+    kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content)]
+    draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe)
+    return _request(intent, draft, catalogues, options)
 
-    # 2. clauses: small talk, questions, commands and content
-    content_spans: list[tuple[int, int]] = []
-    found_commands: list[str] = []
-    maybe = False
-    answers: list[str] = []
+
+@dataclass
+class _Reading:
+    """What reading the message clause by clause found."""
+
+    content: list[tuple[int, int]] = field(default_factory=list)  # spans that describe what to make
+    commands: list[str] = field(default_factory=list)
+    answers: list[str] = field(default_factory=list)  # questions asked (usage, list_models, help …)
+    maybe: bool = False  # "what about a dragon?": a suggestion, to be asked before charging
+
+
+def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
+    """Sort each clause: a command, small talk, a question, or content to generate from."""
+    reading = _Reading()
     spans = [(r.start, r.end) for r in refs]
-    for clause in gate.clauses(work) if not slash else [gate.Clause(0, len(work), work)]:
-        if slash:
-            content_spans.append((clause.start, clause.end))
+    for clause in gate.clauses(work):
+        if pure := command_words.commands_in(clause.text, spans, clause.start):
+            reading.commands += pure
+        elif lead := command_words.leading_command(clause.text, spans, clause.start):
+            reading.commands += lead[0]
+            reading.content.append((clause.start + lead[1], clause.end))
+        elif gate.social(clause.text) or gate.is_gibberish(clause.text):
             continue
-        pure = command_words.commands_in(clause.text, spans, clause.start)
-        if pure:
-            found_commands += pure
-            continue
-        lead = command_words.leading_command(clause.text, spans, clause.start)
-        if lead:
-            found_commands += lead[0]
-            content_spans.append((clause.start + lead[1], clause.end))
-            continue
-        if gate.social(clause.text) or gate.is_gibberish(clause.text):
-            continue
-        if gate.is_question(clause.text):
+        elif gate.is_question(clause.text):
             kind = gate.question_kind(clause.text, len(refs))
-            if kind == "maybe":
-                maybe = True
-            elif kind is not None:
-                answers.append(kind)
-                continue
+            if kind is None or kind == "maybe":
+                reading.maybe = reading.maybe or kind == "maybe"
+                reading.content.append((clause.start, clause.end))
+            else:
+                reading.answers.append(kind)
         elif standalone := _standalone_question(clause.text):
-            answers.append(standalone)
-            continue
-        elif gate.chatty(clause.text):
-            continue
-        content_spans.append((clause.start, clause.end))
+            reading.answers.append(standalone)
+        elif not gate.chatty(clause.text):
+            reading.content.append((clause.start, clause.end))
+    return reading
 
-    if not content_spans:
-        if found_commands:
-            main, before = command_words.main_kind(found_commands)
-            intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
-            intent.gate = gate.REQUEST if intent.kind == "again" else gate.NONE
-            if refs:
-                _name_model(intent, refs[0], catalogues, None)
-                if intent.kind == "try_another":
-                    intent.kind = IntentKind.AGAIN  # "switch to kling": the last request again, with that model
-                    intent.gate = gate.REQUEST
-            return intent
-        if not images or fixed.strip():  # with a picture too: "is this AI generated?", "here's my cat"
-            intent.kind, intent.gate = IntentKind(gate.first_answer(answers)), gate.NONE
-            if intent.kind == "list_models":  # "how much does a video cost", "what does kling cost?"
-                intent.media = media.mentioned(work)
-                intent.compare = list(dict.fromkeys(_model_id(ref, catalogues) for ref in refs))
-                if intent.media is None and len(intent.compare) == 1:
-                    makes = media_of(refs[0], catalogues)
-                    intent.media = next(iter(makes)) if len(makes) == 1 else None
-            return intent
-    intent.commands = [IntentKind(c) for c in dict.fromkeys(found_commands) if c != "again"]  # "redo it: <prompt>" is the prompt
-    content = work
-    position = 0
-    for start, end in [*content_spans, (len(work), len(work))]:
-        for clause in gate.clauses(work[position:start]) if not slash else []:
+
+def _keep_only(work: str, spans: list[tuple[int, int]]) -> str:
+    """Blank out every clause that is not content (keeping positions and the punctuation between clauses)."""
+    content, position = work, 0
+    for start, end in [*spans, (len(work), len(work))]:
+        for clause in gate.clauses(work[position:start]):
             content = _blank(content, position + clause.start, position + clause.end)
         position = end
-    kept_refs = [r for r in refs if any(s <= r.start < e for s, e in content_spans)]
-    return _request(intent, content, lyrics, kept_refs, catalogues, task_type, options, maybe)
+    return content
+
+
+def _answer(intent: Intent, kind: IntentKind) -> Intent:
+    intent.kind, intent.gate = kind, gate.NONE
+    return intent
+
+
+def _command(intent: Intent, found: list[str], refs: list[ModelRef], catalogues: Mapping[str, Catalogue] | None) -> Intent:
+    """Only commands: the last one answers, the ones before it are done first; "switch to kling" is again, with kling."""
+    main, before = command_words.main_kind(found)
+    intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
+    intent.gate = gate.REQUEST if intent.kind == IntentKind.AGAIN else gate.NONE
+    if refs:
+        _name_model(intent, refs[0], catalogues, None)
+        if intent.kind == IntentKind.TRY_ANOTHER:
+            intent.kind, intent.gate = IntentKind.AGAIN, gate.REQUEST
+    return intent
+
+
+def _no_request(intent: Intent, answers: list[str], work: str, refs: list[ModelRef],
+                catalogues: Mapping[str, Catalogue] | None) -> Intent:
+    """Questions and small talk: the most specific question asked decides the answer."""
+    _answer(intent, IntentKind(gate.first_answer(answers)))
+    if intent.kind == IntentKind.LIST_MODELS:  # "how much does a video cost", "what does kling cost?"
+        intent.media = media.mentioned(work)
+        intent.compare = list(dict.fromkeys(_model_id(ref, catalogues) for ref in refs))
+        if intent.media is None and len(intent.compare) == 1:
+            makes = media_of(refs[0], catalogues)
+            intent.media = next(iter(makes)) if len(makes) == 1 else None
+    return intent
 
 
 def _standalone_question(text: str) -> str | None:
@@ -300,99 +313,130 @@ def _name_model(intent: Intent, ref: ModelRef, catalogues: Mapping[str, Catalogu
     catalogue = (catalogues or {}).get(task_type or "") if task_type else None
     model = ref.resolve(catalogue) if catalogue is not None else None
     if model is None and task_type is None:
-        for candidate in (catalogues or {}).values():
-            model = ref.resolve(candidate)
-            if model is not None:
-                break
-    if model is not None:
-        intent.model_key = model.key
-        intent.model_hint = None
-    else:
-        intent.model_key = None
-        intent.model_hint = ref.hint()
+        model = next((m for c in (catalogues or {}).values() if (m := ref.resolve(c)) is not None), None)
+    intent.model_key = model.key if model is not None else None
+    intent.model_hint = None if model is not None else ref.hint()
     intent.model_mode = intent.model_mode or "this_time"
 
 
-def _request(intent: Intent, work: str, lyrics: str | None, refs: list[ModelRef], catalogues: Mapping[str, Catalogue] | None,
-             task_type: str | None, slash_options: Mapping[str, Any] | None, maybe: bool) -> Intent:
-    """The generation path: model, media, options and prompt from the content clauses."""
-    images = intent.images
-    slash = task_type is not None
-    signals = bool(slash or lyrics or (images and (not work.strip() or pattern("edit_words").search(work) or media.motion(work)
-                                                 or pattern("create_verbs").search(work))))
+@dataclass
+class _Draft:
+    """The content of a request while the steps cut what they understood out of ``work``."""
+
+    work: str
+    described: str  # the content as said (before the model name was cut)
+    lyrics: str | None
+    ref: ModelRef | None
+    task_type: str | None  # forced by a slash command
+    maybe: bool
+    signals: bool = False  # something in it says "make this now" (a verb, a model, an option …)
+    stated: str | None = None  # the media the words ask for
+
+
+def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None,
+             slash_options: Mapping[str, Any] | None) -> Intent:
+    """The generation path: model, media, options and prompt from the content clauses, then the gate's decision."""
+    _model_step(intent, draft)
+    _media_step(intent, draft, catalogues)
+    _options_step(intent, draft, slash_options)
+    _task_step(intent, draft, catalogues)
+    _prompt_step(intent, draft)
+    if intent.model_mode == "always" and not intent.prompt:  # "always use kling for videos"
+        intent.kind, intent.gate = IntentKind.SET_PREFERENCE, gate.NONE
+        if draft.stated is None and not intent.images:
+            intent.task_type, intent.media = None, None
+        return intent
+    _gate_step(intent, draft)
+    return intent
+
+
+def _model_step(intent: Intent, draft: _Draft) -> None:
+    """"always use …" and the model named (cut with its "use"/"用"), before numbers in names are read as options."""
+    images, work = intent.images, draft.work
+    draft.signals = bool(draft.task_type or draft.lyrics or (images and (
+        not work.strip() or pattern("edit_words").search(work) or media.motion(work) or pattern("create_verbs").search(work))))
     always = pattern("always").search(work) or ALWAYS_ZH.search(work)
     if always:
         intent.model_mode = "always"
-        work = _blank(work, always.start(), always.end())
-        signals = True
-    ref = refs[0] if refs else None
-    described = work
-    if ref is not None:
-        work = _cut_model(work, ref)
-        signals = True
-    medium = MEDIA_OF_TYPE.get(task_type or "")
-    stated = medium or media.detect(work, images)
-    signals = signals or bool(images and (stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work)))
-    intent.strategy, work = _strategy(work)
-    signals = signals or intent.strategy is not None
-    if stated is None and ref is not None:
-        makes = media_of(ref, catalogues)
-        stated = next(iter(makes)) if len(makes) == 1 else None  # "use Kling O1 a cat surfing" is a video
-    if stated is None and lyrics:
-        stated = "music"
-    found, work = option_words.take_options(work, stated, images, lyrics=lyrics)
+        draft.work = work = _blank(work, always.start(), always.end())
+        draft.signals = True
+    draft.described = work
+    if draft.ref is not None:
+        draft.work = _cut_model(work, draft.ref)
+        draft.signals = True
+
+
+def _media_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None) -> None:
+    """What is made: the slash command, else the words' head noun, else a one-media model, else lyrics → music."""
+    images, work = intent.images, draft.work
+    draft.stated = MEDIA_OF_TYPE.get(draft.task_type or "") or media.detect(work, images)
+    draft.signals = draft.signals or bool(images and (draft.stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work)))
+    intent.strategy, draft.work = _strategy(work)
+    draft.signals = draft.signals or intent.strategy is not None
+    if draft.stated is None and draft.ref is not None:
+        makes = media_of(draft.ref, catalogues)
+        draft.stated = next(iter(makes)) if len(makes) == 1 else None  # "use Kling O1 a cat surfing" is a video
+    if draft.stated is None and draft.lyrics:
+        draft.stated = "music"
+
+
+def _options_step(intent: Intent, draft: _Draft, slash_options: Mapping[str, Any] | None) -> None:
+    found, draft.work = option_words.take_options(draft.work, draft.stated, intent.images, lyrics=draft.lyrics)
     opts = found.options
-    if found.n:
-        intent.n = found.n
-    if stated is None and (images or "duration" in opts or "generate_audio" in opts or "resolution" in opts):
-        stated = "video" if ("duration" in opts or "generate_audio" in opts or "resolution" in opts or images >= 2 or media.motion(work)) else "image"
-    signals = signals or bool(opts) or found.n is not None or any(noun.head for noun in media.nouns(described)) \
-        or gate.wants_something_made(described)
-    resolved = stated or "image"
-    option_words.settle(opts, resolved)
-    if task_type is None:
-        task_type, intent.problem = task_type_for(resolved, described, images)
-    intent.task_type = task_type
-    intent.media = MEDIA_OF_TYPE[task_type]
-    if ref is not None:
-        _name_model(intent, ref, catalogues, task_type)
+    intent.n = found.n or intent.n
+    video_words = "duration" in opts or "generate_audio" in opts or "resolution" in opts
+    if draft.stated is None and (intent.images or video_words):  # "10 seconds, with sound": only a video has those
+        draft.stated = "video" if video_words or intent.images >= 2 or media.motion(draft.work) else "image"
+    draft.signals = draft.signals or bool(opts) or found.n is not None or any(n.head for n in media.nouns(draft.described)) \
+        or gate.wants_something_made(draft.described)
+    option_words.settle(opts, draft.stated or "image")
     for key, value in (slash_options or {}).items():
-        if value not in (None, ""):
-            if key == "n":
-                intent.n = int(value)
-            elif key not in ("model", "video_kind"):
-                opts[key] = value
+        if value in (None, "") or key in ("model", "video_kind"):
+            continue
+        if key == "n":
+            intent.n = int(value)
+        else:
+            opts[key] = value
     intent.options = opts
-    keep = bool(images) and task_type == "image_to_image"
-    intent.prompt = prompt.clean_prompt(work, keep_instruction=keep)
-    if keep:
-        intent.prompt = prompt.edit_prompt(intent.prompt)
-    if keep and intent.prompt and pattern("create_verbs").fullmatch(intent.prompt.strip()):
-        intent.prompt = ""
-    if images and task_type in VIDEO_TYPES:
-        intent.prompt = prompt.animation_prompt(intent.prompt)
-    if intent.model_mode == "always" and not intent.prompt:
-        intent.kind = IntentKind.SET_PREFERENCE
-        intent.gate = gate.NONE
-        if stated is None and not images:
-            intent.task_type, intent.media = None, None
-        return intent
-    said = intent.prompt.strip(" .!?").lower()
-    if intent.gate == gate.AMBIGUOUS or maybe or vague().fullmatch(said) or pattern("referential").match(described.strip().lower()) \
-            or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4) or VAGUE_ASK.search(described):
-        intent.gate = gate.AMBIGUOUS
-        return intent
+
+
+def _task_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None) -> None:
+    task_type = draft.task_type
+    if task_type is None:
+        task_type, intent.problem = task_type_for(draft.stated or "image", draft.described, intent.images)
+    intent.task_type, intent.media = task_type, MEDIA_OF_TYPE[task_type]
+    if draft.ref is not None:
+        _name_model(intent, draft.ref, catalogues, task_type)
+
+
+def _prompt_step(intent: Intent, draft: _Draft) -> None:
+    """The clean prompt; an edit keeps its instruction, a picture to animate needs no words."""
+    edit = bool(intent.images) and intent.task_type == "image_to_image"
+    text = prompt.clean_prompt(draft.work, keep_instruction=edit)
+    if edit:
+        text = prompt.edit_prompt(text)
+        text = "" if pattern("create_verbs").fullmatch(text.strip()) else text
+    if intent.images and intent.task_type in VIDEO_TYPES:
+        text = prompt.animation_prompt(text)
+    intent.prompt = text
+
+
+def _gate_step(intent: Intent, draft: _Draft) -> None:
+    """request, ambiguous (ask with a button) or, for a remark, small talk."""
+    said, described = intent.prompt.strip(" .!?").lower(), draft.described
+    unclear = draft.maybe or vague().fullmatch(said) or pattern("referential").match(described.strip().lower()) \
+        or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4) or VAGUE_ASK.search(described)
     verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I)
-    description = gate.descriptive(described)
-    if images:  # words with a picture are about the picture: only an instruction makes it a request
-        intent.gate = gate.REQUEST if signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
-    elif signals or verb or description:
+    if unclear and not draft.task_type:
+        intent.gate = gate.AMBIGUOUS
+    elif intent.images:  # words with a picture are about the picture: only an instruction makes it a request
+        intent.gate = gate.REQUEST if draft.signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
+    elif draft.signals or verb or gate.descriptive(described):
         intent.gate = gate.REQUEST
     elif gate.remark(described):
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # "too dark", "pretty cool tbh": talk, not a prompt
     else:
         intent.gate = gate.AMBIGUOUS
-    return intent
 
 
 @cache

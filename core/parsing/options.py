@@ -90,72 +90,98 @@ def _count() -> re.Pattern[str]:
 
 
 def take_options(text: str, media: str | None, images: int, *, lyrics: str | None = None) -> tuple[Found, str]:
-    """Read every option; returns them and the text with them cut out."""
+    """Read every option; returns them and the text with them cut out (durations first, so "15 seconds" is not a count)."""
     found = Found()
-    opts = found.options
+    for step in (_duration, _resolution, _size, _aspect, _words):
+        text = step(text, found.options, media)
+    if media == "music" or lyrics:
+        text = _vocals(text, found.options, lyrics)
+    return found, _count_of(text, found, images)
+
+
+def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
     m = DURATION.search(text)
     if m:
         value = parse_number((m.group(1) or m.group(2) or m.group(3) or "").replace(" ", ""))
         if value is None and m.group(1):
             value = round(float(m.group(1)))
-        if value is not None:
-            unit = m.group(4).lower()
-            opts["duration"] = value * 60 if unit.startswith(("min", "分")) else value
-            text = _cut(text, m)
-    else:
-        m = HALF_MINUTE.search(text)
-        if m and media != "image":
-            phrase = (m.group(1) or m.group(2)).lower()
-            opts["duration"] = {"half a minute": 30, "半分钟": 30, "a minute and a half": 90, "一分半": 90}.get(phrase, 60)
-            text = _cut(text, m)
+        if value is None:
+            return text
+        opts["duration"] = value * 60 if m.group(4).lower().startswith(("min", "分")) else value
+        return _cut(text, m)
+    m = HALF_MINUTE.search(text)
+    if m and media != "image":
+        phrase = (m.group(1) or m.group(2)).lower()
+        opts["duration"] = {"half a minute": 30, "半分钟": 30, "a minute and a half": 90, "一分半": 90}.get(phrase, 60)
+        return _cut(text, m)
+    return text
+
+
+def _resolution(text: str, opts: dict[str, Any], media: str | None) -> str:
     m = RESOLUTION.search(text)
-    if m:
-        opts["resolution"] = f"{m.group(1)}P" if m.group(1) else "1080P"
-        text = _cut(text, m)
+    if m is None:
+        return text
+    opts["resolution"] = f"{m.group(1)}P" if m.group(1) else "1080P"
+    return _cut(text, m)
+
+
+def _size(text: str, opts: dict[str, Any], media: str | None) -> str:
     m = SIZE.search(text)
-    if m:
-        opts["size"] = re.sub(r"\s+", "", m.group(1)).upper().replace("PX", "px")
-        text = _cut(text, m)
+    if m is None:
+        return text
+    opts["size"] = re.sub(r"\s+", "", m.group(1)).upper().replace("PX", "px")
+    return _cut(text, m)
+
+
+def _aspect(text: str, opts: dict[str, Any], media: str | None) -> str:
     m = ASPECT.search(text)
-    if m and 0 < int(m.group(1)) <= 32 and 0 < int(m.group(2)) <= 32:
-        opts["aspect_ratio"] = f"{int(m.group(1))}:{int(m.group(2))}"
-        text = _cut(text, m)
+    if m is None or not (0 < int(m.group(1)) <= 32 and 0 < int(m.group(2)) <= 32):
+        return text
+    opts["aspect_ratio"] = f"{int(m.group(1))}:{int(m.group(2))}"
+    return _cut(text, m)
+
+
+def _words(text: str, opts: dict[str, Any], media: str | None) -> str:
+    """Options said in words: "vertical", "竖屏", "with sound", "no audio", "pro mode"."""
     for key, value, pat in _word_options():
-        if key in opts:
+        if key in opts or (m := pat.search(text)) is None:
             continue
-        m = pat.search(text)
-        if m:
-            opts[key] = value
+        opts[key] = value
+        while m is not None:  # "a silent film …, no sound": every mention goes
             text = _cut(text, m)
-            while (m := pat.search(text)) is not None:  # "a silent film …, no sound": every mention goes
-                text = _cut(text, m)
-    if media == "music" or lyrics:
-        for gender in words()["vocal"]:
-            m = pattern("vocal", gender).search(text)
-            if m:
-                opts["vocal_gender"] = gender
-                opts["custom_mode"] = True
-                text = _cut(text, m)
-                break
-        if lyrics:
-            opts["lyrics"] = lyrics
-            opts["custom_mode"] = True
+            m = pat.search(text)
+    return text
+
+
+def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
+    for gender in words()["vocal"]:
+        m = pattern("vocal", gender).search(text)
+        if m:
+            opts["vocal_gender"], opts["custom_mode"] = gender, True
+            text = _cut(text, m)
+            break
+    if lyrics:
+        opts["lyrics"], opts["custom_mode"] = lyrics, True
+    return text
+
+
+def _count_of(text: str, found: Found, images: int) -> str:
+    """How many results: "3 images", "两张", "x4"; "these two images" are the attached pictures, not a count."""
     m = _count().search(text)
     if m and images and re.search(r"(这|那|these|those|the|my|both|all)\s*$", text[: m.start()], re.I):
-        m = None  # "these two images", "这两张图": the pictures that came with the message
-    if m:
-        n = parse_number(m.group(1))
-        if n and 1 < n <= 20:  # "一张", "one picture": one is the default, not a count, and stays in the words
-            found.n = n
-            english = m.group(3)
-            # keep an English noun so "3 images of a cat" still names what is made
-            text = text[: m.start()] + " " + (english or "") + " " + text[m.end():]
-    else:
-        m = COUNT_X.search(text)
-        if m:
-            found.n = int(m.group(1) or m.group(2))
-            text = _cut(text, m)
-    return found, text
+        m = None
+    if m is None:
+        x = COUNT_X.search(text)
+        if x is None:
+            return text
+        found.n = int(x.group(1) or x.group(2))
+        return _cut(text, x)
+    n = parse_number(m.group(1))
+    if not n or not 1 < n <= 20:  # "一张", "one picture": one is the default, not a count, and stays in the words
+        return text
+    found.n = n
+    # keep an English noun so "3 images of a cat" still names what is made
+    return text[: m.start()] + " " + (m.group(3) or "") + " " + text[m.end():]
 
 
 def settle(opts: dict[str, Any], media: str) -> None:
