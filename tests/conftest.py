@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -112,8 +113,17 @@ async def core(sandbox: Sandbox, tmp_path):
 
 
 async def until(predicate: Callable[[], object], limit_s: float = 30.0, what: str = "") -> None:
-    """Wait for something a user would see, polling briefly; fail with what was awaited."""
+    """Wait for something a user would see, polling briefly; fail with what was awaited.
+
+    The predicate may be a coroutine function (e.g. asking the sandbox for a task's status). The limit only
+    catches a hang: a slow machine makes a test slower, never red.
+    """
     deadline = time.monotonic() + limit_s
-    while not predicate():
+    while True:
+        done = predicate()
+        if inspect.isawaitable(done):
+            done = await done
+        if done:
+            return
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.05)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.store import Store
 
-from .conftest import Sandbox
+from .conftest import Sandbox, until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,17 +26,16 @@ async def _start(sandbox: Sandbox, tmp_path: Path, submit: int) -> asyncio.subpr
 async def test_sigkill_mid_run_then_restart_delivers_every_task_exactly_once(sandbox: Sandbox, tmp_path: Path):
     sandbox.state.config.time_scale = 0.02
     worker = await _start(sandbox, tmp_path, 20)
-    for _ in range(400):  # kill once about half the tasks exist at IMA
-        if len(sandbox.state.creates()) >= 10:
-            break
-        await asyncio.sleep(0.01)
-    worker.send_signal(signal.SIGKILL)
+    # kill once about half the tasks exist at IMA (or the worker ended on its own: then all 20 must be delivered)
+    await until(lambda: len(sandbox.state.creates()) >= 10 or worker.returncode is not None, 120, "10 tasks at IMA")
+    if worker.returncode is None:
+        worker.send_signal(signal.SIGKILL)
     await worker.wait()
     killed_at = len(sandbox.state.creates())
-    assert 0 < killed_at < 20 or killed_at == 20
+    assert 0 < killed_at <= 20
 
     restarted = await _start(sandbox, tmp_path, 0)
-    assert await asyncio.wait_for(restarted.wait(), 60) == 0
+    assert await asyncio.wait_for(restarted.wait(), 180) == 0  # only a hang guard
 
     store = await Store.open(tmp_path / "data")
     tasks = await store.tasks_in(("done", "failed", "interrupted", "creating", "running", "delivering", "cancelled"))

@@ -53,7 +53,7 @@ class Env:
         await self.core.start()
         connections = self.fake.connections
         await self.adapter.start(long_connection=True)
-        await until(lambda: self.fake.connections > connections, 10, "the long connection")
+        await until(lambda: self.fake.connections > connections, what="the long connection")
 
         self.runner = web.AppRunner(self.adapter.webhook_app())
         await self.runner.setup()
@@ -94,7 +94,7 @@ async def test_a_mention_in_a_group_gets_a_card_that_updates_and_ends_with_the_i
     fake = env.fake
     event = fake.message_event("画一只赛博朋克猫")
     frame = await fake.call(fake.push(event))
-    await until(lambda: frame in fake.acks, 3, "the ack")
+    await until(lambda: frame in fake.acks, what="the ack")
     assert fake.acks[frame]["payload"]["code"] == 200
     user_message = event["event"]["message"]["message_id"]
     await until(lambda: final(reply_card(fake, user_message)), 30, "the final card")
@@ -132,7 +132,7 @@ async def test_failure_card_buttons_work_for_the_requester_and_refuse_others(env
     button = next(b for b in card.buttons() if "Nano Banana2" in b["text"]["content"])
     assert button["text"]["content"] == "Use Nano Banana2 · 6 credits"  # the live price, on the button itself
     intruder = await fake.call(fake.push(fake.card_action(card, button, user="ou_mallory")))
-    await until(lambda: intruder in fake.acks, 5, "the refusal")
+    await until(lambda: intruder in fake.acks, what="the refusal")
     toast = json.loads(base64.b64decode(fake.acks[intruder]["payload"]["data"]))["toast"]
     assert toast["type"] == "error" and "someone else" in toast["content"]
     assert len(sandbox.state.creates()) == 1
@@ -145,14 +145,16 @@ async def test_failure_card_buttons_work_for_the_requester_and_refuse_others(env
 async def test_the_same_event_delivered_twice_makes_one_task(env: Env):
     fake, sandbox = env.fake, env.sandbox
     event = fake.message_event("draw a lighthouse")
-    await fake.call(fake.push(event))
-    await fake.call(fake.push(event))  # Feishu redelivers when it thinks the first was not handled
+    frames = [await fake.call(fake.push(event))]
+    frames.append(await fake.call(fake.push(event)))  # Feishu redelivers when it thinks the first was not handled
     again = json.loads(json.dumps(event))
     again["header"]["event_id"] = "ev_other"  # same message, new event id
-    await fake.call(fake.push(again))
+    frames.append(await fake.call(fake.push(again)))
     user_message = event["event"]["message"]["message_id"]
     await until(lambda: final(reply_card(fake, user_message)), 30)
-    await asyncio.sleep(0.5)
+    # all three deliveries acknowledged and handled to the end (the adapter works on each in the background)
+    await until(lambda: all(f in fake.acks for f in frames) and not env.adapter.inflight, what="all deliveries handled")
+    await env.core.manager.wait_idle(30)
     assert len(sandbox.state.creates()) == 1 and len(fake.bot_messages()) == 1
 
 
@@ -196,7 +198,7 @@ async def test_restart_mid_task_keeps_updating_the_same_card(env: Env):
     event = fake.message_event("a 5s video of waves")
     await fake.call(fake.push(event))
     user_message = event["event"]["message"]["message_id"]
-    await until(lambda: (c := reply_card(fake, user_message)) and any("Generating" in json.dumps(h["content"]) for h in c.history), 20)
+    await until(lambda: (c := reply_card(fake, user_message)) and any("Generating" in json.dumps(h["content"]) for h in c.history))
     await env.stop()
     await env.start()
     await until(lambda: final(reply_card(fake, user_message)), 40, "the resumed card")
@@ -209,7 +211,7 @@ async def test_when_the_card_cannot_be_patched_the_outcome_still_arrives(env: En
     event = fake.message_event("draw a windmill")
     await fake.call(fake.push(event))
     user_message = event["event"]["message"]["message_id"]
-    await until(lambda: reply_card(fake, user_message), 10)
+    await until(lambda: reply_card(fake, user_message))
     fake.fail_patches = True
     await until(lambda: len(fake.replies_to(user_message)) == 2, 30, "the outcome as a new message")
     assert "is ready" in fake.replies_to(user_message)[1].text()
@@ -236,7 +238,7 @@ async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sa
     bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=root,
                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     try:
-        await until(lambda: fake.connections > 0, 20, "the long connection")
+        await until(lambda: fake.connections > 0, what="the long connection")
         event = fake.message_event("画一只雪地里的狐狸")
         await fake.call(fake.push(event))
         await until(lambda: final(reply_card(fake, event["event"]["message"]["message_id"])), 30, "the card")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import aiohttp
 import pytest
@@ -12,22 +11,25 @@ from core.catalogue import normalize
 from core.errors import ErrorKind, IMAError, NoMatchingRule, UploadRejected
 from core.ima_client import IMAClient
 from core.media import CATEGORIES
-from core.task_status import parse_detail
+from core.task_status import TaskOutcome, parse_detail
 
-from .conftest import TEST_KEY, Sandbox
+from .conftest import TEST_KEY, Sandbox, until
 from .images import BLUE_PNG, PDF, RED_PNG
 
 IMAGE_INPUTS = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2, "reference_image_to_video": 1}
 
 
-async def wait_done(client: IMAClient, task_id: str, limit_s: float = 15.0):
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
+async def wait_done(client: IMAClient, task_id: str, limit_s: float = 60.0) -> TaskOutcome:
+    outcome: TaskOutcome | None = None
+
+    async def finished() -> bool:
+        nonlocal outcome
         outcome = await client.task_detail(task_id)
-        if outcome.state != "running":
-            return outcome
-        await asyncio.sleep(0.05)
-    raise AssertionError("task never finished")
+        return outcome.state != "running"
+
+    await until(finished, limit_s, f"task {task_id} to finish")
+    assert outcome is not None
+    return outcome
 
 
 @pytest.mark.parametrize("category", CATEGORIES)

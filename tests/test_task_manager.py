@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import time
 from collections.abc import AsyncIterator
 
 import pytest
@@ -16,6 +14,7 @@ from core.selection import Selector
 from core.store import Store
 from sandbox.app import SandboxConfig
 
+from .conftest import until
 from .recording import RecordingPlatform
 
 SCALE = 0.02
@@ -63,11 +62,8 @@ async def request(client: IMAClient, category: str, model_id: str, options=None,
     return TaskRequest(event(user), language, quote, prompt, images=images, options=options or {})
 
 
-async def until_final(platform: RecordingPlatform, count: int = 1, limit_s: float = 20.0) -> None:
-    deadline = time.monotonic() + limit_s
-    while len(platform.finals()) < count:
-        assert time.monotonic() < deadline, [op.view.kind for op in platform.ops]
-        await asyncio.sleep(0.02)
+async def until_final(platform: RecordingPlatform, count: int = 1, limit_s: float = 30.0) -> None:
+    await until(lambda: len(platform.finals()) >= count, limit_s, f"{count} final message(s)")
 
 
 async def test_progress_is_monotone_capped_at_cadence_and_ends_in_one_success(manager, client, platform, sandbox):
@@ -165,17 +161,27 @@ async def test_active_task_limit_per_user_is_enforced(store, client, platform):
     await manager.close()
 
 
-async def test_user_can_cancel_their_task_and_is_told_honestly(manager, client, platform, sandbox):
+async def test_user_can_cancel_their_task_and_is_told_honestly(manager, store, client, platform, sandbox):
     await manager.submit(await request(client, "text_to_video", "kling-video-o1"))
-    await asyncio.sleep(0.3)
+    await until(lambda: manager.watching == 1, what="the task to be created and watched")
     assert await manager.cancel("test", "u1") == 1
     await until_final(platform)
     final = platform.finals()[0].view
     assert final.kind == "cancelled" and "can't be stopped" in final.text
-    checks = sandbox.count("/open/v1/tasks/detail")
-    await asyncio.sleep(1.0)
-    assert sandbox.count("/open/v1/tasks/detail") == checks
-    assert len(platform.finals()) == 1
+    await manager.wait_idle(30)  # a status check already on its way when the user cancelled has come back
+
+    (cancelled,) = await store.tasks_in(("cancelled",))
+
+    def checks() -> int:
+        return sum(1 for r in sandbox.state.requests
+                   if r["path"] == "/open/v1/tasks/detail" and (r["json"] or {}).get("task_id") == cancelled.ima_task_id)
+
+    before = checks()
+    # Another user's video of the same model is watched from start to end: the cancelled one is not checked meanwhile.
+    await manager.submit(await request(client, "text_to_video", "kling-video-o1", user="u2"))
+    await until_final(platform, 2)
+    assert platform.finals()[1].view.kind == "result"
+    assert checks() == before
 
 
 async def test_edits_never_exceed_the_platform_rate(store, client):
@@ -200,7 +206,7 @@ async def test_when_the_status_message_is_gone_the_result_arrives_as_a_new_messa
 async def test_restart_resumes_watching_and_keeps_editing_the_same_message(store, client, platform, sandbox):
     first = make_manager(store, client, platform)
     await first.submit(await request(client, "text_to_video", "wan2.6-t2v"))
-    await asyncio.sleep(0.4)
+    await until(lambda: first.watching == 1, what="the task to be created and watched")
     await first.close()
     ref = platform.ops[0].ref
     second = make_manager(store, client, platform)
@@ -215,14 +221,14 @@ async def test_a_task_left_creating_is_never_created_again(store, client, platfo
     manager = make_manager(store, client, platform)
     sandbox.config.faults.update({"queue": {"create": ["slow"]}, "slow_s": 5})
     await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image"))
-    await asyncio.sleep(0.2)
+    await until(lambda: sandbox.count("/open/v1/tasks/create") == 1, what="the create call to reach IMA")
     await manager.close()  # "crash" while the create call is in flight
     restarted = make_manager(store, client, platform)
     await restarted.start()
     await until_final(platform)
     final = platform.finals()[0].view
     assert final.kind == "interrupted" and "never charged twice" in final.text
-    await asyncio.sleep(0.3)
-    assert len(sandbox.state.creates()) <= 1
+    await restarted.wait_idle(30)  # nothing the restarted manager started is still running
+    assert sandbox.count("/open/v1/tasks/create") == 1
     assert [t.state for t in await store.tasks_in(("interrupted",))] == ["interrupted"]
     await restarted.close()
