@@ -117,7 +117,8 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
         bot = await asyncio.create_subprocess_exec(*_bot_command("discord"), cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         await asyncio.wait_for(fake.identified.wait(), 30)
-        await asyncio.sleep(1.0)  # READY handled, commands synced
+        while not fake.commands_synced:  # noqa: ASYNC110 - READY handled and commands synced: the bot takes commands
+            await asyncio.sleep(0.05)
         rng = random.Random(2)
 
         def status_times() -> dict[str, float]:

@@ -1,8 +1,12 @@
-"""Small versions of every benchmark in bench/, holding the same targets (issue 10)."""
+"""Small versions of every benchmark in bench/: each runs and counts right (issue 10).
+
+Speed and memory targets are not asserted here: they depend on how loaded the machine is today.
+The full runs print them and bench/RESULTS.md records them.
+"""
 
 from __future__ import annotations
 
-from bench import bad_input, crashes, faults, load, watching_cost
+from bench import bad_input, crashes, faults, load, parser_scaling, watching_cost
 
 
 async def test_watching_cost_bench_delivers_every_task_and_counts_the_calls_ima_saw():
@@ -45,3 +49,11 @@ async def test_load_bench_puts_every_message_through_and_counts_the_tasks_in_fli
     assert discord["probes"] == 20 and discord["tasks"] == 100, discord
     assert discord["rate_limited"] == 0 and discord["peak_rss_mib"] > 0, discord
     assert isinstance(report["web_targets_met"], bool) and isinstance(report["discord_targets_met"], bool)
+
+
+def test_parser_scaling_measures_every_token_at_three_lengths():
+    report = parser_scaling.main(2000, tokens=("please ", "画"))
+    assert report["sizes"] == [500, 1000, 2000]
+    for row in report["tokens"].values():
+        assert len(row["cpu_ms"]) == len(row["wall_ms"]) == 3 and len(row["growth"]) == 2
+        assert all(ms > 0 for ms in row["cpu_ms"] + row["wall_ms"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from functools import cache
 from pathlib import Path
 
@@ -76,10 +77,21 @@ def test_corpus_case(case):
 
 @pytest.mark.parametrize("token", ["please ", "pls ", "can you ", " ", ", ", "画", "吧", "要的", "draw ", "a ", "always use ", "1080p "])
 def test_long_repetitive_messages_parse_in_linear_time(token):
-    """Regression: "please please …" once took exponential time in one pattern, "画画画…" quadratic time in another."""
-    import time
+    """Regression: "please please …" once took exponential time in one pattern, "画画画…" quadratic time in another.
 
-    text = token * (8000 // len(token)) + "x"
-    started = time.perf_counter()
-    parse(text, 0, catalogues())
-    assert time.perf_counter() - started < 1.0
+    Compared by growth, not by a time limit: four times the text may cost about four times the CPU time
+    (sixteen if quadratic). This thread's CPU time, best of five, does not grow when other processes load
+    the machine. The figures themselves are printed by bench/parser_scaling.py.
+    """
+
+    def cpu_time(chars: int) -> float:
+        text = token * (chars // len(token)) + "x"
+        runs = []
+        for _ in range(5):
+            started = time.thread_time()
+            parse(text, 0, catalogues())
+            runs.append(time.thread_time() - started)
+        return min(runs)
+
+    short, long = cpu_time(2000), cpu_time(8000)
+    assert long < 8 * short, (short, long)
