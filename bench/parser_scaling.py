@@ -13,8 +13,9 @@ import itertools
 import time
 from typing import Any
 
-from core.catalogue import CATEGORIES, Catalogue, parse_tree
+from core.catalogue import Catalogue, parse_tree
 from core.intent import parse
+from core.media import CATEGORIES
 from sandbox.app import localized_tree
 
 from .harness import machine

@@ -213,7 +213,7 @@ async def test_expensive_requests_ask_first_and_only_the_requester_may_confirm(c
     await press(core, confirm, 0)
     await until(lambda: len(sandbox.state.creates()) == 1, what="the confirmed task")
     again = await press(core, confirm, 0)  # a second press must not charge twice
-    await core.manager.wait_idle(30)  # whatever the presses started has finished
+    await core.wait_idle(30)  # whatever the presses started has finished
     assert again is not None and "already answered" in again.text and len(sandbox.state.creates()) == 1
 
 

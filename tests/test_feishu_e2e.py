@@ -154,7 +154,7 @@ async def test_the_same_event_delivered_twice_makes_one_task(env: Env):
     await until(lambda: final(reply_card(fake, user_message)), 30)
     # all three deliveries acknowledged and handled to the end (the adapter works on each in the background)
     await until(lambda: all(f in fake.acks for f in frames) and not env.adapter.inflight, what="all deliveries handled")
-    await env.core.manager.wait_idle(30)
+    await env.core.wait_idle(30)
     assert len(sandbox.state.creates()) == 1 and len(fake.bot_messages()) == 1
 
 
