@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from core.config import ConfigError, Settings, load_settings
 from sandbox.app import SandboxConfig
 
+from .conftest import until
 from .test_conversation import SCALE, finals, say
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,6 +190,7 @@ async def test_old_usage_and_finished_tasks_are_purged_running_ones_kept(core):
     await say(core, "draw a red fox")
     await finals(core)
     await say(core, "use kling o1 to make a video of a storm")
+    await until(lambda: core.manager.watching == 1, what="the video created, its usage recorded and watched")
     store = core.store
     old = 9 * 86400
     await store._db.execute("UPDATE tasks SET created_at = created_at - ?", (old,))
