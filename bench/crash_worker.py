@@ -104,6 +104,9 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
     await asyncio.sleep(0.1)
     await manager.wait_idle(60)
     if os.environ.get("CRASH_WORKER_STAY") == "1":  # another instance may still die and leave tasks to take over
+        # first until the other instance has stored any task (it may start later than this one on a busy machine)
+        while not await store.tasks_in(states):  # noqa: ASYNC110 - the store is the only signal across processes
+            await asyncio.sleep(0.05)
         while await store.tasks_in(("creating", "running", "delivering")):  # noqa: ASYNC110 - the store is the only signal across processes
             await asyncio.sleep(0.05)
         await manager.wait_idle(60)

