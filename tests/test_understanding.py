@@ -6,8 +6,6 @@ the credits would be spent, not inferred from a reply.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from sandbox.app import SandboxConfig
@@ -34,7 +32,7 @@ async def test_messages_that_are_not_requests_are_answered_and_never_create_a_ta
         views = await say(core, text)
         assert views and all(v.kind == "notice" for v in views), (text, views)
         assert all(not v.actions for v in views), text
-    await asyncio.sleep(0.2)
+    await core.wait_idle(30)  # nothing the messages started is still on its way to IMA
     assert sandbox.state.creates() == []
 
 
