@@ -67,6 +67,7 @@ class FeishuPlatform:
         self.core = core
         self._connected = connected
         self.delivered: OrderedDict[str, None] = OrderedDict()  # result URLs already sent as media (≤ 1,024 kept)
+        self.deliveries: set[asyncio.Task[None]] = set()  # media messages on their way
 
     def connected(self) -> bool:
         return self._connected()
@@ -132,10 +133,22 @@ class FeishuChannel:
             return None
         return response.data.file_key if response.success() and response.data else None
 
+    def _deliver_media_later(self, view: View) -> None:
+        """Start sending the media messages without holding up the result card (and the task's end)."""
+        if not view.final or not any(item.kind in ("video", "audio") for item in view.media):
+            return
+        task = asyncio.get_running_loop().create_task(self._deliver_media_safely(view))
+        self.platform.deliveries.add(task)
+        task.add_done_callback(self.platform.deliveries.discard)
+
+    async def _deliver_media_safely(self, view: View) -> None:
+        try:
+            await self._deliver_media(view)
+        except Exception:  # the card already carries the links: log, never lose the task over it
+            log.exception("sending a result as a Feishu media message failed")
+
     async def _deliver_media(self, view: View) -> None:
         """A finished video or song as Feishu's own player (media / file message), once per result."""
-        if not view.final:
-            return
         for index, item in enumerate(view.media):
             if item.kind not in ("video", "audio") or not self.platform.first_media_delivery(item.url):
                 continue
@@ -189,7 +202,7 @@ class FeishuChannel:
             message_id: str = text.data.message_id
         else:
             message_id = response.data.message_id
-        await self._deliver_media(view)
+        self._deliver_media_later(view)
         return message_id
 
     async def _create(self, msg_type: str, content: str) -> Any:
@@ -205,7 +218,7 @@ class FeishuChannel:
         except Exception as exc:
             raise ChannelError(f"patch failed ({type(exc).__name__})") from exc
         if response.success():
-            await self._deliver_media(view)
+            self._deliver_media_later(view)
             return
         if response.code == RATE_LIMITED:
             try:  # Feishu says how long to wait; waiting less only earns another refusal
@@ -315,6 +328,7 @@ class FeishuAdapter:
             await asyncio.get_running_loop().run_in_executor(None, self._ws_thread.join, 5)
         for future in list(self.inflight):
             await asyncio.wrap_future(future)
+        await asyncio.gather(*self.platform.deliveries, return_exceptions=True)
 
     # ── from the SDK's thread to the bot's loop ──────────────────────────────────────────────
     def _submit(self, coro: Any) -> Future[Any]:
