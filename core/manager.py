@@ -44,6 +44,7 @@ class ManagerSettings:
     max_active_per_user: int = 3
     max_active_total: int = 1000
     check_concurrency: int = 32
+    create_concurrency: int = 8  # creates in flight at once: a burst of messages gets its first answers first
     timeout_factor: float = 3.0  # deadline when IMA gives none: estimated max × this
     backoff_base_s: float = 2.0
     backoff_max_s: float = 60.0
@@ -108,6 +109,7 @@ class TaskManager:
         self._watching: dict[str, _Watch] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._checks = asyncio.Semaphore(self.settings.check_concurrency)
+        self._creates = asyncio.Semaphore(self.settings.create_concurrency)
         self._closed = False
         self.instance_id = self.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
         self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
@@ -261,8 +263,15 @@ class TaskManager:
             await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.FAILED, error_kind=ErrorKind.UNKNOWN)
             raise
         await self.store.update_task(record.id, status_ref=record.status_ref)
-        self._spawn(self._create(record, editor, facts, quote, request))
+        self._spawn(self._create_in_turn(record, editor, facts, quote, request))
         return record.id
+
+    async def _create_in_turn(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,
+                              request: TaskRequest) -> None:
+        """Creates wait their turn (a few at a time) so that, in a burst, answering the next message's first
+        status comes before sending earlier ones to IMA; each is still sent once, in order."""
+        async with self._creates:
+            await self._create(record, editor, facts, quote, request)
 
     async def _create(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,
                       request: TaskRequest) -> None:
@@ -273,8 +282,9 @@ class TaskManager:
             kind = exc.kind if isinstance(exc, IMAError) else ErrorKind.BAD_REQUEST
             await self._fail_before_create(record, editor, kind)
             return
-        record.request["images"] = urls
-        await self.store.update_task(record.id, request=record.request)
+        if urls:  # nothing to remember for a request without pictures: one write less per message
+            record.request["images"] = urls
+            await self.store.update_task(record.id, request=record.request)
         created = None
         for attempt in range(self.settings.create_rate_limit_retries + 1):
             try:

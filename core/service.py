@@ -15,6 +15,7 @@ from .config import Settings
 from .contracts import ChatEvent, Platform
 from .conversation import Conversation, ConversationSettings
 from .ima_client import IMAClient
+from .intent import parse
 from .manager import ManagerSettings, TaskManager
 from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
@@ -124,6 +125,9 @@ class CoreService:
         self.manager.add_platform(platform)
 
     async def start(self) -> None:
+        # The parser compiles its large patterns on first use (a few hundred ms): do it now, not on the first
+        # messages of a burst. The answer is thrown away.
+        parse("use kling o1 to make a 5s video of waves 画一只猫")
         await self.purge()
         self._purger = asyncio.create_task(self._purge_daily())
         await self.manager.start()

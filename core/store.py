@@ -166,6 +166,10 @@ _TASK_COLUMNS = ("id", "platform", "chat_id", "user_id", "guild_id", "route", "s
                  "submitted_at", "deadline_at", "finished_at", "delivered_at", "from_preference")
 
 
+SETTINGS_TTL_S = 5.0
+USERS_KEPT = 50_000
+
+
 class Store:
     """The only module that writes SQL. Open with :meth:`open`, close with :meth:`close` (safe twice)."""
 
@@ -173,6 +177,10 @@ class Store:
         self._db = db
         self.path = path  # the SQLite file; None on PostgreSQL
         self.dialect = dialect
+        # Read on every message, written rarely: kept in memory so a burst of messages is not a burst of queries.
+        # On a shared (PostgreSQL) store another instance may change a setting: ours follow within SETTINGS_TTL_S.
+        self._settings: dict[tuple[str, str], tuple[str | None, float]] = {}
+        self._users: dict[tuple[str, str], str] = {}  # (platform, user) → language last stored, bounded by USERS_KEPT
 
     @classmethod
     async def open(cls, data_dir: str | Path, database_url: str | None = None) -> Store:
@@ -223,6 +231,13 @@ class Store:
             if version > current:
                 await self._db.executescript(f"BEGIN; {script}; INSERT INTO schema_version VALUES ({version}); COMMIT;")
 
+    async def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
+        """A query's rows in one trip to the database thread (execute, fetch and close at once)."""
+        if self.dialect == "sqlite":
+            return list(await self._db.execute_fetchall(sql, tuple(args)))
+        async with self._db.execute(sql, tuple(args)) as cur:
+            return list(await cur.fetchall())
+
     async def schema_version(self) -> int:
         async with self._db.execute("SELECT MAX(version) FROM schema_version") as cur:
             row = await cur.fetchone()
@@ -230,16 +245,20 @@ class Store:
 
     # ── users and preferences ────────────────────────────────────────────────────────────────
     async def touch_user(self, platform: str, user_id: str, language: str) -> None:
+        if self._users.get((platform, user_id)) == language:
+            return  # stored already, with this language
+        if len(self._users) >= USERS_KEPT:
+            self._users.clear()
+        self._users[(platform, user_id)] = language
         await self._db.execute(
             "INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT(platform, user_id) DO UPDATE SET language = excluded.language",
             (platform, user_id, language, time.time()))
 
     async def preference(self, platform: str, user_id: str, task_type: str) -> dict[str, str] | None:
-        async with self._db.execute(
-                "SELECT model_id, model_version, model_name FROM preferences WHERE platform=? AND user_id=? AND task_type=?",
-                (platform, user_id, task_type)) as cur:
-            row = await cur.fetchone()
-        return dict(row) if row else None
+        rows = await self._rows(
+            "SELECT model_id, model_version, model_name FROM preferences WHERE platform=? AND user_id=? AND task_type=?",
+            (platform, user_id, task_type))
+        return dict(rows[0]) if rows else None
 
     async def preferences(self, platform: str, user_id: str) -> dict[str, dict[str, str]]:
         async with self._db.execute(
@@ -314,9 +333,8 @@ class Store:
         if platform is not None:
             sql += " AND platform=? AND user_id=?"
             args += [platform, user_id]
-        async with self._db.execute(sql, args) as cur:
-            row = await cur.fetchone()
-        return int(row[0])
+        rows = await self._rows(sql, args)
+        return int(rows[0][0])
 
     async def update_task(self, task_id: str, *, expect: Iterable[str] | None = None, **changes: Any) -> bool:
         """Change a task; with ``expect`` only if it is in one of those states. Returns whether it changed."""
@@ -400,11 +418,18 @@ class Store:
 
     # ── server settings (admin) ──────────────────────────────────────────────────────────────
     async def server_setting(self, scope: str, key: str) -> str | None:
-        async with self._db.execute("SELECT value FROM server_settings WHERE scope=? AND key=?", (scope, key)) as cur:
-            row = await cur.fetchone()
-        return row["value"] if row else None
+        cached = self._settings.get((scope, key))
+        if cached is not None and (self.dialect == "sqlite" or time.monotonic() - cached[1] < SETTINGS_TTL_S):
+            return cached[0]
+        rows = await self._rows("SELECT value FROM server_settings WHERE scope=? AND key=?", (scope, key))
+        value = rows[0]["value"] if rows else None
+        if len(self._settings) >= USERS_KEPT:
+            self._settings.clear()
+        self._settings[(scope, key)] = (value, time.monotonic())
+        return value
 
     async def set_server_setting(self, scope: str, key: str, value: str | None) -> None:
+        self._settings[(scope, key)] = (value, time.monotonic())
         if value is None:
             await self._db.execute("DELETE FROM server_settings WHERE scope=? AND key=?", (scope, key))
         else:
@@ -465,6 +490,7 @@ class Store:
         return removed
 
     async def forget_user(self, platform: str, user_id: str) -> None:
+        self._users.pop((platform, user_id), None)
         for table in ("users", "preferences", "usage_events", "pending"):
             await self._db.execute(f"DELETE FROM {table} WHERE platform=? AND user_id=?", (platform, user_id))
         await self._db.execute(
