@@ -13,7 +13,8 @@ command sync) and refuses what Discord refuses, with Discord's status and JSON e
   description that is empty or over 100.
 - 413 / 40005 Request entity too large: files over the limit that applies (the interaction's
   ``attachment_size_limit`` on the interaction token, the server's limit on the bot token).
-- 401 / 50027 Invalid Webhook Token after the 15-minute interaction token; 404 / 10062 for an
+- 401 / 50027 Invalid Webhook Token after the 15-minute interaction token, 404 / 10015 Unknown
+  Webhook for a token never issued; 404 / 10062 for an
   interaction answered after 3 s; 403 / 50001 Missing Access for a channel the bot cannot see;
   429 with ``retry_after`` for per-route edit rate limits.
 - Gateway close 4014 Disallowed intents when IDENTIFY asks for a privileged intent (message
@@ -541,19 +542,23 @@ class FakeDiscord:
                           "resource": resource})
         return web.Response(status=204)
 
-    def _token_ok(self, token: str) -> FakeInteraction | None:
-        interaction = self.by_token.get(token)
-        if interaction is None or time.monotonic() - interaction.created > self.token_ttl_s:
-            return None
+    def _interaction_of(self, request: web.Request) -> FakeInteraction:
+        """The interaction behind a webhook call: 404 / 10015 for a token never issued (or another app's),
+        401 / 50027 once its 15 minutes are over."""
+        interaction = self.by_token.get(request.match_info["token"])
+        if interaction is None or request.match_info["app"] != str(APP_ID):
+            raise Rejected(404, 10015, "Unknown Webhook")
+        if time.monotonic() - interaction.created > self.token_ttl_s:
+            raise Rejected(401, 50027, "Invalid Webhook Token")
         return interaction
 
     async def _webhook_message(self, request: web.Request) -> web.Response:
         body, files = await self._body(request)
         token = request.match_info["token"]
-        interaction = self._token_ok(token)
-        if interaction is None:
-            self._record(request, body, files, 401)
-            return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
+        try:
+            interaction = self._interaction_of(request)
+        except Rejected as exc:
+            return self._refuse(request, body, files, exc)
         mid = request.match_info["mid"]
         message_id = interaction.original_id if mid == "@original" else int(mid)
         message = self.messages.get(message_id or 0)
@@ -585,11 +590,8 @@ class FakeDiscord:
 
     async def _followup(self, request: web.Request) -> web.Response:
         body, files = await self._body(request)
-        interaction = self._token_ok(request.match_info["token"])
-        if interaction is None:
-            self._record(request, body, files, 401)
-            return _json({"message": "Invalid Webhook Token", "code": 50027}, 401)
         try:
+            interaction = self._interaction_of(request)
             self._check(body, files, self.upload_limit)
         except Rejected as exc:
             return self._refuse(request, body, files, exc)

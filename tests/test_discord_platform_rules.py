@@ -76,6 +76,9 @@ async def test_the_fake_refuses_what_discord_refuses(env: Env):
         async with http.patch(f"{fake.rest_base}/webhooks/{APP_ID}/{interaction.token}/messages/@original",
                               json={"content": "late"}) as resp:
             assert (resp.status, (await resp.json())["code"]) == (401, 50027)
+        async with http.patch(f"{fake.rest_base}/webhooks/{APP_ID}/never-issued/messages/@original",
+                              json={"content": "who?"}) as resp:
+            assert (resp.status, (await resp.json())["code"]) == (404, 10015)
         # the gateway closes with 4014 when asked for a privileged intent the portal does not allow
         async with http.ws_connect(fake.gateway_url) as ws:
             await ws.receive()  # hello
@@ -83,7 +86,7 @@ async def test_the_fake_refuses_what_discord_refuses(env: Env):
             closing = await ws.receive()
             assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 4014
     refused = {(r["status"], r["code"]) for r in fake.rejections}
-    assert {(400, 50035), (413, 40005), (403, 50001), (4014, 4014)} <= refused
+    assert {(400, 50035), (413, 40005), (403, 50001), (401, 50027), (404, 10015), (4014, 4014)} <= refused
 
 
 async def test_the_bot_asks_for_no_privileged_intent_and_starts(env: Env):
