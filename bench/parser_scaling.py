@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
-from typing import Any
+from typing import Any, cast
 
 from core.catalogue import Catalogue, parse_tree
 from core.intent import parse
 from core.media import CATEGORIES
+from core.wire import ProductNodeWire
 from sandbox.app import localized_tree
 
 from .harness import machine
@@ -24,7 +25,8 @@ TOKENS = ("please ", "pls ", "can you ", " ", ", ", "画", "吧", "要的", "dra
 
 
 def _catalogues() -> dict[str, Catalogue]:
-    return {c: Catalogue(c, tuple(parse_tree(c, localized_tree(c, "en")))) for c in CATEGORIES}
+    wire = {c: cast("list[ProductNodeWire]", localized_tree(c, "en")) for c in CATEGORIES}  # IMA's JSON, as IMA sends it
+    return {c: Catalogue(c, tuple(parse_tree(c, wire[c]))) for c in CATEGORIES}
 
 
 def measure(token: str, chars: int, catalogues: dict[str, Catalogue], repeat: int = 3) -> tuple[float, float]:
