@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from .config import Settings
 from .contracts import ChatEvent, Platform
 from .conversation import Conversation, ConversationSettings
+from .conversation.budgets import budgets
+from .conversation.chat import day_start
+from .gallery import GalleryItem, Spending, gallery
 from .ima_client import IMAClient
 from .intent import parse
 from .manager import ManagerSettings, TaskManager
 from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
+from .model_menu import ModelMenu, model_menus
 from .selection import Selector
 from .store import Store
 from .views import ModelChoice, View
@@ -120,6 +124,31 @@ class CoreService:
         while (await self.store.count_active(platform, user_id) >= settings.max_active_per_user  # noqa: ASYNC110
                or await self.store.count_active() >= settings.max_active_total):
             await asyncio.sleep(0.05)
+
+    async def gallery(self, platform: str, user_id: str, language: str, limit: int = 60) -> list[GalleryItem]:
+        """This user's finished generations, newest first, each with the chain buttons of a result."""
+        return await gallery(self.store, platform, user_id, language, limit)
+
+    async def spending(self, event: ChatEvent) -> Spending:
+        """Credits this user spent today (UTC) and their daily allowance in this chat (0: none)."""
+        user_limit, _server_limit = await budgets(self.conversation.chat, event)
+        return Spending(await self.store.usage_since(day_start(), event.platform, event.user_id), user_limit)
+
+    async def model_menus(self, event: ChatEvent, language: str) -> list[ModelMenu]:
+        """Each kind of request with its saved model, its default and every model at its live price."""
+        return await model_menus(self.conversation.chat, event, language)
+
+    async def choose_model(self, event: ChatEvent, category: str, key: str | None) -> View | None:
+        """A settings menu choice, handled exactly like "always use X" (key None: back to the default, like "reset")."""
+        if category not in CATEGORIES:
+            return None
+        media = MEDIA_OF_CATEGORY[category]
+        if key is None:
+            return await self.conversation.command(event, "reset_preference", media=media)
+        model = (await self.selector.catalogue(category, event.language or "en")).by_key(key)
+        if model is None:
+            return await self.conversation.command(event, "set_preference", media=media, model=key)  # says "unknown"
+        return await self.conversation.command(event, "set_preference", media=media, model=model.model_id)
 
     def add_platform(self, platform: Platform) -> None:
         self.manager.add_platform(platform)

@@ -161,19 +161,22 @@ def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View
              t(lang, "status.credits", credits=f.credits), *filter(None, [settings_line(f)]))
     return View(ViewKind.RESULT, t(lang, "result.title", media=_media_word(f)), lines, media=media, progress=100, final=True,
                 owner=f.owner, language=lang,
-                actions=(Action(ActionKind.RETRY, t(lang, "action.again"), f.task_ref),
-                         Action(ActionKind.ALTERNATIVES, t(lang, "action.another"), f.task_ref), *_chains(f)))
+                actions=chain_actions(lang, f.task_ref, f.media))
 
 
-def _chains(f: TaskFacts) -> tuple[Action, ...]:
-    """What a result can become next, one press away (each is priced before anything is charged)."""
-    lang = f.language
-    if f.media == "image":
-        return (Action(ActionKind.ANIMATE, t(lang, "action.animate"), f.task_ref),
-                Action(ActionKind.EDIT, t(lang, "action.edit"), f.task_ref))
-    if f.media == "video":
-        return (Action(ActionKind.SOUNDTRACK, t(lang, "action.soundtrack"), f.task_ref),)
-    return ()
+def chain_actions(lang: str, task_ref: str, media: str) -> tuple[Action, ...]:
+    """What a result can become next, one press away (each is priced before anything is charged).
+
+    The same buttons sit under a result message and under its card in a gallery.
+    """
+    actions = (Action(ActionKind.RETRY, t(lang, "action.again"), task_ref),
+               Action(ActionKind.ALTERNATIVES, t(lang, "action.another"), task_ref))
+    if media == "image":
+        return (*actions, Action(ActionKind.ANIMATE, t(lang, "action.animate"), task_ref),
+                Action(ActionKind.EDIT, t(lang, "action.edit"), task_ref))
+    if media == "video":
+        return (*actions, Action(ActionKind.SOUNDTRACK, t(lang, "action.soundtrack"), task_ref))
+    return actions
 
 
 def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> View:

@@ -11,12 +11,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import dataclasses
 import json
 import logging
 import re
 import uuid
-from collections import OrderedDict
 from collections.abc import Mapping
 from importlib import resources
 from typing import Any
@@ -27,18 +25,16 @@ from core.contracts import Attachment, ChatEvent
 from core.service import CoreService
 from core.views import LANGUAGES, View, strings
 
+from .history import BrowserHistory, mine
+from .pages import PAGE_REQUESTS, page_request
+from .views_json import view_json
+
 log = logging.getLogger(__name__)
 
 PLATFORM = "web"
 UID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-HISTORY_PER_BROWSER = 50
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
-
-
-def view_json(view: View) -> dict[str, Any]:
-    data = dataclasses.asdict(view)
-    data["text"] = view.text
-    return data
+ASSETS = {"app.js": "application/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
 
 
 class WebPlatform:
@@ -46,7 +42,7 @@ class WebPlatform:
 
     def __init__(self) -> None:
         self.sockets: dict[str, set[web.WebSocketResponse]] = {}
-        self.history: dict[str, OrderedDict[str, dict[str, Any]]] = {}
+        self.history = BrowserHistory()
 
     def channel(self, route: Mapping[str, Any]) -> WebChannel:
         return WebChannel(self, str(route.get("uid", "")))
@@ -54,13 +50,9 @@ class WebPlatform:
     def connected(self) -> bool:
         return True  # served by our own web server: up while the process is
 
-    async def push(self, uid: str, payload: dict[str, Any]) -> None:
-        history = self.history.setdefault(uid, OrderedDict())
-        if payload.get("id"):
-            history[payload["id"]] = payload
-            history.move_to_end(payload["id"])
-            while len(history) > HISTORY_PER_BROWSER:
-                history.popitem(last=False)
+    async def push(self, uid: str, payload: dict[str, Any], record: bool = True) -> None:
+        if record:
+            self.history.record(uid, payload)
         for ws in list(self.sockets.get(uid, ())):
             try:
                 await ws.send_json(payload)
@@ -113,10 +105,13 @@ def create_web_app(core: CoreService, platform: WebPlatform) -> web.Application:
 
     async def asset(request: web.Request) -> web.Response:
         name = request.match_info["name"]
-        if name not in ("app.js", "app.css"):
+        kind = ASSETS.get(name)
+        if kind is None:
             raise web.HTTPNotFound()
-        kind = "application/javascript" if name.endswith(".js") else "text/css"
         return web.Response(text=static.joinpath(name).read_text("utf-8"), content_type=kind)
+
+    async def favicon(_request: web.Request) -> web.Response:  # browsers ask for it whatever the page says
+        return web.Response(text=static.joinpath("favicon.svg").read_text("utf-8"), content_type="image/svg+xml")
 
     async def locale(request: web.Request) -> web.Response:
         lang = request.match_info["lang"]
@@ -131,7 +126,7 @@ def create_web_app(core: CoreService, platform: WebPlatform) -> web.Application:
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_MESSAGE_BYTES)
         await ws.prepare(request)
         platform.sockets.setdefault(uid, set()).add(ws)
-        for payload in list(platform.history.get(uid, {}).values()):
+        for payload in platform.history.replay(uid):
             await ws.send_json(payload)
         try:
             async for msg in ws:
@@ -152,14 +147,23 @@ def create_web_app(core: CoreService, platform: WebPlatform) -> web.Application:
     async def _handle(uid: str, data: dict[str, Any], ws: web.WebSocketResponse) -> None:
         try:
             if data.get("type") == "action":
+                if platform.history.answer(uid, str(data.get("msg", ""))):
+                    await platform.push(uid, {"type": "answered", "id": str(data.get("msg"))}, record=False)
                 await core.press(_event(uid, data), str(data.get("kind", "")), str(data.get("ref", "")))
             elif data.get("type") == "message":
+                if UID.match(str(data.get("id", ""))):
+                    names = [str(a.get("name", "")) for a in data.get("attachments") or [] if isinstance(a, dict)]
+                    await platform.push(uid, mine(str(data["id"]), str(data.get("text") or "")[:20000], names[:4]))
                 await core.handle(_event(uid, data, _attachments(data.get("attachments"))))
+            elif data.get("type") in PAGE_REQUESTS:
+                for answer in await page_request(core, _event(uid, data), data):
+                    await ws.send_json(answer)
         except Exception:
             log.exception("web message failed")
 
     app.router.add_get("/", index)
     app.router.add_get("/static/{name}", asset)
+    app.router.add_get("/favicon.ico", favicon)
     app.router.add_get("/locale/{lang}", locale)
     app.router.add_get("/ws", socket)
     return app
