@@ -64,8 +64,12 @@
   }
 
   // ── chat ────────────────────────────────────────────────────────────────────────────────
-  function scrollDown() { if (stick) log.scrollTop = log.scrollHeight; }
-  log.addEventListener("scroll", () => { stick = log.scrollHeight - log.scrollTop - log.clientHeight < 40; });
+  let autoTop = -1; // where we last scrolled to ourselves: that scroll event is not the reader's
+  function scrollDown() { if (stick) { log.scrollTop = log.scrollHeight; autoTop = log.scrollTop; } }
+  log.addEventListener("scroll", () => {
+    if (Math.abs(log.scrollTop - autoTop) < 2) return;
+    stick = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+  });
 
   function mediaEl(item) {
     const wrap = el("div");
