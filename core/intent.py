@@ -71,10 +71,12 @@ SHOW_PREFS = re.compile(r"^(我的偏好|查看偏好|我的设置|我的默认�
                         r"show (me )?(my )?(preferences|prefs|settings|defaults?)|what(?:'s| is| are) my (default|preference|preferences|defaults))\W*$", re.I)
 HELP = re.compile(r"^(help|\?|帮助|commands|/help|使用说明|怎么用)\W*$", re.I)
 FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|(?<![a-z])(first (and|&) last|first frame|last frame|from (this|the first) .* to|start and end frames?)(?![a-z])", re.I)
-REFERENCE_WORDS = re.compile(r"参考|参照|(?<![a-z])(reference|ref image|in the style of this|based on this character|keep (the|this) character)(?![a-z])", re.I)
+REFERENCE_WORDS = re.compile(r"参考|参照|这个人物|这个角色|(?<![a-z])(reference|ref image|in the style of this|based on this character|keep (the|this) character|"
+                             r"this (character|person|guy|girl|man|woman|mascot)|same character)(?![a-z])", re.I)
 THIS_PICTURE = re.compile(r"这张|这个图|这幅|图片里|照片里|(?<![a-z])(this (image|picture|photo|pic)|my (photo|picture|selfie)|the (attached|uploaded) )", re.I)
 VAGUE_ASK = re.compile(r"(?<![a-z])(?:do|make|draw|create|generate)\s+(?:something|anything|whatever)(?:\s+(?:cool|nice|fun|random|else))?"
                        r"(?:\s+(?:with|from|of)\s+(?:this|it|these|them|that))?\W*$", re.I)
+ZH_MAKE = re.compile(r"(?:帮我|给我|请|能|可以|麻烦你?)\s*(?:画|生成|做|制作|创作|写|设计|绘制|拍)")  # "能帮我画一只猫吗"
 ALWAYS_ZH = re.compile(r"以后[^，。,\s用]{1,8}?都用|以后[^，。,\s用]{1,8}?用")
 _USE_BEFORE = re.compile(r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go with|by))\s*$", re.I)
 _MODEL_AFTER = re.compile(r"^\s*(?:的)?(?:模型|model)?", re.I)
@@ -426,7 +428,7 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
     said, described = intent.prompt.strip(" .!?").lower(), draft.described
     unclear = draft.maybe or vague().fullmatch(said) or pattern("referential").match(described.strip().lower()) \
         or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4) or VAGUE_ASK.search(described)
-    verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I)
+    verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I) or ZH_MAKE.search(described)
     if unclear and not draft.task_type:
         intent.gate = gate.AMBIGUOUS
     elif intent.images:  # words with a picture are about the picture: only an instruction makes it a request

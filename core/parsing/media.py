@@ -22,6 +22,7 @@ _DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "t
                 "cheapest", "cheap", "cheaper", "best", "highest", "quality", "premium", "budget", "always", "high", "top"}
 _SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|both|the two|these two|those two)\s+(?:\w+\s+)?$", re.I)
 _RESULT_EN = re.compile(r"(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
 _SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$")
 _RESULT_ZH = re.compile(r"(?:做成|变成|改成|转成|换成|生成|弄成|成)[一个张段首幅部条]*\s*$")
 _ARTICLES = {"a", "an", "the", "some", "my", "your", "his", "her", "their", "our", "its"}
@@ -59,8 +60,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     last_verb = max(verbs.finditer(before), key=lambda m: m.end(), default=None)
     if last_verb is not None:
         before = before[last_verb.end():]  # "use the cheapest model to make a video": what is made follows the verb
-    if _RESULT_EN.search(before):
-        return True  # "turn these two images into a video"
+    if _RESULT_EN.search(before) or (re.search(r"(?:in|into|as)\s+an?\s+$", before, re.I) and _VIDEO_RESULT.match(text[start:end])):
+        return True  # "turn these two images into a video", "put this character in a video"
     if _SOURCE_EN.search(before):
         return False  # "this photo", "these two images": what came with the message
     before = verbs.sub(" ", before)
@@ -91,6 +92,8 @@ def _PREPOSITIONS() -> frozenset[str]:
 
 
 def _chinese_head(text: str, start: int, end: int) -> bool:
+    if text[start:end] == "画" and re.match(r"^\s*[一个张幅段只些下两三几]", text[end:]):
+        return False  # "画一段动画": 画 is the verb here
     near = text[max(0, start - 12): start]
     if _RESULT_ZH.search(near):
         return True  # "做成视频"
@@ -115,7 +118,7 @@ def nouns(text: str, limit: int = 40) -> list[Noun]:
         media = next((k for k in MEDIA if m.group(k)), None)
         if media is None:
             continue
-        if _CJK.match(m.group(0)):
+        if _CJK.match(m.group(0)) or _CJK.match(text[max(0, m.start() - 1): m.start()] or "x"):
             head = _chinese_head(text, m.start(), m.end())
         else:
             head = _english_head(text, m.start(), m.end(), verbs)
@@ -148,8 +151,8 @@ def detect(text: str, images: int = 0) -> str | None:
     start = _START.match(text)
     opening = text[start.end() if start else 0:]
     if re.match(rf"(?:{alt('media_verbs', 'image')})", opening, re.I):
-        if not re.match(r"^\W*(?:design)", opening, re.I):
-            return "image"
+        if not re.match(r"^\W*(?:design)", opening, re.I) and not re.match(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)", opening):
+            return "image"  # "draw …", "画…" (but "画一段动画" is an animation)
     found = nouns(text)
     for noun in found:
         if noun.head:
