@@ -181,9 +181,15 @@ def chain_actions(lang: str, task_ref: str, media: str) -> tuple[Action, ...]:
 
 def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> View:
     lang = f.language
-    lines = [t(lang, "failure.reason", reason=t(lang, f"error.{error_kind}") if _has(lang, f"error.{error_kind}") else t(lang, "error.unknown"))]
+    # with no other model to offer, the reason must not end in "try another model?"
+    keys = (f"error.{error_kind}", "error.unknown") if alternatives else \
+        (f"error_alone.{error_kind}", f"error.{error_kind}", "error_alone.unknown")
+    reason = t(lang, next((k for k in keys if _has(lang, k)), "error.unknown"))
+    lines = [t(lang, "failure.reason", reason=reason)]
     actions = [Action(ActionKind.RETRY, t(lang, "action.retry"), f.task_ref, "primary")]
-    if alternatives:
+    if not alternatives:
+        lines.append(t(lang, "failure.only_model", model=f.model_name))
+    else:
         lines.append(t(lang, "failure.suggest"))
         for alt in alternatives:
             lines.append(t(lang, "failure.alt", model=alt.name, credits=alt.credits))

@@ -189,3 +189,88 @@ async def test_the_cost_confirmation_shows_the_estimated_time_beside_the_credits
     await chat.type(EXPENSIVE_EN)
     confirm = await chat.expect(r"\[1\] Go ahead")
     assert "Estimated time:" in confirm and "Credits: 400" in confirm and "Settings" not in confirm.split("Credits")[0]
+
+
+# ── preferences as the spec says ─────────────────────────────────────────────────────────────────
+async def test_a_named_model_is_used_and_saved_and_then_said_to_be_the_usual_choice(chat: ChatSession):
+    await chat.type("use nano banana 2 to draw a cat")
+    await chat.expect("Creating your image with Nano Banana2")
+    await chat.expect(r"\[1\] Make another")
+    await chat.type("draw a dog")
+    await chat.expect("Based on your usual choice, making your image with Nano Banana2")
+    await chat.expect(r"\[1\] Make another")
+    await chat.type("my preferences")
+    prefs = await chat.expect(r"Image from text: Nano Banana2 \(last used \d{4}-\d\d-\d\d \d\d:\d\d UTC\)")
+    assert "Your models" in prefs
+
+
+@pytest.mark.parametrize(("answer", "then"), [("是", "Nano Banana Pro"), ("yes", "Nano Banana Pro"),
+                                              ("否", "Nano Banana2"), ("no", "Nano Banana2")])
+async def test_naming_another_model_asks_whether_it_becomes_the_default_and_a_typed_answer_decides(
+        chat: ChatSession, answer: str, then: str):
+    await chat.type("use nano banana 2 to draw a cat")
+    await chat.expect(r"\[1\] Make another")
+    await chat.type("use nano banana pro to draw a tree")
+    prompt = await chat.expect(r"\[1\] Make Nano Banana Pro my default\s+\[2\] Just this time")
+    assert "You usually use Nano Banana2; this time it's Nano Banana Pro" in prompt
+    await chat.type(answer)
+    await chat.expect("Remembered: Nano Banana Pro" if then == "Nano Banana Pro" else "Nano Banana2 stays your default")
+    await chat.expect(r"\[1\] Make another")  # the tree, made with Nano Banana Pro either way
+    await chat.type("draw a boat")
+    await chat.expect(f"Based on your usual choice, making your image with {then}")
+
+
+async def test_best_is_saved_cheapest_only_with_always_and_the_recommended_default_never(chat: ChatSession):
+    await chat.type("draw a fox")
+    await chat.expect(r"\[1\] Make another")
+    await chat.type("cheapest video of waves")
+    await chat.expect("Creating your video")
+    await chat.type("my preferences")
+    await chat.expect("You have no saved models")  # neither the recommended default nor a plain "cheapest"
+    await chat.type("best quality picture of a cat")
+    await chat.expect("Creating your image with Nano Banana Pro")
+    await chat.type("以后都用最便宜的 做一个海浪视频")
+    await chat.expect("开始")
+    await chat.type("my preferences")
+    prefs = await chat.expect(r"Video from text: ")
+    assert "Image from text: Nano Banana Pro" in prefs
+
+
+# ── offers that say what would work ──────────────────────────────────────────────────────────────
+async def test_options_a_model_cannot_combine_get_the_nearest_combination_with_its_price(chat: ChatSession):
+    await chat.type("use veo 3.1 to make a 10s 4k video of a waterfall")
+    offer = await chat.expect(r"\[1\] 8 s instead of 10 s")
+    assert "Closest it can do: 8 s instead of 10 s for 330 credits" in offer
+    assert "supports" not in offer and "False" not in offer and "true" not in offer  # no raw option lists
+    assert "usual settings" in offer
+    await chat.type("1")
+    await chat.expect("This will use 330 credits")
+    await chat.type("yes")
+    result = await chat.expect(r"\[1\] Make another", limit_s=90)
+    assert "8 s · 4K" in result
+
+
+async def test_a_7_3_picture_offers_a_video_in_the_closest_shape_and_no_dangling_or(chat: ChatSession):
+    await chat.type("draw a 7:3 picture of a mountain range")
+    offer = await chat.expect(r"\[1\] Video with Wan 2.6")
+    assert "16:9 video" in offer and "closest shape to 7:3" in offer
+    lines = [line.strip() for line in offer.splitlines()]
+    for i, line in enumerate(lines):
+        if line.startswith("Or "):
+            assert "video" in lines[i - 1], "an “Or …” line needs something before it to be the other choice"
+    await chat.type("1")
+    await chat.expect("Creating your video with Wan 2.6")
+
+
+async def test_a_failure_in_a_category_with_one_model_says_so_instead_of_suggesting_another(
+        web: WebChat, sandbox: Sandbox):
+    from .test_ima_faults import bundled_tree, leaf
+
+    only = leaf(bundled_tree("text_to_music"), "sonic")
+    sandbox.state.set_catalogue("text_to_music", [only])
+    sandbox.config.faults.update({"outcomes": ["fail"]})
+    await web.say("write a song about summer")
+    failure = await web.wait(lambda v: v["kind"] == "failure", what="the failure")
+    text = failure["text"].lower()
+    assert "only model" in text and "another model" not in text and "different model" not in text
+    assert [a["kind"] for a in failure["actions"]] == ["retry"]

@@ -19,6 +19,7 @@ from .chains import CHAIN_KINDS, follow
 from .chat import Chat, Choice
 from .offers import alternatives_offer
 from .pending import PendingOffer, answered_id, answered_view, group_of, shown_id
+from .preferences import answer_preference
 from .start import start
 
 log = logging.getLogger(__name__)
@@ -96,6 +97,8 @@ async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
     if "note" in payload or not await chat.store.take_pending(pending_id):
         return await _gone(chat, pending_id, lang)
     await _mark_answered(chat, platform, user_id, offer, lang)
+    if offer.preference is not None:
+        return await answer_preference(chat, event, offer, lang)
     if offer.drop:
         return views.notice(lang, "reply.dropped")
     catalogue = await chat.selector.catalogue(offer.task_type, lang)

@@ -12,7 +12,7 @@ from ..views import View
 from .buttons import accept, press
 from .chat import Chat, Turn
 from .offers import alternatives_offer
-from .pending import PendingOffer
+from .pending import PendingOffer, choice_id
 from .preferences import on_reset_preference
 
 
@@ -24,8 +24,13 @@ async def on_yes(chat: Chat, turn: Turn) -> View | None:
     return await accept(chat, turn.event, latest[0])
 
 
-async def on_no(chat: Chat, turn: Turn) -> View:
+async def on_no(chat: Chat, turn: Turn) -> View | None:
+    """"No" presses the newest offer's stop choice if it has one ("never mind", "just this time")."""
     latest = await chat.store.latest_pending(turn.event.platform, turn.event.user_id)
+    group = PendingOffer.from_json(latest[1]).group if latest is not None else ""
+    stop = await chat.store.get_pending(choice_id(group, 1)) if group else None
+    if stop is not None and stop[2].get("drop"):
+        return await accept(chat, turn.event, choice_id(group, 1))
     if latest is not None:
         await chat.store.clear_pending_group(PendingOffer.from_json(latest[1]).group)
         await chat.store.take_pending(latest[0])

@@ -7,6 +7,7 @@ becomes an offer (:mod:`.offers`); nothing is charged here.
 from __future__ import annotations
 
 from .. import views
+from ..catalogue import Model
 from ..errors import NoMatchingRule
 from ..i18n import t
 from ..media import ANIMATING, MEDIA_OF_CATEGORY, images_needed
@@ -15,6 +16,7 @@ from ..views import View
 from .budgets import disabled_media
 from .chat import Chat, Choice, Turn
 from .offers import offer
+from .preferences import change_prompt
 from .start import choose, start
 from .unsupported import music_length_offer, offer_for
 
@@ -62,20 +64,35 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
     if intent.gate == AMBIGUOUS:  # maybe a request, maybe not: one tap makes it, nothing is charged before
         label = t(lang, "action.make_it", prompt=_short(intent.prompt))  # the price goes next to it, as on every offer
         return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images, [(quote, label)])
-    await _remember_or_hint(chat, turn, choice, quote.model.model_id, quote.model.model_version, quote.model.name)
-    return await start(chat, event, lang, quote, intent.prompt, images, options, choice)
+    prompt = await _remember(chat, turn, choice, quote.model)
+    started = await start(chat, event, lang, quote, intent.prompt, images, options, choice)
+    submitted = started is None or (bool(choice.notes) and started.title == choice.notes[0])
+    if prompt is None or not submitted:
+        return started  # a cost confirmation or a refusal comes first; the default can be changed any time
+    return await change_prompt(chat, event, lang, task_type, prompt, quote.model, choice.notes)
 
 
-async def _remember_or_hint(chat: Chat, turn: Turn, choice: Choice, model_id: str, version: str, name: str) -> None:
-    """"Always use X …" saves X; naming another model than the saved one says how to switch for good."""
+async def _remember(chat: Chat, turn: Turn, choice: Choice, model: Model) -> str | None:
+    """The spec's preference rules. Saves what must be saved; returns the old default's name when the
+    user should be asked whether a named model replaces it (the change prompt).
+
+    A named model ("use X", "用X") is used and saved, unless it differs from a saved one (then the
+    prompt asks); "best" is saved; "cheapest" only with "always"; the recommended or server
+    default is never saved, so an admin's default keeps reaching members who never chose.
+    """
     event, lang, task_type = turn.event, turn.language, turn.intent.task_type or "text_to_image"
-    if turn.intent.model_mode == "always":
-        await chat.store.set_preference(event.platform, event.user_id, task_type, model_id, version, name)
-        choice.notes.append(t(lang, "pref.saved_inline", model=name))
-    elif choice.source == "explicit":
-        usual = await chat.store.preference(event.platform, event.user_id, task_type)
-        if usual and usual["model_id"] != model_id:
-            choice.notes.append(t(lang, "pref.switch_hint", old=usual["model_name"], new=name))
+    always = turn.intent.model_mode == "always"
+    if not always and choice.source not in ("explicit", "best"):
+        return None
+    usual = await chat.store.preference(event.platform, event.user_id, task_type)
+    if usual and usual["model_id"] == model.model_id:
+        return None
+    if usual and choice.source == "explicit" and not always:
+        return usual["model_name"]
+    await chat.store.set_preference(event.platform, event.user_id, task_type, model.model_id, model.model_version,
+                                    model.name)
+    choice.notes.append(t(lang, "pref.saved_inline", model=model.name))
+    return None
 
 
 def _short(prompt: str, limit: int = 40) -> str:

@@ -33,6 +33,7 @@ class PendingOffer:
     source: str = "explicit"
     confirmed: bool = False  # accepting starts the task without asking again
     label: str = ""  # the button's words, to say later which one was pressed
+    preference: dict[str, str] | None = None  # a "make it my default?" answer: the model to save (or keep)
 
     @classmethod
     def of(cls, quote: Quote, prompt: str, urls: list[str], options: Mapping[str, Any], lang: str, choice: Choice,
@@ -47,7 +48,8 @@ class PendingOffer:
 
     def to_json(self) -> dict[str, Any]:
         if self.drop:
-            return {"group": self.group, "drop": True, "language": self.language, "label": self.label}
+            return {"group": self.group, "drop": True, "language": self.language, "label": self.label,
+                    "preference": self.preference}
         out = asdict(self)
         out["images"] = list(self.images)
         del out["drop"]

@@ -2,25 +2,68 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 from .. import views
 from ..catalogue import Catalogue, Model
+from ..contracts import ChatEvent
 from ..i18n import t
-from ..kinds import ViewKind
+from ..kinds import ActionKind, ViewKind
 from ..media import CATEGORIES, CATEGORIES_OF_MEDIA, MEDIA_OF_CATEGORY
-from ..views import View
+from ..views import Action, View
 from .chat import Chat, Turn
+from .pending import PendingOffer, choice_id, new_group
 
 
 async def on_show_preferences(chat: Chat, turn: Turn) -> View:
-    lang = turn.language
-    prefs = await chat.store.preferences(turn.event.platform, turn.event.user_id)
+    """Each task type's saved model and when it was last used (from this user's own tasks)."""
+    lang, event = turn.language, turn.event
+    prefs = await chat.store.preferences(event.platform, event.user_id)
     if not prefs:
         return views.notice(lang, "pref.none")
-    lines = tuple(t(lang, "pref.line", type=t(lang, f"type.{k}"), model=v["model_name"])
-                  for k, v in sorted(prefs.items()))
-    return View(ViewKind.NOTICE, t(lang, "pref.title"), lines, language=lang)
+    last_used: dict[str, float] = {}
+    for record in await chat.store.user_tasks(event.platform, event.user_id):
+        pref = prefs.get(record.task_type)
+        if pref is not None and record.model_id == pref["model_id"]:
+            last_used[record.task_type] = max(last_used.get(record.task_type, 0.0), record.created_at)
+    lines = []
+    for task_type, pref in sorted(prefs.items()):
+        when = last_used.get(task_type)
+        used = t(lang, "pref.used_at", when=time.strftime("%Y-%m-%d %H:%M", time.gmtime(when))) if when \
+            else t(lang, "pref.not_used")
+        lines.append(t(lang, "pref.line_used", type=t(lang, f"type.{task_type}"), model=pref["model_name"], used=used))
+    return View(ViewKind.NOTICE, t(lang, "pref.title"), tuple(lines), language=lang)
+
+
+def saved_model(task_type: str, model: Model) -> dict[str, str]:
+    return {"task_type": task_type, "model_id": model.model_id, "model_version": model.model_version,
+            "model_name": model.name}
+
+
+async def change_prompt(chat: Chat, event: ChatEvent, lang: str, task_type: str, old_name: str, model: Model,
+                        notes: list[str]) -> View:
+    """The spec's "you usually use A, this time B: make B your default?", with two buttons (or a typed yes/no)."""
+    group = new_group()
+    make, once = t(lang, "action.make_default", model=model.name), t(lang, "action.just_this_time")
+    keep = PendingOffer(group=group, language=lang, label=make, preference=saved_model(task_type, model))
+    just = PendingOffer(group=group, drop=True, language=lang, label=once, preference={"keep": old_name})
+    yes = await chat.store.put_pending(event.platform, event.user_id, keep.to_json(), pending_id=choice_id(group, 0))
+    no = await chat.store.put_pending(event.platform, event.user_id, just.to_json(), pending_id=choice_id(group, 1))
+    return View(ViewKind.OFFER, t(lang, "pref.change_title", old=old_name, new=model.name),
+                (*notes, t(lang, "pref.change_q", new=model.name)),
+                actions=(Action(ActionKind.ACCEPT, make, yes, "primary"), Action(ActionKind.ACCEPT, once, no)),
+                owner=event.user_id, language=lang)
+
+
+async def answer_preference(chat: Chat, event: ChatEvent, offer: PendingOffer, lang: str) -> View:
+    """The answer to the change prompt: save the new default, or keep the old one."""
+    pref = offer.preference or {}
+    if offer.drop:
+        return views.notice(lang, "pref.kept", model=pref.get("keep", ""))
+    await chat.store.set_preference(event.platform, event.user_id, pref["task_type"], pref["model_id"],
+                                    pref["model_version"], pref["model_name"])
+    return views.notice(lang, "pref.saved_inline", model=pref["model_name"])
 
 
 async def on_reset_preference(chat: Chat, turn: Turn) -> View:

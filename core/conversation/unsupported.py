@@ -18,8 +18,6 @@ from .chat import Chat, Choice, Turn
 from .offers import offer, option_lines, use_each
 from .start import choose
 
-OPTION_WORDS = frozenset({"size", "resolution", "duration", "aspect_ratio", "generate_audio", "mode", "vocal_gender"})
-
 
 async def offer_for(chat: Chat, turn: Turn, catalogue: Catalogue, model: Model, options: dict[str, Any], n: int,
                     err: NoMatchingRule) -> View:
@@ -42,18 +40,24 @@ async def offer_for(chat: Chat, turn: Turn, catalogue: Catalogue, model: Model, 
         found = await _too_long_offer(chat, turn, catalogue, options, n)
         if found is not None:
             return found
-    # anything else: models that can do exactly this, else this model with what it supports
+    # anything else: the closest combination this model can do, with its price; models that can do exactly
+    # this; and this model with its usual settings
+    lines = [t(lang, "offer.unsupported_plain", model=model.name)]
+    choices: list[tuple[Quote, str]] = []
+    near = _nearest_combination(model, options, n)
+    if near is not None:
+        quote, changes = near
+        said = t(lang, "offer.changes_sep").join(_change_words(lang, key, old, new) for key, old, new in changes)
+        lines.append(t(lang, "offer.nearest", model=model.name, changes=said, credits=quote.total))
+        choices.append((quote, t(lang, "action.use_nearest", changes=said)))
     able = sorted((q for m in catalogue if m.key != model.key and (q := m.try_quote(options, n))),
-                  key=lambda q: q.total)[:3]
-    supported = "; ".join(f"{_option_word(lang, k)} {', '.join(v)}" for k, v in err.supported.items() if v)
-    lines = [t(lang, "offer.unsupported", model=model.name, supported=supported or "—"), *option_lines(lang, able)]
-    choices = use_each(lang, able)
-    if not able:
-        kept = {k: v for k, v in options.items() if k not in err.requested or k not in err.supported}
-        fallback = model.try_quote(kept, n) or model.try_quote({}, n)
-        if fallback is not None:
-            choices.append((fallback, t(lang, "action.use_defaults", model=model.name)))
-            lines.append(t(lang, "offer.option", model=model.name, credits=fallback.total))
+                  key=lambda q: q.total)[:2]
+    lines += option_lines(lang, able)
+    choices += use_each(lang, able)
+    fallback = model.try_quote({}, n)
+    if fallback is not None and (near is None or fallback.params != near[0].params):
+        choices.append((fallback, t(lang, "action.use_defaults", model=model.name)))
+        lines.append(t(lang, "offer.usual", model=model.name, credits=fallback.total))
     return await offer(chat, turn.event, lang, t(lang, "offer.unsupported_title"), lines, prompt, images, choices)
 
 
@@ -81,15 +85,17 @@ async def _ratio_offer(chat: Chat, turn: Turn, model: Model, options: dict[str, 
     plain = model.try_quote({k: v for k, v in options.items() if k != "aspect_ratio"}, n)
     videos = await chat.selector.catalogue("text_to_video", lang)
     video_model = chat.selector.default_model(videos)
-    video_quote = video_model.try_quote({"aspect_ratio": ratio}) if video_model else None
+    shape = _nearest_ratio(str(ratio), video_model.values_of("aspect_ratio")) if video_model else None
+    video_quote = video_model.try_quote({"aspect_ratio": shape}) if video_model and shape else None
     choices: list[tuple[Quote, str]] = []
     lines = [t(lang, "offer.image_ratio", ratio=ratio)]
     if video_quote is not None:
-        name = video_quote.model.name
-        lines.append(t(lang, "offer.image_ratio_video", model=name, ratio=ratio, credits=video_quote.total))
+        name, key = video_quote.model.name, "offer.image_ratio_video" if shape == ratio else "offer.image_ratio_video_near"
+        lines.append(t(lang, key, model=name, ratio=ratio, shape=shape, credits=video_quote.total))
         choices.append((video_quote, t(lang, "action.make_video", model=name)))
     if plain is not None:
-        lines.append(t(lang, "offer.image_ratio_plain", model=plain.model.name, credits=plain.total))
+        key = "offer.image_ratio_plain" if video_quote is not None else "offer.image_ratio_plain_only"
+        lines.append(t(lang, key, model=plain.model.name, credits=plain.total))
         choices.append((plain, t(lang, "action.standard_shape")))
     return await offer(chat, turn.event, lang, t(lang, "offer.image_ratio_title"), lines, turn.intent.prompt,
                        turn.images, choices)
@@ -129,11 +135,78 @@ async def music_length_offer(chat: Chat, turn: Turn, catalogue: Catalogue, optio
                        choices)
 
 
-def _option_word(lang: str, key: str) -> str:
-    return t(lang, f"option.{key}") if key in OPTION_WORDS else t(lang, "option.other")
-
-
 def _size_rank(size: str) -> int:
     order = [normalize(s) for s in knowledge()["size_order"]]
     value = normalize(size)
     return order.index(value) if value in order else -1
+
+
+def _ratio_value(text: str) -> float | None:
+    width, _, height = text.partition(":")
+    try:
+        return float(width) / float(height)
+    except (ValueError, ZeroDivisionError):
+        return None
+
+
+def _nearest_ratio(wanted: str, offered: list[str]) -> str | None:
+    """The offered shape closest to ``wanted`` (7:3 → 16:9), or ``wanted`` itself when offered."""
+    if normalize(wanted) in {normalize(o) for o in offered}:
+        return wanted
+    target = _ratio_value(wanted)
+    shapes = [(abs(v - target), o) for o in offered if (v := _ratio_value(o)) is not None] if target else []
+    return min(shapes)[1] if shapes else None
+
+
+_RANKED = ("512px", "540p", "720p", "768p", "1k", "1080p", "2k", "4k")
+
+
+def _distance(key: str, wanted: object, got: object) -> float:
+    """How far ``got`` is from what the user asked (0: the same)."""
+    a, b = normalize(wanted), normalize(got)
+    if a == b:
+        return 0.0
+    try:
+        x, y = float(a), float(b)
+        return abs(x - y) / max(abs(x), abs(y), 1.0)
+    except ValueError:
+        pass
+    if a in _RANKED and b in _RANKED:
+        return abs(_RANKED.index(a) - _RANKED.index(b)) / len(_RANKED)
+    return 1.0
+
+
+def _nearest_combination(model: Model, options: dict[str, Any], n: int) -> tuple[Quote, list[tuple[str, Any, Any]]] | None:
+    """The combination ``model`` can price that changes the request least (e.g. 8 s instead of 10 s at 4K),
+    with what changed as (option, asked, offered)."""
+    best: tuple[float, int, Quote, list[tuple[str, Any, Any]]] | None = None
+    for rule in model.rules:
+        candidate = {k: v for k, v in options.items() if model.supports(k)}
+        candidate.update({k: v for k, v in rule.attributes.items() if k != "default"})
+        for key, value in list(candidate.items()):
+            field = model.form.get(key)
+            if field is not None and field.options and field.option_for(value) is None:
+                near = _nearest_ratio(str(value), [str(o) for o in field.options]) if key == "aspect_ratio" else None
+                candidate[key] = near or field.default
+        quote = model.try_quote(candidate, n)
+        if quote is None:
+            continue
+        changes = [(k, v, quote.params.get(k)) for k, v in options.items()
+                   if _distance(k, v, quote.params.get(k, "")) > 0]
+        score = sum(_distance(k, v, got) for k, v, got in changes)
+        if best is None or (score, quote.total) < (best[0], best[1]):
+            best = (score, quote.total, quote, changes)
+    return (best[2], best[3]) if best is not None and best[3] else None
+
+
+def _change_words(lang: str, key: str, asked: Any, got: Any) -> str:
+    def shown(value: Any) -> str:
+        if key == "duration":
+            return t(lang, "settings.seconds", n=normalize(value))
+        if key == "generate_audio":
+            return t(lang, "settings.sound" if normalize(value) == "true" else "settings.silent")
+        return str(value).upper().replace("PX", "px") if key in ("resolution", "size") else str(value)
+
+    if got in (None, ""):
+        return t(lang, "offer.change_without", old=shown(asked))
+    return t(lang, "offer.change", new=shown(got), old=shown(asked))
