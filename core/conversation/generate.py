@@ -10,6 +10,7 @@ from .. import views
 from ..catalogue import Model
 from ..errors import NoMatchingRule
 from ..i18n import t
+from ..kinds import ViewKind
 from ..media import ANIMATING, MEDIA_OF_CATEGORY, images_needed
 from ..parsing.gate import AMBIGUOUS
 from ..views import View
@@ -64,35 +65,40 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
     if intent.gate == AMBIGUOUS:  # maybe a request, maybe not: one tap makes it, nothing is charged before
         label = t(lang, "action.make_it", prompt=_short(intent.prompt))  # the price goes next to it, as on every offer
         return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images, [(quote, label)])
-    prompt = await _remember(chat, turn, choice, quote.model)
+    decision, old_name = await _preference_rule(chat, turn, choice, quote.model)
     started = await start(chat, event, lang, quote, intent.prompt, images, options, choice)
     submitted = started is None or (bool(choice.notes) and started.title == choice.notes[0])
-    if prompt is None or not submitted:
-        return started  # a cost confirmation or a refusal comes first; the default can be changed any time
-    return await change_prompt(chat, event, lang, task_type, prompt, quote.model, choice.notes)
-
-
-async def _remember(chat: Chat, turn: Turn, choice: Choice, model: Model) -> str | None:
-    """The spec's preference rules. Saves what must be saved; returns the old default's name when the
-    user should be asked whether a named model replaces it (the change prompt).
-
-    A named model ("use X", "用X") is used and saved, unless it differs from a saved one (then the
-    prompt asks); "best" is saved; "cheapest" only with "always"; the recommended or server
-    default is never saved, so an admin's default keeps reaching members who never chose.
-    """
-    event, lang, task_type = turn.event, turn.language, turn.intent.task_type or "text_to_image"
-    always = turn.intent.model_mode == "always"
-    if not always and choice.source not in ("explicit", "best"):
-        return None
-    usual = await chat.store.preference(event.platform, event.user_id, task_type)
-    if usual and usual["model_id"] == model.model_id:
-        return None
-    if usual and choice.source == "explicit" and not always:
-        return usual["model_name"]
+    if decision is None or not submitted:
+        return started  # nothing to save, or a cost confirmation / refusal: nothing is saved before a task runs
+    if decision == "ask":
+        return await change_prompt(chat, event, lang, task_type, old_name or "", quote.model, choice.notes)
+    model = quote.model
     await chat.store.set_preference(event.platform, event.user_id, task_type, model.model_id, model.model_version,
                                     model.name)
-    choice.notes.append(t(lang, "pref.saved_inline", model=model.name))
-    return None
+    saved = t(lang, "pref.saved_inline", model=model.name)
+    if started is None:
+        return views.notice(lang, "pref.saved_inline", model=model.name)
+    return View(ViewKind.NOTICE, started.title, (*started.lines, saved), language=lang)
+
+
+async def _preference_rule(chat: Chat, turn: Turn, choice: Choice, model: Model) -> tuple[str | None, str | None]:
+    """The spec's preference rules: ("save", None), ("ask", old default's name) or (None, None).
+
+    A named model ("use X", "用X") is used and saved, unless another one is saved (then the change
+    prompt asks); "best" is saved; "cheapest" only with "always"; the recommended or server default
+    is never saved, so an admin's default keeps reaching members who never chose. Saving happens
+    once the task is under way, never for a request that was not made.
+    """
+    event, task_type = turn.event, turn.intent.task_type or "text_to_image"
+    always = turn.intent.model_mode == "always"
+    if not always and choice.source not in ("explicit", "best"):
+        return None, None
+    usual = await chat.store.preference(event.platform, event.user_id, task_type)
+    if usual and usual["model_id"] == model.model_id:
+        return None, None
+    if usual and choice.source == "explicit" and not always:
+        return "ask", usual["model_name"]
+    return "save", None
 
 
 def _short(prompt: str, limit: int = 40) -> str:
