@@ -2,7 +2,7 @@
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    IMA_BOT_BOT_DATA_DIR=/data IMA_BOT_WEB_HOST=0.0.0.0 IMA_BOT_OPS_HOST=0.0.0.0
+    IMA_BOT_BOT_DATA_DIR=/data IMA_BOT_OPS_HOST=0.0.0.0
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -14,7 +14,7 @@ RUN pip install --no-cache-dir . && useradd --create-home --uid 10001 ima && mkd
 
 USER ima
 VOLUME ["/data"]
-EXPOSE 8080 9108
+EXPOSE 9108
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:9108/healthz', timeout=4).status == 200 else 1)"
 CMD ["ima-bot", "run"]

@@ -60,23 +60,32 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
     Everything started is registered on one exit stack as it starts, so a part that fails to start
     (a port in use, a missing token) closes every part already running, in reverse order.
     """
+    from .listen import quiet_accept_errors
     from .runtime import running_core
 
     stop = stop or asyncio.Event()
+    quiet_accept_errors()
     async with AsyncExitStack() as stack:
         _stop_on_signals(stack, stop)
         core = await stack.enter_async_context(running_core(settings))
         if settings.web.enabled:
             from .web import WebPlatform, create_web_app
+            from .web.guard import WebGuard
 
             platform = WebPlatform()
             core.add_platform(platform)
-            host, port = await _listen(stack, create_web_app(core, platform), settings.web.host, settings.web.port)
-            print(f"Web chat ready: http://{host}:{port}/", flush=True)
+            ws = settings.web
+            guard = WebGuard.for_listener(ws.host, ws.allowed_hosts, _secret(ws.access_token) or None, _secret(ws.admin_token) or None)
+            host, port = await _listen(stack, create_web_app(core, platform, guard), ws.host, ws.port, settings)
+            key = f"#key={guard.access_token}" if guard.access_token else ""
+            print(f"Web chat ready: http://{host}:{port}/{key}", flush=True)
+            if ws.admin_token is None:  # a fresh token each start: only whoever reads this console is the admin
+                print(f"Web chat admin (budgets, defaults; keep it private): http://{host}:{port}/#admin={guard.admin_token}",
+                      flush=True)
         if settings.ops.enabled:
             from .ops import create_ops_app
 
-            host, port = await _listen(stack, create_ops_app(core), settings.ops.host, settings.ops.port)
+            host, port = await _listen(stack, create_ops_app(core), settings.ops.host, settings.ops.port, settings)
             print(f"Health and metrics: http://{host}:{port}/healthz /metrics", flush=True)
         if settings.discord.enabled:
             await _start_discord(stack, core, settings)
@@ -99,16 +108,16 @@ def _stop_on_signals(stack: AsyncExitStack, stop: asyncio.Event) -> None:
         stack.callback(loop.remove_signal_handler, sig)
 
 
-async def _listen(stack: AsyncExitStack, app: web.Application, host: str, port: int) -> tuple[str, int]:
-    """Serve ``app`` on host:port until the stack closes; returns the bound address (port 0 = any free one)."""
-    from aiohttp import web
+async def _listen(stack: AsyncExitStack, app: web.Application, host: str, port: int, settings: Settings) -> tuple[str, int]:
+    """Serve ``app`` on host:port until the stack closes; returns the bound address (port 0 = any free one).
 
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    stack.push_async_callback(runner.cleanup)
-    await web.TCPSite(runner, host, port).start()
-    bound_host, bound_port = runner.addresses[0][:2]
-    return str(bound_host), int(bound_port)
+    Behind the idle timeout and connection cap of ``settings.listen`` (see bot/listen.py).
+    """
+    from .listen import serve_app
+
+    runner = await serve_app(app, host, port, settings.listen, stack)
+    bound = runner.addresses
+    return (str(bound[0][0]), int(bound[0][1])) if bound else (host, port)
 
 
 async def _start_discord(stack: AsyncExitStack, core: CoreService, settings: Settings) -> None:
@@ -142,22 +151,43 @@ async def _start_discord(stack: AsyncExitStack, core: CoreService, settings: Set
 
 
 async def _start_feishu(stack: AsyncExitStack, core: CoreService, settings: Settings) -> None:
+    from core.logs import adopt_logger
+
     from .feishu import FeishuAdapter
 
+    adopt_logger("Lark")  # the SDK prints "[Lark]" lines straight to stdout: through our JSON logs and scrubbing instead
     fs = settings.feishu
     if not fs.app_id or fs.app_secret is None:
         raise ConfigError("feishu is enabled but FEISHU_APP_ID / FEISHU_APP_SECRET are not set")
 
-    def secret(value: SecretStr | None) -> str:
-        return value.get_secret_value() if value is not None else ""
-
-    feishu = FeishuAdapter(core, app_id=fs.app_id, app_secret=secret(fs.app_secret), domain=fs.domain,
-                           group_needs_mention=fs.group_needs_mention, encrypt_key=secret(fs.encrypt_key),
-                           verification_token=secret(fs.verification_token), admin_ids=settings.bot.admin_ids)
+    feishu = FeishuAdapter(core, app_id=fs.app_id, app_secret=_secret(fs.app_secret), domain=fs.domain,
+                           group_needs_mention=fs.group_needs_mention, encrypt_key=_secret(fs.encrypt_key),
+                           verification_token=_secret(fs.verification_token), admin_ids=settings.bot.admin_ids)
     stack.push_async_callback(feishu.close)
     await feishu.start(long_connection=fs.receive == "long_connection")
     if fs.receive == "webhook":
-        await _listen(stack, feishu.webhook_app(), fs.webhook_host, fs.webhook_port)
+        host, port = await _listen(stack, feishu.webhook_app(), fs.webhook_host, fs.webhook_port, settings)
+        print(f"Feishu webhook: http://{host}:{port}/feishu/events", flush=True)
+
+
+def _secret(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""
+
+
+def _serve_or_refuse(settings: Settings) -> int:
+    """Serve; but first refuse settings that would let outsiders in, and end a failed start with one readable line."""
+    from .exposure import refusals
+
+    problems = refusals(settings)
+    for problem in problems:
+        print(f"ima-bot: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    try:
+        return asyncio.run(serve(settings))
+    except ConfigError as exc:
+        print(f"ima-bot: {exc}", file=sys.stderr)
+        return 2
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -175,7 +205,7 @@ def _demo(args: argparse.Namespace) -> int:
     elif args.time_scale:
         print("An IMA key is configured: --time-scale (sandbox only) is ignored.", flush=True)
     setup_logging(settings.bot.log_level, settings.secrets())
-    return asyncio.run(serve(settings))
+    return _serve_or_refuse(settings)
 
 
 def speed(scale: float) -> str:
@@ -190,7 +220,7 @@ def speed(scale: float) -> str:
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     setup_logging(settings.bot.log_level, settings.secrets())
-    return asyncio.run(serve(settings))
+    return _serve_or_refuse(settings)
 
 
 def register(sub: argparse._SubParsersAction) -> None:

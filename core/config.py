@@ -63,6 +63,16 @@ class WebSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
+    allowed_hosts: list[str] = Field(default_factory=list, description="names the page may be opened under besides this machine's")
+    access_token: SecretStr | None = Field(default=None, exclude=True)  # required off loopback: every chat must present it
+    admin_token: SecretStr | None = Field(default=None, exclude=True)  # default: a fresh one printed at start
+
+
+class ListenSettings(_Section):
+    """Applies to every listener (web chat, health, Feishu webhook): slow or idle clients are cut off."""
+
+    idle_timeout_s: float = Field(default=15.0, gt=0, description="a connection that sends no complete request in this long is closed")
+    max_connections: int = Field(default=256, ge=1, description="per listener; more are refused at once")
 
 
 class OpsSettings(_Section):
@@ -89,7 +99,7 @@ class FeishuSettings(_Section):
     verification_token: SecretStr | None = Field(default=None, exclude=True)
     domain: str = "https://open.feishu.cn"
     receive: str = Field(default="long_connection", pattern="^(long_connection|webhook)$")
-    webhook_host: str = "0.0.0.0"
+    webhook_host: str = "127.0.0.1"  # put a TLS reverse proxy in front, or set 0.0.0.0 deliberately
     webhook_port: int = Field(default=8090, ge=0, le=65535)
     group_needs_mention: bool = True
 
@@ -120,13 +130,14 @@ class Settings(_Section):
     sandbox: SandboxSettings = SandboxSettings()
     web: WebSettings = WebSettings()
     ops: OpsSettings = OpsSettings()
+    listen: ListenSettings = ListenSettings()
     discord: DiscordSettings = DiscordSettings()
     feishu: FeishuSettings = FeishuSettings()
 
     def secrets(self) -> list[str]:
         """Every secret value, so logs can be scrubbed of them."""
         values = [self.ima.api_key, self.database.url, self.discord.token, self.feishu.app_secret, self.feishu.encrypt_key,
-                  self.feishu.verification_token]
+                  self.feishu.verification_token, self.web.access_token, self.web.admin_token]
         return [v.get_secret_value() for v in values if v is not None]
 
     @property
@@ -143,6 +154,8 @@ _SECRET_ENV = {
     ("feishu", "app_secret"): "FEISHU_APP_SECRET",
     ("feishu", "encrypt_key"): "FEISHU_ENCRYPT_KEY",
     ("feishu", "verification_token"): "FEISHU_VERIFICATION_TOKEN",
+    ("web", "access_token"): "IMA_BOT_WEB_ACCESS_TOKEN",
+    ("web", "admin_token"): "IMA_BOT_WEB_ADMIN_TOKEN",
 }
 _PLAIN_ENV = {
     ("ima", "base_url"): "IMA_BASE_URL",

@@ -49,3 +49,10 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = (), stream: Any 
     for noisy in ("discord.gateway", "discord.http", "discord.client", "websockets", "aiosqlite", "asyncio"):
         logging.getLogger(noisy).setLevel(max(root.level, logging.INFO))
     return redactor
+
+
+def adopt_logger(name: str) -> None:
+    """Make a library logger that brought its own handler go through ours (JSON, scrubbed) like every other."""
+    logger = logging.getLogger(name)
+    logger.handlers[:] = []
+    logger.propagate = True

@@ -28,7 +28,7 @@ from .ima_client import IMAClient
 from .kinds import TaskState
 from .learned_timing import History, Timing, next_check, observed_interval, variant_of
 from .media import MEDIA_OF_CATEGORY, RESULT_KIND
-from .store import ACTIVE_STATES, Store, TaskRecord
+from .store import ACTIVE_STATES, Limits, Store, TaskRecord
 from .task_status import TaskOutcome
 from .timetable import Estimate, estimate, progress_percent
 from .views import Alternative, MediaItem, TaskFacts, View
@@ -57,7 +57,7 @@ class ManagerSettings:
 class LimitReached(Exception):
     def __init__(self, scope: str, limit: int) -> None:
         super().__init__(scope)
-        self.scope = scope  # "user" | "total"
+        self.scope = scope  # "user" | "total" | "budget"
         self.limit = limit
 
 
@@ -73,6 +73,8 @@ class TaskRequest:
     from_preference: bool = False
     cheaper: Alternative | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
+    budgets: tuple[int, int] = (0, 0)  # today's (user, server) credit limits; 0 = none
+    budget_day: float = 0.0  # when the budgets' day began
 
 
 @dataclass
@@ -228,16 +230,9 @@ class TaskManager:
         return task
 
     # ── submit ───────────────────────────────────────────────────────────────────────────────
-    async def check_limits(self, platform: str, user_id: str) -> None:
-        if await self.store.count_active(platform, user_id) >= self.settings.max_active_per_user:
-            raise LimitReached("user", self.settings.max_active_per_user)
-        if await self.store.count_active() >= self.settings.max_active_total:
-            raise LimitReached("total", self.settings.max_active_total)
-
     async def submit(self, request: TaskRequest) -> str:
         """Tell the user, upload, create exactly once, then watch. Returns the local task id."""
         event, quote = request.event, request.quote
-        await self.check_limits(event.platform, event.user_id)
         model = quote.model
         est = estimate(model.category, model.model_id, self.settings.time_scale)
         variant = variant_of(estimate(model.category, model.model_id), quote.rule.attributes)
@@ -252,7 +247,11 @@ class TaskManager:
             credits=quote.total, n=quote.n, ima_task_id=None, state=TaskState.CREATING, error_kind=None, result=None,
             est_min_s=round(timing.typical_min_s, 3), est_max_s=round(timing.typical_max_s, 3), check_every_s=est.check_every_s,
             progress_every_s=est.progress_every_s, created_at=self._clock(), from_preference=request.from_preference)
-        await self.store.insert_task(record, lease=(self.instance_id, self._clock() + self.settings.lease_s))
+        limits = Limits(self.settings.max_active_per_user, self.settings.max_active_total, *request.budgets,
+                        since=request.budget_day)
+        refused = await self.store.insert_task_within(record, limits, lease=(self.instance_id, self._clock() + self.settings.lease_s))
+        if refused is not None:  # checked and reserved in one step: requests sent together cannot all pass
+            raise LimitReached(refused, {"user": limits.max_active_per_user, "total": limits.max_active_total}.get(refused, 0))
         self._mine.add(record.id)
         channel = self.platforms[event.platform].channel(event.route)
         editor = MessageEditor(channel, None)
@@ -304,12 +303,12 @@ class TaskManager:
         now = self._clock()
         deadline = created.timeout_at_ms / 1000 if created.timeout_at_ms else now + record.est_max_s * self.settings.timeout_factor
         record.ima_task_id, record.state, record.submitted_at, record.deadline_at = created.task_id, TaskState.RUNNING, now, deadline
+        await self.store.record_usage(record)  # charged before it stops counting as reserved: budgets never undercount
         await self.store.update_task(record.id, expect=(TaskState.CREATING,), ima_task_id=created.task_id, state=TaskState.RUNNING,
                                      submitted_at=now, deadline_at=deadline)
         self.stats["creates"] += 1
         log.info("task created", extra={"task": record.id, "platform": record.platform, "type": record.task_type,
                                         "model": record.model_id, "credits": record.credits})
-        await self.store.record_usage(record)
         self._watch(record, editor, facts)
 
     async def _fail_before_create(self, record: TaskRecord, editor: MessageEditor, kind: ErrorKind) -> None:

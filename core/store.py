@@ -170,6 +170,21 @@ SETTINGS_TTL_S = 5.0
 USERS_KEPT = 50_000
 
 
+_SPENT_SQL = "SELECT COALESCE(SUM(credits), 0) FROM usage_events WHERE at >= ?"
+_RESERVED_SQL = "SELECT COALESCE(SUM(credits), 0) FROM tasks WHERE state = ? AND created_at >= ?"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one new task must fit in; 0 means no limit. ``since`` is the start of the budgets' day."""
+
+    max_active_per_user: int = 0
+    max_active_total: int = 0
+    budget_user: int = 0
+    budget_server: int = 0
+    since: float = 0.0
+
+
 class Store:
     """The only module that writes SQL. Open with :meth:`open`, close with :meth:`close` (safe twice)."""
 
@@ -286,6 +301,11 @@ class Store:
     # ── tasks ────────────────────────────────────────────────────────────────────────────────
     async def insert_task(self, record: TaskRecord, lease: tuple[str, float] | None = None) -> None:
         """Insert a new task; with ``lease`` (owner, until) it is watched by that instance from the start."""
+        values, columns = self._task_row(record, lease)
+        await self._db.execute(f"INSERT INTO tasks ({','.join(columns)}) VALUES ({','.join('?' * len(values))})", values)
+
+    @staticmethod
+    def _task_row(record: TaskRecord, lease: tuple[str, float] | None) -> tuple[list[Any], list[str]]:
         values: list[Any] = []
         for column in _TASK_COLUMNS:
             value = getattr(record, column)
@@ -300,7 +320,56 @@ class Store:
         if lease is not None:
             columns += ["lease_owner", "lease_until"]
             values += list(lease)
-        await self._db.execute(f"INSERT INTO tasks ({','.join(columns)}) VALUES ({','.join('?' * len(values))})", values)
+        return values, columns
+
+    async def insert_task_within(self, record: TaskRecord, limits: Limits, lease: tuple[str, float] | None = None) -> str | None:
+        """Insert a new task only if every limit still holds with it; returns the limit that refused it, or None.
+
+        Check and reservation are one statement (SQLite runs one writer at a time; PostgreSQL takes a
+        lock first), so requests sent together cannot all pass a check made before any was recorded.
+        A task not yet charged counts against the budgets with its quoted credits.
+        """
+        values, columns = self._task_row(record, lease)
+        conds, args = [], []
+        active = f"state IN ({','.join('?' * len(ACTIVE_STATES))})"
+        if limits.max_active_per_user:
+            conds.append(f"(SELECT COUNT(*) FROM tasks WHERE {active} AND platform=? AND user_id=?) < ?")
+            args += [*ACTIVE_STATES, record.platform, record.user_id, limits.max_active_per_user]
+        if limits.max_active_total:
+            conds.append(f"(SELECT COUNT(*) FROM tasks WHERE {active}) < ?")
+            args += [*ACTIVE_STATES, limits.max_active_total]
+        spent, spent_args = _SPENT_SQL, [limits.since]
+        if limits.budget_user:
+            conds.append(f"({spent} AND platform=? AND user_id=?) + ({_RESERVED_SQL} AND platform=? AND user_id=?) + ? <= ?")
+            args += [*spent_args, record.platform, record.user_id, TaskState.CREATING, limits.since, record.platform,
+                     record.user_id, record.credits, limits.budget_user]
+        if limits.budget_server and record.guild_id:
+            conds.append(f"({spent} AND platform=? AND guild_id=?) + ({_RESERVED_SQL} AND platform=? AND guild_id=?) + ? <= ?")
+            args += [*spent_args, record.platform, record.guild_id, TaskState.CREATING, limits.since, record.platform,
+                     record.guild_id, record.credits, limits.budget_server]
+        where = " AND ".join(conds) or "1=1"
+        sql = f"INSERT INTO tasks ({','.join(columns)}) SELECT {','.join('?' * len(values))} WHERE {where}"
+        if self.dialect == "postgresql":
+            async with self._db.transaction() as tx:
+                await tx.execute("SELECT pg_advisory_xact_lock(4242002)")  # one reservation at a time, across instances
+                cur = await tx.execute(sql, [*values, *args])
+        else:
+            cur = await self._db.execute(sql, [*values, *args])
+        if cur.rowcount == 1:
+            return None
+        if limits.max_active_per_user and await self.count_active(record.platform, record.user_id) >= limits.max_active_per_user:
+            return "user"
+        if limits.max_active_total and await self.count_active() >= limits.max_active_total:
+            return "total"
+        return "budget"
+
+    async def spent_since(self, since: float, platform: str, user_id: str | None = None, guild_id: str | None = None) -> int:
+        """Credits charged since ``since`` plus those reserved by tasks being created (not charged yet)."""
+        who, args = ("user_id", user_id) if user_id is not None else ("guild_id", guild_id)
+        sql = f"SELECT ({_SPENT_SQL} AND platform=? AND {who}=?) + ({_RESERVED_SQL} AND platform=? AND {who}=?)"
+        async with self._db.execute(sql, [since, platform, args, TaskState.CREATING, since, platform, args]) as cur:
+            row = await cur.fetchone()
+        return int(row[0])
 
     async def task(self, task_id: str) -> TaskRecord | None:
         async with self._db.execute("SELECT * FROM tasks WHERE id=?", (task_id,)) as cur:

@@ -57,6 +57,9 @@ IMAGE_LIMIT = 10 * 1024 * 1024  # "上传图片": at most 10 MB, never empty
 FILE_LIMIT = 30 * 1024 * 1024  # "上传文件": at most 30 MB, never empty
 RATE_LIMITED = 99991400  # API frequency limit; wait x-ogw-ratelimit-reset seconds
 MESSAGE_PATCH_LIMITED = 230020  # this one message is updated too often (5 a second)
+REFUSED = b'{"msg":"request refused"}'
+NOT_AN_EVENT = b'{"msg":"not a Feishu event"}'
+BODY_TIMEOUT_S = 10.0
 
 
 class FeishuPlatform:
@@ -418,7 +421,11 @@ class FeishuAdapter:
         """``POST /feishu/events``, for Feishu apps configured to push events to a URL."""
 
         async def events(request: web.Request) -> web.Response:
-            status, body = await self.handle_webhook(await request.read(), request.headers)
+            try:
+                raw = await asyncio.wait_for(request.read(), BODY_TIMEOUT_S)  # a body sent slowly holds nothing for long
+            except TimeoutError:
+                return web.Response(status=408, body=b'{"msg":"too slow"}', content_type="application/json")
+            status, body = await self.handle_webhook(raw, request.headers)
             return web.Response(status=status, body=body, content_type="application/json")
 
         app = web.Application()
@@ -439,6 +446,9 @@ class FeishuAdapter:
                 return 400, b'{"msg":"unreadable request"}'
             if not hmac.compare_digest(token.encode(), self.verification_token.encode()):
                 return 401, b'{"msg":"bad verification token"}'
+        refused = self._refuse_unreadable(body)
+        if refused is not None:
+            return refused
         timestamp = headers.get("X-Lark-Request-Timestamp", "")
         nonce = headers.get("X-Lark-Request-Nonce", "")
         is_challenge = b"url_verification" in body or (self.encrypt_key and headers.get("X-Lark-Signature") is None)
@@ -458,4 +468,28 @@ class FeishuAdapter:
         request.body = body
         request.headers = dict(headers)
         response = await asyncio.get_running_loop().run_in_executor(None, self.handler.do, request)
+        if response.status_code >= 400:  # the SDK's answer carries its exception text: say nothing internal
+            return 401, REFUSED
         return response.status_code, response.content or b""
+
+    def _refuse_unreadable(self, body: bytes) -> tuple[int, bytes] | None:
+        """400 for a body that is no Feishu event, 401 for a wrong verification token, before the SDK sees it.
+
+        The SDK answers those with HTTP 500, its exception text and a traceback in the log.
+        """
+        from lark_oapi.core.utils.decryptor import AESCipher
+
+        try:
+            data = json.loads(body)
+            sealed = isinstance(data, dict) and "encrypt" in data
+            if self.encrypt_key and sealed:
+                data = json.loads(AESCipher(self.encrypt_key).decrypt_str(str(data["encrypt"])))
+        except Exception:  # whatever the cipher or the parser says about garbage, it is garbage
+            return 400, NOT_AN_EVENT
+        if not isinstance(data, dict) or (self.encrypt_key and not sealed and data.get("type") != "url_verification"):
+            return 400, NOT_AN_EVENT
+        header = data.get("header")
+        token = data.get("token") or (header.get("token") if isinstance(header, dict) else None)
+        if self.verification_token and not hmac.compare_digest(str(token or "").encode(), self.verification_token.encode()):
+            return 401, REFUSED
+        return None

@@ -23,8 +23,9 @@ from aiohttp import WSMsgType, web
 
 from core.contracts import Attachment, ChatEvent
 from core.service import CoreService
-from core.views import LANGUAGES, View, strings
+from core.views import LANGUAGES, View, ViewKind, strings
 
+from .guard import MAX_MESSAGE_BYTES, MAX_UPLOADS_PER_CONNECTION, WebGuard
 from .history import BrowserHistory, mine
 from .pages import PAGE_REQUESTS, page_request
 from .views_json import view_json
@@ -33,7 +34,6 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "web"
 UID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 ASSETS = {"app.js": "application/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
 
 
@@ -76,10 +76,10 @@ class WebChannel:
         await self.platform.push(self.uid, {"type": "message", "id": ref, "view": view_json(view)})
 
 
-def _event(uid: str, data: dict[str, Any], attachments: tuple[Attachment, ...] = ()) -> ChatEvent:
+def _event(uid: str, data: dict[str, Any], attachments: tuple[Attachment, ...] = (), is_admin: bool = False) -> ChatEvent:
     lang = data.get("lang") if data.get("lang") in LANGUAGES else None
     return ChatEvent(platform=PLATFORM, user_id=uid, chat_id=uid, text=str(data.get("text") or "")[:20000],
-                     route={"uid": uid}, attachments=attachments, language=lang, is_admin=True)
+                     route={"uid": uid}, attachments=attachments, language=lang, is_admin=is_admin)
 
 
 def _attachments(items: Any) -> tuple[Attachment, ...]:
@@ -95,8 +95,38 @@ def _attachments(items: Any) -> tuple[Attachment, ...]:
     return tuple(out[:4])
 
 
-def create_web_app(core: CoreService, platform: WebPlatform) -> web.Application:
-    app = web.Application(client_max_size=MAX_MESSAGE_BYTES)
+# ── security layer (see guard.py): who may connect, who is admin, how much may be in flight ──
+def _guarded(guard: WebGuard) -> Any:
+    """Middleware: every request passes the guard's Host/Origin/token checks before any handler runs."""
+
+    @web.middleware
+    async def check(request: web.Request, handler: Any) -> web.StreamResponse:
+        refusal = guard.refusal(request, socket=request.path == "/ws")
+        if refusal is not None:
+            log.warning("web chat request refused", extra={"reason": refusal.text, "path": request.path})
+            raise refusal
+        return await handler(request)
+
+    return check
+
+
+def _busy_uploading(data: dict[str, Any]) -> dict[str, Any]:
+    lang = str(data.get("lang")) if data.get("lang") in LANGUAGES else "en"
+    view = View(ViewKind.NOTICE, strings(lang)["attach.busy"], language=lang)
+    return {"type": "message", "id": uuid.uuid4().hex[:12], "view": view_json(view)}
+
+
+def _upload_done(uploads: set[asyncio.Task[None]], guard: WebGuard, size: int) -> Any:
+    def done(task: asyncio.Task[None]) -> None:
+        uploads.discard(task)
+        guard.release_upload(size)
+
+    return done
+
+
+def create_web_app(core: CoreService, platform: WebPlatform, guard: WebGuard | None = None) -> web.Application:
+    guard = guard or WebGuard()
+    app = web.Application(client_max_size=64 * 1024, middlewares=[_guarded(guard)])
     static = resources.files("bot.web").joinpath("static")
     inflight: set[asyncio.Task[None]] = set()  # keeps message handlers alive until they finish
 
@@ -124,6 +154,8 @@ def create_web_app(core: CoreService, platform: WebPlatform) -> web.Application:
         if not UID.match(uid):
             raise web.HTTPBadRequest(text="bad id")
         ws = web.WebSocketResponse(heartbeat=30, max_msg_size=MAX_MESSAGE_BYTES)
+        is_admin = guard.is_admin(request)
+        uploads: set[asyncio.Task[None]] = set()
         await ws.prepare(request)
         platform.sockets.setdefault(uid, set()).add(ws)
         for payload in platform.history.replay(uid):
@@ -136,25 +168,33 @@ def create_web_app(core: CoreService, platform: WebPlatform) -> web.Application:
                     data = json.loads(msg.data)
                 except ValueError:
                     continue
-                if isinstance(data, dict):
-                    task = asyncio.ensure_future(_handle(uid, data, ws))
-                    inflight.add(task)
-                    task.add_done_callback(inflight.discard)
+                if not isinstance(data, dict):
+                    continue
+                size = len(msg.data) if data.get("attachments") else 0
+                if size and (len(uploads) >= MAX_UPLOADS_PER_CONNECTION or not guard.reserve_upload(size)):
+                    await ws.send_json(_busy_uploading(data))  # said, not dropped: the user sends it again
+                    continue
+                task = asyncio.ensure_future(_handle(uid, data, ws, is_admin))
+                inflight.add(task)
+                task.add_done_callback(inflight.discard)
+                if size:
+                    uploads.add(task)
+                    task.add_done_callback(_upload_done(uploads, guard, size))
         finally:
             platform.sockets.get(uid, set()).discard(ws)
         return ws
 
-    async def _handle(uid: str, data: dict[str, Any], ws: web.WebSocketResponse) -> None:
+    async def _handle(uid: str, data: dict[str, Any], ws: web.WebSocketResponse, is_admin: bool) -> None:
         try:
             if data.get("type") == "action":
                 if platform.history.answer(uid, str(data.get("msg", ""))):
                     await platform.push(uid, {"type": "answered", "id": str(data.get("msg"))}, record=False)
-                await core.press(_event(uid, data), str(data.get("kind", "")), str(data.get("ref", "")))
+                await core.press(_event(uid, data, is_admin=is_admin), str(data.get("kind", "")), str(data.get("ref", "")))
             elif data.get("type") == "message":
                 if UID.match(str(data.get("id", ""))):
                     names = [str(a.get("name", "")) for a in data.get("attachments") or [] if isinstance(a, dict)]
                     await platform.push(uid, mine(str(data["id"]), str(data.get("text") or "")[:20000], names[:4]))
-                await core.handle(_event(uid, data, _attachments(data.get("attachments"))))
+                await core.handle(_event(uid, data, _attachments(data.get("attachments")), is_admin))
             elif data.get("type") in PAGE_REQUESTS:
                 for answer in await page_request(core, _event(uid, data), data):
                     await ws.send_json(answer)

@@ -18,8 +18,8 @@ from ..manager import LimitReached, TaskRequest
 from ..media import MEDIA_OF_CATEGORY
 from ..timetable import estimate
 from ..views import Action, View
-from .budgets import over_budget
-from .chat import Chat, Choice, Turn, scope_of
+from .budgets import budgets, over_budget
+from .chat import Chat, Choice, Turn, day_start, scope_of
 from .offers import uploaded
 from .pending import PendingOffer, choice_id
 
@@ -64,10 +64,13 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
     if quote.total > chat.settings.confirm_above and not confirmed:
         return await _confirmation(chat, event, lang, quote, prompt, images, options, choice)
     request = TaskRequest(event, lang, quote, prompt, images=images, from_preference=choice.source == "preference",
-                          cheaper=await cheaper(chat, quote, options, choice, lang), options=options)
+                          cheaper=await cheaper(chat, quote, options, choice, lang), options=options,
+                          budgets=await budgets(chat, event), budget_day=day_start())
     try:
         await chat.manager.submit(request)
     except LimitReached as exc:
+        if exc.scope == "budget":  # another request took what was left in the meantime: say how much is left now
+            return await over_budget(chat, event, lang, quote.total) or views.notice(lang, "limit.total")
         return views.notice(lang, f"limit.{exc.scope}", n=exc.limit)
     if choice.notes:
         return View(ViewKind.NOTICE, choice.notes[0], tuple(choice.notes[1:]), language=lang)

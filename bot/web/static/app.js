@@ -45,7 +45,10 @@
 
   function connect() {
     const proto = location.protocol === "https:" ? "wss" : "ws";
-    ws = new WebSocket(`${proto}://${location.host}/ws?uid=${encodeURIComponent(uid)}`);
+    // the access and admin tokens travel in the page's #fragment (never sent to a server by the browser)
+    const auth = new URLSearchParams(location.hash.slice(1));
+    const extra = ["key", "admin"].filter((k) => auth.get(k)).map((k) => `&${k}=${encodeURIComponent(auth.get(k))}`).join("");
+    ws = new WebSocket(`${proto}://${location.host}/ws?uid=${encodeURIComponent(uid)}${extra}`);
     ws.onopen = () => { ask({ type: "account" }); if (page !== "chat") ask({ type: page }); };
     ws.onmessage = (e) => receive(JSON.parse(e.data));
     ws.onclose = () => setTimeout(connect, 1000);
