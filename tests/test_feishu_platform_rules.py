@@ -184,6 +184,16 @@ async def test_rate_limit_answers_are_waited_out_as_long_as_feishu_says(env: Env
     fake.rate_limited = 0  # the fixture checks the default limits only
 
 
+async def test_a_new_card_waits_out_the_rate_limit_instead_of_falling_back_to_text(env: Env):
+    fake = env.fake
+    fake.api_limit_per_s, fake.ratelimit_reset_s = 1, 1  # one new message a second, then wait 1 s
+    channel = env.adapter.platform.channel({"chat_id": "oc_group1"})
+    refs = [await channel.send(View("notice", f"Card {i}", (f"line {i}",))) for i in range(2)]
+    assert [fake.messages[ref].msg_type for ref in refs] == ["interactive", "interactive"]
+    assert fake.rate_limited >= 1 and fake.ignored_resets == 0
+    fake.rate_limited = 0  # provoked on purpose
+
+
 async def test_a_card_updated_too_often_is_slowed_down(env: Env):
     fake = env.fake
     fake.patch_limit_per_s = 1  # a stricter per-message limit than the bot expects

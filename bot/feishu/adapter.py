@@ -60,6 +60,7 @@ MESSAGE_PATCH_LIMITED = 230020  # this one message is updated too often (5 a sec
 REFUSED = b'{"msg":"request refused"}'
 NOT_AN_EVENT = b'{"msg":"not a Feishu event"}'
 BODY_TIMEOUT_S = 10.0
+MAX_POST_WAIT_S = 10.0  # the longest a new message waits for a rate limit to pass before giving up
 
 
 class FeishuPlatform:
@@ -90,6 +91,14 @@ class FeishuPlatform:
 def _header(response: Any, name: str) -> str | None:
     headers = getattr(getattr(response, "raw", None), "headers", None) or {}
     return next((v for k, v in headers.items() if k.lower() == name), None)
+
+
+def _reset_s(response: Any) -> float:
+    """Seconds Feishu asks us to wait after 99991400 (``x-ogw-ratelimit-reset``), 1 s if it did not say."""
+    try:
+        return max(0.1, float(_header(response, "x-ogw-ratelimit-reset") or 1.0))
+    except ValueError:
+        return 1.0
 
 
 class FeishuChannel:
@@ -177,7 +186,19 @@ class FeishuChannel:
                 await self._post(msg_type, json.dumps(content))
 
     async def _post(self, msg_type: str, content: str) -> Any:
-        """A reply to the user's message when there is one, else a new message in the chat."""
+        """A reply to the user's message when there is one, else a new message in the chat.
+
+        A new message has no later edit to catch up with: when Feishu answers 99991400, wait the
+        x-ogw-ratelimit-reset it names (a few seconds at most) and post again, twice at most.
+        """
+        for _attempt in range(3):
+            response = await self._post_once(msg_type, content)
+            if response.success() or response.code != RATE_LIMITED:
+                return response
+            await asyncio.sleep(min(MAX_POST_WAIT_S, _reset_s(response)))
+        return response
+
+    async def _post_once(self, msg_type: str, content: str) -> Any:
         reply_to = self.route.get("reply_to")
         if not reply_to:
             return await self._create(msg_type, content)
@@ -223,12 +244,8 @@ class FeishuChannel:
         if response.success():
             self._deliver_media_later(view)
             return
-        if response.code == RATE_LIMITED:
-            try:  # Feishu says how long to wait; waiting less only earns another refusal
-                wait = float(_header(response, "x-ogw-ratelimit-reset") or 1.0)
-            except ValueError:
-                wait = 1.0
-            raise ChannelError(f"patch failed ({response.code})", retry_after_s=max(wait, 0.1))
+        if response.code == RATE_LIMITED:  # Feishu says how long to wait; waiting less only earns another refusal
+            raise ChannelError(f"patch failed ({response.code})", retry_after_s=_reset_s(response))
         if response.code == MESSAGE_PATCH_LIMITED:
             # this card is updated too often: slow down its updates for good, not just this once
             self.min_edit_interval_s = max(1.0, self.min_edit_interval_s * 2)
