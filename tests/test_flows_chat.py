@@ -274,3 +274,40 @@ async def test_a_failure_in_a_category_with_one_model_says_so_instead_of_suggest
     text = failure["text"].lower()
     assert "only model" in text and "another model" not in text and "different model" not in text
     assert [a["kind"] for a in failure["actions"]] == ["retry"]
+
+
+async def test_a_chain_button_still_works_after_the_bot_restarts(sandbox: Sandbox, tmp_path: Path):
+    """The result's "Animate" is pressed after a restart: the task, its stored link and the offer live in the store."""
+    async def open_web() -> tuple[CoreService, web_server.AppRunner, WebChat]:
+        settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path / "kept"), "time_scale": 0.02}})
+        core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
+        platform = WebPlatform()
+        core.add_platform(platform)
+        await core.start()
+        runner = web_server.AppRunner(create_web_app(core, platform))
+        await runner.setup()
+        await web_server.TCPSite(runner, "127.0.0.1", 0).start()
+        host, port = runner.addresses[0][:2]
+        return core, runner, await WebChat.open(f"http://{host}:{port}/", uid="same-browser-0001")
+
+    async def close(core: CoreService, runner: web_server.AppRunner, chat: WebChat) -> None:
+        await chat.close()
+        await runner.cleanup()
+        await core.close()
+
+    first = await open_web()
+    await first[2].say("draw a red fox in the snow")
+    picture = await first[2].wait(lambda v: v["kind"] == "result", what="the picture")
+    await close(*first)
+    second = await open_web()  # a new process would see the same database
+    try:
+        chat = second[2]
+        mark = chat.seen()
+        await chat.press(picture, "Animate")
+        offer = await chat.wait(lambda v: v["kind"] == "offer", after=mark, what="the priced offer after restart")
+        await chat.press(offer, "Go ahead")
+        await chat.wait(lambda v: v["kind"] == "result" and v["media"][0]["kind"] == "video", after=mark,
+                        what="the video after restart")
+        assert sandbox.state.creates()[-1]["json"]["src_img_url"] == [picture["media"][0]["url"]]
+    finally:
+        await close(*second)
