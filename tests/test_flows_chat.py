@@ -183,6 +183,9 @@ async def test_status_and_result_show_the_options_applied(chat: ChatSession):
     assert "Settings: 10 s · 1080P · 16:9" in status
     result = await chat.expect(r"\[1\] Make another")
     assert "Settings: 10 s · 1080P · 16:9" in result
+    await chat.type("use hailuo 2.3 to make a video of rain with sound")
+    status = await chat.expect(r"\[1\] Cancel")
+    assert "Settings: 6 s · 768P · 16:9 · with sound" in status  # the model's own length, and the sound asked for
 
 
 async def test_the_cost_confirmation_shows_the_estimated_time_beside_the_credits(chat: ChatSession):
