@@ -19,7 +19,7 @@ REQUEST = "request"
 AMBIGUOUS = "ambiguous"
 NONE = "none"
 
-_BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d)|(?<!\d)\.(?!\d)|\s(?:and then|then|but)\s|然后|之后|接着")
+_BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d|//)|(?<!\d)\.(?=\s|$)|\s(?:and then|then|but)\s|然后|之后|接着")
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 _EMOJI_ONLY = re.compile(r"^[\W_\d]*$", re.U)
 
@@ -55,8 +55,13 @@ def residue(text: str, *lists: str) -> str:
     return _NON_WORD.sub("", _combined(*lists).sub(" ", text))
 
 
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+
+
 def is_gibberish(text: str) -> bool:
-    """Keyboard mashing and symbols only: nothing a person would want drawn."""
+    """Keyboard mashing, symbols or a bare link: nothing a person would want drawn."""
+    if _URL.search(text) and not _URL.sub("", text).strip(" \t,.!?:;，。！？"):
+        return True
     if _EMOJI_ONLY.match(text):
         return not re.search(r"\d", text)
     latin = re.findall(r"[a-z]+", text.lower())
