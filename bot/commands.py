@@ -183,11 +183,16 @@ def _serve_or_refuse(settings: Settings) -> int:
         print(f"ima-bot: {problem}", file=sys.stderr)
     if problems:
         return 2
+    from core.store import StoreUnavailable
+
     try:
         return asyncio.run(serve(settings))
     except ConfigError as exc:
         print(f"ima-bot: {exc}", file=sys.stderr)
         return 2
+    except StoreUnavailable as exc:  # exit, so a restart policy (or the operator) acts on it
+        print(f"ima-bot: {exc}", file=sys.stderr)
+        return 3
 
 
 def _demo(args: argparse.Namespace) -> int:

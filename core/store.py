@@ -8,6 +8,7 @@ later, across instances sharing one database).
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import uuid
 from collections.abc import Iterable
@@ -170,6 +171,23 @@ SETTINGS_TTL_S = 5.0
 USERS_KEPT = 50_000
 
 
+class StoreUnavailable(Exception):
+    """The database cannot be used at all: start-up stops with one line saying what, where and what to do."""
+
+    @classmethod
+    def explain(cls, path: Path, exc: BaseException) -> StoreUnavailable:
+        text = str(exc).lower()
+        if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+            what, todo = "cannot be written (read-only file or filesystem)", "give the bot write access to it and its folder"
+        elif "not a database" in text or "malformed" in text or "integrity" in text:
+            what, todo = "is damaged", "restore it from a backup, or move it away to start with an empty one"
+        elif "locked" in text or "busy" in text:
+            what, todo = "is locked by another program", "stop the other program (or ima-bot instance) using it"
+        else:
+            what, todo = f"cannot be opened ({exc})", "check the path and the disk"
+        return cls(f"the database {path} {what}: {todo}")
+
+
 _SPENT_SQL = "SELECT COALESCE(SUM(credits), 0) FROM usage_events WHERE at >= ?"
 _RESERVED_SQL = "SELECT COALESCE(SUM(credits), 0) FROM tasks WHERE state = ? AND created_at >= ?"
 
@@ -208,16 +226,28 @@ class Store:
             await store._migrate()
             return store
         directory = Path(data_dir)
-        directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once at start-up
         path = directory / "ima-bot.sqlite3"
-        db = await aiosqlite.connect(path, isolation_level=None)
-        db.row_factory = aiosqlite.Row
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.execute("PRAGMA busy_timeout=5000")
-        store = cls(db, path)
-        await store._migrate()
-        return store
+        db = None
+        try:
+            directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once at start-up
+            db = await aiosqlite.connect(path, isolation_level=None)
+            db.row_factory = aiosqlite.Row
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA busy_timeout=5000")
+            store = cls(db, path)
+            await store._migrate()
+            await db.execute("BEGIN IMMEDIATE")  # can we write at all (read-only file, another program's lock)?
+            await db.execute("ROLLBACK")
+            async with db.execute("PRAGMA quick_check") as cur:
+                verdict = (await cur.fetchone() or ["?"])[0]
+            if verdict != "ok":
+                raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+            return store
+        except (sqlite3.Error, OSError) as exc:
+            if db is not None:
+                await db.close()
+            raise StoreUnavailable.explain(path, exc) from exc
 
     async def close(self) -> None:
         if self._db is not None:

@@ -333,3 +333,27 @@ async def test_requests_sent_together_cannot_spend_past_the_daily_budget(core, s
     charged = sum(task.credits for task in await core.store.user_tasks("test", "u1") if task.ima_task_id)
     assert charged <= 50 and len(sandbox.state.creates()) == 10, charged
     assert sum("left today" in op.view.text for op in platform_of(core).ops) == 5
+
+
+# ── a database that cannot be used ────────────────────────────────────────────────────────────
+async def test_a_damaged_database_stops_start_up_with_one_readable_line(sandbox: Sandbox, tmp_path):
+    (tmp_path / "ima-bot.sqlite3").write_bytes(b"this is not a database, it was overwritten by accident" * 200)
+    code, output = await run_to_exit(bot_env(sandbox, tmp_path, IMA_BOT_WEB_PORT=str(free_port())), "run")
+    assert code != 0 and "Traceback" not in output, output
+    line = output.strip().splitlines()[-1]
+    assert "ima-bot.sqlite3" in line and "damaged" in line and "backup" in line, output
+
+
+async def test_a_database_locked_by_another_program_stops_start_up_with_one_readable_line(sandbox: Sandbox, tmp_path):
+    import sqlite3
+
+    holder = sqlite3.connect(tmp_path / "ima-bot.sqlite3", isolation_level=None)
+    holder.execute("CREATE TABLE other_program (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the file
+    try:
+        code, output = await run_to_exit(bot_env(sandbox, tmp_path, IMA_BOT_WEB_PORT=str(free_port())), "run")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert code != 0 and "Traceback" not in output, output
+    assert "locked by another program" in output.strip().splitlines()[-1], output
