@@ -249,6 +249,15 @@ class IMAClient:
 
         return await self._cache.get((category, lang), load)
 
+    async def reachable(self, timeout_s: float = 3.0) -> bool:
+        """Whether IMA answers a real (uncached) request now, within ``timeout_s``: for /healthz."""
+        try:
+            await asyncio.wait_for(self._call("product_list", "GET", f"{self.base_url}/open/v1/product/list", language=self.language,
+                                              params={"app": "ima", "platform": "web", "category": "text_to_music"}), timeout_s)
+            return True
+        except Exception:
+            return False
+
     def invalidate_catalogue(self, category: str | None = None) -> None:
         if category is None:
             self._cache.clear()

@@ -544,13 +544,22 @@ class Store:
             return [dict(r) for r in await cur.fetchall()]
 
     async def writable(self) -> bool:
+        """Whether a write that needs new space succeeds now (not only whether a lock can be taken): for /healthz.
+
+        On SQLite a page-sized row is written and rolled back, so a full disk, a read-only file or
+        another program's lock all answer False; nothing is kept.
+        """
         try:
             if self.dialect == "postgresql":
                 async with self._db.transaction() as tx:
                     await tx.execute("SELECT txid_current()")  # assigns a write transaction id: fails if read-only
                 return True
             await self._db.execute("BEGIN IMMEDIATE")
-            await self._db.execute("ROLLBACK")
+            try:
+                await self._db.execute("CREATE TABLE IF NOT EXISTS health_probe (b BLOB)")
+                await self._db.execute("INSERT INTO health_probe VALUES (zeroblob(16384))")
+            finally:
+                await self._db.execute("ROLLBACK")
             return True
         except Exception:
             return False

@@ -357,3 +357,63 @@ async def test_a_database_locked_by_another_program_stops_start_up_with_one_read
         holder.close()
     assert code != 0 and "Traceback" not in output, output
     assert "locked by another program" in output.strip().splitlines()[-1], output
+
+
+# ── /healthz says which part is down ──────────────────────────────────────────────────────────
+async def _health(http: aiohttp.ClientSession, url: str) -> tuple[int, dict]:
+    async with http.get(url) as resp:
+        return resp.status, await resp.json()
+
+
+async def test_healthz_says_ima_is_down_when_it_stops_answering(tmp_path):
+    port = free_port()
+    ima = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), "--key", TEST_KEY,
+                                               cwd=ROOT, stdout=asyncio.subprocess.PIPE)
+    await asyncio.wait_for(ima.stdout.readline(), 20)
+    env = bot_env(Sandbox(f"http://127.0.0.1:{port}", None), tmp_path, IMA_BOT_WEB_ENABLED="false")  # type: ignore[arg-type]
+    health = f"http://127.0.0.1:{env['IMA_BOT_OPS_PORT']}/healthz"
+    try:
+        async with running_bot(env, "run"), aiohttp.ClientSession() as http:
+            status, body = await _health(http, health)
+            assert status == 200 and body["checks"]["ima"] is True  # the catalogue is now cached
+            ima.terminate()
+            await ima.wait()
+            seen: list[tuple[int, dict]] = []
+
+            async def probe() -> bool:
+                seen.append(await _health(http, health))
+                return seen[-1][0] == 503
+
+            deadline = asyncio.get_running_loop().time() + 15
+            while not await probe():  # the answer is kept a few seconds; then IMA is asked for real
+                assert asyncio.get_running_loop().time() < deadline, seen[-1]
+                await asyncio.sleep(0.2)
+            assert seen[-1][1]["down"] == ["ima"] and seen[-1][1]["checks"]["database"] is True
+    finally:
+        if ima.returncode is None:
+            ima.terminate()
+            await ima.wait()
+
+
+async def test_healthz_says_the_database_is_down_when_the_disk_is_full(core):
+    """A full disk, made real with SQLite's own page limit on the bot's connection (no tiny filesystem here)."""
+    from aiohttp import web
+
+    from bot.ops import create_ops_app
+
+    runner = web.AppRunner(create_ops_app(core))
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    host, port = runner.addresses[0][:2]
+    try:
+        async with aiohttp.ClientSession() as http:
+            status, body = await _health(http, f"http://{host}:{port}/healthz")
+            assert status == 200, body
+            async with core.store._db.execute("PRAGMA page_count") as cur:
+                pages = (await cur.fetchone())[0]
+            await core.store._db.execute(f"PRAGMA max_page_count = {pages}")
+            core._health = None  # not waiting out the few seconds an answer is kept
+            status, body = await _health(http, f"http://{host}:{port}/healthz")
+            assert status == 503 and body["down"] == ["database"], body
+    finally:
+        await runner.cleanup()
