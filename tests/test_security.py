@@ -417,3 +417,33 @@ async def test_healthz_says_the_database_is_down_when_the_disk_is_full(core):
             assert status == 503 and body["down"] == ["database"], body
     finally:
         await runner.cleanup()
+
+
+# ── the terminal's file: ──────────────────────────────────────────────────────────────────────
+async def test_terminal_file_attachment_refuses_devices_fifos_and_huge_files_without_reading_them(sandbox: Sandbox, tmp_path):
+    import resource
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    huge = tmp_path / "huge.png"
+    with huge.open("wb") as fh:
+        fh.truncate(300 * 1024 * 1024)  # sparse: says 300 MB without taking the space
+    env = bot_env(sandbox, tmp_path / "data")
+
+    def bounded_memory() -> None:  # the old code read /dev/zero until memory ran out: keep that from hurting the machine
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path / "data"),
+                                                cwd=ROOT, env=env, preexec_fn=bounded_memory, stdin=asyncio.subprocess.PIPE,
+                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    lines = f"make it a video file:/dev/zero\nmake it a video file:{fifo}\nmake it a video file:{huge}\nhelp\n"
+    try:
+        out, err = await asyncio.wait_for(chat.communicate(lines.encode()), 60)
+    except TimeoutError:
+        chat.kill()
+        await chat.wait()
+        pytest.fail("the chat froze on a file")
+    text = out.decode()
+    assert chat.returncode == 0, err.decode()[-2000:]
+    assert text.count("only an ordinary file can be attached") == 2 and "limit is 20 MB" in text, text
+    assert "MemoryError" not in err.decode() and "Traceback" not in err.decode()

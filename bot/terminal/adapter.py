@@ -10,6 +10,7 @@ input it waits for running tasks and downloads, then exits.
 from __future__ import annotations
 
 import asyncio
+import stat
 import sys
 import uuid
 from collections.abc import Mapping
@@ -93,20 +94,49 @@ class TerminalChannel:
         self.platform.show(f"[{ref}~]", view)
 
 
-def _event(text: str, language: str | None) -> ChatEvent:
-    attachments = []
-    words = []
+def _event(text: str, language: str | None, attachments: tuple[Attachment, ...] = ()) -> ChatEvent:
+    return ChatEvent(platform=PLATFORM, user_id=USER, chat_id="terminal", text=text, route={},
+                     attachments=attachments, language=language, is_admin=True)
+
+
+def _read_file(path: Path, limit: int) -> bytes | str:
+    """The file's bytes, or which refusal to show: only a regular file, its size checked before reading.
+
+    A device (/dev/zero) or a FIFO would be read forever or block the bot; stat() answers at once.
+    """
+    try:
+        path = path.expanduser()
+        info = path.stat()
+    except (OSError, RuntimeError):
+        return "attach.not_a_file"
+    if not stat.S_ISREG(info.st_mode):
+        return "attach.not_a_file"
+    if info.st_size > limit:
+        return "attach.too_large"
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError:
+        return "attach.not_a_file"
+    return data if len(data) <= limit else "attach.too_large"
+
+
+async def _attachments_of(text: str, language: str | None, limit: int, out: TextIO) -> tuple[str, tuple[Attachment, ...]]:
+    """Split ``file:PATH`` words off a line and read those files off the event loop."""
+    attachments, words = [], []
     for word in text.split():
-        if word.startswith("file:"):
-            path = Path(word[5:]).expanduser()
-            try:
-                attachments.append(Attachment(path.name, path.read_bytes()))
-            except OSError:
-                words.append(word)
-        else:
+        if not word.startswith("file:"):
             words.append(word)
-    return ChatEvent(platform=PLATFORM, user_id=USER, chat_id="terminal", text=" ".join(words), route={},
-                     attachments=tuple(attachments), language=language, is_admin=True)
+            continue
+        path = Path(word[5:])
+        data = await asyncio.to_thread(_read_file, path, limit)
+        if isinstance(data, bytes):
+            attachments.append(Attachment(path.name, data))
+        else:
+            lang = language or ("zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en")
+            out.write(t(lang, data, name=path.name, mb=limit // (1024 * 1024)) + "\n")
+            out.flush()
+    return " ".join(words), tuple(attachments)
 
 
 async def run_terminal_chat(core: CoreService, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout,
@@ -131,7 +161,9 @@ async def run_terminal_chat(core: CoreService, stdin: TextIO = sys.stdin, out: T
                 continue
         if piped:
             await core.wait_for_slot(PLATFORM, USER)
-        await core.handle(_event(text, language))
+        words, files = await _attachments_of(text, language, core.settings.ima.upload_max_bytes, out)
+        if words or files:
+            await core.handle(_event(words, language, files))
     await core.wait_idle()
     await platform.wait_saved()
     return 0
