@@ -3,7 +3,8 @@
 Chat messages (empty, huge, binary, zero-width and right-to-left text, mention floods, markdown and
 card injection, wrong and oversized files, unknown models, impossible options) go through the
 conversation entry point and the web chat's WebSocket; malformed and forged platform events go
-through the Feishu webhook and event handlers. A reply is unfit when it is empty, not in the
+through the Feishu webhook and event handlers; other sites' sockets, admin without the token, oversized
+frames, upload floods and the terminal's file: with devices and FIFOs too. A reply is unfit when it is empty, not in the
 message's language, or says something technical. Targets: 0 crashes, 0 unfit replies.
 Usage: python -m bench.bad_input
 """
@@ -11,7 +12,10 @@ Usage: python -m bench.bad_input
 from __future__ import annotations
 
 import asyncio
+import base64
+import io
 import json
+import os
 import random
 import re
 import tempfile
@@ -56,6 +60,72 @@ def messages() -> list[tuple[str, list[bytes]]]:
         out.append(("把这张图改成油画", [data]))
     out += [("first and last frame", [PDF, PDF]), ("draw a cat", [b"\xff\xd8\xff" + b"\x00" * 20] * 9)]
     return out
+
+
+INTERNAL = re.compile(r"Error|Exception|Traceback|Expecting|ciphertext|line \d|char \d")
+
+
+async def hostile_web(http: aiohttp.ClientSession, address: str) -> tuple[int, list[str]]:
+    """Other sites' pages, rebound names, admin without the token, oversized frames and upload floods."""
+    problems: list[str] = []
+    port = address.split(":")[1]
+    foreign = [{"Origin": "http://evil.example"}, {"Origin": "null"}, {"Origin": f"http://{address}.evil.example"},
+               {"Host": f"evil.example:{port}", "Origin": f"http://evil.example:{port}"}, {"Host": "attacker.test"}, {"Host": ""}]
+    for headers in foreign:
+        try:
+            async with http.ws_connect(f"http://{address}/ws?uid=victim-of-{len(problems)}x", headers=headers):
+                problems.append(f"web chat accepted a socket with {headers}")
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status not in (400, 403, 421):
+                problems.append(f"web chat answered {exc.status} to {headers}")
+    async with http.ws_connect(f"http://{address}/ws?uid=not-the-admin-1&admin=guess") as ws:
+        await ws.send_json({"type": "message", "text": "admin budget user 1"})
+        reply = await asyncio.wait_for(ws.receive_json(), 10)
+        if reply.get("view", {}).get("kind") != "denied":
+            problems.append("a web chat visitor used an admin command")
+    async with http.ws_connect(f"http://{address}/ws?uid=oversized-frame-1", max_msg_size=0) as ws:
+        try:
+            await ws.send_str("x" * (40 * 1024 * 1024))
+        except ConnectionError:
+            pass
+        msg = await asyncio.wait_for(ws.receive(), 10)
+        if msg.type == aiohttp.WSMsgType.TEXT:
+            problems.append("web chat took a 40 MB message")
+    picture = base64.b64encode(b"\x89PNG\r\n\x1a\n" + b"\x00" * (3 * 1024 * 1024)).decode()
+    async with http.ws_connect(f"http://{address}/ws?uid=upload-flood-1") as ws:
+        for i in range(6):
+            await ws.send_json({"type": "message", "text": f"make it a video {i}",
+                                "attachments": [{"name": "p.png", "type": "image/png", "data": picture}]})
+        answers = 0
+        while answers < 6:  # every one answered: handled, or "please send it again"
+            reply = await asyncio.wait_for(ws.receive_json(), 30)
+            answers += reply.get("type") == "message"
+    return len(foreign) + 3, problems
+
+
+def _odd_files(folder: str) -> tuple[str, str]:
+    """A FIFO and a sparse 500 MB file (no space taken) in ``folder``."""
+    fifo, huge = os.path.join(folder, "pipe"), os.path.join(folder, "huge.png")
+    os.mkfifo(fifo)
+    with open(huge, "wb") as fh:
+        fh.truncate(500 * 1024 * 1024)
+    return fifo, huge
+
+
+async def hostile_files() -> tuple[int, list[str]]:
+    """The terminal's file: with a device, a FIFO, a folder, a missing path and a sparse huge file."""
+    from bot.terminal.adapter import _attachments_of
+
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        fifo, huge = _odd_files(tmp)
+        paths = ["/dev/zero", "/dev/urandom", fifo, tmp, os.path.join(tmp, "missing.png"), huge, "~nobody-here/x.png"]
+        for path in paths:
+            out = io.StringIO()
+            _text, files = await asyncio.wait_for(_attachments_of(f"make it a video file:{path}", None, 20 * 1024 * 1024, out), 10)
+            if files or not out.getvalue().strip():
+                problems.append(f"terminal file:{path} was not refused in words")
+    return len(paths), problems
 
 
 def feishu_events() -> list[Any]:
@@ -123,6 +193,9 @@ async def main() -> dict[str, Any]:
                 async with http.get(f"http://{host}:{port}/ws", params={"uid": bad_uid}) as resp:
                     if resp.status != 400:
                         unfit.append(f"web chat accepted uid {bad_uid[:10]!r}")
+            count, problems = await hostile_web(http, f"{host}:{port}")
+            inputs += count
+            unfit += problems
         await web_runner.cleanup()
         # Feishu: malformed events and forged webhooks
         feishu = FeishuAdapter(core, app_id="cli_x", app_secret="s", domain="http://127.0.0.1:9", bot_open_id="ou_bot",
@@ -137,16 +210,24 @@ async def main() -> dict[str, Any]:
         webhooks = [(b"", {}), (b"{}", {}), (b"not json", {"X-Lark-Signature": "x"}), (b'{"encrypt": "AAAA"}', {
             "X-Lark-Request-Timestamp": str(int(time.time())), "X-Lark-Request-Nonce": "n1", "X-Lark-Signature": "forged"}),
             (b'{"encrypt": "AAAA"}', {"X-Lark-Request-Timestamp": "yesterday", "X-Lark-Request-Nonce": "n2", "X-Lark-Signature": "f"}),
-            (json.dumps({"type": "url_verification", "token": "wrong", "challenge": "c"}).encode(), {})]
+            (json.dumps({"type": "url_verification", "token": "wrong", "challenge": "c"}).encode(), {}),
+            # garbled: the SDK used to answer these with HTTP 500 and its exception text
+            (b"[1, 2]", {}), (b'{"encrypt": 5}', {}), (b"\xff\xfe\x00", {}), (b'{"encrypt": "' + b"A" * 64 + b'"}', {}),
+            (b'{"encrypt": "not base64 at all!"}', {}), (b"null", {}), (b'"just a string"', {}), (b"{" * 5000, {})]
         for body, headers in webhooks:
             inputs += 1
             try:
-                status, _ = await feishu.handle_webhook(body, headers)
+                status, answer = await feishu.handle_webhook(body, headers)
                 if status == 200:
                     unfit.append(f"feishu webhook accepted a forged request {body[:20]!r}")
+                elif status not in (400, 401) or INTERNAL.search(answer.decode(errors="replace")):
+                    unfit.append(f"feishu webhook said {status} {answer[:40]!r} to {body[:20]!r}")
             except Exception as exc:
                 crashes += 1
                 unfit.append(f"feishu webhook crash: {type(exc).__name__}")
+        count, problems = await hostile_files()
+        inputs += count
+        unfit += problems
         await core.manager.wait_idle(120)
         await core.close()
     await runner.cleanup()

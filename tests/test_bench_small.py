@@ -36,7 +36,7 @@ async def test_crashes_lose_nothing_and_charge_nothing_twice():
 
 async def test_bad_input_never_crashes_and_always_answers_plainly():
     report = await bad_input.main()
-    assert report["inputs"] >= 200
+    assert report["inputs"] > 213  # 213 before issue 16 added its hostile cases
     assert report["crashes"] == 0 and report["unfit"] == 0, report["examples"]
 
 
