@@ -22,6 +22,7 @@ class ErrorKind(StrEnum):
     MODERATION = "moderation"
     TIMEOUT = "timeout"
     NETWORK = "network"
+    UNREACHABLE = "unreachable"  # no connection could be made: the request provably never reached IMA
     GENERATION_FAILED = "generation_failed"
     TASK_FAILED = "task_failed"
     DELETED = "deleted"
@@ -32,7 +33,8 @@ class ErrorKind(StrEnum):
 
 
 #: Kinds worth trying again on the same request (the call may not have reached IMA, or IMA asked us to wait).
-TRANSIENT = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE, ErrorKind.TIMEOUT, ErrorKind.NETWORK})
+TRANSIENT = frozenset({ErrorKind.RATE_LIMITED, ErrorKind.UNAVAILABLE, ErrorKind.TIMEOUT, ErrorKind.NETWORK,
+                       ErrorKind.UNREACHABLE})
 
 
 class IMAError(Exception):

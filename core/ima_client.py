@@ -218,6 +218,8 @@ class IMAClient:
                 return self._unwrap(resp, body)
         except TimeoutError as exc:
             raise IMAError(ErrorKind.TIMEOUT, f"{op} timed out") from exc
+        except aiohttp.ClientConnectorError as exc:  # refused, no route, no name: nothing was sent
+            raise IMAError(ErrorKind.UNREACHABLE, f"{op}: {type(exc).__name__}") from exc
         except aiohttp.ClientError as exc:
             raise IMAError(ErrorKind.NETWORK, f"{op}: {type(exc).__name__}") from exc
 

@@ -209,7 +209,7 @@ async def test_every_error_kind_is_produced_and_mapped(sandbox: Sandbox):
         sandbox.config.keys = [TEST_KEY]
         assert (await _kind_of(bad.catalogue("text_to_image"))).kind is ErrorKind.AUTH
     async with IMAClient(TEST_KEY, base_url="http://127.0.0.1:9", upload_url="http://127.0.0.1:9") as unreachable:
-        assert (await _kind_of(unreachable.catalogue("text_to_image"))).kind is ErrorKind.NETWORK
+        assert (await _kind_of(unreachable.catalogue("text_to_image"))).kind is ErrorKind.UNREACHABLE  # refused: provably never reached IMA
     from core.errors import classify
 
     assert classify(200, 6006, "") is ErrorKind.CREDIT_MISMATCH

@@ -447,3 +447,18 @@ async def test_terminal_file_attachment_refuses_devices_fifos_and_huge_files_wit
     assert chat.returncode == 0, err.decode()[-2000:]
     assert text.count("only an ordinary file can be attached") == 2 and "limit is 20 MB" in text, text
     assert "MemoryError" not in err.decode() and "Traceback" not in err.decode()
+
+
+# ── failure texts that say what happened ──────────────────────────────────────────────────────
+async def test_an_unreachable_ima_is_said_plainly_with_not_charged(tmp_path):
+    closed = free_port()  # nothing listens here: every connection is refused
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": f"http://127.0.0.1:{closed}",
+           "IMA_UPLOAD_URL": f"http://127.0.0.1:{closed}"}
+    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path), cwd=ROOT,
+                                                env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
+    out, _err = await asyncio.wait_for(chat.communicate("draw a red fox\n画一只狐狸\n".encode()), 60)
+    text = out.decode()
+    assert "can't be reached" in text and "not charged" in text, text
+    assert "连不上" in text and "没有扣积分" in text, text
+    assert "couldn't confirm" not in text
