@@ -37,7 +37,7 @@ def _edit_note_id(platform: str, user_id: str) -> str:
 async def follow(chat: Chat, event: ChatEvent, record: TaskRecord, kind: str, lang: str) -> View:
     """A chain button on ``record``'s result was pressed."""
     urls = [m["url"] for m in record.result or [] if m.get("url")]
-    if record.state != TaskState.DONE or not urls:
+    if record.state not in (TaskState.DONE, TaskState.DELIVERING) or not urls:
         return views.notice(lang, "chain.no_result")
     prompt = str(record.request.get("prompt") or "")
     if kind == ActionKind.EDIT:
