@@ -127,3 +127,10 @@ async def until(predicate: Callable[[], object], limit_s: float = 30.0, what: st
             return
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.05)
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    """pytest-randomly shuffles every run; -q hides its header, so say how to repeat this run's order."""
+    seed = getattr(config.option, "randomly_seed", None)
+    if isinstance(seed, int):
+        terminalreporter.write_line(f"test order shuffled; repeat it with: python3 -m pytest -p randomly --randomly-seed={seed}")
