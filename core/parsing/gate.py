@@ -105,7 +105,8 @@ def _combined_start() -> re.Pattern[str]:
     return re.compile(rf"^(?:\W*(?:{alternation(p for n in ('greetings', 'thanks', 'reactions', 'bot_words') for p in phrases(n))}))*\W*", re.I)
 
 
-_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|haha|and|but|also|btw|hey|um|uh|嗯|那|所以|哦)(?![a-z])\W*)*", re.I)
+_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|haha|and|but|also|btw|hey|um|uh|quick question|question|嗯|那|所以|哦|问一下|请问)"
+                          r"(?![a-z])\W*)*", re.I)
 
 
 def is_question(text: str) -> bool:
@@ -117,7 +118,8 @@ def is_question(text: str) -> bool:
     if re.search(r"(?<![a-z])how (?:much|many|long)(?![a-z])", stripped, re.I):
         return True
     first = re.match(r"^\W*([a-z']+)", stripped.lower())
-    return bool(first and first.group(1) in {"what", "which", "how", "why", "when", "where", "who", "whose", "is", "are", "does", "do", "did"})
+    return bool(first and first.group(1) in {"what", "what's", "whats", "which", "how", "why", "when", "where", "who", "whose", "is", "are",
+                                              "does", "do", "did"})
 
 
 def _starts_polite(text: str) -> re.Match[str] | None:
@@ -136,6 +138,12 @@ def capability_object(rest: str) -> bool:
     return not left or bool(re.fullmatch(r"(?:too|also|as well|at all|or not|and|or|well|already)*", left, re.I))
 
 
+_PRICE_QUESTION = re.compile(r"how (?:much|many)(?: credits?| points?)? (?:does|do|is|are|would|for|per|to)\b|\b(?:cost|price|costs)\b", re.I)
+
+
+_MINE = re.compile(r"(?<![a-z'])(?:i|my|me|we|our|i've|i'm|us)(?![a-z'])|我", re.I)
+
+
 def question_kind(text: str, model_count: int) -> str | None:
     """usage | compare | list_models | help | chat for a question, None when it is a polite request."""
     kind = _question_kind(text, model_count)
@@ -145,7 +153,7 @@ def question_kind(text: str, model_count: int) -> str | None:
 
 
 def _question_kind(text: str, model_count: int) -> str | None:
-    if pattern("usage_phrases").search(text) and not re.search(r"how much (does|do|is|are|would)\b", text, re.I):
+    if pattern("usage_phrases").search(text) and (_MINE.search(text) or not _PRICE_QUESTION.search(text)):
         return "usage"
     if model_count >= 2 and pattern("compare_cues").search(text):
         return "compare"
