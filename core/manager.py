@@ -236,7 +236,7 @@ class TaskManager:
         model = quote.model
         est = estimate(model.category, model.model_id, self.settings.time_scale)
         variant = variant_of(estimate(model.category, model.model_id), quote.rule.attributes)
-        timing = self.history.timing(model.model_id, variant, est)  # what users are told comes from what was seen
+        timing = self.expected(quote)  # what users are told comes from what was seen
         record = TaskRecord(
             id=uuid.uuid4().hex[:16], platform=event.platform, chat_id=event.chat_id, user_id=event.user_id,
             guild_id=event.guild_id, route=dict(event.route), status_ref=None, language=request.language,
@@ -335,6 +335,14 @@ class TaskManager:
         while next_progress <= now:
             next_progress += record.progress_every_s
         self._schedule_progress(watch, next_progress - now)
+
+    def expected(self, quote: Quote) -> Timing:
+        """How long a request like this one usually takes: learned from the tasks this bot watched (same model,
+        kind and priced options), the spec's time table until there are enough. Its typical range is what users
+        are told before and while it runs."""
+        model = quote.model
+        variant = variant_of(estimate(model.category, model.model_id), quote.rule.attributes)
+        return self.history.timing(model.model_id, variant, estimate(model.category, model.model_id, self.settings.time_scale))
 
     def _timing_of(self, record: TaskRecord) -> Timing:
         table = estimate(record.task_type, record.model_id, self.settings.time_scale)

@@ -122,7 +122,9 @@ async def test_what_the_bot_saw_survives_a_restart_and_becomes_the_estimate_user
     later = RecordingPlatform()
     manager2: TaskManager = make_manager(restarted, client, later)
     await manager2.start()
-    await manager2.submit(await request(client, "text_to_music", "GenBGM", user="u9", prompt="calm piano again"))
+    again = await request(client, "text_to_music", "GenBGM", user="u9", prompt="calm piano again")
+    assert manager2.expected(again.quote).learned  # what a confirmation shows before charging, too
+    await manager2.submit(again)
     await until_final(later)
     await manager2.close()
     await restarted.close()

@@ -19,7 +19,6 @@ from ..intent import Intent
 from ..kinds import ActionKind, IntentKind, TaskState
 from ..media import MEDIA_OF_CATEGORY
 from ..store import TaskRecord
-from ..timetable import estimate
 from ..views import View
 from .chat import Chat, Choice, Turn
 from .offers import offer
@@ -63,10 +62,11 @@ async def priced(chat: Chat, event: ChatEvent, lang: str, task_type: str, prompt
     quote = choice.model.try_quote({}, 1)
     if quote is None:
         return views.notice(lang, "reply.type_unavailable", media=t(lang, f"media.{MEDIA_OF_CATEGORY[task_type]}"))
-    est = estimate(task_type, quote.model.model_id, chat.settings.time_scale)
+    usual = chat.manager.expected(quote)  # the same range the status message will show
     lines = [*choice.notes,
              t(lang, "status.model_pref" if choice.source == "preference" else "status.model", model=quote.model.name),
-             t(lang, "status.estimate", min=views.seconds(est.min_s), max=views.seconds(est.max_s)),
+             t(lang, "status.estimate_learned" if usual.learned else "status.estimate",
+               min=views.seconds(usual.typical_min_s), max=views.seconds(usual.typical_max_s)),
              t(lang, "status.credits", credits=quote.total)]
     return await offer(chat, event, lang, t(lang, title_key), lines, prompt, images,
                        [(quote, t(lang, "action.confirm"))], source=choice.source)

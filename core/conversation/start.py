@@ -16,7 +16,6 @@ from ..i18n import t
 from ..kinds import ActionKind, ViewKind
 from ..manager import LimitReached, TaskRequest
 from ..media import MEDIA_OF_CATEGORY
-from ..timetable import estimate
 from ..views import Action, View
 from .budgets import budgets, over_budget
 from .chat import Chat, Choice, Turn, day_start, scope_of
@@ -87,9 +86,10 @@ async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, p
     stop = await chat.store.put_pending(event.platform, event.user_id,
                                         PendingOffer.dropping(offer.group, lang, stop_label).to_json(),
                                         pending_id=choice_id(offer.group, 1))
-    est = estimate(quote.model.category, quote.model.model_id, chat.settings.time_scale)
+    usual = chat.manager.expected(quote)  # the same range the status message will show
     lines = [t(lang, "status.model", model=quote.model.name),
-             t(lang, "status.estimate", min=views.seconds(est.min_s), max=views.seconds(est.max_s)),
+             t(lang, "status.estimate_learned" if usual.learned else "status.estimate",
+               min=views.seconds(usual.typical_min_s), max=views.seconds(usual.typical_max_s)),
              t(lang, "status.credits", credits=quote.total)]
     alternative = await cheaper(chat, quote, options, choice, lang)
     if alternative:
