@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from . import views
 from .catalogue import Quote
@@ -28,12 +28,13 @@ from .ima_client import IMAClient
 from .kinds import TaskState
 from .learned_timing import History, Timing, next_check, observed_interval, variant_of
 from .media import MEDIA_OF_CATEGORY, RESULT_KIND
-from .store import ACTIVE_STATES, Limits, Store, TaskRecord
+from .store import ACTIVE_STATES, STORE_ERRORS, Limits, Store, TaskRecord
 from .task_status import TaskOutcome
 from .timetable import Estimate, estimate, progress_percent
 from .views import Alternative, MediaItem, TaskFacts, View
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 AlternativesFn = Callable[[TaskRecord], Awaitable[list[Alternative]]]
 
@@ -303,9 +304,11 @@ class TaskManager:
         now = self._clock()
         deadline = created.timeout_at_ms / 1000 if created.timeout_at_ms else now + record.est_max_s * self.settings.timeout_factor
         record.ima_task_id, record.state, record.submitted_at, record.deadline_at = created.task_id, TaskState.RUNNING, now, deadline
-        await self.store.record_usage(record)  # charged before it stops counting as reserved: budgets never undercount
-        await self.store.update_task(record.id, expect=(TaskState.CREATING,), ima_task_id=created.task_id, state=TaskState.RUNNING,
-                                     submitted_at=now, deadline_at=deadline)
+        # IMA has it now: these two must land (retried while the database fails), or the task is lost to us
+        await self._until_saved(lambda: self.store.record_usage(record))  # charged before it stops counting as reserved
+        await self._until_saved(lambda: self.store.update_task(
+            record.id, expect=(TaskState.CREATING,), ima_task_id=created.task_id, state=TaskState.RUNNING, submitted_at=now,
+            deadline_at=deadline))
         self.stats["creates"] += 1
         log.info("task created", extra={"task": record.id, "platform": record.platform, "type": record.task_type,
                                         "model": record.model_id, "credits": record.credits})
@@ -457,13 +460,32 @@ class TaskManager:
         await self._deliver_final(record, watch.editor, await self._failure_view(record), TaskState.FAILED)
 
     async def _claim_end(self, watch: _Watch, **changes: Any) -> bool:
-        """The one transaction that decides a task is over; only its winner delivers."""
+        """The one transaction that decides a task is over; only its winner delivers.
+
+        The task stays on the watch list until that write has landed: with the database locked or
+        full it is retried with backoff, so the outcome is delivered late rather than never.
+        """
         self._cancel_timers(watch)
-        self._watching.pop(watch.record.id, None)
         record = watch.record
         record.finished_at = self._clock()
-        return await self.store.update_task(record.id, expect=(TaskState.RUNNING,), state=TaskState.DELIVERING,
-                                            finished_at=record.finished_at, **changes)
+        try:
+            return await self._until_saved(lambda: self.store.update_task(
+                record.id, expect=(TaskState.RUNNING,), state=TaskState.DELIVERING, finished_at=record.finished_at, **changes))
+        finally:
+            self._watching.pop(record.id, None)
+
+    async def _until_saved(self, write: Callable[[], Awaitable[T]]) -> T:
+        """A write a task's outcome depends on, retried with backoff (up to 10 s apart) while the database fails."""
+        delay = 0.1
+        while True:
+            try:
+                return await write()
+            except STORE_ERRORS as exc:
+                if self._closed:
+                    raise
+                log.error("could not save a task's outcome; retrying", extra={"error": type(exc).__name__, "retry_in_s": delay})
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
 
     def _success_view(self, record: TaskRecord) -> View:
         kind = RESULT_KIND[MEDIA_OF_CATEGORY[record.task_type]]
@@ -492,8 +514,9 @@ class TaskManager:
             self.on_edits(record.platform, editor.edits, editor.failed_edits)
         if self.on_finished:
             self.on_finished(record, final_state)
-        await self.store.update_task(record.id, expect=(TaskState.DELIVERING, TaskState.INTERRUPTED), state=final_state,
-                                     status_ref=ref, delivered_at=self._clock())
+        await self._until_saved(lambda: self.store.update_task(
+            record.id, expect=(TaskState.DELIVERING, TaskState.INTERRUPTED), state=final_state, status_ref=ref,
+            delivered_at=self._clock()))
         self._mine.discard(record.id)
         log.info("task delivered", extra={"task": record.id, "state": final_state, "error": record.error_kind,
                                           "seconds": round(self._clock() - record.created_at, 2)})

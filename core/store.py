@@ -171,6 +171,21 @@ SETTINGS_TTL_S = 5.0
 USERS_KEPT = 50_000
 
 
+def _write_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [sqlite3.OperationalError, sqlite3.DatabaseError, OSError]
+    try:
+        import asyncpg
+
+        errors += [asyncpg.PostgresError, asyncpg.InterfaceError]
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+#: What a database that is locked, full, read-only or gone raises: temporary, said to users, retried for outcomes.
+STORE_ERRORS = _write_errors()
+
+
 class StoreUnavailable(Exception):
     """The database cannot be used at all: start-up stops with one line saying what, where and what to do."""
 

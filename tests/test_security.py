@@ -462,3 +462,34 @@ async def test_an_unreachable_ima_is_said_plainly_with_not_charged(tmp_path):
     assert "can't be reached" in text and "not charged" in text, text
     assert "连不上" in text and "没有扣积分" in text, text
     assert "couldn't confirm" not in text
+
+
+# ── a database that fails while running ───────────────────────────────────────────────────────
+async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_and_new_messages_are_answered(core, caplog):
+    """Another program holds the SQLite file locked while a task ends: the outcome waits, then arrives."""
+    import logging
+    import sqlite3
+
+    from .test_conversation import finals, platform_of, say
+
+    caplog.set_level(logging.ERROR, logger="core")
+    started = (await say(core, "draw a red fox in the snow"))[0]
+    assert started.kind == "status"
+    while [t.state for t in await core.store.user_tasks("test", "u1")] != ["running"]:  # created at IMA, now watched
+        await asyncio.sleep(0.05)
+    assert core.manager.watching == 1
+    holder = sqlite3.connect(core.store.path, isolation_level=None, timeout=30)
+    holder.execute("BEGIN EXCLUSIVE")  # a backup tool, a second bot, an admin's sqlite3 shell...
+    try:
+        meanwhile = await say(core, "draw a blue whale")
+        assert any("can't save anything right now" in v.text for v in meanwhile), [v.text for v in meanwhile]
+        await until(lambda: any("outcome; retrying" in r.getMessage() for r in caplog.records), 60, "the outcome to be held back")
+        assert core.manager.watching == 1  # finished at IMA, not saved yet: still on the watch list, not dropped
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    final = (await finals(core, 1, limit_s=60))[0]
+    assert "ready" in final.text
+    tasks = await core.store.user_tasks("test", "u1")
+    assert [t.state for t in tasks] == ["done"] and core.manager.watching == 0
+    assert sum(op.view.final for op in platform_of(core).ops) == 1

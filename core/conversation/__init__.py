@@ -19,7 +19,7 @@ from ..intent import Intent, parse, slash_intent
 from ..kinds import IntentKind
 from ..manager import TaskManager
 from ..selection import Selector
-from ..store import Store
+from ..store import STORE_ERRORS, Store
 from ..views import View
 from . import buttons
 from .admin import admin, admin_words
@@ -44,9 +44,12 @@ class Conversation:
 
     async def handle(self, event: ChatEvent) -> View | None:
         """Answer one chat message. The reply (if any) is sent to the event's channel and also returned."""
-        if event.event_id and not await self.chat.store.claim_event(event.platform, event.event_id):
-            return None  # a redelivery of something already handled
         language = detect_language(event.text, default=event.language or "en")  # the message's own language wins
+        try:
+            if event.event_id and not await self.chat.store.claim_event(event.platform, event.event_id):
+                return None  # a redelivery of something already handled
+        except STORE_ERRORS:
+            return await self._reply(event, language, _cannot_save(language))
         return await self._reply(event, language, self._answer(event, language))
 
     async def handle_action(self, event: ChatEvent, kind: str, ref: str) -> View | None:
@@ -78,6 +81,9 @@ class Conversation:
         except ChannelError:
             log.warning("could not post in the chat", extra={"platform": event.platform})
             return None
+        except STORE_ERRORS as exc:  # locked, full or read-only: said, never silence
+            log.error("could not answer: the database is failing", extra={"error": type(exc).__name__})
+            view = await _cannot_save(language)
         if view is not None:
             await self._post(event, view)
         return view
@@ -88,7 +94,10 @@ class Conversation:
         except ChannelError:
             log.warning("could not post a reply in the chat", extra={"platform": event.platform})
         else:
-            await remember_shown(self.chat.store, event.platform, event.user_id, event.route, ref, view)
+            try:
+                await remember_shown(self.chat.store, event.platform, event.user_id, event.route, ref, view)
+            except STORE_ERRORS:
+                log.warning("could not remember a shown message: the database is failing")
 
     async def _command(self, turn: Turn, model: str | None) -> View | None:
         kind = turn.intent.kind
@@ -135,3 +144,7 @@ def _safe_name(name: str) -> str:
 
 
 __all__ = ["Conversation", "ConversationSettings"]
+
+
+async def _cannot_save(language: str) -> View:
+    return views.notice(language, "reply.cannot_save")
