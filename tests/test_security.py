@@ -475,9 +475,7 @@ async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_a
     caplog.set_level(logging.ERROR, logger="core")
     started = (await say(core, "draw a red fox in the snow"))[0]
     assert started.kind == "status"
-    while [t.state for t in await core.store.user_tasks("test", "u1")] != ["running"]:  # created at IMA, now watched
-        await asyncio.sleep(0.05)
-    assert core.manager.watching == 1
+    await until(lambda: core.manager.watching == 1, 30, "the task created at IMA and watched")
     holder = sqlite3.connect(core.store.path, isolation_level=None, timeout=30)
     holder.execute("BEGIN EXCLUSIVE")  # a backup tool, a second bot, an admin's sqlite3 shell...
     try:
