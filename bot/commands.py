@@ -124,7 +124,7 @@ async def _start_discord(stack: AsyncExitStack, core: CoreService, settings: Set
     import discord as discord_lib
     import yarl
 
-    from .discord import DiscordAdapter
+    from .discord import adapter_for
 
     ds = settings.discord
     if ds.token is None:
@@ -139,8 +139,8 @@ async def _start_discord(stack: AsyncExitStack, core: CoreService, settings: Set
         route.BASE = ds.api_base
     if ds.gateway_url:
         gateway.DEFAULT_GATEWAY = yarl.URL(ds.gateway_url)
-    bot = DiscordAdapter(core, guild_allowlist=ds.guild_allowlist, dev_guild=ds.dev_guild,
-                         message_content=ds.message_content)
+    bot = adapter_for(core, ds.shard_count, ds.shard_ids, guild_allowlist=ds.guild_allowlist, dev_guild=ds.dev_guild,
+                      message_content=ds.message_content)
     task = asyncio.create_task(bot.start(ds.token.get_secret_value()))
 
     async def close() -> None:

@@ -11,7 +11,15 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 PRODUCTION_BASE_URL = "https://api.imastudio.com"
 PRODUCTION_UPLOAD_URL = "https://imapi.liveme.com"
@@ -89,6 +97,21 @@ class DiscordSettings(_Section):
     api_base: str | None = None  # another Discord REST base (a proxy or a stand-in); default: discord.com
     gateway_url: str | None = None  # another gateway; default: Discord's
     message_content: bool = False  # privileged intent: read messages that do not mention the bot (portal switch too)
+    shard_count: int | None = Field(default=None, ge=1, description="shards of the whole bot; unset: Discord's recommendation")
+    shard_ids: list[int] | None = Field(default=None, description="the shards this instance runs; unset: all of them")
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> DiscordSettings:
+        """The gateway refuses a shard id outside 0..count-1 (close 4010): say so at start-up instead."""
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("shard_ids needs shard_count (the total number of shards across every instance)")
+        if not self.shard_ids or len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError("shard_ids must list each shard of this instance once")
+        if any(not 0 <= i < self.shard_count for i in self.shard_ids):
+            raise ValueError(f"shard_ids must be between 0 and shard_count - 1 ({self.shard_count - 1})")
+        return self
 
 
 class FeishuSettings(_Section):

@@ -17,6 +17,11 @@ command sync) and refuses what Discord refuses, with Discord's status and JSON e
   Webhook for a token never issued; 404 / 10062 for an
   interaction answered after 3 s; 403 / 50001 Missing Access for a channel the bot cannot see;
   429 with ``retry_after`` for per-route edit rate limits.
+- Sharding as Discord documents it ("Gateway" → Sharding): IDENTIFY may carry ``shard: [id, count]``;
+  a server's events go only to the connection of shard ``(guild_id >> 22) % count``, DMs only to shard
+  0, and READY lists only that shard's servers; ``GET /gateway/bot`` recommends a shard count; an
+  IDENTIFY whose shard id is not below its count is closed with 4010 Invalid shard. Two servers, on
+  different shards when there are two.
 - Gateway close 4014 Disallowed intents when IDENTIFY asks for a privileged intent (message
   content, members, presences) that the "portal" has not enabled; without the message content
   intent, messages that neither mention the bot nor are DMs arrive with empty content.
@@ -46,6 +51,9 @@ BOT_ID = 900000000000000002
 GUILD_ID = 900000000000000100
 CHANNEL_ID = 900000000000000200
 HIDDEN_CHANNEL_ID = 900000000000000201  # a channel the bot cannot see (user-installed app, or no access)
+SECOND_GUILD_ID = GUILD_ID + (1 << 22)  # the next shard over from GUILD_ID: with two shards, one on each
+SECOND_CHANNEL_ID = 900000000000000202
+GUILD_CHANNELS = {GUILD_ID: (CHANNEL_ID, HIDDEN_CHANNEL_ID), SECOND_GUILD_ID: (SECOND_CHANNEL_ID,)}
 
 INTENT_MEMBERS, INTENT_PRESENCES, INTENT_MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
 PRIVILEGED = {"members": INTENT_MEMBERS, "presences": INTENT_PRESENCES, "message_content": INTENT_MESSAGE_CONTENT}
@@ -124,6 +132,11 @@ def check_commands(commands: list[dict[str, Any]]) -> None:
             raise _form_error(f"{i}.description", "Must be between 1 and 100 in length.")
 
 
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """The shard Discord sends a server's events to; DMs (no server) go to shard 0."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+
 def _ts(at: float | None = None) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000000+00:00", time.gmtime(at or time.time()))
 
@@ -154,6 +167,7 @@ class FakeInteraction:
     responded_at: float | None = None
     original_id: int | None = None
     kind: str = "command"
+    shards: list[int] = field(default_factory=list)  # the shard ids of the connections it was sent to
 
 
 @dataclass
@@ -213,6 +227,10 @@ class FakeDiscord:
         self.by_token: dict[str, FakeInteraction] = {}
         self.files: dict[str, bytes] = {}
         self.sockets: list[web.WebSocketResponse] = []
+        self.shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}  # connection → (shard id, shard count)
+        self.sessions: dict[str, tuple[int, int]] = {}  # session id → its shard, for RESUME
+        self.recommended_shards = 1  # what GET /gateway/bot recommends
+        self.gateway_bot_calls = 0
         self.seq = 0
         self.identified = asyncio.Event()
         self.rate_limited = 0
@@ -260,8 +278,10 @@ class FakeDiscord:
     async def _me(self, _request: web.Request) -> web.Response:
         return _json(user_obj(BOT_ID, "ima-bot", True))
 
-    async def _gateway_info(self, _request: web.Request) -> web.Response:
-        return _json({"url": self.gateway_url, "shards": 1,
+    async def _gateway_info(self, request: web.Request) -> web.Response:
+        if request.path.endswith("/bot"):
+            self.gateway_bot_calls += 1
+        return _json({"url": self.gateway_url, "shards": self.recommended_shards,
                       "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 
     async def _application(self, _request: web.Request) -> web.Response:
@@ -287,30 +307,46 @@ class FakeDiscord:
                     self.rejections.append({"path": "gateway", "status": 4014, "code": 4014, "denied": denied})
                     await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break
+                shard_id, shard_count = (data.get("d") or {}).get("shard") or (0, 1)
+                if not 0 <= int(shard_id) < int(shard_count):
+                    self.rejections.append({"path": "gateway", "status": 4010, "code": 4010, "shard": [shard_id, shard_count]})
+                    await ws.close(code=4010, message=b"Invalid shard.")
+                    break
                 self.identified_intents = intents
+                shard = (int(shard_id), int(shard_count))
+                session_id = f"fake-session-{next(self.ids)}"
+                self.sessions[session_id] = self.shard_of[ws] = shard
                 self.sockets.append(ws)
+                mine = [g for g in GUILD_CHANNELS if shard_of(g, shard[1]) == shard[0]]
                 await self._send(ws, "READY", {
-                    "v": 10, "user": user_obj(BOT_ID, "ima-bot", True), "guilds": [{"id": str(GUILD_ID), "unavailable": True}],
-                    "session_id": "fake-session", "resume_gateway_url": self.gateway_url,
+                    "v": 10, "user": user_obj(BOT_ID, "ima-bot", True), "guilds": [{"id": str(g), "unavailable": True} for g in mine],
+                    "session_id": session_id, "resume_gateway_url": self.gateway_url, "shard": list(shard),
                     "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [], "relationships": []})
-                await self._send(ws, "GUILD_CREATE", self.guild())
+                for guild_id in mine:
+                    await self._send(ws, "GUILD_CREATE", self.guild(guild_id))
                 self.identified.set()
             elif op == 6:
+                self.shard_of[ws] = self.sessions.get((data.get("d") or {}).get("session_id", ""), (0, 1))
                 self.sockets.append(ws)
                 await self._send(ws, "RESUMED", {})
         if ws in self.sockets:
             self.sockets.remove(ws)
+        self.shard_of.pop(ws, None)
         return ws
 
-    def guild(self) -> dict[str, Any]:
-        return {"id": str(GUILD_ID), "name": "Test Server", "icon": None, "owner_id": "1", "afk_timeout": 300,
+    def connected_shards(self) -> set[int]:
+        """The shard ids that have a live, identified connection."""
+        return {shard for shard, _count in self.shard_of.values()}
+
+    def guild(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
+        return {"id": str(guild_id), "name": "Test Server" if guild_id == GUILD_ID else "Second Server", "icon": None, "owner_id": "1", "afk_timeout": 300,
                 "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
-                "roles": [{"id": str(GUILD_ID), "name": "@everyone", "permissions": "104324673", "position": 0, "color": 0,
+                "roles": [{"id": str(guild_id), "name": "@everyone", "permissions": "104324673", "position": 0, "color": 0,
                            "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
                 "emojis": [], "features": [], "mfa_level": 0, "system_channel_flags": 0, "premium_tier": 0,
                 "preferred_locale": "en-US", "nsfw_level": 0, "stickers": [], "large": False, "member_count": 2,
-                "channels": [{"id": str(CHANNEL_ID), "type": 0, "name": "general", "position": 0, "permission_overwrites": [],
-                              "guild_id": str(GUILD_ID)}],
+                "channels": [{"id": str(GUILD_CHANNELS[guild_id][0]), "type": 0, "name": "general", "position": 0,
+                              "permission_overwrites": [], "guild_id": str(guild_id)}],
                 "members": [{**self._member(BOT_ID, "ima-bot"), "user": user_obj(BOT_ID, "ima-bot", True)}],
                 "threads": [], "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
                 "joined_at": _ts(), "unavailable": False, "premium_subscription_count": 0}
@@ -319,10 +355,17 @@ class FakeDiscord:
         self.seq += 1
         await ws.send_str(json.dumps({"op": 0, "t": event, "s": self.seq, "d": data}))
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+    async def dispatch(self, event: str, data: dict[str, Any]) -> list[int]:
+        """Send an event to the connections of the shard it belongs to; returns their shard ids."""
         await asyncio.wait_for(self.identified.wait(), 10)
+        guild_id = int(data["guild_id"]) if data.get("guild_id") else None
+        sent = []
         for ws in list(self.sockets):
-            await self._send(ws, event, data)
+            shard_id, shard_count = self.shard_of.get(ws, (0, 1))
+            if shard_of(guild_id, shard_count) == shard_id:
+                await self._send(ws, event, data)
+                sent.append(shard_id)
+        return sent
 
     # ── what users do ────────────────────────────────────────────────────────────────────────
     def _member(self, user_id: int, name: str) -> dict[str, Any]:
@@ -338,7 +381,7 @@ class FakeDiscord:
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int = 111, user_name: str = "alice",
                     attachments: dict[str, dict[str, Any]] | None = None, locale: str = "en-US", dm: bool = False,
-                    channel_id: int = CHANNEL_ID) -> FakeInteraction:
+                    channel_id: int | None = None, guild_id: int = GUILD_ID) -> FakeInteraction:
         """A user runs /name with options; attachments are option name → uploaded attachment object."""
         opts = [{"name": k, "type": 3 if isinstance(v, str) else (5 if isinstance(v, bool) else 4), "value": v}
                 for k, v in (options or {}).items()]
@@ -347,7 +390,7 @@ class FakeDiscord:
             opts.append({"name": opt_name, "type": 11, "value": att["id"]})
             resolved.setdefault("attachments", {})[att["id"]] = att
         data = {"id": str(next(self.ids)), "name": name, "type": 1, "options": opts, "resolved": resolved}
-        return await self._interaction(2, data, user_id, user_name, locale, dm, channel_id=channel_id)
+        return await self._interaction(2, data, user_id, user_name, locale, dm, channel_id=channel_id, guild_id=guild_id)
 
     async def autocomplete(self, name: str, option: str, current: str, *, user_id: int = 111) -> FakeInteraction:
         """A user types into an autocompleted option; Discord wants choices within 3 s."""
@@ -366,22 +409,26 @@ class FakeDiscord:
         return await self._interaction(3, data, user_id, user_name, "en-US", False, message)
 
     async def _interaction(self, kind: int, data: dict[str, Any], user_id: int, user_name: str, locale: str, dm: bool,
-                           message: FakeMessage | None = None, channel_id: int = CHANNEL_ID) -> FakeInteraction:
+                           message: FakeMessage | None = None, channel_id: int | None = None,
+                           guild_id: int = GUILD_ID) -> FakeInteraction:
         iid = next(self.ids)
         token = f"tok{iid}"
-        channel_id = message.channel_id if message else channel_id
+        if message is not None:
+            channel_id = message.channel_id
+            guild_id = next((g for g, channels in GUILD_CHANNELS.items() if channel_id in channels), guild_id)
+        channel_id = channel_id or GUILD_CHANNELS[guild_id][0]
         app_permissions = 2147483647 & ~((VIEW_CHANNEL | SEND_MESSAGES) if channel_id in self.hidden_channels else 0)
         payload: dict[str, Any] = {
             "id": str(iid), "application_id": str(APP_ID), "type": kind, "data": data, "token": token, "version": 1,
             "channel_id": str(channel_id), "channel": {"id": str(channel_id), "type": 1 if dm else 0, "name": "general",
-                                                       "guild_id": None if dm else str(GUILD_ID), "position": 0, "permission_overwrites": []},
+                                                       "guild_id": None if dm else str(guild_id), "position": 0, "permission_overwrites": []},
             "app_permissions": str(app_permissions), "locale": locale, "entitlements": [],
-            "authorizing_integration_owners": {"1": str(user_id)} if dm or channel_id in self.hidden_channels else {"0": str(GUILD_ID)},
+            "authorizing_integration_owners": {"1": str(user_id)} if dm or channel_id in self.hidden_channels else {"0": str(guild_id)},
             "context": 1 if dm else 0, "attachment_size_limit": self.upload_limit}
         if dm:
             payload["user"] = user_obj(user_id, user_name)
         else:
-            payload["guild_id"] = str(GUILD_ID)
+            payload["guild_id"] = str(guild_id)
             payload["guild_locale"] = "en-US"
             payload["member"] = self._member(user_id, user_name)
         if message is not None:
@@ -390,7 +437,7 @@ class FakeDiscord:
                                       kind={3: "component", 4: "autocomplete"}.get(kind, "command"))
         self.interactions[iid] = interaction
         self.by_token[token] = interaction
-        await self.dispatch("INTERACTION_CREATE", payload)
+        interaction.shards = await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
     async def say(self, content: str, *, user_id: int = 111, user_name: str = "alice", mention_bot: bool = True,
@@ -625,7 +672,8 @@ class FakeDiscord:
         cid = request.match_info["cid"]
         if int(cid) in self.hidden_channels:
             return self._refuse(request, {}, [], Rejected(403, 50001, "Missing Access"))
-        return _json({"id": cid, "type": 0, "name": "general", "guild_id": str(GUILD_ID), "position": 0, "permission_overwrites": []})
+        guild_id = next((g for g, channels in GUILD_CHANNELS.items() if int(cid) in channels), GUILD_ID)
+        return _json({"id": cid, "type": 0, "name": "general", "guild_id": str(guild_id), "position": 0, "permission_overwrites": []})
 
     async def _sync(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -175,13 +175,15 @@ class DiscordAdapter(discord.Client):
     """The bot client: commands, mentions and buttons, all handed to the core."""
 
     def __init__(self, core: CoreService, *, guild_allowlist: list[int] | None = None, dev_guild: int | None = None,
-                 token_ttl_s: float = 14 * 60, sync_commands: bool = True, message_content: bool = False) -> None:
+                 token_ttl_s: float = 14 * 60, sync_commands: bool = True, message_content: bool = False,
+                 **shards: Any) -> None:
         # Nothing here reads old messages or member lists: every event carries what the bot needs, so the
         # message cache (1,000 messages by default) and the member cache stay off, and guilds are not chunked.
         # What remains cached is bounded by the guilds and channels the bot is in.
+        # ``shards``: shard_id / shard_count (one shard), or shard_ids / shard_count (ShardedDiscordAdapter).
         super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none(),
                          max_messages=None, member_cache_flags=discord.MemberCacheFlags.none(),
-                         chunk_guilds_at_startup=False)
+                         chunk_guilds_at_startup=False, **shards)
         self.core = core
         self.platform = DiscordPlatform(self, core, token_ttl_s)
         self.guild_allowlist = set(guild_allowlist or [])
@@ -308,3 +310,24 @@ class DiscordAdapter(discord.Client):
 
     async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         log.warning("command failed", exc_info=error)
+
+
+class ShardedDiscordAdapter(DiscordAdapter, discord.AutoShardedClient):
+    """The same bot over several gateway connections (shards) in one process.
+
+    Discord sends a server's events only to shard ``(guild_id >> 22) % shard_count`` (DMs to shard 0), so
+    each instance answers the interactions its own shards receive; status messages are edited over REST
+    with what the task's route holds, so any instance can finish any task.
+    """
+
+
+def adapter_for(core: CoreService, shard_count: int | None, shard_ids: list[int] | None,
+                **options: Any) -> DiscordAdapter:
+    """The client for this instance's shards.
+
+    Nothing set: every shard in this process, as many as Discord recommends (``GET /gateway/bot``).
+    One shard id: a plain client on that shard. Several: an auto-sharded client on exactly those.
+    """
+    if shard_ids is not None and len(shard_ids) == 1:
+        return DiscordAdapter(core, shard_id=shard_ids[0], shard_count=shard_count, **options)
+    return ShardedDiscordAdapter(core, shard_count=shard_count, shard_ids=shard_ids, **options)
