@@ -116,7 +116,7 @@ class TaskManager:
         self._closed = False
         self.instance_id = self.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
         self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
-        self._lease_task: asyncio.Task[Any] | None = None
+        self._lease_tasks: list[asyncio.Task[Any]] = []
         self.history = History(self.settings.time_scale)
         self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0, "scheduled_from_history": 0}
         self.on_finished: Callable[[TaskRecord, str], None] | None = None  # (record, final state), for metrics
@@ -141,7 +141,7 @@ class TaskManager:
         self.history.load(await self.store.recent_durations())
         await self._take_over(any_lease=not self.shared)
         if self.shared:
-            self._lease_task = asyncio.create_task(self._lease_loop())
+            self._lease_tasks = [asyncio.create_task(self._renew_loop()), asyncio.create_task(self._takeover_loop())]
 
     async def _take_over(self, *, any_lease: bool = False) -> int:
         now = self._clock()
@@ -169,34 +169,49 @@ class TaskManager:
             log.info("took over tasks", extra={"count": taken, "instance": self.instance_id})
         return taken
 
-    async def _lease_loop(self) -> None:
-        """Renew our leases, let go of what another instance took, and take over the tasks of dead instances."""
-        period = max(0.05, self.settings.lease_s / 3)
+    async def _renew_loop(self) -> None:
+        """Renew our leases several times per lease, and let go of what another instance took over.
+
+        Kept apart from taking over, so a slow takeover never delays a renewal.
+        """
+        period = max(0.05, self.settings.lease_s / 5)
         while not self._closed:
             await asyncio.sleep(period)
             try:
-                if self._mine:
-                    held = await self.store.renew_leases(self.instance_id, self._clock() + self.settings.lease_s,
-                                                         list(self._mine))
-                    for lost in self._mine - held:
-                        self._mine.discard(lost)
-                        watch = self._watching.pop(lost, None)
-                        if watch is not None:  # we stalled past our lease and another instance has it now
-                            self._cancel_timers(watch)
-                await self._take_over()
+                if not self._mine:
+                    continue
+                held = await self.store.renew_leases(self.instance_id, self._clock() + self.settings.lease_s,
+                                                     list(self._mine))
+                for lost in self._mine - held:
+                    self._mine.discard(lost)
+                    watch = self._watching.pop(lost, None)
+                    if watch is not None:  # we stalled past our lease and another instance has it now
+                        self._cancel_timers(watch)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("lease renewal failed; retrying")
+
+    async def _takeover_loop(self) -> None:
+        """Take over the tasks of instances that stopped renewing (they died, or lost the database)."""
+        period = max(0.05, self.settings.lease_s / 3)
+        while not self._closed:
+            await asyncio.sleep(period)
+            try:
+                await self._take_over()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("taking over tasks failed; retrying")
 
     async def close(self) -> None:
         """Stop watching (state stays in the store for the next start). Safe to call twice."""
         if self._closed:
             return
         self._closed = True
-        if self._lease_task is not None:
-            self._lease_task.cancel()
-            await asyncio.gather(self._lease_task, return_exceptions=True)
+        for task in self._lease_tasks:
+            task.cancel()
+        await asyncio.gather(*self._lease_tasks, return_exceptions=True)
         for watch in list(self._watching.values()):
             self._cancel_timers(watch)
             await watch.editor.close()
@@ -250,10 +265,16 @@ class TaskManager:
             progress_every_s=est.progress_every_s, created_at=self._clock(), from_preference=request.from_preference)
         limits = Limits(self.settings.max_active_per_user, self.settings.max_active_total, *request.budgets,
                         since=request.budget_day)
-        refused = await self.store.insert_task_within(record, limits, lease=(self.instance_id, self._clock() + self.settings.lease_s))
+        self._mine.add(record.id)  # before the row exists: our own takeover loop must never mistake it for an orphan
+        try:
+            refused = await self.store.insert_task_within(record, limits,
+                                                          lease=(self.instance_id, self._clock() + self.settings.lease_s))
+        except BaseException:
+            self._mine.discard(record.id)
+            raise
         if refused is not None:  # checked and reserved in one step: requests sent together cannot all pass
+            self._mine.discard(record.id)
             raise LimitReached(refused, {"user": limits.max_active_per_user, "total": limits.max_active_total}.get(refused, 0))
-        self._mine.add(record.id)
         channel = self.platforms[event.platform].channel(event.route)
         editor = MessageEditor(channel, None)
         facts = facts_of(record, request.cheaper)
@@ -304,15 +325,28 @@ class TaskManager:
         now = self._clock()
         deadline = created.timeout_at_ms / 1000 if created.timeout_at_ms else now + record.est_max_s * self.settings.timeout_factor
         record.ima_task_id, record.state, record.submitted_at, record.deadline_at = created.task_id, TaskState.RUNNING, now, deadline
-        # IMA has it now: these two must land (retried while the database fails), or the task is lost to us
+        # IMA has it now: these writes must land (retried while the database fails), or the task is lost to us
         await self._until_saved(lambda: self.store.record_usage(record))  # charged before it stops counting as reserved
-        await self._until_saved(lambda: self.store.update_task(
-            record.id, expect=(TaskState.CREATING,), ima_task_id=created.task_id, state=TaskState.RUNNING, submitted_at=now,
-            deadline_at=deadline))
+        started = {"ima_task_id": created.task_id, "state": TaskState.RUNNING, "submitted_at": now, "deadline_at": deadline}
+        ours = await self._until_saved(lambda: self.store.update_task(record.id, expect=(TaskState.CREATING,), **started))
+        if not ours:
+            # Another instance took this task for an orphan while IMA was answering (this one renewed its lease
+            # too late) and told the user it was interrupted. IMA did start it and charged for it: take it back,
+            # so the result still reaches the user, on the same message.
+            ours = await self._until_saved(lambda: self.store.update_task(
+                record.id, expect=(TaskState.INTERRUPTED,), error_kind=None, finished_at=None, delivered_at=None,
+                **started))
+            if ours:
+                await self._until_saved(lambda: self.store.take_lease(
+                    record.id, self.instance_id, self._clock() + self.settings.lease_s))
+                self._mine.add(record.id)
         self.stats["creates"] += 1
         log.info("task created", extra={"task": record.id, "platform": record.platform, "type": record.task_type,
                                         "model": record.model_id, "credits": record.credits})
-        self._watch(record, editor, facts)
+        if ours:
+            self._watch(record, editor, facts)
+        else:  # cancelled meanwhile: charged, nothing to show
+            self._mine.discard(record.id)
 
     async def _fail_before_create(self, record: TaskRecord, editor: MessageEditor, kind: ErrorKind) -> None:
         if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.DELIVERING, error_kind=kind,
@@ -469,10 +503,13 @@ class TaskManager:
         record = watch.record
         record.finished_at = self._clock()
         try:
-            return await self._until_saved(lambda: self.store.update_task(
+            won = await self._until_saved(lambda: self.store.update_task(
                 record.id, expect=(TaskState.RUNNING,), state=TaskState.DELIVERING, finished_at=record.finished_at, **changes))
         finally:
             self._watching.pop(record.id, None)
+        if not won:  # another instance (or a cancel) ended it first: nothing left for us to hold
+            self._mine.discard(record.id)
+        return won
 
     async def _until_saved(self, write: Callable[[], Awaitable[T]]) -> T:
         """A write a task's outcome depends on, retried with backoff (up to 10 s apart) while the database fails."""

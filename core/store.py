@@ -708,6 +708,9 @@ class Store:
                 held.update(r["id"] for r in await cur.fetchall())
         return held
 
+    async def take_lease(self, task_id: str, owner: str, until: float) -> None:
+        await self._db.execute("UPDATE tasks SET lease_owner=?, lease_until=? WHERE id=?", (owner, until, task_id))
+
     async def release_leases(self, owner: str) -> int:
         """A clean shutdown hands this instance's tasks to the others at once instead of after the lease time."""
         cur = await self._db.execute("UPDATE tasks SET lease_until=0 WHERE lease_owner=? AND lease_until > 0", (owner,))

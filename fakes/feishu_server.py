@@ -31,6 +31,7 @@ import html
 import itertools
 import json
 import os
+import random
 import re
 import time
 from collections import defaultdict, deque
@@ -124,6 +125,7 @@ class FakeFeishu:
         self._blocked_until: dict[str, float] = defaultdict(float)
         self.ignored_resets = 0  # calls that came before the announced x-ogw-ratelimit-reset was over
         self.ids = itertools.count(1)
+        self.rng = random.Random(7)  # which connection of a cluster gets an event: random, reproducibly
         self.messages: dict[str, FeishuMessage] = {}
         self.images: dict[str, bytes] = {}
         self.files: dict[str, dict[str, Any]] = {}  # file_key → {type, name, data}
@@ -455,8 +457,13 @@ class FakeFeishu:
             self.redelivered += 1  # the ack came too late: Feishu pushes the same event again
             await self.push({**sent[1], "_redelivery": True})
 
-    async def push(self, event: dict[str, Any]) -> str:
-        """Push one event over the long connection as Feishu does; returns the frame's message id."""
+    async def push(self, event: dict[str, Any], *, to: int | None = None) -> str:
+        """Push one event over the long connection as Feishu does; returns the frame's message id.
+
+        With several connections of the same app (cluster mode) Feishu hands each event to ONE of
+        them at random; ``to`` picks which (an index into the open connections) for a test that
+        needs a given one, e.g. a redelivery reaching another instance.
+        """
         frame_id = f"msg_{next(self.ids)}"
         body = {k: v for k, v in event.items() if k != "_redelivery"}
         frame = Frame(SeqID=next(self.ids), LogID=0, service=7, method=1, payload=json.dumps(body).encode())
@@ -466,8 +473,9 @@ class FakeFeishu:
         open_sockets = [ws for ws in self.sockets if not ws.closed]
         if not open_sockets:
             self._queued.append(frame)
-        for ws in open_sockets:
-            await ws.send_bytes(frame.SerializeToString())
+            return frame_id
+        target = open_sockets[to % len(open_sockets)] if to is not None else self.rng.choice(open_sockets)
+        await target.send_bytes(frame.SerializeToString())
         return frame_id
 
     # ── what users do ────────────────────────────────────────────────────────────────────────
