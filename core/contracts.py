@@ -73,3 +73,12 @@ class Platform(Protocol):
     def connected(self) -> bool:
         """Whether the platform can deliver right now (its connection is up); shown in /healthz."""
         ...
+
+
+@runtime_checkable
+class KeepsHistory(Protocol):
+    """A platform that keeps users' messages itself (the web chat replays them to a reloaded page)."""
+
+    def forget(self, user_id: str) -> None:
+        """Drop everything kept about this user: "forget me" covers the adapter's memory too."""
+        ...

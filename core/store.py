@@ -250,6 +250,7 @@ class Store:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA busy_timeout=5000")
+            await db.execute("PRAGMA secure_delete=ON")  # deleted rows (a forgotten user's) are zeroed, not left in free pages
             store = cls(db, path)
             await store._migrate()
             await db.execute("BEGIN IMMEDIATE")  # can we write at all (read-only file, another program's lock)?
@@ -613,12 +614,23 @@ class Store:
         return removed
 
     async def forget_user(self, platform: str, user_id: str) -> None:
+        """Delete what is stored about the user; a task still running keeps only what finishing it needs.
+
+        Its prompt is blanked (IMA already has it), and on SQLite the freed pages are zeroed
+        (secure_delete) and the write-ahead log checkpointed, so the deleted rows are not left on disk.
+        """
         self._users.pop((platform, user_id), None)
         for table in ("users", "preferences", "usage_events", "pending"):
             await self._db.execute(f"DELETE FROM {table} WHERE platform=? AND user_id=?", (platform, user_id))
         await self._db.execute(
             "DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', 'running', 'delivering')",
             (platform, user_id))
+        for record in await self.user_tasks(platform, user_id):
+            if record.request.get("prompt"):
+                await self.update_task(record.id, request={**record.request, "prompt": ""})
+        if self.dialect == "sqlite":
+            async with self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cur:
+                await cur.fetchall()
 
 
     # ── moving to another backend ────────────────────────────────────────────────────────────

@@ -491,3 +491,26 @@ async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_a
     tasks = await core.store.user_tasks("test", "u1")
     assert [t.state for t in tasks] == ["done"] and core.manager.watching == 0
     assert sum(op.view.final for op in platform_of(core).ops) == 1
+
+
+# ── forget me ─────────────────────────────────────────────────────────────────────────────────
+async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_while_a_task_runs(sandbox: Sandbox, tmp_path):
+    port = free_port()
+    data = tmp_path / "data"
+    async with running_bot(bot_env(sandbox, data), "demo", "--port", str(port), "--data-dir", str(data)), \
+            aiohttp.ClientSession() as http:
+        async with http.ws_connect(f"http://127.0.0.1:{port}/ws?uid=forgetful-user-1") as ws:
+            await ws.send_json({"type": "message", "id": "msg-000000001", "text": "a video of a purple giraffe named Zorblax dancing"})
+            assert (await _next_view(ws))["kind"] == "status"  # running: IMA has it, the bot watches it
+            await ws.send_json({"type": "message", "id": "msg-000000002", "text": "forget me"})
+            while "deleted" not in (view := await _next_view(ws))["title"]:
+                pass
+        async with http.ws_connect(f"http://127.0.0.1:{port}/ws?uid=forgetful-user-1") as ws:
+            await ws.send_json({"type": "message", "text": "help"})
+            replayed = []
+            while (msg := json.loads((await asyncio.wait_for(ws.receive(), 20)).data)).get("view", {}).get("kind") != "notice" \
+                    or "deleted" in msg["view"]["title"]:
+                replayed.append(msg)
+            assert not any("Zorblax" in json.dumps(m) for m in replayed), replayed
+        on_disk = b"".join(p.read_bytes() for p in data.glob("ima-bot.sqlite3*"))
+        assert b"Zorblax" not in on_disk, "the prompt is still in the database files"

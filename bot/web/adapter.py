@@ -50,6 +50,10 @@ class WebPlatform:
     def connected(self) -> bool:
         return True  # served by our own web server: up while the process is
 
+    def forget(self, user_id: str) -> None:
+        """"Forget me": a reloaded page no longer replays this browser's messages and prompts."""
+        self.history.forget(user_id)
+
     async def push(self, uid: str, payload: dict[str, Any], record: bool = True) -> None:
         if record:
             self.history.record(uid, payload)

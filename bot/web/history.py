@@ -36,6 +36,9 @@ class BrowserHistory:
         found["answered"] = True
         return True
 
+    def forget(self, uid: str) -> None:
+        self._by_uid.pop(uid, None)
+
     def replay(self, uid: str) -> list[dict[str, Any]]:
         return list(self._by_uid.get(uid, {}).values())
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from .. import views
 from ..catalogue import Catalogue, Model
-from ..contracts import ChatEvent
+from ..contracts import ChatEvent, KeepsHistory
 from ..i18n import t
 from ..kinds import ActionKind, ViewKind
 from ..media import CATEGORIES, CATEGORIES_OF_MEDIA, MEDIA_OF_CATEGORY
@@ -106,4 +106,7 @@ def named_model(catalogues: Mapping[str, Catalogue], name: str) -> str | None:
 
 async def on_forget_me(chat: Chat, turn: Turn) -> View:
     await chat.store.forget_user(turn.event.platform, turn.event.user_id)
+    platform = chat.manager.platforms.get(turn.event.platform)
+    if isinstance(platform, KeepsHistory):
+        platform.forget(turn.event.user_id)
     return views.notice(turn.language, "reply.forgotten")
