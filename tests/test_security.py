@@ -503,7 +503,7 @@ async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_whi
             await ws.send_json({"type": "message", "id": "msg-000000001", "text": "a video of a purple giraffe named Zorblax dancing"})
             assert (await _next_view(ws))["kind"] == "status"  # running: IMA has it, the bot watches it
             await ws.send_json({"type": "message", "id": "msg-000000002", "text": "forget me"})
-            while "deleted" not in (view := await _next_view(ws))["title"]:
+            while "deleted" not in (await _next_view(ws))["title"]:
                 pass
         async with http.ws_connect(f"http://127.0.0.1:{port}/ws?uid=forgetful-user-1") as ws:
             await ws.send_json({"type": "message", "text": "help"})
