@@ -269,3 +269,25 @@ async def test_three_instances_share_one_feishu_app_and_survive_one_being_killed
         for proc in procs.values():
             await asyncio.wait_for(proc.wait(), 20)
         fake.stop_thread()
+
+
+async def test_instances_admitting_the_last_credits_of_a_budget_at_once_do_not_all_pass(tmp_path, pg_url):
+    """A server has 50 credits left today; four instances each admit a 30-credit task at the same moment.
+    One is admitted, the others refused as over budget: the budget is never overspent."""
+    from core.store import Limits
+
+    instances = [await Store.open(tmp_path / name, pg_url) for name in "abcd"]
+    try:
+        limits = Limits(budget_server=50, since=0.0)
+        tasks = []
+        for i in range(4):
+            task = _task(i, state="creating")
+            task.guild_id, task.credits, task.created_at = "guild-1", 30, 10_000.0 + i
+            tasks.append(task)
+        outcomes = await asyncio.gather(*(store.insert_task_within(task, limits, lease=(f"i{n}", 1e12))
+                                          for n, (store, task) in enumerate(zip(instances, tasks, strict=True))))
+        assert sorted(outcomes, key=str) == [None, "budget", "budget", "budget"]
+        assert await instances[0].spent_since(0.0, "test", guild_id="guild-1") == 30
+    finally:
+        for store in instances:
+            await store.close()
