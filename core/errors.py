@@ -28,6 +28,7 @@ class ErrorKind(StrEnum):
     DELETED = "deleted"
     TIMED_OUT = "timed_out"
     INTERRUPTED = "interrupted"
+    TASK_LOST = "task_lost"  # IMA no longer knows a task it accepted (e.g. after a restart on its side)
     UNCONFIRMED = "unconfirmed"  # a create whose answer never came: it may or may not have started
     UNKNOWN = "unknown"
 

@@ -467,7 +467,8 @@ class TaskManager:
             await self._finish_failure(watch, ErrorKind.TIMED_OUT)
             return
         if not exc.transient and watch.errors >= self.settings.give_up_after_errors:
-            await self._finish_failure(watch, exc.kind)
+            # a task IMA accepted and now calls a bad request is one it no longer knows: say that, not "not accepted"
+            await self._finish_failure(watch, ErrorKind.TASK_LOST if exc.kind is ErrorKind.BAD_REQUEST else exc.kind)
             return
         if exc.kind is ErrorKind.RATE_LIMITED and exc.retry_after_s:
             delay = exc.retry_after_s

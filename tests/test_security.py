@@ -514,3 +514,14 @@ async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_whi
             assert not any("Zorblax" in json.dumps(m) for m in replayed), replayed
         on_disk = b"".join(p.read_bytes() for p in data.glob("ima-bot.sqlite3*"))
         assert b"Zorblax" not in on_disk, "the prompt is still in the database files"
+
+
+async def test_a_task_ima_no_longer_knows_is_said_as_lost_not_as_a_refused_request(core, sandbox: Sandbox):
+    from .test_conversation import finals, say
+
+    core.manager.settings.give_up_after_errors = 2
+    await say(core, "draw a lighthouse at night")
+    await until(lambda: core.manager.watching == 1, 30, "the task created at IMA and watched")
+    sandbox.state.tasks.clear()  # IMA restarted and forgot it
+    final = (await finals(core, 1, limit_s=60))[0]
+    assert "lost track" in final.text and "wasn't accepted" not in final.text, final.text
