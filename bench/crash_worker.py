@@ -54,8 +54,8 @@ class FileChannel:
 
     def _entry(self, op: str, ref: str, view: View) -> dict[str, Any]:
         task = TaskRef.decode(view.actions[0].ref).task_id if view.actions else None
-        return {"op": op, "ref": ref, "kind": view.kind, "final": view.final, "task": task, "pid": os.getpid(),
-                "at": time.time()}
+        return {"op": op, "ref": ref, "kind": view.kind, "final": view.final, "task": task,
+                "pid": os.getpid(), "at": time.time()}
 
     async def send(self, view: View) -> str:
         ref = uuid.uuid4().hex[:10]
@@ -103,8 +103,10 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
         _append(os.environ["CRASH_WORKER_ACKS"], json.dumps({"pid": os.getpid(), "acks": acks}))
     await asyncio.sleep(0.1)
     await manager.wait_idle(60)
-    if os.environ.get("CRASH_WORKER_STAY") == "1":  # another instance may still die and leave tasks to take over
-        # first until the other instance has stored any task (it may start later than this one on a busy machine)
+    # another instance may still die and leave tasks to take over
+    if os.environ.get("CRASH_WORKER_STAY") == "1":
+        # first until the other instance has stored any task (it may start later than this one on a busy
+        # machine)
         while not await store.tasks_in(states):  # noqa: ASYNC110 - the store is the only signal across processes
             await asyncio.sleep(0.05)
         while await store.tasks_in(("creating", "running", "delivering")):  # noqa: ASYNC110 - the store is the only signal across processes

@@ -27,13 +27,15 @@ STATES = ("creating", "running", "delivering", "done", "failed", "interrupted", 
 
 
 async def _worker(url: str, tmp: Path, tasks: int, scale: float, gap_s: float) -> asyncio.subprocess.Process:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_TIME_SCALE": str(scale), "CRASH_WORKER_GAP_S": str(gap_s)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_TIME_SCALE": str(scale),
+           "CRASH_WORKER_GAP_S": str(gap_s)}
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.crash_worker", url, str(tmp / "data"), str(tmp / "ops.jsonl"), str(tasks),
-        cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        sys.executable, "-m", "bench.crash_worker", url, str(tmp / "data"), str(tmp / "ops.jsonl"),
+        str(tasks), cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
-async def main(tasks: int, kills: int, seed: int = 5, scale: float = 0.05, gap_s: float = 0.25) -> dict[str, Any]:
+async def main(tasks: int, kills: int, seed: int = 5, scale: float = 0.05,
+               gap_s: float = 0.25) -> dict[str, Any]:
     rng = random.Random(seed)
     runner, url, state = await start_sandbox(scale, seed)
     with tempfile.TemporaryDirectory() as name:
@@ -64,22 +66,34 @@ async def main(tasks: int, kills: int, seed: int = 5, scale: float = 0.05, gap_s
         if op["final"]:
             final_messages.setdefault(op["task"], set()).add(op["ref"])
     prompts = Counter(r["json"]["parameters"][0]["parameters"]["prompt"] for r in state.creates())
-    lost = [r.id for r in records if r.state not in ("done", "failed", "interrupted", "cancelled") or finals[r.id] == 0]
+    lost = [r.id for r in records if r.state not in ("done", "failed", "interrupted",
+                                                     "cancelled") or finals[r.id] == 0]
     report = {
-        "tasks": tasks, "kills": done_kills, "stored": len(records), "exit_code": exit_code,
-        "lost": len(lost), "duplicate_creates": sum(c - 1 for c in prompts.values() if c > 1),
+        "tasks": tasks,
+        "kills": done_kills,
+        "stored": len(records),
+        "exit_code": exit_code,
+        "lost": len(lost),
+        "duplicate_creates": sum(c - 1 for c in prompts.values() if c > 1),
         "delivered_twice": sum(1 for r in records if len(final_messages.get(r.id, ())) > 1),
-        "rewritten_in_place": sum(1 for r in records if finals[r.id] > 1 and len(final_messages.get(r.id, ())) == 1),
+        "rewritten_in_place": sum(
+            1 for r in records if finals[r.id] > 1 and len(final_messages.get(r.id, ())) == 1
+        ),
         "interrupted": sum(1 for r in records if r.state == "interrupted"),
-        "missing_requests": tasks - len(records), "early_exits": early_exits,
+        "missing_requests": tasks - len(records),
+        "early_exits": early_exits,
     }
     print(f"crashes · {machine()}")
-    print(f"  {tasks} requests, {done_kills} SIGKILLs at random moments, restart after each; {len(records)} tasks stored")
-    print(f"  lost {report['lost']} (target 0) · duplicate creates {report['duplicate_creates']} (target 0) · "
+    print(f"  {tasks} requests, {done_kills} SIGKILLs at random moments, restart after each; {len(records)} "
+          f"tasks stored")
+    print(f"  lost {report['lost']} (target 0) · duplicate creates {report['duplicate_creates']} (target 0) "
+          f"· "
           f"results delivered twice {report['delivered_twice']} (target 0)")
-    print(f"  killed between showing a result and recording it, so the same message was re-written with the same result "
+    print(f"  killed between showing a result and recording it, so the same message was re-written with the "
+          f"same result "
           f"after the restart (invisible to the user): {report['rewritten_in_place']}")
-    print(f"  told 'interrupted before it started' (never re-created, never charged twice): {report['interrupted']}")
+    print(f"  told 'interrupted before it started' (never re-created, never charged twice): "
+          f"{report['interrupted']}")
     return report
 
 

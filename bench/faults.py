@@ -21,9 +21,10 @@ from core.manager import TaskRequest
 
 from .harness import RecordingChat, machine, open_core, start_sandbox
 
-FAULTS = {"rate_5xx": 0.10, "rate_429": 0.05, "rate_slow": 0.02, "rate_task_fail": 0.02, "slow_s": 0.4, "retry_after_s": 0.2}  # slow: past the client timeout below
-MODELS = [("text_to_image", "doubao-seedream-4.5"), ("text_to_image", "gemini-3.1-flash-image"), ("text_to_music", "GenBGM"),
-          ("text_to_video", "wan2.6-t2v")]
+FAULTS = {"rate_5xx": 0.10, "rate_429": 0.05, "rate_slow": 0.02, "rate_task_fail": 0.02, "slow_s": 0.4,
+          "retry_after_s": 0.2}  # slow: past the client timeout below
+MODELS = [("text_to_image", "doubao-seedream-4.5"), ("text_to_image", "gemini-3.1-flash-image"),
+          ("text_to_music", "GenBGM"), ("text_to_video", "wan2.6-t2v")]
 
 
 def right_message(view_kind: str, error_kind: str | None, created: bool, sandbox_outcome: str | None) -> bool:
@@ -53,7 +54,8 @@ async def main(tasks: int, scale: float = 0.02, seed: int = 11) -> dict[str, Any
             model = catalogue.by_model_id(model_id)
             assert model is not None
             event = ChatEvent("bench", f"u{i}", "c", "", {"user": f"u{i}"})
-            ids.append(await core.manager.submit(TaskRequest(event, "en", model.quote({}), f"fault prompt {i}")))
+            ids.append(await core.manager.submit(TaskRequest(event, "en", model.quote({}),
+                                                             f"fault prompt {i}")))
         await core.manager.wait_idle(600)
         right = 0
         wrong: Counter[str] = Counter()
@@ -62,7 +64,8 @@ async def main(tasks: int, scale: float = 0.02, seed: int = 11) -> dict[str, Any
             assert record is not None
             shown = chat.finals.get(task_id)
             sandbox_task = state.tasks.get(record.ima_task_id or "")
-            ok = shown is not None and right_message(shown.view.kind, record.error_kind, bool(record.ima_task_id),
+            ok = shown is not None and right_message(shown.view.kind, record.error_kind,
+                                                     bool(record.ima_task_id),
                                                      sandbox_task.outcome if sandbox_task else None)
             right += ok
             if not ok:
@@ -72,12 +75,14 @@ async def main(tasks: int, scale: float = 0.02, seed: int = 11) -> dict[str, Any
     prompts = Counter(r["json"]["parameters"][0]["parameters"]["prompt"] for r in state.creates())
     faults = Counter(r.get("fault") for r in state.requests if r.get("fault"))
     report = {"tasks": tasks, "right": right, "right_share": right / tasks, "wrong": dict(wrong),
-              "duplicate_creates": sum(c - 1 for c in prompts.values() if c > 1), "platform_429": chat.too_fast,
+              "duplicate_creates": sum(c - 1 for c in prompts.values() if c > 1),
+              "platform_429": chat.too_fast,
               "faults_injected": dict(faults), "twice": sum(1 for c in chat.final_count.values() if c > 1)}
     print(f"faults · {machine()}")
     print(f"  {tasks} tasks; injected: {dict(faults)} plus {FAULTS['rate_task_fail']:.0%} failed tasks")
     print(f"  right final message {right}/{tasks} ({right / tasks:.1%}, target 100%) · duplicate creates "
-          f"{report['duplicate_creates']} (target 0) · platform 429s {chat.too_fast} (target 0) · final shown twice {report['twice']}")
+          f"{report['duplicate_creates']} (target 0) · platform 429s {chat.too_fast} (target 0) · final "
+          f"shown twice {report['twice']}")
     if wrong:
         print(f"  wrong: {dict(wrong)}")
     return report

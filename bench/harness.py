@@ -30,7 +30,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def machine() -> str:
-    return f"{platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()} · {platform.system()} {platform.release()}"
+    return (f"{platform.machine()} · {os.cpu_count()} cores · Python {platform.python_version()} · "
+            f"{platform.system()} {platform.release()}")
 
 
 def peak_rss_mib() -> float:

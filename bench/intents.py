@@ -12,7 +12,8 @@ key means "not applicable", i.e. empty):
   task type      Intent.task_type
   model          the named model's model_id (null when none is named)
   preference     model_mode ("always"/"this_time") and strategy ("cheapest"/"best")
-  options        duration, resolution, aspect_ratio, size, generate_audio, vocal_gender, lyrics and the count n
+  options        duration, resolution, aspect_ratio, size, generate_audio, vocal_gender, lyrics and the count
+  n
   prompt         the clean prompt (compared case-insensitively, spaces and outer punctuation ignored)
   language       zh / en
 False charges: messages labelled request=false that the parser would charge (Intent.request true).
@@ -47,7 +48,8 @@ FIELDS = ("request/kind", "task type", "model", "preference", "options", "prompt
 
 def catalogues() -> dict[str, Catalogue]:
     # the sandbox's catalogue is the spec's production catalogue; reading it needs no network
-    wire = {c: cast("list[ProductNodeWire]", localized_tree(c, "en")) for c in CATEGORIES}  # IMA's JSON, as IMA sends it
+    # IMA's JSON, as IMA sends it
+    wire = {c: cast("list[ProductNodeWire]", localized_tree(c, "en")) for c in CATEGORIES}
     return {c: Catalogue(c, tuple(parse_tree(c, wire[c]))) for c in CATEGORIES}
 
 
@@ -89,8 +91,10 @@ class Score:
         return ok
 
 
-def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], complete: bool, score: Score) -> None:
-    """Score one message. ``complete``: a label without a key means the field is empty (held-out convention)."""
+def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], complete: bool,
+          score: Score) -> None:
+    """Score one message. ``complete``: a label without a key means the field is empty (held-out
+    convention)."""
     wrong: list[str] = []
     score.messages += 1
     if "request" in case:
@@ -101,7 +105,9 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
             score.non_requests += 1
             score.false_charges += intent.request
         score.asked += intent.gate == "ambiguous"
-    ok = intent.kind == case.get("kind", "generate") and ("request" not in case or intent.request == case["request"])
+    ok = intent.kind == case.get("kind", "generate") and (
+        "request" not in case or intent.request == case["request"]
+    )
     if not score.add("request/kind", ok):
         wrong.append(f"kind={intent.kind} request={intent.request} gate={intent.gate}")
     if "task_type" in case and not score.add("task type", intent.task_type == case["task_type"]):
@@ -115,7 +121,9 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
         if complete:
             ok = got == expected
         else:
-            ok = ("mode" not in case or got[0] == expected[0]) and ("strategy" not in case or got[1] == expected[1])
+            ok = ("mode" not in case or got[0] == expected[0]) and (
+                "strategy" not in case or got[1] == expected[1]
+            )
         if not score.add("preference", ok):
             wrong.append(f"mode/strategy={got}")
     if complete or "options" in case or "n" in case:
@@ -126,7 +134,9 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
             ok = ok and (intent.n or None) == (case.get("n") or None)
         if not score.add("options", ok):
             wrong.append(f"options={got_opts} n={intent.n}")
-    if "prompt" in case and not score.add("prompt", norm_prompt(intent.prompt) == norm_prompt(case["prompt"])):
+    if "prompt" in case and not score.add(
+        "prompt", norm_prompt(intent.prompt) == norm_prompt(case["prompt"])
+    ):
         wrong.append(f"prompt={intent.prompt!r}")
     if "lang" in case and not score.add("language", intent.language == case["lang"]):
         wrong.append(f"lang={intent.language}")
@@ -136,7 +146,8 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
         score.all_right += 1
 
 
-def run(cases: list[dict[str, Any]], cats: Mapping[str, Catalogue], complete: bool) -> tuple[Score, list[float]]:
+def run(cases: list[dict[str, Any]], cats: Mapping[str, Catalogue],
+        complete: bool) -> tuple[Score, list[float]]:
     score = Score()
     for case in cases:
         judge(case, parse(case["text"], int(case.get("images", 0)), cats), cats, complete, score)
@@ -154,12 +165,14 @@ def report(name: str, score: Score, times: list[float]) -> None:
     for f in FIELDS:
         if score.total[f]:
             print(f"  {f:<13} {score.right[f] / score.total[f]:7.1%}  ({score.right[f]}/{score.total[f]})")
-    print(f"  every field right on {score.all_right}/{score.messages} messages ({score.all_right / max(1, score.messages):.1%})")
+    print(f"  every field right on {score.all_right}/{score.messages} messages "
+          f"({score.all_right / max(1, score.messages):.1%})")
     print(f"  false charges: {score.false_charges} of {score.non_requests} non-requests"
           f"; requests not charged: {score.missed} of {score.requests}; asked with a button: {score.asked}")
     ordered = sorted(times)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    print(f"  parse CPU time per message: mean {statistics.fmean(times):.3f} ms, p99 {p99:.3f} ms, max {ordered[-1]:.3f} ms")
+    print(f"  parse CPU time per message: mean {statistics.fmean(times):.3f} ms, p99 {p99:.3f} ms, max "
+          f"{ordered[-1]:.3f} ms")
 
 
 def main(argv: list[str]) -> None:
@@ -167,14 +180,16 @@ def main(argv: list[str]) -> None:
     parse("warm up", 0, cats)
     regression = load(DATA / "intents.jsonl")
     score, times = run(regression, cats, complete=False)
-    report("regression corpus (tests/data/intents.jsonl; grew with the parser, not an accuracy figure)", score, times)
+    report("regression corpus (tests/data/intents.jsonl; grew with the parser, not an accuracy figure)",
+           score, times)
     if "--failures" in argv:
         for line in score.failures:
             print("   ✗", line)
     heldout = DATA / "heldout_intents.jsonl"
     if heldout.exists():
         score, times = run(load(heldout), cats, complete=True)
-        report("held-out set (tests/data/heldout_intents.jsonl; frozen, aggregate figures only)", score, times)
+        report("held-out set (tests/data/heldout_intents.jsonl; frozen, aggregate figures only)", score,
+               times)
     else:
         print("\n(no held-out set at tests/data/heldout_intents.jsonl)")
 

@@ -47,8 +47,8 @@ def _bot_command(phase: str) -> list[str]:
     """`ima-bot run`, under pyinstrument when IMA_BENCH_PROFILE names where to write the profile."""
     profile = os.environ.get("IMA_BENCH_PROFILE")
     if profile:
-        return [sys.executable, "-m", "pyinstrument", "-r", "text", "--show-all", "-o", f"{profile}.{phase}.txt",
-                "-m", "bot.cli", "run"]
+        return [sys.executable, "-m", "pyinstrument", "-r", "text", "--show-all", "-o",
+                f"{profile}.{phase}.txt", "-m", "bot.cli", "run"]
     return [sys.executable, "-m", "bot.cli", "run"]
 
 
@@ -102,20 +102,25 @@ async def _wait_http(url: str, limit_s: float = 30) -> None:
 
 async def discord_phase(users: int, tasks: int, scale: float, window_s: float, sandbox_port: int,
                         burst_s: float) -> dict[str, Any]:
-    """The same load through the fake Discord: slash commands in, the deferred response edited into the status."""
+    """The same load through the fake Discord: slash commands in, the deferred response edited into the
+    status."""
     from fakes.discord_server import FakeDiscord
 
     fake = FakeDiscord()
     await fake.start()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": KEY, "IMA_BASE_URL": f"http://127.0.0.1:{sandbox_port}",
-               "IMA_UPLOAD_URL": f"http://127.0.0.1:{sandbox_port}", "IMA_BOT_WEB_ENABLED": "false", "IMA_BOT_OPS_PORT": str(_port()),
-               "IMA_BOT_BOT_DATA_DIR": tmp, "IMA_BOT_BOT_TIME_SCALE": str(scale), "IMA_BOT_BOT_MAX_ACTIVE_PER_USER": str(tasks),
-               "IMA_BOT_BOT_MAX_ACTIVE_TOTAL": str(tasks * 2), "IMA_BOT_BOT_LOG_LEVEL": "WARNING", "IMA_BOT_BOT_CONFIRM_ABOVE": "100000",
-               "IMA_BOT_DISCORD_ENABLED": "true", "DISCORD_TOKEN": "fake-load-token", "IMA_BOT_DISCORD_API_BASE": fake.rest_base,
-               "IMA_BOT_DISCORD_GATEWAY_URL": fake.gateway_url}
+               "IMA_UPLOAD_URL": f"http://127.0.0.1:{sandbox_port}", "IMA_BOT_WEB_ENABLED": "false",
+               "IMA_BOT_OPS_PORT": str(_port()),
+               "IMA_BOT_BOT_DATA_DIR": tmp, "IMA_BOT_BOT_TIME_SCALE": str(scale),
+               "IMA_BOT_BOT_MAX_ACTIVE_PER_USER": str(tasks),
+               "IMA_BOT_BOT_MAX_ACTIVE_TOTAL": str(tasks * 2), "IMA_BOT_BOT_LOG_LEVEL": "WARNING",
+               "IMA_BOT_BOT_CONFIRM_ABOVE": "100000",
+               "IMA_BOT_DISCORD_ENABLED": "true", "DISCORD_TOKEN": "fake-load-token",
+               "IMA_BOT_DISCORD_API_BASE": fake.rest_base, "IMA_BOT_DISCORD_GATEWAY_URL": fake.gateway_url}
         bot = await asyncio.create_subprocess_exec(*_bot_command("discord"), cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                                                   stdout=asyncio.subprocess.DEVNULL,
+                                                   stderr=asyncio.subprocess.DEVNULL)
         await asyncio.wait_for(fake.identified.wait(), 30)
         while not fake.commands_synced:  # noqa: ASYNC110 - READY handled and commands synced: the bot takes commands
             await asyncio.sleep(0.05)
@@ -141,7 +146,9 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
             return [seen[i.token] - i.created for i in interactions if i.token in seen]
 
         started = time.monotonic()
-        fill = await _paced(tasks, burst_s, lambda k: fake.slash("video", {"prompt": f"waves number {k}", "model": "Kling O1"},
+        fill = await _paced(tasks, burst_s,
+                            lambda k: fake.slash("video", {"prompt": f"waves number {k}",
+                                                           "model": "Kling O1"},
                                                                  user_id=1000 + k))
         sent_s = max(i.created for i in fill) - started
         burst = await run(fill)
@@ -155,8 +162,10 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
         peak, _cpu = _proc_stats(bot.pid)
         await _stop(bot)
     await fake.close()
-    return {"tasks": len(burst), "sent_s": sent_s, "p50_ms": percentile(steady, 50) * 1000, "p99_ms": percentile(steady, 99) * 1000,
-            "burst_p50_ms": percentile(burst, 50) * 1000, "burst_p99_ms": percentile(burst, 99) * 1000, "peak_rss_mib": peak,
+    return {"tasks": len(burst), "sent_s": sent_s, "p50_ms": percentile(steady, 50) * 1000,
+            "p99_ms": percentile(steady, 99) * 1000,
+            "burst_p50_ms": percentile(burst, 50) * 1000, "burst_p99_ms": percentile(burst, 99) * 1000,
+            "peak_rss_mib": peak,
             "late_answers": fake.late_callbacks, "rate_limited": fake.rate_limited, "probes": len(steady),
             "burst_cpu_ms_per_message": (cpu_burst - cpu_before) / max(1, len(burst)) * 1000}
 
@@ -164,17 +173,20 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
 async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.0, with_discord: bool = True,
                burst_s: float = 2.0) -> dict[str, Any]:
     sandbox_port, web_port, ops_port = _port(), _port(), _port()
-    sandbox = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port", str(sandbox_port),
-                                                   "--time-scale", str(scale), "--points", str(10**9), "--key", KEY, cwd=ROOT,
-                                                   stdout=asyncio.subprocess.DEVNULL)
+    sandbox = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port",
+                                                   str(sandbox_port),
+                                                   "--time-scale", str(scale), "--points", str(10**9),
+                                                   "--key", KEY, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": KEY, "IMA_BASE_URL": f"http://127.0.0.1:{sandbox_port}",
                "IMA_UPLOAD_URL": f"http://127.0.0.1:{sandbox_port}", "IMA_BOT_WEB_PORT": str(web_port),
-               "IMA_BOT_OPS_PORT": str(ops_port), "IMA_BOT_BOT_DATA_DIR": tmp, "IMA_BOT_BOT_TIME_SCALE": str(scale),
+               "IMA_BOT_OPS_PORT": str(ops_port), "IMA_BOT_BOT_DATA_DIR": tmp,
+               "IMA_BOT_BOT_TIME_SCALE": str(scale),
                "IMA_BOT_BOT_MAX_ACTIVE_PER_USER": str(tasks), "IMA_BOT_BOT_MAX_ACTIVE_TOTAL": str(tasks * 2),
                "IMA_BOT_BOT_LOG_LEVEL": "WARNING", "IMA_BOT_BOT_CONFIRM_ABOVE": "100000"}
         bot = await asyncio.create_subprocess_exec(*_bot_command("web"), cwd=ROOT, env=env,
-                                                   stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                                                   stdout=asyncio.subprocess.DEVNULL,
+                                                   stderr=asyncio.subprocess.DEVNULL)
         await _wait_http(f"http://127.0.0.1:{sandbox_port}/_sandbox/health")
         await _wait_http(f"http://127.0.0.1:{web_port}/")
         rng = random.Random(1)
@@ -204,7 +216,9 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
         probe_ws = await asyncio.gather(*(open_ws(f"probe{k:05d}") for k in range(users)))
         _, cpu_before = _proc_stats(bot.pid)
         started = time.monotonic()
-        await _paced(tasks, burst_s, lambda k: ask(burst_ws[k], f"use kling o1 to make a 5s video of waves number {k}", burst))
+        await _paced(tasks, burst_s,
+                     lambda k: ask(burst_ws[k], f"use kling o1 to make a 5s video of waves number {k}",
+                                   burst))
         sent_s = last_sent[0] - started
         _, cpu_burst = _proc_stats(bot.pid)
 
@@ -223,10 +237,12 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
         watching = float(gauge.group(1))
         peak, cpu_after = _proc_stats(bot.pid)
         await _stop(bot)
-    discord_report = await discord_phase(users, tasks, scale, window_s, sandbox_port, burst_s) if with_discord else None
+    discord_report = await discord_phase(users, tasks, scale, window_s, sandbox_port,
+                                         burst_s) if with_discord else None
     sandbox.terminate()
     await sandbox.wait()
-    report = {"discord": discord_report, "users": users, "tasks": len(burst), "in_flight": watching, "sent_s": sent_s,
+    report = {"discord": discord_report, "users": users, "tasks": len(burst), "in_flight": watching,
+              "sent_s": sent_s,
               "p50_ms": percentile(steady, 50) * 1000, "p99_ms": percentile(steady, 99) * 1000,
               "burst_p50_ms": percentile(burst, 50) * 1000, "burst_p99_ms": percentile(burst, 99) * 1000,
               "peak_rss_mib": peak, "cpu_s": cpu_after - cpu_before, "wall_s": time.monotonic() - started,
@@ -237,22 +253,30 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
         return r["burst_p99_ms"] < 150 and r["p99_ms"] < 50
 
     report["web_targets_met"] = met(report)
-    report["discord_targets_met"] = discord_report is not None and met(discord_report) and discord_report["peak_rss_mib"] < 100
+    report["discord_targets_met"] = (
+        discord_report is not None and met(discord_report) and discord_report["peak_rss_mib"] < 100
+    )
     print(f"load · {machine()} · {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"  web chat burst: {len(burst)} messages from {tasks} users in {sent_s:.1f} s: message → first status "
+    print(f"  web chat burst: {len(burst)} messages from {tasks} users in {sent_s:.1f} s: message → first "
+          f"status "
           f"p50 {report['burst_p50_ms']:.0f} ms, p99 {report['burst_p99_ms']:.0f} ms (target p99 < 150 ms)")
-    print(f"  after it, with {watching:.0f} tasks in flight, {len(steady)} more messages over {window_s:.0f} s: "
+    print(f"  after it, with {watching:.0f} tasks in flight, {len(steady)} more messages over "
+          f"{window_s:.0f} s: "
           f"p50 {report['p50_ms']:.1f} ms, p99 {report['p99_ms']:.1f} ms (target p99 < 50 ms)")
-    print(f"  web chat bot process: CPU {report['burst_cpu_ms_per_message']:.2f} ms per burst message (until its answers), "
+    print(f"  web chat bot process: CPU {report['burst_cpu_ms_per_message']:.2f} ms per burst message "
+          f"(until its answers), "
           f"peak RSS {peak:.0f} MiB, CPU {report['cpu_s']:.1f} s over {report['wall_s']:.1f} s wall; "
           f"machine load average {report['load_average']:.1f} on {os.cpu_count()} cores")
     if discord_report:
         d = discord_report
         print(f"  fake Discord burst: {d['tasks']} slash commands in {d['sent_s']:.1f} s: command → status "
               f"p50 {d['burst_p50_ms']:.0f} ms, p99 {d['burst_p99_ms']:.0f} ms (target p99 < 150 ms)")
-        print(f"  after it, {d['probes']} more commands over {window_s:.0f} s with them in flight: p50 {d['p50_ms']:.1f} ms, "
-              f"p99 {d['p99_ms']:.1f} ms (target < 50 ms) · Discord process peak RSS {d['peak_rss_mib']:.0f} MiB "
-              f"(target < 100) · answered after 3 s: {d['late_answers']} · Discord 429s: {d['rate_limited']} · "
+        print(f"  after it, {d['probes']} more commands over {window_s:.0f} s with them in flight: p50 "
+              f"{d['p50_ms']:.1f} ms, "
+              f"p99 {d['p99_ms']:.1f} ms (target < 50 ms) · Discord process peak RSS "
+              f"{d['peak_rss_mib']:.0f} MiB "
+              f"(target < 100) · answered after 3 s: {d['late_answers']} · Discord 429s: "
+              f"{d['rate_limited']} · "
               f"CPU {d['burst_cpu_ms_per_message']:.2f} ms per burst command")
     print(f"  targets: web {'met' if report['web_targets_met'] else 'MISSED'}, "
           f"Discord {'met' if report['discord_targets_met'] else 'MISSED'}")

@@ -21,11 +21,13 @@ from sandbox.app import localized_tree
 
 from .harness import machine
 
-TOKENS = ("please ", "pls ", "can you ", " ", ", ", "画", "吧", "要的", "draw ", "a ", "always use ", "1080p ")
+TOKENS = ("please ", "pls ", "can you ", " ", ", ", "画", "吧", "要的", "draw ", "a ", "always use ",
+          "1080p ")
 
 
 def _catalogues() -> dict[str, Catalogue]:
-    wire = {c: cast("list[ProductNodeWire]", localized_tree(c, "en")) for c in CATEGORIES}  # IMA's JSON, as IMA sends it
+    # IMA's JSON, as IMA sends it
+    wire = {c: cast("list[ProductNodeWire]", localized_tree(c, "en")) for c in CATEGORIES}
     return {c: Catalogue(c, tuple(parse_tree(c, wire[c]))) for c in CATEGORIES}
 
 
@@ -51,7 +53,8 @@ def main(chars: int = 8000, tokens: tuple[str, ...] = TOKENS) -> dict[str, Any]:
         rows[token] = {"cpu_ms": [c * 1000 for c in cpu], "wall_ms": [w * 1000 for _, w in cpu_wall],
                        "growth": [b / a if a > 0 else float("nan") for a, b in itertools.pairwise(cpu)]}
     print(f"parser scaling · {machine()}")
-    print(f"  sizes {', '.join(map(str, sizes))} characters; CPU ms (wall ms) each; growth of CPU time per doubling (linear: 2)")
+    print(f"  sizes {', '.join(map(str, sizes))} characters; CPU ms (wall ms) each; growth of CPU time per "
+          f"doubling (linear: 2)")
     for token, row in rows.items():
         times = "  ".join(f"{c:6.1f} ({w:6.1f})" for c, w in zip(row["cpu_ms"], row["wall_ms"], strict=True))
         growth = " ".join(f"{g:.1f}" for g in row["growth"])

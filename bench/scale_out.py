@@ -48,10 +48,11 @@ async def _fresh_db(server: str, name: str) -> str:
     return server.rsplit("/", 1)[0] + "/" + name
 
 
-async def _worker(url: str, tmp: Path, name: str, submit: int, database_url: str, *, lease_s: float, scale: float,
-                  gap_s: float, acks: Path | None = None) -> asyncio.subprocess.Process:
+async def _worker(url: str, tmp: Path, name: str, submit: int, database_url: str, *, lease_s: float,
+                  scale: float, gap_s: float, acks: Path | None = None) -> asyncio.subprocess.Process:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_DATABASE_URL": database_url,
-           "CRASH_WORKER_LEASE_S": str(lease_s), "CRASH_WORKER_STAY": "1", "CRASH_WORKER_TIME_SCALE": str(scale),
+           "CRASH_WORKER_LEASE_S": str(lease_s), "CRASH_WORKER_STAY": "1",
+           "CRASH_WORKER_TIME_SCALE": str(scale),
            "CRASH_WORKER_GAP_S": str(gap_s), "CRASH_WORKER_PREFIX": f"{name} prompt"}
     if acks is not None:
         env["CRASH_WORKER_ACKS"] = str(acks)
@@ -62,7 +63,9 @@ async def _worker(url: str, tmp: Path, name: str, submit: int, database_url: str
 
 def _ops(tmp: Path) -> list[dict[str, Any]]:
     path = tmp / "ops.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    return (
+        [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+    )
 
 
 async def takeover(server: str, lease_s: float, tasks: int = 40) -> dict[str, Any]:
@@ -102,8 +105,8 @@ async def load(server: str, instances: int, tasks: int, lease_s: float) -> dict[
         tmp = Path(name)
         acks = tmp / "acks.jsonl"
         started = time.time()
-        workers = [await _worker(url, tmp, f"w{i}", tasks // instances, database_url, lease_s=lease_s, scale=0.5,
-                                 gap_s=0.0, acks=acks) for i in range(instances)]
+        workers = [await _worker(url, tmp, f"w{i}", tasks // instances, database_url, lease_s=lease_s,
+                                 scale=0.5, gap_s=0.0, acks=acks) for i in range(instances)]
         await asyncio.wait_for(asyncio.gather(*(w.wait() for w in workers)), 900)
         elapsed = time.time() - started
         ops = _ops(tmp)
@@ -112,13 +115,19 @@ async def load(server: str, instances: int, tasks: int, lease_s: float) -> dict[
     edits = [op["at"] for op in ops if op["op"] == "edit"]
     span = (max(edits) - min(edits)) if len(edits) > 1 else 1.0
     final_ops = Counter(op["task"] for op in ops if op["final"])
-    return {"instances": instances, "tasks": tasks, "delivered": len(final_ops),
-            "final_rewritten": sum(c - 1 for c in final_ops.values()),  # same message written again, same result
-            "ack_p50_ms": round(percentile(ack_values, 50) * 1000, 1),
-            "ack_p99_ms": round(percentile(ack_values, 99) * 1000, 1),
-            "status_edits_per_s": round(len(edits) / span, 1), "wall_s": round(elapsed, 1),
-            "duplicate_creates": len(state.creates()) - len({r["json"]["parameters"][0]["parameters"]["prompt"]
-                                                             for r in state.creates()})}
+    return {
+        "instances": instances,
+        "tasks": tasks,
+        "delivered": len(final_ops),
+        # same message written again, same result
+        "final_rewritten": sum(c - 1 for c in final_ops.values()),
+        "ack_p50_ms": round(percentile(ack_values, 50) * 1000, 1),
+        "ack_p99_ms": round(percentile(ack_values, 99) * 1000, 1),
+        "status_edits_per_s": round(len(edits) / span, 1),
+        "wall_s": round(elapsed, 1),
+        "duplicate_creates": len(state.creates())
+        - len({r["json"]["parameters"][0]["parameters"]["prompt"] for r in state.creates()}),
+    }
 
 
 class _Counting:
@@ -144,7 +153,8 @@ async def round_trips(database_url: str | None, tasks: int = 50) -> dict[str, An
         store._db = counting  # bench only: count what the store sends, without changing what it does
         client = IMAClient("ima_bench_key_0001", base_url=url, upload_url=url, timeout_s=5)
         chat = RecordingChat("bench")
-        manager = TaskManager(store, client, {"bench": chat}, ManagerSettings(time_scale=0.01, max_active_per_user=1000))
+        manager = TaskManager(store, client, {"bench": chat},
+                              ManagerSettings(time_scale=0.01, max_active_per_user=1000))
         await manager.start()
         model = (await client.catalogue("text_to_image")).by_model_id("doubao-seedream-4.5")
         assert model is not None

@@ -39,7 +39,8 @@ OTHER_OPTIONS_SHARE = 0.25  # tasks asking for non-default options (1080p, 10 s,
 
 
 def tasks_for(seed: int, n: int, prefix: str) -> list[tuple[str, str, int, str]]:
-    """(category, model_id, which credit rule or -1 for defaults, prompt) for n tasks, the same for every run."""
+    """(category, model_id, which credit rule or -1 for defaults, prompt) for n tasks, the same for every
+    run."""
     rng = random.Random(seed)
     rows = [(category, model) for category, models in _table()["models"].items() for model in models]
     out = []
@@ -50,7 +51,8 @@ def tasks_for(seed: int, n: int, prefix: str) -> list[tuple[str, str, int, str]]
     return out
 
 
-def warmup_for(measured: list[tuple[str, str, int, str]], rounds: int, seed: int) -> list[tuple[str, str, int, str]]:
+def warmup_for(measured: list[tuple[str, str, int, str]], rounds: int,
+               seed: int) -> list[tuple[str, str, int, str]]:
     """Other tasks of the same kinds (model and options) as the measured ones: what the bot saw before."""
     tasks = [(c, m, r, f"warm-up {k}.{i}") for k in range(rounds) for i, (c, m, r, _) in enumerate(measured)]
     random.Random(seed).shuffle(tasks)
@@ -74,11 +76,13 @@ def _done_at(state: Any, task_id: str) -> float:
     return task.created + max(task.durations)
 
 
-async def _run_ours(tasks: list[tuple[str, str, int, str]], scale: float, seed: int, data_dir: str) -> dict[str, Any]:
+async def _run_ours(tasks: list[tuple[str, str, int, str]], scale: float, seed: int,
+                    data_dir: str) -> dict[str, Any]:
     runner, url, state = await start_sandbox(scale, seed)
     chat = RecordingChat()
     n = len(tasks)
-    core = await open_core(url, data_dir, scale, max_active_per_user=n, max_active_total=n * 2, check_concurrency=64)
+    core = await open_core(url, data_dir, scale, max_active_per_user=n, max_active_total=n * 2,
+                           check_concurrency=64)
     core.add_platform(chat)
     await core.start()
     ids = []
@@ -86,8 +90,17 @@ async def _run_ours(tasks: list[tuple[str, str, int, str]], scale: float, seed: 
         model = (await core.client.catalogue(category)).by_model_id(model_id)
         assert model is not None
         event = ChatEvent("bench", f"u{i}", "c", "", {"user": f"u{i}"})
-        ids.append(await core.manager.submit(TaskRequest(event, "en", _quote(model, rule), prompt,
-                                                         images=["https://cdn.example.com/input.png"] * IMAGES_NEEDED.get(category, 0))))
+        ids.append(
+            await core.manager.submit(
+                TaskRequest(
+                    event,
+                    "en",
+                    _quote(model, rule),
+                    prompt,
+                    images=["https://cdn.example.com/input.png"] * IMAGES_NEEDED.get(category, 0),
+                )
+            )
+        )
     await core.manager.wait_idle(900)
     learned = core.manager.stats.get("scheduled_from_history", 0)
     lags = []
@@ -99,7 +112,8 @@ async def _run_ours(tasks: list[tuple[str, str, int, str]], scale: float, seed: 
     details = core.client.calls.get("detail", 0)
     await core.close()
     await runner.cleanup()
-    return {"calls_per_task": details / n, "sandbox_detail_calls": _details_seen(state), "lag_p50": percentile(lags, 50),
+    return {"calls_per_task": details / n, "sandbox_detail_calls": _details_seen(state),
+            "lag_p50": percentile(lags, 50),
             "lag_p99": percentile(lags, 99), "delivered": len(lags), "scheduled_from_history": learned}
 
 
@@ -113,12 +127,16 @@ async def run_naive(tasks: list[tuple[str, str, int, str]], scale: float, seed: 
         async def one(category: str, model_id: str, rule: int, prompt: str) -> None:
             model = (await client.catalogue(category)).by_model_id(model_id)
             assert model is not None
-            created = await client.create_task(_quote(model, rule), prompt,
-                                               ["https://cdn.example.com/input.png"] * IMAGES_NEEDED.get(category, 0))
+            created = await client.create_task(
+                _quote(model, rule),
+                prompt,
+                ["https://cdn.example.com/input.png"] * IMAGES_NEEDED.get(category, 0),
+            )
             every = (8 if MEDIA_OF_CATEGORY[category] == "video" else 5) * scale
             start = loop.time()
             for k in itertools.count(1):
-                await asyncio.sleep(max(0.0, start + k * every - loop.time()))  # on the grid: a slow answer adds no drift
+                # on the grid: a slow answer adds no drift
+                await asyncio.sleep(max(0.0, start + k * every - loop.time()))
                 outcome = await client.task_detail(created.task_id)
                 if outcome.state != "running":
                     lags.append(time.time() - _done_at(state, created.task_id))
@@ -127,7 +145,8 @@ async def run_naive(tasks: list[tuple[str, str, int, str]], scale: float, seed: 
         await asyncio.gather(*(one(*task) for task in tasks))
         details = client.calls.get("detail", 0)
     await runner.cleanup()
-    return {"calls_per_task": details / n, "sandbox_detail_calls": _details_seen(state), "lag_p50": percentile(lags, 50),
+    return {"calls_per_task": details / n, "sandbox_detail_calls": _details_seen(state),
+            "lag_p50": percentile(lags, 50),
             "lag_p99": percentile(lags, 99), "delivered": len(lags), "scheduled_from_history": 0}
 
 
@@ -137,7 +156,8 @@ async def main(n: int, scale: float, seed: int = 7, rounds: int = 2) -> dict[str
     with tempfile.TemporaryDirectory() as cold_dir:
         cold = await _run_ours(measured, scale, seed, cold_dir)
     with tempfile.TemporaryDirectory() as warm_dir:
-        warming = await _run_ours(warmup_for(measured, rounds, seed), scale, seed, warm_dir) if rounds else None
+        warming = await _run_ours(warmup_for(measured, rounds, seed), scale, seed,
+                                  warm_dir) if rounds else None
         warm = await _run_ours(measured, scale, seed, warm_dir)
     naive = await run_naive(measured, scale, seed)
 
@@ -156,12 +176,15 @@ async def main(n: int, scale: float, seed: int = 7, rounds: int = 2) -> dict[str
     print(f"{n} tasks (the same seeded tasks in every run); warm-up: {warmup} other tasks of the same kinds; "
           f"time scale {scale}; lags in real seconds")
     for name, r in (("ours, cold start", cold), ("ours, after warm-up", warm), ("naive loop", naive)):
-        print(f"  {name:20s} detail calls/task {r['calls_per_task']:5.2f}  lag p50 {r['lag_p50'] * unscale:5.1f} s  "
+        print(f"  {name:20s} detail calls/task {r['calls_per_task']:5.2f}  lag p50 "
+              f"{r['lag_p50'] * unscale:5.1f} s  "
               f"p99 {r['lag_p99'] * unscale:5.1f} s  delivered {r['delivered']}/{n}  "
               f"scheduled from history {r['scheduled_from_history']}/{n}")
-    print(f"  after warm-up: calls {warm_calls:.2f}× naive (target ≤ 0.40), p99 lag {warm_lag:.2f}× naive (target ≤ 0.75): "
+    print(f"  after warm-up: calls {warm_calls:.2f}× naive (target ≤ 0.40), p99 lag {warm_lag:.2f}× naive "
+          f"(target ≤ 0.75): "
           f"{'met' if report['warm_target_met'] else 'MISSED'}")
-    print(f"  cold start:    calls {cold_calls:.2f}× naive (target ≤ 0.60), p99 lag {cold_lag:.2f}× naive (target ≤ 1.00): "
+    print(f"  cold start:    calls {cold_calls:.2f}× naive (target ≤ 0.60), p99 lag {cold_lag:.2f}× naive "
+          f"(target ≤ 1.00): "
           f"{'met' if report['cold_target_met'] else 'MISSED'}")
     return report
 
@@ -169,7 +192,8 @@ async def main(n: int, scale: float, seed: int = 7, rounds: int = 2) -> dict[str
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--tasks", type=int, default=500)
-    parser.add_argument("--warmup-rounds", type=int, default=2, help="tasks of the same kinds watched before, per task")
+    parser.add_argument("--warmup-rounds", type=int, default=2,
+                        help="tasks of the same kinds watched before, per task")
     parser.add_argument("--time-scale", type=float, default=0.05)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()

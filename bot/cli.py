@@ -31,12 +31,14 @@ def _sandbox_cmd(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ima-bot", description="AI image, video and music generation for chat")
+    parser = argparse.ArgumentParser(prog="ima-bot",
+                                     description="AI image, video and music generation for chat")
     sub = parser.add_subparsers(dest="command", required=True)
     sb = sub.add_parser("sandbox", help="run the local IMA stand-in")
     sb.add_argument("--host", default="127.0.0.1", help="address to listen on (default: this computer only)")
     sb.add_argument("--port", type=int, default=8765, help="port to listen on (0 = any free port)")
-    sb.add_argument("--time-scale", type=float, default=None, help="0.25 = four times faster than the real service")
+    sb.add_argument("--time-scale", type=float, default=None,
+                    help="0.25 = four times faster than the real service")
     sb.add_argument("--points", type=int, default=100_000, help="starting balance of each key")
     sb.add_argument("--key", action="append", help="accept only this key (repeatable)")
     sb.set_defaults(func=_sandbox_cmd)

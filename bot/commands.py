@@ -43,7 +43,8 @@ def _chat(args: argparse.Namespace) -> int:
     if args.time_scale and settings.use_sandbox:
         settings.bot.time_scale = args.time_scale
     elif args.time_scale:
-        print("ima-bot: --time-scale only speeds up the built-in sandbox; real generations are watched in real time.",
+        print("ima-bot: --time-scale only speeds up the built-in sandbox; real generations are watched in "
+              "real time.",
               file=sys.stderr, flush=True)
     setup_logging(os.environ.get("IMA_BOT_BOT_LOG_LEVEL", "WARNING"), settings.secrets())
 
@@ -54,7 +55,8 @@ def _chat(args: argparse.Namespace) -> int:
     return asyncio.run(main())
 
 
-async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: asyncio.Event | None = None) -> int:
+async def serve(settings: Settings, ready: asyncio.Event | None = None,
+                stop: asyncio.Event | None = None) -> int:
     """Run the core and every enabled adapter until SIGINT/SIGTERM (or ``stop``), then shut down cleanly.
 
     Everything started is registered on one exit stack as it starts, so a part that fails to start
@@ -75,17 +77,21 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None, stop: as
             platform = WebPlatform()
             core.add_platform(platform)
             ws = settings.web
-            guard = WebGuard.for_listener(ws.host, ws.allowed_hosts, _secret(ws.access_token) or None, _secret(ws.admin_token) or None)
-            host, port = await _listen(stack, create_web_app(core, platform, guard), ws.host, ws.port, settings)
+            guard = WebGuard.for_listener(ws.host, ws.allowed_hosts, _secret(ws.access_token) or None,
+                                          _secret(ws.admin_token) or None)
+            host, port = await _listen(stack, create_web_app(core, platform, guard), ws.host, ws.port,
+                                       settings)
             key = f"#key={guard.access_token}" if guard.access_token else ""
             print(f"Web chat ready: http://{host}:{port}/{key}", flush=True)
-            if ws.admin_token is None:  # a fresh token each start: only whoever reads this console is the admin
+            # a fresh token each start: only whoever reads this console is the admin
+            if ws.admin_token is None:
                 print(f"Web chat admin (budgets, defaults; keep it private): http://{host}:{port}/#admin={guard.admin_token}",
                       flush=True)
         if settings.ops.enabled:
             from .ops import create_ops_app
 
-            host, port = await _listen(stack, create_ops_app(core), settings.ops.host, settings.ops.port, settings)
+            host, port = await _listen(stack, create_ops_app(core), settings.ops.host, settings.ops.port,
+                                       settings)
             print(f"Health and metrics: http://{host}:{port}/healthz /metrics", flush=True)
         if settings.discord.enabled:
             await _start_discord(stack, core, settings)
@@ -108,7 +114,8 @@ def _stop_on_signals(stack: AsyncExitStack, stop: asyncio.Event) -> None:
         stack.callback(loop.remove_signal_handler, sig)
 
 
-async def _listen(stack: AsyncExitStack, app: web.Application, host: str, port: int, settings: Settings) -> tuple[str, int]:
+async def _listen(stack: AsyncExitStack, app: web.Application, host: str, port: int,
+                  settings: Settings) -> tuple[str, int]:
     """Serve ``app`` on host:port until the stack closes; returns the bound address (port 0 = any free one).
 
     Behind the idle timeout and connection cap of ``settings.listen`` (see bot/listen.py).
@@ -139,8 +146,8 @@ async def _start_discord(stack: AsyncExitStack, core: CoreService, settings: Set
         route.BASE = ds.api_base
     if ds.gateway_url:
         gateway.DEFAULT_GATEWAY = yarl.URL(ds.gateway_url)
-    bot = adapter_for(core, ds.shard_count, ds.shard_ids, guild_allowlist=ds.guild_allowlist, dev_guild=ds.dev_guild,
-                      message_content=ds.message_content)
+    bot = adapter_for(core, ds.shard_count, ds.shard_ids, guild_allowlist=ds.guild_allowlist,
+                      dev_guild=ds.dev_guild, message_content=ds.message_content)
     task = asyncio.create_task(bot.start(ds.token.get_secret_value()))
 
     async def close() -> None:
@@ -155,14 +162,16 @@ async def _start_feishu(stack: AsyncExitStack, core: CoreService, settings: Sett
 
     from .feishu import FeishuAdapter
 
-    adopt_logger("Lark")  # the SDK prints "[Lark]" lines straight to stdout: through our JSON logs and scrubbing instead
+    # the SDK prints "[Lark]" lines straight to stdout: through our JSON logs and scrubbing instead
+    adopt_logger("Lark")
     fs = settings.feishu
     if not fs.app_id or fs.app_secret is None:
         raise ConfigError("feishu is enabled but FEISHU_APP_ID / FEISHU_APP_SECRET are not set")
 
     feishu = FeishuAdapter(core, app_id=fs.app_id, app_secret=_secret(fs.app_secret), domain=fs.domain,
                            group_needs_mention=fs.group_needs_mention, encrypt_key=_secret(fs.encrypt_key),
-                           verification_token=_secret(fs.verification_token), admin_ids=settings.bot.admin_ids)
+                           verification_token=_secret(fs.verification_token),
+                           admin_ids=settings.bot.admin_ids)
     stack.push_async_callback(feishu.close)
     await feishu.start(long_connection=fs.receive == "long_connection")
     if fs.receive == "webhook":
@@ -175,7 +184,8 @@ def _secret(value: SecretStr | None) -> str:
 
 
 def _serve_or_refuse(settings: Settings) -> int:
-    """Serve; but first refuse settings that would let outsiders in, and end a failed start with one readable line."""
+    """Serve; but first refuse settings that would let outsiders in, and end a failed start with one
+    readable line."""
     from .exposure import refusals
 
     problems = refusals(settings)
@@ -205,7 +215,8 @@ def _demo(args: argparse.Namespace) -> int:
         settings.ops.port = 0  # a demo should never collide with a running bot's health port
     if settings.use_sandbox:
         settings.bot.time_scale = args.time_scale or 0.25
-        print(f"No IMA key configured: using the built-in IMA sandbox (generation is simulated, {speed(settings.bot.time_scale)}).",
+        print(f"No IMA key configured: using the built-in IMA sandbox (generation is simulated, "
+              f"{speed(settings.bot.time_scale)}).",
               flush=True)
     elif args.time_scale:
         print("An IMA key is configured: --time-scale (sandbox only) is ignored.", flush=True)
@@ -233,7 +244,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     data_help = "where the SQLite database is kept"
     demo = sub.add_parser("demo", help="try it locally: IMA sandbox (unless a key is set) + web chat")
     demo.add_argument("--config", default=None, help=config_help)
-    demo.add_argument("--port", type=int, default=None, help="web chat port (default 8080; 0 = any free port)")
+    demo.add_argument("--port", type=int, default=None,
+                      help="web chat port (default 8080; 0 = any free port)")
     demo.add_argument("--data-dir", default=None, help=f"{data_help} (default ./ima-bot-data)")
     demo.add_argument("--time-scale", type=float, default=None,
                       help="sandbox only: 0.25 (the default) = four times faster than real, 1 = real speed")
@@ -247,9 +259,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     chat.add_argument("--time-scale", type=float, default=None,
                       help="sandbox only (ignored with a real IMA key): 0.1 = ten times faster than real")
     chat.add_argument("--lang", choices=["en", "zh"], default=None,
-                      help="language for replies to messages without words (a message's own language always wins)")
+                      help="language for replies to messages without words (a message's own language always "
+                           "wins)")
     chat.add_argument("--save", default=None, metavar="DIR",
-                      help="download every result into DIR (the sandbox's links end with the command; real links expire)")
+                      help="download every result into DIR (the sandbox's links end with the command; real "
+                           "links expire)")
     chat.set_defaults(func=_chat)
 
 
@@ -273,7 +287,8 @@ def _migrate_store(args: argparse.Namespace) -> int:
             target = await Store.open(data_dir, target_url)
         except Exception as exc:  # the message names what is wrong (host, auth); never the URL's password
             await source.close()
-            print(f"ima-bot: cannot open the PostgreSQL database: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print(f"ima-bot: cannot open the PostgreSQL database: {type(exc).__name__}: {exc}",
+                  file=sys.stderr)
             return 1
         try:
             copied = await source.copy_to(target)
@@ -292,9 +307,11 @@ def _migrate_store(args: argparse.Namespace) -> int:
 
 
 def register_migrate(sub: argparse._SubParsersAction) -> None:
-    move = sub.add_parser("migrate-store", help="copy the SQLite database into PostgreSQL (to run several instances)")
+    move = sub.add_parser("migrate-store",
+                          help="copy the SQLite database into PostgreSQL (to run several instances)")
     move.add_argument("--to", default=None, metavar="URL",
                       help="postgresql://USER@HOST/DB (default: IMA_BOT_DATABASE_URL)")
     move.add_argument("--config", default=None, help="TOML settings file (for bot.data_dir)")
-    move.add_argument("--data-dir", default=None, help="folder of the SQLite database to move (default: bot.data_dir)")
+    move.add_argument("--data-dir", default=None,
+                      help="folder of the SQLite database to move (default: bot.data_dir)")
     move.set_defaults(func=_migrate_store)

@@ -31,12 +31,15 @@ def refusals(settings: Settings) -> list[str]:
     fs = settings.feishu
     if fs.enabled and fs.receive == "webhook" and fs.encrypt_key is None and fs.verification_token is None:
         problems.append(
-            "feishu webhook mode needs FEISHU_ENCRYPT_KEY (or at least FEISHU_VERIFICATION_TOKEN) from the Feishu console's "
-            f"Events page: without it anyone who can reach {fs.webhook_host}:{fs.webhook_port} can post forged messages "
+            "feishu webhook mode needs FEISHU_ENCRYPT_KEY (or at least FEISHU_VERIFICATION_TOKEN) from the "
+            "Feishu console's "
+            f"Events page: without it anyone who can reach {fs.webhook_host}:{fs.webhook_port} can post "
+            f"forged messages "
             "and spend your IMA credits")
     web = settings.web
     if web.enabled and not is_loopback(web.host) and web.access_token is None:
         problems.append(
-            f"the web chat on {web.host} can be reached from other machines: set IMA_BOT_WEB_ACCESS_TOKEN (people then open "
+            f"the web chat on {web.host} can be reached from other machines: set IMA_BOT_WEB_ACCESS_TOKEN "
+            f"(people then open "
             "http://<host>:<port>/#key=<token>) or keep web.host = 127.0.0.1")
     return problems

@@ -86,8 +86,8 @@ class CappedSite(web.BaseSite):
                 return _Refuse()
             return _Counted(server(), self)
 
-        self._server = await asyncio.get_running_loop().create_server(protocol, self._host, self._port, backlog=128,
-                                                                      reuse_address=True)
+        self._server = await asyncio.get_running_loop().create_server(protocol, self._host, self._port,
+                                                                      backlog=128, reuse_address=True)
 
 
 async def serve_app(app: web.Application, host: str, port: int, limits: ListenSettings,
@@ -106,7 +106,8 @@ async def serve_app(app: web.Application, host: str, port: int, limits: ListenSe
 
 
 class RepeatFilter(logging.Filter):
-    """Lets one copy of a repeated error through per ``every_s`` seconds, then says how many were held back."""
+    """Lets one copy of a repeated error through per ``every_s`` seconds, then says how many were held
+    back."""
 
     def __init__(self, every_s: float = 60.0) -> None:
         super().__init__()
@@ -114,7 +115,8 @@ class RepeatFilter(logging.Filter):
         self._seen: dict[str, tuple[float, int]] = {}
 
     def filter(self, record: logging.LogRecord) -> bool:
-        key = f"{record.name}:{str(record.msg).partition(chr(10))[0]}"  # asyncio appends the socket etc. on later lines
+        # asyncio appends the socket etc. on later lines
+        key = f"{record.name}:{str(record.msg).partition(chr(10))[0]}"
         now = time.monotonic()
         last, held = self._seen.get(key, (float("-inf"), 0))
         if now - last < self.every_s:

@@ -1,4 +1,5 @@
-"""Operations endpoints: /healthz (IMA reachable, database writable, adapters connected) and /metrics (Prometheus)."""
+"""Operations endpoints: /healthz (IMA reachable, database writable, adapters connected) and /metrics
+(Prometheus)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ def create_ops_app(core: CoreService) -> web.Application:
     async def healthz(_request: web.Request) -> web.Response:
         checks = await core.health()
         down = sorted(name for name, ok in checks.items() if not ok)  # which part, said plainly
-        return web.json_response({"ok": not down, "down": down, "checks": checks}, status=503 if down else 200)
+        return web.json_response({"ok": not down, "down": down, "checks": checks},
+                                 status=503 if down else 200)
 
     async def metrics(_request: web.Request) -> web.Response:
-        return web.Response(body=core.metrics.render(), headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+        return web.Response(body=core.metrics.render(),
+                            headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)

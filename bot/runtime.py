@@ -16,20 +16,26 @@ SANDBOX_KEY = "ima_local_sandbox_key"
 
 @asynccontextmanager
 async def running_core(settings: Settings) -> AsyncIterator[CoreService]:
-    """The core, started; with the sandbox inside the same process when settings ask for it (or no key is set)."""
+    """The core, started; with the sandbox inside the same process when settings ask for it (or no key is
+    set)."""
     runner = None
     if settings.use_sandbox:
         from sandbox.app import SandboxConfig, bound_url, run_sandbox
 
         scale = settings.sandbox.time_scale or settings.bot.time_scale
         runner = await run_sandbox(settings.sandbox.host, settings.sandbox.port,
-                                   SandboxConfig(time_scale=scale, starting_points=settings.sandbox.starting_points))
+                                   SandboxConfig(time_scale=scale,
+                                                 starting_points=settings.sandbox.starting_points))
         url = bound_url(runner)
         key, base_url, upload_url = SANDBOX_KEY, url, url
         log.info("using the embedded IMA sandbox", extra={"url": url})
     else:
         assert settings.ima.api_key is not None
-        key, base_url, upload_url = settings.ima.api_key.get_secret_value(), settings.ima.base_url, settings.ima.upload_url
+        key, base_url, upload_url = (
+            settings.ima.api_key.get_secret_value(),
+            settings.ima.base_url,
+            settings.ima.upload_url,
+        )
     core = await CoreService.open(settings, api_key=key, base_url=base_url, upload_url=upload_url)
     try:
         yield core

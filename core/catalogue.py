@@ -160,7 +160,8 @@ class Model:
         raise NoMatchingRule(self.model_id, {k: str(v) for k, v in requested.items()}, supported)
 
     def rule_for(self, params: Mapping[str, Any]) -> CreditRule | None:
-        """The rule IMA calculates for ``params``: the one naming the most of them, a catch-all only as a last resort.
+        """The rule IMA calculates for ``params``: the one naming the most of them, a catch-all only as a
+        last resort.
 
         Order in the catalogue means nothing here: a catch-all listed first must not price a
         combination another rule names (IMA would refuse the catch-all's id with 6010).
@@ -200,17 +201,20 @@ def parse_tree(category: str, nodes: Iterable[ProductNodeWire]) -> list[Model]:
     models: list[Model] = []
     for leaf in _leaves(nodes):
         rules = tuple(
-            CreditRule(int(r["attribute_id"]), int(r["points"]), {str(k): str(v) for k, v in (r.get("attributes") or {}).items()})
+            CreditRule(int(r["attribute_id"]), int(r["points"]),
+                       {str(k): str(v) for k, v in (r.get("attributes") or {}).items()})
             for r in leaf.get("credit_rules") or []
             if int(r.get("attribute_id") or 0) > 0
         )
         if not rules:
             continue  # a version with no usable price cannot be ordered
         form = {
-            f["field"]: FormField(f["field"], f.get("value"), tuple(o.get("value") for o in f.get("options") or []))
+            f["field"]: FormField(f["field"], f.get("value"),
+                                  tuple(o.get("value") for o in f.get("options") or []))
             for f in leaf.get("form_config") or []
         }
-        models.append(Model(category, leaf["model_id"], str(leaf["id"]), leaf.get("name") or leaf["model_id"], rules, form))
+        models.append(Model(category, leaf["model_id"], str(leaf["id"]), leaf.get("name") or leaf["model_id"],
+                            rules, form))
     return models
 
 

@@ -42,7 +42,8 @@ class IMASettings(_Section):
 
 class BotSettings(_Section):
     data_dir: Path = Path("./ima-bot-data")
-    time_scale: float = Field(default=1.0, gt=0, description="multiplies every estimated time; tests use a small one")
+    time_scale: float = Field(default=1.0, gt=0,
+                              description="multiplies every estimated time; tests use a small one")
     max_active_per_user: int = Field(default=3, ge=1)
     max_active_total: int = Field(default=1000, ge=1)
     cheaper_hint_above: int = Field(default=50, ge=0)
@@ -51,12 +52,18 @@ class BotSettings(_Section):
     max_prompt_chars: int = Field(default=2000, ge=1)
     log_level: str = "INFO"
     check_concurrency: int = Field(default=32, ge=1)
-    daily_budget_user: int = Field(default=0, ge=0, description="credits per user per day (UTC); 0 = no limit")
-    daily_budget_server: int = Field(default=0, ge=0, description="credits per server / tenant per day (UTC); 0 = no limit")
-    disabled_types: list[str] = Field(default_factory=list, description="media an admin switched off: image, video, music")
-    admin_ids: list[str] = Field(default_factory=list, description="platform user ids allowed to use admin commands (Feishu)")
-    instance_id: str = Field(default="", description="this instance's name in task leases; default: host name and pid")
-    lease_s: float = Field(default=30.0, gt=0, description="with a shared database: takeover time after an instance dies")
+    daily_budget_user: int = Field(default=0, ge=0,
+                                   description="credits per user per day (UTC); 0 = no limit")
+    daily_budget_server: int = Field(default=0, ge=0,
+                                     description="credits per server / tenant per day (UTC); 0 = no limit")
+    disabled_types: list[str] = Field(default_factory=list,
+                                      description="media an admin switched off: image, video, music")
+    admin_ids: list[str] = Field(default_factory=list,
+                                 description="platform user ids allowed to use admin commands (Feishu)")
+    instance_id: str = Field(default="",
+                             description="this instance's name in task leases; default: host name and pid")
+    lease_s: float = Field(default=30.0, gt=0,
+                           description="with a shared database: takeover time after an instance dies")
 
 
 class SandboxSettings(_Section):
@@ -71,15 +78,19 @@ class WebSettings(_Section):
     enabled: bool = True
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
-    allowed_hosts: list[str] = Field(default_factory=list, description="names the page may be opened under besides this machine's")
-    access_token: SecretStr | None = Field(default=None, exclude=True)  # required off loopback: every chat must present it
+    allowed_hosts: list[str] = Field(default_factory=list,
+                                     description="names the page may be opened under besides this machine's")
+    # required off loopback: every chat must present it
+    access_token: SecretStr | None = Field(default=None, exclude=True)
     admin_token: SecretStr | None = Field(default=None, exclude=True)  # default: a fresh one printed at start
 
 
 class ListenSettings(_Section):
     """Applies to every listener (web chat, health, Feishu webhook): slow or idle clients are cut off."""
 
-    idle_timeout_s: float = Field(default=15.0, gt=0, description="a connection that sends no complete request in this long is closed")
+    idle_timeout_s: float = Field(default=15.0, gt=0,
+                                  description="a connection that sends no complete request in this long is "
+                                              "closed")
     max_connections: int = Field(default=256, ge=1, description="per listener; more are refused at once")
 
 
@@ -96,9 +107,12 @@ class DiscordSettings(_Section):
     dev_guild: int | None = None
     api_base: str | None = None  # another Discord REST base (a proxy or a stand-in); default: discord.com
     gateway_url: str | None = None  # another gateway; default: Discord's
-    message_content: bool = False  # privileged intent: read messages that do not mention the bot (portal switch too)
-    shard_count: int | None = Field(default=None, ge=1, description="shards of the whole bot; unset: Discord's recommendation")
-    shard_ids: list[int] | None = Field(default=None, description="the shards this instance runs; unset: all of them")
+    # privileged intent: read messages that do not mention the bot (portal switch too)
+    message_content: bool = False
+    shard_count: int | None = Field(default=None, ge=1,
+                                    description="shards of the whole bot; unset: Discord's recommendation")
+    shard_ids: list[int] | None = Field(default=None,
+                                        description="the shards this instance runs; unset: all of them")
 
     @model_validator(mode="after")
     def _shards_fit(self) -> DiscordSettings:
@@ -128,7 +142,8 @@ class FeishuSettings(_Section):
 
 
 class DatabaseSettings(_Section):
-    """Unset: one SQLite file in ``bot.data_dir`` (one instance). A ``postgresql://`` URL: shared by instances."""
+    """Unset: one SQLite file in ``bot.data_dir`` (one instance). A ``postgresql://`` URL: shared by
+    instances."""
 
     url: SecretStr | None = Field(default=None, exclude=True)
 
@@ -159,7 +174,8 @@ class Settings(_Section):
 
     def secrets(self) -> list[str]:
         """Every secret value, so logs can be scrubbed of them."""
-        values = [self.ima.api_key, self.database.url, self.discord.token, self.feishu.app_secret, self.feishu.encrypt_key,
+        values = [self.ima.api_key, self.database.url, self.discord.token, self.feishu.app_secret,
+                  self.feishu.encrypt_key,
                   self.feishu.verification_token, self.web.access_token, self.web.admin_token]
         return [v.get_secret_value() for v in values if v is not None]
 
@@ -207,7 +223,8 @@ def load_settings(path: str | Path | None = None, env: dict[str, str] | None = N
         if isinstance(values, dict):
             for key in values:
                 if (section, key) in _SECRETS:
-                    raise ConfigError(f"{section}.{key} is a secret: set it in the environment ({_SECRET_ENV[(section, key)]}), not in the file")
+                    raise ConfigError(f"{section}.{key} is a secret: set it in the environment "
+                                      f"({_SECRET_ENV[(section, key)]}), not in the file")
     for (section, key), var in {**_SECRET_ENV, **_PLAIN_ENV}.items():
         if env.get(var):
             data.setdefault(section, {})[key] = env[var]

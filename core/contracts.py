@@ -32,7 +32,8 @@ class ChatEvent:
     attachments: tuple[Attachment, ...] = ()
     guild_id: str | None = None
     event_id: str | None = None
-    language: str | None = None  # the chat's language (a UI switch, a locale): used only when the text has none
+    # the chat's language (a UI switch, a locale): used only when the text has none
+    language: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)  # typed options from slash commands
     media: str | None = None  # forced by a command (/image, /video, /music)
     is_admin: bool = False

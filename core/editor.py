@@ -19,7 +19,8 @@ log = logging.getLogger(__name__)
 
 
 class MessageEditor:
-    def __init__(self, channel: Channel, ref: str | None, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, channel: Channel, ref: str | None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.channel = channel
         self.ref = ref
         self._clock = clock

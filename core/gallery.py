@@ -33,7 +33,8 @@ class Spending:
     allowance: int  # the daily limit for this user; 0 means none
 
 
-async def gallery(store: Store, platform: str, user_id: str, language: str, limit: int = 60) -> list[GalleryItem]:
+async def gallery(store: Store, platform: str, user_id: str, language: str,
+                  limit: int = 60) -> list[GalleryItem]:
     """Finished generations that have something to show, newest first."""
     records = await store.user_tasks(platform, user_id, states=("done",))
     out: list[GalleryItem] = []
@@ -45,8 +46,10 @@ async def gallery(store: Store, platform: str, user_id: str, language: str, limi
         prompt = str(record.request.get("prompt", ""))
         out.append(GalleryItem(
             task_id=record.id, media=media,
-            items=tuple(MediaItem(kind, str(m["url"]), m.get("cover")) for m in record.result if m.get("url")),
-            prompt="" if prompt == DEFAULT_MOTION_PROMPT else prompt, model=record.model_name, credits=record.credits,
+            items=tuple(MediaItem(kind, str(m["url"]),
+                                  m.get("cover")) for m in record.result if m.get("url")),
+            prompt="" if prompt == DEFAULT_MOTION_PROMPT else prompt, model=record.model_name,
+            credits=record.credits,
             created_at=record.created_at, actions=views.chain_actions(language, record.id, media)))
         if len(out) >= limit:
             break

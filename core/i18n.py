@@ -19,7 +19,9 @@ class MissingString(KeyError):
 
 @cache
 def strings(language: str) -> dict[str, str]:
-    table: dict[str, str] = json.loads(resources.files("locales").joinpath(f"{language}.json").read_text("utf-8"))
+    table: dict[str, str] = json.loads(
+        resources.files("locales").joinpath(f"{language}.json").read_text("utf-8")
+    )
     return table
 
 

@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 APP_SOURCE = "ima_skills"
 UPLOAD_APP_ID = "webAgent"
-UPLOAD_APP_KEY = "32jdskjdk320eew"  # public client id of IMA's upload service, not a secret (the spec says so)
+# public client id of IMA's upload service, not a secret (the spec says so)
+UPLOAD_APP_KEY = "32jdskjdk320eew"
 
 #: What users may attach, by content type → (fType, fSuffix).
 UPLOAD_TYPES: dict[str, tuple[str, str]] = {
@@ -61,7 +62,8 @@ def upload_sign(timestamp: str, nonce: str) -> str:
 
 
 #: Create refusals that mean our copy of the catalogue no longer matches IMA's.
-PRICE_CHANGED = frozenset({ErrorKind.CREDIT_MISMATCH, ErrorKind.ATTRIBUTE_MISMATCH, ErrorKind.INVALID_ATTRIBUTE})
+PRICE_CHANGED = frozenset({ErrorKind.CREDIT_MISMATCH, ErrorKind.ATTRIBUTE_MISMATCH,
+                           ErrorKind.INVALID_ATTRIBUTE})
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,8 @@ class _CatalogueCache:
 
 
 class RateGate:
-    """One gate for every call to one IMA service: a 429's Retry-After holds back every task, not only the caller.
+    """One gate for every call to one IMA service: a 429's Retry-After holds back every task, not only the
+    caller.
 
     IMA limits per key, so a task that keeps calling while another was told to wait only earns more 429s.
     """
@@ -155,7 +158,8 @@ class IMAClient:
         self._cache = _CatalogueCache(catalogue_ttl_s)
         self._gates: dict[str, RateGate] = {}
         self.calls: dict[str, int] = {}
-        self.observer: Callable[[str, str | None], None] | None = None  # (operation, error kind or None), for metrics
+        # (operation, error kind or None), for metrics
+        self.observer: Callable[[str, str | None], None] | None = None
 
     def __repr__(self) -> str:  # never show the key
         return f"IMAClient(base_url={self.base_url!r})"
@@ -186,7 +190,11 @@ class IMAClient:
 
     def gate(self, url: str) -> RateGate:
         """The shared gate of the service ``url`` belongs to (the Open API or the upload service)."""
-        service = self.upload_url if url.startswith(self.upload_url) and self.upload_url != self.base_url else self.base_url
+        service = (
+            self.upload_url
+            if url.startswith(self.upload_url) and self.upload_url != self.base_url
+            else self.base_url
+        )
         return self._gates.setdefault(service, RateGate())
 
     async def _call(self, op: str, method: str, url: str, *, language: str | None = None,
@@ -235,7 +243,8 @@ class IMAClient:
                 except ValueError:
                     retry_after = 1.0
             raise IMAError(classify(resp.status, code if isinstance(code, int) else None, message), message,
-                           retry_after_s=retry_after, code=code if isinstance(code, int) else None, status=resp.status)
+                           retry_after_s=retry_after, code=code if isinstance(code, int) else None,
+                           status=resp.status)
         if isinstance(body, dict) and "data" in body:
             return body["data"]
         return body
@@ -245,7 +254,8 @@ class IMAClient:
         lang = language or self.language
 
         async def load() -> Catalogue:
-            data = await self._call("product_list", "GET", f"{self.base_url}/open/v1/product/list", language=lang,
+            data = await self._call("product_list", "GET", f"{self.base_url}/open/v1/product/list",
+                                    language=lang,
                                     params={"app": "ima", "platform": "web", "category": category})
             return Catalogue(category, tuple(parse_tree(category, data or [])))
 
@@ -254,8 +264,10 @@ class IMAClient:
     async def reachable(self, timeout_s: float = 3.0) -> bool:
         """Whether IMA answers a real (uncached) request now, within ``timeout_s``: for /healthz."""
         try:
-            await asyncio.wait_for(self._call("product_list", "GET", f"{self.base_url}/open/v1/product/list", language=self.language,
-                                              params={"app": "ima", "platform": "web", "category": "text_to_music"}), timeout_s)
+            await asyncio.wait_for(self._call("product_list", "GET", f"{self.base_url}/open/v1/product/list",
+                                              language=self.language,
+                                              params={"app": "ima", "platform": "web",
+                                                      "category": "text_to_music"}), timeout_s)
             return True
         except Exception:
             return False
@@ -300,7 +312,8 @@ class IMAClient:
                           language: str | None = None) -> CreatedTask:
         payload = self.build_create_payload(quote, prompt, input_images)
         try:
-            data = await self._call("create", "POST", f"{self.base_url}/open/v1/tasks/create", json=payload, language=language)
+            data = await self._call("create", "POST", f"{self.base_url}/open/v1/tasks/create", json=payload,
+                                    language=language)
         except IMAError as exc:
             if exc.kind in PRICE_CHANGED:
                 # the spec: rule ids and prices change often; whatever is asked next must be priced afresh
@@ -311,8 +324,10 @@ class IMAClient:
         return CreatedTask(str(data["id"]), data.get("created_at"), data.get("timeout_at"))
 
     async def task_detail(self, task_id: str, expected: int = 1) -> TaskOutcome:
-        """The task's state; ``expected`` is how many results were ordered (fewer listed means not done yet)."""
-        data = await self._call("detail", "POST", f"{self.base_url}/open/v1/tasks/detail", json={"task_id": task_id})
+        """The task's state; ``expected`` is how many results were ordered (fewer listed means not done
+        yet)."""
+        data = await self._call("detail", "POST", f"{self.base_url}/open/v1/tasks/detail",
+                                json={"task_id": task_id})
         return parse_detail(data if isinstance(data, dict) else {}, expected)
 
     # ── uploads ──────────────────────────────────────────────────────────────────────────────
@@ -340,7 +355,8 @@ class IMAClient:
             "sign": upload_sign(timestamp, nonce), "timestamp": timestamp, "nonce": nonce,
             "fService": "privite", "fType": f_type, "fSuffix": suffix, "fContentType": content_type,
         }
-        token = await self._call("upload_token", "GET", f"{self.upload_url}/api/rest/oss/getuploadtoken", params=params)
+        token = await self._call("upload_token", "GET", f"{self.upload_url}/api/rest/oss/getuploadtoken",
+                                 params=params)
         if not isinstance(token, dict) or not token.get("ful") or not token.get("fdl"):
             raise IMAError(ErrorKind.UNKNOWN, "upload token without urls")
         self.calls["upload_put"] = self.calls.get("upload_put", 0) + 1

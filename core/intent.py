@@ -53,7 +53,8 @@ class Intent:
     images: int = 0
     problem: str | None = None  # need_image | need_two_images
     gate: str = gate.REQUEST  # request | ambiguous | none: may this message be charged without asking?
-    commands: list[IntentKind] = field(default_factory=list)  # follow-up commands to do first, in order ("reset and then draw …")
+    # follow-up commands to do first, in order ("reset and then draw …")
+    commands: list[IntentKind] = field(default_factory=list)
     compare: list[str] = field(default_factory=list)  # model_ids a comparison or price question names
 
     @property
@@ -64,21 +65,38 @@ class Intent:
 
 MENTION_TOKENS = re.compile(r"<@!?&?\d+>|@_user_\d+|@_all|<at[^>]*>.*?</at>|@here|@everyone")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-YES = re.compile(r"^(yes|y|yeah|yep|yup|ok|okay|sure|go|go ahead|do it|confirm|是|是的|好|好的|确认|可以|行|要|嗯|用吧|确定)\W*$", re.I)
+YES = re.compile(r"^(yes|y|yeah|yep|yup|ok|okay|sure|go|go ahead|do "
+                 r"it|confirm|是|是的|好|好的|确认|可以|行|要|嗯|用吧|确定)\W*$", re.I)
 NO = re.compile(r"^(no|n|nope|nah|cancel it|don't|否|不|不要|不用|算了|取消吧)\W*$", re.I)
-FORGET = re.compile(r"^(删除我的数据|忘记我|forget me|delete my data|delete my account|删除我的账号)\W*$", re.I)
-SHOW_PREFS = re.compile(r"^(我的偏好|查看偏好|我的设置|我的默认模型|查看默认模型)\W*$|^(my (preferences|prefs|settings|defaults?|default models?)|"
-                        r"show (me )?(my )?(preferences|prefs|settings|defaults?)|what(?:'s| is| are) my (default|preference|preferences|defaults))\W*$", re.I)
+FORGET = re.compile(r"^(删除我的数据|忘记我|forget me|delete my data|delete my account|删除我的账号)\W*$",
+                    re.I)
+SHOW_PREFS = re.compile(r"^(我的偏好|查看偏好|我的设置|我的默认模型|查看默认模型)\W*$|^(my "
+                        r"(preferences|prefs|settings|defaults?|default models?)|"
+                        r"show (me )?(my )?(preferences|prefs|settings|defaults?)|what(?:'s| is| are) my "
+                        r"(default|preference|preferences|defaults))\W*$", re.I)
 HELP = re.compile(r"^(help|\?|帮助|commands|/help|使用说明|怎么用)\W*$", re.I)
-FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|(?<![a-z])(first (and|&) last|first frame|last frame|from (this|the first) .* to|start and end frames?)(?![a-z])", re.I)
-REFERENCE_WORDS = re.compile(r"参考|参照|这个人物|这个角色|(?<![a-z])(reference|ref image|in the style of this|based on this character|keep (the|this) character|"
-                             r"this (character|person|guy|girl|man|woman|mascot)|same character)(?![a-z])", re.I)
-THIS_PICTURE = re.compile(r"这张|这个图|这幅|图片里|照片里|(?<![a-z])(this (image|picture|photo|pic)|my (photo|picture|selfie)|the (attached|uploaded) )", re.I)
-VAGUE_ASK = re.compile(r"(?<![a-z])(?:do|make|draw|create|generate)\s+(?:something|anything|whatever)(?:\s+(?:cool|nice|fun|random|else))?"
-                       r"(?:\s+(?:with|from|of)\s+(?:this|it|these|them|that))?\W*$", re.I)
-ZH_MAKE = re.compile(r"(?:帮我|给我|请|能|可以|麻烦你?)\s*(?:画|生成|做|制作|创作|写|设计|绘制|拍)")  # "能帮我画一只猫吗"
+FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|(?<![a-z])(first (and|&) last|first "
+                              r"frame|last frame|from (this|the first) .* to|start and end "
+                              r"frames?)(?![a-z])", re.I)
+REFERENCE_WORDS = re.compile(r"参考|参照|这个人物|这个角色|(?<![a-z])(reference|ref image|in the style of "
+                             r"this|based on this character|keep (the|this) character|"
+                             r"this (character|person|guy|girl|man|woman|mascot)|same character)(?![a-z])",
+                             re.I)
+THIS_PICTURE = re.compile(r"这张|这个图|这幅|图片里|照片里|(?<![a-z])(this (image|picture|photo|pic)|my "
+                          r"(photo|picture|selfie)|the (attached|uploaded) )", re.I)
+VAGUE_ASK = re.compile(
+    r"(?<![a-z])(?:do|make|draw|create|generate)\s+(?:something|anything|whatever)(?:\s+(?:cool|nice|fun|random|else))?"
+    r"(?:\s+(?:with|from|of)\s+(?:this|it|these|them|that))?\W*$",
+    re.I,
+)
+# "能帮我画一只猫吗"
+ZH_MAKE = re.compile(r"(?:帮我|给我|请|能|可以|麻烦你?)\s*(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
 ALWAYS_ZH = re.compile(r"以后[^，。,\s用]{1,8}?都用|以后[^，。,\s用]{1,8}?用")
-_USE_BEFORE = re.compile(r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go with|by))\s*$", re.I)
+_USE_BEFORE = re.compile(
+    r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go "
+    r"with|by))\s*$",
+    re.I,
+)
 _MODEL_AFTER = re.compile(r"^\s*(?:的)?(?:模型|model)?", re.I)
 
 
@@ -116,7 +134,8 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 # ── strategy: "cheapest"/"best" only when they are about the model, not the subject ("a cheap toy") ──
-_STRATEGY_AFTER = r"\s*(?:possible\s+|available\s+)?(?:的)?(?:model|option|one|version|setting|quality|image|picture|photo|pic|video|clip|song|track|music|模型|的|视频|图片|图|音乐)"
+_STRATEGY_AFTER = (r"\s*(?:possible\s+|available\s+)?(?:的)?(?:model|option|one|version|setting|quality|"
+                   r"image|picture|photo|pic|video|clip|song|track|music|模型|的|视频|图片|图|音乐)")
 _STRATEGY_BEFORE = r"(?:use|using|with|go with|pick|choose|in|at|用|使用|选)\s*(?:the\s+)?$"
 
 
@@ -124,17 +143,27 @@ def _strategy(text: str) -> tuple[str | None, str]:
     for name in ("cheapest", "best"):
         for m in pattern("strategy", name).finditer(text):
             before, after = text[: m.start()], text[m.end():]
-            clause_only = not gate.residue(text[gate_clause_start(text, m.start()): gate_clause_end(text, m.end())], "strategy",
-                                           "command_filler", "use_words")
-            strong_zh = bool(re.match(r"[\u3400-\u9fff]", m.group(0))) and m.group(0) not in ("最好", "便宜", "高质量")
-            if clause_only or strong_zh or re.match(_STRATEGY_AFTER, after, re.I) or re.search(_STRATEGY_BEFORE, before, re.I):
+            clause_only = not gate.residue(
+                text[gate_clause_start(text, m.start()) : gate_clause_end(text, m.end())],
+                "strategy",
+                "command_filler",
+                "use_words",
+            )
+            strong_zh = bool(re.match(r"[\u3400-\u9fff]", m.group(0))) and m.group(0) not in ("最好", "便宜",
+                                                                                              "高质量")
+            if clause_only or strong_zh or re.match(_STRATEGY_AFTER, after,
+                                                    re.I) or re.search(_STRATEGY_BEFORE, before, re.I):
                 start = m.start()
                 use = re.search(_STRATEGY_BEFORE, before, re.I)
                 if use:
                     start = use.start()
                 end = m.end()
-                tail = re.match(r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:model|option|one|模型|的)?"
-                                r"(?:\s*(?:to|for))?", after, re.I)
+                tail = re.match(
+                    r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:model|option|one|模型|的)?"
+                    r"(?:\s*(?:to|for))?",
+                    after,
+                    re.I,
+                )
                 end += tail.end() if tail else 0
                 return name, text[:start] + " " + text[end:]
     return None, text
@@ -165,7 +194,8 @@ def _whole_message_kind(text: str, images: int) -> str | None:
         return None
     if not text:
         return "help"
-    for regex, kind in ((HELP, "help"), (FORGET, "forget_me"), (SHOW_PREFS, "show_preferences"), (YES, "yes"), (NO, "no")):
+    for regex, kind in ((HELP, "help"), (FORGET, "forget_me"), (SHOW_PREFS, "show_preferences"), (YES, "yes"),
+                        (NO, "no")):
         if regex.match(text):
             return kind
     return None
@@ -180,15 +210,25 @@ def _model_id(ref: ModelRef, catalogues: Mapping[str, Catalogue] | None) -> str:
 
 
 def _compare(text: str, refs: list[ModelRef], catalogues: Mapping[str, Catalogue] | None) -> list[str] | None:
-    """"which is better, veo or sora?", "kling vs hailuo", "可灵和海螺哪个好": two models weighed against each other."""
+    """"which is better, veo or sora?", "kling vs hailuo", "可灵和海螺哪个好": two models weighed against each
+    other."""
     distinct: list[ModelRef] = []
     for ref in refs:
-        if not any((ref.family or ref.text) == (d.family or d.text) and ref.name == d.name and ref.model_ids == d.model_ids for d in distinct):
+        if not any(
+            (ref.family or ref.text) == (d.family or d.text)
+            and ref.name == d.name
+            and ref.model_ids == d.model_ids
+            for d in distinct
+        ):
             distinct.append(ref)
     if len(distinct) < 2:
         return None
-    strong = re.search(r"(?<![a-z])(vs\.?|versus|compare|comparison|difference|differences|better|best|worse|faster|cheaper|which)(?![a-z])"
-                       r"|对比|比较|区别|哪个|谁更|差别|更好|更便宜|更快|还是", text, re.I)
+    strong = re.search(
+        r"(?<![a-z])(vs\.?|versus|compare|comparison|difference|differences|better|best|worse|faster|cheaper|which)(?![a-z])"
+        r"|对比|比较|区别|哪个|谁更|差别|更好|更便宜|更快|还是",
+        text,
+        re.I,
+    )
     if not strong and not (gate.is_question(text) and re.search(r"(?<![a-z])or(?![a-z])|还是", text, re.I)):
         return None
     if re.match(rf"^\W*(?:{alt('create_verbs')})(?![a-z])", text, re.I) and not gate.is_question(text):
@@ -197,7 +237,8 @@ def _compare(text: str, refs: list[ModelRef], catalogues: Mapping[str, Catalogue
 
 
 def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None = None, *,
-          task_type: str | None = None, options: Mapping[str, Any] | None = None, language: str | None = None) -> Intent:
+          task_type: str | None = None, options: Mapping[str, Any] | None = None,
+          language: str | None = None) -> Intent:
     """Turn a message into an :class:`Intent`.
 
     ``images`` is how many pictures came with the message; ``catalogues`` (category → live
@@ -220,7 +261,8 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         return _command(intent, reading.commands, refs, catalogues)
     if not reading.content and (not images or fixed.strip()):  # with a picture too: "is this AI generated?"
         return _no_request(intent, reading.answers, work, refs, catalogues)
-    intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]  # "redo it: <prompt>" is the prompt
+    # "redo it: <prompt>" is the prompt
+    intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content)]
     draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe)
@@ -278,8 +320,10 @@ def _answer(intent: Intent, kind: IntentKind) -> Intent:
     return intent
 
 
-def _command(intent: Intent, found: list[str], refs: list[ModelRef], catalogues: Mapping[str, Catalogue] | None) -> Intent:
-    """Only commands: the last one answers, the ones before it are done first; "switch to kling" is again, with kling."""
+def _command(intent: Intent, found: list[str], refs: list[ModelRef],
+             catalogues: Mapping[str, Catalogue] | None) -> Intent:
+    """Only commands: the last one answers, the ones before it are done first; "switch to kling" is again,
+    with kling."""
     main, before = command_words.main_kind(found)
     intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
     intent.gate = gate.REQUEST if intent.kind == IntentKind.AGAIN else gate.NONE
@@ -305,13 +349,16 @@ def _no_request(intent: Intent, answers: list[str], work: str, refs: list[ModelR
 
 def _standalone_question(text: str) -> str | None:
     """"my balance", "price list", "模型", "怎么用这个机器人": a question without a question mark."""
-    for name, kind in (("usage_phrases", "usage"), ("models_phrases", "list_models"), ("help_phrases", "help")):
-        if pattern(name).search(text) and not gate.residue(text, name, "command_filler", "bot_words", "thanks", "greetings"):
+    for name, kind in (("usage_phrases", "usage"), ("models_phrases", "list_models"),
+                       ("help_phrases", "help")):
+        if pattern(name).search(text) and not gate.residue(text, name, "command_filler", "bot_words",
+                                                           "thanks", "greetings"):
             return kind
     return None
 
 
-def _name_model(intent: Intent, ref: ModelRef, catalogues: Mapping[str, Catalogue] | None, task_type: str | None) -> None:
+def _name_model(intent: Intent, ref: ModelRef, catalogues: Mapping[str, Catalogue] | None,
+                task_type: str | None) -> None:
     catalogue = (catalogues or {}).get(task_type or "") if task_type else None
     model = ref.resolve(catalogue) if catalogue is not None else None
     if model is None and task_type is None:
@@ -337,7 +384,8 @@ class _Draft:
 
 def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None,
              slash_options: Mapping[str, Any] | None) -> Intent:
-    """The generation path: model, media, options and prompt from the content clauses, then the gate's decision."""
+    """The generation path: model, media, options and prompt from the content clauses, then the gate's
+    decision."""
     _model_step(intent, draft)
     _media_step(intent, draft, catalogues)
     _options_step(intent, draft, slash_options)
@@ -353,10 +401,22 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
 
 
 def _model_step(intent: Intent, draft: _Draft) -> None:
-    """"always use …" and the model named (cut with its "use"/"用"), before numbers in names are read as options."""
+    """"always use …" and the model named (cut with its "use"/"用"), before numbers in names are read as
+    options."""
     images, work = intent.images, draft.work
-    draft.signals = bool(draft.task_type or draft.lyrics or (images and (
-        not work.strip() or pattern("edit_words").search(work) or media.motion(work) or pattern("create_verbs").search(work))))
+    draft.signals = bool(
+        draft.task_type
+        or draft.lyrics
+        or (
+            images
+            and (
+                not work.strip()
+                or pattern("edit_words").search(work)
+                or media.motion(work)
+                or pattern("create_verbs").search(work)
+            )
+        )
+    )
     always = pattern("always").search(work) or ALWAYS_ZH.search(work)
     if always:
         intent.model_mode = "always"
@@ -369,28 +429,39 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
 
 
 def _media_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None) -> None:
-    """What is made: the slash command, else the words' head noun, else a one-media model, else lyrics → music."""
+    """What is made: the slash command, else the words' head noun, else a one-media model, else lyrics →
+    music."""
     images, work = intent.images, draft.work
     draft.stated = MEDIA_OF_TYPE.get(draft.task_type or "") or media.detect(work, images)
-    draft.signals = draft.signals or bool(images and (draft.stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work)))
+    draft.signals = draft.signals or bool(
+        images and (draft.stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work))
+    )
     intent.strategy, draft.work = _strategy(work)
     draft.signals = draft.signals or intent.strategy is not None
     if draft.stated is None and draft.ref is not None:
         makes = media_of(draft.ref, catalogues)
-        draft.stated = next(iter(makes)) if len(makes) == 1 else None  # "use Kling O1 a cat surfing" is a video
+        # "use Kling O1 a cat surfing" is a video
+        draft.stated = next(iter(makes)) if len(makes) == 1 else None
     if draft.stated is None and draft.lyrics:
         draft.stated = "music"
 
 
 def _options_step(intent: Intent, draft: _Draft, slash_options: Mapping[str, Any] | None) -> None:
-    found, draft.work = option_words.take_options(draft.work, draft.stated, intent.images, lyrics=draft.lyrics)
+    found, draft.work = option_words.take_options(draft.work, draft.stated, intent.images,
+                                                  lyrics=draft.lyrics)
     opts = found.options
     intent.n = found.n or intent.n
     video_words = "duration" in opts or "generate_audio" in opts or "resolution" in opts
-    if draft.stated is None and (intent.images or video_words):  # "10 seconds, with sound": only a video has those
+    # "10 seconds, with sound": only a video has those
+    if draft.stated is None and (intent.images or video_words):
         draft.stated = "video" if video_words or intent.images >= 2 or media.motion(draft.work) else "image"
-    draft.signals = draft.signals or bool(opts) or found.n is not None or any(n.head for n in media.nouns(draft.described)) \
+    draft.signals = (
+        draft.signals
+        or bool(opts)
+        or found.n is not None
+        or any(n.head for n in media.nouns(draft.described))
         or gate.wants_something_made(draft.described)
+    )
     option_words.settle(opts, draft.stated or "image")
     for key, value in (slash_options or {}).items():
         if value in (None, "") or key in ("model", "video_kind"):
@@ -426,17 +497,25 @@ def _prompt_step(intent: Intent, draft: _Draft) -> None:
 def _gate_step(intent: Intent, draft: _Draft) -> None:
     """request, ambiguous (ask with a button) or, for a remark, small talk."""
     said, described = intent.prompt.strip(" .!?").lower(), draft.described
-    unclear = draft.maybe or vague().fullmatch(said) or pattern("referential").match(described.strip().lower()) \
-        or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4) or VAGUE_ASK.search(described)
+    unclear = (
+        draft.maybe
+        or vague().fullmatch(said)
+        or pattern("referential").match(described.strip().lower())
+        or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4)
+        or VAGUE_ASK.search(described)
+    )
     verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I) or ZH_MAKE.search(described)
     if unclear and not draft.task_type:
         intent.gate = gate.AMBIGUOUS
     elif intent.images:  # words with a picture are about the picture: only an instruction makes it a request
-        intent.gate = gate.REQUEST if draft.signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
+        intent.gate = (
+            gate.REQUEST if draft.signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
+        )
     elif draft.signals or verb or gate.descriptive(described):
         intent.gate = gate.REQUEST
     elif gate.remark(described):
-        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # "too dark", "pretty cool tbh": talk, not a prompt
+        # "too dark", "pretty cool tbh": talk, not a prompt
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:
         intent.gate = gate.AMBIGUOUS
 
@@ -453,7 +532,8 @@ def _create() -> str:
 
 def slash_intent(medium: str, prompt_text: str, options_in: Mapping[str, Any], images: int,
                  catalogues: Mapping[str, Catalogue] | None, language: str | None = None) -> Intent:
-    """A slash command (/image, /video, /music: ``medium``) as an intent: the same parser, the command's choices
+    """A slash command (/image, /video, /music: ``medium``) as an intent: the same parser, the command's
+    choices
     winning."""
     forced = None
     if medium == "music":
@@ -462,13 +542,16 @@ def slash_intent(medium: str, prompt_text: str, options_in: Mapping[str, Any], i
         forced = "image_to_image" if images else "text_to_image"
     elif medium == "video":
         kind = options_in.get("video_kind")
-        forced = {"first_last": "first_last_frame_to_video", "reference": "reference_image_to_video"}.get(str(kind)) \
+        forced = {"first_last": "first_last_frame_to_video",
+                  "reference": "reference_image_to_video"}.get(str(kind)) \
             or task_type_for("video", prompt_text, images)[0]
     intent = parse(prompt_text, images, catalogues, task_type=forced, options=options_in, language=language)
     intent.gate = gate.REQUEST if intent.kind == IntentKind.GENERATE else intent.gate
     model = options_in.get("model")
     if model and forced and catalogues and forced in catalogues:
-        found = catalogues[forced].find(str(model)) or (m.model if (m := find_mention(str(model), catalogues[forced])) else None)
+        found = catalogues[forced].find(str(model)) or (
+            m.model if (m := find_mention(str(model), catalogues[forced])) else None
+        )
         if found:
             intent.model_key, intent.model_mode = found.key, "this_time"
         else:

@@ -59,7 +59,8 @@ class Timing:
 
 def variant_of(table: Estimate, attributes: Mapping[str, Any]) -> str:
     """What makes a model's tasks take different times, as one key: the spec's range for that kind of task
-    (it gives Veo 3.1 one range for text-to-video and another for two-picture videos, while text and picture to
+    (it gives Veo 3.1 one range for text-to-video and another for two-picture videos, while text and picture
+    to
     image share one) and the credit rule's priced attributes: "90-180s|duration=10,resolution=1080p".
     ``table`` is the unscaled time-table row."""
     options = ",".join(f"{k}={normalize(v)}" for k, v in sorted(attributes.items()) if k != "default")
@@ -74,19 +75,23 @@ def from_table(est: Estimate) -> Timing:
 
 
 def quantile(intervals: Sequence[tuple[float, float]], p: float) -> float:
-    """The p-quantile of durations known only as intervals (the check that last saw a task running, the one that
-    saw it done): each observation spread evenly over its interval, so the checks' own grid does not show through."""
+    """The p-quantile of durations known only as intervals (the check that last saw a task running, the one
+    that
+    saw it done): each observation spread evenly over its interval, so the checks' own grid does not show
+    through."""
     lo = min(a for a, _ in intervals)
     hi = max(b for _, b in intervals)
     for _ in range(40):
         mid = (lo + hi) / 2
-        share = sum(1.0 if b <= mid else 0.0 if a >= mid else (mid - a) / (b - a) for a, b in intervals) / len(intervals)
+        share = sum(1.0 if b <= mid else 0.0 if a >= mid else (mid - a) / (b - a) for a,
+                    b in intervals) / len(intervals)
         lo, hi = (mid, hi) if share < p else (lo, mid)
     return (lo + hi) / 2
 
 
 def from_history(intervals: Sequence[tuple[float, float]], est: Estimate) -> Timing:
-    """Figures from observed durations (already in this run's time scale). Quantiles, not mean and deviation, so
+    """Figures from observed durations (already in this run's time scale). Quantiles, not mean and
+    deviation, so
     the few tasks stuck in a slow queue do not stretch everyone's schedule."""
     usable = [(a, b) if b > a else (b * 0.99, b) for a, b in intervals if b > 0]
     if len(usable) < FEW_SAMPLES:
@@ -129,14 +134,17 @@ def checks_until(done_s: float, timing: Timing, limit: int = 10_000) -> list[flo
 
 
 def observed_interval(last_running_s: float | None, done_s: float) -> tuple[float, float]:
-    """When a task finished, as far as the checks tell: after the last check that saw it running, by the one that
-    saw it done. If the very first check already saw it done, assume it was not long before (so a first check that
+    """When a task finished, as far as the checks tell: after the last check that saw it running, by the
+    one that
+    saw it done. If the very first check already saw it done, assume it was not long before (so a first check
+    that
     came too late moves earlier next time, without one lucky task dragging everyone's first check to zero)."""
     return (last_running_s if last_running_s is not None else 0.9 * done_s), done_s
 
 
 class History:
-    """Recent observed durations per (model, options) as (after, by) intervals in unscaled seconds; the store keeps
+    """Recent observed durations per (model, options) as (after, by) intervals in unscaled seconds; the
+    store keeps
     them across restarts. Figures are computed once per new observation, not per task."""
 
     def __init__(self, time_scale: float = 1.0, keep: int = KEEP) -> None:
@@ -152,7 +160,8 @@ class History:
         self._figures.clear()
 
     def add(self, model_id: str, variant: str, scaled: tuple[float, float]) -> tuple[float, float]:
-        """Remember one observation made at this run's time scale; returns it unscaled (what the store keeps)."""
+        """Remember one observation made at this run's time scale; returns it unscaled (what the store
+        keeps)."""
         seen = (scaled[0] / self.time_scale, scaled[1] / self.time_scale)
         self._bucket(model_id, variant).append(seen)
         for key in [k for k in self._figures if k[:2] == (model_id, variant)]:
@@ -160,7 +169,8 @@ class History:
         return seen
 
     def timing(self, model_id: str, variant: str, est: Estimate) -> Timing:
-        """The schedule's figures for a task, at this run's time scale (``est`` is the table's, already scaled)."""
+        """The schedule's figures for a task, at this run's time scale (``est`` is the table's, already
+        scaled)."""
         key = (model_id, variant, est.min_s, est.max_s, est.check_every_s)
         figures = self._figures.get(key)
         if figures is None:

@@ -41,7 +41,8 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = (), stream: Any 
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=[structlog.stdlib.add_log_level, structlog.stdlib.add_logger_name,
                            structlog.stdlib.ExtraAdder(), structlog.processors.TimeStamper(fmt="iso")],
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, structlog.processors.format_exc_info,
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info,
                     redactor, structlog.processors.JSONRenderer(ensure_ascii=False)]))
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -52,7 +53,8 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str] = (), stream: Any 
 
 
 def adopt_logger(name: str) -> None:
-    """Make a library logger that brought its own handler go through ours (JSON, scrubbed) like every other."""
+    """Make a library logger that brought its own handler go through ours (JSON, scrubbed) like every
+    other."""
     logger = logging.getLogger(name)
     logger.handlers[:] = []
     logger.propagate = True

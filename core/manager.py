@@ -52,7 +52,8 @@ class ManagerSettings:
     create_rate_limit_retries: int = 3
     give_up_after_errors: int = 8  # consecutive non-transient detail errors
     instance_id: str = ""  # who holds a task's lease; default: host name and process id
-    lease_s: float = 30.0  # a task whose watcher stops renewing for this long is taken over by another instance
+    # a task whose watcher stops renewing for this long is taken over by another instance
+    lease_s: float = 30.0
 
 
 class LimitReached(Exception):
@@ -84,7 +85,8 @@ class _Watch:
     editor: MessageEditor
     facts: TaskFacts
     timing: Timing
-    last_running_s: float | None = None  # seconds since acceptance of the last check that saw it still running
+    # seconds since acceptance of the last check that saw it still running
+    last_running_s: float | None = None
     check_handle: asyncio.TimerHandle | None = None
     progress_handle: asyncio.TimerHandle | None = None
     errors: int = 0
@@ -92,7 +94,8 @@ class _Watch:
 
 
 def facts_of(record: TaskRecord, cheaper: Alternative | None = None) -> TaskFacts:
-    return TaskFacts(media=MEDIA_OF_CATEGORY[record.task_type], model_name=record.model_name, credits=record.credits,
+    return TaskFacts(media=MEDIA_OF_CATEGORY[record.task_type], model_name=record.model_name,
+                     credits=record.credits,
                      est_min_s=record.est_min_s, est_max_s=record.est_max_s, language=record.language,
                      owner=record.user_id, task_ref=record.id, from_preference=record.from_preference,
                      cheaper=cheaper, n=record.n, est_learned=bool(record.request.get("learned_from")),
@@ -118,9 +121,12 @@ class TaskManager:
         self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
         self._lease_tasks: list[asyncio.Task[Any]] = []
         self.history = History(self.settings.time_scale)
-        self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0, "scheduled_from_history": 0}
-        self.on_finished: Callable[[TaskRecord, str], None] | None = None  # (record, final state), for metrics
-        self.on_edits: Callable[[str, int, int], None] | None = None  # (platform, edits, failed edits), for metrics
+        self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0,
+                                      "scheduled_from_history": 0}
+        # (record, final state), for metrics
+        self.on_finished: Callable[[TaskRecord, str], None] | None = None
+        # (platform, edits, failed edits), for metrics
+        self.on_edits: Callable[[str, int, int], None] | None = None
 
     # ── lifecycle ────────────────────────────────────────────────────────────────────────────
     def add_platform(self, platform: Platform) -> None:
@@ -141,7 +147,8 @@ class TaskManager:
         self.history.load(await self.store.recent_durations())
         await self._take_over(any_lease=not self.shared)
         if self.shared:
-            self._lease_tasks = [asyncio.create_task(self._renew_loop()), asyncio.create_task(self._takeover_loop())]
+            self._lease_tasks = [asyncio.create_task(self._renew_loop()),
+                                 asyncio.create_task(self._takeover_loop())]
 
     async def _take_over(self, *, any_lease: bool = False) -> int:
         now = self._clock()
@@ -157,7 +164,8 @@ class TaskManager:
             editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
             if record.state == TaskState.CREATING:
                 # Its instance died between "creating" and IMA's answer: never sent again, said honestly.
-                if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.INTERRUPTED,
+                if await self.store.update_task(record.id, expect=(TaskState.CREATING,),
+                                                state=TaskState.INTERRUPTED,
                                                 error_kind=ErrorKind.INTERRUPTED, finished_at=self._clock()):
                     self._spawn(self._deliver_final(record, editor, views.interrupted(facts_of(record)),
                                                     TaskState.INTERRUPTED))
@@ -256,32 +264,41 @@ class TaskManager:
         record = TaskRecord(
             id=uuid.uuid4().hex[:16], platform=event.platform, chat_id=event.chat_id, user_id=event.user_id,
             guild_id=event.guild_id, route=dict(event.route), status_ref=None, language=request.language,
-            task_type=model.category, model_id=model.model_id, model_version=model.model_version, model_name=model.name,
-            request={"prompt": request.prompt, "params": quote.params, "attribute_id": quote.rule.attribute_id,
-                     "points": quote.points, "options": dict(request.options), "images": [], "variant": variant,
-                     "learned_from": timing.learned_from},
-            credits=quote.total, n=quote.n, ima_task_id=None, state=TaskState.CREATING, error_kind=None, result=None,
-            est_min_s=round(timing.typical_min_s, 3), est_max_s=round(timing.typical_max_s, 3), check_every_s=est.check_every_s,
-            progress_every_s=est.progress_every_s, created_at=self._clock(), from_preference=request.from_preference)
+            task_type=model.category, model_id=model.model_id, model_version=model.model_version,
+            model_name=model.name,
+            request={"prompt": request.prompt, "params": quote.params,
+                     "attribute_id": quote.rule.attribute_id,
+                     "points": quote.points, "options": dict(request.options), "images": [],
+                     "variant": variant, "learned_from": timing.learned_from},
+            credits=quote.total, n=quote.n, ima_task_id=None, state=TaskState.CREATING, error_kind=None,
+            result=None,
+            est_min_s=round(timing.typical_min_s, 3), est_max_s=round(timing.typical_max_s, 3),
+            check_every_s=est.check_every_s,
+            progress_every_s=est.progress_every_s, created_at=self._clock(),
+            from_preference=request.from_preference)
         limits = Limits(self.settings.max_active_per_user, self.settings.max_active_total, *request.budgets,
                         since=request.budget_day)
-        self._mine.add(record.id)  # before the row exists: our own takeover loop must never mistake it for an orphan
+        # before the row exists: our own takeover loop must never mistake it for an orphan
+        self._mine.add(record.id)
         try:
             refused = await self.store.insert_task_within(record, limits,
-                                                          lease=(self.instance_id, self._clock() + self.settings.lease_s))
+                                                          lease=(self.instance_id,
+                                                                 self._clock() + self.settings.lease_s))
         except BaseException:
             self._mine.discard(record.id)
             raise
         if refused is not None:  # checked and reserved in one step: requests sent together cannot all pass
             self._mine.discard(record.id)
-            raise LimitReached(refused, {"user": limits.max_active_per_user, "total": limits.max_active_total}.get(refused, 0))
+            raise LimitReached(refused, {"user": limits.max_active_per_user,
+                                         "total": limits.max_active_total}.get(refused, 0))
         channel = self.platforms[event.platform].channel(event.route)
         editor = MessageEditor(channel, None)
         facts = facts_of(record, request.cheaper)
         try:
             record.status_ref = await editor.send_first(views.starting(facts))
         except ChannelError:
-            await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.FAILED, error_kind=ErrorKind.UNKNOWN)
+            await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.FAILED,
+                                         error_kind=ErrorKind.UNKNOWN)
             raise
         await self.store.update_task(record.id, status_ref=record.status_ref)
         self._spawn(self._create_in_turn(record, editor, facts, quote, request))
@@ -298,7 +315,10 @@ class TaskManager:
                       request: TaskRequest) -> None:
         try:
             # a link is an earlier upload or result of ours (a repeat, a chain): never uploaded again
-            urls = [image if isinstance(image, str) else await self.client.upload(image) for image in request.images]
+            urls = [
+                image if isinstance(image, str) else await self.client.upload(image)
+                for image in request.images
+            ]
         except (IMAError, UploadRejected) as exc:
             kind = exc.kind if isinstance(exc, IMAError) else ErrorKind.BAD_REQUEST
             await self._fail_before_create(record, editor, kind)
@@ -319,29 +339,45 @@ class TaskManager:
                     continue
                 # no answer to a create (timeout, dropped connection) does not mean it did not start
                 ambiguous = exc.kind in (ErrorKind.TIMEOUT, ErrorKind.NETWORK)
-                await self._fail_before_create(record, editor, ErrorKind.UNCONFIRMED if ambiguous else exc.kind)
+                await self._fail_before_create(record, editor,
+                                               ErrorKind.UNCONFIRMED if ambiguous else exc.kind)
                 return
         assert created is not None
         now = self._clock()
-        deadline = created.timeout_at_ms / 1000 if created.timeout_at_ms else now + record.est_max_s * self.settings.timeout_factor
-        record.ima_task_id, record.state, record.submitted_at, record.deadline_at = created.task_id, TaskState.RUNNING, now, deadline
+        deadline = (
+            created.timeout_at_ms / 1000
+            if created.timeout_at_ms
+            else now + record.est_max_s * self.settings.timeout_factor
+        )
+        record.ima_task_id, record.state, record.submitted_at, record.deadline_at = (
+            created.task_id,
+            TaskState.RUNNING,
+            now,
+            deadline,
+        )
         # IMA has it now: these writes must land (retried while the database fails), or the task is lost to us
-        await self._until_saved(lambda: self.store.record_usage(record))  # charged before it stops counting as reserved
-        started = {"ima_task_id": created.task_id, "state": TaskState.RUNNING, "submitted_at": now, "deadline_at": deadline}
-        ours = await self._until_saved(lambda: self.store.update_task(record.id, expect=(TaskState.CREATING,), **started))
+        # charged before it stops counting as reserved
+        await self._until_saved(lambda: self.store.record_usage(record))
+        started = {"ima_task_id": created.task_id, "state": TaskState.RUNNING, "submitted_at": now,
+                   "deadline_at": deadline}
+        ours = await self._until_saved(lambda: self.store.update_task(record.id, expect=(TaskState.CREATING,),
+                                                                      **started))
         if not ours:
-            # Another instance took this task for an orphan while IMA was answering (this one renewed its lease
-            # too late) and told the user it was interrupted. IMA did start it and charged for it: take it back,
+            # Another instance took this task for an orphan while IMA was answering (this one renewed its
+            # lease
+            # too late) and told the user it was interrupted. IMA did start it and charged for it: take it
+            # back,
             # so the result still reaches the user, on the same message.
             ours = await self._until_saved(lambda: self.store.update_task(
-                record.id, expect=(TaskState.INTERRUPTED,), error_kind=None, finished_at=None, delivered_at=None,
-                **started))
+                record.id, expect=(TaskState.INTERRUPTED,), error_kind=None, finished_at=None,
+                delivered_at=None, **started))
             if ours:
                 await self._until_saved(lambda: self.store.take_lease(
                     record.id, self.instance_id, self._clock() + self.settings.lease_s))
                 self._mine.add(record.id)
         self.stats["creates"] += 1
-        log.info("task created", extra={"task": record.id, "platform": record.platform, "type": record.task_type,
+        log.info("task created",
+                 extra={"task": record.id, "platform": record.platform, "type": record.task_type,
                                         "model": record.model_id, "credits": record.credits})
         if ours:
             self._watch(record, editor, facts)
@@ -349,13 +385,14 @@ class TaskManager:
             self._mine.discard(record.id)
 
     async def _fail_before_create(self, record: TaskRecord, editor: MessageEditor, kind: ErrorKind) -> None:
-        if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.DELIVERING, error_kind=kind,
-                                        finished_at=self._clock()):
+        if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.DELIVERING,
+                                        error_kind=kind, finished_at=self._clock()):
             record.error_kind = kind
             await self._deliver_final(record, editor, await self._failure_view(record), TaskState.FAILED)
 
     # ── watching ─────────────────────────────────────────────────────────────────────────────
-    def _watch(self, record: TaskRecord, editor: MessageEditor | None = None, facts: TaskFacts | None = None) -> None:
+    def _watch(self, record: TaskRecord, editor: MessageEditor | None = None,
+               facts: TaskFacts | None = None) -> None:
         if self._closed:
             return
         if editor is None:
@@ -366,7 +403,8 @@ class TaskManager:
         start = record.submitted_at or record.created_at
         now = self._clock()
         elapsed = now - start
-        due = start + next_check(0.0, watch.timing) if elapsed < watch.timing.early_s else now  # a restart may be late
+        # a restart may be late
+        due = start + next_check(0.0, watch.timing) if elapsed < watch.timing.early_s else now
         self._schedule_check(watch, due - now)
         next_progress = start + record.progress_every_s
         while next_progress <= now:
@@ -374,12 +412,15 @@ class TaskManager:
         self._schedule_progress(watch, next_progress - now)
 
     def expected(self, quote: Quote) -> Timing:
-        """How long a request like this one usually takes: learned from the tasks this bot watched (same model,
-        kind and priced options), the spec's time table until there are enough. Its typical range is what users
+        """How long a request like this one usually takes: learned from the tasks this bot watched (same
+        model,
+        kind and priced options), the spec's time table until there are enough. Its typical range is what
+        users
         are told before and while it runs."""
         model = quote.model
         variant = variant_of(estimate(model.category, model.model_id), quote.rule.attributes)
-        return self.history.timing(model.model_id, variant, estimate(model.category, model.model_id, self.settings.time_scale))
+        return self.history.timing(model.model_id, variant,
+                                   estimate(model.category, model.model_id, self.settings.time_scale))
 
     def _timing_of(self, record: TaskRecord) -> Timing:
         table = estimate(record.task_type, record.model_id, self.settings.time_scale)
@@ -459,7 +500,8 @@ class TaskManager:
     async def _after_check_error(self, watch: _Watch, exc: IMAError) -> None:
         record = watch.record
         watch.errors += 1
-        log.debug("status check failed", extra={"task": record.id, "kind": exc.kind.value, "errors": watch.errors})
+        log.debug("status check failed",
+                  extra={"task": record.id, "kind": exc.kind.value, "errors": watch.errors})
         # a flaky answer at the deadline must not turn a finished task into "timed out": allow a short grace
         grace = 3 * max(record.check_every_s, self.settings.backoff_base_s * self.settings.time_scale)
         last_chance = (record.deadline_at or float("inf")) + grace
@@ -467,8 +509,11 @@ class TaskManager:
             await self._finish_failure(watch, ErrorKind.TIMED_OUT)
             return
         if not exc.transient and watch.errors >= self.settings.give_up_after_errors:
-            # a task IMA accepted and now calls a bad request is one it no longer knows: say that, not "not accepted"
-            await self._finish_failure(watch, ErrorKind.TASK_LOST if exc.kind is ErrorKind.BAD_REQUEST else exc.kind)
+            # a task IMA accepted and now calls a bad request is one it no longer knows: say that, not "not
+            # accepted"
+            await self._finish_failure(
+                watch, ErrorKind.TASK_LOST if exc.kind is ErrorKind.BAD_REQUEST else exc.kind
+            )
             return
         if exc.kind is ErrorKind.RATE_LIMITED and exc.retry_after_s:
             delay = exc.retry_after_s
@@ -505,7 +550,8 @@ class TaskManager:
         record.finished_at = self._clock()
         try:
             won = await self._until_saved(lambda: self.store.update_task(
-                record.id, expect=(TaskState.RUNNING,), state=TaskState.DELIVERING, finished_at=record.finished_at, **changes))
+                record.id, expect=(TaskState.RUNNING,), state=TaskState.DELIVERING,
+                finished_at=record.finished_at, **changes))
         finally:
             self._watching.pop(record.id, None)
         if not won:  # another instance (or a cancel) ended it first: nothing left for us to hold
@@ -513,7 +559,8 @@ class TaskManager:
         return won
 
     async def _until_saved(self, write: Callable[[], Awaitable[T]]) -> T:
-        """A write a task's outcome depends on, retried with backoff (up to 10 s apart) while the database fails."""
+        """A write a task's outcome depends on, retried with backoff (up to 10 s apart) while the database
+        fails."""
         delay = 0.1
         while True:
             try:
@@ -521,7 +568,8 @@ class TaskManager:
             except STORE_ERRORS as exc:
                 if self._closed:
                     raise
-                log.error("could not save a task's outcome; retrying", extra={"error": type(exc).__name__, "retry_in_s": delay})
+                log.error("could not save a task's outcome; retrying",
+                          extra={"error": type(exc).__name__, "retry_in_s": delay})
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
 
@@ -540,7 +588,8 @@ class TaskManager:
                 log.exception("could not compute alternatives")
         return views.failure(facts_of(record), record.error_kind or ErrorKind.UNKNOWN, alternatives)
 
-    async def _deliver_final(self, record: TaskRecord, editor: MessageEditor, view: View, final_state: str) -> None:
+    async def _deliver_final(self, record: TaskRecord, editor: MessageEditor, view: View,
+                             final_state: str) -> None:
         try:
             ref = await editor.finish(view)
         except Exception:
@@ -553,8 +602,8 @@ class TaskManager:
         if self.on_finished:
             self.on_finished(record, final_state)
         await self._until_saved(lambda: self.store.update_task(
-            record.id, expect=(TaskState.DELIVERING, TaskState.INTERRUPTED), state=final_state, status_ref=ref,
-            delivered_at=self._clock()))
+            record.id, expect=(TaskState.DELIVERING, TaskState.INTERRUPTED), state=final_state,
+            status_ref=ref, delivered_at=self._clock()))
         self._mine.discard(record.id)
         log.info("task delivered", extra={"task": record.id, "state": final_state, "error": record.error_kind,
                                           "seconds": round(self._clock() - record.created_at, 2)})
@@ -574,8 +623,8 @@ class TaskManager:
             if task_id is not None and record.id != task_id:
                 continue
             watch = self._watching.pop(record.id, None)
-            if not await self.store.update_task(record.id, expect=(TaskState.RUNNING,), state=TaskState.CANCELLED,
-                                                finished_at=self._clock()):
+            if not await self.store.update_task(record.id, expect=(TaskState.RUNNING,),
+                                                state=TaskState.CANCELLED, finished_at=self._clock()):
                 continue
             cancelled += 1
             self._mine.discard(record.id)
@@ -583,7 +632,8 @@ class TaskManager:
                 self._cancel_timers(watch)
                 editor = watch.editor
             else:
-                editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
+                editor = MessageEditor(self.platforms[record.platform].channel(record.route),
+                                       record.status_ref)
             self._spawn(editor.finish(views.cancelled(facts_of(record))))
         return cancelled
 

@@ -1,4 +1,5 @@
-"""The per-type model preferences as a menu: what is saved, what the default is, every model with its live price.
+"""The per-type model preferences as a menu: what is saved, what the default is, every model with its live
+price.
 
 Pages that show settings read this instead of the store and catalogue; changing a row goes through
 the same "always use X" / "reset" handling as the chat commands, so the rules cannot drift apart.
@@ -27,7 +28,8 @@ class ModelMenu:
     media: str  # image | video | music: a choice applies to every kind of this media the model can do
     label: str
     saved: str | None  # key of the saved preference, None when the default applies
-    default: str  # name of the model used when nothing is saved (a server admin's choice, else the recommended one)
+    # name of the model used when nothing is saved (a server admin's choice, else the recommended one)
+    default: str
     options: tuple[ModelOption, ...]
 
 
@@ -41,8 +43,13 @@ async def model_menus(chat: Chat, event: ChatEvent, language: str) -> list[Model
         server = await chat.store.server_setting(scope_of(event), f"default.{category}")
         default = (catalogue.find(server) if server else None) or chat.selector.default_model(catalogue)
         pref = prefs.get(category)
-        saved = (catalogue.by_key(pref["model_version"]) or catalogue.by_model_id(pref["model_id"])) if pref else None
-        options = tuple(ModelOption(m.key, m.name, t(language, "action.credits", credits=_price(m.min_points, m.max_points)))
+        saved = (
+            (catalogue.by_key(pref["model_version"]) or catalogue.by_model_id(pref["model_id"]))
+            if pref
+            else None
+        )
+        options = tuple(ModelOption(m.key, m.name,
+                                    t(language, "action.credits", credits=_price(m.min_points, m.max_points)))
                         for m in catalogue)
         menus.append(ModelMenu(category, MEDIA_OF_CATEGORY[category], t(language, f"type.{category}"),
                                saved.key if saved else None, default.name if default else "", options))

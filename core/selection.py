@@ -78,7 +78,8 @@ def mentions_any_model(text: str) -> tuple[str, int, int] | None:
         for alias in aliases:
             match = _alias_pattern(alias).search(lowered)
             if match:
-                hits.append((match.end() - match.start(), -match.start(), model_id, match.start(), match.end()))
+                hits.append((match.end() - match.start(), -match.start(), model_id, match.start(),
+                             match.end()))
     if not hits:
         return None
     best = max(hits)
@@ -115,7 +116,8 @@ class Selector:
                 return q
         return next((q for m in catalogue if (q := m.try_quote(options, n))), None)
 
-    def cheaper_than(self, catalogue: Catalogue, quote: Quote, options: Mapping[str, Any]) -> Alternative | None:
+    def cheaper_than(self, catalogue: Catalogue, quote: Quote,
+                     options: Mapping[str, Any]) -> Alternative | None:
         """The cheapest model that can do the same options for less (for the over-50-credits hint)."""
         best = self.cheapest(catalogue, options, quote.n)
         if best is None or best.total >= quote.total or best.model.key == quote.model.key:
@@ -144,7 +146,11 @@ class Selector:
         for model in catalogue:
             if len(picks) >= count:
                 break
-            if (failed is None or model.key != failed.key) and model not in picks and model.model_id != (failed.model_id if failed else None):
+            if (
+                (failed is None or model.key != failed.key)
+                and model not in picks
+                and model.model_id != (failed.model_id if failed else None)
+            ):
                 picks.append(model)
         out = []
         for model in picks[:count]:

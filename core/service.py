@@ -48,17 +48,20 @@ class CoreService:
     async def open(cls, settings: Settings, *, api_key: str, base_url: str, upload_url: str) -> CoreService:
         bot = settings.bot
         store = await Store.open(bot.data_dir, settings.database.postgres_url)
-        client = IMAClient(api_key, base_url=base_url, upload_url=upload_url, timeout_s=settings.ima.timeout_s,
-                           catalogue_ttl_s=settings.ima.catalogue_ttl_s, upload_max_bytes=settings.ima.upload_max_bytes,
-                           language=settings.ima.language)
+        client = IMAClient(api_key, base_url=base_url, upload_url=upload_url,
+                           timeout_s=settings.ima.timeout_s,
+                           catalogue_ttl_s=settings.ima.catalogue_ttl_s,
+                           upload_max_bytes=settings.ima.upload_max_bytes, language=settings.ima.language)
         selector = Selector(client)
         manager = TaskManager(store, client, {}, ManagerSettings(
-            time_scale=bot.time_scale, max_active_per_user=bot.max_active_per_user, max_active_total=bot.max_active_total,
+            time_scale=bot.time_scale, max_active_per_user=bot.max_active_per_user,
+            max_active_total=bot.max_active_total,
             check_concurrency=bot.check_concurrency, instance_id=bot.instance_id, lease_s=bot.lease_s),
             alternatives=selector.alternatives_for)
         conversation = Conversation(store, selector, manager, ConversationSettings(
             cheaper_hint_above=bot.cheaper_hint_above, confirm_above=bot.confirm_above,
-            max_prompt_chars=bot.max_prompt_chars, time_scale=bot.time_scale, daily_budget_user=bot.daily_budget_user,
+            max_prompt_chars=bot.max_prompt_chars, time_scale=bot.time_scale,
+            daily_budget_user=bot.daily_budget_user,
             daily_budget_server=bot.daily_budget_server, disabled_types=tuple(bot.disabled_types)))
         metrics = Metrics()
         metrics.observe(client, manager)
@@ -92,7 +95,8 @@ class CoreService:
 
     async def command(self, event: ChatEvent, name: str, *, media: str | None = None,
                       model: str | None = None) -> None:
-        """A menu command (list_models, show/set/reset_preference, usage, cancel, forget_me); answered likewise."""
+        """A menu command (list_models, show/set/reset_preference, usage, cancel, forget_me); answered
+        likewise."""
         await self.conversation.command(event, name, media, model)
 
     async def first_delivery(self, platform: str, event_id: str) -> bool:
@@ -100,7 +104,8 @@ class CoreService:
         return await self.store.claim_event(platform, event_id)
 
     async def refusal(self, event: ChatEvent, kind: str, ref: str) -> View | None:
-        """The refusal to show only to the presser when the button is someone else's; None when they may press."""
+        """The refusal to show only to the presser when the button is someone else's; None when they may
+        press."""
         return await self.conversation.refusal(event, kind, ref)
 
     async def model_choices(self, media: str, language: str, typed: str = "") -> list[ModelChoice]:
@@ -126,7 +131,8 @@ class CoreService:
         await self.manager.wait_idle(timeout_s)
 
     async def wait_for_slot(self, platform: str, user_id: str) -> None:
-        """Return once this user may start another generation (for input that queues instead of being refused)."""
+        """Return once this user may start another generation (for input that queues instead of being
+        refused)."""
         settings = self.manager.settings
         while (await self.store.count_active(platform, user_id) >= settings.max_active_per_user  # noqa: ASYNC110
                or await self.store.count_active() >= settings.max_active_total):
@@ -146,7 +152,8 @@ class CoreService:
         return await model_menus(self.conversation.chat, event, language)
 
     async def choose_model(self, event: ChatEvent, category: str, key: str | None) -> View | None:
-        """A settings menu choice, handled exactly like "always use X" (key None: back to the default, like "reset")."""
+        """A settings menu choice, handled exactly like "always use X" (key None: back to the default, like
+        "reset")."""
         if category not in CATEGORIES:
             return None
         media = MEDIA_OF_CATEGORY[category]
@@ -154,7 +161,8 @@ class CoreService:
             return await self.conversation.command(event, "reset_preference", media=media)
         model = (await self.selector.catalogue(category, event.language or "en")).by_key(key)
         if model is None:
-            return await self.conversation.command(event, "set_preference", media=media, model=key)  # says "unknown"
+            # says "unknown"
+            return await self.conversation.command(event, "set_preference", media=media, model=key)
         return await self.conversation.command(event, "set_preference", media=media, model=model.model_id)
 
     def add_platform(self, platform: Platform) -> None:

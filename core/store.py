@@ -1,4 +1,5 @@
-"""Durable state on SQLite (aiosqlite) or PostgreSQL (asyncpg): users, preferences, tasks, usage, events, offers.
+"""Durable state on SQLite (aiosqlite) or PostgreSQL (asyncpg): users, preferences, tasks, usage, events,
+offers.
 
 Task state is never held only in memory: every transition is a row update, guarded by the state
 it comes from, so a task is created at most once and delivered once even across restarts (and,
@@ -29,36 +30,44 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (platform, user_id));
     CREATE TABLE preferences (
         platform TEXT NOT NULL, user_id TEXT NOT NULL, task_type TEXT NOT NULL,
-        model_id TEXT NOT NULL, model_version TEXT NOT NULL, model_name TEXT NOT NULL, updated_at REAL NOT NULL,
+        model_id TEXT NOT NULL, model_version TEXT NOT NULL, model_name TEXT NOT NULL, updated_at REAL NOT
+        NULL,
         PRIMARY KEY (platform, user_id, task_type));
     CREATE TABLE tasks (
-        id TEXT PRIMARY KEY, platform TEXT NOT NULL, chat_id TEXT NOT NULL, user_id TEXT NOT NULL, guild_id TEXT,
+        id TEXT PRIMARY KEY, platform TEXT NOT NULL, chat_id TEXT NOT NULL, user_id TEXT NOT NULL, guild_id
+        TEXT,
         route TEXT NOT NULL, status_ref TEXT, language TEXT NOT NULL,
-        task_type TEXT NOT NULL, model_id TEXT NOT NULL, model_version TEXT NOT NULL, model_name TEXT NOT NULL,
+        task_type TEXT NOT NULL, model_id TEXT NOT NULL, model_version TEXT NOT NULL, model_name TEXT NOT
+        NULL,
         request TEXT NOT NULL, credits INTEGER NOT NULL, n INTEGER NOT NULL,
         ima_task_id TEXT, state TEXT NOT NULL, error_kind TEXT, result TEXT,
-        est_min_s REAL NOT NULL, est_max_s REAL NOT NULL, check_every_s REAL NOT NULL, progress_every_s REAL NOT NULL,
+        est_min_s REAL NOT NULL, est_max_s REAL NOT NULL, check_every_s REAL NOT NULL, progress_every_s REAL
+        NOT NULL,
         created_at REAL NOT NULL, submitted_at REAL, deadline_at REAL, finished_at REAL, delivered_at REAL,
         from_preference INTEGER NOT NULL DEFAULT 0, lease_owner TEXT, lease_until REAL);
     CREATE INDEX tasks_state ON tasks(state);
     CREATE INDEX tasks_user ON tasks(platform, user_id, state);
     CREATE TABLE usage_events (
         id INTEGER PRIMARY KEY AUTOINCREMENT, platform TEXT NOT NULL, user_id TEXT NOT NULL, guild_id TEXT,
-        task_id TEXT, task_type TEXT NOT NULL, model_id TEXT NOT NULL, credits INTEGER NOT NULL, at REAL NOT NULL);
+        task_id TEXT, task_type TEXT NOT NULL, model_id TEXT NOT NULL, credits INTEGER NOT NULL, at REAL NOT
+        NULL);
     CREATE INDEX usage_at ON usage_events(at);
     CREATE TABLE processed_events (
         platform TEXT NOT NULL, event_id TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (platform, event_id));
     CREATE TABLE pending (
-        id TEXT PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL, payload TEXT NOT NULL, created_at REAL NOT NULL);
+        id TEXT PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL, payload TEXT NOT NULL, created_at
+        REAL NOT NULL);
     """,
     """
     CREATE TABLE server_settings (
-        scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY (scope, key));
+        scope TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at REAL NOT NULL, PRIMARY KEY
+        (scope, key));
     CREATE INDEX usage_guild ON usage_events(platform, guild_id, at);
     """,
     """
     CREATE TABLE durations (
-        model_id TEXT NOT NULL, variant TEXT NOT NULL, after_s REAL NOT NULL, by_s REAL NOT NULL, at REAL NOT NULL);
+        model_id TEXT NOT NULL, variant TEXT NOT NULL, after_s REAL NOT NULL, by_s REAL NOT NULL, at REAL NOT
+        NULL);
     CREATE INDEX durations_key ON durations(model_id, variant, at);
     """,
 ]
@@ -76,9 +85,11 @@ PG_MIGRATIONS: list[str] = [
         model_id TEXT NOT NULL, model_version TEXT NOT NULL, model_name TEXT NOT NULL,
         updated_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (platform, user_id, task_type));
     CREATE TABLE tasks (
-        id TEXT PRIMARY KEY, platform TEXT NOT NULL, chat_id TEXT NOT NULL, user_id TEXT NOT NULL, guild_id TEXT,
+        id TEXT PRIMARY KEY, platform TEXT NOT NULL, chat_id TEXT NOT NULL, user_id TEXT NOT NULL, guild_id
+        TEXT,
         route TEXT NOT NULL, status_ref TEXT, language TEXT NOT NULL,
-        task_type TEXT NOT NULL, model_id TEXT NOT NULL, model_version TEXT NOT NULL, model_name TEXT NOT NULL,
+        task_type TEXT NOT NULL, model_id TEXT NOT NULL, model_version TEXT NOT NULL, model_name TEXT NOT
+        NULL,
         request TEXT NOT NULL, credits INTEGER NOT NULL, n INTEGER NOT NULL,
         ima_task_id TEXT, state TEXT NOT NULL, error_kind TEXT, result TEXT,
         est_min_s DOUBLE PRECISION NOT NULL, est_max_s DOUBLE PRECISION NOT NULL,
@@ -90,11 +101,13 @@ PG_MIGRATIONS: list[str] = [
     CREATE INDEX tasks_user ON tasks(platform, user_id, state);
     CREATE TABLE usage_events (
         id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL,
-        guild_id TEXT, task_id TEXT, task_type TEXT NOT NULL, model_id TEXT NOT NULL, credits INTEGER NOT NULL,
+        guild_id TEXT, task_id TEXT, task_type TEXT NOT NULL, model_id TEXT NOT NULL, credits INTEGER NOT
+        NULL,
         at DOUBLE PRECISION NOT NULL);
     CREATE INDEX usage_at ON usage_events(at);
     CREATE TABLE processed_events (
-        platform TEXT NOT NULL, event_id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (platform, event_id));
+        platform TEXT NOT NULL, event_id TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, PRIMARY KEY (platform,
+        event_id));
     CREATE TABLE pending (
         id TEXT PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL, payload TEXT NOT NULL,
         created_at DOUBLE PRECISION NOT NULL, rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);
@@ -109,7 +122,8 @@ PG_MIGRATIONS: list[str] = [
     """,
     """
     CREATE TABLE durations (
-        model_id TEXT NOT NULL, variant TEXT NOT NULL, after_s DOUBLE PRECISION NOT NULL, by_s DOUBLE PRECISION NOT NULL,
+        model_id TEXT NOT NULL, variant TEXT NOT NULL, after_s DOUBLE PRECISION NOT NULL, by_s DOUBLE
+        PRECISION NOT NULL,
         at DOUBLE PRECISION NOT NULL, rowid BIGINT GENERATED BY DEFAULT AS IDENTITY);
     CREATE INDEX durations_key ON durations(model_id, variant, at);
     """,
@@ -161,9 +175,11 @@ class TaskRecord:
         return cls(**data)
 
 
-_TASK_COLUMNS = ("id", "platform", "chat_id", "user_id", "guild_id", "route", "status_ref", "language", "task_type",
+_TASK_COLUMNS = ("id", "platform", "chat_id", "user_id", "guild_id", "route", "status_ref", "language",
+                 "task_type",
                  "model_id", "model_version", "model_name", "request", "credits", "n", "ima_task_id", "state",
-                 "error_kind", "result", "est_min_s", "est_max_s", "check_every_s", "progress_every_s", "created_at",
+                 "error_kind", "result", "est_min_s", "est_max_s", "check_every_s", "progress_every_s",
+                 "created_at",
                  "submitted_at", "deadline_at", "finished_at", "delivered_at", "from_preference")
 
 
@@ -182,7 +198,8 @@ def _write_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-#: What a database that is locked, full, read-only or gone raises: temporary, said to users, retried for outcomes.
+#: What a database that is locked, full, read-only or gone raises: temporary, said to users, retried for
+#: outcomes.
 STORE_ERRORS = _write_errors()
 
 
@@ -193,11 +210,13 @@ class StoreUnavailable(Exception):
     def explain(cls, path: Path, exc: BaseException) -> StoreUnavailable:
         text = str(exc).lower()
         if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
-            what, todo = "cannot be written (read-only file or filesystem)", "give the bot write access to it and its folder"
+            what, todo = ("cannot be written (read-only file or "
+                          "filesystem)"), "give the bot write access to it and its folder"
         elif "not a database" in text or "malformed" in text or "integrity" in text:
             what, todo = "is damaged", "restore it from a backup, or move it away to start with an empty one"
         elif "locked" in text or "busy" in text:
-            what, todo = "is locked by another program", "stop the other program (or ima-bot instance) using it"
+            what, todo = "is locked by another program", ("stop the other program (or ima-bot instance) "
+                                                          "using it")
         else:
             what, todo = f"cannot be opened ({exc})", "check the path and the disk"
         return cls(f"the database {path} {what}: {todo}")
@@ -225,14 +244,18 @@ class Store:
         self._db = db
         self.path = path  # the SQLite file; None on PostgreSQL
         self.dialect = dialect
-        # Read on every message, written rarely: kept in memory so a burst of messages is not a burst of queries.
-        # On a shared (PostgreSQL) store another instance may change a setting: ours follow within SETTINGS_TTL_S.
+        # Read on every message, written rarely: kept in memory so a burst of messages is not a burst of
+        # queries.
+        # On a shared (PostgreSQL) store another instance may change a setting: ours follow within
+        # SETTINGS_TTL_S.
         self._settings: dict[tuple[str, str], tuple[str | None, float]] = {}
-        self._users: dict[tuple[str, str], str] = {}  # (platform, user) → language last stored, bounded by USERS_KEPT
+        # (platform, user) → language last stored, bounded by USERS_KEPT
+        self._users: dict[tuple[str, str], str] = {}
 
     @classmethod
     async def open(cls, data_dir: str | Path, database_url: str | None = None) -> Store:
-        """The SQLite file in ``data_dir``, or the PostgreSQL database at ``database_url`` when one is given."""
+        """The SQLite file in ``data_dir``, or the PostgreSQL database at ``database_url`` when one is
+        given."""
         if database_url:
             from .pg import PgConnection
 
@@ -250,10 +273,12 @@ class Store:
             await db.execute("PRAGMA journal_mode=WAL")
             await db.execute("PRAGMA synchronous=NORMAL")
             await db.execute("PRAGMA busy_timeout=5000")
-            await db.execute("PRAGMA secure_delete=ON")  # deleted rows (a forgotten user's) are zeroed, not left in free pages
+            # deleted rows (a forgotten user's) are zeroed, not left in free pages
+            await db.execute("PRAGMA secure_delete=ON")
             store = cls(db, path)
             await store._migrate()
-            await db.execute("BEGIN IMMEDIATE")  # can we write at all (read-only file, another program's lock)?
+            # can we write at all (read-only file, another program's lock)?
+            await db.execute("BEGIN IMMEDIATE")
             await db.execute("ROLLBACK")
             async with db.execute("PRAGMA quick_check") as cur:
                 verdict = (await cur.fetchone() or ["?"])[0]
@@ -290,7 +315,8 @@ class Store:
         current = row[0] or 0
         for version, script in enumerate(migrations, start=1):
             if version > current:
-                await self._db.executescript(f"BEGIN; {script}; INSERT INTO schema_version VALUES ({version}); COMMIT;")
+                await self._db.executescript(f"BEGIN; {script}; INSERT INTO schema_version VALUES "
+                                             f"({version}); COMMIT;")
 
     async def _rows(self, sql: str, args: Iterable[Any] = ()) -> list[Any]:
         """A query's rows in one trip to the database thread (execute, fetch and close at once)."""
@@ -312,35 +338,44 @@ class Store:
             self._users.clear()
         self._users[(platform, user_id)] = language
         await self._db.execute(
-            "INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT(platform, user_id) DO UPDATE SET language = excluded.language",
+            "INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT(platform, user_id) DO UPDATE SET language = "
+            "excluded.language",
             (platform, user_id, language, time.time()))
 
     async def preference(self, platform: str, user_id: str, task_type: str) -> dict[str, str] | None:
         rows = await self._rows(
-            "SELECT model_id, model_version, model_name FROM preferences WHERE platform=? AND user_id=? AND task_type=?",
+            "SELECT model_id, model_version, model_name FROM preferences WHERE platform=? AND user_id=? AND "
+            "task_type=?",
             (platform, user_id, task_type))
         return dict(rows[0]) if rows else None
 
     async def preferences(self, platform: str, user_id: str) -> dict[str, dict[str, str]]:
         async with self._db.execute(
-                "SELECT task_type, model_id, model_version, model_name FROM preferences WHERE platform=? AND user_id=?",
+                "SELECT task_type, model_id, model_version, model_name FROM preferences WHERE platform=? "
+                "AND user_id=?",
                 (platform, user_id)) as cur:
             return {r["task_type"]: dict(r) for r in await cur.fetchall()}
 
-    async def set_preference(self, platform: str, user_id: str, task_type: str, model_id: str, model_version: str,
-                             model_name: str) -> None:
+    async def set_preference(self, platform: str, user_id: str, task_type: str, model_id: str,
+                             model_version: str, model_name: str) -> None:
         await self._db.execute(
-            "INSERT INTO preferences VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(platform, user_id, task_type) DO UPDATE SET "
-            "model_id=excluded.model_id, model_version=excluded.model_version, model_name=excluded.model_name, "
-            "updated_at=excluded.updated_at", (platform, user_id, task_type, model_id, model_version, model_name, time.time()))
+            "INSERT INTO preferences VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(platform, user_id, task_type) "
+            "DO UPDATE SET "
+            "model_id=excluded.model_id, model_version=excluded.model_version, "
+            "model_name=excluded.model_name, "
+            "updated_at=excluded.updated_at",
+            (platform, user_id, task_type, model_id, model_version, model_name, time.time()))
 
-    async def clear_preferences(self, platform: str, user_id: str, task_types: Iterable[str] | None = None) -> int:
+    async def clear_preferences(self, platform: str, user_id: str,
+                                task_types: Iterable[str] | None = None) -> int:
         if task_types is None:
-            cur = await self._db.execute("DELETE FROM preferences WHERE platform=? AND user_id=?", (platform, user_id))
+            cur = await self._db.execute("DELETE FROM preferences WHERE platform=? AND user_id=?",
+                                         (platform, user_id))
         else:
             types = list(task_types)
             cur = await self._db.execute(
-                f"DELETE FROM preferences WHERE platform=? AND user_id=? AND task_type IN ({','.join('?' * len(types))})",
+                f"DELETE FROM preferences WHERE platform=? AND user_id=? AND task_type IN "
+                f"({','.join('?' * len(types))})",
                 (platform, user_id, *types))
         return int(cur.rowcount)
 
@@ -348,7 +383,8 @@ class Store:
     async def insert_task(self, record: TaskRecord, lease: tuple[str, float] | None = None) -> None:
         """Insert a new task; with ``lease`` (owner, until) it is watched by that instance from the start."""
         values, columns = self._task_row(record, lease)
-        await self._db.execute(f"INSERT INTO tasks ({','.join(columns)}) VALUES ({','.join('?' * len(values))})", values)
+        await self._db.execute(f"INSERT INTO tasks ({','.join(columns)}) VALUES "
+                               f"({','.join('?' * len(values))})", values)
 
     @staticmethod
     def _task_row(record: TaskRecord, lease: tuple[str, float] | None) -> tuple[list[Any], list[str]]:
@@ -368,8 +404,10 @@ class Store:
             values += list(lease)
         return values, columns
 
-    async def insert_task_within(self, record: TaskRecord, limits: Limits, lease: tuple[str, float] | None = None) -> str | None:
-        """Insert a new task only if every limit still holds with it; returns the limit that refused it, or None.
+    async def insert_task_within(self, record: TaskRecord, limits: Limits,
+                                 lease: tuple[str, float] | None = None) -> str | None:
+        """Insert a new task only if every limit still holds with it; returns the limit that refused it, or
+        None.
 
         Check and reservation are one statement (SQLite runs one writer at a time; PostgreSQL takes a
         lock first), so requests sent together cannot all pass a check made before any was recorded.
@@ -386,34 +424,43 @@ class Store:
             args += [*ACTIVE_STATES, limits.max_active_total]
         spent, spent_args = _SPENT_SQL, [limits.since]
         if limits.budget_user:
-            conds.append(f"({spent} AND platform=? AND user_id=?) + ({_RESERVED_SQL} AND platform=? AND user_id=?) + ? <= ?")
-            args += [*spent_args, record.platform, record.user_id, TaskState.CREATING, limits.since, record.platform,
-                     record.user_id, record.credits, limits.budget_user]
+            conds.append(f"({spent} AND platform=? AND user_id=?) + ({_RESERVED_SQL} AND platform=? AND "
+                         f"user_id=?) + ? <= ?")
+            args += [*spent_args, record.platform, record.user_id, TaskState.CREATING, limits.since,
+                     record.platform, record.user_id, record.credits, limits.budget_user]
         if limits.budget_server and record.guild_id:
-            conds.append(f"({spent} AND platform=? AND guild_id=?) + ({_RESERVED_SQL} AND platform=? AND guild_id=?) + ? <= ?")
-            args += [*spent_args, record.platform, record.guild_id, TaskState.CREATING, limits.since, record.platform,
-                     record.guild_id, record.credits, limits.budget_server]
+            conds.append(f"({spent} AND platform=? AND guild_id=?) + ({_RESERVED_SQL} AND platform=? AND "
+                         f"guild_id=?) + ? <= ?")
+            args += [*spent_args, record.platform, record.guild_id, TaskState.CREATING, limits.since,
+                     record.platform, record.guild_id, record.credits, limits.budget_server]
         where = " AND ".join(conds) or "1=1"
         sql = f"INSERT INTO tasks ({','.join(columns)}) SELECT {','.join('?' * len(values))} WHERE {where}"
         if self.dialect == "postgresql":
             async with self._db.transaction() as tx:
-                await tx.execute("SELECT pg_advisory_xact_lock(4242002)")  # one reservation at a time, across instances
+                # one reservation at a time, across instances
+                await tx.execute("SELECT pg_advisory_xact_lock(4242002)")
                 cur = await tx.execute(sql, [*values, *args])
         else:
             cur = await self._db.execute(sql, [*values, *args])
         if cur.rowcount == 1:
             return None
-        if limits.max_active_per_user and await self.count_active(record.platform, record.user_id) >= limits.max_active_per_user:
+        if (
+            limits.max_active_per_user
+            and await self.count_active(record.platform, record.user_id) >= limits.max_active_per_user
+        ):
             return "user"
         if limits.max_active_total and await self.count_active() >= limits.max_active_total:
             return "total"
         return "budget"
 
-    async def spent_since(self, since: float, platform: str, user_id: str | None = None, guild_id: str | None = None) -> int:
+    async def spent_since(self, since: float, platform: str, user_id: str | None = None,
+                          guild_id: str | None = None) -> int:
         """Credits charged since ``since`` plus those reserved by tasks being created (not charged yet)."""
         who, args = ("user_id", user_id) if user_id is not None else ("guild_id", guild_id)
-        sql = f"SELECT ({_SPENT_SQL} AND platform=? AND {who}=?) + ({_RESERVED_SQL} AND platform=? AND {who}=?)"
-        async with self._db.execute(sql, [since, platform, args, TaskState.CREATING, since, platform, args]) as cur:
+        sql = (f"SELECT ({_SPENT_SQL} AND platform=? AND {who}=?) + ({_RESERVED_SQL} AND platform=? AND "
+               f"{who}=?)")
+        async with self._db.execute(sql, [since, platform, args, TaskState.CREATING, since, platform,
+                                          args]) as cur:
             row = await cur.fetchone()
         return int(row[0])
 
@@ -425,7 +472,8 @@ class Store:
     async def tasks_in(self, states: Iterable[str]) -> list[TaskRecord]:
         states = list(states)
         async with self._db.execute(
-                f"SELECT * FROM tasks WHERE state IN ({','.join('?' * len(states))}) ORDER BY created_at", states) as cur:
+                f"SELECT * FROM tasks WHERE state IN ({','.join('?' * len(states))}) ORDER BY created_at",
+                states) as cur:
             return [TaskRecord.from_row(r) for r in await cur.fetchall()]
 
     async def user_tasks(self, platform: str, user_id: str, states: Iterable[str] | None = None,
@@ -474,7 +522,8 @@ class Store:
 
     async def record_usage(self, record: TaskRecord) -> None:
         await self._db.execute(
-            "INSERT INTO usage_events (platform, user_id, guild_id, task_id, task_type, model_id, credits, at) "
+            "INSERT INTO usage_events (platform, user_id, guild_id, task_id, task_type, model_id, credits, "
+            "at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (record.platform, record.user_id, record.guild_id, record.id, record.task_type, record.model_id,
              record.credits, time.time()))
@@ -499,18 +548,22 @@ class Store:
     # ── events and pending offers ────────────────────────────────────────────────────────────
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """True the first time an event id is seen (platforms redeliver)."""
-        cur = await self._db.execute("INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (platform, event_id, time.time()))
+        cur = await self._db.execute("INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                     (platform, event_id, time.time()))
         return bool(cur.rowcount == 1)
 
-    async def put_pending(self, platform: str, user_id: str, payload: dict[str, Any], pending_id: str | None = None) -> str:
+    async def put_pending(self, platform: str, user_id: str, payload: dict[str, Any],
+                          pending_id: str | None = None) -> str:
         """Store an offer (or a note about one); ``pending_id`` lets offers shown together share a prefix."""
         pending_id = pending_id or uuid.uuid4().hex[:12]
         await self._db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?)",
-                               (pending_id, platform, user_id, json.dumps(payload, ensure_ascii=False), time.time()))
+                               (pending_id, platform, user_id, json.dumps(payload, ensure_ascii=False),
+                                time.time()))
         return pending_id
 
     async def get_pending(self, pending_id: str) -> tuple[str, str, dict[str, Any]] | None:
-        async with self._db.execute("SELECT platform, user_id, payload FROM pending WHERE id=?", (pending_id,)) as cur:
+        async with self._db.execute("SELECT platform, user_id, payload FROM pending WHERE id=?",
+                                    (pending_id,)) as cur:
             row = await cur.fetchone()
         return (row["platform"], row["user_id"], json.loads(row["payload"])) if row else None
 
@@ -519,9 +572,11 @@ class Store:
         return bool(cur.rowcount == 1)
 
     async def latest_pending(self, platform: str, user_id: str) -> tuple[str, dict[str, Any]] | None:
-        """The newest offer a typed "yes" could take: never a "stop" choice, never a note about an answered one."""
+        """The newest offer a typed "yes" could take: never a "stop" choice, never a note about an answered
+        one."""
         async with self._db.execute(
-                "SELECT id, payload FROM pending WHERE platform=? AND user_id=? AND json_extract(payload, '$.drop') IS NULL "
+                "SELECT id, payload FROM pending WHERE platform=? AND user_id=? AND json_extract(payload, "
+                "'$.drop') IS NULL "
                 "AND json_extract(payload, '$.note') IS NULL ORDER BY created_at DESC, rowid DESC LIMIT 1",
                 (platform, user_id)) as cur:
             row = await cur.fetchone()
@@ -549,18 +604,23 @@ class Store:
             await self._db.execute("DELETE FROM server_settings WHERE scope=? AND key=?", (scope, key))
         else:
             await self._db.execute(
-                "INSERT INTO server_settings VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET value=excluded.value, "
+                "INSERT INTO server_settings VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET "
+                "value=excluded.value, "
                 "updated_at=excluded.updated_at", (scope, key, value, time.time()))
 
-    async def usage_breakdown(self, since: float, platform: str, guild_id: str | None) -> list[dict[str, Any]]:
-        sql = ("SELECT user_id, model_id, COUNT(*) AS n, SUM(credits) AS credits FROM usage_events WHERE at >= ? AND platform=? "
-               + ("AND guild_id=? " if guild_id else "AND guild_id IS NULL ") + "GROUP BY user_id, model_id ORDER BY credits DESC")
+    async def usage_breakdown(self, since: float, platform: str,
+                              guild_id: str | None) -> list[dict[str, Any]]:
+        sql = ("SELECT user_id, model_id, COUNT(*) AS n, SUM(credits) AS credits FROM usage_events WHERE at "
+               ">= ? AND platform=? "
+               + ("AND guild_id=? " if guild_id else "AND guild_id IS NULL ") + "GROUP BY user_id, model_id "
+                                                                                "ORDER BY credits DESC")
         args = [since, platform, guild_id] if guild_id else [since, platform]
         async with self._db.execute(sql, args) as cur:
             return [dict(r) for r in await cur.fetchall()]
 
     async def writable(self) -> bool:
-        """Whether a write that needs new space succeeds now (not only whether a lock can be taken): for /healthz.
+        """Whether a write that needs new space succeeds now (not only whether a lock can be taken): for
+        /healthz.
 
         On SQLite a page-sized row is written and rolled back, so a full disk, a read-only file or
         another program's lock all answer False; nothing is kept.
@@ -568,7 +628,8 @@ class Store:
         try:
             if self.dialect == "postgresql":
                 async with self._db.transaction() as tx:
-                    await tx.execute("SELECT txid_current()")  # assigns a write transaction id: fails if read-only
+                    # assigns a write transaction id: fails if read-only
+                    await tx.execute("SELECT txid_current()")
                 return True
             await self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -583,11 +644,13 @@ class Store:
     # ── observed durations (what the watcher learns from) ──────────────────────────────────────
     async def record_duration(self, model_id: str, variant: str, after_s: float, by_s: float) -> None:
         """A task of this model and options finished after ``after_s`` and by ``by_s`` seconds (unscaled)."""
-        await self._db.execute("INSERT INTO durations (model_id, variant, after_s, by_s, at) VALUES (?, ?, ?, ?, ?)",
+        await self._db.execute("INSERT INTO durations (model_id, variant, after_s, by_s, at) VALUES (?, ?, "
+                               "?, ?, ?)",
                                (model_id, variant, after_s, by_s, time.time()))
 
     async def trim_durations(self, per_key: int = 256) -> None:
-        """Durations are no one's personal data, but they are kept bounded: the newest ``per_key`` of each kind."""
+        """Durations are no one's personal data, but they are kept bounded: the newest ``per_key`` of each
+        kind."""
         await self._db.execute(
             "DELETE FROM durations WHERE rowid IN (SELECT rid FROM (SELECT rowid AS rid, ROW_NUMBER() OVER ("
             "PARTITION BY model_id, variant ORDER BY at DESC, rowid DESC) AS age FROM durations) AS ranked "
@@ -596,8 +659,10 @@ class Store:
     async def recent_durations(self, per_key: int = 64) -> list[tuple[str, str, float, float]]:
         """The last ``per_key`` observations of every (model, options), oldest first."""
         async with self._db.execute(
-                "SELECT model_id, variant, after_s, by_s FROM (SELECT rowid AS rid, model_id, variant, after_s, by_s, at, "
-                "ROW_NUMBER() OVER (PARTITION BY model_id, variant ORDER BY at DESC, rowid DESC) AS age FROM durations) "
+                "SELECT model_id, variant, after_s, by_s FROM (SELECT rowid AS rid, model_id, variant, "
+                "after_s, by_s, at, "
+                "ROW_NUMBER() OVER (PARTITION BY model_id, variant ORDER BY at DESC, rowid DESC) AS age "
+                "FROM durations) "
                 "AS ranked WHERE age <= ? ORDER BY at, rid", (per_key,)) as cur:
             return [(r[0], r[1], float(r[2]), float(r[3])) for r in await cur.fetchall()]
 
@@ -606,7 +671,8 @@ class Store:
         cutoff = time.time() - older_than_s
         removed = 0
         for sql in ("DELETE FROM usage_events WHERE at < ?",
-                    "DELETE FROM tasks WHERE created_at < ? AND state NOT IN ('creating', 'running', 'delivering')",
+                    "DELETE FROM tasks WHERE created_at < ? AND state NOT IN ('creating', 'running', "
+                    "'delivering')",
                     "DELETE FROM processed_events WHERE at < ?",
                     "DELETE FROM pending WHERE created_at < ?"):
             cur = await self._db.execute(sql, (cutoff,))
@@ -623,7 +689,8 @@ class Store:
         for table in ("users", "preferences", "usage_events", "pending"):
             await self._db.execute(f"DELETE FROM {table} WHERE platform=? AND user_id=?", (platform, user_id))
         await self._db.execute(
-            "DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', 'running', 'delivering')",
+            "DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', 'running', "
+            "'delivering')",
             (platform, user_id))
         for record in await self.user_tasks(platform, user_id):
             if record.request.get("prompt"):
@@ -654,7 +721,8 @@ class Store:
         """Copy every row into ``target`` (same schema version); rows already there are kept, so a
         second run after an interruption finishes the job. Returns the rows copied per table."""
         if await self.schema_version() != await target.schema_version():
-            raise ValueError("both databases must be at the same schema version: start the new version once on each")
+            raise ValueError("both databases must be at the same schema version: start the new version once "
+                             "on each")
         copied: dict[str, int] = {}
         theirs = set(await target.tables())
         for table in await self.tables():
@@ -688,7 +756,8 @@ class Store:
         """
         states = list(states)
         marks = ",".join("?" * len(states))
-        free = "" if any_lease else " AND (lease_owner IS NULL OR lease_owner=? OR lease_until IS NULL OR lease_until < ?)"
+        free = "" if any_lease else (" AND (lease_owner IS NULL OR lease_owner=? OR lease_until IS NULL OR "
+                                     "lease_until < ?)")
         lock = " FOR UPDATE SKIP LOCKED" if self.dialect == "postgresql" else ""
         args: list[Any] = [owner, until, *states]
         if not any_lease:
@@ -698,7 +767,8 @@ class Store:
             free += f" AND platform IN ({','.join('?' * len(names))})"
             args += names
         args.append(limit)
-        sql = (f"UPDATE tasks SET lease_owner=?, lease_until=? WHERE id IN (SELECT id FROM tasks WHERE state IN ({marks})"
+        sql = (f"UPDATE tasks SET lease_owner=?, lease_until=? WHERE id IN (SELECT id FROM tasks WHERE "
+               f"state IN ({marks})"
                f"{free} ORDER BY created_at LIMIT ?{lock}) RETURNING *")
         if self.dialect == "postgresql":
             async with self._db.transaction() as tx, tx.execute(sql, args) as cur:
@@ -709,21 +779,26 @@ class Store:
         return sorted((TaskRecord.from_row(r) for r in rows), key=lambda r: r.created_at)
 
     async def renew_leases(self, owner: str, until: float, task_ids: Iterable[str]) -> set[str]:
-        """Extend ``owner``'s leases on these tasks; returns the ids still held (the others were taken over)."""
+        """Extend ``owner``'s leases on these tasks; returns the ids still held (the others were taken
+        over)."""
         ids = list(task_ids)
         held: set[str] = set()
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            sql = (f"UPDATE tasks SET lease_until=? WHERE lease_owner=? AND id IN ({','.join('?' * len(chunk))}) "
+            sql = (f"UPDATE tasks SET lease_until=? WHERE lease_owner=? AND id IN "
+                   f"({','.join('?' * len(chunk))}) "
                    "RETURNING id")
             async with self._db.execute(sql, [until, owner, *chunk]) as cur:
                 held.update(r["id"] for r in await cur.fetchall())
         return held
 
     async def take_lease(self, task_id: str, owner: str, until: float) -> None:
-        await self._db.execute("UPDATE tasks SET lease_owner=?, lease_until=? WHERE id=?", (owner, until, task_id))
+        await self._db.execute("UPDATE tasks SET lease_owner=?, lease_until=? WHERE id=?",
+                               (owner, until, task_id))
 
     async def release_leases(self, owner: str) -> int:
-        """A clean shutdown hands this instance's tasks to the others at once instead of after the lease time."""
-        cur = await self._db.execute("UPDATE tasks SET lease_until=0 WHERE lease_owner=? AND lease_until > 0", (owner,))
+        """A clean shutdown hands this instance's tasks to the others at once instead of after the lease
+        time."""
+        cur = await self._db.execute("UPDATE tasks SET lease_until=0 WHERE lease_owner=? AND lease_until > 0",
+                                     (owner,))
         return int(cur.rowcount)

@@ -53,7 +53,8 @@ def parse_detail(data: dict[str, Any], expected: int = 1) -> TaskOutcome:
         return TaskOutcome("running", done_count=done, total_count=max(len(medias), expected))
     return TaskOutcome(
         "succeeded",
-        tuple(Media(str(m.get("url") or ""), m.get("cover"), m.get("format"), m.get("width"), m.get("height")) for m in medias),
+        tuple(Media(str(m.get("url") or ""), m.get("cover"), m.get("format"), m.get("width"),
+                    m.get("height")) for m in medias),
         done_count=done,
         total_count=len(medias),
     )

@@ -1,4 +1,5 @@
-"""How long a model takes, how often to check it and how often to tell the user (the spec's time table, as data)."""
+"""How long a model takes, how often to check it and how often to tell the user (the spec's time table, as
+data)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ class Estimate:
     progress_every_s: float
 
     def scaled(self, factor: float) -> Estimate:
-        return Estimate(self.min_s * factor, self.max_s * factor, self.check_every_s * factor, self.progress_every_s * factor)
+        return Estimate(self.min_s * factor, self.max_s * factor, self.check_every_s * factor,
+                        self.progress_every_s * factor)
 
 
 @cache
 def _table() -> dict[str, Any]:
-    table: dict[str, Any] = json.loads(resources.files("core").joinpath("data/timetable.json").read_text("utf-8"))
+    table: dict[str, Any] = json.loads(
+        resources.files("core").joinpath("data/timetable.json").read_text("utf-8")
+    )
     return table
 
 

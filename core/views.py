@@ -90,7 +90,8 @@ class TaskFacts:
     cheaper: Alternative | None = None
     n: int = 1
     est_learned: bool = False  # the range comes from tasks this bot watched, not from the published table
-    settings: tuple[tuple[str, str], ...] = ()  # the options applied, as (option, value): duration, resolution…
+    # the options applied, as (option, value): duration, resolution…
+    settings: tuple[tuple[str, str], ...] = ()
 
 
 #: The options a user can notice in a result, in the order they are shown.
@@ -103,7 +104,8 @@ def applied_settings(params: Mapping[str, object]) -> tuple[tuple[str, str], ...
 
 
 def settings_line(f: TaskFacts) -> str | None:
-    """One line such as "• Settings: 5 s · 720P · 16:9 · no sound · 2 results" (None when there is nothing to say)."""
+    """One line such as "• Settings: 5 s · 720P · 16:9 · no sound · 2 results" (None when there is nothing
+    to say)."""
     lang = f.language
     parts: list[str] = []
     for key, value in f.settings:
@@ -127,8 +129,8 @@ def _media_word(f: TaskFacts) -> str:
 def starting(f: TaskFacts) -> View:
     lang = f.language
     lines = [t(lang, "status.model_pref" if f.from_preference else "status.model", model=f.model_name),
-             t(lang, "status.estimate_learned" if f.est_learned else "status.estimate", min=seconds(f.est_min_s),
-               max=seconds(f.est_max_s)),
+             t(lang, "status.estimate_learned" if f.est_learned else "status.estimate",
+               min=seconds(f.est_min_s), max=seconds(f.est_max_s)),
              t(lang, "status.credits", credits=f.credits)]
     applied = settings_line(f)
     if applied:
@@ -140,7 +142,8 @@ def starting(f: TaskFacts) -> View:
     title = t(lang, "status.pref_title" if f.from_preference else "status.title", emoji=EMOJI[f.media],
               media=_media_word(f), model=f.model_name)
     return View(ViewKind.STATUS, title, tuple(lines), progress=0, owner=f.owner, language=lang,
-                actions=(Action(ActionKind.CANCEL_TASK, t(lang, "action.cancel_task"), f.task_ref, "danger"),) if f.task_ref else ())
+                actions=(Action(ActionKind.CANCEL_TASK, t(lang, "action.cancel_task"), f.task_ref, "danger"),
+                         ) if f.task_ref else ())
 
 
 def progress(f: TaskFacts, elapsed_s: float, percent: int) -> View:
@@ -150,17 +153,21 @@ def progress(f: TaskFacts, elapsed_s: float, percent: int) -> View:
              t(lang, "progress.waited", elapsed=seconds(elapsed_s), max=seconds(f.est_max_s))]
     if elapsed_s > f.est_max_s:
         lines.append(t(lang, "progress.almost"))
-    return View(ViewKind.PROGRESS, t(lang, "progress.title", p=percent), tuple(lines), progress=percent, owner=f.owner,
-                language=lang, actions=(Action(ActionKind.CANCEL_TASK, t(lang, "action.cancel_task"), f.task_ref, "danger"),))
+    return View(ViewKind.PROGRESS, t(lang, "progress.title", p=percent), tuple(lines), progress=percent,
+                owner=f.owner,
+                language=lang,
+                actions=(Action(ActionKind.CANCEL_TASK, t(lang, "action.cancel_task"), f.task_ref, "danger"),
+                         ))
 
 
 def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View:
     lang = f.language
     lines = (t(lang, "status.model", model=f.model_name),
-             t(lang, "result.time", min=seconds(f.est_min_s), max=seconds(f.est_max_s), actual=seconds(actual_s)),
+             t(lang, "result.time", min=seconds(f.est_min_s), max=seconds(f.est_max_s),
+               actual=seconds(actual_s)),
              t(lang, "status.credits", credits=f.credits), *filter(None, [settings_line(f)]))
-    return View(ViewKind.RESULT, t(lang, "result.title", media=_media_word(f)), lines, media=media, progress=100, final=True,
-                owner=f.owner, language=lang,
+    return View(ViewKind.RESULT, t(lang, "result.title", media=_media_word(f)), lines, media=media,
+                progress=100, final=True, owner=f.owner, language=lang,
                 actions=chain_actions(lang, f.task_ref, f.media))
 
 
@@ -193,21 +200,24 @@ def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> V
         lines.append(t(lang, "failure.suggest"))
         for alt in alternatives:
             lines.append(t(lang, "failure.alt", model=alt.name, credits=alt.credits))
-            actions.append(Action(ActionKind.PICK_MODEL, t(lang, "action.use_model", model=alt.name), TaskRef(f.task_ref, alt.key).encode(),
+            actions.append(Action(ActionKind.PICK_MODEL, t(lang, "action.use_model", model=alt.name),
+                                  TaskRef(f.task_ref, alt.key).encode(),
                                   detail=t(lang, "action.credits", credits=alt.credits)))
         lines.append(t(lang, "failure.retry_q"))
-    return View(ViewKind.FAILURE, t(lang, "failure.title", media=_media_word(f)), tuple(lines), final=True, owner=f.owner,
-                language=lang, actions=tuple(actions))
+    return View(ViewKind.FAILURE, t(lang, "failure.title", media=_media_word(f)), tuple(lines), final=True,
+                owner=f.owner, language=lang, actions=tuple(actions))
 
 
 def cancelled(f: TaskFacts) -> View:
-    return View(ViewKind.CANCELLED, t(f.language, "cancelled.title"), (t(f.language, "cancelled.note"),), final=True,
-                owner=f.owner, language=f.language)
+    return View(ViewKind.CANCELLED, t(f.language, "cancelled.title"), (t(f.language, "cancelled.note"),),
+                final=True, owner=f.owner, language=f.language)
 
 
 def interrupted(f: TaskFacts) -> View:
-    return View(ViewKind.INTERRUPTED, t(f.language, "interrupted.title"), (t(f.language, "interrupted.note"),), final=True,
-                owner=f.owner, language=f.language, actions=(Action(ActionKind.RETRY, t(f.language, "action.retry"), f.task_ref, "primary"),))
+    return View(ViewKind.INTERRUPTED, t(f.language, "interrupted.title"),
+                (t(f.language, "interrupted.note"),), final=True,
+                owner=f.owner, language=f.language,
+                actions=(Action(ActionKind.RETRY, t(f.language, "action.retry"), f.task_ref, "primary"),))
 
 
 def notice(language: str, key: str, /, **values: object) -> View:

@@ -1,4 +1,5 @@
-"""Loopback stand-ins for Discord and Feishu that the real client libraries talk to, and a real throwaway PostgreSQL."""
+"""Loopback stand-ins for Discord and Feishu that the real client libraries talk to, and a real throwaway
+PostgreSQL."""
 
 from aiohttp import web
 

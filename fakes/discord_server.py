@@ -56,7 +56,8 @@ SECOND_CHANNEL_ID = 900000000000000202
 GUILD_CHANNELS = {GUILD_ID: (CHANNEL_ID, HIDDEN_CHANNEL_ID), SECOND_GUILD_ID: (SECOND_CHANNEL_ID,)}
 
 INTENT_MEMBERS, INTENT_PRESENCES, INTENT_MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
-PRIVILEGED = {"members": INTENT_MEMBERS, "presences": INTENT_PRESENCES, "message_content": INTENT_MESSAGE_CONTENT}
+PRIVILEGED = {"members": INTENT_MEMBERS, "presences": INTENT_PRESENCES,
+              "message_content": INTENT_MESSAGE_CONTENT}
 COMMAND_NAME = re.compile(r"^[-_a-z0-9\u00c0-\uffff]{1,32}$")
 VIEW_CHANNEL, SEND_MESSAGES = 1 << 10, 1 << 11
 
@@ -70,7 +71,8 @@ class Rejected(Exception):
 
 
 def _form_error(path: str, message: str) -> Rejected:
-    return Rejected(400, 50035, "Invalid Form Body", {path: {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": message}]}})
+    return Rejected(400, 50035, "Invalid Form Body",
+                    {path: {"_errors": [{"code": "BASE_TYPE_BAD_LENGTH", "message": message}]}})
 
 
 def check_message(body: dict[str, Any]) -> None:
@@ -84,13 +86,15 @@ def check_message(body: dict[str, Any]) -> None:
     total = 0
     for i, embed in enumerate(embeds):
         fields = embed.get("fields") or []
-        limits = [("title", embed.get("title") or "", 256), ("description", embed.get("description") or "", 4096),
+        limits = [("title", embed.get("title") or "", 256),
+                  ("description", embed.get("description") or "", 4096),
                   ("footer.text", (embed.get("footer") or {}).get("text") or "", 2048),
                   ("author.name", (embed.get("author") or {}).get("name") or "", 256)]
         if len(fields) > 25:
             raise _form_error(f"embeds.{i}.fields", "Must be 25 or fewer in length.")
         for j, f in enumerate(fields):
-            limits += [(f"fields.{j}.name", f.get("name") or "", 256), (f"fields.{j}.value", f.get("value") or "", 1024)]
+            limits += [(f"fields.{j}.name", f.get("name") or "", 256),
+                       (f"fields.{j}.value", f.get("value") or "", 1024)]
         for name, text, limit in limits:
             if len(text) > limit:
                 raise _form_error(f"embeds.{i}.{name}", f"Must be {limit} or fewer in length.")
@@ -113,10 +117,13 @@ def check_message(body: dict[str, Any]) -> None:
             custom_id = item.get("custom_id")
             if custom_id is not None:
                 if len(custom_id) > 100:
-                    raise _form_error(f"components.{i}.components.{j}.custom_id", "Must be 100 or fewer in length.")
+                    raise _form_error(f"components.{i}.components.{j}.custom_id",
+                                      "Must be 100 or fewer in length.")
                 if custom_id in seen:
-                    raise Rejected(400, 50035, "Invalid Form Body", {f"components.{i}.components.{j}.custom_id": {
-                        "_errors": [{"code": "COMPONENT_CUSTOM_ID_DUPLICATED", "message": "Component custom id cannot be duplicated"}]}})
+                    raise Rejected(400, 50035, "Invalid Form Body",
+                                   {f"components.{i}.components.{j}.custom_id": {
+                        "_errors": [{"code": "COMPONENT_CUSTOM_ID_DUPLICATED",
+                                     "message": "Component custom id cannot be duplicated"}]}})
                 seen.add(custom_id)
             if len(item.get("label") or "") > 80:
                 raise _form_error(f"components.{i}.components.{j}.label", "Must be 80 or fewer in length.")
@@ -142,12 +149,14 @@ def _ts(at: float | None = None) -> str:
 
 
 def user_obj(user_id: int, name: str, bot: bool = False) -> dict[str, Any]:
-    return {"id": str(user_id), "username": name, "discriminator": "0", "global_name": name, "avatar": None, "bot": bot}
+    return {"id": str(user_id), "username": name, "discriminator": "0", "global_name": name, "avatar": None,
+            "bot": bot}
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     # exactly "application/json": discord.py parses nothing else (aiohttp's json_response adds a charset)
-    return web.Response(body=json.dumps(data).encode(), status=status, headers={"Content-Type": JSON, **(headers or {})})
+    return web.Response(body=json.dumps(data).encode(), status=status,
+                        headers={"Content-Type": JSON, **(headers or {})})
 
 
 def _refusal(exc: Rejected) -> web.Response:
@@ -186,10 +195,15 @@ class FakeMessage:
     history: list[dict[str, Any]] = field(default_factory=list)
 
     def obj(self) -> dict[str, Any]:
-        return {"id": str(self.id), "channel_id": str(self.channel_id), "author": user_obj(self.author_id, "bot" if self.author_id == BOT_ID else "user", self.author_id == BOT_ID),
-                "content": self.content, "timestamp": _ts(), "edited_timestamp": _ts() if self.edits else None, "tts": False,
-                "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": self.attachments,
-                "embeds": self.embeds, "components": self.components, "pinned": False, "type": 0, "flags": self.flags}
+        return {"id": str(self.id), "channel_id": str(self.channel_id),
+                "author": user_obj(self.author_id, "bot" if self.author_id == BOT_ID else "user",
+                                   self.author_id == BOT_ID),
+                "content": self.content, "timestamp": _ts(),
+                "edited_timestamp": _ts() if self.edits else None, "tts": False,
+                "mention_everyone": False, "mentions": [], "mention_roles": [],
+                "attachments": self.attachments,
+                "embeds": self.embeds, "components": self.components, "pinned": False, "type": 0,
+                "flags": self.flags}
 
     def text(self) -> str:
         parts = [self.content]
@@ -214,7 +228,8 @@ class FakeDiscord:
         self.defer_deadline_s = defer_deadline_s
         self.edit_limit = edit_limit
         self.edit_window_s = edit_window_s
-        self.upload_limit = upload_limit  # what interactions announce as attachment_size_limit (the user's limit)
+        # what interactions announce as attachment_size_limit (the user's limit)
+        self.upload_limit = upload_limit
         self.server_upload_limit = 10 * 1024 * 1024  # what the server allows messages sent with the bot token
         self.portal_intents = set(portal_intents)  # privileged intents ticked in the developer portal
         self.identified_intents: int | None = None
@@ -227,7 +242,8 @@ class FakeDiscord:
         self.by_token: dict[str, FakeInteraction] = {}
         self.files: dict[str, bytes] = {}
         self.sockets: list[web.WebSocketResponse] = []
-        self.shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}  # connection → (shard id, shard count)
+        # connection → (shard id, shard count)
+        self.shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}
         self.sessions: dict[str, tuple[int, int]] = {}  # session id → its shard, for RESUME
         self.recommended_shards = 1  # what GET /gateway/bot recommends
         self.gateway_bot_calls = 0
@@ -282,11 +298,14 @@ class FakeDiscord:
         if request.path.endswith("/bot"):
             self.gateway_bot_calls += 1
         return _json({"url": self.gateway_url, "shards": self.recommended_shards,
-                      "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+                      "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0,
+                                              "max_concurrency": 1}})
 
     async def _application(self, _request: web.Request) -> web.Response:
-        return _json({"id": str(APP_ID), "name": "ima-bot", "icon": None, "description": "", "bot_public": True,
-                      "bot_require_code_grant": False, "owner": user_obj(1, "owner"), "verify_key": "k", "flags": 0})
+        return _json({"id": str(APP_ID), "name": "ima-bot", "icon": None, "description": "",
+                      "bot_public": True,
+                      "bot_require_code_grant": False, "owner": user_obj(1, "owner"), "verify_key": "k",
+                      "flags": 0})
 
     # ── gateway ──────────────────────────────────────────────────────────────────────────────
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -302,14 +321,18 @@ class FakeDiscord:
                 await ws.send_str(json.dumps({"op": 11}))
             elif op == 2:
                 intents = int((data.get("d") or {}).get("intents") or 0)
-                denied = [n for n, bit in PRIVILEGED.items() if intents & bit and n not in self.portal_intents]
+                denied = [
+                    n for n, bit in PRIVILEGED.items() if intents & bit and n not in self.portal_intents
+                ]
                 if denied:
-                    self.rejections.append({"path": "gateway", "status": 4014, "code": 4014, "denied": denied})
+                    self.rejections.append({"path": "gateway", "status": 4014, "code": 4014,
+                                            "denied": denied})
                     await ws.close(code=4014, message=b"Disallowed intent(s).")
                     break
                 shard_id, shard_count = (data.get("d") or {}).get("shard") or (0, 1)
                 if not 0 <= int(shard_id) < int(shard_count):
-                    self.rejections.append({"path": "gateway", "status": 4010, "code": 4010, "shard": [shard_id, shard_count]})
+                    self.rejections.append({"path": "gateway", "status": 4010, "code": 4010,
+                                            "shard": [shard_id, shard_count]})
                     await ws.close(code=4010, message=b"Invalid shard.")
                     break
                 self.identified_intents = intents
@@ -319,9 +342,11 @@ class FakeDiscord:
                 self.sockets.append(ws)
                 mine = [g for g in GUILD_CHANNELS if shard_of(g, shard[1]) == shard[0]]
                 await self._send(ws, "READY", {
-                    "v": 10, "user": user_obj(BOT_ID, "ima-bot", True), "guilds": [{"id": str(g), "unavailable": True} for g in mine],
+                    "v": 10, "user": user_obj(BOT_ID, "ima-bot", True),
+                    "guilds": [{"id": str(g), "unavailable": True} for g in mine],
                     "session_id": session_id, "resume_gateway_url": self.gateway_url, "shard": list(shard),
-                    "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [], "relationships": []})
+                    "application": {"id": str(APP_ID), "flags": 0}, "private_channels": [],
+                    "relationships": []})
                 for guild_id in mine:
                     await self._send(ws, "GUILD_CREATE", self.guild(guild_id))
                 self.identified.set()
@@ -339,16 +364,20 @@ class FakeDiscord:
         return {shard for shard, _count in self.shard_of.values()}
 
     def guild(self, guild_id: int = GUILD_ID) -> dict[str, Any]:
-        return {"id": str(guild_id), "name": "Test Server" if guild_id == GUILD_ID else "Second Server", "icon": None, "owner_id": "1", "afk_timeout": 300,
+        return {"id": str(guild_id), "name": "Test Server" if guild_id == GUILD_ID else "Second Server",
+                "icon": None, "owner_id": "1", "afk_timeout": 300,
                 "verification_level": 0, "default_message_notifications": 0, "explicit_content_filter": 0,
-                "roles": [{"id": str(guild_id), "name": "@everyone", "permissions": "104324673", "position": 0, "color": 0,
+                "roles": [{"id": str(guild_id), "name": "@everyone", "permissions": "104324673",
+                           "position": 0, "color": 0,
                            "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
                 "emojis": [], "features": [], "mfa_level": 0, "system_channel_flags": 0, "premium_tier": 0,
-                "preferred_locale": "en-US", "nsfw_level": 0, "stickers": [], "large": False, "member_count": 2,
-                "channels": [{"id": str(GUILD_CHANNELS[guild_id][0]), "type": 0, "name": "general", "position": 0,
-                              "permission_overwrites": [], "guild_id": str(guild_id)}],
+                "preferred_locale": "en-US", "nsfw_level": 0, "stickers": [], "large": False,
+                "member_count": 2,
+                "channels": [{"id": str(GUILD_CHANNELS[guild_id][0]), "type": 0, "name": "general",
+                              "position": 0, "permission_overwrites": [], "guild_id": str(guild_id)}],
                 "members": [{**self._member(BOT_ID, "ima-bot"), "user": user_obj(BOT_ID, "ima-bot", True)}],
-                "threads": [], "voice_states": [], "presences": [], "stage_instances": [], "guild_scheduled_events": [],
+                "threads": [], "voice_states": [], "presences": [], "stage_instances": [],
+                "guild_scheduled_events": [],
                 "joined_at": _ts(), "unavailable": False, "premium_subscription_count": 0}
 
     async def _send(self, ws: web.WebSocketResponse, event: str, data: dict[str, Any]) -> None:
@@ -369,8 +398,8 @@ class FakeDiscord:
 
     # ── what users do ────────────────────────────────────────────────────────────────────────
     def _member(self, user_id: int, name: str) -> dict[str, Any]:
-        return {"user": user_obj(user_id, name), "roles": [], "joined_at": _ts(), "deaf": False, "mute": False,
-                "permissions": "2147483647", "flags": 0}
+        return {"user": user_obj(user_id, name), "roles": [], "joined_at": _ts(), "deaf": False,
+                "mute": False, "permissions": "2147483647", "flags": 0}
 
     def upload(self, name: str, data: bytes, content_type: str = "image/png") -> dict[str, Any]:
         attachment_id = next(self.ids)
@@ -379,26 +408,32 @@ class FakeDiscord:
         return {"id": str(attachment_id), "filename": name, "size": len(data), "url": f"{self.url}/cdn/{key}",
                 "proxy_url": f"{self.url}/cdn/{key}", "content_type": content_type}
 
-    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int = 111, user_name: str = "alice",
-                    attachments: dict[str, dict[str, Any]] | None = None, locale: str = "en-US", dm: bool = False,
+    async def slash(self, name: str, options: dict[str, Any] | None = None, *, user_id: int = 111,
+                    user_name: str = "alice",
+                    attachments: dict[str, dict[str, Any]] | None = None, locale: str = "en-US",
+                    dm: bool = False,
                     channel_id: int | None = None, guild_id: int = GUILD_ID) -> FakeInteraction:
         """A user runs /name with options; attachments are option name → uploaded attachment object."""
-        opts = [{"name": k, "type": 3 if isinstance(v, str) else (5 if isinstance(v, bool) else 4), "value": v}
+        opts = [{"name": k, "type": 3 if isinstance(v, str) else (5 if isinstance(v, bool) else 4),
+                 "value": v}
                 for k, v in (options or {}).items()]
         resolved: dict[str, Any] = {}
         for opt_name, att in (attachments or {}).items():
             opts.append({"name": opt_name, "type": 11, "value": att["id"]})
             resolved.setdefault("attachments", {})[att["id"]] = att
         data = {"id": str(next(self.ids)), "name": name, "type": 1, "options": opts, "resolved": resolved}
-        return await self._interaction(2, data, user_id, user_name, locale, dm, channel_id=channel_id, guild_id=guild_id)
+        return await self._interaction(2, data, user_id, user_name, locale, dm, channel_id=channel_id,
+                                       guild_id=guild_id)
 
-    async def autocomplete(self, name: str, option: str, current: str, *, user_id: int = 111) -> FakeInteraction:
+    async def autocomplete(self, name: str, option: str, current: str, *,
+                           user_id: int = 111) -> FakeInteraction:
         """A user types into an autocompleted option; Discord wants choices within 3 s."""
         data = {"id": str(next(self.ids)), "name": name, "type": 1,
                 "options": [{"name": option, "type": 3, "value": current, "focused": True}]}
         return await self._interaction(4, data, user_id, "alice", "en-US", False)
 
-    async def press(self, message: FakeMessage, custom_id: str, *, user_id: int = 111, user_name: str = "alice") -> FakeInteraction:
+    async def press(self, message: FakeMessage, custom_id: str, *, user_id: int = 111,
+                    user_name: str = "alice") -> FakeInteraction:
         data = {"custom_id": custom_id, "component_type": 2}
         return await self._interaction(3, data, user_id, user_name, "en-US", False, message)
 
@@ -408,8 +443,8 @@ class FakeDiscord:
         data = {"custom_id": menu["custom_id"], "component_type": 3, "values": [value]}
         return await self._interaction(3, data, user_id, user_name, "en-US", False, message)
 
-    async def _interaction(self, kind: int, data: dict[str, Any], user_id: int, user_name: str, locale: str, dm: bool,
-                           message: FakeMessage | None = None, channel_id: int | None = None,
+    async def _interaction(self, kind: int, data: dict[str, Any], user_id: int, user_name: str, locale: str,
+                           dm: bool, message: FakeMessage | None = None, channel_id: int | None = None,
                            guild_id: int = GUILD_ID) -> FakeInteraction:
         iid = next(self.ids)
         token = f"tok{iid}"
@@ -417,14 +452,34 @@ class FakeDiscord:
             channel_id = message.channel_id
             guild_id = next((g for g, channels in GUILD_CHANNELS.items() if channel_id in channels), guild_id)
         channel_id = channel_id or GUILD_CHANNELS[guild_id][0]
-        app_permissions = 2147483647 & ~((VIEW_CHANNEL | SEND_MESSAGES) if channel_id in self.hidden_channels else 0)
+        app_permissions = 2147483647 & ~(
+            (VIEW_CHANNEL | SEND_MESSAGES) if channel_id in self.hidden_channels else 0
+        )
         payload: dict[str, Any] = {
-            "id": str(iid), "application_id": str(APP_ID), "type": kind, "data": data, "token": token, "version": 1,
-            "channel_id": str(channel_id), "channel": {"id": str(channel_id), "type": 1 if dm else 0, "name": "general",
-                                                       "guild_id": None if dm else str(guild_id), "position": 0, "permission_overwrites": []},
-            "app_permissions": str(app_permissions), "locale": locale, "entitlements": [],
-            "authorizing_integration_owners": {"1": str(user_id)} if dm or channel_id in self.hidden_channels else {"0": str(guild_id)},
-            "context": 1 if dm else 0, "attachment_size_limit": self.upload_limit}
+            "id": str(iid),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "data": data,
+            "token": token,
+            "version": 1,
+            "channel_id": str(channel_id),
+            "channel": {
+                "id": str(channel_id),
+                "type": 1 if dm else 0,
+                "name": "general",
+                "guild_id": None if dm else str(guild_id),
+                "position": 0,
+                "permission_overwrites": [],
+            },
+            "app_permissions": str(app_permissions),
+            "locale": locale,
+            "entitlements": [],
+            "authorizing_integration_owners": {"1": str(user_id)}
+            if dm or channel_id in self.hidden_channels
+            else {"0": str(guild_id)},
+            "context": 1 if dm else 0,
+            "attachment_size_limit": self.upload_limit,
+        }
         if dm:
             payload["user"] = user_obj(user_id, user_name)
         else:
@@ -440,14 +495,17 @@ class FakeDiscord:
         interaction.shards = await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
-    async def say(self, content: str, *, user_id: int = 111, user_name: str = "alice", mention_bot: bool = True,
-                  attachments: list[dict[str, Any]] | None = None, dm: bool = False, everyone: bool = False) -> int:
+    async def say(self, content: str, *, user_id: int = 111, user_name: str = "alice",
+                  mention_bot: bool = True,
+                  attachments: list[dict[str, Any]] | None = None, dm: bool = False,
+                  everyone: bool = False) -> int:
         """A user posts a message; ``everyone`` makes it an @everyone message (which pings no bot)."""
         message_id = next(self.ids)
         text = f"<@{BOT_ID}> {content}" if mention_bot else content
         if everyone:
             text = f"@everyone {text}"
-        data = {"id": str(message_id), "channel_id": str(CHANNEL_ID), "author": user_obj(user_id, user_name), "content": text,
+        data = {"id": str(message_id), "channel_id": str(CHANNEL_ID), "author": user_obj(user_id, user_name),
+                "content": text,
                 "timestamp": _ts(), "edited_timestamp": None, "tts": False, "mention_everyone": everyone,
                 "mentions": [user_obj(BOT_ID, "ima-bot", True)] if mention_bot else [], "mention_roles": [],
                 "attachments": attachments or [], "embeds": [], "pinned": False, "type": 0, "flags": 0}
@@ -473,7 +531,8 @@ class FakeDiscord:
                     payload = json.loads(await part.text())
                 else:
                     data = await part.read()
-                    files.append({"field": part.name, "filename": part.filename, "size": len(data), "data": data})
+                    files.append({"field": part.name, "filename": part.filename, "size": len(data),
+                                  "data": data})
             return payload, files
         if request.can_read_body:
             try:
@@ -482,23 +541,27 @@ class FakeDiscord:
                 return {}, files
         return {}, files
 
-    def _refuse(self, request: web.Request, body: dict[str, Any], files: list[dict[str, Any]], exc: Rejected) -> web.Response:
+    def _refuse(self, request: web.Request, body: dict[str, Any], files: list[dict[str, Any]],
+                exc: Rejected) -> web.Response:
         self._record(request, body, files, exc.status)
-        self.rejections.append({"path": request.path, "method": request.method, "status": exc.status, "code": exc.code,
-                                "errors": exc.errors})
+        self.rejections.append({"path": request.path, "method": request.method, "status": exc.status,
+                                "code": exc.code, "errors": exc.errors})
         return _refusal(exc)
 
-    def _check(self, body: dict[str, Any], files: list[dict[str, Any]], limit: int, channel_id: int | None = None,
-               bot_token: bool = False) -> None:
-        """Raise what Discord would answer to this message body (a bot-token call to an unseen channel: 50001)."""
+    def _check(self, body: dict[str, Any], files: list[dict[str, Any]], limit: int,
+               channel_id: int | None = None, bot_token: bool = False) -> None:
+        """Raise what Discord would answer to this message body (a bot-token call to an unseen channel:
+        50001)."""
         if bot_token and channel_id in self.hidden_channels:
             raise Rejected(403, 50001, "Missing Access")
         if sum(f["size"] for f in files) > limit:
             raise Rejected(413, 40005, "Request entity too large")
         check_message(body)
 
-    def _record(self, request: web.Request, body: dict[str, Any], files: list[dict[str, Any]], status: int = 200) -> dict[str, Any]:
-        entry = {"method": request.method, "path": request.path, "json": body, "files": [{k: v for k, v in f.items() if k != "data"} for f in files],
+    def _record(self, request: web.Request, body: dict[str, Any], files: list[dict[str, Any]],
+                status: int = 200) -> dict[str, Any]:
+        entry = {"method": request.method, "path": request.path, "json": body,
+                 "files": [{k: v for k, v in f.items() if k != "data"} for f in files],
                  "at": time.monotonic(), "status": status}
         self.requests.append(entry)
         return entry
@@ -515,14 +578,22 @@ class FakeDiscord:
 
     def _too_many(self, retry_after: float) -> web.Response:
         self.rate_limited += 1
-        return _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False}, 429,
-                     {"Retry-After": f"{retry_after:.3f}", "X-RateLimit-Limit": str(self.edit_limit), "X-RateLimit-Remaining": "0",
-                      "X-RateLimit-Reset-After": f"{retry_after:.3f}", "X-RateLimit-Bucket": "edits", "X-RateLimit-Scope": "user"})
+        return _json({"message": "You are being rate limited.", "retry_after": retry_after, "global": False},
+                     429,
+                     {"Retry-After": f"{retry_after:.3f}", "X-RateLimit-Limit": str(self.edit_limit),
+                      "X-RateLimit-Remaining": "0",
+                      "X-RateLimit-Reset-After": f"{retry_after:.3f}", "X-RateLimit-Bucket": "edits",
+                      "X-RateLimit-Scope": "user"})
 
     def _headers(self, bucket: str) -> dict[str, str]:
         used = len(self._buckets[bucket])
-        reset = self.edit_window_s - (time.monotonic() - self._buckets[bucket][0]) if self._buckets[bucket] else self.edit_window_s
-        return {"X-RateLimit-Limit": str(self.edit_limit), "X-RateLimit-Remaining": str(max(0, self.edit_limit - used)),
+        reset = (
+            self.edit_window_s - (time.monotonic() - self._buckets[bucket][0])
+            if self._buckets[bucket]
+            else self.edit_window_s
+        )
+        return {"X-RateLimit-Limit": str(self.edit_limit),
+                "X-RateLimit-Remaining": str(max(0, self.edit_limit - used)),
                 "X-RateLimit-Reset-After": f"{max(0.0, reset):.3f}", "X-RateLimit-Bucket": f"b-{bucket}"}
 
     def _apply(self, message: FakeMessage, body: dict[str, Any], files: list[dict[str, Any]]) -> None:
@@ -541,14 +612,16 @@ class FakeDiscord:
         for i, f in enumerate(files):
             key = f"{message.id}-{i}-{f['filename']}"
             self.files[key] = f["data"]
-            new.append({"id": str(next(self.ids)), "filename": f["filename"], "size": f["size"], "url": f"{self.url}/cdn/{key}",
-                        "proxy_url": f"{self.url}/cdn/{key}"})
+            new.append({"id": str(next(self.ids)), "filename": f["filename"], "size": f["size"],
+                        "url": f"{self.url}/cdn/{key}", "proxy_url": f"{self.url}/cdn/{key}"})
         if kept is not None or files:
             message.attachments = new
-        message.history.append({"text": message.text(), "at": time.monotonic(), "attachments": [a["filename"] for a in message.attachments]})
+        message.history.append({"text": message.text(), "at": time.monotonic(),
+                                "attachments": [a["filename"] for a in message.attachments]})
 
     def _new_message(self, channel_id: int, body: dict[str, Any], files: list[dict[str, Any]]) -> FakeMessage:
-        message = FakeMessage(next(self.ids), channel_id, BOT_ID, message_reference=body.get("message_reference"))
+        message = FakeMessage(next(self.ids), channel_id, BOT_ID,
+                              message_reference=body.get("message_reference"))
         self._apply(message, body, files)
         self.messages[message.id] = message
         return message
@@ -559,7 +632,10 @@ class FakeDiscord:
         if interaction is None or str(interaction.id) != request.match_info["iid"]:
             self._record(request, body, files, 404)
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
-        if interaction.responded_at is not None or time.monotonic() - interaction.created > self.defer_deadline_s:
+        if (
+            interaction.responded_at is not None
+            or time.monotonic() - interaction.created > self.defer_deadline_s
+        ):
             self.late_callbacks += 1
             self._record(request, body, files, 404)
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
@@ -576,7 +652,9 @@ class FakeDiscord:
         self._record(request, body, files)
         message = None
         if kind in (4, 5):  # message / deferred message
-            message = self._new_message(interaction.channel_id, data if kind == 4 else {"content": "", "flags": data.get("flags", 0)}, files)
+            message = self._new_message(interaction.channel_id,
+                                        data if kind == 4 else {"content": "", "flags": data.get("flags", 0)},
+                                        files)
             interaction.original_id = message.id
         elif kind in (6, 7):  # deferred update / update of the component's message
             pass
@@ -584,8 +662,10 @@ class FakeDiscord:
             resource = {"type": kind}
             if message is not None:
                 resource["message"] = message.obj()
-            return _json({"interaction": {"id": str(interaction.id), "type": 2, "response_message_id": str(message.id) if message else None,
-                                          "response_message_loading": kind == 5, "response_message_ephemeral": False},
+            return _json({"interaction": {"id": str(interaction.id), "type": 2,
+                                          "response_message_id": str(message.id) if message else None,
+                                          "response_message_loading": kind == 5,
+                                          "response_message_ephemeral": False},
                           "resource": resource})
         return web.Response(status=204)
 
@@ -673,7 +753,8 @@ class FakeDiscord:
         if int(cid) in self.hidden_channels:
             return self._refuse(request, {}, [], Rejected(403, 50001, "Missing Access"))
         guild_id = next((g for g, channels in GUILD_CHANNELS.items() if int(cid) in channels), GUILD_ID)
-        return _json({"id": cid, "type": 0, "name": "general", "guild_id": str(guild_id), "position": 0, "permission_overwrites": []})
+        return _json({"id": cid, "type": 0, "name": "general", "guild_id": str(guild_id), "position": 0,
+                      "permission_overwrites": []})
 
     async def _sync(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -682,7 +763,8 @@ class FakeDiscord:
         except Rejected as exc:
             return self._refuse(request, {"commands": body}, [], exc)
         self.commands_synced.append({"path": request.path, "commands": body})
-        return _json([{**c, "id": str(next(self.ids)), "application_id": str(APP_ID), "version": "1"} for c in body])
+        return _json([{**c, "id": str(next(self.ids)), "application_id": str(APP_ID),
+                       "version": "1"} for c in body])
 
     async def _cdn(self, request: web.Request) -> web.Response:
         data = self.files.get(request.match_info["name"])
@@ -692,7 +774,11 @@ class FakeDiscord:
 
     # ── what tests read ──────────────────────────────────────────────────────────────────────
     def bot_messages(self, channel_id: int | None = None) -> list[FakeMessage]:
-        return [m for m in self.messages.values() if m.author_id == BOT_ID and (channel_id is None or m.channel_id == channel_id)]
+        return [
+            m
+            for m in self.messages.values()
+            if m.author_id == BOT_ID and (channel_id is None or m.channel_id == channel_id)
+        ]
 
     def original(self, interaction: FakeInteraction) -> FakeMessage | None:
         return self.messages.get(interaction.original_id or 0)

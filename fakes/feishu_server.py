@@ -49,11 +49,12 @@ APP_ID = "cli_fake_app"
 APP_SECRET = "fake-secret"
 TENANT = "tenant_fake"
 
-CARD_TAGS = {"div", "markdown", "hr", "img", "note", "action", "button", "plain_text", "lark_md", "column_set", "column",
-             "select_static", "overflow", "date_picker", "option", "field"}
+CARD_TAGS = {"div", "markdown", "hr", "img", "note", "action", "button", "plain_text", "lark_md",
+             "column_set", "column", "select_static", "overflow", "date_picker", "option", "field"}
 FILE_TYPES = {"opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"}
 IMAGE_LIMIT, FILE_LIMIT, CARD_LIMIT = 10 * 1024 * 1024, 30 * 1024 * 1024, 30 * 1024
-_MD = [(re.compile(r"\*\*(.+?)\*\*"), r"\1"), (re.compile(r"\*(.+?)\*"), r"\1"), (re.compile(r"~~(.+?)~~"), r"\1"),
+_MD = [(re.compile(r"\*\*(.+?)\*\*"), r"\1"), (re.compile(r"\*(.+?)\*"), r"\1"),
+       (re.compile(r"~~(.+?)~~"), r"\1"),
        (re.compile(r"\[([^\]]*)\]\(([^)]*)\)"), r"\1"), (re.compile(r"<at id=[^>]*></at>"), "@")]
 
 
@@ -90,7 +91,9 @@ class FeishuMessage:
         for element in self.content.get("elements", []):
             if element.get("tag") == "div":
                 text = element["text"]
-                parts.append(render_lark_md(text["content"]) if text.get("tag") == "lark_md" else text["content"])
+                parts.append(
+                    render_lark_md(text["content"]) if text.get("tag") == "lark_md" else text["content"]
+                )
         return "\n".join(parts)
 
     def pings_everyone(self) -> bool:
@@ -112,8 +115,8 @@ def _err(code: int, msg: str, status: int = 400, headers: dict[str, str] | None 
 
 
 class FakeFeishu:
-    def __init__(self, *, patch_limit_per_s: int = 5, update_window_s: float = 14 * 86400, app_id: str = APP_ID,
-                 token_ttl_s: float = 7200.0) -> None:
+    def __init__(self, *, patch_limit_per_s: int = 5, update_window_s: float = 14 * 86400,
+                 app_id: str = APP_ID, token_ttl_s: float = 7200.0) -> None:
         self.patch_limit_per_s = patch_limit_per_s
         self.update_window_s = update_window_s
         self.app_id = app_id
@@ -121,7 +124,8 @@ class FakeFeishu:
         self.tokens_issued = 0
         self.api_limit_per_s = 50  # "1000 次/分钟、50 次/秒" for each im/v1 message and upload API
         self.ratelimit_reset_s = 1
-        self._calls: dict[str, deque[float]] = defaultdict(deque)  # per API (method + route), as Feishu counts
+        # per API (method + route), as Feishu counts
+        self._calls: dict[str, deque[float]] = defaultdict(deque)
         self._blocked_until: dict[str, float] = defaultdict(float)
         self.ignored_resets = 0  # calls that came before the announced x-ogw-ratelimit-reset was over
         self.ids = itertools.count(1)
@@ -213,8 +217,10 @@ class FakeFeishu:
         self.thread.join(10)
         self.loop.close()
 
-    def _refusal(self, request: web.Request, exc: Refused, headers: dict[str, str] | None = None) -> web.Response:
-        self.rejections.append({"path": request.path, "method": request.method, "code": exc.code, "msg": exc.msg})
+    def _refusal(self, request: web.Request, exc: Refused,
+                 headers: dict[str, str] | None = None) -> web.Response:
+        self.rejections.append({"path": request.path, "method": request.method, "code": exc.code,
+                                "msg": exc.msg})
         return _err(exc.code, exc.msg, exc.status, headers)
 
     def _token_valid(self, auth: str) -> bool:
@@ -223,14 +229,16 @@ class FakeFeishu:
 
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        entry = {"method": request.method, "path": request.path, "query": dict(request.query), "at": time.monotonic(),
-                 "auth": request.headers.get("Authorization", "")}
+        entry = {"method": request.method, "path": request.path, "query": dict(request.query),
+                 "at": time.monotonic(), "auth": request.headers.get("Authorization", "")}
         self.requests.append(entry)
         if request.path.startswith("/open-apis/im/"):
             if not self._token_valid(entry["auth"]):
                 entry["status"] = 401
-                return self._refusal(request, Refused(99991663, "Invalid access token for authorization", 401))
-            api = f"{request.method} {request.match_info.route.resource.canonical if request.match_info.route.resource else request.path}"
+                return self._refusal(request, Refused(99991663, "Invalid access token for authorization",
+                                                      401))
+            resource = request.match_info.route.resource
+            api = f"{request.method} {resource.canonical if resource else request.path}"
             now = time.monotonic()
             calls = self._calls[api]
             if now < self._blocked_until[api]:
@@ -260,10 +268,13 @@ class FakeFeishu:
         self.tokens_issued += 1
         expires_ms = int((time.time() + self.token_ttl_s) * 1000)
         return web.json_response({"code": 0, "msg": "ok", "tenant_access_token": f"t-fake-{expires_ms}",
-                                  "app_access_token": f"a-fake-{expires_ms}", "expire": int(self.token_ttl_s)})
+                                  "app_access_token": f"a-fake-{expires_ms}",
+                                  "expire": int(self.token_ttl_s)})
 
     async def _bot_info(self, _request: web.Request) -> web.Response:
-        return web.json_response({"code": 0, "msg": "ok", "bot": {"open_id": BOT_OPEN_ID, "app_name": "IMA bot", "activate_status": 2}})
+        return web.json_response({"code": 0, "msg": "ok",
+                                  "bot": {"open_id": BOT_OPEN_ID, "app_name": "IMA bot",
+                                          "activate_status": 2}})
 
     def _check_elements(self, elements: list[Any]) -> None:
         for element in elements:
@@ -271,12 +282,15 @@ class FakeFeishu:
                 continue
             tag = element.get("tag")
             if tag is not None and tag not in CARD_TAGS:
-                raise Refused(230099, f"Failed to create card content, unknown tag: {tag}")  # code approximate
+                # code approximate
+                raise Refused(230099, f"Failed to create card content, unknown tag: {tag}")
             if tag == "img":
                 if not isinstance(element.get("alt"), dict):
-                    raise Refused(230099, "Failed to create card content, img.alt is required")  # code approximate
+                    # code approximate
+                    raise Refused(230099, "Failed to create card content, img.alt is required")
                 if element.get("img_key") not in self.images:
-                    raise Refused(230099, "Failed to create card content, invalid image key")  # code approximate
+                    # code approximate
+                    raise Refused(230099, "Failed to create card content, invalid image key")
             for value in element.values():
                 if isinstance(value, dict):
                     self._check_elements([value])
@@ -313,7 +327,8 @@ class FakeFeishu:
                 raise Refused(230001, "invalid image_key")
         return parsed
 
-    def _new(self, chat_id: str, msg_type: str, content: dict[str, Any], parent: str | None, thread: bool) -> FeishuMessage:
+    def _new(self, chat_id: str, msg_type: str, content: dict[str, Any], parent: str | None,
+             thread: bool) -> FeishuMessage:
         message = FeishuMessage(f"om_{next(self.ids):06d}", chat_id, msg_type, content, parent, thread)
         message.history.append({"content": content, "at": time.monotonic()})
         self.messages[message.message_id] = message
@@ -323,7 +338,8 @@ class FakeFeishu:
     def _obj(message: FeishuMessage) -> dict[str, Any]:
         return {"message_id": message.message_id, "chat_id": message.chat_id, "msg_type": message.msg_type,
                 "create_time": str(int(message.created * 1000)), "parent_id": message.parent_id or "",
-                "body": {"content": json.dumps(message.content, ensure_ascii=False)}, "sender": {"id": APP_ID, "sender_type": "app"}}
+                "body": {"content": json.dumps(message.content, ensure_ascii=False)},
+                "sender": {"id": APP_ID, "sender_type": "app"}}
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -337,7 +353,8 @@ class FakeFeishu:
         if parent is None:
             return _err(230011, "the message to reply to does not exist")
         checked = self._check_content(body.get("msg_type", ""), body.get("content", ""))
-        message = self._new(parent.chat_id, body["msg_type"], checked, parent.message_id, bool(body.get("reply_in_thread")))
+        message = self._new(parent.chat_id, body["msg_type"], checked, parent.message_id,
+                            bool(body.get("reply_in_thread")))
         return _ok(self._obj(message))
 
     async def _patch(self, request: web.Request) -> web.Response:
@@ -467,7 +484,8 @@ class FakeFeishu:
         frame_id = f"msg_{next(self.ids)}"
         body = {k: v for k, v in event.items() if k != "_redelivery"}
         frame = Frame(SeqID=next(self.ids), LogID=0, service=7, method=1, payload=json.dumps(body).encode())
-        for key, value in (("type", "event"), ("message_id", frame_id), ("trace_id", "trace"), ("sum", "1"), ("seq", "0")):
+        for key, value in (("type", "event"), ("message_id", frame_id), ("trace_id", "trace"), ("sum", "1"),
+                           ("seq", "0")):
             frame.headers.add(key=key, value=value)
         self._sent[frame_id] = (time.monotonic(), event)
         open_sockets = [ws for ws in self.sockets if not ws.closed]
@@ -479,18 +497,20 @@ class FakeFeishu:
         return frame_id
 
     # ── what users do ────────────────────────────────────────────────────────────────────────
-    def message_event(self, text: str = "", *, user: str = "ou_alice", chat_type: str = "group", mention_bot: bool = True,
+    def message_event(self, text: str = "", *, user: str = "ou_alice", chat_type: str = "group",
+                      mention_bot: bool = True,
                       image: bytes | None = None, message_id: str | None = None, event_id: str | None = None,
                       chat_id: str = "oc_group1", post_images: list[bytes] | None = None) -> dict[str, Any]:
         message_id = message_id or f"om_user_{next(self.ids):06d}"
-        mentions = [{"key": "@_user_1", "id": {"open_id": BOT_OPEN_ID, "union_id": "on_bot", "user_id": ""}, "name": "IMA bot",
-                     "tenant_key": TENANT}] if mention_bot else []
+        mentions = [{"key": "@_user_1", "id": {"open_id": BOT_OPEN_ID, "union_id": "on_bot", "user_id": ""},
+                     "name": "IMA bot", "tenant_key": TENANT}] if mention_bot else []
         if image is not None:
             key = f"img_user_{next(self.ids)}"
             self.user_files[key] = image
             message_type, content = "image", {"image_key": key}
         elif post_images:
-            nodes: list[dict[str, Any]] = [{"tag": "at", "user_id": "@_user_1"}, {"tag": "text", "text": text}]
+            nodes: list[dict[str, Any]] = [{"tag": "at", "user_id": "@_user_1"},
+                                           {"tag": "text", "text": text}]
             for data in post_images:
                 key = f"img_user_{next(self.ids)}"
                 self.user_files[key] = data
@@ -500,21 +520,31 @@ class FakeFeishu:
             message_type, content = "text", {"text": ("@_user_1 " if mention_bot else "") + text}
         # the user's own message exists in the chat, so replies to it work
         self.messages.setdefault(message_id, FeishuMessage(message_id, chat_id, message_type, content))
-        return {"schema": "2.0", "header": {"event_id": event_id or f"ev_{next(self.ids)}", "event_type": "im.message.receive_v1",
-                                            "create_time": str(int(time.time() * 1000)), "token": "vtoken", "app_id": APP_ID,
-                                            "tenant_key": TENANT},
-                "event": {"sender": {"sender_id": {"open_id": user, "union_id": "on_" + user, "user_id": ""}, "sender_type": "user",
-                                     "tenant_key": TENANT},
-                          "message": {"message_id": message_id, "root_id": "", "parent_id": "", "create_time": str(int(time.time() * 1000)),
-                                      "chat_id": chat_id, "chat_type": chat_type, "message_type": message_type,
-                                      "content": json.dumps(content, ensure_ascii=False), "mentions": mentions}}}
+        return {"schema": "2.0",
+                "header": {"event_id": event_id or f"ev_{next(self.ids)}",
+                           "event_type": "im.message.receive_v1",
+                                            "create_time": str(int(time.time() * 1000)), "token": "vtoken",
+                                            "app_id": APP_ID, "tenant_key": TENANT},
+                "event": {"sender": {"sender_id": {"open_id": user, "union_id": "on_" + user, "user_id": ""},
+                                     "sender_type": "user", "tenant_key": TENANT},
+                          "message": {"message_id": message_id, "root_id": "", "parent_id": "",
+                                      "create_time": str(int(time.time() * 1000)),
+                                      "chat_id": chat_id, "chat_type": chat_type,
+                                      "message_type": message_type,
+                                      "content": json.dumps(content, ensure_ascii=False),
+                                      "mentions": mentions}}}
 
-    def card_action(self, message: FeishuMessage, button: dict[str, Any], *, user: str = "ou_alice") -> dict[str, Any]:
-        return {"schema": "2.0", "header": {"event_id": f"ev_{next(self.ids)}", "event_type": "card.action.trigger", "token": "vtoken",
-                                            "create_time": str(int(time.time() * 1000)), "app_id": APP_ID, "tenant_key": TENANT},
+    def card_action(self, message: FeishuMessage, button: dict[str, Any], *,
+                    user: str = "ou_alice") -> dict[str, Any]:
+        return {"schema": "2.0",
+                "header": {"event_id": f"ev_{next(self.ids)}", "event_type": "card.action.trigger",
+                           "token": "vtoken",
+                                            "create_time": str(int(time.time() * 1000)), "app_id": APP_ID,
+                                            "tenant_key": TENANT},
                 "event": {"operator": {"open_id": user, "tenant_key": TENANT}, "token": "c-token",
                           "action": {"tag": "button", "value": button["value"]},
-                          "context": {"open_message_id": message.message_id, "open_chat_id": message.chat_id}}}
+                          "context": {"open_message_id": message.message_id,
+                                      "open_chat_id": message.chat_id}}}
 
     @staticmethod
     def sign_and_encrypt(event: dict[str, Any], encrypt_key: str, *, timestamp: int | None = None,
@@ -524,13 +554,14 @@ class FakeFeishu:
         iv = os.urandom(16)
         plain = json.dumps(event).encode()
         pad = 16 - len(plain) % 16
-        encrypted = base64.b64encode(iv + AES.new(key, AES.MODE_CBC, iv).encrypt(plain + bytes([pad]) * pad)).decode()
+        encrypted = base64.b64encode(iv + AES.new(key, AES.MODE_CBC,
+                                                  iv).encrypt(plain + bytes([pad]) * pad)).decode()
         body = json.dumps({"encrypt": encrypted}).encode()
         ts = str(timestamp if timestamp is not None else int(time.time()))
         nonce = nonce or os.urandom(8).hex()
         signature = hashlib.sha256((ts + nonce + encrypt_key).encode() + body).hexdigest()
-        return body, {"X-Lark-Request-Timestamp": ts, "X-Lark-Request-Nonce": nonce, "X-Lark-Signature": signature,
-                      "Content-Type": "application/json"}
+        return body, {"X-Lark-Request-Timestamp": ts, "X-Lark-Request-Nonce": nonce,
+                      "X-Lark-Signature": signature, "Content-Type": "application/json"}
 
     def replies_to(self, message_id: str) -> list[FeishuMessage]:
         return [m for m in self.messages.values() if m.parent_id == message_id]

@@ -22,7 +22,8 @@ from pathlib import Path
 def _bin_dir() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     if not found:
-        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (the .ci/run script does)")
+        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (the .ci/run script "
+                           "does)")
     return Path(found[-1]).parent
 
 
@@ -50,17 +51,22 @@ def pg_cluster() -> Iterator[str]:
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     try:
         subprocess.run(_as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", "imabot", "--auth=trust",
-                                  "-E", "UTF8", "--no-sync"], run_as), check=True, capture_output=True, env=env)
-        options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off "
+                                  "-E", "UTF8", "--no-sync"], run_as), check=True, capture_output=True,
+                       env=env)
+        options = (f"-c listen_addresses=127.0.0.1 -p {port} -k {root} -c fsync=off -c "
+                   f"synchronous_commit=off "
                    "-c full_page_writes=off -c max_connections=200")
-        subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"),
-                                  "-w", "-t", "60", "start"], run_as), check=True, capture_output=True, env=env)
-        subprocess.run(_as_owner([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "imabot",
-                                  "imabot"], run_as), check=True, capture_output=True, env=env)
+        subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
+                                  str(root / "log"),
+                                  "-w", "-t", "60", "start"], run_as), check=True, capture_output=True,
+                       env=env)
+        subprocess.run(_as_owner([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
+                                  "imabot", "imabot"], run_as), check=True, capture_output=True, env=env)
         yield f"postgresql://imabot@127.0.0.1:{port}/imabot"
     finally:
         if (data / "postmaster.pid").exists():
-            subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
+                                      "stop"],
                                      run_as), capture_output=True, env=env)
         for _ in range(50):
             if not (data / "postmaster.pid").exists():

@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 KEY_PATTERN = re.compile(r"^ima_[A-Za-z0-9_\-]{4,}$")
 #: "trickle": results are listed only once each one is finished (as IMA does for n > 1), so for a while
 #: fewer results than ordered are listed, all of them finished.
-TASK_OUTCOMES = ("ok", "fail", "status_failed", "deleted", "null_status", "empty_medias", "partial_fail", "hang",
-                 "trickle")
+TASK_OUTCOMES = ("ok", "fail", "status_failed", "deleted", "null_status", "empty_medias", "partial_fail",
+                 "hang", "trickle")
 
 
 # The upload service's fixed app identity (public, from the IMA web frontend, per the spec).
@@ -46,7 +46,8 @@ UPLOAD_APP_KEY = "32jdskjdk320eew"
 
 def expected_upload_sign(timestamp: str, nonce: str) -> str:
     """SHA1 of "appId|appKey|timestamp|nonce", upper-case hex: what the upload service accepts."""
-    return hashlib.sha1("|".join((UPLOAD_APP_ID, UPLOAD_APP_KEY, timestamp, nonce)).encode()).hexdigest().upper()
+    return hashlib.sha1("|".join((UPLOAD_APP_ID, UPLOAD_APP_KEY, timestamp,
+                                  nonce)).encode()).hexdigest().upper()
 
 
 @dataclass
@@ -59,7 +60,8 @@ class Faults:
     rate_task_fail: float = 0.0
     slow_s: float = 20.0
     retry_after_s: float = 1.0
-    queue: dict[str, list[str]] = field(default_factory=dict)  # endpoint → ["429", "500", "503", "slow", "drop"]
+    # endpoint → ["429", "500", "503", "slow", "drop"]
+    queue: dict[str, list[str]] = field(default_factory=dict)
     outcomes: list[str] = field(default_factory=list)  # next creates' task outcomes
     flagged_words: list[str] = field(default_factory=lambda: ["forbidden", "违禁"])
 
@@ -226,7 +228,8 @@ async def _inject_faults(request: web.Request, handler: Any) -> web.StreamRespon
     if fault == "429":
         return _err(429, 429, "Too Many Requests", {"Retry-After": str(faults.retry_after_s)})
     if fault in ("500", "502", "503"):
-        return _err(int(fault), int(fault), "Service Unavailable" if fault == "503" else "Internal Server Error")
+        return _err(int(fault), int(fault),
+                    "Service Unavailable" if fault == "503" else "Internal Server Error")
     if fault == "slow":
         await asyncio.sleep(faults.slow_s)
         return await handler(request)
@@ -261,7 +264,8 @@ async def product_list(request: web.Request) -> web.Response:
     if category not in MEDIA:
         return _err(400, 400, f"unknown category {category!r}")
     language = request.headers.get("x_app_language", "en")
-    return _ok(localized_tree(category, "zh" if language.startswith("zh") else "en", state_of(request.app).catalogue.get(category)))
+    return _ok(localized_tree(category, "zh" if language.startswith("zh") else "en",
+                              state_of(request.app).catalogue.get(category)))
 
 
 async def create_task(request: web.Request) -> web.Response:
@@ -270,7 +274,8 @@ async def create_task(request: web.Request) -> web.Response:
     if key is None:
         return _err(401, 401, "Unauthorized: invalid API key")
     body = request[ENTRY].get("json")
-    if not isinstance(body, dict) or not isinstance(body.get("parameters"), list) or len(body["parameters"]) != 1:
+    if not isinstance(body, dict) or not isinstance(body.get("parameters"),
+                                                    list) or len(body["parameters"]) != 1:
         return _err(400, 400, "Bad request: parameters must be a list with one item")
     task_type = body.get("task_type")
     outer = body["parameters"][0]
@@ -295,7 +300,11 @@ async def create_task(request: web.Request) -> web.Response:
     if outer.get("credit") != rule.points:
         return _err(200, 6006, "Credit does not match the rule points")
     cast = inner.get("cast")
-    if not isinstance(cast, dict) or cast.get("points") != rule.points or cast.get("attribute_id") != attribute_id:
+    if (
+        not isinstance(cast, dict)
+        or cast.get("points") != rule.points
+        or cast.get("attribute_id") != attribute_id
+    ):
         return _err(200, 6006, "Billing validation failed: cast does not mirror credit")
     effective = {**model.defaults, **inner}
     if model.calculated_rule(effective) is not rule:
@@ -304,7 +313,8 @@ async def create_task(request: web.Request) -> web.Response:
         if name in inner and allowed and canonical(inner[name]) not in {canonical(v) for v in allowed}:
             return _err(400, 400, f"Bad request: {name} not supported")
     images = inner.get("input_images") or []
-    needs = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2, "reference_image_to_video": 1}
+    needs = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2,
+             "reference_image_to_video": 1}
     if task_type in needs:
         sources = body.get("src_img_url") or images
         if len(sources) < needs[task_type]:
@@ -320,10 +330,15 @@ async def create_task(request: web.Request) -> web.Response:
         return _err(200, 6002, "Insufficient points")
     state.balances[key] -= cost
     faults = state.config.faults
-    outcome = faults.outcomes.pop(0) if faults.outcomes else ("fail" if state.rng.random() < faults.rate_task_fail else "ok")
+    outcome = (
+        faults.outcomes.pop(0)
+        if faults.outcomes
+        else ("fail" if state.rng.random() < faults.rate_task_fail else "ok")
+    )
     scale = state.config.time_scale
     media = MEDIA[task_type]
-    drawn = durations.draw(state.duration_rng(model.model_id, prompt), task_type, model.model_id, media, effective, n)
+    drawn = durations.draw(state.duration_rng(model.model_id, prompt), task_type, model.model_id, media,
+                           effective, n)
     if outcome == "trickle":  # the first result at half time, the others spread to the end
         drawn = [drawn[-1] * (0.5 + 0.5 * (i + 1) / n) for i in range(n)]
     times = [d * scale if outcome != "hang" else float("inf") for d in drawn]
@@ -331,7 +346,8 @@ async def create_task(request: web.Request) -> web.Response:
     task_id = f"task_{next(state._ids)}_{uuid.uuid4().hex[:8]}"
     state.tasks[task_id] = SandboxTask(task_id, key, task_type, model, prompt, n, now, times, outcome, cost)
     request[ENTRY]["accepted"] = True
-    timeout_ms = int((now + max(durations.typical_max(task_type, model.model_id, media, effective) * 2 * scale, 1.0)) * 1000)
+    timeout_ms = int((now + max(durations.typical_max(task_type, model.model_id, media,
+                                                      effective) * 2 * scale, 1.0)) * 1000)
     return _ok({"id": task_id, "biz_id": f"biz_{task_id}", "task_type": task_type, "medias": [],
                 "generate_count": n, "created_at": int(now * 1000), "timeout_at": timeout_ms})
 
@@ -363,7 +379,8 @@ def _medias(request: web.Request, task: SandboxTask, elapsed: float) -> list[dic
         if elapsed < done_at * 0.3 or (task.outcome == "null_status" and elapsed < done_at * max(quirk, 0.5)):
             item = {"resource_status": None, "status": "pending"}
         if elapsed >= done_at:
-            failing = task.outcome in ("fail", "status_failed", "deleted") or (task.outcome == "partial_fail" and i == task.n - 1)
+            failing = task.outcome in ("fail", "status_failed",
+                                       "deleted") or (task.outcome == "partial_fail" and i == task.n - 1)
             if failing and task.outcome == "deleted":
                 item = {"resource_status": 3, "status": "failed"}
             elif failing and task.outcome == "status_failed":
@@ -382,7 +399,8 @@ def _finished_media(request: web.Request, task: SandboxTask, index: int, media: 
     name = f"out/{task.id}/{index}.{fmt}"
     state.files.setdefault(name, (data, content_type))
     base = f"{request.scheme}://{request.host}"
-    item: dict[str, Any] = {"resource_status": 1, "status": "success", "url": f"{base}/cdn/{name}", "format": fmt}
+    item: dict[str, Any] = {"resource_status": 1, "status": "success", "url": f"{base}/cdn/{name}",
+                            "format": fmt}
     if media == "image":
         item.update(width=256, height=256)
     if media == "video":
@@ -399,7 +417,8 @@ def _sign_put(state: SandboxState, key: str, expires: str) -> str:
 async def upload_token(request: web.Request) -> web.Response:
     state = state_of(request.app)
     q = request.query
-    required = ("appUid", "appId", "appKey", "cmimToken", "sign", "timestamp", "nonce", "fService", "fType", "fSuffix", "fContentType")
+    required = ("appUid", "appId", "appKey", "cmimToken", "sign", "timestamp", "nonce", "fService", "fType",
+                "fSuffix", "fContentType")
     missing = [p for p in required if not q.get(p)]
     if missing:
         return _err(400, 400, f"missing parameters: {','.join(missing)}")

@@ -27,7 +27,8 @@ MEDIA = {
 
 
 def canonical(value: Any) -> str:
-    """How IMA compares a parameter with a rule attribute: booleans as true/false, 5 == 5.0 == "5", case-blind.
+    """How IMA compares a parameter with a rule attribute: booleans as true/false, 5 == 5.0 == "5",
+    case-blind.
 
     Deliberately no unit parsing ("10s" is not "10"): IMA compares values, it does not read prose.
     """
@@ -86,7 +87,8 @@ def raw_catalogue() -> dict[str, list[dict[str, Any]]]:
     return data
 
 
-def localized_tree(category: str, language: str, tree: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+def localized_tree(category: str, language: str,
+                   tree: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The catalogue as IMA sends it: names as plain strings in the requested language."""
 
     def render(node: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,8 @@ class ChatSession:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         env.pop("IMA_API_KEY", None)
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "chat", "--time-scale", "0.02", "--data-dir", str(data_dir), *args,
+            sys.executable, "-m", "bot.cli", "chat", "--time-scale", "0.02", "--data-dir", str(data_dir),
+            *args,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
             env=env, cwd=ROOT)
         return cls(proc)
@@ -44,7 +45,8 @@ class ChatSession:
         self._seen = len(self.lines)
 
     async def expect(self, pattern: str, limit_s: float = 60.0) -> str:
-        """Wait until a printed line (since the last mark) matches ``pattern``; return the whole message block."""
+        """Wait until a printed line (since the last mark) matches ``pattern``; return the whole message
+        block."""
         assert self.proc.stdout is not None
         regex = re.compile(pattern)
         deadline = time.monotonic() + limit_s
@@ -55,7 +57,8 @@ class ChatSession:
                     return self.block(index)
                 index += 1
             remaining = deadline - time.monotonic()
-            assert remaining > 0, f"never saw {pattern!r}; output so far:\n" + "\n".join(self.lines[self._seen:])
+            assert remaining > 0, (f"never saw {pattern!r}; output so "
+                                   f"far:\n") + "\n".join(self.lines[self._seen:])
             try:
                 raw = await asyncio.wait_for(self.proc.stdout.readline(), remaining)
             except TimeoutError:

@@ -33,7 +33,8 @@ class Sandbox:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
-    """One throwaway PostgreSQL cluster per test worker (tests/pgcluster.py); each test gets its own database."""
+    """One throwaway PostgreSQL cluster per test worker (tests/pgcluster.py); each test gets its own
+    database."""
     from fakes.postgres import pg_cluster
 
     with pg_cluster() as url:
@@ -104,7 +105,8 @@ async def core(sandbox: Sandbox, tmp_path):
 
     from .recording import RecordingPlatform
 
-    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": sandbox.config.time_scale}})
+    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path),
+                                                "time_scale": sandbox.config.time_scale}})
     service = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
     service.add_platform(RecordingPlatform("test"))
     await service.start()
@@ -133,4 +135,5 @@ def pytest_terminal_summary(terminalreporter, config) -> None:
     """pytest-randomly shuffles every run; -q hides its header, so say how to repeat this run's order."""
     seed = getattr(config.option, "randomly_seed", None)
     if isinstance(seed, int):
-        terminalreporter.write_line(f"test order shuffled; repeat it with: python3 -m pytest -p randomly --randomly-seed={seed}")
+        terminalreporter.write_line(f"test order shuffled; repeat it with: python3 -m pytest -p randomly "
+                                    f"--randomly-seed={seed}")

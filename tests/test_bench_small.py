@@ -41,12 +41,16 @@ async def test_bad_input_never_crashes_and_always_answers_plainly():
 
 
 async def test_load_bench_puts_every_message_through_and_counts_the_tasks_in_flight():
-    """Latency and memory are the bench's to print (bench/RESULTS.md); here: everything it sends is answered and counted."""
+    """Latency and memory are the bench's to print (bench/RESULTS.md); here: everything it sends is
+    answered and counted."""
     report = await load.main(20, 100, window_s=2, burst_s=0.5)
     assert report["tasks"] == 100 and report["in_flight"] >= 100, report
-    assert 0 < report["burst_p50_ms"] <= report["burst_p99_ms"] and 0 < report["p50_ms"] <= report["p99_ms"], report
+    assert (
+        0 < report["burst_p50_ms"] <= report["burst_p99_ms"] and 0 < report["p50_ms"] <= report["p99_ms"]
+    ), report
     discord = report["discord"]
-    # A command the loaded bot could not acknowledge within Discord's 3 s is refused by the fake and counted late:
+    # A command the loaded bot could not acknowledge within Discord's 3 s is refused by the fake and counted
+    # late:
     # every command is either answered with its status or counted late, however busy the machine is.
     assert discord["tasks"] + discord["probes"] + discord["late_answers"] == 120, discord
     assert discord["rate_limited"] == 0 and discord["peak_rss_mib"] > 0, discord

@@ -25,7 +25,9 @@ def sandbox_config() -> SandboxConfig:
     return SandboxConfig(time_scale=SCALE, seed=5)
 
 
-CATALOGUE = json.loads((Path(__file__).resolve().parent.parent / "sandbox" / "catalogue.json").read_text("utf-8"))
+CATALOGUE = json.loads(
+    (Path(__file__).resolve().parent.parent / "sandbox" / "catalogue.json").read_text("utf-8")
+)
 
 
 def platform_of(core: CoreService) -> RecordingPlatform:
@@ -49,7 +51,8 @@ async def say(core: CoreService, text: str, user: str = "u1", attachments=(), **
 
 async def press(core: CoreService, view: View, index: int = 0, user: str = "u1") -> View | None:
     action = view.actions[index]
-    reply = await core.conversation.handle_action(ChatEvent("test", user, "chat1", "", {"chat": "chat1"}), action.kind, action.ref)
+    reply = await core.conversation.handle_action(ChatEvent("test", user, "chat1", "", {"chat": "chat1"}),
+                                                  action.kind, action.ref)
     if reply is not None:
         plain([reply])
     return reply
@@ -62,7 +65,8 @@ async def finals(core: CoreService, count: int = 1, limit_s: float = 20) -> list
 
 
 def points(category: str, model_id: str, **attributes: str) -> int:
-    """The credits of one named rule, read from the sandbox's catalogue file, not computed by the bot's code."""
+    """The credits of one named rule, read from the sandbox's catalogue file, not computed by the bot's
+    code."""
     def models(nodes):
         for node in nodes:
             if node.get("model_id") == model_id:
@@ -106,7 +110,8 @@ async def test_chinese_preference_is_confirmed_in_chinese_and_applies_to_video(c
 
 
 async def test_a_preference_for_a_model_that_disappeared_falls_back_and_says_so(core):
-    await core.store.set_preference("test", "u1", "text_to_image", "retired-model", "retired-1", "Old Painter")
+    await core.store.set_preference("test", "u1", "text_to_image", "retired-model", "retired-1",
+                                    "Old Painter")
     views = await say(core, "draw a cat")
     assert any("Old Painter" in v.text and "isn't available" in v.text for v in views)
     assert any(v.kind == "status" and "SeeDream 4.5" in v.text for v in views)
@@ -153,7 +158,8 @@ async def test_video_with_sound_on_a_silent_model_lists_models_with_sound_and_pr
     # The video models whose form has a generate_audio field, at their default resolution and length
     # (Kling O1's rules do not depend on sound: its std 5 s rule applies).
     with_sound = {
-        "Hailuo 2.3": points("text_to_video", "MiniMax-Hailuo-2.3", resolution="768P", duration="6", generate_audio="true"),
+        "Hailuo 2.3": points("text_to_video", "MiniMax-Hailuo-2.3", resolution="768P", duration="6",
+                             generate_audio="true"),
         "Kling O1": points("text_to_video", "kling-video-o1", mode="std", duration="5"),
         "Google Veo 3.1": points("text_to_video", "veo-3.1-generate-preview", resolution="720p", duration="4",
                                  generate_audio="true"),
@@ -165,7 +171,8 @@ async def test_video_with_sound_on_a_silent_model_lists_models_with_sound_and_pr
 async def test_30_second_video_offers_the_longest_possible_with_prices(core):
     offer = (await say(core, "make a 30s video of a city timelapse"))[0]
     assert "15 s" in offer.title
-    price = points("text_to_video", "wan2.6-t2v", resolution="720P", duration="15")  # Wan's default 720P, 15 s
+    # Wan's default 720P, 15 s
+    price = points("text_to_video", "wan2.6-t2v", resolution="720P", duration="15")
     assert f"Wan 2.6 ({price} credits)" in offer.text
 
 

@@ -15,11 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def test_demo_serves_the_page_and_stops_cleanly_on_sigterm(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("IMA_API_KEY", "DISCORD_TOKEN", "FEISHU_APP_SECRET")}
+    env = {k: v for k,
+           v in os.environ.items() if k not in ("IMA_API_KEY", "DISCORD_TOKEN", "FEISHU_APP_SECRET")}
     env["PYTHONPATH"] = str(ROOT)
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "demo", "--port", "0", "--data-dir", str(tmp_path),
-                                                "--time-scale", "0.5",
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env, cwd=ROOT)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "demo", "--port", "0",
+                                                "--data-dir", str(tmp_path), "--time-scale", "0.5",
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT, env=env, cwd=ROOT)
     url = None
     output = ""
     while url is None:
@@ -50,8 +52,10 @@ async def test_chat_time_scale_leaves_real_generations_alone(sandbox, tmp_path):
     env.pop("IMA_BOT_BOT_TIME_SCALE", None)
 
     async def models(*extra: str) -> tuple[str, str]:
-        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path), *extra,
-                                                    stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir",
+                                                    str(tmp_path), *extra,
+                                                    stdin=asyncio.subprocess.PIPE,
+                                                    stdout=asyncio.subprocess.PIPE,
                                                     stderr=asyncio.subprocess.PIPE, env=env, cwd=ROOT)
         out, err = await asyncio.wait_for(proc.communicate(b"list models\n"), 60)
         assert proc.returncode == 0, err.decode()

@@ -40,7 +40,8 @@ class Env:
 
     async def start_bot(self, token_ttl_s: float = 14 * 60) -> None:
         settings = Settings.model_validate({"bot": {"data_dir": str(self.data_dir), "time_scale": SCALE}})
-        self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url, upload_url=self.sandbox.url)
+        self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url,
+                                           upload_url=self.sandbox.url)
         self.bot = DiscordAdapter(self.core, token_ttl_s=token_ttl_s)
         await self.core.start()
         self.fake.identified.clear()
@@ -71,7 +72,8 @@ async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
 
 
 def final(message: FakeMessage | None) -> bool:
-    return message is not None and any(k in message.text() for k in ("is ready", "could not be made", "生成成功", "生成失败"))
+    return message is not None and any(k in message.text() for k in ("is ready", "could not be made",
+                                                                     "生成成功", "生成失败"))
 
 
 def reference_of(message: FakeMessage) -> int | None:
@@ -81,9 +83,15 @@ def reference_of(message: FakeMessage) -> int | None:
 
 
 def assert_no_pings(fake: FakeDiscord) -> None:
-    bodies = [r["json"] for r in fake.requests if r["method"] in ("POST", "PATCH") and r["json"] and "embeds" in r["json"]]
+    bodies = [
+        r["json"]
+        for r in fake.requests
+        if r["method"] in ("POST", "PATCH") and r["json"] and "embeds" in r["json"]
+    ]
     assert bodies
-    assert all(b.get("allowed_mentions") == {"parse": []} for b in bodies), [b.get("allowed_mentions") for b in bodies]
+    assert all(b.get("allowed_mentions") == {"parse": []} for b in bodies), [
+        b.get("allowed_mentions") for b in bodies
+    ]
 
 
 async def test_slash_image_defers_edits_progress_and_ends_with_the_image_attached(env: Env):
@@ -99,7 +107,8 @@ async def test_slash_image_defers_edits_progress_and_ends_with_the_image_attache
     assert "Your image is ready" in message.text() and "SeeDream 4.5" in message.text()
     assert [a["filename"] for a in message.attachments] == ["result-1.png"]
     assert message.embeds[0]["image"]["url"] == "attachment://result-1.png"
-    assert {b["label"] for b in message.buttons()} == {"Make another", "Try another model", "Animate", "Edit…"}
+    assert {b["label"] for b in message.buttons()} == {"Make another", "Try another model", "Animate",
+                                                       "Edit…"}
     assert len(fake.bot_messages()) == 1 and fake.rate_limited == 0
     assert_no_pings(fake)
 
@@ -107,7 +116,8 @@ async def test_slash_image_defers_edits_progress_and_ends_with_the_image_attache
 async def test_slash_video_with_an_attachment_uploads_it_and_returns_a_video(env: Env):
     fake, sandbox = env.fake, env.sandbox
     picture = fake.upload("cat.png", RED_PNG)
-    interaction = await fake.slash("video", {"prompt": "the cat starts walking"}, attachments={"image": picture})
+    interaction = await fake.slash("video", {"prompt": "the cat starts walking"},
+                                   attachments={"image": picture})
     await until(lambda: final(fake.original(interaction)), 40, "the video")
     message = fake.original(interaction)
     assert "Your video is ready" in message.text()
@@ -123,14 +133,24 @@ async def test_a_failure_offers_alternatives_whose_buttons_work_only_for_the_req
     interaction = await fake.slash("image", {"prompt": "a red bicycle"})
     await until(lambda: final(fake.original(interaction)), 30, "the failure")
     message = fake.original(interaction)
-    assert "could not be made" in message.text() and "Nano Banana2" in message.text() and "Nano Banana Pro" in message.text()
+    assert (
+        "could not be made" in message.text()
+        and "Nano Banana2" in message.text()
+        and ("Nano Banana Pro") in message.text()
+    )
     menu = next(c for c in message.buttons() if c["type"] == 3)
-    assert [(o["label"], o["description"]) for o in menu["options"]] == [("Use Nano Banana2", "6 credits"), ("Use Nano Banana Pro", "10 credits")]
+    assert [(o["label"], o["description"]) for o in menu["options"]] == [("Use Nano Banana2", "6 credits"),
+                                                                         ("Use Nano Banana Pro",
+                                                                          "10 credits")]
     use_nb2 = next(o for o in menu["options"] if o["label"] == "Use Nano Banana2")
     intruder = await fake.choose(message, menu, use_nb2["value"], user_id=222, user_name="mallory")
     await until(lambda: intruder.responded_at is not None)
     refusal = next(r for r in fake.requests if r["path"].endswith(f"/{intruder.token}/callback"))["json"]
-    assert refusal["type"] == 4 and refusal["data"]["flags"] & 64 and "someone else" in refusal["data"]["content"]
+    assert (
+        refusal["type"] == 4
+        and refusal["data"]["flags"] & 64
+        and "someone else" in refusal["data"]["content"]
+    )
     assert len(sandbox.state.creates()) == 1
     press = await fake.choose(message, menu, use_nb2["value"])
     await until(lambda: final(fake.original(press)), 30, "the retried result")
@@ -146,9 +166,11 @@ async def test_mentioning_the_bot_in_a_channel_works_and_replies_to_the_message(
     assert "图片生成成功" in message.text()
     assert message.message_reference and int(message.message_reference["message_id"]) == said
     ignored = await fake.say("draw a dog", mention_bot=False)
-    # The bot reads messages in order: once it has answered a later mention, it has passed over the one before.
+    # The bot reads messages in order: once it has answered a later mention, it has passed over the one
+    # before.
     later = await fake.say("models")
-    await until(lambda: any(reference_of(m) == later for m in fake.bot_messages()), what="the answer to the later mention")
+    await until(lambda: any(reference_of(m) == later for m in fake.bot_messages()),
+                what="the answer to the later mention")
     assert not [m for m in fake.bot_messages() if reference_of(m) == ignored]
     assert len(fake.bot_messages()) == 2 and len(env.sandbox.state.creates()) == 1
 
@@ -160,7 +182,11 @@ async def test_an_expired_interaction_token_mid_task_still_delivers_on_the_same_
     await until(lambda: final(fake.original(interaction)), 40, "the result after expiry")
     message = fake.original(interaction)
     assert "is ready" in message.text() and "Nano Banana Pro" in message.text()
-    channel_edits = [r for r in fake.requests if r["method"] == "PATCH" and r["path"].startswith("/api/v10/channels/") and r["status"] == 200]
+    channel_edits = [
+        r
+        for r in fake.requests
+        if r["method"] == "PATCH" and r["path"].startswith("/api/v10/channels/") and r["status"] == 200
+    ]
     assert channel_edits, "edits continued with the bot token"
     # one status message; naming a model also saves it as the user's choice, which is said once, apart
     assert len([m for m in fake.bot_messages() if "Remembered" not in m.text()]) == 1
@@ -169,7 +195,11 @@ async def test_an_expired_interaction_token_mid_task_still_delivers_on_the_same_
 async def test_restart_mid_task_resumes_editing_the_same_message(env: Env):
     fake = env.fake
     interaction = await fake.slash("video", {"prompt": "waves crashing on rocks"})
-    await until(lambda: any("Generating" in h["text"] for h in (fake.original(interaction) or FakeMessage(0, 0, 0)).history))
+    await until(
+        lambda: any(
+            "Generating" in h["text"] for h in (fake.original(interaction) or FakeMessage(0, 0, 0)).history
+        )
+    )
     await env.stop_bot()
     await env.start_bot()
     await until(lambda: final(fake.original(interaction)), 40, "the resumed result")
@@ -203,7 +233,8 @@ async def test_results_over_the_upload_limit_arrive_as_links(env: Env):
 async def test_prefs_command_saves_a_default_that_the_next_request_uses(env: Env):
     fake = env.fake
     saved = await fake.slash("prefs", {"action": "set", "model": "Nano Banana Pro"})
-    await until(lambda: fake.original(saved) and "From now on" in fake.original(saved).text(), what="the confirmation")
+    await until(lambda: fake.original(saved) and "From now on" in fake.original(saved).text(),
+                what="the confirmation")
     used = await fake.slash("image", {"prompt": "a quiet harbour"})
     await until(lambda: final(fake.original(used)), 40, "the result")
     assert "Nano Banana Pro" in fake.original(used).text()
@@ -227,11 +258,13 @@ async def test_servers_outside_the_allowlist_are_ignored(env: Env):
     await fake.say("draw a cat")
     interaction = await fake.slash("image", {"prompt": "a cat"})
     # still acknowledged in time, then the "thinking…" placeholder is removed and nothing is said
-    await until(lambda: interaction.original_id is not None and fake.original(interaction) is None, what="the placeholder removed")
+    await until(lambda: interaction.original_id is not None and fake.original(interaction) is None,
+                what="the placeholder removed")
     assert fake.late_callbacks == 0
     # Direct messages are outside any server: answered, and by then the channel mention was passed over too.
     later = await fake.say("models", dm=True)
-    await until(lambda: any(reference_of(m) == later for m in fake.bot_messages()), what="the answer in the direct message")
+    await until(lambda: any(reference_of(m) == later for m in fake.bot_messages()),
+                what="the answer in the direct message")
     assert [m for m in fake.bot_messages() if m.text() and reference_of(m) != later] == []
     assert env.sandbox.state.creates() == []
 
@@ -249,7 +282,8 @@ async def test_animate_button_on_a_picture_prices_then_makes_a_video_from_that_p
     picture_task = next(iter(sandbox.state.tasks))  # the sandbox's id of the picture's task
     animate = next(b for b in picture.buttons() if b.get("label") == "Animate")
     press = await fake.press(picture, animate["custom_id"])
-    await until(lambda: fake.original(press) is not None and "Bring this picture to life" in fake.original(press).text(),
+    await until(lambda: fake.original(press) is not None and "Bring this picture to "
+                                                             "life" in fake.original(press).text(),
                 15, "the priced offer")
     offer = fake.original(press)
     assert "25" in offer.text() and len(sandbox.state.creates()) == 1  # priced, nothing charged yet
@@ -258,5 +292,7 @@ async def test_animate_button_on_a_picture_prices_then_makes_a_video_from_that_p
     await until(lambda: final(fake.original(start)), 40, "the video")
     assert "Your video is ready" in fake.original(start).text()
     sent = sandbox.state.creates()[-1]["json"]
-    assert sent["task_type"] == "image_to_video" and sent["src_img_url"][0].endswith(f"/out/{picture_task}/0.png")
+    assert sent["task_type"] == "image_to_video" and sent["src_img_url"][0].endswith(
+        f"/out/{picture_task}/0.png"
+    )
     assert sandbox.count("/api/rest/oss/getuploadtoken") == 0  # the result's own link, never uploaded again

@@ -16,7 +16,8 @@ from . import test_discord_e2e as e2e
 from .conftest import until
 from .test_discord_e2e import Env, final
 
-env, sandbox_config = e2e.env, e2e.sandbox_config  # the same bot against the same fake as the end-to-end tests
+# the same bot against the same fake as the end-to-end tests
+env, sandbox_config = e2e.env, e2e.sandbox_config
 
 BUTTON = {"type": 2, "style": 2, "label": "ok", "custom_id": "a"}
 
@@ -40,7 +41,8 @@ REFUSED_BODIES: list[tuple[str, dict[str, Any]]] = [
     ("embeds over 6,000 in total", {"embeds": [{"description": "d" * 4000}, {"description": "d" * 2001}]}),
     ("6 action rows", {"components": [_row(_button(i)) for i in range(6)]}),
     ("6 buttons in a row", {"components": [_row(*(_button(i) for i in range(6)))]}),
-    ("a select menu sharing its row", {"components": [_row({"type": 3, "custom_id": "m", "options": []}, _button(1))]}),
+    ("a select menu sharing its row",
+     {"components": [_row({"type": 3, "custom_id": "m", "options": []}, _button(1))]}),
     ("duplicate custom ids", {"components": [_row(_button(1), _button(1))]}),
     ("label over 80", {"components": [_row(_button(1, "l" * 81))]}),
     ("custom id over 100", {"components": [_row({**BUTTON, "custom_id": "c" * 101})]}),
@@ -52,7 +54,8 @@ async def test_the_fake_refuses_what_discord_refuses(env: Env):
     headers = {"Authorization": "Bot fake-bot-token"}
     async with aiohttp.ClientSession() as http:
         for what, body in REFUSED_BODIES:
-            async with http.post(f"{fake.rest_base}/channels/{CHANNEL_ID}/messages", json=body, headers=headers) as resp:
+            async with http.post(f"{fake.rest_base}/channels/{CHANNEL_ID}/messages", json=body,
+                                 headers=headers) as resp:
                 answer = await resp.json()
                 assert (resp.status, answer["code"]) == (400, 50035), what
         # a file over the server's limit: 413 / 40005
@@ -60,14 +63,18 @@ async def test_the_fake_refuses_what_discord_refuses(env: Env):
         form = aiohttp.FormData()
         form.add_field("payload_json", json.dumps({"content": "file"}), content_type="application/json")
         form.add_field("files[0]", b"x" * 11, filename="big.png")
-        async with http.post(f"{fake.rest_base}/channels/{CHANNEL_ID}/messages", data=form, headers=headers) as resp:
+        async with http.post(f"{fake.rest_base}/channels/{CHANNEL_ID}/messages", data=form,
+                             headers=headers) as resp:
             assert (resp.status, (await resp.json())["code"]) == (413, 40005)
         # the bot token cannot post where the bot cannot see
-        async with http.post(f"{fake.rest_base}/channels/{HIDDEN_CHANNEL_ID}/messages", json={"content": "hi"}, headers=headers) as resp:
+        async with http.post(f"{fake.rest_base}/channels/{HIDDEN_CHANNEL_ID}/messages",
+                             json={"content": "hi"}, headers=headers) as resp:
             assert (resp.status, (await resp.json())["code"]) == (403, 50001)
         # command sync: invalid name, empty description
-        for command in ({"name": "Image", "description": "d", "type": 1}, {"name": "image", "description": "", "type": 1}):
-            async with http.put(f"{fake.rest_base}/applications/{APP_ID}/commands", json=[command], headers=headers) as resp:
+        for command in ({"name": "Image", "description": "d", "type": 1},
+                        {"name": "image", "description": "", "type": 1}):
+            async with http.put(f"{fake.rest_base}/applications/{APP_ID}/commands", json=[command],
+                                headers=headers) as resp:
                 assert (resp.status, (await resp.json())["code"]) == (400, 50035), command
         # an edit after the interaction token's 15 minutes (scaled down)
         interaction = await fake.slash("models")
@@ -82,7 +89,8 @@ async def test_the_fake_refuses_what_discord_refuses(env: Env):
         # the gateway closes with 4014 when asked for a privileged intent the portal does not allow
         async with http.ws_connect(fake.gateway_url) as ws:
             await ws.receive()  # hello
-            await ws.send_str(json.dumps({"op": 2, "d": {"token": "t", "intents": INTENT_MESSAGE_CONTENT, "properties": {}}}))
+            await ws.send_str(json.dumps({"op": 2, "d": {"token": "t", "intents": INTENT_MESSAGE_CONTENT,
+                                                         "properties": {}}}))
             closing = await ws.receive()
             assert closing.type == aiohttp.WSMsgType.CLOSE and closing.data == 4014
     refused = {(r["status"], r["code"]) for r in fake.rejections}
@@ -96,7 +104,8 @@ async def test_the_bot_asks_for_no_privileged_intent_and_starts(env: Env):
     assert env.fake.identified_intents == guilds | guild_messages | direct_messages  # what the README lists
     assert not env.fake.identified_intents & INTENT_MESSAGE_CONTENT
     said = await env.fake.say("draw a lighthouse at dusk")
-    await until(lambda: any(final(m) for m in env.fake.bot_messages()), 40, "the reply to a mention without the intent")
+    await until(lambda: any(final(m) for m in env.fake.bot_messages()), 40,
+                "the reply to a mention without the intent")
     assert int(env.fake.bot_messages()[0].message_reference["message_id"]) == said
 
 
@@ -105,7 +114,8 @@ async def test_opting_into_message_content_without_the_portal_switch_is_refused(
     with pytest.raises(discord.PrivilegedIntentsRequired):
         await bot.start("fake-bot-token")
     await bot.close()
-    assert {"status": 4014, "code": 4014, "path": "gateway", "denied": ["message_content"]} in env.fake.rejections
+    assert {"status": 4014, "code": 4014, "path": "gateway",
+            "denied": ["message_content"]} in env.fake.rejections
 
 
 async def test_an_everyone_mention_starts_nothing(env: Env):

@@ -72,7 +72,8 @@ def final(message: FakeMessage | None) -> bool:
     return message is not None and any(k in message.text() for k in ("is ready", "could not be made"))
 
 
-async def _instance(shard: int, fake: FakeDiscord, sandbox: Sandbox, pg_url: str, tmp_path: Path) -> tuple[asyncio.subprocess.Process, int]:
+async def _instance(shard: int, fake: FakeDiscord, sandbox: Sandbox, pg_url: str,
+                    tmp_path: Path) -> tuple[asyncio.subprocess.Process, int]:
     ops = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost",
            "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url, "IMA_UPLOAD_URL": sandbox.url,
@@ -84,7 +85,8 @@ async def _instance(shard: int, fake: FakeDiscord, sandbox: Sandbox, pg_url: str
            "IMA_BOT_DISCORD_SHARD_COUNT": "2", "IMA_BOT_DISCORD_SHARD_IDS": json.dumps([shard])}
     env.pop("IMA_BOT_SANDBOX_ENABLED", None)
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=ROOT,
-                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                                                stdout=asyncio.subprocess.DEVNULL,
+                                                stderr=asyncio.subprocess.DEVNULL)
     return proc, ops
 
 
@@ -109,7 +111,8 @@ async def _task_rows(pg_url: str) -> dict[str, dict[str, Any]]:
 async def test_each_shard_answers_its_own_servers_and_a_dead_shards_task_is_finished_by_the_other(
         fake: FakeDiscord, sandbox: Sandbox, pg_url: str, tmp_path: Path):
     assert shard_of(SECOND_GUILD_ID, 2) == 0 and shard_of(GUILD_ID, 2) == 1  # one server on each shard
-    (zero, ops0), (one, ops1) = await asyncio.gather(*(_instance(i, fake, sandbox, pg_url, tmp_path) for i in (0, 1)))
+    (zero, ops0), (one, ops1) = await asyncio.gather(*(_instance(i, fake, sandbox, pg_url,
+                                                                 tmp_path) for i in (0, 1)))
     try:
         await until(lambda: fake.connected_shards() == {0, 1}, 40, "both shards connected")
         for port in (ops0, ops1):
@@ -119,7 +122,8 @@ async def test_each_shard_answers_its_own_servers_and_a_dead_shards_task_is_fini
         first = await fake.slash("image", {"prompt": "a lighthouse at dawn"}, guild_id=SECOND_GUILD_ID)
         second = await fake.slash("video", {"prompt": "waves over a harbour wall"}, guild_id=GUILD_ID)
         assert first.shards == [0] and second.shards == [1]
-        await until(lambda: first.responded_at is not None and second.responded_at is not None, 10, "both deferrals")
+        await until(lambda: first.responded_at is not None and second.responded_at is not None, 10,
+                    "both deferrals")
         await until(lambda: final(fake.original(first)), 40, "the image on shard 0's server")
         assert "Your image is ready" in shown(fake, first).text()
 
@@ -129,7 +133,9 @@ async def test_each_shard_answers_its_own_servers_and_a_dead_shards_task_is_fini
 
         await until(running, 30, "the video being made")
         rows = await _task_rows(pg_url)
-        assert rows[first.token]["lease_owner"] == "shard-0" and rows[second.token]["lease_owner"] == "shard-1"
+        assert (
+            rows[first.token]["lease_owner"] == "shard-0" and rows[second.token]["lease_owner"] == "shard-1"
+        )
         assert not final(fake.original(second))
         one.send_signal(signal.SIGKILL)
         await one.wait()
@@ -139,9 +145,16 @@ async def test_each_shard_answers_its_own_servers_and_a_dead_shards_task_is_fini
         await until(lambda: final(fake.original(second)), 45, "the video finished by the other instance")
         assert "Your video is ready" in shown(fake, second).text()
         after_kill = fake.requests[killed_at:]
-        edits = [r for r in after_kill if r["method"] == "PATCH" and r["status"] == 200 and second.token in r["path"]]
-        assert edits and all(r["path"].startswith(f"/api/v10/webhooks/{APP_ID}/{second.token}/messages/") for r in edits)
-        assert not [r for r in after_kill if r["method"] == "POST" and r["path"].endswith("/messages")]  # no new message
+        edits = [
+            r
+            for r in after_kill
+            if r["method"] == "PATCH" and r["status"] == 200 and second.token in r["path"]
+        ]
+        assert edits and all(
+            r["path"].startswith(f"/api/v10/webhooks/{APP_ID}/{second.token}/messages/") for r in edits
+        )
+        # no new message
+        assert not [r for r in after_kill if r["method"] == "POST" and r["path"].endswith("/messages")]
 
         async def delivered() -> bool:
             return (await _task_rows(pg_url))[second.token]["state"] == "done"
@@ -166,17 +179,23 @@ async def test_each_shard_answers_its_own_servers_and_a_dead_shards_task_is_fini
 def test_shard_settings_are_checked_at_start():
     settings = load_settings(env={"IMA_BOT_DISCORD_SHARD_COUNT": "4", "IMA_BOT_DISCORD_SHARD_IDS": "[2, 3]"})
     assert (settings.discord.shard_count, settings.discord.shard_ids) == (4, [2, 3])
-    assert load_settings(env={}).discord.shard_count is None  # unset: Discord's recommendation, all in one process
+    # unset: Discord's recommendation, all in one process
+    assert load_settings(env={}).discord.shard_count is None
     for env, said in [({"IMA_BOT_DISCORD_SHARD_IDS": "[1]"}, "shard_ids needs shard_count"),
-                      ({"IMA_BOT_DISCORD_SHARD_COUNT": "2", "IMA_BOT_DISCORD_SHARD_IDS": "[2]"}, "between 0 and shard_count - 1"),
-                      ({"IMA_BOT_DISCORD_SHARD_COUNT": "2", "IMA_BOT_DISCORD_SHARD_IDS": "[0, 0]"}, "each shard"),
+                      ({"IMA_BOT_DISCORD_SHARD_COUNT": "2", "IMA_BOT_DISCORD_SHARD_IDS": "[2]"},
+                       "between 0 and shard_count - 1"),
+                      ({"IMA_BOT_DISCORD_SHARD_COUNT": "2", "IMA_BOT_DISCORD_SHARD_IDS": "[0, 0]"},
+                       "each shard"),
                       ({"IMA_BOT_DISCORD_SHARD_COUNT": "0"}, "discord.shard_count")]:
         with pytest.raises(ConfigError, match=said):
             load_settings(env=env)
 
 
-async def test_unset_shards_run_as_many_as_discord_recommends_in_one_process(fake: FakeDiscord, sandbox: Sandbox, tmp_path: Path):
-    """Nothing configured: discord.py asks GET /gateway/bot and runs every shard here, answering in every server."""
+async def test_unset_shards_run_as_many_as_discord_recommends_in_one_process(fake: FakeDiscord,
+                                                                             sandbox: Sandbox,
+                                                                             tmp_path: Path):
+    """Nothing configured: discord.py asks GET /gateway/bot and runs every shard here, answering in every
+    server."""
     import discord
     import yarl
 
@@ -197,7 +216,8 @@ async def test_unset_shards_run_as_many_as_discord_recommends_in_one_process(fak
     try:
         await asyncio.wait_for(bot.wait_until_ready(), 20)
         assert fake.connected_shards() == {0, 1} and fake.gateway_bot_calls == 1
-        asked = [await fake.slash("image", {"prompt": f"a kite over server {g}"}, guild_id=g) for g in (SECOND_GUILD_ID, GUILD_ID)]
+        asked = [await fake.slash("image", {"prompt": f"a kite over server {g}"},
+                                  guild_id=g) for g in (SECOND_GUILD_ID, GUILD_ID)]
         assert [i.shards for i in asked] == [[0], [1]]
         for interaction in asked:
             await until(lambda: final(fake.original(interaction)), 40, "the image")  # noqa: B023 (awaited here)
@@ -209,7 +229,8 @@ async def test_unset_shards_run_as_many_as_discord_recommends_in_one_process(fak
 
 
 async def test_the_fake_gateway_routes_and_refuses_shards_as_discord_does(fake: FakeDiscord):
-    """READY lists only the shard's servers; a shard id not below the count is closed with 4010 Invalid shard."""
+    """READY lists only the shard's servers; a shard id not below the count is closed with 4010 Invalid
+    shard."""
     async def identify(shard: list[int]) -> tuple[list[dict[str, Any]], int | None]:
         frames: list[dict[str, Any]] = []
         async with aiohttp.ClientSession() as http, http.ws_connect(fake.gateway_url) as ws:
@@ -225,7 +246,9 @@ async def test_the_fake_gateway_routes_and_refuses_shards_as_discord_does(fake: 
     for shard_id, guild in ((0, SECOND_GUILD_ID), (1, GUILD_ID)):
         frames, closed = await identify([shard_id, 2])
         assert closed is None and frames[0]["t"] == "READY"
-        assert [g["id"] for g in frames[0]["d"]["guilds"]] == [str(guild)] and frames[1]["t"] == "GUILD_CREATE"
+        assert [g["id"] for g in frames[0]["d"]["guilds"]] == [str(guild)] and frames[1][
+            "t"
+        ] == "GUILD_CREATE"
     frames, closed = await identify([2, 2])
     assert closed == 4010 and not frames
     assert {"path": "gateway", "status": 4010, "code": 4010, "shard": [2, 2]} in fake.rejections

@@ -47,7 +47,8 @@ class Env:
 
     async def start(self) -> None:
         settings = Settings.model_validate({"bot": {"data_dir": str(self.data_dir), "time_scale": SCALE}})
-        self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url, upload_url=self.sandbox.url)
+        self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url,
+                                           upload_url=self.sandbox.url)
         self.adapter = FeishuAdapter(self.core, app_id=APP_ID, app_secret=APP_SECRET, domain=self.fake.url,
                                      encrypt_key=ENCRYPT_KEY, verification_token=VERIFY_TOKEN)
         await self.core.start()
@@ -82,7 +83,8 @@ async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
 
 
 def final(message: FeishuMessage | None) -> bool:
-    return message is not None and any(k in message.text() for k in ("is ready", "could not be made", "生成成功", "生成失败"))
+    return message is not None and any(k in message.text() for k in ("is ready", "could not be made",
+                                                                     "生成成功", "生成失败"))
 
 
 def reply_card(fake: FakeFeishu, user_message_id: str) -> FeishuMessage | None:
@@ -116,7 +118,8 @@ async def test_a_picture_with_make_it_a_video_uploads_it_and_returns_a_video(env
     card = reply_card(fake, user_message)
     assert "Your video is ready" in card.text() and ".mp4" in json.dumps(card.content)
     assert sandbox.state.creates()[0]["json"]["task_type"] == "image_to_video"
-    assert any(r["path"].endswith("/resources/" + event["event"]["message"]["content"].split('"image_key": "')[1].split('"')[0])
+    assert any(r["path"].endswith("/resources/" + event["event"]["message"]["content"].split('"image_key": '
+                                                                                             '"')[1].split('"')[0])
                for r in fake.requests)
 
 
@@ -128,7 +131,8 @@ async def test_failure_card_buttons_work_for_the_requester_and_refuse_others(env
     user_message = event["event"]["message"]["message_id"]
     await until(lambda: final(reply_card(fake, user_message)), 30, "the failure card")
     card = reply_card(fake, user_message)
-    assert "could not be made" in card.text() and "Nano Banana2" in card.text() and "Nano Banana Pro" in card.text()
+    assert "could not be made" in card.text() and "Nano Banana2" in card.text() and ("Nano Banana "
+                                                                                     "Pro") in card.text()
     button = next(b for b in card.buttons() if "Nano Banana2" in b["text"]["content"])
     assert button["text"]["content"] == "Use Nano Banana2 · 6 credits"  # the live price, on the button itself
     intruder = await fake.call(fake.push(fake.card_action(card, button, user="ou_mallory")))
@@ -152,9 +156,11 @@ async def test_the_same_event_delivered_twice_makes_one_task(env: Env):
     await fake.call(fake.push(again))
     user_message = event["event"]["message"]["message_id"]
     await until(lambda: final(reply_card(fake, user_message)), 30)
-    # Feishu has nothing left to deliver (every push acknowledged, a lost ack's event pushed again and acknowledged)
+    # Feishu has nothing left to deliver (every push acknowledged, a lost ack's event pushed again and
+    # acknowledged)
     # and the adapter has finished working on each delivery in the background
-    await until(lambda: not fake._sent and not fake._queued and not env.adapter.inflight, what="all deliveries handled")
+    await until(lambda: not fake._sent and not fake._queued and not env.adapter.inflight,
+                what="all deliveries handled")
     await env.core.wait_idle(30)
     assert len(sandbox.state.creates()) == 1 and len(fake.bot_messages()) == 1
 
@@ -199,7 +205,12 @@ async def test_restart_mid_task_keeps_updating_the_same_card(env: Env):
     event = fake.message_event("a 5s video of waves")
     await fake.call(fake.push(event))
     user_message = event["event"]["message"]["message_id"]
-    await until(lambda: (c := reply_card(fake, user_message)) and any("Generating" in json.dumps(h["content"]) for h in c.history))
+    await until(
+        lambda: (
+            (c := reply_card(fake, user_message))
+            and any("Generating" in json.dumps(h["content"]) for h in c.history)
+        )
+    )
     await env.stop()
     await env.start()
     await until(lambda: final(reply_card(fake, user_message)), 40, "the resumed card")
@@ -232,12 +243,16 @@ async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sa
             s.bind(("127.0.0.1", 0))
             ports.append(s.getsockname()[1])
     root = ROOT
-    env = {**os.environ, "PYTHONPATH": str(root), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url, "IMA_UPLOAD_URL": sandbox.url,
+    env = {**os.environ, "PYTHONPATH": str(root), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url,
+           "IMA_UPLOAD_URL": sandbox.url,
            "IMA_BOT_FEISHU_ENABLED": "true", "FEISHU_APP_ID": APP_ID, "FEISHU_APP_SECRET": APP_SECRET,
-           "IMA_BOT_FEISHU_DOMAIN": fake.url, "IMA_BOT_WEB_ENABLED": "false", "IMA_BOT_OPS_PORT": str(ports[0]),
-           "IMA_BOT_BOT_DATA_DIR": str(tmp_path), "IMA_BOT_BOT_TIME_SCALE": str(SCALE), "NO_PROXY": "127.0.0.1,localhost"}
+           "IMA_BOT_FEISHU_DOMAIN": fake.url, "IMA_BOT_WEB_ENABLED": "false",
+           "IMA_BOT_OPS_PORT": str(ports[0]),
+           "IMA_BOT_BOT_DATA_DIR": str(tmp_path), "IMA_BOT_BOT_TIME_SCALE": str(SCALE),
+           "NO_PROXY": "127.0.0.1,localhost"}
     bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=root,
-                                               stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+                                               stdout=asyncio.subprocess.DEVNULL,
+                                               stderr=asyncio.subprocess.DEVNULL)
     try:
         await until(lambda: fake.connections > 0, what="the long connection")
         event = fake.message_event("画一只雪地里的狐狸")

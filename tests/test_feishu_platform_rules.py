@@ -25,11 +25,13 @@ from . import test_feishu_e2e as e2e
 from .conftest import TEST_KEY, Sandbox, until
 from .test_feishu_e2e import ENCRYPT_KEY, SCALE, VERIFY_TOKEN, Env, final, reply_card
 
-env, sandbox_config = e2e.env, e2e.sandbox_config  # the same adapter against the same fake as the end-to-end tests
+# the same adapter against the same fake as the end-to-end tests
+env, sandbox_config = e2e.env, e2e.sandbox_config
 
 
 def card_with(*elements: dict[str, Any]) -> str:
-    return json.dumps({"config": {"update_multi": True}, "header": {"title": {"tag": "plain_text", "content": "t"}},
+    return json.dumps({"config": {"update_multi": True},
+                       "header": {"title": {"tag": "plain_text", "content": "t"}},
                       "elements": list(elements)})
 
 
@@ -52,9 +54,11 @@ async def test_the_fake_refuses_what_feishu_refuses(env: Env):
         create = "/messages?receive_id_type=chat_id"
         assert (await code("POST", create, **post(card_with({"tag": "marquee"}))))[1] == 230099  # unknown tag
         assert (await code("POST", create, **post(card_with({"tag": "img", "img_key": "img_nope",
-                                                              "alt": {"tag": "plain_text", "content": ""}}))))[1] == 230099
+                                                              "alt": {"tag": "plain_text",
+                                                                      "content": ""}}))))[1] == 230099
         image_key = await _upload(http, base, auth, b"\x89PNG fake image")
-        assert (await code("POST", create, **post(card_with({"tag": "img", "img_key": image_key}))))[1] == 230099  # no alt
+        assert (await code("POST", create,
+                           **post(card_with({"tag": "img", "img_key": image_key}))))[1] == 230099  # no alt
         big = card_with({"tag": "div", "text": {"tag": "lark_md", "content": "x" * 31 * 1024}})
         assert (await code("POST", create, **post(big)))[1] == 230025
         not_shared = json.dumps({"config": {}, "elements": []})
@@ -62,14 +66,17 @@ async def test_the_fake_refuses_what_feishu_refuses(env: Env):
         _status, text_message = await _create_text(http, base, auth)
         assert (await code("PATCH", f"/messages/{text_message}", json={"content": card_with()}))[1] == 230001
         # uploads: empty image, no image_type, empty file, unknown file type
-        for path, fields, name, data in (("/images", {"image_type": "message"}, "image", b""), ("/images", {}, "image", b"png"),
+        for path, fields, name, data in (("/images", {"image_type": "message"}, "image", b""),
+                                         ("/images", {}, "image", b"png"),
                                          ("/files", {"file_type": "mp4", "file_name": "a.mp4"}, "file", b""),
-                                         ("/files", {"file_type": "mov", "file_name": "a.mov"}, "file", b"data")):
+                                         ("/files", {"file_type": "mov", "file_name": "a.mov"}, "file",
+                                          b"data")):
             assert (await code("POST", path, data=_form(fields, name, data)))[1] == 234001, (path, fields)
         # six patches of one card within a second: 230020
         async with http.post(base + create, headers=auth, **post(card_with())) as resp:
             card_id = (await resp.json())["data"]["message_id"]
-        answers = [await code("PATCH", f"/messages/{card_id}", json={"content": card_with()}) for _ in range(6)]
+        answers = [await code("PATCH", f"/messages/{card_id}",
+                              json={"content": card_with()}) for _ in range(6)]
         assert answers[-1] == (400, 230020)
         # the API's own frequency limit: 429 / 99991400 with the seconds to wait
         fake.api_limit_per_s = 1
@@ -79,8 +86,10 @@ async def test_the_fake_refuses_what_feishu_refuses(env: Env):
             assert resp.headers["x-ogw-ratelimit-reset"] == str(fake.ratelimit_reset_s)
         fake.api_limit_per_s = 50
         # an expired tenant token
-        async with http.get(base + f"/messages/{card_id}/resources/none",
-                            headers={"Authorization": f"Bearer t-fake-{int(time.time() * 1000) - 1}"}) as resp:
+        async with http.get(
+            base + f"/messages/{card_id}/resources/none",
+            headers={"Authorization": f"Bearer t-fake-{int(time.time() * 1000) - 1}"},
+        ) as resp:
             assert (await resp.json())["code"] == 99991663
     codes = {r["code"] for r in fake.rejections}
     assert {230099, 230025, 230001, 230020, 234001, 99991400, 99991663} <= codes
@@ -88,7 +97,8 @@ async def test_the_fake_refuses_what_feishu_refuses(env: Env):
 
 
 async def _upload(http: aiohttp.ClientSession, base: str, auth: dict[str, str], data: bytes) -> str:
-    async with http.post(base + "/images", headers=auth, data=_form({"image_type": "message"}, "image", data)) as resp:
+    async with http.post(base + "/images", headers=auth,
+                         data=_form({"image_type": "message"}, "image", data)) as resp:
         return str((await resp.json())["data"]["image_key"])
 
 
@@ -127,7 +137,8 @@ async def test_the_dropped_long_connection_comes_back_and_events_still_arrive(en
     second = fake.message_event("draw a blue kite")
     await fake.call(fake.push(second))
     for event in (first, second):
-        await until(lambda e=event: final(reply_card(fake, e["event"]["message"]["message_id"])), 40, "both cards")
+        await until(lambda e=event: final(reply_card(fake, e["event"]["message"]["message_id"])), 40,
+                    "both cards")
 
 
 async def test_an_event_acknowledged_late_is_pushed_again_and_still_makes_one_task(env: Env):
@@ -149,13 +160,16 @@ async def test_videos_and_music_arrive_as_feishu_media_not_only_links(env: Env):
     for event in (video, music):
         await fake.call(fake.push(event))
     for event in (video, music):
-        await until(lambda e=event: len(fake.replies_to(e["event"]["message"]["message_id"])) >= 2, 60, "card and media")
+        await until(lambda e=event: len(fake.replies_to(e["event"]["message"]["message_id"])) >= 2, 60,
+                    "card and media")
     video_replies = fake.replies_to(video["event"]["message"]["message_id"])
     media = next(m for m in video_replies if m.msg_type == "media")
     assert fake.files[media.content["file_key"]]["type"] == "mp4"
     assert fake.files[media.content["file_key"]]["data"][4:8] == b"ftyp"
     assert "image_key" not in media.content or media.content["image_key"] in fake.images
-    song = next(m for m in fake.replies_to(music["event"]["message"]["message_id"]) if m.msg_type in ("file", "audio"))
+    song = next(
+        m for m in fake.replies_to(music["event"]["message"]["message_id"]) if m.msg_type in ("file", "audio")
+    )
     assert fake.files[song.content["file_key"]]["data"]
     assert all(final(m) for m in video_replies if m.msg_type == "interactive")
 
@@ -212,10 +226,12 @@ async def test_user_text_in_cards_shows_literally(env: Env):
     assert not card.pings_everyone()
 
 
-async def test_tenant_token_refresh_never_blocks_the_event_loop(sandbox: Sandbox, tmp_path, monkeypatch: pytest.MonkeyPatch):
+async def test_tenant_token_refresh_never_blocks_the_event_loop(sandbox: Sandbox, tmp_path,
+                                                                monkeypatch: pytest.MonkeyPatch):
     """A probe on the HTTP library lark-oapi uses records which thread fetched each tenant token."""
     os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
-    fake = FakeFeishu(app_id="cli_refresh_app", token_ttl_s=601)  # the SDK keeps a token until 10 min before expiry
+    # the SDK keeps a token until 10 min before expiry
+    fake = FakeFeishu(app_id="cli_refresh_app", token_ttl_s=601)
     fake.start_in_thread()
     on_loop: list[bool] = []
     original = requests.Session.request
@@ -236,7 +252,8 @@ async def test_tenant_token_refresh_never_blocks_the_event_loop(sandbox: Sandbox
         for text in ("a 5s video of a harbour", "draw a harbour at night"):
             event = fake.message_event(text)
             await fake.call(fake.push(event))
-            await until(lambda e=event: final(reply_card(fake, e["event"]["message"]["message_id"])), 60, "the card")
+            await until(lambda e=event: final(reply_card(fake, e["event"]["message"]["message_id"])), 60,
+                        "the card")
     finally:
         await adapter.close()
         await core.close()
@@ -257,7 +274,8 @@ async def test_webhook_without_encrypt_key_checks_the_verification_token(sandbox
     url = f"http://{host}:{port}/feishu/events"
 
     def headers() -> dict[str, str]:
-        return {"X-Lark-Request-Timestamp": str(int(time.time())), "X-Lark-Request-Nonce": os.urandom(8).hex()}
+        return {"X-Lark-Request-Timestamp": str(int(time.time())),
+                "X-Lark-Request-Nonce": os.urandom(8).hex()}
 
     try:
         forged = fake.message_event("draw a forged fox")
@@ -268,7 +286,8 @@ async def test_webhook_without_encrypt_key_checks_the_verification_token(sandbox
                 assert resp.status == 401
             async with http.post(url, json=genuine, headers=headers()) as resp:
                 assert resp.status == 200
-        await until(lambda: final(reply_card(fake, genuine["event"]["message"]["message_id"])), 40, "the genuine card")
+        await until(lambda: final(reply_card(fake, genuine["event"]["message"]["message_id"])), 40,
+                    "the genuine card")
         assert reply_card(fake, forged["event"]["message"]["message_id"]) is None
         assert len(env.sandbox.state.creates()) == 1
     finally:
@@ -279,5 +298,6 @@ async def test_webhook_without_encrypt_key_checks_the_verification_token(sandbox
 async def test_the_encrypted_url_challenge_is_answered(env: Env):
     challenge = {"challenge": "c-0042", "token": VERIFY_TOKEN, "type": "url_verification"}
     body, headers = env.fake.sign_and_encrypt(challenge, ENCRYPT_KEY)
-    async with aiohttp.ClientSession() as http, http.post(env.webhook_url, data=body, headers=headers) as resp:
+    async with aiohttp.ClientSession() as http, http.post(env.webhook_url, data=body,
+                                                          headers=headers) as resp:
         assert resp.status == 200 and (await resp.json())["challenge"] == "c-0042"

@@ -92,7 +92,9 @@ async def test_a_chinese_no_to_a_confirmation_is_answered_in_chinese(chat: ChatS
     assert "Creating your video" not in out and "✅" not in out
 
 
-async def test_an_answered_confirmation_loses_its_buttons_and_the_other_button_says_what_was_chosen(web: WebChat):
+async def test_an_answered_confirmation_loses_its_buttons_and_the_other_button_says_what_was_chosen(
+    web: WebChat,
+):
     await web.say(EXPENSIVE_EN)
     confirm = await web.wait(lambda v: v["kind"] == "confirm", what="the cost confirmation")
     message_id = web.id_of(confirm)
@@ -106,7 +108,8 @@ async def test_an_answered_confirmation_loses_its_buttons_and_the_other_button_s
     assert "expired" not in reply["text"].lower() and "Go ahead" in reply["text"]
 
 
-async def test_make_another_and_another_model_work_on_a_picture_made_from_an_attachment(chat: ChatSession, picture: Path):
+async def test_make_another_and_another_model_work_on_a_picture_made_from_an_attachment(chat: ChatSession,
+                                                                                        picture: Path):
     await chat.type(f"make this picture look like a watercolor file:{picture}")
     result = await chat.expect(r"\[\d\] Make another")  # the buttons line ends the result message
     assert "✅ Your image is ready" in result
@@ -148,13 +151,15 @@ async def test_picture_animate_then_music_for_the_video_each_priced_first_using_
     assert len(sandbox.state.creates()) == creates + 1
     sent = sandbox.state.creates()[-1]["json"]
     assert sent["task_type"] == "image_to_video" and sent["src_img_url"] == [picture_url]
-    assert sum(1 for r in sandbox.state.requests if r["path"].endswith("getuploadtoken")) == uploads  # no re-upload
+    # no re-upload
+    assert sum(1 for r in sandbox.state.requests if r["path"].endswith("getuploadtoken")) == uploads
     mark = web.seen()
     await web.press(video, "Music for it")
     offer = await web.wait(lambda v: v["kind"] == "offer", after=mark, what="the priced music offer")
     assert "Credits: 25" in offer["text"]
     await web.press(offer, "Go ahead")
-    await web.wait(lambda v: v["kind"] == "result" and v["media"][0]["kind"] == "audio", after=mark, what="the music")
+    await web.wait(lambda v: v["kind"] == "result" and v["media"][0]["kind"] == "audio", after=mark,
+                   what="the music")
     assert sandbox.state.creates()[-1]["json"]["task_type"] == "text_to_music"
 
 
@@ -185,13 +190,18 @@ async def test_status_and_result_show_the_options_applied(chat: ChatSession):
     assert "Settings: 10 s · 1080P · 16:9" in result
     await chat.type("use hailuo 2.3 to make a video of rain with sound")
     status = await chat.expect(r"\[1\] Cancel")
-    assert "Settings: 6 s · 768P · 16:9 · with sound" in status  # the model's own length, and the sound asked for
+    # the model's own length, and the sound asked for
+    assert "Settings: 6 s · 768P · 16:9 · with sound" in status
 
 
 async def test_the_cost_confirmation_shows_the_estimated_time_beside_the_credits(chat: ChatSession):
     await chat.type(EXPENSIVE_EN)
     confirm = await chat.expect(r"\[1\] Go ahead")
-    assert "Estimated time:" in confirm and "Credits: 400" in confirm and "Settings" not in confirm.split("Credits")[0]
+    assert (
+        "Estimated time:" in confirm
+        and "Credits: 400" in confirm
+        and "Settings" not in confirm.split("Credits")[0]
+    )
 
 
 # ── preferences as the spec says ─────────────────────────────────────────────────────────────────
@@ -217,7 +227,8 @@ async def test_naming_another_model_asks_whether_it_becomes_the_default_and_a_ty
     prompt = await chat.expect(r"\[1\] Make Nano Banana Pro my default\s+\[2\] Just this time")
     assert "You usually use Nano Banana2; this time it's Nano Banana Pro" in prompt
     await chat.type(answer)
-    await chat.expect("Remembered: Nano Banana Pro" if then == "Nano Banana Pro" else "Nano Banana2 stays your default")
+    await chat.expect("Remembered: Nano Banana Pro" if then == "Nano Banana Pro" else "Nano Banana2 stays "
+                                                                                      "your default")
     await chat.expect(r"\[1\] Make another")  # the tree, made with Nano Banana Pro either way
     await chat.type("draw a boat")
     await chat.expect(f"Based on your usual choice, making your image with {then}")
@@ -280,10 +291,12 @@ async def test_a_failure_in_a_category_with_one_model_says_so_instead_of_suggest
 
 
 async def test_a_chain_button_still_works_after_the_bot_restarts(sandbox: Sandbox, tmp_path: Path):
-    """The result's "Animate" is pressed after a restart: the task, its stored link and the offer live in the store."""
+    """The result's "Animate" is pressed after a restart: the task, its stored link and the offer live in
+    the store."""
     async def open_web() -> tuple[CoreService, web_server.AppRunner, WebChat]:
         settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path / "kept"), "time_scale": 0.02}})
-        core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
+        core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url,
+                                      upload_url=sandbox.url)
         platform = WebPlatform()
         core.add_platform(platform)
         await core.start()
@@ -307,7 +320,8 @@ async def test_a_chain_button_still_works_after_the_bot_restarts(sandbox: Sandbo
         chat = second[2]
         mark = chat.seen()
         await chat.press(picture, "Animate")
-        offer = await chat.wait(lambda v: v["kind"] == "offer", after=mark, what="the priced offer after restart")
+        offer = await chat.wait(lambda v: v["kind"] == "offer", after=mark,
+                                what="the priced offer after restart")
         await chat.press(offer, "Go ahead")
         await chat.wait(lambda v: v["kind"] == "result" and v["media"][0]["kind"] == "video", after=mark,
                         what="the video after restart")

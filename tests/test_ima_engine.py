@@ -16,7 +16,8 @@ from core.task_status import TaskOutcome, parse_detail
 from .conftest import TEST_KEY, Sandbox, until
 from .images import BLUE_PNG, PDF, RED_PNG
 
-IMAGE_INPUTS = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2, "reference_image_to_video": 1}
+IMAGE_INPUTS = {"image_to_image": 1, "image_to_video": 1, "first_last_frame_to_video": 2,
+                "reference_image_to_video": 1}
 
 
 async def wait_done(client: IMAClient, task_id: str, limit_s: float = 60.0) -> TaskOutcome:
@@ -33,7 +34,8 @@ async def wait_done(client: IMAClient, task_id: str, limit_s: float = 60.0) -> T
 
 
 @pytest.mark.parametrize("category", CATEGORIES)
-async def test_every_task_type_is_created_and_completes_with_real_files(client: IMAClient, sandbox: Sandbox, category: str):
+async def test_every_task_type_is_created_and_completes_with_real_files(client: IMAClient, sandbox: Sandbox,
+                                                                        category: str):
     catalogue = await client.catalogue(category)
     assert len(catalogue) >= 3
     model = min(catalogue, key=lambda m: m.min_points)  # cheapest: finishes fastest on a small time scale too
@@ -54,7 +56,8 @@ async def test_every_task_type_is_created_and_completes_with_real_files(client: 
         assert sent["src_img_url"] == images == inner["input_images"]
 
 
-async def test_every_credit_rule_of_every_multi_rule_model_is_matched_and_accepted(client: IMAClient, sandbox: Sandbox):
+async def test_every_credit_rule_of_every_multi_rule_model_is_matched_and_accepted(client: IMAClient,
+                                                                                   sandbox: Sandbox):
     checked = 0
     for category in CATEGORIES:
         for model in await client.catalogue(category):
@@ -76,7 +79,8 @@ async def test_every_credit_rule_of_every_multi_rule_model_is_matched_and_accept
 async def test_user_spellings_are_normalised_to_the_catalogue_values(client: IMAClient):
     wan = (await client.catalogue("text_to_video")).by_model_id("wan2.6-t2v")
     quote = wan.quote({"resolution": "1080p", "duration": "10秒"})
-    assert (quote.rule.attribute_id, quote.points, quote.params["resolution"], quote.params["duration"]) == (2060, 80, "1080P", 10)
+    assert (quote.rule.attribute_id, quote.points, quote.params["resolution"],
+            quote.params["duration"]) == (2060, 80, "1080P", 10)
     assert wan.quote({"duration": "15s"}).points == 75  # 720P comes from the form default
     kling = (await client.catalogue("text_to_video")).by_model_id("kling-video-o1")
     assert kling.quote({"mode": "PRO", "duration": 10}).points == 120
@@ -145,7 +149,8 @@ async def test_wrong_type_or_oversized_upload_fails_before_any_network_call(sand
 
 async def _raw_create(sandbox: Sandbox, payload: dict, key: str = TEST_KEY) -> dict:
     async with aiohttp.ClientSession() as http:
-        async with http.post(f"{sandbox.url}/open/v1/tasks/create", json=payload, headers={"Authorization": f"Bearer {key}"}) as r:
+        async with http.post(f"{sandbox.url}/open/v1/tasks/create", json=payload,
+                             headers={"Authorization": f"Bearer {key}"}) as r:
             return await r.json()
 
 
@@ -172,7 +177,11 @@ async def test_sandbox_validates_creates_like_production(client: IMAClient, sand
 
 
 async def test_n_gives_n_medias_and_charges_n_times(client: IMAClient, sandbox: Sandbox):
-    quote = (await client.catalogue("text_to_image")).by_model_id("gemini-3.1-flash-image").quote({"size": "512px"}, n=3)
+    quote = (
+        (await client.catalogue("text_to_image"))
+        .by_model_id("gemini-3.1-flash-image")
+        .quote({"size": "512px"}, n=3)
+    )
     before = sandbox.state.balances.get(TEST_KEY, sandbox.config.starting_points)
     created = await client.create_task(quote, "three blue birds")
     assert sandbox.state.balances[TEST_KEY] == before - 12
@@ -208,12 +217,15 @@ async def test_every_error_kind_is_produced_and_mapped(sandbox: Sandbox):
     async with IMAClient("ima_wrong", base_url=sandbox.url, upload_url=sandbox.url) as bad:
         sandbox.config.keys = [TEST_KEY]
         assert (await _kind_of(bad.catalogue("text_to_image"))).kind is ErrorKind.AUTH
-    async with IMAClient(TEST_KEY, base_url="http://127.0.0.1:9", upload_url="http://127.0.0.1:9") as unreachable:
-        assert (await _kind_of(unreachable.catalogue("text_to_image"))).kind is ErrorKind.UNREACHABLE  # refused: provably never reached IMA
+    async with IMAClient(TEST_KEY, base_url="http://127.0.0.1:9",
+                         upload_url="http://127.0.0.1:9") as unreachable:
+        # refused: provably never reached IMA
+        assert (await _kind_of(unreachable.catalogue("text_to_image"))).kind is ErrorKind.UNREACHABLE
     from core.errors import classify
 
     assert classify(200, 6006, "") is ErrorKind.CREDIT_MISMATCH
-    assert classify(200, 6010, "Attribute ID does not match the calculated rule") is ErrorKind.ATTRIBUTE_MISMATCH
+    assert classify(200, 6010, "Attribute ID does not match the calculated "
+                               "rule") is ErrorKind.ATTRIBUTE_MISMATCH
     assert classify(200, 6001, "Invalid product attribute") is ErrorKind.INVALID_ATTRIBUTE
 
 
@@ -227,10 +239,12 @@ async def test_every_error_kind_is_produced_and_mapped(sandbox: Sandbox):
         ([{"resource_status": 1, "status": "success", "url": "u"}], "succeeded", None),
         ([{"resource_status": 1, "status": "completed", "url": "u"}], "succeeded", None),
         ([{"resource_status": 1, "status": "success", "url": "u"}, {"resource_status": 0}], "running", None),
-        ([{"resource_status": 1, "status": "success", "url": "u"}, {"resource_status": None}], "running", None),
+        ([{"resource_status": 1, "status": "success", "url": "u"}, {"resource_status": None}], "running",
+         None),
         ([{"resource_status": 1, "status": "failed"}], "failed", ErrorKind.TASK_FAILED),
         ([{"resource_status": 2, "status": "processing"}], "failed", ErrorKind.GENERATION_FAILED),
-        ([{"resource_status": 1, "status": "success", "url": "u"}, {"resource_status": 2}], "failed", ErrorKind.GENERATION_FAILED),
+        ([{"resource_status": 1, "status": "success", "url": "u"}, {"resource_status": 2}], "failed",
+         ErrorKind.GENERATION_FAILED),
         ([{"resource_status": 3, "status": "success"}], "failed", ErrorKind.DELETED),
         ([{"resource_status": 0, "status": "failed"}], "failed", ErrorKind.TASK_FAILED),
     ],
@@ -241,7 +255,8 @@ def test_status_table(medias, state, error):
 
 
 @pytest.mark.parametrize("outcome", ["fail", "status_failed", "deleted", "partial_fail"])
-async def test_sandbox_failure_outcomes_are_seen_as_failures(client: IMAClient, sandbox: Sandbox, outcome: str):
+async def test_sandbox_failure_outcomes_are_seen_as_failures(client: IMAClient, sandbox: Sandbox,
+                                                             outcome: str):
     sandbox.config.faults.update({"outcomes": [outcome]})
     quote = (await client.catalogue("text_to_image")).by_model_id("gemini-3.1-flash-image").quote({}, n=2)
     created = await client.create_task(quote, "x")

@@ -28,7 +28,9 @@ def sandbox_config() -> SandboxConfig:
 def bundled_tree(category: str) -> list[dict[str, Any]]:
     from importlib import resources
 
-    return copy.deepcopy(json.loads(resources.files("sandbox").joinpath("catalogue.json").read_text("utf-8"))[category])
+    return copy.deepcopy(
+        json.loads(resources.files("sandbox").joinpath("catalogue.json").read_text("utf-8"))[category]
+    )
 
 
 def leaf(tree: list[dict[str, Any]], model_id: str) -> dict[str, Any]:
@@ -52,17 +54,22 @@ async def test_a_429_holds_back_every_task_until_retry_after(core: CoreService, 
     await say(core, "draw a blue lighthouse")
     await until(lambda: len(sandbox.state.creates()) == 2, what="both tasks created")
     sandbox.config.faults.update({"queue": {"detail": ["429"]}})
-    await until(lambda: any(r.get("fault") == "429" for r in sandbox.state.requests), what="a rate-limited check")
+    await until(lambda: any(r.get("fault") == "429" for r in sandbox.state.requests),
+                what="a rate-limited check")
     limited = next(r for r in sandbox.state.requests if r.get("fault") == "429")
-    await until(lambda: ima_calls(sandbox)[-1]["at"] >= limited["at"] + 1.0, what="calls to IMA after the wait")
-    # Without the shared gate the other task would check several times a second. Only a check already on its way
-    # when the 429 came back (the two tasks check on the same cadence, so often at once) may arrive during the wait.
+    await until(lambda: ima_calls(sandbox)[-1]["at"] >= limited["at"] + 1.0,
+                what="calls to IMA after the wait")
+    # Without the shared gate the other task would check several times a second. Only a check already on its
+    # way
+    # when the 429 came back (the two tasks check on the same cadence, so often at once) may arrive during the
+    # wait.
     during = [r for r in ima_calls(sandbox) if limited["at"] < r["at"] < limited["at"] + 0.9]
     assert len(during) <= 1, "another task called IMA while it had asked everyone to wait"
     await say(core, "cancel")
 
 
-async def test_after_a_price_change_the_retry_is_priced_from_a_fresh_catalogue(core: CoreService, sandbox: Sandbox):
+async def test_after_a_price_change_the_retry_is_priced_from_a_fresh_catalogue(core: CoreService,
+                                                                               sandbox: Sandbox):
     await say(core, "draw a red bicycle with nano banana 2")
     assert "Credits: 6" in (await finals(core))[0].text
     tree = bundled_tree("text_to_image")
@@ -79,7 +86,8 @@ async def test_after_a_price_change_the_retry_is_priced_from_a_fresh_catalogue(c
     assert accepted["credit"] == 9 and accepted["model_id"] == "gemini-3.1-flash-image"
 
 
-async def test_two_pictures_ordered_means_two_delivered_even_when_they_arrive_one_by_one(core: CoreService, sandbox: Sandbox):
+async def test_two_pictures_ordered_means_two_delivered_even_when_they_arrive_one_by_one(core: CoreService,
+                                                                                         sandbox: Sandbox):
     sandbox.config.faults.update({"outcomes": ["trickle"]})
     await say(core, "draw 2 pictures of a lighthouse")
     result = (await finals(core))[0]
@@ -87,7 +95,8 @@ async def test_two_pictures_ordered_means_two_delivered_even_when_they_arrive_on
     assert "Credits: 10" in result.text  # SeeDream 4.5, 5 credits each
 
 
-async def test_a_catch_all_rule_listed_first_does_not_price_a_named_combination(core: CoreService, sandbox: Sandbox):
+async def test_a_catch_all_rule_listed_first_does_not_price_a_named_combination(core: CoreService,
+                                                                                sandbox: Sandbox):
     tree = bundled_tree("text_to_video")
     wan = leaf(tree, "wan2.6-t2v")
     wan["credit_rules"].insert(0, {"attribute_id": 2056, "points": 25, "attributes": {"default": "enabled"}})
@@ -99,7 +108,8 @@ async def test_a_catch_all_rule_listed_first_does_not_price_a_named_combination(
     assert sandbox.state.creates()[-1]["json"]["parameters"][0]["attribute_id"] == 2060
 
 
-async def test_after_running_out_of_points_only_cheaper_models_are_offered(core: CoreService, sandbox: Sandbox):
+async def test_after_running_out_of_points_only_cheaper_models_are_offered(core: CoreService,
+                                                                           sandbox: Sandbox):
     sandbox.state.balances[TEST_KEY] = 60
     await say(core, "use veo 3.1 to make a video of a comet")
     failure = (await finals(core))[0]
@@ -119,12 +129,14 @@ async def test_sandbox_refuses_a_catch_all_id_for_a_combination_another_rule_nam
     import aiohttp
 
     tree = bundled_tree("text_to_video")
-    leaf(tree, "wan2.6-t2v")["credit_rules"].insert(0, {"attribute_id": 2056, "points": 25, "attributes": {"default": "enabled"}})
+    leaf(tree, "wan2.6-t2v")["credit_rules"].insert(0, {"attribute_id": 2056, "points": 25,
+                                                        "attributes": {"default": "enabled"}})
     async with aiohttp.ClientSession() as http:
         async with http.post(f"{sandbox.url}/_sandbox/catalogue", json={"text_to_video": tree}) as resp:
             assert resp.status == 200
         payload = {"task_type": "text_to_video", "src_img_url": [], "parameters": [{
-            "attribute_id": 2056, "model_id": "wan2.6-t2v", "model_name": "Wan 2.6", "model_version": "wan2.6-t2v",
+            "attribute_id": 2056, "model_id": "wan2.6-t2v", "model_name": "Wan 2.6",
+            "model_version": "wan2.6-t2v",
             "app": "ima", "platform": "web", "category": "text_to_video", "credit": 25,
             "parameters": {"prompt": "waves", "resolution": "1080P", "duration": 10, "n": 1,
                            "cast": {"points": 25, "attribute_id": 2056}}}]}

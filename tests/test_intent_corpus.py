@@ -14,7 +14,11 @@ from core.intent import Intent, parse
 from core.media import CATEGORIES
 from sandbox.app import localized_tree
 
-CORPUS = [json.loads(line) for line in (Path(__file__).parent / "data" / "intents.jsonl").read_text("utf-8").splitlines() if line.strip()]
+CORPUS = [
+    json.loads(line)
+    for line in (Path(__file__).parent / "data" / "intents.jsonl").read_text("utf-8").splitlines()
+    if line.strip()
+]
 
 
 @cache
@@ -75,9 +79,11 @@ def test_corpus_case(case):
         assert intent.problem == case["problem"], intent
 
 
-@pytest.mark.parametrize("token", ["please ", "pls ", "can you ", " ", ", ", "画", "吧", "要的", "draw ", "a ", "always use ", "1080p "])
+@pytest.mark.parametrize("token", ["please ", "pls ", "can you ", " ", ", ", "画", "吧", "要的", "draw ",
+                                   "a ", "always use ", "1080p "])
 def test_long_repetitive_messages_parse_in_linear_time(token):
-    """Regression: "please please …" once took exponential time in one pattern, "画画画…" quadratic time in another.
+    """Regression: "please please …" once took exponential time in one pattern, "画画画…" quadratic time in
+    another.
 
     Compared by growth, not by a time limit: four times the text may cost about four times the CPU time
     (sixteen if quadratic). This thread's CPU time, best of five, does not grow when other processes load

@@ -35,7 +35,8 @@ def _observed(seconds: list[float], width: float = 4.0) -> list[tuple[float, flo
     return [(s - width / 2, s + width / 2) for s in seconds]
 
 
-def _history_around(median: float, n: int = 40, spread: float = 0.06, seed: int = 1) -> list[tuple[float, float]]:
+def _history_around(median: float, n: int = 40, spread: float = 0.06,
+                    seed: int = 1) -> list[tuple[float, float]]:
     rng = random.Random(seed)
     return _observed([median * rng.lognormvariate(0, spread) for _ in range(n)])
 
@@ -78,7 +79,8 @@ def test_checks_never_further_apart_than_the_spec_cadence_and_densest_around_the
 
 def test_the_range_users_are_told_comes_from_the_history():
     timing = from_history(_history_around(50, spread=0.1), Estimate(60, 120, 8, 30))
-    assert 35 < timing.typical_min_s < 50 < timing.typical_max_s < 65  # "usually 42–60 s", not the table's 60~120
+    # "usually 42–60 s", not the table's 60~120
+    assert 35 < timing.typical_min_s < 50 < timing.typical_max_s < 65
 
 
 def test_a_task_already_done_at_the_first_check_pulls_the_first_check_earlier():
@@ -91,7 +93,8 @@ def test_a_task_already_done_at_the_first_check_pulls_the_first_check_earlier():
 
 
 def test_options_that_change_the_price_are_learned_apart_and_kinds_the_spec_times_alike_together():
-    assert variant_of(KLING_O1, {"duration": "10", "mode": "pro"}) != variant_of(KLING_O1, {"duration": "5", "mode": "pro"})
+    assert variant_of(KLING_O1, {"duration": "10", "mode": "pro"}) != variant_of(KLING_O1, {"duration": "5",
+                                                                                            "mode": "pro"})
     assert variant_of(KLING_O1, {"resolution": "1080P"}) == variant_of(KLING_O1, {"resolution": "1080p"})
     assert variant_of(Estimate(90, 180, 8, 40), {}) != variant_of(KLING_O1, {})
 
@@ -111,7 +114,8 @@ async def test_what_the_bot_saw_survives_a_restart_and_becomes_the_estimate_user
     manager = make_manager(store, client, platform)
     await manager.start()
     for i in range(MIN_SAMPLES):
-        await manager.submit(await request(client, "text_to_music", "GenBGM", user=f"u{i}", prompt=f"calm piano {i}"))
+        await manager.submit(await request(client, "text_to_music", "GenBGM", user=f"u{i}",
+                                           prompt=f"calm piano {i}"))
     await until_final(platform, MIN_SAMPLES)
     await manager.close()
     await store.close()

@@ -34,14 +34,15 @@ def test_every_key_used_in_code_exists():
     root = LOCALES.parent
     for path in [*root.glob("core/*.py"), *root.glob("bot/**/*.py")]:
         used |= set(re.findall(r"""\bt\(\s*[\w.]+,\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text("utf-8")))
-        used |= set(re.findall(r"""notice\(\s*[\w.]+,\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text("utf-8")))
+        used |= set(re.findall(r"""notice\(\s*[\w.]+,\s*["']([a-z_]+\.[a-z_.]+)["']""",
+                               path.read_text("utf-8")))
     missing = {k for k in used if k not in strings("en")}
     assert not missing
 
 
 def _facts(lang: str, media: str, **kw) -> TaskFacts:
-    return TaskFacts(media=media, model_name="Kling O1", credits=96, est_min_s=180, est_max_s=360, language=lang,
-                     owner="u", task_ref="t1", **kw)
+    return TaskFacts(media=media, model_name="Kling O1", credits=96, est_min_s=180, est_max_s=360,
+                     language=lang, owner="u", task_ref="t1", **kw)
 
 
 def all_views(lang: str) -> list[views.View]:
@@ -52,7 +53,9 @@ def all_views(lang: str) -> list[views.View]:
                 views.progress(f, 120, 33), views.progress(f, 400, 95),
                 views.success(f, 200, (views.MediaItem("image", "https://cdn.example/x.png"),)),
                 views.cancelled(f), views.interrupted(f)]
-        out += [views.failure(f, kind.value, [Alternative("Wan 2.6", 25, "w"), Alternative("Vidu Q2", 5, "v")]) for kind in ErrorKind]
+        out += [views.failure(f, kind.value,
+                              [Alternative("Wan 2.6", 25, "w"),
+                               Alternative("Vidu Q2", 5, "v")]) for kind in ErrorKind]
     return out
 
 

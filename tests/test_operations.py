@@ -65,13 +65,14 @@ def test_invalid_config_names_the_key_and_the_expected_value(tmp_path):
     secret.write_text('[ima]\napi_key = "ima_oops"\n')
     with pytest.raises(ConfigError, match="IMA_API_KEY"):
         load_settings(secret, env={})
-    env = {"IMA_API_KEY": "ima_from_env", "IMA_BOT_BOT_TIME_SCALE": "0.5", "IMA_BOT_DISCORD_GUILD_ALLOWLIST": "[1, 2]"}
+    env = {"IMA_API_KEY": "ima_from_env", "IMA_BOT_BOT_TIME_SCALE": "0.5",
+           "IMA_BOT_DISCORD_GUILD_ALLOWLIST": "[1, 2]"}
     settings = load_settings(None, env=env)
     assert settings.ima.api_key.get_secret_value() == "ima_from_env" and not settings.use_sandbox
     assert settings.bot.time_scale == 0.5 and settings.discord.guild_allowlist == [1, 2]
     assert "ima_from_env" not in repr(settings) and "ima_from_env" not in settings.model_dump_json()
-    done = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--config", str(bad)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=30)
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "run", "--config", str(bad)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=30)
     assert done.returncode == 2 and "bot.max_active_per_user" in done.stderr
 
 
@@ -85,7 +86,9 @@ def test_the_dockerfile_runs_what_the_package_provides():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts["ima-bot"] == "bot.cli:main"
     settings = load_settings(None, env={"IMA_BOT_BOT_DATA_DIR": "/data", "IMA_BOT_OPS_HOST": "0.0.0.0"})
-    assert str(settings.bot.data_dir) == "/data" and settings.ops.port == 9108 and settings.ops.host == "0.0.0.0"
+    assert (
+        str(settings.bot.data_dir) == "/data" and settings.ops.port == 9108 and settings.ops.host == "0.0.0.0"
+    )
 
 
 # ── spending and admin ────────────────────────────────────────────────────────────────────────
@@ -106,7 +109,8 @@ async def test_admin_commands_need_admin_rights_and_set_server_defaults_budgets_
     set_default = (await say(core, "admin default video Kling O1", guild_id="g1", is_admin=True))[0]
     assert "Kling O1" in set_default.text
     started = (await say(core, "a video of a sunrise", user="member", guild_id="g1"))[0]
-    assert started.kind == "status" and "Kling O1" in started.text  # server default beats the recommended Wan 2.6
+    # server default beats the recommended Wan 2.6
+    assert started.kind == "status" and "Kling O1" in started.text
     elsewhere = (await say(core, "a video of a sunrise", user="member", guild_id="g2"))[0]
     assert "Wan 2.6" in elsewhere.text
     await say(core, "always use vidu q2 for videos", user="member2", guild_id="g1")
@@ -149,7 +153,8 @@ async def test_health_and_metrics_after_a_task(core):
     async with aiohttp.ClientSession() as http:
         async with http.get(f"http://{host}:{port}/healthz") as resp:
             body = await resp.json()
-            assert resp.status == 200 and body["checks"] == {"ima": True, "database": True, "adapter:test": True}
+            assert resp.status == 200 and body["checks"] == {"ima": True, "database": True,
+                                                             "adapter:test": True}
         async with http.get(f"http://{host}:{port}/metrics") as resp:
             text = await resp.text()
     await runner.cleanup()
@@ -167,13 +172,16 @@ def _free_port() -> int:
 async def test_logs_are_json_and_never_contain_the_key_or_the_prompt(tmp_path):
     key, prompt = "ima_supersecretkey_0042", "a purple giraffe named Zorblax"
     port = _free_port()
-    sandbox = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), "--time-scale", "0.02",
+    sandbox = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port",
+                                                   str(port), "--time-scale", "0.02",
                                                    "--key", key, cwd=ROOT, stdout=asyncio.subprocess.PIPE)
     await asyncio.wait_for(sandbox.stdout.readline(), 20)
     env = {**os.environ, "IMA_API_KEY": key, "IMA_BASE_URL": f"http://127.0.0.1:{port}", "IMA_UPLOAD_URL": f"http://127.0.0.1:{port}",
            "IMA_BOT_BOT_LOG_LEVEL": "DEBUG", "IMA_BOT_BOT_TIME_SCALE": "0.02", "PYTHONPATH": str(ROOT)}
-    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path),
-                                                cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir",
+                                                str(tmp_path),
+                                                cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE,
+                                                stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(chat.communicate(f"draw {prompt}\n".encode()), 60)
     sandbox.terminate()
@@ -213,11 +221,14 @@ def test_log_scrubber_hides_keys_but_keeps_module_paths_readable():
     key = "ima_operator_key_7781"
     setup_logging("INFO", [key], stream=stream)
     try:
-        raise RuntimeError(f"core/ima_client.py: upload refused for appUid={key} and ima_otherkey123 with content-disposition set")
+        raise RuntimeError(f"core/ima_client.py: upload refused for appUid={key} and ima_otherkey123 with "
+                           f"content-disposition set")
     except RuntimeError:
         logging.getLogger("core.ima_client").exception("request failed")
     logging.getLogger().handlers.clear()
     record = json.loads(stream.getvalue().strip().splitlines()[-1])
     assert key not in stream.getvalue() and "ima_otherkey123" not in stream.getvalue()
     assert record["logger"] == "core.ima_client"
-    assert "core/ima_client.py: upload" in record["exception"] and "content-disposition" in record["exception"]
+    assert (
+        "core/ima_client.py: upload" in record["exception"] and "content-disposition" in record["exception"]
+    )

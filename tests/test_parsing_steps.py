@@ -1,4 +1,5 @@
-"""Each step of the message parser on its own (issue 14): gate, commands, model names, media, options, prompt."""
+"""Each step of the message parser on its own (issue 14): gate, commands, model names, media, options,
+prompt."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ def test_clauses_break_at_sentence_punctuation_and_then_but_not_inside_versions_
     assert parts == ["hi", "draw a cat in 16:9 with veo 3.1", "make it move?"]
 
 
-@pytest.mark.parametrize("text", ["nice", "thanks a lot", "哈哈哈", "wow the second one looks so good", "这张图好好看啊",
-                                  "lmao the dog has 5 legs", "so cool!!", "太好看了吧"])
+@pytest.mark.parametrize("text", ["nice", "thanks a lot", "哈哈哈", "wow the second one looks so good",
+                                  "这张图好好看啊", "lmao the dog has 5 legs", "so cool!!", "太好看了吧"])
 def test_small_talk_is_social(text):
     assert gate.social(text)
 
@@ -38,7 +39,8 @@ def test_questions_are_sorted_into_what_answers_them(text, kind):
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("a majestic lion on a cliff at sunrise", True), ("neon tokyo street at night", True), ("一只戴墨镜的柴犬", True),
+    ("a majestic lion on a cliff at sunrise", True), ("neon tokyo street at night", True),
+    ("一只戴墨镜的柴犬", True),
     ("too dark", False), ("pretty cool tbh", False), ("颜色好看", False), ("cats", False),
 ])
 def test_a_bare_description_must_read_like_one(text, expected):
@@ -46,7 +48,8 @@ def test_a_bare_description_must_read_like_one(text, expected):
 
 
 def test_gibberish_and_symbols_are_not_prompts():
-    assert gate.is_gibberish("asdfghjkl") and gate.is_gibberish("🔥🔥🔥") and not gate.is_gibberish("a red fox")
+    assert gate.is_gibberish("asdfghjkl") and gate.is_gibberish("🔥🔥🔥") and not gate.is_gibberish("a red "
+                                                                                                 "fox")
 
 
 # ── commands ─────────────────────────────────────────────────────────────────────────────────
@@ -63,7 +66,8 @@ def test_a_clause_is_a_command_only_when_nothing_else_is_said():
     ("kling 2.6 please", "text_to_video", "kling-v2-6"), ("kling please", "text_to_video", "kling-video-o1"),
     ("海螺02", "text_to_video", "MiniMax-Hailuo-02"), ("海螺", "text_to_video", "MiniMax-Hailuo-2.3"),
     ("vidu", "image_to_video", "viduq2-pro"), ("vidu", "text_to_video", "viduq2"),
-    ("nano banana pro", "text_to_image", "gemini-3-pro-image"), ("香蕉", "text_to_image", "gemini-3.1-flash-image"),
+    ("nano banana pro", "text_to_image", "gemini-3-pro-image"),
+    ("香蕉", "text_to_image", "gemini-3.1-flash-image"),
 ])
 def test_longest_most_specific_name_wins_and_a_family_name_is_the_catalogues_first(text, category, model_id):
     found = models.find_models(text, catalogues())
@@ -84,9 +88,12 @@ def test_a_model_that_makes_one_media_says_which_and_ordinary_words_are_not_mode
 
 # ── media ────────────────────────────────────────────────────────────────────────────────────
 @pytest.mark.parametrize("text, expected", [
-    ("an album cover for my song", "image"), ("a flyer for a rap battle", "image"), ("a banner for our film club", "image"),
-    ("a still of an animated-film hero", "image"), ("BGM for a cooking video", "music"), ("a music video of a band", "video"),
-    ("给我的视频配一段音乐", "music"), ("给我的歌做个封面", "image"), ("a cat watching a movie on the couch", None),
+    ("an album cover for my song", "image"), ("a flyer for a rap battle", "image"),
+    ("a banner for our film club", "image"),
+    ("a still of an animated-film hero", "image"), ("BGM for a cooking video", "music"),
+    ("a music video of a band", "video"),
+    ("给我的视频配一段音乐", "music"), ("给我的歌做个封面", "image"),
+    ("a cat watching a movie on the couch", None),
     ("animate a paper boat", "video"), ("两个人在海边跳舞的视频", "video"),
 ])
 def test_the_head_noun_decides_the_media(text, expected):
@@ -100,7 +107,8 @@ def test_motion_words_with_a_picture_mean_video():
 
 # ── options ──────────────────────────────────────────────────────────────────────────────────
 def test_quoted_lyrics_end_at_the_closing_quote():
-    lyrics, rest = options.take_lyrics('song with lyrics "hello sunshine, good morning", female vocals, 30 seconds')
+    lyrics, rest = options.take_lyrics('song with lyrics "hello sunshine, good morning", female vocals, 30 '
+                                       'seconds')
     assert lyrics == "hello sunshine, good morning" and "female vocals, 30 seconds" in rest
     found, rest = options.take_options(rest, "music", 0, lyrics=lyrics)
     assert found.options == {"duration": 30, "vocal_gender": "female", "custom_mode": True, "lyrics": lyrics}
@@ -120,8 +128,8 @@ def test_an_option_goes_with_the_word_that_introduced_it():
 # ── prompt ───────────────────────────────────────────────────────────────────────────────────
 @pytest.mark.parametrize("text, expected", [
     ("please draw me a picture of a castle", "a castle"), ("a clip of a paper boat", "a paper boat"),
-    ("make it a video", ""), ("生成一段猫咪跳舞的视频", "猫咪跳舞"), ("🎨 draw a sunflower 🌻", "a sunflower"),
-    ("a  icon of a rocket", "an icon of a rocket"),
+    ("make it a video", ""), ("生成一段猫咪跳舞的视频", "猫咪跳舞"),
+    ("🎨 draw a sunflower 🌻", "a sunflower"), ("a  icon of a rocket", "an icon of a rocket"),
 ])
 def test_prompt_cleanup_leaves_no_scraps(text, expected):
     assert prompt.clean_prompt(text) == expected

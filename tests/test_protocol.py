@@ -56,8 +56,9 @@ async def test_pressing_use_another_model_on_a_failure_creates_the_task_with_tha
     assert sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"] == chosen.model_id
 
 
-async def test_a_button_reply_arrives_through_the_channel_and_a_stranger_is_refused_privately(core: CoreService,
-                                                                                           sandbox: Sandbox):
+async def test_a_button_reply_arrives_through_the_channel_and_a_stranger_is_refused_privately(
+    core: CoreService, sandbox: Sandbox
+):
     platform = _recording(core)
     await core.handle(_event(text="draw a 16:9 picture of a harbour"))
     await until(lambda: any(op.view.kind == ViewKind.OFFER for op in platform.ops), 20, "the offer")
@@ -113,7 +114,8 @@ def _imports(path: Path, *, module_level_only: bool) -> set[str]:
 
 
 def _sources() -> dict[str, Path]:
-    return {_module_name(p): p for d in ("core", "bot", "sandbox", "fakes", "bench") for p in (ROOT / d).rglob("*.py")}
+    return {_module_name(p): p for d in ("core", "bot", "sandbox", "fakes",
+                                         "bench") for p in (ROOT / d).rglob("*.py")}
 
 
 def test_adapters_import_nothing_from_the_core_but_the_facade_contracts_and_views():
@@ -121,12 +123,14 @@ def test_adapters_import_nothing_from_the_core_but_the_facade_contracts_and_view
         for path in (ROOT / "bot" / adapter).rglob("*.py"):
             used = {name for name in _imports(path, module_level_only=False) if name.startswith("core")}
             modules = {name for name in used if name in _sources() or name == "core"}
-            assert modules <= CORE_DOORS, f"{path.relative_to(ROOT)} reaches into {sorted(modules - CORE_DOORS)}"
+            assert modules <= CORE_DOORS, (f"{path.relative_to(ROOT)} reaches into "
+                                           f"{sorted(modules - CORE_DOORS)}")
 
 
 def test_no_import_cycle_between_our_modules():
     sources = _sources()
-    graph = {name: {m for m in _imports(path, module_level_only=True)  # a part importing its own package is fine
+    # a part importing its own package is fine
+    graph = {name: {m for m in _imports(path, module_level_only=True)
                     if m in sources and m != name and not name.startswith(m + ".")}
              for name, path in sources.items()}
     state: dict[str, int] = {}  # 1: on the current path, 2: done
@@ -147,14 +151,17 @@ def test_no_import_cycle_between_our_modules():
 
 
 def test_the_core_never_dispatches_by_building_attribute_names():
-    """No ``getattr(self, f"_on_{kind}")``: a name built from data, or a looked-up attribute called at once."""
+    """No ``getattr(self, f"_on_{kind}")``: a name built from data, or a looked-up attribute called at
+    once."""
     for path in (ROOT / "core").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if not isinstance(node, ast.Call):
                 continue
             called = node.func
-            if isinstance(called, ast.Call) and isinstance(called.func, ast.Name) and called.func.id == "getattr":
+            if isinstance(called, ast.Call) and isinstance(called.func,
+                                                           ast.Name) and called.func.id == "getattr":
                 raise AssertionError(f"{path.relative_to(ROOT)}:{node.lineno} calls what getattr found")
             if isinstance(called, ast.Name) and called.id == "getattr" and len(node.args) > 1:
                 built = isinstance(node.args[1], (ast.JoinedStr, ast.BinOp))
-                assert not built, f"{path.relative_to(ROOT)}:{node.lineno} getattr with a name built from data"
+                assert not built, (f"{path.relative_to(ROOT)}:{node.lineno} getattr with a name built from "
+                                   f"data")

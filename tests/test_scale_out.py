@@ -31,8 +31,8 @@ def _cli(*args: str, lines: str = "", database_url: str | None = None) -> subpro
     env.pop("IMA_BOT_DATABASE_URL", None)
     if database_url:
         env["IMA_BOT_DATABASE_URL"] = database_url
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=lines, capture_output=True, text=True,
-                          timeout=180, env=env, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=lines, capture_output=True,
+                          text=True, timeout=180, env=env, cwd=ROOT)
 
 
 def test_moving_to_postgresql_keeps_what_users_chose_and_made(tmp_path, pg_url):
@@ -66,10 +66,14 @@ def test_migrate_store_says_what_is_wrong(tmp_path):
 
 
 def _task(i: int, state: str = "running") -> TaskRecord:
-    return TaskRecord(id=f"t{i:04d}", platform="test", chat_id="c", user_id=f"u{i % 7}", guild_id=None, route={},
-                      status_ref=None, language="en", task_type="text_to_image", model_id="m", model_version="v",
-                      model_name="M", request={}, credits=5, n=1, ima_task_id=f"ima{i}", state=state, error_kind=None,
-                      result=None, est_min_s=1, est_max_s=2, check_every_s=1, progress_every_s=1, created_at=1000 + i)
+    return TaskRecord(id=f"t{i:04d}", platform="test", chat_id="c", user_id=f"u{i % 7}", guild_id=None,
+                      route={},
+                      status_ref=None, language="en", task_type="text_to_image", model_id="m",
+                      model_version="v",
+                      model_name="M", request={}, credits=5, n=1, ima_task_id=f"ima{i}", state=state,
+                      error_kind=None,
+                      result=None, est_min_s=1, est_max_s=2, check_every_s=1, progress_every_s=1,
+                      created_at=1000 + i)
 
 
 async def test_two_instances_claiming_at_once_split_the_tasks_and_a_dead_ones_tasks_are_taken_over(
@@ -87,11 +91,13 @@ async def test_two_instances_claiming_at_once_split_the_tasks_and_a_dead_ones_ta
         assert not ids_a & ids_b and len(ids_a | ids_b) == 300
         # A stops renewing (killed); B renews its own and, after A's lease ran out, takes A's over.
         assert await b.renew_leases("B", now + 60, ids_a | ids_b) == ids_b
-        assert not {t.id for t in await b.claim_tasks("B", now + 60, now + 10, ["running"])} & ids_a  # A's still live
+        # A's still live
+        assert not {t.id for t in await b.claim_tasks("B", now + 60, now + 10, ["running"])} & ids_a
         later = now + 31
         taken = {t.id for t in await b.claim_tasks("B", later + 30, later, ["running"])}
         assert ids_a <= taken
-        assert await a.renew_leases("A", later + 30, ids_a) == set()  # A, if it comes back, knows it lost them
+        # A, if it comes back, knows it lost them
+        assert await a.renew_leases("A", later + 30, ids_a) == set()
         # A clean shutdown hands tasks over at once.
         assert await b.release_leases("B") == 300
         assert len(await a.claim_tasks("A", later + 60, later + 1, ["running"])) == 300
@@ -106,8 +112,8 @@ async def _worker(sandbox: Sandbox, tmp_path: Path, name: str, submit: int, data
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_DATABASE_URL": database_url,
            "CRASH_WORKER_LEASE_S": str(lease_s), "CRASH_WORKER_STAY": "1", "CRASH_WORKER_TIME_SCALE": "0.05"}
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.crash_worker", sandbox.url, str(tmp_path / name), str(tmp_path / "ops.jsonl"),
-        str(submit), cwd=ROOT, env=env)
+        sys.executable, "-m", "bench.crash_worker", sandbox.url, str(tmp_path / name),
+        str(tmp_path / "ops.jsonl"), str(submit), cwd=ROOT, env=env)
 
 
 async def test_an_instance_killed_mid_run_has_its_tasks_finished_by_another_exactly_once(
@@ -123,7 +129,8 @@ async def test_an_instance_killed_mid_run_has_its_tasks_finished_by_another_exac
     assert await asyncio.wait_for(survivor.wait(), 120) == 0
 
     store = await Store.open(tmp_path / "unused", pg_url)
-    tasks = await store.tasks_in(("done", "failed", "interrupted", "creating", "running", "delivering", "cancelled"))
+    tasks = await store.tasks_in(("done", "failed", "interrupted", "creating", "running", "delivering",
+                                  "cancelled"))
     await store.close()
     ops = [json.loads(line) for line in (tmp_path / "ops.jsonl").read_text().splitlines()]
     finals: dict[str, set[str]] = {}
@@ -161,7 +168,8 @@ def test_the_compose_file_configures_two_instances_on_one_postgresql():
         assert settings.database.postgres_url and "@db:5432/" in settings.database.postgres_url
         assert not settings.use_sandbox and settings.ima.base_url == "http://sandbox:8765"
         names.add(settings.bot.instance_id)
-        assert all(port.startswith("127.0.0.1:") for port in svc["ports"])  # health/metrics not on every interface
+        # health/metrics not on every interface
+        assert all(port.startswith("127.0.0.1:") for port in svc["ports"])
     assert len(names) == len(bots)
     assert "db" in compose["services"] and compose["services"]["db"]["healthcheck"]
 
@@ -180,7 +188,8 @@ def _free_ports(n: int) -> list[int]:
 
 
 def _feishu_final(message: FeishuMessage | None) -> bool:
-    return message is not None and any(k in message.text() for k in ("is ready", "could not be made", "生成成功",
+    return message is not None and any(k in message.text() for k in ("is ready", "could not be made",
+                                                                     "生成成功",
                                                                       "生成失败", "interrupted", "中断"))
 
 
@@ -207,7 +216,8 @@ async def test_three_instances_share_one_feishu_app_and_survive_one_being_killed
     procs: dict[str, asyncio.subprocess.Process] = {}
     base = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url,
             "IMA_UPLOAD_URL": sandbox.url, "IMA_BOT_FEISHU_ENABLED": "true", "FEISHU_APP_ID": APP_ID,
-            "FEISHU_APP_SECRET": APP_SECRET, "IMA_BOT_FEISHU_DOMAIN": fake.url, "IMA_BOT_WEB_ENABLED": "false",
+            "FEISHU_APP_SECRET": APP_SECRET, "IMA_BOT_FEISHU_DOMAIN": fake.url,
+            "IMA_BOT_WEB_ENABLED": "false",
             "IMA_BOT_DATABASE_URL": pg_url, "IMA_BOT_BOT_LEASE_S": "10", "IMA_BOT_BOT_TIME_SCALE": "0.1",
             "IMA_BOT_BOT_MAX_ACTIVE_PER_USER": "100", "NO_PROXY": "127.0.0.1,localhost"}
     try:
@@ -217,17 +227,20 @@ async def test_three_instances_share_one_feishu_app_and_survive_one_being_killed
             procs[name] = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot.cli", "run", env=env, cwd=ROOT,
                 stdout=asyncio.subprocess.DEVNULL, stderr=(tmp_path / f"{name}.log").open("wb"))
-        await until(lambda: len([ws for ws in fake.sockets if not ws.closed]) == 3, 60, "three long connections")
+        await until(lambda: len([ws for ws in fake.sockets if not ws.closed]) == 3, 60,
+                    "three long connections")
 
         # One card made (and delivered) by instance "a" before anything else happens: pressed later.
         first = fake.message_event("draw a paper boat", user="ou_first")
         await fake.call(fake.push(first, to=0))
         first_id = first["event"]["message"]["message_id"]
         await until(lambda: _feishu_final(reply_card_of(fake, first_id)), 60, "the first card")
-        doomed = await _pg_scalar(pg_url, "SELECT lease_owner FROM tasks")  # the instance that made the first card
+        # the instance that made the first card
+        doomed = await _pg_scalar(pg_url, "SELECT lease_owner FROM tasks")
         assert doomed in procs
 
-        events = [fake.message_event(f"draw lighthouse number {i}", user=f"ou_user{i % 6}") for i in range(40)]
+        events = [fake.message_event(f"draw lighthouse number {i}",
+                                     user=f"ou_user{i % 6}") for i in range(40)]
         for i, event in enumerate(events):
             await fake.call(fake.push(event))
             if i % 5 == 0:  # Feishu pushes it again, to another connection
@@ -237,11 +250,13 @@ async def test_three_instances_share_one_feishu_app_and_survive_one_being_killed
         # (An event acknowledged to Feishu but not yet recorded dies with its instance: see the closing note.)
         await until(lambda: all(reply_card_of(fake, m) for m in ids), 60, "every message answered")
         for _ in range(200):  # ... and every status card's id is recorded with its task
-            if await _pg_scalar(pg_url, "SELECT COUNT(*) FROM tasks WHERE status_ref IS NOT NULL") == len(ids) + 1:
+            if await _pg_scalar(pg_url, "SELECT COUNT(*) FROM tasks WHERE status_ref IS NOT "
+                                        "NULL") == len(ids) + 1:
                 break
             await asyncio.sleep(0.05)
         in_flight_on_doomed = await _pg_scalar(
-            pg_url, f"SELECT COUNT(*) FROM tasks WHERE lease_owner='{doomed}' AND state IN ('creating','running')")
+            pg_url, f"SELECT COUNT(*) FROM tasks WHERE lease_owner='{doomed}' AND state IN "
+                    f"('creating','running')")
         procs[doomed].send_signal(signal.SIGKILL)
         await procs[doomed].wait()
 
@@ -252,7 +267,8 @@ async def test_three_instances_share_one_feishu_app_and_survive_one_being_killed
             assert len(fake.replies_to(m)) == 1, m  # one card per message, whoever got the event
         prompts = Counter(r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates())
         assert all(c == 1 for c in prompts.values()) and len(prompts) == len(ids) + 1  # 0 duplicate creates
-        assert await _pg_scalar(pg_url, "SELECT COUNT(*) FROM tasks WHERE state IN ('creating','running')") == 0
+        assert await _pg_scalar(pg_url, "SELECT COUNT(*) FROM tasks WHERE state IN "
+                                        "('creating','running')") == 0
 
         # "Again" on the card the dead instance made: the press reaches a live one, which knows the task.
         card = reply_card_of(fake, first_id)
@@ -285,7 +301,8 @@ async def test_instances_admitting_the_last_credits_of_a_budget_at_once_do_not_a
             task.guild_id, task.credits, task.created_at = "guild-1", 30, 10_000.0 + i
             tasks.append(task)
         outcomes = await asyncio.gather(*(store.insert_task_within(task, limits, lease=(f"i{n}", 1e12))
-                                          for n, (store, task) in enumerate(zip(instances, tasks, strict=True))))
+                                          for n, (store, task) in enumerate(zip(instances, tasks,
+                                                                                strict=True))))
         assert sorted(outcomes, key=str) == [None, "budget", "budget", "budget"]
         assert await instances[0].spent_since(0.0, "test", guild_id="guild-1") == 30
     finally:

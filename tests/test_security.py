@@ -45,7 +45,8 @@ def free_port() -> int:
 
 def bot_env(sandbox: Sandbox, data_dir: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url,
-            "IMA_UPLOAD_URL": sandbox.url, "IMA_BOT_BOT_DATA_DIR": str(data_dir), "IMA_BOT_BOT_TIME_SCALE": str(SCALE),
+            "IMA_UPLOAD_URL": sandbox.url, "IMA_BOT_BOT_DATA_DIR": str(data_dir),
+            "IMA_BOT_BOT_TIME_SCALE": str(SCALE),
             "IMA_BOT_OPS_PORT": str(free_port()), "NO_PROXY": "127.0.0.1,localhost", **extra}
 
 
@@ -60,16 +61,19 @@ class Bot:
 
 
 @asynccontextmanager
-async def running_bot(env: dict[str, str], *args: str, ready: str = "Health and metrics") -> AsyncIterator[Bot]:
+async def running_bot(env: dict[str, str], *args: str,
+                      ready: str = "Health and metrics") -> AsyncIterator[Bot]:
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env, cwd=ROOT,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
     bot = Bot(proc, [], [])
 
     async def pump(stream: asyncio.StreamReader, into: list[str]) -> None:
         async for line in stream:
             into.append(line.decode(errors="replace"))
 
-    pumps = [asyncio.create_task(pump(proc.stdout, bot.lines)), asyncio.create_task(pump(proc.stderr, bot.stderr))]
+    pumps = [asyncio.create_task(pump(proc.stdout, bot.lines)),
+             asyncio.create_task(pump(proc.stderr, bot.stderr))]
     try:
         await until(lambda: bot.printed(ready) or proc.returncode is not None, 30, "the bot to start")
         assert proc.returncode is None, "".join(bot.stderr)
@@ -95,7 +99,8 @@ async def until_listening(port: int, limit_s: float = 20) -> None:
 
 async def run_to_exit(env: dict[str, str], *args: str) -> tuple[int, str]:
     proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, env=env, cwd=ROOT,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
     try:
         out, err = await asyncio.wait_for(proc.communicate(), 30)
     except TimeoutError:
@@ -107,9 +112,10 @@ async def run_to_exit(env: dict[str, str], *args: str) -> tuple[int, str]:
 
 # ── refusing to start open ────────────────────────────────────────────────────────────────────
 async def test_feishu_webhook_mode_without_a_secret_refuses_to_start(sandbox: Sandbox, tmp_path):
-    env = bot_env(sandbox, tmp_path, IMA_BOT_FEISHU_ENABLED="true", IMA_BOT_FEISHU_RECEIVE="webhook", FEISHU_APP_ID="cli_x",
-                  FEISHU_APP_SECRET="s3cret", IMA_BOT_FEISHU_DOMAIN="http://127.0.0.1:9", IMA_BOT_WEB_ENABLED="false",
-                  IMA_BOT_FEISHU_WEBHOOK_PORT=str(free_port()))
+    env = bot_env(sandbox, tmp_path, IMA_BOT_FEISHU_ENABLED="true", IMA_BOT_FEISHU_RECEIVE="webhook",
+                  FEISHU_APP_ID="cli_x",
+                  FEISHU_APP_SECRET="s3cret", IMA_BOT_FEISHU_DOMAIN="http://127.0.0.1:9",
+                  IMA_BOT_WEB_ENABLED="false", IMA_BOT_FEISHU_WEBHOOK_PORT=str(free_port()))
     env.pop("FEISHU_ENCRYPT_KEY", None)
     env.pop("FEISHU_VERIFICATION_TOKEN", None)
     code, output = await run_to_exit(env, "run")
@@ -158,7 +164,8 @@ async def test_web_chat_refuses_sockets_from_other_sites_and_rebound_names(demo)
         async with http.get(f"http://{address}/", headers={"Host": "rebound.example"}) as resp:
             assert resp.status == 421
         # the page itself, opened the normal way, still works
-        async with http.ws_connect(f"http://{address}/ws?uid=local-browser-1", headers={"Origin": f"http://{address}"}) as ws:
+        async with http.ws_connect(f"http://{address}/ws?uid=local-browser-1",
+                                   headers={"Origin": f"http://{address}"}) as ws:
             await ws.send_json({"type": "message", "text": "help"})
             assert (await _next_view(ws))["kind"] == "notice"
 
@@ -213,17 +220,23 @@ async def test_web_chat_caps_uploads_in_flight_per_tab_and_says_so(demo):
 
 
 # ── the Feishu webhook ────────────────────────────────────────────────────────────────────────
-async def test_feishu_webhook_answers_garbage_with_400_or_401_and_nothing_internal(sandbox: Sandbox, tmp_path):
+async def test_feishu_webhook_answers_garbage_with_400_or_401_and_nothing_internal(sandbox: Sandbox,
+                                                                                   tmp_path):
     from fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu
 
     fake = FakeFeishu()
     fake.start_in_thread()
     hook = free_port()
-    env = bot_env(sandbox, tmp_path, IMA_BOT_FEISHU_ENABLED="true", IMA_BOT_FEISHU_RECEIVE="webhook", FEISHU_APP_ID=APP_ID,
-                  FEISHU_APP_SECRET=APP_SECRET, FEISHU_ENCRYPT_KEY="hook-encrypt-key", FEISHU_VERIFICATION_TOKEN="vtoken",
-                  IMA_BOT_FEISHU_DOMAIN=fake.url, IMA_BOT_WEB_ENABLED="false", IMA_BOT_FEISHU_WEBHOOK_PORT=str(hook))
-    garbage = [b"", b"not json", b"[1, 2]", b'{"encrypt": "AAAA"}', b'{"encrypt": 5}', b'{"encrypt": "' + b"A" * 64 + b'"}',
-               json.dumps({"type": "url_verification", "token": "wrong", "challenge": "c"}).encode(), b"\xff\xfe\x00"]
+    env = bot_env(sandbox, tmp_path, IMA_BOT_FEISHU_ENABLED="true", IMA_BOT_FEISHU_RECEIVE="webhook",
+                  FEISHU_APP_ID=APP_ID,
+                  FEISHU_APP_SECRET=APP_SECRET, FEISHU_ENCRYPT_KEY="hook-encrypt-key",
+                  FEISHU_VERIFICATION_TOKEN="vtoken",
+                  IMA_BOT_FEISHU_DOMAIN=fake.url, IMA_BOT_WEB_ENABLED="false",
+                  IMA_BOT_FEISHU_WEBHOOK_PORT=str(hook))
+    garbage = [b"", b"not json", b"[1, 2]", b'{"encrypt": "AAAA"}', b'{"encrypt": 5}',
+               b'{"encrypt": "' + b"A" * 64 + b'"}',
+               json.dumps({"type": "url_verification", "token": "wrong", "challenge": "c"}).encode(),
+               b"\xff\xfe\x00"]
     try:
         async with running_bot(env, "run") as bot, aiohttp.ClientSession() as http:
             await until_listening(hook)
@@ -231,13 +244,16 @@ async def test_feishu_webhook_answers_garbage_with_400_or_401_and_nothing_intern
                 async with http.post(f"http://127.0.0.1:{hook}/feishu/events", data=body) as resp:
                     text = await resp.text()
                     assert resp.status in (400, 401), (body, resp.status)
-                    assert not re.search(r"Expecting|ciphertext|Error|Exception|line \d|char \d|token", text), text
+                    assert not re.search(r"Expecting|ciphertext|Error|Exception|line \d|char \d|token",
+                                         text), text
             async with http.post(f"http://127.0.0.1:{hook}/feishu/events",
-                                 json={"type": "url_verification", "token": "vtoken", "challenge": "c42"}) as resp:
+                                 json={"type": "url_verification", "token": "vtoken",
+                                       "challenge": "c42"}) as resp:
                 assert (await resp.json())["challenge"] == "c42"  # Feishu itself still gets through
     finally:
         fake.stop_thread()
-    assert not any("[Lark]" in line for line in bot.lines + bot.stderr), "the SDK's own lines bypass the JSON logs"
+    assert not any("[Lark]" in line for line in bot.lines + bot.stderr), ("the SDK's own lines bypass the "
+                                                                          "JSON logs")
     assert not any("Traceback" in line for line in bot.stderr)
     for line in bot.stderr:
         json.loads(line)  # every log line is one JSON object
@@ -262,9 +278,11 @@ async def test_slow_clients_are_cut_off_and_a_flood_cannot_starve_health_or_chat
         flood = await _half_sent(web_port, 60)
         async with http.get(f"http://127.0.0.1:{ops_port}/healthz") as resp:
             assert resp.status == 200  # another listener: untouched
-        # each half-sent request is ended by the bot (503 at once beyond the cap, closed after the idle timeout)
+        # each half-sent request is ended by the bot (503 at once beyond the cap, closed after the idle
+        # timeout)
         # (a refused socket may see a reset instead: its unread request is thrown away)
-        ends = await asyncio.wait_for(asyncio.gather(*(reader.read() for reader, _ in flood), return_exceptions=True), 20)
+        ends = await asyncio.wait_for(asyncio.gather(*(reader.read() for reader, _ in flood),
+                                                     return_exceptions=True), 20)
         assert all(isinstance(e, (bytes, ConnectionResetError)) for e in ends), ends
         assert sum(1 for e in ends if e == b"") >= 20 and sum(1 for e in ends if e != b"") >= 30
         for _, writer in flood:
@@ -274,7 +292,8 @@ async def test_slow_clients_are_cut_off_and_a_flood_cannot_starve_health_or_chat
 
 
 async def test_running_out_of_descriptors_is_logged_once_not_every_second(sandbox: Sandbox, tmp_path):
-    """A bot with few file descriptors, flooded: the accept error is logged once, not once a second with a traceback."""
+    """A bot with few file descriptors, flooded: the accept error is logged once, not once a second with a
+    traceback."""
     import resource
 
     web_port = free_port()
@@ -283,8 +302,10 @@ async def test_running_out_of_descriptors_is_logged_once_not_every_second(sandbo
     def few_descriptors() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (90, 90))
 
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=ROOT, preexec_fn=few_descriptors,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=ROOT,
+                                                preexec_fn=few_descriptors,
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
     errors: list[str] = []
 
     async def pump() -> None:
@@ -301,7 +322,8 @@ async def test_running_out_of_descriptors_is_logged_once_not_every_second(sandbo
         except OSError as exc:
             raise AssertionError(f"{exc}: {''.join(errors)[-3000:]}") from exc
         await until(lambda: any("out of system resource" in e for e in errors), 20, "the accept error")
-        # asyncio retries the accept once a second; give it three tries to repeat itself (a count, not a timing)
+        # asyncio retries the accept once a second; give it three tries to repeat itself (a count, not a
+        # timing)
         await asyncio.sleep(3.5)
         assert sum("out of system resource" in e for e in errors) == 1, errors
     finally:
@@ -337,14 +359,16 @@ async def test_requests_sent_together_cannot_spend_past_the_daily_budget(core, s
 
 # ── a database that cannot be used ────────────────────────────────────────────────────────────
 async def test_a_damaged_database_stops_start_up_with_one_readable_line(sandbox: Sandbox, tmp_path):
-    (tmp_path / "ima-bot.sqlite3").write_bytes(b"this is not a database, it was overwritten by accident" * 200)
+    (tmp_path / "ima-bot.sqlite3").write_bytes(b"this is not a database, it was overwritten by "
+                                               b"accident" * 200)
     code, output = await run_to_exit(bot_env(sandbox, tmp_path, IMA_BOT_WEB_PORT=str(free_port())), "run")
     assert code != 0 and "Traceback" not in output, output
     line = output.strip().splitlines()[-1]
     assert "ima-bot.sqlite3" in line and "damaged" in line and "backup" in line, output
 
 
-async def test_a_database_locked_by_another_program_stops_start_up_with_one_readable_line(sandbox: Sandbox, tmp_path):
+async def test_a_database_locked_by_another_program_stops_start_up_with_one_readable_line(sandbox: Sandbox,
+                                                                                          tmp_path):
     import sqlite3
 
     holder = sqlite3.connect(tmp_path / "ima-bot.sqlite3", isolation_level=None)
@@ -367,7 +391,8 @@ async def _health(http: aiohttp.ClientSession, url: str) -> tuple[int, dict]:
 
 async def test_healthz_says_ima_is_down_when_it_stops_answering(tmp_path):
     port = free_port()
-    ima = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port", str(port), "--key", TEST_KEY,
+    ima = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port",
+                                               str(port), "--key", TEST_KEY,
                                                cwd=ROOT, stdout=asyncio.subprocess.PIPE)
     await asyncio.wait_for(ima.stdout.readline(), 20)
     env = bot_env(Sandbox(f"http://127.0.0.1:{port}", None), tmp_path, IMA_BOT_WEB_ENABLED="false")  # type: ignore[arg-type]
@@ -396,7 +421,8 @@ async def test_healthz_says_ima_is_down_when_it_stops_answering(tmp_path):
 
 
 async def test_healthz_says_the_database_is_down_when_the_disk_is_full(core):
-    """A full disk, made real with SQLite's own page limit on the bot's connection (no tiny filesystem here)."""
+    """A full disk, made real with SQLite's own page limit on the bot's connection (no tiny filesystem
+    here)."""
     from aiohttp import web
 
     from bot.ops import create_ops_app
@@ -420,7 +446,9 @@ async def test_healthz_says_the_database_is_down_when_the_disk_is_full(core):
 
 
 # ── the terminal's file: ──────────────────────────────────────────────────────────────────────
-async def test_terminal_file_attachment_refuses_devices_fifos_and_huge_files_without_reading_them(sandbox: Sandbox, tmp_path):
+async def test_terminal_file_attachment_refuses_devices_fifos_and_huge_files_without_reading_them(
+    sandbox: Sandbox, tmp_path
+):
     import resource
 
     fifo = tmp_path / "pipe"
@@ -430,13 +458,18 @@ async def test_terminal_file_attachment_refuses_devices_fifos_and_huge_files_wit
         fh.truncate(300 * 1024 * 1024)  # sparse: says 300 MB without taking the space
     env = bot_env(sandbox, tmp_path / "data")
 
-    def bounded_memory() -> None:  # the old code read /dev/zero until memory ran out: keep that from hurting the machine
+    # the old code read /dev/zero until memory ran out: keep that from hurting the machine
+    def bounded_memory() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path / "data"),
-                                                cwd=ROOT, env=env, preexec_fn=bounded_memory, stdin=asyncio.subprocess.PIPE,
-                                                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-    lines = f"make it a video file:/dev/zero\nmake it a video file:{fifo}\nmake it a video file:{huge}\nhelp\n"
+    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir",
+                                                str(tmp_path / "data"),
+                                                cwd=ROOT, env=env, preexec_fn=bounded_memory,
+                                                stdin=asyncio.subprocess.PIPE,
+                                                stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
+    lines = (f"make it a video file:/dev/zero\nmake it a video file:{fifo}\nmake it a video "
+             f"file:{huge}\nhelp\n")
     try:
         out, err = await asyncio.wait_for(chat.communicate(lines.encode()), 60)
     except TimeoutError:
@@ -454,8 +487,10 @@ async def test_an_unreachable_ima_is_said_plainly_with_not_charged(tmp_path):
     closed = free_port()  # nothing listens here: every connection is refused
     env = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": f"http://127.0.0.1:{closed}",
            "IMA_UPLOAD_URL": f"http://127.0.0.1:{closed}"}
-    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir", str(tmp_path), cwd=ROOT,
-                                                env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    chat = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "chat", "--data-dir",
+                                                str(tmp_path), cwd=ROOT,
+                                                env=env, stdin=asyncio.subprocess.PIPE,
+                                                stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.PIPE)
     out, _err = await asyncio.wait_for(chat.communicate("draw a red fox\n画一只狐狸\n".encode()), 60)
     text = out.decode()
@@ -465,7 +500,9 @@ async def test_an_unreachable_ima_is_said_plainly_with_not_charged(tmp_path):
 
 
 # ── a database that fails while running ───────────────────────────────────────────────────────
-async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_and_new_messages_are_answered(core, caplog):
+async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_and_new_messages_are_answered(
+    core, caplog
+):
     """Another program holds the SQLite file locked while a task ends: the outcome waits, then arrives."""
     import logging
     import sqlite3
@@ -481,8 +518,10 @@ async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_a
     try:
         meanwhile = await say(core, "draw a blue whale")
         assert any("can't save anything right now" in v.text for v in meanwhile), [v.text for v in meanwhile]
-        await until(lambda: any("outcome; retrying" in r.getMessage() for r in caplog.records), 60, "the outcome to be held back")
-        assert core.manager.watching == 1  # finished at IMA, not saved yet: still on the watch list, not dropped
+        await until(lambda: any("outcome; retrying" in r.getMessage() for r in caplog.records), 60,
+                    "the outcome to be held back")
+        # finished at IMA, not saved yet: still on the watch list, not dropped
+        assert core.manager.watching == 1
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -494,13 +533,16 @@ async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_a
 
 
 # ── forget me ─────────────────────────────────────────────────────────────────────────────────
-async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_while_a_task_runs(sandbox: Sandbox, tmp_path):
+async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_while_a_task_runs(
+    sandbox: Sandbox, tmp_path
+):
     port = free_port()
     data = tmp_path / "data"
     async with running_bot(bot_env(sandbox, data), "demo", "--port", str(port), "--data-dir", str(data)), \
             aiohttp.ClientSession() as http:
         async with http.ws_connect(f"http://127.0.0.1:{port}/ws?uid=forgetful-user-1") as ws:
-            await ws.send_json({"type": "message", "id": "msg-000000001", "text": "a video of a purple giraffe named Zorblax dancing"})
+            await ws.send_json({"type": "message", "id": "msg-000000001",
+                                "text": "a video of a purple giraffe named Zorblax dancing"})
             assert (await _next_view(ws))["kind"] == "status"  # running: IMA has it, the bot watches it
             await ws.send_json({"type": "message", "id": "msg-000000002", "text": "forget me"})
             while "deleted" not in (await _next_view(ws))["title"]:
@@ -508,8 +550,9 @@ async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_whi
         async with http.ws_connect(f"http://127.0.0.1:{port}/ws?uid=forgetful-user-1") as ws:
             await ws.send_json({"type": "message", "text": "help"})
             replayed = []
-            while (msg := json.loads((await asyncio.wait_for(ws.receive(), 20)).data)).get("view", {}).get("kind") != "notice" \
-                    or "deleted" in msg["view"]["title"]:
+            while (msg := json.loads((await asyncio.wait_for(ws.receive(), 20)).data)).get("view", {}).get(
+                "kind"
+            ) != "notice" or "deleted" in msg["view"]["title"]:
                 replayed.append(msg)
             assert not any("Zorblax" in json.dumps(m) for m in replayed), replayed
         on_disk = b"".join(p.read_bytes() for p in data.glob("ima-bot.sqlite3*"))

@@ -53,7 +53,8 @@ async def test_a_missing_discord_token_after_the_servers_started_closes_them_and
         tmp_path: Path):
     web_port, ops_port = _free_port(), _free_port()
     base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-    settings = _settings(tmp_path, web={"enabled": True, "port": web_port}, ops={"enabled": True, "port": ops_port},
+    settings = _settings(tmp_path, web={"enabled": True, "port": web_port},
+                         ops={"enabled": True, "port": ops_port},
                          discord={"enabled": True, "api_base": "http://127.0.0.1:9/api/v10"})
     with pytest.raises(ConfigError, match="DISCORD_TOKEN"):
         await serve(settings)
@@ -63,7 +64,8 @@ async def test_a_missing_discord_token_after_the_servers_started_closes_them_and
 
 async def test_a_clean_start_serves_until_asked_to_stop_then_closes_everything(tmp_path: Path):
     web_port, ops_port = _free_port(), _free_port()
-    settings = _settings(tmp_path, web={"enabled": True, "port": web_port}, ops={"enabled": True, "port": ops_port})
+    settings = _settings(tmp_path, web={"enabled": True, "port": web_port},
+                         ops={"enabled": True, "port": ops_port})
     ready, stop = asyncio.Event(), asyncio.Event()
     running = asyncio.create_task(serve(settings, ready=ready, stop=stop))
     await asyncio.wait_for(ready.wait(), 30)

@@ -66,7 +66,8 @@ async def until_final(platform: RecordingPlatform, count: int = 1, limit_s: floa
     await until(lambda: len(platform.finals()) >= count, limit_s, f"{count} final message(s)")
 
 
-async def test_progress_is_monotone_capped_at_cadence_and_ends_in_one_success(manager, client, platform, sandbox):
+async def test_progress_is_monotone_capped_at_cadence_and_ends_in_one_success(manager, client, platform,
+                                                                              sandbox):
     req = await request(client, "text_to_image", "gemini-3-pro-image", {"size": "4K"})
     await manager.submit(req)
     await until_final(platform)
@@ -98,13 +99,15 @@ async def test_past_the_estimate_progress_freezes_at_95_with_almost_there(store,
     await manager.close()
 
 
-async def test_n2_with_one_media_failing_ends_in_failure_with_two_priced_alternatives(manager, client, platform, sandbox):
+async def test_n2_with_one_media_failing_ends_in_failure_with_two_priced_alternatives(manager, client,
+                                                                                      platform, sandbox):
     sandbox.config.faults.update({"outcomes": ["partial_fail"]})
     await manager.submit(await request(client, "text_to_image", "doubao-seedream-4.5", n=2, language="zh"))
     await until_final(platform)
     final = platform.finals()[0].view
     assert final.kind == "failure" and "生成失败" in final.title
-    assert "Nano Banana2（12 积分）" in final.text and "Nano Banana Pro（20 积分）" in final.text  # live prices × n
+    # live prices × n
+    assert "Nano Banana2（12 积分）" in final.text and "Nano Banana Pro（20 积分）" in final.text
     kinds = [a.kind for a in final.actions]
     assert kinds == ["retry", "pick_model", "pick_model"]
 
@@ -127,7 +130,8 @@ async def test_n2_with_one_media_failing_ends_in_failure_with_two_priced_alterna
 )
 async def test_each_fault_ends_in_the_right_message(store, sandbox, platform, fault, expected_kind, reason):
     sandbox.config.faults.update(fault)
-    async with IMAClient("ima_test_key_0001", base_url=sandbox.url, upload_url=sandbox.url, timeout_s=0.5) as client:
+    async with IMAClient("ima_test_key_0001", base_url=sandbox.url, upload_url=sandbox.url,
+                         timeout_s=0.5) as client:
         manager = make_manager(store, client, platform)
         await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image"))
         await until_final(platform)
@@ -136,8 +140,11 @@ async def test_each_fault_ends_in_the_right_message(store, sandbox, platform, fa
         if reason:
             assert reason in final.text
         assert len(platform.finals()) == 1
-        if "slow" not in fault.get("queue", {}).get("create", []):  # a slow create may still be accepted later
-            assert len(sandbox.state.creates()) == (0 if "create" in fault.get("queue", {}) and expected_kind == "failure" else 1)
+        # a slow create may still be accepted later
+        if "slow" not in fault.get("queue", {}).get("create", []):
+            assert len(sandbox.state.creates()) == (
+                0 if "create" in fault.get("queue", {}) and expected_kind == "failure" else 1
+            )
         await manager.close()
 
 
@@ -173,11 +180,16 @@ async def test_user_can_cancel_their_task_and_is_told_honestly(manager, store, c
     (cancelled,) = await store.tasks_in(("cancelled",))
 
     def checks() -> int:
-        return sum(1 for r in sandbox.state.requests
-                   if r["path"] == "/open/v1/tasks/detail" and (r["json"] or {}).get("task_id") == cancelled.ima_task_id)
+        return sum(
+            1
+            for r in sandbox.state.requests
+            if r["path"] == "/open/v1/tasks/detail"
+            and (r["json"] or {}).get("task_id") == cancelled.ima_task_id
+        )
 
     before = checks()
-    # Another user's video of the same model is watched from start to end: the cancelled one is not checked meanwhile.
+    # Another user's video of the same model is watched from start to end: the cancelled one is not checked
+    # meanwhile.
     await manager.submit(await request(client, "text_to_video", "kling-video-o1", user="u2"))
     await until_final(platform, 2)
     assert platform.finals()[1].view.kind == "result"
@@ -186,7 +198,8 @@ async def test_user_can_cancel_their_task_and_is_told_honestly(manager, store, c
 
 async def test_edits_never_exceed_the_platform_rate(store, client):
     platform = RecordingPlatform(min_edit_interval_s=0.5)
-    manager = make_manager(store, client, platform, time_scale=0.01)  # progress every 0.2 s, faster than allowed
+    # progress every 0.2 s, faster than allowed
+    manager = make_manager(store, client, platform, time_scale=0.01)
     await manager.submit(await request(client, "text_to_image", "gemini-3-pro-image"))
     await until_final(platform)
     assert platform.violations == 0

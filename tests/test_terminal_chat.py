@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def run_chat(lines: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("IMA_API_KEY", None)
-    return subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--time-scale", "0.02", "--data-dir", str(tmp_path), *args],
+    return subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--time-scale", "0.02", "--data-dir",
+                           str(tmp_path), *args],
                           input=lines, capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
 
 
@@ -34,7 +35,8 @@ def test_pressing_a_numbered_button_from_the_terminal(tmp_path):
 
 
 def test_a_pipe_of_many_requests_waits_for_a_free_slot_instead_of_being_refused(tmp_path):
-    """The per-user limit is 3 running generations; from a pipe nobody could retry, so line 4 on waits its turn."""
+    """The per-user limit is 3 running generations; from a pipe nobody could retry, so line 4 on waits its
+    turn."""
     lines = "".join(f"draw a lighthouse number {i}\n" for i in range(1, 6))
     done = run_chat(lines, tmp_path / "data")
     assert done.returncode == 0, done.stderr
@@ -44,7 +46,8 @@ def test_a_pipe_of_many_requests_waits_for_a_free_slot_instead_of_being_refused(
 
 def test_save_downloads_every_result_so_it_outlives_the_command(tmp_path):
     saved = tmp_path / "results"
-    done = run_chat("draw a red fox in the snow\n写一首关于夏天的歌\n", tmp_path / "data", "--save", str(saved))
+    done = run_chat("draw a red fox in the snow\n写一首关于夏天的歌\n", tmp_path / "data", "--save",
+                    str(saved))
     assert done.returncode == 0, done.stderr
     files = sorted(saved.iterdir())
     assert len(files) == 2, done.stdout
@@ -66,6 +69,7 @@ def test_every_option_of_every_command_explains_itself():
 
     parser = build_parser()
     commands = next(a for a in parser._actions if a.dest == "command").choices
-    missing = [f"{name} {'/'.join(action.option_strings)}" for name, sub in commands.items() for action in sub._actions
+    missing = [f"{name} {'/'.join(action.option_strings)}" for name,
+               sub in commands.items() for action in sub._actions
                if action.option_strings and action.dest != "help" and not action.help]
     assert not missing, missing

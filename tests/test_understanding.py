@@ -1,4 +1,5 @@
-"""Understanding v2 (issue 14): the request gate and follow-up commands through the conversation, against the sandbox.
+"""Understanding v2 (issue 14): the request gate and follow-up commands through the conversation, against
+the sandbox.
 
 The sandbox records every create call IMA would have charged, so "never charged" is checked where
 the credits would be spent, not inferred from a reply.
@@ -19,10 +20,14 @@ def sandbox_config() -> SandboxConfig:
 
 
 NON_REQUESTS = [
-    "thanks!", "nice, that track slaps", "wow the second one looks so good", "这首歌太好听了", "哈哈哈 绝了", "good morning everyone",
-    "hey bot", "在吗", "asdfghjkl", "🔥🔥🔥", "i think the first one was better honestly", "what can you do?", "can you make videos?",
-    "你能做视频吗", "what's my balance?", "我还剩多少积分", "which is better, Veo or Sora?", "可灵和海螺哪个好", "how much is a 10 second video?",
-    "模型", "too dark", "write me a poem about cats", "给我讲个笑话", "I want to make a video later", "lol the bot can't draw hands",
+    "thanks!", "nice, that track slaps", "wow the second one looks so good", "这首歌太好听了", "哈哈哈 绝了",
+    "good morning everyone",
+    "hey bot", "在吗", "asdfghjkl", "🔥🔥🔥", "i think the first one was better honestly", "what can you do?",
+    "can you make videos?",
+    "你能做视频吗", "what's my balance?", "我还剩多少积分", "which is better, Veo or Sora?",
+    "可灵和海螺哪个好", "how much is a 10 second video?",
+    "模型", "too dark", "write me a poem about cats", "给我讲个笑话", "I want to make a video later",
+    "lol the bot can't draw hands",
     "can I use these for commercial purposes?", "the sunset one was my favorite", "颜色好看",
 ]
 
@@ -58,7 +63,8 @@ async def test_usage_says_what_is_left_of_todays_allowance(core, sandbox):
     spent = await core.store.usage_since(0, "test", "u1")
     assert spent > 0
     reply = (await say(core, "what's my balance?"))[0]
-    assert f"{spent} credits used" in reply.text and f"You have {100 - spent} of your 100 daily credits left" in reply.text
+    assert f"{spent} credits used" in reply.text and (f"You have {100 - spent} of your 100 daily credits "
+                                                      f"left") in reply.text
     core.conversation.settings.daily_budget_user = 0
     assert "没有每日额度限制" in (await say(core, "余额"))[0].text
 
@@ -67,7 +73,8 @@ async def test_an_unclear_message_asks_with_one_button_and_charges_only_when_pre
     asked = (await say(core, "cats"))[0]
     assert asked.kind == "offer" and len(asked.actions) == 1
     action = asked.actions[0]
-    assert action.label == "Make it: «cats»" and action.detail.endswith(" credits")  # shown as "Make it: «cats» · 5 credits"
+    # shown as "Make it: «cats» · 5 credits"
+    assert action.label == "Make it: «cats»" and action.detail.endswith(" credits")
     assert sandbox.state.creates() == []
     await press(core, asked)
     await finals(core)

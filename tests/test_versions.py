@@ -33,12 +33,14 @@ def test_discord_py_floor_is_the_first_version_with_what_the_adapter_uses():
     # used by bot/discord: the interaction's own upload limit, server-only installs and contexts
     assert "filesize_limit" in discord.Interaction.__slots__
     assert {"guild", "user"} <= set(inspect.signature(app_commands.AppInstallationType).parameters)
-    assert {"allowed_installs", "allowed_contexts"} <= set(inspect.signature(app_commands.CommandTree).parameters)
+    assert {"allowed_installs",
+            "allowed_contexts"} <= set(inspect.signature(app_commands.CommandTree).parameters)
 
 
 def test_lark_oapi_is_pinned_to_the_minor_version_whose_internals_the_shim_uses():
     req = requirement("lark-oapi")
-    assert str(req.specifier) == "~=1.7.5", "bot/feishu/sdk.py relies on 1.7.x internals: no minor upgrade unchecked"
+    assert str(req.specifier) == "~=1.7.5", ("bot/feishu/sdk.py relies on 1.7.x internals: no minor upgrade "
+                                             "unchecked")
     assert req.specifier.contains(version("lark-oapi"))
     # the private details bot/feishu/sdk.py names, present in the installed version
     assert hasattr(lark_ws, "loop") and hasattr(lark_ws, "_select")

@@ -30,8 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 DESKTOP = {"width": 900, "height": 700}
 PHONE = {"width": 390, "height": 844}
 NARROWEST = {"width": 360, "height": 740}
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync",
+                  "--autoplay-policy=no-user-gesture-required"]
 WATCH_TITLES = """
 window.__titles = [];
 new MutationObserver(() => {
@@ -40,7 +42,8 @@ new MutationObserver(() => {
   });
 }).observe(document.getElementById('log'), {subtree: true, childList: true, characterData: true});
 """
-READY = "document.querySelector('#text').placeholder.length > 0 && document.querySelector('#spend').textContent.length > 0"
+READY = ("document.querySelector('#text').placeholder.length > 0 && "
+         "document.querySelector('#spend').textContent.length > 0")
 
 
 async def screenshot(page: Any, name: str) -> None:
@@ -62,7 +65,8 @@ def bot_overrides() -> dict[str, Any]:
 
 @pytest.fixture
 async def web_url(sandbox: Sandbox, tmp_path, bot_overrides) -> AsyncIterator[str]:
-    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE, **bot_overrides}})
+    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE,
+                                                **bot_overrides}})
     core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
     platform = WebPlatform()
     core.add_platform(platform)
@@ -105,7 +109,8 @@ def open_page(browser, web_url) -> Callable[..., Awaitable[Any]]:
             contexts[key] = await browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
         pg = await contexts[key].new_page()
         pg.bad_responses = []
-        pg.on("response", lambda r: pg.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        pg.on("response",
+              lambda r: pg.bad_responses.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         await pg.goto(web_url)
         await pg.wait_for_function(READY)
         await pg.evaluate(WATCH_TITLES)
@@ -128,7 +133,8 @@ async def test_typing_a_prompt_shows_progress_then_an_inline_image(page):
     await send(page, "draw a red fox in the snow")
     await page.wait_for_selector(".msg.bot.progress", timeout=15000)
     image = await page.wait_for_selector(".msg.result .media img", timeout=30000)
-    await page.wait_for_function("document.querySelector('.msg.result .media img').naturalWidth > 0", timeout=10000)
+    await page.wait_for_function("document.querySelector('.msg.result .media img').naturalWidth > 0",
+                                 timeout=10000)
     titles = await page.evaluate("window.__titles")
     progress = [t for t in titles if "%" in t]
     assert titles[0].startswith("🎨") and progress, titles
@@ -147,7 +153,8 @@ async def test_attaching_a_picture_and_asking_for_a_video_gives_a_playable_video
     await send(page, "make it a video of the cat walking")
     await page.wait_for_selector(".msg.result .media video", timeout=40000)
     await page.wait_for_function(
-        "(() => { const v = document.querySelector('.msg.result video'); return v && v.readyState >= 1 && v.duration > 0; })()",
+        "(() => { const v = document.querySelector('.msg.result video'); return v && v.readyState >= 1 && "
+        "v.duration > 0; })()",
         timeout=15000)
     text = await page.inner_text(".msg.result")
     assert "Wan 2.6" in text
@@ -160,15 +167,20 @@ async def test_the_result_and_its_buttons_are_in_view_once_the_picture_has_loade
         await send(page, "help")
     await page.wait_for_function("document.querySelectorAll('.msg.bot.notice').length === 3")
     await send(page, "draw a red fox in the snow")
-    await page.wait_for_function("(() => { const i = document.querySelector('.msg.result img'); return i && i.complete && i.naturalWidth > 0; })()",
+    await page.wait_for_function("(() => { const i = document.querySelector('.msg.result img'); return i && "
+                                 "i.complete && i.naturalWidth > 0; })()",
                                  timeout=30000)
     # the picture arrived after the message: the chat must follow it down to the buttons under it
-    await page.wait_for_function("""(() => {
+    await page.wait_for_function(
+        """(() => {
         const log = document.getElementById('log').getBoundingClientRect();
         const buttons = [...document.querySelectorAll('.msg.result .actions button')];
         const img = document.querySelector('.msg.result img').getBoundingClientRect();
-        return buttons.length > 0 && img.height > 0 && buttons.every(b => b.getBoundingClientRect().bottom <= log.bottom + 1);
-    })()""", timeout=5000)
+        return buttons.length > 0 && img.height > 0
+            && buttons.every(b => b.getBoundingClientRect().bottom <= log.bottom + 1);
+    })()""",
+        timeout=5000,
+    )
 
 
 async def test_an_8k_request_gets_an_offer_with_a_button_that_works(page):
@@ -192,10 +204,12 @@ async def test_answered_buttons_stay_disabled_in_every_tab_and_after_a_reload(op
     await page.wait_for_function("document.querySelectorAll('.msg.bot').length === 2", timeout=15000)
     assert not any([await b.is_enabled() for b in await buttons.all()])
     box_id = await box.get_attribute("id")
-    await other_tab.wait_for_function(f"[...document.querySelectorAll('#{box_id} .actions button')].every(b => b.disabled)")
+    await other_tab.wait_for_function(f"[...document.querySelectorAll('#{box_id} .actions button')].every(b "
+                                      f"=> b.disabled)")
     await page.reload()
     await page.wait_for_selector(f"#{box_id} .actions button")
-    assert not any([await b.is_enabled() for b in await page.query_selector_all(f"#{box_id} .actions button")])
+    assert not any([await b.is_enabled() for b in await page.query_selector_all(f"#{box_id} .actions "
+                                                                                f"button")])
 
 
 async def test_after_a_reload_both_sides_of_the_conversation_come_back_in_order(page):
@@ -205,7 +219,9 @@ async def test_after_a_reload_both_sides_of_the_conversation_come_back_in_order(
     await page.wait_for_selector(".msg.result .media img", timeout=30000)
     await page.reload()
     await page.wait_for_selector(".msg.result .media img", timeout=10000)
-    order = await page.eval_on_selector_all("#log .msg", "boxes => boxes.map(b => b.classList.contains('mine') ? 'me: ' + b.textContent : b.dataset.kind)")
+    order = await page.eval_on_selector_all("#log .msg",
+                                            "boxes => boxes.map(b => b.classList.contains('mine') ? 'me: ' "
+                                            "+ b.textContent : b.dataset.kind)")
     assert order == ["me: help", "notice", "me: draw a red fox in the snow", "result"], order
 
 
@@ -235,7 +251,8 @@ async def test_phone_layout_fits_shows_the_whole_placeholder_and_loads_without_e
         await page.wait_for_function(f"document.documentElement.lang === '{lang}'")
         hidden = await page.evaluate("""(() => {  // the placeholder laid out as text: does it fit the box?
             const t = document.getElementById('text'); t.value = t.placeholder;
-            const cut = t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1; t.value = ''; return cut; })()""")
+            const cut = t.scrollHeight > t.clientHeight + 1 || t.scrollWidth > t.clientWidth + 1;
+            t.value = ''; return cut; })()""")
         assert not hidden, f"{lang} placeholder is cut off at {viewport['width']} px"
     width = viewport["width"]
     assert await page.evaluate("document.documentElement.scrollWidth") <= width  # nothing sticks out sideways
@@ -253,7 +270,10 @@ async def test_phone_layout_fits_shows_the_whole_placeholder_and_loads_without_e
 
 
 async def test_the_page_is_usable_from_the_keyboard_and_labelled_for_screen_readers(page):
-    assert await page.get_attribute("#log", "role") == "log" and await page.get_attribute("#log", "aria-live") == "polite"
+    assert (
+        await page.get_attribute("#log", "role") == "log"
+        and await page.get_attribute("#log", "aria-live") == "polite"
+    )
     assert await page.get_by_role("textbox", name="Message to the bot").count() == 1
     unnamed = await page.evaluate("""[...document.querySelectorAll('button')].filter(b => b.offsetParent &&
         !(b.getAttribute('aria-label') || b.textContent).trim()).map(b => b.outerHTML)""")
@@ -267,7 +287,8 @@ async def test_the_page_is_usable_from_the_keyboard_and_labelled_for_screen_read
     await page.focus("#text")
     await page.keyboard.type("draw a red fox in the snow")
     await page.keyboard.press("Enter")
-    bar = await page.wait_for_selector(".msg.bot [role=progressbar]", timeout=15000)  # progress is announced, with its value
+    # progress is announced, with its value
+    bar = await page.wait_for_selector(".msg.bot [role=progressbar]", timeout=15000)
     assert 0 <= int(await bar.get_attribute("aria-valuenow")) <= 95
     buttons = page.locator(".msg.result .actions button")
     await buttons.first.wait_for(timeout=30000)
@@ -288,20 +309,33 @@ async def test_gallery_lists_every_generation_with_its_facts_and_todays_spending
     await send(page, "write a song about summer rain")
     await page.wait_for_function("document.querySelectorAll('.msg.bot.result').length === 2", timeout=40000)
     results = await page.eval_on_selector_all(".msg.result .lines", "ls => ls.map(l => l.textContent)")
-    spent = sum(int(line.split("Credits: ")[1].split()[0]) for text in results for line in text.splitlines() if "Credits: " in line)
-    await page.wait_for_function(f"document.querySelector('#spend').textContent === 'Today: {spent} / 200 credits'")
+    spent = sum(
+        int(line.split("Credits: ")[1].split()[0])
+        for text in results
+        for line in text.splitlines()
+        if "Credits: " in line
+    )
+    await page.wait_for_function(f"document.querySelector('#spend').textContent === 'Today: {spent} / 200 "
+                                 f"credits'")
     await page.click("button[data-page=gallery]")
     cards = page.locator("#grid .card")
     await cards.nth(1).wait_for()
     assert await cards.count() == 2
     newest, oldest = await cards.nth(0).inner_text(), await cards.nth(1).inner_text()
-    assert "summer rain" in newest and "credits" in newest and await cards.nth(0).locator("audio").count() == 1
-    assert "red fox in the snow" in oldest and "SeeDream 4.5" in oldest and await cards.nth(1).locator("img").count() == 1
+    assert (
+        "summer rain" in newest and "credits" in newest and await cards.nth(0).locator("audio").count() == 1
+    )
+    assert (
+        "red fox in the snow" in oldest
+        and "SeeDream 4.5" in oldest
+        and await cards.nth(1).locator("img").count() == 1
+    )
     assert await cards.nth(1).locator("time").get_attribute("datetime")
     assert await page.locator("#composer").is_hidden()
     if viewport is DESKTOP:
         await screenshot(page, "web-gallery.png")
-    await cards.nth(1).get_by_role("button", name="Make another").click()  # the chain buttons work from the gallery
+    # the chain buttons work from the gallery
+    await cards.nth(1).get_by_role("button", name="Make another").click()
     await page.wait_for_function("document.querySelectorAll('.msg.bot.result').length === 3", timeout=30000)
     assert await page.locator("#log").is_visible()
 
@@ -315,7 +349,8 @@ async def test_settings_show_each_kind_with_live_prices_and_a_choice_is_used_nex
     assert "Nano Banana2 · 4–13 credits" in options and "SeeDream 4.5 · 5 credits" in options
     await select.focus()
     await select.select_option(label="Nano Banana2 · 4–13 credits")
-    await page.wait_for_function("document.querySelector('#settings-status').textContent.includes('Nano Banana2')")
+    await page.wait_for_function("document.querySelector('#settings-status').textContent.includes('Nano "
+                                 "Banana2')")
     assert await page.get_by_label("Image from text").input_value() != ""
     await page.click("button[data-page=chat]")
     await send(page, "draw a red fox in the snow")

@@ -43,7 +43,8 @@ class WebChat:
     async def say(self, text: str, files: tuple[bytes, ...] = (), lang: str | None = None) -> None:
         payload: dict[str, Any] = {"type": "message", "text": text}
         if files:
-            payload["attachments"] = [{"name": f"pic{i}.png", "type": "image/png", "data": base64.b64encode(f).decode()}
+            payload["attachments"] = [{"name": f"pic{i}.png", "type": "image/png",
+                                       "data": base64.b64encode(f).decode()}
                                       for i, f in enumerate(files)]
         if lang:
             payload["lang"] = lang

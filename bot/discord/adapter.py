@@ -42,8 +42,10 @@ class DiscordPlatform:
         self.client = client
         self.core = core
         self.token_ttl_s = token_ttl_s
-        self.deferred: dict[str, discord.Interaction] = {}  # interaction token → deferred response not yet used
-        self.refused_sizes: OrderedDict[int, int] = OrderedDict()  # channel id → smallest upload Discord refused (≤ 1,024 kept)
+        # interaction token → deferred response not yet used
+        self.deferred: dict[str, discord.Interaction] = {}
+        # channel id → smallest upload Discord refused (≤ 1,024 kept)
+        self.refused_sizes: OrderedDict[int, int] = OrderedDict()
 
     def channel(self, route: Mapping[str, Any]) -> DiscordChannel:
         return DiscordChannel(self, dict(route))
@@ -98,7 +100,8 @@ class DiscordChannel:
         return await render(view, self.platform.core.fetch_bytes, limit, notes)
 
     async def _with_files(self, view: View, bot_token: bool, call: Any) -> Any:
-        """Run ``call(kwargs)``; if Discord refuses the files as too large, remember that and send links instead."""
+        """Run ``call(kwargs)``; if Discord refuses the files as too large, remember that and send links
+        instead."""
         kwargs = await self._kwargs(view, self._limit(bot_token))
         try:
             return await call(kwargs)
@@ -116,15 +119,19 @@ class DiscordChannel:
         try:
             interaction = self.platform.deferred.pop(self.route.get("token", ""), None)
             if interaction is not None:
-                message = await self._with_files(view, False, lambda kw: interaction.edit_original_response(**kw))
+                message = await self._with_files(view, False,
+                                                 lambda kw: interaction.edit_original_response(**kw))
             elif self._token_valid():
-                message = await self._with_files(view, False, lambda kw: self._webhook().send(wait=True, **_for_send(kw)))
+                message = await self._with_files(view, False,
+                                                 lambda kw: self._webhook().send(wait=True, **_for_send(kw)))
             else:
                 target = self.client.get_partial_messageable(channel_id)
                 reply_to = self.route.get("reply_to")
                 reference: dict[str, Any] = {"reference": discord.MessageReference(
-                    message_id=int(reply_to), channel_id=channel_id, fail_if_not_exists=False)} if reply_to else {}
-                message = await self._with_files(view, True, lambda kw: target.send(**reference, **_for_send(kw)))
+                    message_id=int(reply_to), channel_id=channel_id,
+                    fail_if_not_exists=False)} if reply_to else {}
+                message = await self._with_files(view, True,
+                                                 lambda kw: target.send(**reference, **_for_send(kw)))
         except discord.HTTPException as exc:
             raise ChannelError(f"send failed ({exc.status})", gone=exc.status in (403, 404)) from exc
         return json.dumps({"c": channel_id, "m": message.id})
@@ -133,14 +140,17 @@ class DiscordChannel:
         target = json.loads(ref)
         if self._token_valid():
             try:
-                await self._with_files(view, False, lambda kw: self._webhook().edit_message(int(target["m"]), **kw))
+                await self._with_files(view, False,
+                                       lambda kw: self._webhook().edit_message(int(target["m"]), **kw))
                 return
             except discord.HTTPException as exc:
                 if exc.status not in (401, 403, 404):
                     raise ChannelError(f"edit failed ({exc.status})") from exc
                 # the interaction token expired early: fall through to the bot's own token
         try:
-            message = self.client.get_partial_messageable(int(target["c"])).get_partial_message(int(target["m"]))
+            message = self.client.get_partial_messageable(int(target["c"])).get_partial_message(
+                int(target["m"])
+            )
             await self._with_files(view, True, lambda kw: message.edit(**kw))
         except discord.HTTPException as exc:
             raise ChannelError(f"edit failed ({exc.status})", gone=exc.status in (403, 404)) from exc
@@ -174,7 +184,8 @@ def intents(message_content: bool = False) -> discord.Intents:
 class DiscordAdapter(discord.Client):
     """The bot client: commands, mentions and buttons, all handed to the core."""
 
-    def __init__(self, core: CoreService, *, guild_allowlist: list[int] | None = None, dev_guild: int | None = None,
+    def __init__(self, core: CoreService, *, guild_allowlist: list[int] | None = None,
+                 dev_guild: int | None = None,
                  token_ttl_s: float = 14 * 60, sync_commands: bool = True, message_content: bool = False,
                  **shards: Any) -> None:
         # Nothing here reads old messages or member lists: every event carries what the bot needs, so the
@@ -229,8 +240,10 @@ class DiscordAdapter(discord.Client):
         return interaction.is_guild_integration() and permissions.view_channel and permissions.send_messages
 
     def event_for(self, interaction: discord.Interaction, text: str = "", **extra: Any) -> ChatEvent:
-        language = "zh" if str(interaction.locale).startswith("zh") else "en"  # the text's own language wins in the core
-        return ChatEvent(platform=PLATFORM, user_id=str(interaction.user.id), chat_id=str(interaction.channel_id),
+        # the text's own language wins in the core
+        language = "zh" if str(interaction.locale).startswith("zh") else "en"
+        return ChatEvent(platform=PLATFORM, user_id=str(interaction.user.id),
+                         chat_id=str(interaction.channel_id),
                          text=text, route=self.interaction_route(interaction), language=language,
                          guild_id=str(interaction.guild_id) if interaction.guild_id else None,
                          event_id=f"i{interaction.id}",
@@ -278,9 +291,10 @@ class DiscordAdapter(discord.Client):
         route = {"kind": "message", "channel_id": message.channel.id, "reply_to": message.id,
                  "limit": message.guild.filesize_limit if message.guild else DEFAULT_UPLOAD_LIMIT}
         await self.core.handle(ChatEvent(
-            platform=PLATFORM, user_id=str(message.author.id), chat_id=str(message.channel.id), text=message.content,
-            route=route, attachments=tuple(attachments), guild_id=str(message.guild.id) if message.guild else None,
-            event_id=f"m{message.id}"))
+            platform=PLATFORM, user_id=str(message.author.id), chat_id=str(message.channel.id),
+            text=message.content,
+            route=route, attachments=tuple(attachments),
+            guild_id=str(message.guild.id) if message.guild else None, event_id=f"m{message.id}"))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:
@@ -308,7 +322,8 @@ class DiscordAdapter(discord.Client):
         await self.core.press(event, kind, ref)  # the reply edits the deferred response
         await self.finish(interaction, None)
 
-    async def on_app_command_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    async def on_app_command_error(self, interaction: discord.Interaction,
+                                   error: app_commands.AppCommandError) -> None:
         log.warning("command failed", exc_info=error)
 
 

@@ -38,7 +38,8 @@ class CommandHost(Protocol):
     def event_for(self, interaction: discord.Interaction, text: str = "", **extra: Any) -> ChatEvent: ...
 
 
-LoadModels = Callable[[str, str], Awaitable[list[tuple[str, int]]]]  # (media, language) → [(name, min credits)]
+# (media, language) → [(name, min credits)]
+LoadModels = Callable[[str, str], Awaitable[list[tuple[str, int]]]]
 
 
 class ModelMenu:
@@ -98,7 +99,8 @@ def catalogue_loader(core: CoreService) -> LoadModels:
 
 
 class Translator(app_commands.Translator):
-    """Command names and descriptions in zh-CN from ``locales/zh.json`` (keys ``discord.*``); English is the default."""
+    """Command names and descriptions in zh-CN from ``locales/zh.json`` (keys ``discord.*``); English is
+    the default."""
 
     async def translate(self, string: app_commands.locale_str, locale: discord.Locale,
                         context: app_commands.TranslationContext[Any, Any]) -> str | None:
@@ -114,9 +116,12 @@ RATIOS = [app_commands.Choice(name=s, value=s) for s in ("16:9", "9:16", "1:1", 
 VOCALS = [app_commands.Choice(name=_("female", key="discord.choice.female"), value="female"),
           app_commands.Choice(name=_("male", key="discord.choice.male"), value="male"),
           app_commands.Choice(name=_("duet", key="discord.choice.mixed"), value="mixed")]
-VIDEO_KINDS = [app_commands.Choice(name=_("animate the picture", key="discord.choice.animate"), value="animate"),
-               app_commands.Choice(name=_("first and last frame", key="discord.choice.first_last"), value="first_last"),
-               app_commands.Choice(name=_("reference picture", key="discord.choice.reference"), value="reference")]
+VIDEO_KINDS = [app_commands.Choice(name=_("animate the picture", key="discord.choice.animate"),
+                                   value="animate"),
+               app_commands.Choice(name=_("first and last frame", key="discord.choice.first_last"),
+                                   value="first_last"),
+               app_commands.Choice(name=_("reference picture", key="discord.choice.reference"),
+                                   value="reference")]
 MEDIA = [app_commands.Choice(name=_("image", key="media.image"), value="image"),
          app_commands.Choice(name=_("video", key="media.video"), value="video"),
          app_commands.Choice(name=_("music", key="media.music"), value="music")]
@@ -137,7 +142,8 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
         allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False))
     core = bot.core
 
-    async def model_choices(interaction: discord.Interaction, current: str, media: str) -> list[app_commands.Choice[str]]:
+    async def model_choices(interaction: discord.Interaction, current: str,
+                            media: str) -> list[app_commands.Choice[str]]:
         language = "zh" if str(interaction.locale).startswith("zh") else "en"
         return bot.models.choices(media, language, current)
 
@@ -157,10 +163,13 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
         await core.handle(event)
         await bot.finish(interaction, None)
 
-    @tree.command(name=_("image", key="discord.cmd.image"), description=_("Create an image", key="discord.cmd.image.desc"))
+    @tree.command(name=_("image", key="discord.cmd.image"),
+                  description=_("Create an image", key="discord.cmd.image.desc"))
     @app_commands.describe(prompt=_("What the image shows", key="discord.opt.prompt"),
-                           size=_("Size", key="discord.opt.size"), count=_("How many (1-4)", key="discord.opt.count"),
-                           model=_("Model", key="discord.opt.model"), image=_("A picture to edit", key="discord.opt.image"))
+                           size=_("Size", key="discord.opt.size"),
+                           count=_("How many (1-4)", key="discord.opt.count"),
+                           model=_("Model", key="discord.opt.model"),
+                           image=_("A picture to edit", key="discord.opt.image"))
     @app_commands.choices(size=SIZES)
     async def image(interaction: discord.Interaction, prompt: str, size: str | None = None,
                     count: app_commands.Range[int, 1, 10] | None = None, model: str | None = None,
@@ -171,31 +180,42 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
     async def image_models(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await model_choices(interaction, current, "image")
 
-    @tree.command(name=_("video", key="discord.cmd.video"), description=_("Create a video", key="discord.cmd.video.desc"))
+    @tree.command(name=_("video", key="discord.cmd.video"),
+                  description=_("Create a video", key="discord.cmd.video.desc"))
     @app_commands.describe(prompt=_("What happens in the video", key="discord.opt.prompt_video"),
                            duration=_("Length in seconds", key="discord.opt.duration"),
                            resolution=_("Resolution", key="discord.opt.resolution"),
-                           aspect_ratio=_("Shape", key="discord.opt.aspect_ratio"), audio=_("With sound", key="discord.opt.audio"),
-                           model=_("Model", key="discord.opt.model"), image=_("Picture to animate, or the first frame", key="discord.opt.first"),
-                           last_frame=_("Last frame", key="discord.opt.last"), kind=_("How to use the pictures", key="discord.opt.kind"))
+                           aspect_ratio=_("Shape", key="discord.opt.aspect_ratio"),
+                           audio=_("With sound", key="discord.opt.audio"),
+                           model=_("Model", key="discord.opt.model"),
+                           image=_("Picture to animate, or the first frame", key="discord.opt.first"),
+                           last_frame=_("Last frame", key="discord.opt.last"),
+                           kind=_("How to use the pictures", key="discord.opt.kind"))
     @app_commands.choices(resolution=RESOLUTIONS, aspect_ratio=RATIOS, kind=VIDEO_KINDS)
-    async def video(interaction: discord.Interaction, prompt: str, duration: app_commands.Range[int, 1, 120] | None = None,
+    async def video(interaction: discord.Interaction, prompt: str,
+                    duration: app_commands.Range[int, 1, 120] | None = None,
                     resolution: str | None = None, aspect_ratio: str | None = None, audio: bool | None = None,
                     model: str | None = None, image: discord.Attachment | None = None,
                     last_frame: discord.Attachment | None = None, kind: str | None = None) -> None:
-        await generate(interaction, "video", prompt, {"duration": duration, "resolution": resolution, "aspect_ratio": aspect_ratio,
-                                                      "generate_audio": audio, "model": model, "video_kind": kind}, [image, last_frame])
+        await generate(interaction, "video", prompt,
+                       {"duration": duration, "resolution": resolution, "aspect_ratio": aspect_ratio,
+                                                      "generate_audio": audio, "model": model,
+                                                      "video_kind": kind}, [image, last_frame])
 
     @video.autocomplete("model")
     async def video_models(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await model_choices(interaction, current, "video")
 
-    @tree.command(name=_("music", key="discord.cmd.music"), description=_("Create music", key="discord.cmd.music.desc"))
-    @app_commands.describe(prompt=_("Style and mood", key="discord.opt.prompt_music"), lyrics=_("Your own lyrics", key="discord.opt.lyrics"),
-                           vocal=_("Voice", key="discord.opt.vocal"), count=_("How many (1-2)", key="discord.opt.count"),
+    @tree.command(name=_("music", key="discord.cmd.music"),
+                  description=_("Create music", key="discord.cmd.music.desc"))
+    @app_commands.describe(prompt=_("Style and mood", key="discord.opt.prompt_music"),
+                           lyrics=_("Your own lyrics", key="discord.opt.lyrics"),
+                           vocal=_("Voice", key="discord.opt.vocal"),
+                           count=_("How many (1-2)", key="discord.opt.count"),
                            model=_("Model", key="discord.opt.model"))
     @app_commands.choices(vocal=VOCALS)
-    async def music(interaction: discord.Interaction, prompt: str, lyrics: str | None = None, vocal: str | None = None,
+    async def music(interaction: discord.Interaction, prompt: str, lyrics: str | None = None,
+                    vocal: str | None = None,
                     count: app_commands.Range[int, 1, 4] | None = None, model: str | None = None) -> None:
         options = {"lyrics": lyrics, "vocal_gender": vocal, "n": count, "model": model}
         if lyrics or vocal:
@@ -211,14 +231,17 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
         await core.command(bot.event_for(interaction), name, **args)  # answers through the deferred response
         await bot.finish(interaction, None)
 
-    @tree.command(name=_("models", key="discord.cmd.models"), description=_("Models, prices and times", key="discord.cmd.models.desc"))
+    @tree.command(name=_("models", key="discord.cmd.models"),
+                  description=_("Models, prices and times", key="discord.cmd.models.desc"))
     @app_commands.choices(kind=MEDIA)
     async def models(interaction: discord.Interaction, kind: str | None = None) -> None:
         await simple(interaction, "list_models", media=kind)
 
-    @tree.command(name=_("prefs", key="discord.cmd.prefs"), description=_("Your default models", key="discord.cmd.prefs.desc"))
+    @tree.command(name=_("prefs", key="discord.cmd.prefs"),
+                  description=_("Your default models", key="discord.cmd.prefs.desc"))
     @app_commands.choices(action=PREF_ACTIONS, kind=MEDIA)
-    async def prefs(interaction: discord.Interaction, action: str = "show", model: str | None = None, kind: str | None = None) -> None:
+    async def prefs(interaction: discord.Interaction, action: str = "show", model: str | None = None,
+                    kind: str | None = None) -> None:
         name = {"show": "show_preferences", "set": "set_preference", "reset": "reset_preference"}[action]
         await simple(interaction, name, media=kind, model=model)
 
@@ -226,20 +249,25 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
     async def prefs_models(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         return await model_choices(interaction, current, "any")
 
-    @tree.command(name=_("usage", key="discord.cmd.usage"), description=_("Your requests and credits today", key="discord.cmd.usage.desc"))
+    @tree.command(name=_("usage", key="discord.cmd.usage"),
+                  description=_("Your requests and credits today", key="discord.cmd.usage.desc"))
     async def usage(interaction: discord.Interaction) -> None:
         await simple(interaction, "usage")
 
-    @tree.command(name=_("cancel", key="discord.cmd.cancel"), description=_("Stop your running requests", key="discord.cmd.cancel.desc"))
+    @tree.command(name=_("cancel", key="discord.cmd.cancel"),
+                  description=_("Stop your running requests", key="discord.cmd.cancel.desc"))
     async def cancel(interaction: discord.Interaction) -> None:
         await simple(interaction, "cancel")
 
-    @tree.command(name=_("forget-me", key="discord.cmd.forget"), description=_("Delete everything stored about you", key="discord.cmd.forget.desc"))
+    @tree.command(name=_("forget-me", key="discord.cmd.forget"),
+                  description=_("Delete everything stored about you", key="discord.cmd.forget.desc"))
     async def forget_me(interaction: discord.Interaction) -> None:
         await simple(interaction, "forget_me")
 
-    @tree.command(name=_("admin", key="discord.cmd.admin"), description=_("Server settings (Manage Server)", key="discord.cmd.admin.desc"))
-    @app_commands.describe(command=_("e.g. default video Kling O1 · budget user 200 · disable video · usage", key="discord.opt.admin"))
+    @tree.command(name=_("admin", key="discord.cmd.admin"),
+                  description=_("Server settings (Manage Server)", key="discord.cmd.admin.desc"))
+    @app_commands.describe(command=_("e.g. default video Kling O1 · budget user 200 · disable video · usage",
+                                     key="discord.opt.admin"))
     async def admin(interaction: discord.Interaction, command: str = "") -> None:
         await bot.defer(interaction, ephemeral=True)
         await core.handle(bot.event_for(interaction, f"admin {command}"))

@@ -10,8 +10,8 @@ import discord
 
 from core.views import View, pack_action, t, unpack_action
 
-COLOURS = {"result": 0x2FBF71, "failure": 0xE5484D, "denied": 0xE5484D, "offer": 0xF5A524, "confirm": 0xF5A524,
-           "cancelled": 0x8A8F98, "interrupted": 0xF5A524}
+COLOURS = {"result": 0x2FBF71, "failure": 0xE5484D, "denied": 0xE5484D, "offer": 0xF5A524,
+           "confirm": 0xF5A524, "cancelled": 0x8A8F98, "interrupted": 0xF5A524}
 EXT = {"image": "png", "video": "mp4", "audio": "mp3"}
 CUSTOM_ID_PREFIX = "ima"
 
@@ -54,9 +54,20 @@ def buttons(view: View) -> discord.ui.View | None:
     styles = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
     choices = [a for a in view.actions if a.kind in MENU_KINDS and a.detail]
     if len(choices) >= 2:
-        ui.add_item(discord.ui.Select(custom_id=custom_id("menu", view.owner or ""), placeholder=t(view.language, "discord.choose_model"),
-                                      options=[discord.SelectOption(label=a.label[:100], description=a.detail[:100],
-                                                                    value=pack_action(a.kind, a.ref)[:100]) for a in choices[:25]]))
+        ui.add_item(
+            discord.ui.Select(
+                custom_id=custom_id("menu", view.owner or ""),
+                placeholder=t(view.language, "discord.choose_model"),
+                options=[
+                    discord.SelectOption(
+                        label=a.label[:100],
+                        description=a.detail[:100],
+                        value=pack_action(a.kind, a.ref)[:100],
+                    )
+                    for a in choices[:25]
+                ],
+            )
+        )
     for action in view.actions[:20]:
         if action in choices and len(choices) >= 2:
             continue

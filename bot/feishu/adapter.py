@@ -70,7 +70,8 @@ class FeishuPlatform:
         self.api = api
         self.core = core
         self._connected = connected
-        self.delivered: OrderedDict[str, None] = OrderedDict()  # result URLs already sent as media (≤ 1,024 kept)
+        # result URLs already sent as media (≤ 1,024 kept)
+        self.delivered: OrderedDict[str, None] = OrderedDict()
         self.deliveries: set[asyncio.Task[None]] = set()  # media messages on their way
 
     def connected(self) -> bool:
@@ -179,7 +180,8 @@ class FeishuChannel:
                 msg_type = "media"
             else:
                 opus = item.url.lower().split("?")[0].endswith(".opus")
-                name = f"result-{index + 1}.{'opus' if opus else item.url.split('?')[0].rsplit('.', 1)[-1][:4] or 'mp3'}"
+                suffix = "opus" if opus else (item.url.split("?")[0].rsplit(".", 1)[-1][:4] or "mp3")
+                name = f"result-{index + 1}.{suffix}"
                 key = await self._upload_file(data, "opus" if opus else "stream", name)
                 content, msg_type = ({"file_key": key} if key else {}), ("audio" if opus else "file")
             if content:
@@ -206,7 +208,8 @@ class FeishuChannel:
         if self.route.get("thread"):
             body = body.reply_in_thread(True)
         return await self.platform.api.im.v1.message.areply(
-            ReplyMessageRequest.builder().message_id(reply_to).request_body(body.build()).build(), await self._option())
+            ReplyMessageRequest.builder().message_id(reply_to).request_body(body.build()).build(),
+            await self._option())
 
     async def send(self, view: View) -> str:
         try:
@@ -244,7 +247,8 @@ class FeishuChannel:
         if response.success():
             self._deliver_media_later(view)
             return
-        if response.code == RATE_LIMITED:  # Feishu says how long to wait; waiting less only earns another refusal
+        # Feishu says how long to wait; waiting less only earns another refusal
+        if response.code == RATE_LIMITED:
             raise ChannelError(f"patch failed ({response.code})", retry_after_s=_reset_s(response))
         if response.code == MESSAGE_PATCH_LIMITED:
             # this card is updated too often: slow down its updates for good, not just this once
@@ -265,7 +269,11 @@ def _text_of(message_type: str, content: str, mention_keys: list[str]) -> tuple[
     elif message_type == "image":
         text, images = "", [data.get("image_key", "")]
     elif message_type == "post":
-        body: list[Any] = data.get("content") or next((v.get("content") for v in data.values() if isinstance(v, dict)), []) or []
+        body: list[Any] = (
+            data.get("content")
+            or next((v.get("content") for v in data.values() if isinstance(v, dict)), [])
+            or []
+        )
         words = [str(data.get("title") or "")]
         for paragraph in body:
             for node in paragraph if isinstance(paragraph, list) else []:
@@ -284,7 +292,8 @@ def _text_of(message_type: str, content: str, mention_keys: list[str]) -> tuple[
 class FeishuAdapter:
     """Receives Feishu events and hands them to the core; owns the long connection thread."""
 
-    def __init__(self, core: CoreService, *, app_id: str, app_secret: str, domain: str, bot_open_id: str | None = None,
+    def __init__(self, core: CoreService, *, app_id: str, app_secret: str, domain: str,
+                 bot_open_id: str | None = None,
                  group_needs_mention: bool = True, encrypt_key: str = "", verification_token: str = "",
                  admin_ids: list[str] | None = None) -> None:
         self.core = core
@@ -311,7 +320,8 @@ class FeishuAdapter:
         if self.bot_open_id is None:
             self.bot_open_id = await self._fetch_bot_open_id()
         if long_connection:
-            self._ws_thread = threading.Thread(target=self._run_long_connection, name="feishu-ws", daemon=True)
+            self._ws_thread = threading.Thread(target=self._run_long_connection, name="feishu-ws",
+                                               daemon=True)
             self._ws_thread.start()
 
     async def _fetch_bot_open_id(self) -> str | None:
@@ -325,7 +335,8 @@ class FeishuAdapter:
             return None
 
     def _run_long_connection(self) -> None:
-        """The SDK's long connection, on this thread's own loop; a failure is logged, never raised out of the thread."""
+        """The SDK's long connection, on this thread's own loop; a failure is logged, never raised out of
+        the thread."""
         self._ws_loop = asyncio.new_event_loop()
         client = lark.ws.Client(self.app_id, self.app_secret, event_handler=self.handler, domain=self.domain,
                                 log_level=lark.LogLevel.WARNING)
@@ -384,7 +395,11 @@ class FeishuAdapter:
         sender = (event.get("sender") or {}).get("sender_id") or {}
         event_id = (raw.get("header") or {}).get("event_id")
         message_id = message.get("message_id")
-        if not message_id or not sender.get("open_id") or (event.get("sender") or {}).get("sender_type") == "app":
+        if (
+            not message_id
+            or not sender.get("open_id")
+            or (event.get("sender") or {}).get("sender_type") == "app"
+        ):
             return
         if event_id and not await self.core.first_delivery(PLATFORM, f"e:{event_id}"):
             return
@@ -395,20 +410,24 @@ class FeishuAdapter:
         mentioned = any((m.get("id") or {}).get("open_id") == self.bot_open_id for m in mentions)
         if not direct and self.group_needs_mention and not mentioned:
             return
-        text, image_keys = _text_of(message.get("message_type", ""), message.get("content", ""), [m.get("key", "") for m in mentions])
+        text, image_keys = _text_of(message.get("message_type", ""), message.get("content", ""),
+                                    [m.get("key", "") for m in mentions])
         attachments = []
         for key in image_keys[:4]:
             data = await self._download(message_id, key)
             if data is not None:
                 attachments.append(Attachment(f"{key}.png", data))
-        route = {"chat_id": message.get("chat_id"), "reply_to": message_id, "thread": bool(message.get("thread_id"))}
+        route = {"chat_id": message.get("chat_id"), "reply_to": message_id,
+                 "thread": bool(message.get("thread_id"))}
         await self.core.handle(ChatEvent(
-            platform=PLATFORM, user_id=sender["open_id"], chat_id=str(message.get("chat_id")), text=text, route=route,
-            attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key"),
+            platform=PLATFORM, user_id=sender["open_id"], chat_id=str(message.get("chat_id")), text=text,
+            route=route, attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key"),
             is_admin=sender["open_id"] in self.admin_ids))
 
     async def _download(self, message_id: str, key: str) -> bytes | None:
-        request = GetMessageResourceRequest.builder().message_id(message_id).file_key(key).type("image").build()
+        request = (
+            GetMessageResourceRequest.builder().message_id(message_id).file_key(key).type("image").build()
+        )
         try:
             response = await self.api.im.v1.message_resource.aget(request, await sdk.request_option(self.api))
         except Exception:
@@ -426,7 +445,8 @@ class FeishuAdapter:
         if not operator or not kind:
             return None
         route = {"chat_id": context.get("open_chat_id"), "reply_to": context.get("open_message_id")}
-        chat_event = ChatEvent(platform=PLATFORM, user_id=operator, chat_id=str(context.get("open_chat_id")), text="", route=route)
+        chat_event = ChatEvent(platform=PLATFORM, user_id=operator, chat_id=str(context.get("open_chat_id")),
+                               text="", route=route)
         denied = await self.core.refusal(chat_event, kind, ref)
         if denied is not None:
             return {"type": "error", "content": denied.title}
@@ -439,7 +459,8 @@ class FeishuAdapter:
 
         async def events(request: web.Request) -> web.Response:
             try:
-                raw = await asyncio.wait_for(request.read(), BODY_TIMEOUT_S)  # a body sent slowly holds nothing for long
+                # a body sent slowly holds nothing for long
+                raw = await asyncio.wait_for(request.read(), BODY_TIMEOUT_S)
             except TimeoutError:
                 return web.Response(status=408, body=b'{"msg":"too slow"}', content_type="application/json")
             status, body = await self.handle_webhook(raw, request.headers)
@@ -449,7 +470,8 @@ class FeishuAdapter:
         app.router.add_post("/feishu/events", events)
         return app
 
-    async def handle_webhook(self, body: bytes, headers: Mapping[str, str], max_age_s: float = 300) -> tuple[int, bytes]:
+    async def handle_webhook(self, body: bytes, headers: Mapping[str, str],
+                             max_age_s: float = 300) -> tuple[int, bytes]:
         """Verify (signature, freshness, nonce once), decrypt and dispatch one webhook call.
 
         Without an encrypt key, Feishu signs nothing: the verification token in the body is then the
@@ -468,7 +490,9 @@ class FeishuAdapter:
             return refused
         timestamp = headers.get("X-Lark-Request-Timestamp", "")
         nonce = headers.get("X-Lark-Request-Nonce", "")
-        is_challenge = b"url_verification" in body or (self.encrypt_key and headers.get("X-Lark-Signature") is None)
+        is_challenge = b"url_verification" in body or (
+            self.encrypt_key and headers.get("X-Lark-Signature") is None
+        )
         if not is_challenge:
             try:
                 fresh = abs(time.time() - int(timestamp)) <= max_age_s
@@ -503,10 +527,13 @@ class FeishuAdapter:
                 data = json.loads(AESCipher(self.encrypt_key).decrypt_str(str(data["encrypt"])))
         except Exception:  # whatever the cipher or the parser says about garbage, it is garbage
             return 400, NOT_AN_EVENT
-        if not isinstance(data, dict) or (self.encrypt_key and not sealed and data.get("type") != "url_verification"):
+        if not isinstance(data, dict) or (
+            self.encrypt_key and not sealed and data.get("type") != "url_verification"
+        ):
             return 400, NOT_AN_EVENT
         header = data.get("header")
         token = data.get("token") or (header.get("token") if isinstance(header, dict) else None)
-        if self.verification_token and not hmac.compare_digest(str(token or "").encode(), self.verification_token.encode()):
+        if self.verification_token and not hmac.compare_digest(str(token or "").encode(),
+                                                               self.verification_token.encode()):
             return 401, REFUSED
         return None

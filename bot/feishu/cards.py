@@ -43,11 +43,14 @@ def card(view: View, image_keys: list[str] | None = None, links_label: str = "�
     if view.actions:
         styles = {"primary": "primary", "danger": "danger"}
         elements.append({"tag": "action", "actions": [
-            {"tag": "button", "text": {"tag": "plain_text", "content": (f"{a.label} · {a.detail}" if a.detail else a.label)[:60]},
+            {"tag": "button",
+             "text": {"tag": "plain_text",
+                      "content": (f"{a.label} · {a.detail}" if a.detail else a.label)[:60]},
              "type": styles.get(a.style, "default"),
              "value": {"kind": a.kind, "ref": a.ref}} for a in view.actions[:10]]})
     body = {"config": {"update_multi": True, "wide_screen_mode": True},
-            "header": {"title": {"tag": "plain_text", "content": view.title[:200]}, "template": TEMPLATES.get(view.kind, "blue")},
+            "header": {"title": {"tag": "plain_text", "content": view.title[:200]},
+                       "template": TEMPLATES.get(view.kind, "blue")},
             "elements": elements}
     while len(json.dumps(body, ensure_ascii=False).encode()) > MAX_CARD_BYTES and elements:
         elements.pop(0)  # never send a card Feishu would refuse: drop from the top (the text lines first)

@@ -49,7 +49,8 @@ class TerminalPlatform:
             lines.append(f"    {item.kind}: {item.url}")
         if view.actions:
             self.last_actions = [(a.kind, a.ref) for a in view.actions]
-            lines.append("    " + "  ".join(f"[{i}] {a.label}" + (f" ({a.detail})" if a.detail else "") for i, a in enumerate(view.actions, 1)))
+            lines.append("    " + "  ".join(f"[{i}] {a.label}" + (f" ({a.detail})" if a.detail else "") for i,
+                                            a in enumerate(view.actions, 1)))
         self.out.write("\n".join(lines) + "\n")
         self.out.flush()
         if self.save_dir is not None and view.kind == "result" and view.media:
@@ -121,7 +122,8 @@ def _read_file(path: Path, limit: int) -> bytes | str:
     return data if len(data) <= limit else "attach.too_large"
 
 
-async def _attachments_of(text: str, language: str | None, limit: int, out: TextIO) -> tuple[str, tuple[Attachment, ...]]:
+async def _attachments_of(text: str, language: str | None, limit: int,
+                          out: TextIO) -> tuple[str, tuple[Attachment, ...]]:
     """Split ``file:PATH`` words off a line and read those files off the event loop."""
     attachments, words = [], []
     for word in text.split():

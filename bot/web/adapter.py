@@ -80,7 +80,8 @@ class WebChannel:
         await self.platform.push(self.uid, {"type": "message", "id": ref, "view": view_json(view)})
 
 
-def _event(uid: str, data: dict[str, Any], attachments: tuple[Attachment, ...] = (), is_admin: bool = False) -> ChatEvent:
+def _event(uid: str, data: dict[str, Any], attachments: tuple[Attachment, ...] = (),
+           is_admin: bool = False) -> ChatEvent:
     lang = data.get("lang") if data.get("lang") in LANGUAGES else None
     return ChatEvent(platform=PLATFORM, user_id=uid, chat_id=uid, text=str(data.get("text") or "")[:20000],
                      route={"uid": uid}, attachments=attachments, language=lang, is_admin=is_admin)
@@ -95,7 +96,8 @@ def _attachments(items: Any) -> tuple[Attachment, ...]:
             data = base64.b64decode(str(item.get("data", "")), validate=True)
         except (binascii.Error, ValueError):
             data = b""
-        out.append(Attachment(str(item.get("name") or "file")[:100], data, str(item.get("type") or "") or None))
+        out.append(Attachment(str(item.get("name") or "file")[:100], data,
+                              str(item.get("type") or "") or None))
     return tuple(out[:4])
 
 
@@ -128,7 +130,8 @@ def _upload_done(uploads: set[asyncio.Task[None]], guard: WebGuard, size: int) -
     return done
 
 
-def create_web_app(core: CoreService, platform: WebPlatform, guard: WebGuard | None = None) -> web.Application:
+def create_web_app(core: CoreService, platform: WebPlatform,
+                   guard: WebGuard | None = None) -> web.Application:
     guard = guard or WebGuard()
     app = web.Application(client_max_size=64 * 1024, middlewares=[_guarded(guard)])
     static = resources.files("bot.web").joinpath("static")
@@ -145,7 +148,8 @@ def create_web_app(core: CoreService, platform: WebPlatform, guard: WebGuard | N
         return web.Response(text=static.joinpath(name).read_text("utf-8"), content_type=kind)
 
     async def favicon(_request: web.Request) -> web.Response:  # browsers ask for it whatever the page says
-        return web.Response(text=static.joinpath("favicon.svg").read_text("utf-8"), content_type="image/svg+xml")
+        return web.Response(text=static.joinpath("favicon.svg").read_text("utf-8"),
+                            content_type="image/svg+xml")
 
     async def locale(request: web.Request) -> web.Response:
         lang = request.match_info["lang"]
@@ -193,11 +197,15 @@ def create_web_app(core: CoreService, platform: WebPlatform, guard: WebGuard | N
             if data.get("type") == "action":
                 if platform.history.answer(uid, str(data.get("msg", ""))):
                     await platform.push(uid, {"type": "answered", "id": str(data.get("msg"))}, record=False)
-                await core.press(_event(uid, data, is_admin=is_admin), str(data.get("kind", "")), str(data.get("ref", "")))
+                await core.press(_event(uid, data, is_admin=is_admin), str(data.get("kind", "")),
+                                 str(data.get("ref", "")))
             elif data.get("type") == "message":
                 if UID.match(str(data.get("id", ""))):
-                    names = [str(a.get("name", "")) for a in data.get("attachments") or [] if isinstance(a, dict)]
-                    await platform.push(uid, mine(str(data["id"]), str(data.get("text") or "")[:20000], names[:4]))
+                    names = [
+                        str(a.get("name", "")) for a in data.get("attachments") or [] if isinstance(a, dict)
+                    ]
+                    await platform.push(uid, mine(str(data["id"]), str(data.get("text") or "")[:20000],
+                                                  names[:4]))
                 await core.handle(_event(uid, data, _attachments(data.get("attachments")), is_admin))
             elif data.get("type") in PAGE_REQUESTS:
                 for answer in await page_request(core, _event(uid, data), data):

@@ -71,7 +71,8 @@ class WebGuard:
             parts = urlsplit(origin)
             if parts.scheme not in ("http", "https") or _split_host(parts.netloc) != _split_host(host or ""):
                 return web.HTTPForbidden(text="cross-site request")
-        if socket and self.access_token is not None and not _same(request.query.get("key", ""), self.access_token):
+        if socket and self.access_token is not None and not _same(request.query.get("key", ""),
+                                                                  self.access_token):
             return web.HTTPUnauthorized(text="access token needed")
         return None
 

@@ -44,7 +44,8 @@ class Conversation:
 
     async def handle(self, event: ChatEvent) -> View | None:
         """Answer one chat message. The reply (if any) is sent to the event's channel and also returned."""
-        language = detect_language(event.text, default=event.language or "en")  # the message's own language wins
+        # the message's own language wins
+        language = detect_language(event.text, default=event.language or "en")
         try:
             if event.event_id and not await self.chat.store.claim_event(event.platform, event.event_id):
                 return None  # a redelivery of something already handled
@@ -58,7 +59,8 @@ class Conversation:
 
     async def command(self, event: ChatEvent, name: str, media: str | None = None,
                       model: str | None = None) -> View | None:
-        """Menu commands that are not a generation (/models, /prefs, /usage, /cancel, forget me), answered likewise."""
+        """Menu commands that are not a generation (/models, /prefs, /usage, /cancel, forget me), answered
+        likewise."""
         language = event.language or "en"
         try:
             kind = IntentKind(name)
@@ -134,7 +136,8 @@ class Conversation:
             asked = await waiting_edit(self.chat, event)  # the answer to "what should I change?"
             if asked is not None and (event.text or "").strip():
                 return await edit_with(self.chat, event, language, asked, event.text.strip())
-        for said in await run_first(self.chat, turn):  # "reset and then draw a fox": the reset first, in order
+        # "reset and then draw a fox": the reset first, in order
+        for said in await run_first(self.chat, turn):
             await self._post(event, said)
         return await HANDLERS[intent.kind](self.chat, turn)
 

@@ -100,7 +100,8 @@ async def _default(chat: Chat, event: ChatEvent, lang: str, command: AdminComman
 
 async def _usage(chat: Chat, event: ChatEvent, lang: str, command: AdminCommand) -> View:
     rows = await chat.store.usage_breakdown(day_start(), event.platform, event.guild_id)
-    lines = tuple(t(lang, "admin.usage_line", user=r["user_id"], model=r["model_id"], n=r["n"], credits=r["credits"])
+    lines = tuple(t(lang, "admin.usage_line", user=r["user_id"], model=r["model_id"], n=r["n"],
+                    credits=r["credits"])
                   for r in rows)
     title = t(lang, "admin.usage_title", total=sum(r["credits"] for r in rows))
     return View(ViewKind.NOTICE, title, lines or (t(lang, "admin.usage_none"),), language=lang)
@@ -108,9 +109,11 @@ async def _usage(chat: Chat, event: ChatEvent, lang: str, command: AdminCommand)
 
 async def _help(chat: Chat, event: ChatEvent, lang: str, command: AdminCommand) -> View:
     topics = ("default", "budget", "switch", "usage")
-    return View(ViewKind.NOTICE, t(lang, "admin.help"), tuple(t(lang, f"admin.help_{k}") for k in topics), language=lang)
+    return View(ViewKind.NOTICE, t(lang, "admin.help"), tuple(t(lang, f"admin.help_{k}") for k in topics),
+                language=lang)
 
 
 COMMANDS: dict[str, Callable[[Chat, ChatEvent, str, AdminCommand], Awaitable[View]]] = {
-    "budget": _budget, "disable": _switch, "enable": _switch, "default": _default, "usage": _usage, "help": _help,
+    "budget": _budget, "disable": _switch, "enable": _switch, "default": _default, "usage": _usage,
+    "help": _help,
 }

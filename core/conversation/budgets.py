@@ -34,12 +34,14 @@ async def over_budget(chat: Chat, event: ChatEvent, lang: str, cost: int) -> Vie
         spent = await chat.store.spent_since(since, event.platform, user_id=event.user_id)
         if spent + cost > user_limit:
             left = max(0, user_limit - spent)
-            return View(ViewKind.NOTICE, t(lang, "budget.user", cost=cost, left=left), (reset,), language=lang)
+            return View(ViewKind.NOTICE, t(lang, "budget.user", cost=cost, left=left), (reset,),
+                        language=lang)
     if server_limit and event.guild_id:
         spent = await chat.store.spent_since(since, event.platform, guild_id=event.guild_id)
         if spent + cost > server_limit:
             left = max(0, server_limit - spent)
-            return View(ViewKind.NOTICE, t(lang, "budget.server", cost=cost, left=left), (reset,), language=lang)
+            return View(ViewKind.NOTICE, t(lang, "budget.server", cost=cost, left=left), (reset,),
+                        language=lang)
     return None
 
 

@@ -36,7 +36,9 @@ async def refusal(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | N
     owner, language = None, None
     if kind == ActionKind.ACCEPT:
         group = group_of(ref)
-        found = await chat.store.get_pending(ref) or (await chat.store.get_pending(answered_id(group)) if group else None)
+        found = await chat.store.get_pending(ref) or (
+            await chat.store.get_pending(answered_id(group)) if group else None
+        )
         if found is not None:
             owner, language = found[1], PendingOffer.from_json(found[2]).language
     else:
@@ -128,7 +130,8 @@ async def _mark_answered(chat: Chat, platform: str, user_id: str, offer: Pending
     """Close the offer: drop the other choices, remember the one taken, take the buttons off its message."""
     shown = await chat.store.get_pending(shown_id(offer.group))
     await chat.store.clear_pending_group(offer.group)
-    await chat.store.put_pending(platform, user_id, {"group": offer.group, "note": "answered", "label": offer.label,
+    await chat.store.put_pending(platform, user_id,
+                                 {"group": offer.group, "note": "answered", "label": offer.label,
                                                      "language": lang}, pending_id=answered_id(offer.group))
     if shown is None:
         return
@@ -137,6 +140,7 @@ async def _mark_answered(chat: Chat, platform: str, user_id: str, offer: Pending
     if target is None:
         return
     try:
-        await target.channel(note.get("route") or {}).edit(str(note.get("ref")), answered_view(note, offer.label))
+        await target.channel(note.get("route") or {}).edit(str(note.get("ref")),
+                                                           answered_view(note, offer.label))
     except ChannelError:
         log.info("could not take the buttons off an answered offer", extra={"platform": platform})

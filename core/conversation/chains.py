@@ -40,7 +40,8 @@ async def follow(chat: Chat, event: ChatEvent, record: TaskRecord, kind: str, la
         return views.notice(lang, "chain.no_result")
     prompt = str(record.request.get("prompt") or "")
     if kind == ActionKind.EDIT:
-        note = {"note": "edit", "group": "", "task": record.id, "url": urls[0], "language": lang, "at": time.time()}
+        note = {"note": "edit", "group": "", "task": record.id, "url": urls[0], "language": lang,
+                "at": time.time()}
         note_id = _edit_note_id(event.platform, event.user_id)
         await chat.store.take_pending(note_id)
         await chat.store.put_pending(event.platform, event.user_id, note, pending_id=note_id)
@@ -61,10 +62,12 @@ async def priced(chat: Chat, event: ChatEvent, lang: str, task_type: str, prompt
         return choice
     quote = choice.model.try_quote({}, 1)
     if quote is None:
-        return views.notice(lang, "reply.type_unavailable", media=t(lang, f"media.{MEDIA_OF_CATEGORY[task_type]}"))
+        return views.notice(lang, "reply.type_unavailable",
+                            media=t(lang, f"media.{MEDIA_OF_CATEGORY[task_type]}"))
     usual = chat.manager.expected(quote)  # the same range the status message will show
     lines = [*choice.notes,
-             t(lang, "status.model_pref" if choice.source == "preference" else "status.model", model=quote.model.name),
+             t(lang, "status.model_pref" if choice.source == "preference" else "status.model",
+               model=quote.model.name),
              t(lang, "status.estimate_learned" if usual.learned else "status.estimate",
                min=views.seconds(usual.typical_min_s), max=views.seconds(usual.typical_max_s)),
              t(lang, "status.credits", credits=quote.total)]

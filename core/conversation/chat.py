@@ -1,4 +1,5 @@
-"""What every conversation handler works with: the core's parts (:class:`Chat`) and one message (:class:`Turn`).
+"""What every conversation handler works with: the core's parts (:class:`Chat`) and one message
+(:class:`Turn`).
 
 Every handler has the same signature, ``(chat, turn) -> View | None``, so the table from intent
 kind to handler (:mod:`.table`) is typed and a new kind is one function plus one table row.
@@ -66,7 +67,8 @@ class Turn:
         return self.intent.language
 
     async def catalogues(self, chat: Chat) -> Mapping[str, Catalogue]:
-        """Read only when a handler needs them, so /usage or /cancel work while the catalogue is unreachable."""
+        """Read only when a handler needs them, so /usage or /cancel work while the catalogue is
+        unreachable."""
         if self.loaded is None:
             self.loaded = await chat.catalogues(self.language)
         return self.loaded

@@ -76,14 +76,22 @@ async def run_first(chat: Chat, turn: Turn) -> list[View]:
         if kind is IntentKind.TRY_ANOTHER:
             await _another_model(chat, turn)
             continue
-        handler = on_reset_preference if kind is IntentKind.RESET_PREFERENCE else on_cancel if kind is IntentKind.CANCEL else None
+        handler = (
+            on_reset_preference
+            if kind is IntentKind.RESET_PREFERENCE
+            else on_cancel
+            if kind is IntentKind.CANCEL
+            else None
+        )
         if handler is not None:
-            said.append(await handler(chat, Turn(turn.event, Intent(kind, turn.language), loaded=turn.loaded)))
+            said.append(await handler(chat, Turn(turn.event, Intent(kind, turn.language),
+                                                 loaded=turn.loaded)))
     return said
 
 
 async def _another_model(chat: Chat, turn: Turn) -> None:
-    """The restated request goes to the first alternative to the model used last time (unless it names one)."""
+    """The restated request goes to the first alternative to the model used last time (unless it names
+    one)."""
     intent = turn.intent
     last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id)
     if intent.model_key or intent.model_hint or not last or not intent.task_type:

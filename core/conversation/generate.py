@@ -63,25 +63,29 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
     except NoMatchingRule as err:
         return await offer_for(chat, turn, catalogue, choice.model, options, n, err)
     if intent.gate == AMBIGUOUS:  # maybe a request, maybe not: one tap makes it, nothing is charged before
-        label = t(lang, "action.make_it", prompt=_short(intent.prompt))  # the price goes next to it, as on every offer
-        return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images, [(quote, label)])
+        # the price goes next to it, as on every offer
+        label = t(lang, "action.make_it", prompt=_short(intent.prompt))
+        return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images,
+                           [(quote, label)])
     decision, old_name = await _preference_rule(chat, turn, choice, quote.model)
     started = await start(chat, event, lang, quote, intent.prompt, images, options, choice)
     submitted = started is None or (bool(choice.notes) and started.title == choice.notes[0])
     if decision is None or not submitted:
-        return started  # nothing to save, or a cost confirmation / refusal: nothing is saved before a task runs
+        # nothing to save, or a cost confirmation / refusal: nothing is saved before a task runs
+        return started
     if decision == "ask":
         return await change_prompt(chat, event, lang, task_type, old_name or "", quote.model, choice.notes)
     model = quote.model
-    await chat.store.set_preference(event.platform, event.user_id, task_type, model.model_id, model.model_version,
-                                    model.name)
+    await chat.store.set_preference(event.platform, event.user_id, task_type, model.model_id,
+                                    model.model_version, model.name)
     saved = t(lang, "pref.saved_inline", model=model.name)
     if started is None:
         return views.notice(lang, "pref.saved_inline", model=model.name)
     return View(ViewKind.NOTICE, started.title, (*started.lines, saved), language=lang)
 
 
-async def _preference_rule(chat: Chat, turn: Turn, choice: Choice, model: Model) -> tuple[str | None, str | None]:
+async def _preference_rule(chat: Chat, turn: Turn, choice: Choice, model: Model) -> tuple[str | None,
+                                                                                          str | None]:
     """The spec's preference rules: ("save", None), ("ask", old default's name) or (None, None).
 
     A named model ("use X", "用X") is used and saved, unless another one is saved (then the change

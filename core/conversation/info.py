@@ -20,7 +20,8 @@ HELP_TOPICS = ("image", "video", "music", "models", "prefs")
 
 async def on_help(chat: Chat, turn: Turn) -> View:
     lang = turn.language
-    return View(ViewKind.NOTICE, t(lang, "help.title"), tuple(t(lang, f"help.{k}") for k in HELP_TOPICS), language=lang)
+    return View(ViewKind.NOTICE, t(lang, "help.title"), tuple(t(lang, f"help.{k}") for k in HELP_TOPICS),
+                language=lang)
 
 
 async def on_chat(chat: Chat, turn: Turn) -> View:
@@ -42,7 +43,12 @@ async def on_compare(chat: Chat, turn: Turn) -> View:
     lines: list[str] = []
     names: list[str] = []
     for model_id in turn.intent.compare:
-        found = [(category, model) for category in CATEGORIES for model in catalogues[category] if model.model_id == model_id]
+        found = [
+            (category, model)
+            for category in CATEGORIES
+            for model in catalogues[category]
+            if model.model_id == model_id
+        ]
         if not found:
             lines.append(t(lang, "compare.missing", model=model_id))
             continue
@@ -52,9 +58,11 @@ async def on_compare(chat: Chat, turn: Turn) -> View:
         for category, model in found:
             est = estimate(category, model.model_id, chat.settings.time_scale)
             low, high = model.min_points, model.max_points
-            lines.append(t(lang, "compare.line", type=t(lang, f"type.{category}"), credits=str(low) if low == high else f"{low}–{high}",
+            lines.append(t(lang, "compare.line", type=t(lang, f"type.{category}"),
+                           credits=str(low) if low == high else f"{low}–{high}",
                            min=views.seconds(est.min_s), max=views.seconds(est.max_s)))
-    title = t(lang, "compare.title", a=names[0], b=names[1]) if len(names) == 2 else t(lang, "compare.title_one")
+    title = t(lang, "compare.title", a=names[0],
+              b=names[1]) if len(names) == 2 else t(lang, "compare.title_one")
     lines.append(t(lang, "compare.try"))
     return View(ViewKind.NOTICE, title, tuple(lines), language=lang)
 
@@ -83,4 +91,5 @@ async def on_usage(chat: Chat, turn: Turn) -> View:
     user_limit, _ = await budgets(chat, turn.event)
     allowance = (t(lang, "usage.allowance", left=max(0, user_limit - credits), limit=user_limit) if user_limit
                  else t(lang, "usage.no_limit"))
-    return View(ViewKind.NOTICE, t(lang, "usage.today", n=len(tasks), credits=credits), (allowance,), language=lang)
+    return View(ViewKind.NOTICE, t(lang, "usage.today", n=len(tasks), credits=credits), (allowance,),
+                language=lang)

@@ -20,16 +20,18 @@ from .pending import PendingOffer, choice_id, new_group
 
 
 async def offer(chat: Chat, event: ChatEvent, lang: str, title: str, lines: list[str], prompt: str,
-                images: Sequence[bytes | str], choices: list[tuple[Quote, str]], source: str = "explicit") -> View:
+                images: Sequence[bytes | str], choices: list[tuple[Quote, str]],
+                source: str = "explicit") -> View:
     """An answer ending in concrete choices, only for the user who asked (``event``)."""
     platform, user_id = event.platform, event.user_id
     urls = await uploaded(chat, images)
     group = new_group()
     actions: list[Action] = []
     for index, (quote, label) in enumerate(choices):
-        pending = PendingOffer.of(quote, prompt, urls, requested_options(quote), lang, Choice(quote.model, source, []),
-                                  confirmed=False, group=group, label=label)
-        ref = await chat.store.put_pending(platform, user_id, pending.to_json(), pending_id=choice_id(group, index))
+        pending = PendingOffer.of(quote, prompt, urls, requested_options(quote), lang,
+                                  Choice(quote.model, source, []), confirmed=False, group=group, label=label)
+        ref = await chat.store.put_pending(platform, user_id, pending.to_json(),
+                                           pending_id=choice_id(group, index))
         actions.append(Action(ActionKind.ACCEPT, label, ref, "primary" if not actions else "secondary",
                               detail=t(lang, "action.credits", credits=quote.total)))
     return View(ViewKind.OFFER, title, tuple(lines), actions=tuple(actions), owner=user_id, language=lang)
@@ -51,14 +53,16 @@ async def alternatives_offer(chat: Chat, event: ChatEvent, record: TaskRecord, l
 
 
 async def uploaded(chat: Chat, images: Sequence[bytes | str]) -> list[str]:
-    """Pictures as IMA links: a link we already have (an earlier upload or result) is used as is, never sent again."""
+    """Pictures as IMA links: a link we already have (an earlier upload or result) is used as is, never
+    sent again."""
     return [image if isinstance(image, str) else await chat.client.upload(image) for image in images]
 
 
 def requested_options(quote: Quote) -> dict[str, Any]:
     """What differs from the model's defaults: enough to price the same request again, on any model."""
     defaults = quote.model.defaults()
-    return {k: v for k, v in quote.params.items() if k not in defaults or normalize(defaults[k]) != normalize(v)}
+    return {k: v for k,
+            v in quote.params.items() if k not in defaults or normalize(defaults[k]) != normalize(v)}
 
 
 def option_lines(lang: str, quotes: list[Quote]) -> list[str]:

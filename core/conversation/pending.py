@@ -36,8 +36,8 @@ class PendingOffer:
     preference: dict[str, str] | None = None  # a "make it my default?" answer: the model to save (or keep)
 
     @classmethod
-    def of(cls, quote: Quote, prompt: str, urls: list[str], options: Mapping[str, Any], lang: str, choice: Choice,
-           *, confirmed: bool, group: str | None = None, label: str = "") -> PendingOffer:
+    def of(cls, quote: Quote, prompt: str, urls: list[str], options: Mapping[str, Any], lang: str,
+           choice: Choice, *, confirmed: bool, group: str | None = None, label: str = "") -> PendingOffer:
         return cls(group=group or new_group(), task_type=quote.model.category, model_key=quote.model.key,
                    options=dict(options), n=quote.n, prompt=prompt, images=tuple(urls), language=lang,
                    source=choice.source, confirmed=confirmed, label=label)
@@ -71,7 +71,8 @@ def new_group() -> str:
 
 
 def choice_id(group: str, index: int) -> str:
-    """The id of choice ``index`` of an offer: the group is its prefix, so any button finds its siblings' fate."""
+    """The id of choice ``index`` of an offer: the group is its prefix, so any button finds its siblings'
+    fate."""
     return f"{group}{index}"
 
 
@@ -104,6 +105,7 @@ async def remember_shown(store: Store, platform: str, user_id: str, route: Mappi
 def answered_view(note: Mapping[str, Any], label: str) -> View:
     """The offer's message once answered: same words, the choice made, no buttons left to press."""
     lang = str(note.get("language") or "en")
-    lines = (*note.get("lines", ()), t(lang, "offer.answered", choice=label)) if label else tuple(note.get("lines", ()))
+    lines = (*note.get("lines", ()),
+             t(lang, "offer.answered", choice=label)) if label else tuple(note.get("lines", ()))
     return View(ViewKind(note.get("kind") or ViewKind.OFFER), str(note.get("title", "")), tuple(lines),
                 owner=note.get("owner"), language=lang)

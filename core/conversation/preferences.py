@@ -32,7 +32,8 @@ async def on_show_preferences(chat: Chat, turn: Turn) -> View:
         when = last_used.get(task_type)
         used = t(lang, "pref.used_at", when=time.strftime("%Y-%m-%d %H:%M", time.gmtime(when))) if when \
             else t(lang, "pref.not_used")
-        lines.append(t(lang, "pref.line_used", type=t(lang, f"type.{task_type}"), model=pref["model_name"], used=used))
+        lines.append(t(lang, "pref.line_used", type=t(lang, f"type.{task_type}"), model=pref["model_name"],
+                       used=used))
     return View(ViewKind.NOTICE, t(lang, "pref.title"), tuple(lines), language=lang)
 
 
@@ -43,16 +44,20 @@ def saved_model(task_type: str, model: Model) -> dict[str, str]:
 
 async def change_prompt(chat: Chat, event: ChatEvent, lang: str, task_type: str, old_name: str, model: Model,
                         notes: list[str]) -> View:
-    """The spec's "you usually use A, this time B: make B your default?", with two buttons (or a typed yes/no)."""
+    """The spec's "you usually use A, this time B: make B your default?", with two buttons (or a typed
+    yes/no)."""
     group = new_group()
     make, once = t(lang, "action.make_default", model=model.name), t(lang, "action.just_this_time")
     keep = PendingOffer(group=group, language=lang, label=make, preference=saved_model(task_type, model))
     just = PendingOffer(group=group, drop=True, language=lang, label=once, preference={"keep": old_name})
-    yes = await chat.store.put_pending(event.platform, event.user_id, keep.to_json(), pending_id=choice_id(group, 0))
-    no = await chat.store.put_pending(event.platform, event.user_id, just.to_json(), pending_id=choice_id(group, 1))
+    yes = await chat.store.put_pending(event.platform, event.user_id, keep.to_json(),
+                                       pending_id=choice_id(group, 0))
+    no = await chat.store.put_pending(event.platform, event.user_id, just.to_json(),
+                                      pending_id=choice_id(group, 1))
     return View(ViewKind.OFFER, t(lang, "pref.change_title", old=old_name, new=model.name),
                 (*notes, t(lang, "pref.change_q", new=model.name)),
-                actions=(Action(ActionKind.ACCEPT, make, yes, "primary"), Action(ActionKind.ACCEPT, once, no)),
+                actions=(Action(ActionKind.ACCEPT, make, yes, "primary"),
+                         Action(ActionKind.ACCEPT, once, no)),
                 owner=event.user_id, language=lang)
 
 

@@ -54,7 +54,8 @@ async def choose(chat: Chat, turn: Turn, catalogue: Catalogue, options: Mapping[
     return Choice(model, "default", notes)
 
 
-async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: str, images: list[bytes] | list[str],
+async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: str,
+                images: list[bytes] | list[str],
                 options: Mapping[str, Any], choice: Choice, confirmed: bool = False) -> View | None:
     """Confirm when expensive, otherwise hand the task to the manager (which posts the status message)."""
     over = await over_budget(chat, event, lang, quote.total)
@@ -62,13 +63,15 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
         return over
     if quote.total > chat.settings.confirm_above and not confirmed:
         return await _confirmation(chat, event, lang, quote, prompt, images, options, choice)
-    request = TaskRequest(event, lang, quote, prompt, images=images, from_preference=choice.source == "preference",
+    request = TaskRequest(event, lang, quote, prompt, images=images,
+                          from_preference=choice.source == "preference",
                           cheaper=await cheaper(chat, quote, options, choice, lang), options=options,
                           budgets=await budgets(chat, event), budget_day=day_start())
     try:
         await chat.manager.submit(request)
     except LimitReached as exc:
-        if exc.scope == "budget":  # another request took what was left in the meantime: say how much is left now
+        # another request took what was left in the meantime: say how much is left now
+        if exc.scope == "budget":
             return await over_budget(chat, event, lang, quote.total) or views.notice(lang, "limit.total")
         return views.notice(lang, f"limit.{exc.scope}", n=exc.limit)
     if choice.notes:
@@ -82,7 +85,8 @@ async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, p
     urls = await uploaded(chat, images)
     go_label, stop_label = t(lang, "action.confirm"), t(lang, "action.cancel")
     offer = PendingOffer.of(quote, prompt, urls, options, lang, choice, confirmed=True, label=go_label)
-    go = await chat.store.put_pending(event.platform, event.user_id, offer.to_json(), pending_id=choice_id(offer.group, 0))
+    go = await chat.store.put_pending(event.platform, event.user_id, offer.to_json(),
+                                      pending_id=choice_id(offer.group, 0))
     stop = await chat.store.put_pending(event.platform, event.user_id,
                                         PendingOffer.dropping(offer.group, lang, stop_label).to_json(),
                                         pending_id=choice_id(offer.group, 1))
@@ -94,8 +98,8 @@ async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, p
     alternative = await cheaper(chat, quote, options, choice, lang)
     if alternative:
         lines.append(t(lang, "status.cheaper", model=alternative.name, credits=alternative.credits))
-    return View(ViewKind.CONFIRM, t(lang, "confirm.title", credits=quote.total), tuple([*choice.notes, *lines]),
-                actions=(Action(ActionKind.ACCEPT, go_label, go, "primary"),
+    return View(ViewKind.CONFIRM, t(lang, "confirm.title", credits=quote.total),
+                tuple([*choice.notes, *lines]), actions=(Action(ActionKind.ACCEPT, go_label, go, "primary"),
                          Action(ActionKind.ACCEPT, stop_label, stop, "secondary")),
                 owner=event.user_id, language=lang)
 

@@ -19,8 +19,8 @@ from .offers import offer, option_lines, use_each
 from .start import choose
 
 
-async def offer_for(chat: Chat, turn: Turn, catalogue: Catalogue, model: Model, options: dict[str, Any], n: int,
-                    err: NoMatchingRule) -> View:
+async def offer_for(chat: Chat, turn: Turn, catalogue: Catalogue, model: Model, options: dict[str, Any],
+                    n: int, err: NoMatchingRule) -> View:
     """The request does not fit ``model``'s credit rules: say why and offer what comes closest."""
     lang, prompt, images = turn.language, turn.intent.prompt, turn.images
     media = MEDIA_OF_CATEGORY[catalogue.category]
@@ -47,7 +47,8 @@ async def offer_for(chat: Chat, turn: Turn, catalogue: Catalogue, model: Model, 
     near = _nearest_combination(model, options, n)
     if near is not None:
         quote, changes = near
-        said = t(lang, "offer.changes_sep").join(_change_words(lang, key, old, new) for key, old, new in changes)
+        said = t(lang, "offer.changes_sep").join(_change_words(lang, key, old, new) for key, old,
+                                                 new in changes)
         lines.append(t(lang, "offer.nearest", model=model.name, changes=said, credits=quote.total))
         choices.append((quote, t(lang, "action.use_nearest", changes=said)))
     able = sorted((q for m in catalogue if m.key != model.key and (q := m.try_quote(options, n))),
@@ -58,7 +59,8 @@ async def offer_for(chat: Chat, turn: Turn, catalogue: Catalogue, model: Model, 
     if fallback is not None and (near is None or fallback.params != near[0].params):
         choices.append((fallback, t(lang, "action.use_defaults", model=model.name)))
         lines.append(t(lang, "offer.usual", model=model.name, credits=fallback.total))
-    return await offer(chat, turn.event, lang, t(lang, "offer.unsupported_title"), lines, prompt, images, choices)
+    return await offer(chat, turn.event, lang, t(lang, "offer.unsupported_title"), lines, prompt, images,
+                       choices)
 
 
 async def _max_size_offer(chat: Chat, turn: Turn, catalogue: Catalogue, model: Model, options: dict[str, Any],
@@ -75,8 +77,8 @@ async def _max_size_offer(chat: Chat, turn: Turn, catalogue: Catalogue, model: M
         return None
     line = t(lang, "offer.max_size", size=shown, model=quote.model.name, credits=quote.total)
     label = t(lang, "action.use_model_size", model=quote.model.name, size=shown)
-    return await offer(chat, turn.event, lang, t(lang, "offer.max_size_title", size=str(size).upper()), [line],
-                       turn.intent.prompt, turn.images, [(quote, label)])
+    return await offer(chat, turn.event, lang, t(lang, "offer.max_size_title", size=str(size).upper()),
+                       [line], turn.intent.prompt, turn.images, [(quote, label)])
 
 
 async def _ratio_offer(chat: Chat, turn: Turn, model: Model, options: dict[str, Any], n: int) -> View:
@@ -90,7 +92,10 @@ async def _ratio_offer(chat: Chat, turn: Turn, model: Model, options: dict[str, 
     choices: list[tuple[Quote, str]] = []
     lines = [t(lang, "offer.image_ratio", ratio=ratio)]
     if video_quote is not None:
-        name, key = video_quote.model.name, "offer.image_ratio_video" if shape == ratio else "offer.image_ratio_video_near"
+        name, key = (
+            video_quote.model.name,
+            "offer.image_ratio_video" if shape == ratio else "offer.image_ratio_video_near",
+        )
         lines.append(t(lang, key, model=name, ratio=ratio, shape=shape, credits=video_quote.total))
         choices.append((video_quote, t(lang, "action.make_video", model=name)))
     if plain is not None:
@@ -124,15 +129,16 @@ async def music_length_offer(chat: Chat, turn: Turn, catalogue: Catalogue, optio
     lines = [t(lang, "offer.music_length")]
     for model in catalogue:
         if model.model_id in lengths:
-            lines.append(t(lang, "offer.music_length_line", model=model.name, seconds=lengths[model.model_id]))
+            lines.append(t(lang, "offer.music_length_line", model=model.name,
+                           seconds=lengths[model.model_id]))
     rest = {k: v for k, v in options.items() if k != "duration"}
     choice = await choose(chat, turn, catalogue, rest)
     choices = []
     if isinstance(choice, Choice) and (quote := choice.model.try_quote(rest, turn.intent.n or 1)):
         choices.append((quote, t(lang, "action.make_anyway", model=quote.model.name)))
         lines.append(t(lang, "offer.option", model=quote.model.name, credits=quote.total))
-    return await offer(chat, turn.event, lang, t(lang, "offer.music_length_title"), lines, turn.intent.prompt, [],
-                       choices)
+    return await offer(chat, turn.event, lang, t(lang, "offer.music_length_title"), lines, turn.intent.prompt,
+                       [], choices)
 
 
 def _size_rank(size: str) -> int:
@@ -176,7 +182,8 @@ def _distance(key: str, wanted: object, got: object) -> float:
     return 1.0
 
 
-def _nearest_combination(model: Model, options: dict[str, Any], n: int) -> tuple[Quote, list[tuple[str, Any, Any]]] | None:
+def _nearest_combination(model: Model, options: dict[str, Any],
+                         n: int) -> tuple[Quote, list[tuple[str, Any, Any]]] | None:
     """The combination ``model`` can price that changes the request least (e.g. 8 s instead of 10 s at 4K),
     with what changed as (option, asked, offered)."""
     best: tuple[float, int, Quote, list[tuple[str, Any, Any]]] | None = None
@@ -186,7 +193,8 @@ def _nearest_combination(model: Model, options: dict[str, Any], n: int) -> tuple
         for key, value in list(candidate.items()):
             field = model.form.get(key)
             if field is not None and field.options and field.option_for(value) is None:
-                near = _nearest_ratio(str(value), [str(o) for o in field.options]) if key == "aspect_ratio" else None
+                near = _nearest_ratio(str(value),
+                                      [str(o) for o in field.options]) if key == "aspect_ratio" else None
                 candidate[key] = near or field.default
         quote = model.try_quote(candidate, n)
         if quote is None:

@@ -16,8 +16,11 @@ from .gate import residue
 from .vocab import alt
 
 #: list name in intent_words.json → intent kind, in the order they are tried at one position
-COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"), ("again", "again"))
-_SPLIT = re.compile(r"\s+(?:and|&|n|plus)\s+|\s*&\s*|(?<=[\u3400-\u9fff])(?:并且|并|再|和)(?=[\u3400-\u9fff])", re.I)
+COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"),
+            ("again", "again"))
+_SPLIT = re.compile(
+    r"\s+(?:and|&|n|plus)\s+|\s*&\s*|(?<=[\u3400-\u9fff])(?:并且|并|再|和)(?=[\u3400-\u9fff])", re.I
+)
 
 
 @cache
@@ -40,12 +43,14 @@ def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: 
     found = [(m.start(), kind) for m in _pattern().finditer(text) for name, kind in COMMANDS if m.group(name)]
     if not found:
         return None
-    if residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words", "use_words", "reactions", "thanks"):
+    if residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words", "use_words",
+               "reactions", "thanks"):
         return None
     return [kind for _, kind in sorted(found)]
 
 
-def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: int = 0) -> tuple[list[str], int] | None:
+def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
+                    offset: int = 0) -> tuple[list[str], int] | None:
     """"switch model and draw a fox": the command and where the rest of the clause starts."""
     for m in _SPLIT.finditer(text):
         found = commands_in(text[: m.start()], model_spans, offset)
@@ -55,7 +60,8 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (), offs
 
 
 def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:
-    """The command that answers (the last one; "switch model and redo it" is a switch) and the ones done before it."""
+    """The command that answers (the last one; "switch model and redo it" is a switch) and the ones done
+    before it."""
     kinds = list(dict.fromkeys(found))
     if "try_another" in kinds and kinds[-1] == "again":
         kinds.remove("again")

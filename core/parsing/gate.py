@@ -19,7 +19,8 @@ REQUEST = "request"
 AMBIGUOUS = "ambiguous"
 NONE = "none"
 
-_BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d|//)|(?<!\d)\.(?=\s|$)|\s(?:and then|then|but)\s|然后|之后|接着")
+_BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d|//)|(?<!\d)\.(?=\s|$)|\s(?:and "
+                    r"then|then|but)\s|然后|之后|接着")
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 _EMOJI_ONLY = re.compile(r"^[\W_\d]*$", re.U)
 
@@ -71,26 +72,41 @@ def is_gibberish(text: str) -> bool:
         return True
     long_words = [w for w in latin if len(w) >= 5]
     if long_words and len(latin) <= 2:
-        return all(sum(c in "aeiouy" for c in w) / len(w) < 0.2 or re.search(r"(asdf|qwer|zxcv|hjkl|sdfg|jkl;|fdsa)", w) for w in long_words)
+        return all(
+            sum(c in "aeiouy" for c in w) / len(w) < 0.2
+            or re.search(r"(asdf|qwer|zxcv|hjkl|sdfg|jkl;|fdsa)", w)
+            for w in long_words
+        )
     return False
 
 
-_JUDGED = re.compile(r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?"
-                     r"(?:nice|good|great|cool|amazing|beautiful|gorgeous|cute|perfect|awesome|bad|ugly|weird|terrible|funny|hilarious|stunning|"
-                     r"off|wrong|creepy|fire|sick|dope|lovely|fantastic|incredible|insane|wild|boring|meh|better|worse|the best|the worst|"
-                     r"overrated|underrated|the cutest)(?![a-z])"
-                     r"|太(?:好看|好听|棒|美|可爱|酷|丑|难看|奇怪|搞笑)了?|好(?:好看|好听)|真(?:好看|好听|棒|美|可爱)", re.I)
+_JUDGED = re.compile(
+    r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned "
+    r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?"
+    r"(?:nice|good|great|cool|amazing|beautiful|gorgeous|cute|perfect|awesome|bad|ugly|weird|terrible|funny|hilarious|stunning|"
+    r"off|wrong|creepy|fire|sick|dope|lovely|fantastic|incredible|insane|wild|boring|meh|better|worse|the "
+    r"best|the worst|"
+    r"overrated|underrated|the cutest)(?![a-z])"
+    r"|太(?:好看|好听|棒|美|可爱|酷|丑|难看|奇怪|搞笑)了?|好(?:好看|好听)|真(?:好看|好听|棒|美|可爱)",
+    re.I,
+)
 
 
 def social(text: str) -> bool:
     """Greetings, thanks and reactions ("nice", "哈哈", "that track slaps", "这张太好看了")."""
-    if not residue(text, "greetings", "thanks", "reactions", "bot_words", "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
+    if not residue(text, "greetings", "thanks", "reactions", "bot_words",
+                   "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
         return True
     if _JUDGED.search(text) and not _combined("request_verbs", "edit_words").search(text):
         return True  # "the colors in this one are so nice", "太好看了吧"
     stripped = _combined_start().sub("", text)
-    if _combined("greetings", "thanks", "reactions").match(text.lstrip(" \t,.!?~，。！？")) and stripped != text.lstrip() and stripped.strip() and not _combined("request_verbs", "edit_words").search(stripped) \
-            and not pattern("media_nouns").search(stripped):
+    if (
+        _combined("greetings", "thanks", "reactions").match(text.lstrip(" \t,.!?~，。！？"))
+        and stripped != text.lstrip()
+        and stripped.strip()
+        and not _combined("request_verbs", "edit_words").search(stripped)
+        and not pattern("media_nouns").search(stripped)
+    ):
         return True  # "wow the second one …", "牛啊 这个效果", "lmao the dog has 5 legs", "not bad for a bot"
     text = stripped
     ref = re.match(rf"^\W*(?:{alt('result_refs')})", text, re.I)
@@ -102,10 +118,12 @@ def social(text: str) -> bool:
 
 @cache
 def _combined_start() -> re.Pattern[str]:
-    return re.compile(rf"^(?:\W*(?:{alternation(p for n in ('greetings', 'thanks', 'reactions', 'bot_words') for p in phrases(n))}))*\W*", re.I)
+    words = alternation(p for n in ("greetings", "thanks", "reactions", "bot_words") for p in phrases(n))
+    return re.compile(rf"^(?:\W*(?:{words}))*\W*", re.I)
 
 
-_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|haha|and|but|also|btw|hey|um|uh|quick question|question|嗯|那|所以|哦|问一下|请问)"
+_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|haha|and|but|also|btw|hey|um|uh|quick "
+                          r"question|question|嗯|那|所以|哦|问一下|请问)"
                           r"(?![a-z])\W*)*", re.I)
 
 
@@ -113,12 +131,16 @@ def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
     if stripped.endswith(("?", "？")):
         return True
-    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(r"多少|什么|哪个|哪些|为什么|为啥|怎么|咋|几个|几张|多久|多长时间|能不能|可不可以|有没有|是不是|会不会", stripped):
+    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(
+        r"多少|什么|哪个|哪些|为什么|为啥|怎么|咋|几个|几张|多久|多长时间|能不能|可不可以|有没有|是不是|会不会",
+        stripped,
+    ):
         return True
     if re.search(r"(?<![a-z])how (?:much|many|long)(?![a-z])", stripped, re.I):
         return True
     first = re.match(r"^\W*([a-z']+)", stripped.lower())
-    return bool(first and first.group(1) in {"what", "what's", "whats", "which", "how", "why", "when", "where", "who", "whose", "is", "are",
+    return bool(first and first.group(1) in {"what", "what's", "whats", "which", "how", "why", "when",
+                                             "where", "who", "whose", "is", "are",
                                               "does", "do", "did"})
 
 
@@ -135,10 +157,12 @@ def capability_object(rest: str) -> bool:
     rest = re.sub(rf"^\s*(?:{alt('create_verbs')}|generate|make|do|handle|support)?\s*", "", rest, flags=re.I)
     rest = re.sub(r"(?:吗|么|呢|嘛|不)?[\s?？!！。.]*$", "", rest)
     left = residue(rest, "capability_objects", "bot_words", "command_filler")
-    return not left or bool(re.fullmatch(r"(?:too|also|as well|at all|or not|and|or|well|already)*", left, re.I))
+    return not left or bool(re.fullmatch(r"(?:too|also|as well|at all|or not|and|or|well|already)*", left,
+                                         re.I))
 
 
-_PRICE_QUESTION = re.compile(r"how (?:much|many)(?: credits?| points?)? (?:does|do|is|are|would|for|per|to)\b|\b(?:cost|price|costs)\b", re.I)
+_PRICE_QUESTION = re.compile(r"how (?:much|many)(?: credits?| points?)? "
+                             r"(?:does|do|is|are|would|for|per|to)\b|\b(?:cost|price|costs)\b", re.I)
 
 
 _MINE = re.compile(r"(?<![a-z'])(?:i|my|me|we|our|i've|i'm|us)(?![a-z'])|我", re.I)
@@ -176,10 +200,15 @@ def _question_kind(text: str, model_count: int) -> str | None:
     return "chat"
 
 
-_STATEMENT = re.compile(r"^\W*(?:the|my|our|his|her|their|its|this|that|these|those|your)\s+(?:[\w'-]+\s+){0,3}?"
-                        r"(?:is|are|was|were|has|have|had|can't|cannot|can not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
-                        r"made|makes|needs|wants|got|keeps|became|came out|turned out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
-                        r"froze|failed|broke|glitched|is missing|went|sounds|sound)(?![a-z])(?!\s+\w+ing\b)", re.I)
+_STATEMENT = re.compile(
+    r"^\W*(?:the|my|our|his|her|their|its|this|that|these|those|your)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:is|are|was|were|has|have|had|can't|cannot|can "
+    r"not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
+    r"made|makes|needs|wants|got|keeps|became|came out|turned "
+    r"out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
+    r"froze|failed|broke|glitched|is missing|went|sounds|sound)(?![a-z])(?!\s+\w+ing\b)",
+    re.I,
+)
 _DONE_WELL = re.compile(r"(?:画|做|写|唱|拍|生成|弄|p)得")  # "画得真好": how it was made, not a request
 _NOT_NOW_END = re.compile(r"(?<!for )(?<!'s )(?<!until )(?<!by )(?:" + "{not_now}" + r")\W*$", re.I)
 
@@ -193,13 +222,15 @@ def text_request(text: str) -> bool:
     """"write me a poem", "tell me a joke", "给我讲个笑话": words, not pictures or sound — nothing we make."""
     for verb in _combined("request_verbs", "create_verbs").finditer(text):
         after = text[verb.end(): verb.end() + 40]
-        if re.match(rf"^\W*(?:(?:me|us|a|an|some|the|few|a few|one|个|一个|一篇|一首|一段|几个|点|一些)\s*)*(?:[a-z-]+\s+)?(?:{alt('text_objects')})",
+        if re.match(rf"^\W*(?:(?:me|us|a|an|some|the|few|a "
+                    rf"few|one|个|一个|一篇|一首|一段|几个|点|一些)\s*)*(?:[a-z-]+\s+)?(?:{alt('text_objects')})",
                     after, re.I):
             return True
     return False
 
 
-_WANT = re.compile(r"(?<![a-z])(?:wants?|needs?|would like|'d like|'d love|would love|looking for|想要|需要|要)(?![a-z])", re.I)
+_WANT = re.compile(r"(?<![a-z])(?:wants?|needs?|would like|'d like|'d love|would love|looking "
+                   r"for|想要|需要|要)(?![a-z])", re.I)
 
 
 def wants_something_made(text: str) -> bool:
@@ -210,13 +241,16 @@ def wants_something_made(text: str) -> bool:
     from .media import nouns
 
     rest = text[want.end():]
-    return any(noun.head for noun in nouns(rest)) or bool(re.match(rf"\s*(?:to\s+|你)?(?:{alt('create_verbs')})", rest, re.I))
+    return any(noun.head for noun in nouns(rest)) or bool(
+        re.match(rf"\s*(?:to\s+|你)?(?:{alt('create_verbs')})", rest, re.I)
+    )
 
 
 def chatty(text: str) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
-    if re.match(rf"^\W*(?:{alt('chat_starts')})", lowered) or text_request(lowered) or _not_now().search(lowered):
+    if re.match(rf"^\W*(?:{alt('chat_starts')})",
+                lowered) or text_request(lowered) or _not_now().search(lowered):
         return True
     if wants_something_made(lowered):
         return False
@@ -263,7 +297,8 @@ def descriptive(text: str) -> bool:
 def remark(text: str) -> bool:
     """Words people use when talking about something rather than describing it: "too dark", "颜色好看"."""
     lowered = text.lower()
-    return bool(re.search(rf"(?:{alt('markers', 'en')})", lowered) or any(m in lowered for m in _zh_markers()))
+    return bool(re.search(rf"(?:{alt('markers', 'en')})",
+                          lowered) or any(m in lowered for m in _zh_markers()))
 
 
 @cache

@@ -17,10 +17,14 @@ from .vocab import alt, alternation, pattern, phrases
 MEDIA = ("image", "video", "music")
 _WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "some", "one", "new", "quick", "short",
-                "little", "nice", "cool", "simple", "another", "it", "them", "me", "us", "into", "as", "use", "using", "with", "via",
-                "cheapest", "cheap", "cheaper", "best", "highest", "quality", "premium", "budget", "always", "high", "top"}
-_SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|both|the two|these two|those two)\s+(?:\w+\s+)?$", re.I)
+_DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "that", "some", "one",
+                "new", "quick", "short",
+                "little", "nice", "cool", "simple", "another", "it", "them", "me", "us", "into", "as", "use",
+                "using", "with", "via",
+                "cheapest", "cheap", "cheaper", "best", "highest", "quality", "premium", "budget", "always",
+                "high", "top"}
+_SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|both|the two|these "
+                        r"two|those two)\s+(?:\w+\s+)?$", re.I)
 _RESULT_EN = re.compile(r"(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
 _SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$")
@@ -48,19 +52,23 @@ def _nouns() -> re.Pattern[str]:
 
 
 def _clause_start(text: str, at: int) -> int:
-    """Where the clause holding position ``at`` begins (looking back a bounded distance keeps long input linear)."""
+    """Where the clause holding position ``at`` begins (looking back a bounded distance keeps long input
+    linear)."""
     floor = max(0, at - 120)
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, floor, at)]
     return breaks[-1] if breaks else floor
 
 
 def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bool:
-    """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces the description."""
+    """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces
+    the description."""
     before = text[_clause_start(text, start): start]
     last_verb = max(verbs.finditer(before), key=lambda m: m.end(), default=None)
     if last_verb is not None:
-        before = before[last_verb.end():]  # "use the cheapest model to make a video": what is made follows the verb
-    if _RESULT_EN.search(before) or (re.search(r"(?:in|into|as)\s+an?\s+$", before, re.I) and _VIDEO_RESULT.match(text[start:end])):
+        # "use the cheapest model to make a video": what is made follows the verb
+        before = before[last_verb.end():]
+    if _RESULT_EN.search(before) or (re.search(r"(?:in|into|as)\s+an?\s+$", before,
+                                               re.I) and _VIDEO_RESULT.match(text[start:end])):
         return True  # "turn these two images into a video", "put this character in a video"
     if _SOURCE_EN.search(before):
         return False  # "this photo", "these two images": what came with the message
@@ -76,7 +84,11 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     if _CONNECTORS.match(after):
         return True
     content = [i for i, w in enumerate(words) if w not in _DETERMINERS and not w.isdigit()]
-    if content and any(w in _ARTICLES for w in words[content[0]:]) and not re.search(r"(?:use|using|with)\s+the\s+\w+\s*$", before, re.I):
+    if (
+        content
+        and any(w in _ARTICLES for w in words[content[0] :])
+        and not re.search(r"(?:use|using|with)\s+the\s+\w+\s*$", before, re.I)
+    ):
         return False  # "a cat watching a movie": a second noun phrase began
     return len(content) <= 3
 
@@ -131,10 +143,12 @@ def _verb(media: str) -> re.Pattern[str]:
     return pattern("media_verbs", media)
 
 
-_START = re.compile(r"^\W*(?:(?:please|can you|could you|would you|hey|ok|now|帮我|请|给我|麻烦|你)\W*)*", re.I)
+_START = re.compile(r"^\W*(?:(?:please|can you|could you|would you|hey|ok|now|帮我|请|给我|麻烦|你)\W*)*",
+                    re.I)
 
 
-_IMPERATIVE_BEFORE = re.compile(r"(?:^|[,，.:：;!?]|(?<![a-z])(?:and|then|to|please|pls|can you|could you|would you|me|just|now|also))\W*$", re.I)
+_IMPERATIVE_BEFORE = re.compile(r"(?:^|[,，.:：;!?]|(?<![a-z])(?:and|then|to|please|pls|can you|could "
+                                r"you|would you|me|just|now|also))\W*$", re.I)
 
 
 def _imperative(m: re.Match[str], text: str) -> bool:
@@ -151,13 +165,19 @@ def detect(text: str, images: int = 0) -> str | None:
     start = _START.match(text)
     opening = text[start.end() if start else 0:]
     if re.match(rf"(?:{alt('media_verbs', 'image')})", opening, re.I):
-        if not re.match(r"^\W*(?:design)", opening, re.I) and not re.match(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)", opening):
+        if not re.match(r"^\W*(?:design)", opening,
+                        re.I) and not re.match(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)", opening):
             return "image"  # "draw …", "画…" (but "画一段动画" is an animation)
     found = nouns(text)
     for noun in found:
         if noun.head:
             return noun.media
-    firsts = [(m.start(), medium) for medium in ("image", "music") for m in _verb(medium).finditer(text) if _imperative(m, text)]
+    firsts = [
+        (m.start(), medium)
+        for medium in ("image", "music")
+        for m in _verb(medium).finditer(text)
+        if _imperative(m, text)
+    ]
     if firsts:
         return min(firsts)[1]
     if images and pattern("motion_words").search(text):

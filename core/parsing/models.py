@@ -134,15 +134,18 @@ def _static_names() -> tuple[_Name, ...]:
 def _catalogue_names(names: tuple[tuple[str, str], ...]) -> tuple[_Name, ...]:
     out = []
     for display, model_id in names:
-        out.append(_Name(re.compile(_flexible(display)), 2, _name_key(display), (model_id,), family_of(model_id)))
+        out.append(_Name(re.compile(_flexible(display)), 2, _name_key(display), (model_id,),
+                         family_of(model_id)))
         # "Google Veo 3.1" is also just "Veo 3.1"
         short = re.sub(r"^(google|openai)\s+", "", display, flags=re.I)
         if short != display:
-            out.append(_Name(re.compile(_flexible(short)), 2, _name_key(display), (model_id,), family_of(model_id)))
+            out.append(_Name(re.compile(_flexible(short)), 2, _name_key(display), (model_id,),
+                             family_of(model_id)))
     return tuple(out)
 
 
-_CUE_BEFORE = re.compile(r"(?:用|使用|换成|改用|试试|(?<![a-z])(?:use|using|with|via|on|try|switch to|go with))\s*$", re.I)
+_CUE_BEFORE = re.compile(r"(?:用|使用|换成|改用|试试|(?<![a-z])(?:use|using|with|via|on|try|switch to|go "
+                         r"with))\s*$", re.I)
 _CUE_AFTER = re.compile(r"^\s*(?:模型|model)", re.I)
 
 
@@ -155,7 +158,8 @@ _DISPLAY: dict[tuple[int, ...], tuple[tuple[Catalogue, ...], tuple[tuple[str, st
 
 
 def _display_names(catalogues: Mapping[str, Catalogue] | None) -> tuple[tuple[str, str], ...]:
-    """(display name, model_id) of every live model; remembered per set of catalogue objects (they are immutable)."""
+    """(display name, model_id) of every live model; remembered per set of catalogue objects (they are
+    immutable)."""
     cats = tuple((catalogues or {}).values())
     key = tuple(id(c) for c in cats)
     cached = _DISPLAY.get(key)
@@ -170,7 +174,8 @@ def _display_names(catalogues: Mapping[str, Catalogue] | None) -> tuple[tuple[st
 
 @cache
 def _entries(display: tuple[tuple[str, str], ...]) -> tuple[tuple[_Name, ...], re.Pattern[str]]:
-    """Every name to look for, and one pattern for all of them: most messages name no model, and one scan says so."""
+    """Every name to look for, and one pattern for all of them: most messages name no model, and one scan
+    says so."""
     entries = (*_catalogue_names(display), *_static_names())
     return entries, re.compile("|".join(f"(?:{e.pattern.pattern})" for e in entries))
 
@@ -202,5 +207,6 @@ def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[M
 
 def media_of(ref: ModelRef, catalogues: Mapping[str, Catalogue] | None) -> set[str]:
     """Which media the named model can make, from the live catalogue."""
-    return {MEDIA_OF_CATEGORY[category] for category, catalogue in (catalogues or {}).items() if ref.resolve(catalogue)}
+    return {MEDIA_OF_CATEGORY[category] for category,
+            catalogue in (catalogues or {}).items() if ref.resolve(catalogue)}
 

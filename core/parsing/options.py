@@ -15,17 +15,21 @@ from .vocab import WORD_LEFT as _W
 from .vocab import WORD_RIGHT as _E
 from .vocab import alternation, pattern, words
 
-SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}", re.I)
+SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}",
+                  re.I)
 RESOLUTION = re.compile(rf"{_W}(360|480|540|720|768|1080|1440|2160)\s*p{_E}|{_W}(full\s*hd|fhd){_E}", re.I)
 ASPECT = re.compile(r"(?<![\d:.])(\d{1,2})\s*(?:[:：比]|by|x)\s*(\d{1,2})(?![\d:])", re.I)
 DURATION = re.compile(
     rf"(?:(\d+(?:\.\d+)?)\s*-?\s*|({ZH_NUMERAL})\s*|{_W}({EN_NUMERAL})[\s-]+)"
     rf"((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)", re.I)
-HALF_MINUTE = re.compile(rf"{_W}(half a minute|a minute and a half|a minute|one minute){_E}|(半分钟|一分半)", re.I)
+HALF_MINUTE = re.compile(rf"{_W}(half a minute|a minute and a half|a minute|one minute){_E}|(半分钟|一分半)",
+                         re.I)
 COUNT_X = re.compile(rf"(?:{_W}[x×]\s*(\d)|{_W}n\s*=\s*(\d)){_E}", re.I)
-LYRICS_LABEL = re.compile(r"(?:歌词(?:是|为)?|(?<![a-z])lyrics?(?:\s+(?:are|is|go|say|should be))?)\s*[:：]?\s*", re.I)
+LYRICS_LABEL = re.compile(r"(?:歌词(?:是|为)?|(?<![a-z])lyrics?(?:\s+(?:are|is|go|say|should "
+                          r"be))?)\s*[:：]?\s*", re.I)
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "《": "》", "'": "'", "‘": "’"}
-ORDERED_QUOTE = re.compile(r"(?:with\s+)?(?:the\s+)?(?:lyrics?|words|歌词)[^\"“「『'‘]{0,16}?([\"“「『'‘])", re.I)
+ORDERED_QUOTE = re.compile(r"(?:with\s+)?(?:the\s+)?(?:lyrics?|words|歌词)[^\"“「『'‘]{0,16}?([\"“「『'‘])",
+                           re.I)
 
 
 @dataclass
@@ -49,14 +53,16 @@ def _cut(text: str, m: re.Match[str]) -> str:
 
 
 def take_lyrics(text: str) -> tuple[str | None, str]:
-    """Lyrics are the user's own words: a quoted part ends at its closing quote, "lyrics: …" runs to the end."""
+    """Lyrics are the user's own words: a quoted part ends at its closing quote, "lyrics: …" runs to the
+    end."""
     m = ORDERED_QUOTE.search(text)
     if m:
         close = QUOTES[m.group(1)]
         end = text.find(close, m.end())
         if end > m.end():
             return text[m.end(): end].strip(), text[: m.start()] + " " + text[end + 1:]
-    label = re.search(r"(?:歌词|(?<![a-z])lyrics?)\s*(?:是|为|are|is|go|say|should be)?\s*[:：]\s*", text, re.I)
+    label = re.search(r"(?:歌词|(?<![a-z])lyrics?)\s*(?:是|为|are|is|go|say|should be)?\s*[:：]\s*", text,
+                      re.I)
     if label:
         rest = text[label.end():]
         if rest[:1] in QUOTES:
@@ -89,8 +95,10 @@ def _count() -> re.Pattern[str]:
         rf"(?:({zh})|({nouns})|(个)(?=不同|不一样|logo|头像|海报|壁纸|设计|版本|视频|方案))", re.I)
 
 
-def take_options(text: str, media: str | None, images: int, *, lyrics: str | None = None) -> tuple[Found, str]:
-    """Read every option; returns them and the text with them cut out (durations first, so "15 seconds" is not a count)."""
+def take_options(text: str, media: str | None, images: int, *,
+                 lyrics: str | None = None) -> tuple[Found, str]:
+    """Read every option; returns them and the text with them cut out (durations first, so "15 seconds" is
+    not a count)."""
     found = Found()
     for step in (_duration, _resolution, _size, _aspect, _words):
         text = step(text, found.options, media)
@@ -112,7 +120,8 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
     m = HALF_MINUTE.search(text)
     if m and media != "image":
         phrase = (m.group(1) or m.group(2)).lower()
-        opts["duration"] = {"half a minute": 30, "半分钟": 30, "a minute and a half": 90, "一分半": 90}.get(phrase, 60)
+        opts["duration"] = {"half a minute": 30, "半分钟": 30, "a minute and a half": 90,
+                            "一分半": 90}.get(phrase, 60)
         return _cut(text, m)
     return text
 
@@ -166,7 +175,8 @@ def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
 
 
 def _count_of(text: str, found: Found, images: int) -> str:
-    """How many results: "3 images", "两张", "x4"; "these two images" are the attached pictures, not a count."""
+    """How many results: "3 images", "两张", "x4"; "these two images" are the attached pictures, not a
+    count."""
     m = _count().search(text)
     if m and images and re.search(r"(这|那|these|those|the|my|both|all)\s*$", text[: m.start()], re.I):
         m = None
@@ -177,7 +187,8 @@ def _count_of(text: str, found: Found, images: int) -> str:
         found.n = int(x.group(1) or x.group(2))
         return _cut(text, x)
     n = parse_number(m.group(1))
-    if not n or not 1 < n <= 20:  # "一张", "one picture": one is the default, not a count, and stays in the words
+    # "一张", "one picture": one is the default, not a count, and stays in the words
+    if not n or not 1 < n <= 20:
         return text
     found.n = n
     # keep an English noun so "3 images of a cat" still names what is made

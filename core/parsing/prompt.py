@@ -14,26 +14,49 @@ from .vocab import alt, phrases
 
 SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—~]+|[\s,，。;；:：、\-—~]+$")
 TRAILING_PUNCTUATION = " \t,，。.!！?？~"
-_MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|piece of music|illustration|painting|drawing|render|"
+_MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|piece of "
+                  r"music|illustration|painting|drawing|render|"
                   r"animation|gif|tune|variation|version|one|film|movie|footage|timelapse)s?")
-MEDIA_OF = re.compile(rf"^(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|quick|little|new|nice|cool|simple|single|different|separate)\s+)*"
-                      rf"{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|that shows|depicting)\s+", re.I)
-MEDIA_LABEL = re.compile(rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)", re.I)
-ZH_MEDIA_LEAD = re.compile(r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*")
-ZH_MEASURE_LEAD = re.compile(r"^一?[张幅首段](?=[\u3400-\u9fff])")  # "一首关于妈妈的歌": the measure word belongs to the media
+MEDIA_OF = re.compile(rf"^(?:an?\s+|some\s+|the\s+|one\s+|a "
+                      rf"single\s+)?(?:(?:short|quick|little|new|nice|cool|simple|single|different|separate)\s+)*"
+                      rf"{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|that "
+                      rf"shows|depicting)\s+", re.I)
+MEDIA_LABEL = re.compile(
+    rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
+    re.I,
+)
+ZH_MEDIA_LEAD = re.compile(
+    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*"
+)
+# "一首关于妈妈的歌": the measure word belongs to the media
+ZH_MEASURE_LEAD = re.compile(r"^一?[张幅首段](?=[\u3400-\u9fff])")
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|音乐|歌曲|歌|图)$")
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
 AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)")
-EMPTY = re.compile(rf"^(?:an?\s+|some\s+|the\s+|me\s+|一[张个段首幅]\s*|的\s*)*(?:{_MEDIA_GENERIC}|视频|图片|图|照片|音乐|歌|歌曲|画|model|模型)?\s*"
-                   r"(?:吧|呀|啊|please|模型|生成|from now on|以后|for me|now|it|this|that)?$", re.I)
-PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this (?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that one)$", re.I)
-DANGLING_WORDS = frozenset("at with for of and using via by to as but or also then the a an model please".split())
+EMPTY = re.compile(
+    rf"^(?:an?\s+|some\s+|the\s+|me\s+|一[张个段首幅]\s*|的\s*)*(?:{_MEDIA_GENERIC}|视频|图片|图|照片|音乐|歌|歌曲|画|model|模型)?\s*"
+    r"(?:吧|呀|啊|please|模型|生成|from now on|以后|for me|now|it|this|that)?$",
+    re.I,
+)
+PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this "
+                          r"(?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that "
+                          r"one)$", re.I)
+DANGLING_WORDS = frozenset("at with for of and using via by to as but or also then the a an model "
+                           "please".split())
 DANGLING_START = re.compile(r"^(?:(?:of|about|showing|featuring|with|and|then|to|for|that|where)\s+)+", re.I)
-IT_INTO = re.compile(rf"^(?:it|this|them|that|these|this (?:photo|picture|image|pic|one)|these (?:photos|pictures|images|pics))\s+(?:into\s+)?"
-                     rf"(?:an?\s+)?{_MEDIA_GENERIC}(?:\s+(?:of|about|showing|with|where)\s+|\s*[:：,，]\s*)", re.I)
-FRAME_LABEL = re.compile(r"^(?:(?:from\s+)?(?:the\s+)?first\s+(?:and|&|to)\s+last\s+frames?|首尾帧(?:视频)?|start and end frames?)\s*[:：,，]\s*", re.I)
-IT_MEDIA = re.compile(rf"^(?:make\s+|turn\s+)?(?:it|this|them|that)\s+(?:into\s+)?(?:an?\s+)?{_MEDIA_GENERIC}$", re.I)
+IT_INTO = re.compile(rf"^(?:it|this|them|that|these|this (?:photo|picture|image|pic|one)|these "
+                     rf"(?:photos|pictures|images|pics))\s+(?:into\s+)?"
+                     rf"(?:an?\s+)?{_MEDIA_GENERIC}(?:\s+(?:of|about|showing|with|where)\s+|\s*[:：,，]\s*)",
+                     re.I)
+FRAME_LABEL = re.compile(
+    r"^(?:(?:from\s+)?(?:the\s+)?first\s+(?:and|&|to)\s+last\s+frames?|首尾帧(?:视频)?|start and end "
+    r"frames?)\s*[:：,，]\s*",
+    re.I,
+)
+IT_MEDIA = re.compile(
+    rf"^(?:make\s+|turn\s+)?(?:it|this|them|that)\s+(?:into\s+)?(?:an?\s+)?{_MEDIA_GENERIC}$", re.I
+)
 
 
 @cache
@@ -41,7 +64,9 @@ def _lead_zh() -> re.Pattern[str]:
     fillers = "|".join(sorted(map(re.escape, phrases("leading_fillers", "zh")), key=len, reverse=True))
     verbs = "|".join(sorted(map(re.escape, phrases("create_verbs", "zh")), key=len, reverse=True))
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
-    return re.compile(rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs})\s*(?:一?[张幅首段条]|一下|一?个{media}|些|几[张个首段])?\s*)?")
+    return re.compile(
+        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs})\s*(?:一?[张幅首段条]|一下|一?个{media}|些|几[张个首段])?\s*)?"
+    )
 
 
 @cache
@@ -62,7 +87,9 @@ def strip_trailing(text: str) -> str:
         stripped = text.rstrip(TRAILING_PUNCTUATION)
         lowered = stripped.lower()
         for word in _trailing():
-            if lowered.endswith(word) and (not word.isascii() or len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()):
+            if lowered.endswith(word) and (
+                not word.isascii() or len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()
+            ):
                 stripped = stripped[: -len(word)]
                 break
         else:
@@ -84,7 +111,8 @@ def drop_dangling_end(text: str) -> str:
 
 
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
-    """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make it darker")."""
+    """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
+    it darker")."""
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^/\w+\s*", "", text)
     text = re.sub(r"^@\S+\s*", "", text)
@@ -121,13 +149,17 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     return AN.sub(r"\1n ", text)
 
 
-SOURCE_LEAD = re.compile(r"^(?:(?:this|it|these|them|that)(?:\s+(?:two\s+)?(?:photo|picture|image|pic|one|frame)s?)?|(?:把|让|用|将)?这(?:两)?[张幅个]?(?:图片|照片|图))"
-                         r"\s*[,，:：]?\s*", re.I)
+SOURCE_LEAD = re.compile(
+    r"^(?:(?:this|it|these|them|that)(?:\s+(?:two\s+)?(?:photo|picture|image|pic|one|frame)s?)?|(?:把|让|用|将)?这(?:两)?[张幅个]?(?:图片|照片|图))"
+    r"\s*[,，:：]?\s*",
+    re.I,
+)
 
 
 def animation_prompt(text: str) -> str:
     """With pictures to animate, "make this photo move" / "让这张图动起来" says nothing to draw: no prompt
-    (the conversation sends a neutral motion prompt); "animate this, camera slowly zooms in" keeps the motion."""
+    (the conversation sends a neutral motion prompt); "animate this, camera slowly zooms in" keeps the
+    motion."""
     from .gate import residue
 
     if not residue(text, "animation_filler"):
@@ -135,14 +167,22 @@ def animation_prompt(text: str) -> str:
     return SOURCE_LEAD.sub("", text).strip()
 
 
-_PICTURE = r"(?:(?:this|the|my|that)\s+(?:photo|picture|image|pic|selfie|drawing)|this|it|him|her|them|me|these)"
-EDIT_TARGET_EN = re.compile(rf"^(?:(?:please|can you|could you)\s+)*(?:edit\s+{_PICTURE}\s+to\s+)?(?:turn|convert|change|transform|make|restyle|redo|render|edit)\s+"
+_PICTURE = (
+    r"(?:(?:this|the|my|that)\s+(?:photo|picture|image|pic|selfie|drawing)|this|it|him|her|them|me|these)"
+)
+EDIT_TARGET_EN = re.compile(rf"^(?:(?:please|can you|could "
+                            rf"you)\s+)*(?:edit\s+{_PICTURE}\s+to\s+)?(?:turn|convert|change|transform|make|restyle|redo|render|edit)\s+"
                             rf"{_PICTURE}\s+(?:into|to|as|look like|like|in the style of)\s+(?P<target>.+)$|"
-                            rf"^(?:{_PICTURE}\s+)?(?:but\s+)?(?:in the style of|as an?|as)\s+(?P<target2>.+)$", re.I)
+                            rf"^(?:{_PICTURE}\s+)?(?:but\s+)?(?:in the style of|as "
+                            rf"an?|as)\s+(?P<target2>.+)$", re.I)
 EDIT_LOOK = re.compile(rf"^(?:(?:edit|make|turn)\s+{_PICTURE}\s+)?(?:to\s+)?looks?\s+like\s+(?P<target>.+)$|"
                        rf"^make\s+{_PICTURE}\s+(?P<target2>(?:an?|the)\s+.+|.+\s+style)$", re.I)
-EDIT_TARGET_ZH = re.compile(r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这|这张|这幅|这个)?(?:图片|照片|图|画)?(?:的风格)?(?:改成|变成|换成|转成|处理成|p成|做成|弄成|改为)(?P<target>.+)$")
-ATTACHMENT_ZH = re.compile(r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这张|这幅|这个|这)(?:图片|照片|图|画)(?:里的|中的|上的|里|的)?\s*")
+EDIT_TARGET_ZH = re.compile(
+    r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这|这张|这幅|这个)?(?:图片|照片|图|画)?(?:的风格)?(?:改成|变成|换成|转成|处理成|p成|做成|弄成|改为)(?P<target>.+)$"
+)
+ATTACHMENT_ZH = re.compile(
+    r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这张|这幅|这个|这)(?:图片|照片|图|画)(?:里的|中的|上的|里|的)?\s*"
+)
 EDIT_LABEL = re.compile(r"^(?:edit|修改|编辑)\s*[:：]\s*", re.I)
 
 

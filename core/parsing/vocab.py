@@ -20,13 +20,17 @@ WORD_RIGHT = r"(?![a-z0-9])"
 
 @cache
 def words() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("core").joinpath("data/intent_words.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(
+        resources.files("core").joinpath("data/intent_words.json").read_text("utf-8")
+    )
     return data
 
 
 @cache
 def model_names() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(resources.files("core").joinpath("data/model_names.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads(
+        resources.files("core").joinpath("data/model_names.json").read_text("utf-8")
+    )
     return data
 
 
@@ -62,9 +66,11 @@ def _depth(node: dict[str, Any]) -> int:
 
 
 def _emit(char: str, node: dict[str, Any]) -> str:
-    """The regex for one trie node: this character, then the longest continuation first, then the end of a phrase."""
+    """The regex for one trie node: this character, then the longest continuation first, then the end of a
+    phrase."""
     head = r"\s+" if char == " " else re.escape(char)
-    children = [_emit(c, node[c]) for c in sorted((k for k in node if k), key=lambda c: (-_depth(node[c]), c))]
+    children = [_emit(c, node[c]) for c in sorted((k for k in node if k),
+                                                  key=lambda c: (-_depth(node[c]), c))]
     if "" in node:
         children.append(WORD_RIGHT if re.match(r"[a-z0-9]", char) else "")
     if not children:
@@ -112,10 +118,12 @@ def typo_fixes() -> dict[str, str]:
 
 @cache
 def _typo_pattern() -> re.Pattern[str]:
-    return re.compile(rf"(?<![a-z0-9'])({'|'.join(map(re.escape, sorted(typo_fixes(), key=len, reverse=True)))})(?![a-z0-9])", re.I)
+    typos = "|".join(map(re.escape, sorted(typo_fixes(), key=len, reverse=True)))
+    return re.compile(rf"(?<![a-z0-9'])({typos})(?![a-z0-9])", re.I)
 
 
 def fix_typos(text: str) -> str:
-    """Common misspellings of the instruction words ("3 imgaes", "drwa"), so counts and verbs are still read."""
+    """Common misspellings of the instruction words ("3 imgaes", "drwa"), so counts and verbs are still
+    read."""
     table = typo_fixes()
     return _typo_pattern().sub(lambda m: table[m.group(1).lower()], text)
