@@ -68,6 +68,11 @@ def shown(fake: FakeDiscord, interaction: FakeInteraction) -> FakeMessage:
     return message
 
 
+def text_of(fake: FakeDiscord, interaction: FakeInteraction) -> str:
+    message = fake.original(interaction)
+    return message.text() if message is not None else ""
+
+
 def final(message: FakeMessage | None) -> bool:
     return message is not None and any(k in message.text() for k in ("is ready", "could not be made"))
 
@@ -219,6 +224,9 @@ async def test_unset_shards_run_as_many_as_discord_recommends_in_one_process(fak
         asked = [await fake.slash("image", {"prompt": f"a kite over server {g}"},
                                   guild_id=g) for g in (SECOND_GUILD_ID, GUILD_ID)]
         assert [i.shards for i in asked] == [[0], [1]]
+        direct = await fake.slash("usage", dm=True)  # a DM belongs to no server: Discord sends it to shard 0
+        assert direct.shards == [0]
+        await until(lambda: "Today:" in text_of(fake, direct), 20, "the answer to the DM")
         for interaction in asked:
             await until(lambda: final(fake.original(interaction)), 40, "the image")  # noqa: B023 (awaited here)
     finally:
