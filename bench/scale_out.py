@@ -53,7 +53,8 @@ async def _worker(url: str, tmp: Path, name: str, submit: int, database_url: str
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_DATABASE_URL": database_url,
            "CRASH_WORKER_LEASE_S": str(lease_s), "CRASH_WORKER_STAY": "1",
            "CRASH_WORKER_TIME_SCALE": str(scale),
-           "CRASH_WORKER_GAP_S": str(gap_s), "CRASH_WORKER_PREFIX": f"{name} prompt"}
+           "CRASH_WORKER_GAP_S": str(gap_s), "CRASH_WORKER_PREFIX": f"{name} prompt",
+           "CRASH_WORKER_MAX_ACTIVE": "100000"}
     if acks is not None:
         env["CRASH_WORKER_ACKS"] = str(acks)
     return await asyncio.create_subprocess_exec(
@@ -107,7 +108,9 @@ async def load(server: str, instances: int, tasks: int, lease_s: float) -> dict[
         started = time.time()
         workers = [await _worker(url, tmp, f"w{i}", tasks // instances, database_url, lease_s=lease_s,
                                  scale=0.5, gap_s=0.0, acks=acks) for i in range(instances)]
-        await asyncio.wait_for(asyncio.gather(*(w.wait() for w in workers)), 900)
+        codes = await asyncio.wait_for(asyncio.gather(*(w.wait() for w in workers)), 900)
+        if any(codes):
+            raise RuntimeError(f"a worker failed (exit codes {codes}); run bench.crash_worker alone to see why")
         elapsed = time.time() - started
         ops = _ops(tmp)
         ack_values = [a for line in acks.read_text().splitlines() for a in json.loads(line)["acks"]]
