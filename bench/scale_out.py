@@ -110,7 +110,7 @@ async def load(server: str, instances: int, tasks: int, lease_s: float) -> dict[
                                  scale=0.5, gap_s=0.0, acks=acks) for i in range(instances)]
         codes = await asyncio.wait_for(asyncio.gather(*(w.wait() for w in workers)), 900)
         if any(codes):
-            raise RuntimeError(f"a worker failed (exit codes {codes}); run bench.crash_worker alone to see why")
+            raise RuntimeError(f"a worker failed (exit codes {codes}); run bench.crash_worker alone")
         elapsed = time.time() - started
         ops = _ops(tmp)
         ack_values = [a for line in acks.read_text().splitlines() for a in json.loads(line)["acks"]]
