@@ -80,10 +80,10 @@ async def main(url: str, data_dir: str, ops_file: str, submit_n: int) -> None:
     gap = float(os.environ.get("CRASH_WORKER_GAP_S", "0.03"))
     lease_s = float(os.environ.get("CRASH_WORKER_LEASE_S", "30"))
     most = os.environ.get("CRASH_WORKER_MAX_ACTIVE")  # the load bench keeps thousands in flight
-    limits = ({"max_active_per_user": int(most), "max_active_total": int(most)} if most
-              else {"max_active_per_user": 100})
-    manager = TaskManager(store, client, {"file": platform},
-                          ManagerSettings(time_scale=scale, lease_s=lease_s, **limits),
+    settings = ManagerSettings(time_scale=scale, lease_s=lease_s, max_active_per_user=int(most or 100))
+    if most:
+        settings.max_active_total = int(most)
+    manager = TaskManager(store, client, {"file": platform}, settings,
                           alternatives=Selector(client).alternatives_for)
     await manager.start()
     catalogue = await client.catalogue("text_to_image")
