@@ -50,7 +50,8 @@ async def gallery(store: Store, platform: str, user_id: str, language: str,
                                   m.get("cover")) for m in record.result if m.get("url")),
             prompt="" if prompt == DEFAULT_MOTION_PROMPT else prompt, model=record.model_name,
             credits=record.credits,
-            created_at=record.created_at, actions=views.chain_actions(language, record.id, media)))
+            created_at=record.created_at,
+            actions=views.chain_actions(language, record.id, media, record.credits)))
         if len(out) >= limit:
             break
     return out

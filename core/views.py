@@ -168,15 +168,17 @@ def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View
              t(lang, "status.credits", credits=f.credits), *filter(None, [settings_line(f)]))
     return View(ViewKind.RESULT, t(lang, "result.title", media=_media_word(f)), lines, media=media,
                 progress=100, final=True, owner=f.owner, language=lang,
-                actions=chain_actions(lang, f.task_ref, f.media))
+                actions=chain_actions(lang, f.task_ref, f.media, f.credits))
 
 
-def chain_actions(lang: str, task_ref: str, media: str) -> tuple[Action, ...]:
-    """What a result can become next, one press away (each is priced before anything is charged).
+def chain_actions(lang: str, task_ref: str, media: str, credits: int | None = None) -> tuple[Action, ...]:
+    """What a result can become next, one press away (each is priced before anything is charged: "Make
+    another" starts at once, so its price is on the button; the others ask with the price first).
 
     The same buttons sit under a result message and under its card in a gallery.
     """
-    actions = (Action(ActionKind.RETRY, t(lang, "action.again"), task_ref),
+    again = t(lang, "action.again_priced", credits=credits) if credits else t(lang, "action.again")
+    actions = (Action(ActionKind.RETRY, again, task_ref),
                Action(ActionKind.ALTERNATIVES, t(lang, "action.another"), task_ref))
     if media == "image":
         return (*actions, Action(ActionKind.ANIMATE, t(lang, "action.animate"), task_ref),

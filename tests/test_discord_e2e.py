@@ -107,8 +107,9 @@ async def test_slash_image_defers_edits_progress_and_ends_with_the_image_attache
     assert "Your image is ready" in message.text() and "SeeDream 4.5" in message.text()
     assert [a["filename"] for a in message.attachments] == ["result-1.png"]
     assert message.embeds[0]["image"]["url"] == "attachment://result-1.png"
-    assert {b["label"] for b in message.buttons()} == {"Make another", "Try another model", "Animate",
-                                                       "Edit…"}
+    # "Make another" starts at once, so it carries its price (SeeDream 4.5: 5 credits in the spec's table)
+    assert {b["label"] for b in message.buttons()} == {"Make another · 5 credits", "Try another model",
+                                                       "Animate", "Edit…"}
     assert len(fake.bot_messages()) == 1 and fake.rate_limited == 0
     assert_no_pings(fake)
 

@@ -170,7 +170,7 @@ async def test_no_view_objects_are_kept_per_message(env: Env):
     await until(lambda: final(fake.original(interaction)), 40, "the result with buttons")
     assert fake.original(interaction).buttons()
     assert list(env.bot.persistent_views) == []
-    again = next(b for b in fake.original(interaction).buttons() if b["label"] == "Make another")
+    again = next(b for b in fake.original(interaction).buttons() if b["label"].startswith("Make another"))
     press = await fake.press(fake.original(interaction), again["custom_id"])
     await until(lambda: final(fake.original(press)), 40, "the button still works by its custom id")
 

@@ -328,3 +328,24 @@ async def test_a_chain_button_still_works_after_the_bot_restarts(sandbox: Sandbo
         assert sandbox.state.creates()[-1]["json"]["src_img_url"] == [picture["media"][0]["url"]]
     finally:
         await close(*second)
+
+
+async def test_make_another_shows_its_price_on_the_button_before_anything_is_charged(chat: ChatSession):
+    """"Make another" starts at once (same model, same inputs), so its price is on the button itself."""
+    await chat.type("draw a red fox in the snow")
+    result = await chat.expect(r"\[\d\] Make another · 5 credits")  # SeeDream 4.5: 5 credits (spec's table)
+    assert "Your image is ready" in result
+
+
+async def test_a_named_model_behind_a_cost_confirmation_is_saved_once_the_user_goes_ahead(chat: ChatSession):
+    """"use sora …" costs more than the confirmation threshold: nothing is saved while it is only asked;
+    going ahead starts it AND saves Sora as the usual video model, as a direct request would."""
+    await chat.type(EXPENSIVE_EN)
+    await chat.expect("This will use 400 credits")
+    await chat.type("my preferences")
+    await chat.expect("You have no saved models")  # asked, not made: nothing saved yet
+    await chat.type("yes")
+    await chat.expect("Remembered: Sora 2 Pro")
+    await chat.expect(r"✅")
+    await chat.type("my preferences")
+    await chat.expect(r"Video from text: Sora 2 Pro")

@@ -19,7 +19,7 @@ from .chains import CHAIN_KINDS, follow
 from .chat import Chat, Choice
 from .offers import alternatives_offer
 from .pending import PendingOffer, answered_id, answered_view, group_of, shown_id
-from .preferences import answer_preference
+from .preferences import answer_preference, apply_default_rule
 from .start import start
 
 log = logging.getLogger(__name__)
@@ -111,8 +111,12 @@ async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
         quote = model.quote(offer.options, offer.n)
     except NoMatchingRule:
         return views.notice(lang, "action.expired")
-    return await start(chat, event, lang, quote, offer.prompt, list(offer.images), offer.options,
-                       Choice(model, offer.source, []), confirmed=offer.confirmed)
+    started = await start(chat, event, lang, quote, offer.prompt, list(offer.images), offer.options,
+                          Choice(model, offer.source, []), confirmed=offer.confirmed)
+    if started is not None or not offer.default_rule:  # refused (budget, limit), or no rule to apply
+        return started
+    return await apply_default_rule(chat, event, lang, offer.task_type, offer.default_rule, offer.old_default,
+                                    model, started, [])
 
 
 async def _gone(chat: Chat, pending_id: str, lang: str) -> View:

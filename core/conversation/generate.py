@@ -10,14 +10,13 @@ from .. import views
 from ..catalogue import Model
 from ..errors import NoMatchingRule
 from ..i18n import t
-from ..kinds import ViewKind
 from ..media import ANIMATING, MEDIA_OF_CATEGORY, images_needed
 from ..parsing.gate import AMBIGUOUS
 from ..views import View
 from .budgets import disabled_media
 from .chat import Chat, Choice, Turn
 from .offers import offer
-from .preferences import change_prompt
+from .preferences import apply_default_rule
 from .start import choose, start
 from .unsupported import music_length_offer, offer_for
 
@@ -68,20 +67,15 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
         return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images,
                            [(quote, label)])
     decision, old_name = await _preference_rule(chat, turn, choice, quote.model)
-    started = await start(chat, event, lang, quote, intent.prompt, images, options, choice)
+    # a cost confirmation carries the rule and applies it once the user goes ahead
+    started = await start(chat, event, lang, quote, intent.prompt, images, options, choice,
+                          default_rule=(decision, old_name))
     submitted = started is None or (bool(choice.notes) and started.title == choice.notes[0])
     if decision is None or not submitted:
         # nothing to save, or a cost confirmation / refusal: nothing is saved before a task runs
         return started
-    if decision == "ask":
-        return await change_prompt(chat, event, lang, task_type, old_name or "", quote.model, choice.notes)
-    model = quote.model
-    await chat.store.set_preference(event.platform, event.user_id, task_type, model.model_id,
-                                    model.model_version, model.name)
-    saved = t(lang, "pref.saved_inline", model=model.name)
-    if started is None:
-        return views.notice(lang, "pref.saved_inline", model=model.name)
-    return View(ViewKind.NOTICE, started.title, (*started.lines, saved), language=lang)
+    return await apply_default_rule(chat, event, lang, task_type, decision, old_name, quote.model, started,
+                                    choice.notes)
 
 
 async def _preference_rule(chat: Chat, turn: Turn, choice: Choice, model: Model) -> tuple[str | None,

@@ -34,6 +34,8 @@ class PendingOffer:
     confirmed: bool = False  # accepting starts the task without asking again
     label: str = ""  # the button's words, to say later which one was pressed
     preference: dict[str, str] | None = None  # a "make it my default?" answer: the model to save (or keep)
+    default_rule: str = ""  # a confirmed named model: "save" it as the default, or "ask" (change prompt)
+    old_default: str = ""  # with "ask": the name of the default it would replace
 
     @classmethod
     def of(cls, quote: Quote, prompt: str, urls: list[str], options: Mapping[str, Any], lang: str,

@@ -7,6 +7,7 @@ expensive charge, and otherwise hands the task to the manager (which posts the s
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from .. import views
@@ -56,13 +57,14 @@ async def choose(chat: Chat, turn: Turn, catalogue: Catalogue, options: Mapping[
 
 async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: str,
                 images: list[bytes] | list[str],
-                options: Mapping[str, Any], choice: Choice, confirmed: bool = False) -> View | None:
+                options: Mapping[str, Any], choice: Choice, confirmed: bool = False,
+                default_rule: tuple[str | None, str | None] = (None, None)) -> View | None:
     """Confirm when expensive, otherwise hand the task to the manager (which posts the status message)."""
     over = await over_budget(chat, event, lang, quote.total)
     if over is not None:
         return over
     if quote.total > chat.settings.confirm_above and not confirmed:
-        return await _confirmation(chat, event, lang, quote, prompt, images, options, choice)
+        return await _confirmation(chat, event, lang, quote, prompt, images, options, choice, default_rule)
     request = TaskRequest(event, lang, quote, prompt, images=images,
                           from_preference=choice.source == "preference",
                           cheaper=await cheaper(chat, quote, options, choice, lang), options=options,
@@ -80,11 +82,16 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
 
 
 async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: str,
-                        images: list[bytes] | list[str], options: Mapping[str, Any], choice: Choice) -> View:
-    """Above the confirmation threshold: the price, and two buttons (go / stop)."""
+                        images: list[bytes] | list[str], options: Mapping[str, Any], choice: Choice,
+                        default_rule: tuple[str | None, str | None] = (None, None)) -> View:
+    """Above the confirmation threshold: the price, and two buttons (go / stop).
+
+    A named model's preference rule rides along, applied once the user goes ahead (nothing is saved
+    for a request that was not made)."""
     urls = await uploaded(chat, images)
     go_label, stop_label = t(lang, "action.confirm"), t(lang, "action.cancel")
     offer = PendingOffer.of(quote, prompt, urls, options, lang, choice, confirmed=True, label=go_label)
+    offer = replace(offer, default_rule=default_rule[0] or "", old_default=default_rule[1] or "")
     go = await chat.store.put_pending(event.platform, event.user_id, offer.to_json(),
                                       pending_id=choice_id(offer.group, 0))
     stop = await chat.store.put_pending(event.platform, event.user_id,
