@@ -11,7 +11,7 @@ places that need several statements to be atomic (reserving a budget, claiming l
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Generator, Sequence
+from collections.abc import AsyncIterator, Callable, Generator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -94,14 +94,24 @@ class PgConnection:
 
     dialect = "postgresql"
 
-    def __init__(self, pool: asyncpg.Pool, conn: asyncpg.Connection | None = None) -> None:
+    def __init__(self, pool: asyncpg.Pool, conn: asyncpg.Connection | None = None, url: str = "") -> None:
         self._pool = pool
         self._conn = conn  # set inside a transaction: every statement goes to this one connection
+        self._url = url
 
     @classmethod
     async def connect(cls, url: str, *, min_size: int = 2, max_size: int = 10) -> PgConnection:
         pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size, command_timeout=30)
-        return cls(pool)
+        return cls(pool, url=url)
+
+    async def listen(self, channel: str, on_payload: Callable[[str], None],
+                     on_lost: Callable[[], None]) -> asyncpg.Connection:
+        """A dedicated connection (never the pool's: LISTEN belongs to one session) that calls ``on_payload``
+        with each NOTIFY payload on ``channel``, and ``on_lost`` if the connection ends."""
+        conn = await asyncpg.connect(self._url)
+        await conn.add_listener(channel, lambda _c, _pid, _ch, payload: on_payload(payload))
+        conn.add_termination_listener(lambda _c: on_lost())
+        return conn
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> _Pending:
         target = self._conn if self._conn is not None else self._pool
@@ -118,7 +128,7 @@ class PgConnection:
             yield self
             return
         async with self._pool.acquire() as conn, conn.transaction():
-            yield PgConnection(self._pool, conn)
+            yield PgConnection(self._pool, conn, self._url)
 
     async def close(self) -> None:
         await self._pool.close()

@@ -11,12 +11,14 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from .config import Settings
 from .contracts import ChatEvent, Platform
 from .conversation import Conversation, ConversationSettings
 from .conversation.budgets import budgets
 from .conversation.chat import day_start
+from .feed import Feed, Subscriber, open_feed
 from .gallery import GalleryItem, Spending, gallery
 from .ima_client import IMAClient
 from .intent import parse
@@ -42,6 +44,7 @@ class CoreService:
     manager: TaskManager
     conversation: Conversation
     metrics: Metrics
+    feed: Feed
     _purger: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     @classmethod
@@ -65,7 +68,8 @@ class CoreService:
             daily_budget_server=bot.daily_budget_server, disabled_types=tuple(bot.disabled_types)))
         metrics = Metrics()
         metrics.observe(client, manager)
-        return cls(settings, store, client, selector, manager, conversation, metrics)
+        feed = await open_feed(store)
+        return cls(settings, store, client, selector, manager, conversation, metrics, feed)
 
     async def health(self) -> dict[str, bool]:
         """IMA answering now, the database taking a real write, every adapter connected.
@@ -79,6 +83,8 @@ class CoreService:
             return dict(cached[1])
         ima, database = await asyncio.gather(self.client.reachable(), self.store.writable())
         checks = {"ima": ima, "database": database}
+        if self.feed.shared:  # live updates between instances: said when they stop, never silently lost
+            checks["live_updates"] = self.feed.listening()
         for name, platform in self.manager.platforms.items():
             checks[f"adapter:{name}"] = platform.connected()
         self._health = (now, checks)
@@ -165,6 +171,32 @@ class CoreService:
             return await self.conversation.command(event, "set_preference", media=media, model=key)
         return await self.conversation.command(event, "set_preference", media=media, model=model.model_id)
 
+    # ── live updates and what a chat was shown (in memory for SQLite, shared by instances on PostgreSQL) ──
+    async def publish(self, topic: str, payload: dict[str, Any]) -> None:
+        """Hand ``payload`` to every subscriber of ``topic`` on every instance (this one included)."""
+        await self.feed.publish(topic, payload)
+
+    def subscribe(self, topic: str, subscriber: Subscriber) -> None:
+        """Call ``subscriber`` with each payload published on ``topic``, from whichever instance, in order."""
+        self.feed.subscribe(topic, subscriber)
+
+    async def remember_shown(self, scope: str, item: str, payload: dict[str, Any]) -> None:
+        """A message as a chat (``scope``) last showed it, for a page that reloads, on whichever instance."""
+        await self.feed.remember(scope, item, payload)
+
+    async def answer_shown(self, scope: str, item: str) -> bool:
+        """Mark a shown message's buttons as used; False when the message is not (or no longer) known."""
+        return await self.feed.answer(scope, item)
+
+    def forget_shown(self, scope: str) -> None:
+        """"Forget me": a reloaded page no longer replays this chat (the shared table's rows went with the
+        user's other rows in Store.forget_user)."""
+        self.feed.forget(scope)
+
+    async def shown(self, scope: str) -> list[dict[str, Any]]:
+        """The last few dozen messages this chat showed, in the order they first appeared."""
+        return await self.feed.recall(scope)
+
     def add_platform(self, platform: Platform) -> None:
         self.manager.add_platform(platform)
 
@@ -194,5 +226,6 @@ class CoreService:
         if self._purger is not None:
             self._purger.cancel()
         await self.manager.close()
+        await self.feed.close()
         await self.client.close()
         await self.store.close()

@@ -4,6 +4,11 @@ Thin by design: a browser message becomes a ChatEvent, a button click an action,
 view the core sends or edits is pushed to the tabs of that browser (identified by a random id
 kept in localStorage). A short per-browser history lets a reloaded page, or a page open across a
 bot restart, show the same status message keep updating.
+
+Pushes go through the core's publish/subscribe door and the history through its "shown" log, so
+with instances sharing PostgreSQL a browser connected to any of them gets the updates of a task
+another one watches, and a reload on another instance shows the same conversation; with the
+SQLite file both stay in this process, as they always were.
 """
 
 from __future__ import annotations
@@ -26,13 +31,14 @@ from core.service import CoreService
 from core.views import LANGUAGES, View, ViewKind, strings
 
 from .guard import MAX_MESSAGE_BYTES, MAX_UPLOADS_PER_CONNECTION, WebGuard
-from .history import BrowserHistory, mine
+from .history import history_scope, mine
 from .pages import PAGE_REQUESTS, page_request
 from .views_json import view_json
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "web"
+TOPIC = "web"  # every push, for every browser: each instance hands it to the tabs connected to it
 UID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 ASSETS = {"app.js": "application/javascript", "app.css": "text/css", "favicon.svg": "image/svg+xml"}
 
@@ -42,7 +48,12 @@ class WebPlatform:
 
     def __init__(self) -> None:
         self.sockets: dict[str, set[web.WebSocketResponse]] = {}
-        self.history = BrowserHistory()
+        self.core: CoreService | None = None
+
+    def attach(self, core: CoreService) -> None:
+        """Pushes are published through ``core`` and delivered here to this instance's tabs."""
+        self.core = core
+        core.subscribe(TOPIC, self._deliver)
 
     def channel(self, route: Mapping[str, Any]) -> WebChannel:
         return WebChannel(self, str(route.get("uid", "")))
@@ -52,14 +63,21 @@ class WebPlatform:
 
     def forget(self, user_id: str) -> None:
         """"Forget me": a reloaded page no longer replays this browser's messages and prompts."""
-        self.history.forget(user_id)
+        if self.core is not None:
+            self.core.forget_shown(history_scope(user_id))
 
     async def push(self, uid: str, payload: dict[str, Any], record: bool = True) -> None:
-        if record:
-            self.history.record(uid, payload)
+        if self.core is None:
+            raise RuntimeError("the web platform pushes only once create_web_app has attached it to the core")
+        if record and payload.get("id"):
+            await self.core.remember_shown(history_scope(uid), str(payload["id"]), payload)
+        await self.core.publish(TOPIC, {"uid": uid, "payload": payload})
+
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        uid = str(message.get("uid", ""))
         for ws in list(self.sockets.get(uid, ())):
             try:
-                await ws.send_json(payload)
+                await ws.send_json(message["payload"])
             except (ConnectionError, RuntimeError):
                 self.sockets.get(uid, set()).discard(ws)
 
@@ -133,6 +151,7 @@ def _upload_done(uploads: set[asyncio.Task[None]], guard: WebGuard, size: int) -
 def create_web_app(core: CoreService, platform: WebPlatform,
                    guard: WebGuard | None = None) -> web.Application:
     guard = guard or WebGuard()
+    platform.attach(core)
     app = web.Application(client_max_size=64 * 1024, middlewares=[_guarded(guard)])
     static = resources.files("bot.web").joinpath("static")
     inflight: set[asyncio.Task[None]] = set()  # keeps message handlers alive until they finish
@@ -166,7 +185,7 @@ def create_web_app(core: CoreService, platform: WebPlatform,
         uploads: set[asyncio.Task[None]] = set()
         await ws.prepare(request)
         platform.sockets.setdefault(uid, set()).add(ws)
-        for payload in platform.history.replay(uid):
+        for payload in await core.shown(history_scope(uid)):
             await ws.send_json(payload)
         try:
             async for msg in ws:
@@ -195,7 +214,7 @@ def create_web_app(core: CoreService, platform: WebPlatform,
     async def _handle(uid: str, data: dict[str, Any], ws: web.WebSocketResponse, is_admin: bool) -> None:
         try:
             if data.get("type") == "action":
-                if platform.history.answer(uid, str(data.get("msg", ""))):
+                if await core.answer_shown(history_scope(uid), str(data.get("msg", ""))):
                     await platform.push(uid, {"type": "answered", "id": str(data.get("msg"))}, record=False)
                 await core.press(_event(uid, data, is_admin=is_admin), str(data.get("kind", "")),
                                  str(data.get("ref", "")))
