@@ -121,8 +121,8 @@ class TaskManager:
         self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
         self._lease_tasks: list[asyncio.Task[Any]] = []
         self.history = History(self.settings.time_scale)
-        self.stats: dict[str, int] = {"checks": 0, "creates": 0, "delivered": 0, "edits": 0,
-                                      "scheduled_from_history": 0}
+        # watches scheduled from learned durations rather than the time table (read by the watching bench)
+        self.stats: dict[str, int] = {"scheduled_from_history": 0}
         # (record, final state), for metrics
         self.on_finished: Callable[[TaskRecord, str], None] | None = None
         # (platform, edits, failed edits), for metrics
@@ -375,7 +375,6 @@ class TaskManager:
                 await self._until_saved(lambda: self.store.take_lease(
                     record.id, self.instance_id, self._clock() + self.settings.lease_s))
                 self._mine.add(record.id)
-        self.stats["creates"] += 1
         log.info("task created",
                  extra={"task": record.id, "platform": record.platform, "type": record.task_type,
                                         "model": record.model_id, "credits": record.credits})
@@ -463,7 +462,6 @@ class TaskManager:
             async with self._checks:
                 if record.id not in self._watching:
                     return
-                self.stats["checks"] += 1
                 outcome = await self.client.task_detail(record.ima_task_id or "", record.n)
         except IMAError as exc:
             watch.checking = False
@@ -595,8 +593,6 @@ class TaskManager:
         except Exception:
             log.exception("final delivery failed; it will be retried at the next start")
             return
-        self.stats["delivered"] += 1
-        self.stats["edits"] += editor.edits
         if self.on_edits:
             self.on_edits(record.platform, editor.edits, editor.failed_edits)
         if self.on_finished:
