@@ -9,6 +9,7 @@ later, across instances sharing one database).
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 import uuid
@@ -209,7 +210,10 @@ class StoreUnavailable(Exception):
     @classmethod
     def explain(cls, path: Path, exc: BaseException) -> StoreUnavailable:
         text = str(exc).lower()
-        if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        # SQLite says only "unable to open database file" when its journal cannot be created next to the
+        # database (a read-only folder or mount): ask the folder itself
+        folder_read_only = "unable to open" in text and not os.access(path.parent, os.W_OK)
+        if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError) or folder_read_only:
             what, todo = ("cannot be written (read-only file or "
                           "filesystem)"), "give the bot write access to it and its folder"
         elif "not a database" in text or "malformed" in text or "integrity" in text:

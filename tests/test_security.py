@@ -568,3 +568,28 @@ async def test_a_task_ima_no_longer_knows_is_said_as_lost_not_as_a_refused_reque
     sandbox.state.tasks.clear()  # IMA restarted and forgot it
     final = (await finals(core, 1, limit_s=60))[0]
     assert "lost track" in final.text and "wasn't accepted" not in final.text, final.text
+
+
+async def test_a_database_on_a_read_only_filesystem_stops_start_up_with_one_readable_line(sandbox: Sandbox,
+                                                                                         tmp_path):
+    """The data folder is mounted read-only (a private mount namespace, so only this bot sees it): root
+    ignores file permissions, not a read-only mount."""
+    import shutil
+
+    from core.store import Store
+
+    store = await Store.open(tmp_path)  # a good database, written while the folder was writable
+    await store.close()
+    unshare = shutil.which("unshare")
+    assert unshare, "util-linux's unshare is needed to mount the data folder read-only"
+    env = bot_env(sandbox, tmp_path, IMA_BOT_WEB_PORT=str(free_port()))
+    script = (f'mount --bind "{tmp_path}" "{tmp_path}" && mount -o remount,bind,ro "{tmp_path}" && '
+              f'exec "{sys.executable}" -m bot.cli run')
+    proc = await asyncio.create_subprocess_exec(unshare, "-m", "--propagation", "private", "sh", "-c", script,
+                                                env=env, cwd=ROOT, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    output = (out + err).decode()
+    assert proc.returncode not in (0, None) and "Traceback" not in output, output
+    line = output.strip().splitlines()[-1]
+    assert "ima-bot.sqlite3" in line and "cannot be written" in line, output
