@@ -707,6 +707,9 @@ class Store:
                 await cur.fetchall()
         if self.dialect == "postgresql" and "shown" in await self.tables():
             await self._db.execute("DELETE FROM shown WHERE scope = ?", (f"{platform}:{user_id}",))
+            # the live updates kept a few minutes for the other instances carry what the user typed too
+            await self._db.execute("DELETE FROM feed_messages WHERE (payload::jsonb ->> 'uid') = ?",
+                                   (user_id,))
 
 
     # ── live updates shared by instances (PostgreSQL only; see core/feed.py) ─────────────────

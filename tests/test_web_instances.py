@@ -141,3 +141,23 @@ async def test_on_sqlite_one_process_keeps_updates_and_history_in_memory_as_befo
                          "files": []}
     assert "feed_messages" not in await core.store.tables() and "shown" not in await core.store.tables()
     assert "live_updates" not in await core.health()
+
+
+async def test_forget_me_on_postgresql_also_deletes_the_live_updates_other_instances_read(
+        pg_url: str, instances: Opener):
+    """The shared feed keeps each update a few minutes so every instance can read it; they carry what the
+    user typed, so "forget me" deletes them with the rest."""
+    a, a_url = await instances("a", pg_url)
+    uid = "browser-forget-0001"
+    tab = await WebChat.open(a_url, uid=uid)
+    try:
+        await _type(tab, "draw a lighthouse in a storm", "mine-lighthouse-0001")
+        await tab.wait(lambda v: v["kind"] == "result", what="the picture")
+        assert any("lighthouse" in r["payload"] for r in await a.store.rows("feed_messages"))
+        mark = tab.seen()
+        await _type(tab, "forget me", "mine-forget-0001")
+        await tab.wait(lambda v: v["kind"] == "notice", after=mark, what="the answer to forget me")
+    finally:
+        await tab.close()
+    assert not any("lighthouse" in r["payload"] for r in await a.store.rows("feed_messages"))
+    assert "lighthouse" not in str(await a.store.shown(f"web:{uid}", 50))  # only the "deleted" answer is left
