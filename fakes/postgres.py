@@ -10,13 +10,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from . import free_port
 
 
 def _bin_dir() -> Path:
@@ -25,12 +26,6 @@ def _bin_dir() -> Path:
         raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (the .ci/run script "
                            "does)")
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _as_owner(args: list[str], run_as: str | None) -> list[str]:
@@ -47,7 +42,7 @@ def pg_cluster() -> Iterator[str]:
     if run_as:
         shutil.chown(root, user=run_as)
         os.chmod(root, 0o700)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8"}
     try:
         subprocess.run(_as_owner([str(bin_dir / "initdb"), "-D", str(data), "-U", "imabot", "--auth=trust",

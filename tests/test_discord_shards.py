@@ -12,7 +12,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -23,6 +22,7 @@ import asyncpg
 import pytest
 
 from core.config import ConfigError, load_settings
+from fakes import free_port
 from fakes.discord_server import (
     APP_ID,
     GUILD_ID,
@@ -55,12 +55,6 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await discord_fake.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def shown(fake: FakeDiscord, interaction: FakeInteraction) -> FakeMessage:
     """The status message of a command (its deferred response)."""
     message = fake.original(interaction)
@@ -79,7 +73,7 @@ def final(message: FakeMessage | None) -> bool:
 
 async def _instance(shard: int, fake: FakeDiscord, sandbox: Sandbox, pg_url: str,
                     tmp_path: Path) -> tuple[asyncio.subprocess.Process, int]:
-    ops = _free_port()
+    ops = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_PROXY": "127.0.0.1,localhost",
            "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url, "IMA_UPLOAD_URL": sandbox.url,
            "IMA_BOT_DATABASE_URL": pg_url, "IMA_BOT_WEB_ENABLED": "false", "IMA_BOT_OPS_PORT": str(ops),

@@ -6,7 +6,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tomllib
@@ -17,6 +16,7 @@ import pytest
 from pydantic import BaseModel
 
 from core.config import ConfigError, Settings, load_settings
+from fakes import free_port
 from sandbox.app import SandboxConfig
 
 from .conftest import until
@@ -163,15 +163,9 @@ async def test_health_and_metrics_after_a_task(core):
     assert "ima_bot_time_to_result_seconds_count" in text and "ima_bot_tasks_watching 0.0" in text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def test_logs_are_json_and_never_contain_the_key_or_the_prompt(tmp_path):
     key, prompt = "ima_supersecretkey_0042", "a purple giraffe named Zorblax"
-    port = _free_port()
+    port = free_port()
     sandbox = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port",
                                                    str(port), "--time-scale", "0.02",
                                                    "--key", key, cwd=ROOT, stdout=asyncio.subprocess.PIPE)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from core.store import Store, TaskRecord
+from fakes import free_ports
 from fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu, FeishuMessage
 
 from .conftest import TEST_KEY, Sandbox, until
@@ -174,19 +175,6 @@ def test_the_compose_file_configures_two_instances_on_one_postgresql():
     assert "db" in compose["services"] and compose["services"]["db"]["healthcheck"]
 
 
-def _free_ports(n: int) -> list[int]:
-    import socket
-
-    sockets = [socket.socket() for _ in range(n)]
-    try:
-        for s in sockets:
-            s.bind(("127.0.0.1", 0))
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 def _feishu_final(message: FeishuMessage | None) -> bool:
     return message is not None and any(k in message.text() for k in ("is ready", "could not be made",
                                                                      "生成成功",
@@ -212,7 +200,7 @@ async def test_three_instances_share_one_feishu_app_and_survive_one_being_killed
     sandbox.state.config.time_scale = 0.1
     fake = FakeFeishu()
     fake.start_in_thread()
-    ports = _free_ports(3)
+    ports = free_ports(3)
     procs: dict[str, asyncio.subprocess.Process] = {}
     base = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url,
             "IMA_UPLOAD_URL": sandbox.url, "IMA_BOT_FEISHU_ENABLED": "true", "FEISHU_APP_ID": APP_ID,

@@ -12,7 +12,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+
+from fakes import free_port
 
 from .conftest import TEST_KEY, Sandbox, until
 from .images import RED_PNG
@@ -35,12 +36,6 @@ def sandbox_config():
     from sandbox.app import SandboxConfig
 
     return SandboxConfig(time_scale=0.2, seed=16)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def bot_env(sandbox: Sandbox, data_dir: Path, **extra: str) -> dict[str, str]:

@@ -11,12 +11,7 @@ import pytest
 
 from bot.commands import serve
 from core.config import ConfigError, Settings
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from fakes import free_ports
 
 
 async def _listening(port: int) -> bool:
@@ -34,7 +29,7 @@ def _settings(data_dir: Path, **sections: dict[str, object]) -> Settings:
 
 
 async def test_a_port_in_use_for_the_second_server_closes_the_first_and_the_sandbox(tmp_path: Path):
-    web_port, sandbox_port = _free_port(), _free_port()
+    web_port, sandbox_port = free_ports(2)
     with socket.socket() as taken:  # someone else already listens on the health port
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -51,7 +46,7 @@ async def test_a_port_in_use_for_the_second_server_closes_the_first_and_the_sand
 
 async def test_a_missing_discord_token_after_the_servers_started_closes_them_and_leaves_discord_py_as_it_was(
         tmp_path: Path):
-    web_port, ops_port = _free_port(), _free_port()
+    web_port, ops_port = free_ports(2)
     base, gateway = discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
     settings = _settings(tmp_path, web={"enabled": True, "port": web_port},
                          ops={"enabled": True, "port": ops_port},
@@ -63,7 +58,7 @@ async def test_a_missing_discord_token_after_the_servers_started_closes_them_and
 
 
 async def test_a_clean_start_serves_until_asked_to_stop_then_closes_everything(tmp_path: Path):
-    web_port, ops_port = _free_port(), _free_port()
+    web_port, ops_port = free_ports(2)
     settings = _settings(tmp_path, web={"enabled": True, "port": web_port},
                          ops={"enabled": True, "port": ops_port})
     ready, stop = asyncio.Event(), asyncio.Event()
