@@ -29,7 +29,7 @@ from core.contracts import ChatEvent
 from core.ima_client import IMAClient
 from core.manager import ManagerSettings, TaskManager, TaskRequest
 from core.store import Store
-from fakes.postgres import pg_cluster
+from fakes.postgres import create_database, pg_cluster
 
 from .harness import RecordingChat, machine, percentile, start_sandbox
 
@@ -38,14 +38,7 @@ ACTIVE = ("creating", "running", "delivering")
 
 
 async def _fresh_db(server: str, name: str) -> str:
-    import asyncpg
-
-    conn = await asyncpg.connect(server)
-    try:
-        await conn.execute(f"CREATE DATABASE {name}")
-    finally:
-        await conn.close()
-    return server.rsplit("/", 1)[0] + "/" + name
+    return await asyncio.to_thread(create_database, server, name)
 
 
 async def _worker(url: str, tmp: Path, name: str, submit: int, database_url: str, *, lease_s: float,

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import free_port
 
@@ -55,9 +56,9 @@ def pg_cluster() -> Iterator[str]:
                                   str(root / "log"),
                                   "-w", "-t", "60", "start"], run_as), check=True, capture_output=True,
                        env=env)
-        subprocess.run(_as_owner([str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U",
-                                  "imabot", "imabot"], run_as), check=True, capture_output=True, env=env)
-        yield f"postgresql://imabot@127.0.0.1:{port}/imabot"
+        server = f"postgresql://imabot@127.0.0.1:{port}/imabot"
+        create_database(server, "imabot")
+        yield server
     finally:
         if (data / "postmaster.pid").exists():
             subprocess.run(_as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
@@ -68,3 +69,21 @@ def pg_cluster() -> Iterator[str]:
                 break
             time.sleep(0.1)
         shutil.rmtree(root, ignore_errors=True)
+
+
+
+def _client(server: str, tool: str, *args: str) -> None:
+    """``createdb`` / ``dropdb`` against the cluster at ``server`` (trusted loopback: any OS user may)."""
+    where = urlsplit(server)
+    subprocess.run([str(_bin_dir() / tool), "-h", where.hostname or "127.0.0.1", "-p", str(where.port),
+                    "-U", where.username or "imabot", *args], check=True, capture_output=True)
+
+
+def create_database(server: str, name: str) -> str:
+    """A new, empty database on the cluster at ``server``; returns its URL."""
+    _client(server, "createdb", name)
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(server: str, name: str) -> None:
+    _client(server, "dropdb", "--force", "--if-exists", name)

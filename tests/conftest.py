@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import inspect
 import time
 import uuid
@@ -33,7 +32,7 @@ class Sandbox:
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
-    """One throwaway PostgreSQL cluster per test worker (tests/pgcluster.py); each test gets its own
+    """One throwaway PostgreSQL cluster per test worker (fakes/postgres.py); each test gets its own
     database."""
     from fakes.postgres import pg_cluster
 
@@ -41,29 +40,14 @@ def pg_server() -> Iterator[str]:
         yield url
 
 
-def _admin(server: str, sql: str) -> None:
-    """One statement on the cluster's maintenance database, in a thread with its own loop (fixtures may be
-    set up while a test's loop is running)."""
-    import asyncpg
-
-    async def run() -> None:
-        conn = await asyncpg.connect(server)
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, run()).result()
-
-
 @pytest.fixture
 def pg_url(pg_server: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped after it."""
+    from fakes.postgres import create_database, drop_database
+
     name = "t_" + uuid.uuid4().hex[:12]
-    _admin(pg_server, f"CREATE DATABASE {name}")
-    yield pg_server.rsplit("/", 1)[0] + "/" + name
-    _admin(pg_server, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    yield create_database(pg_server, name)
+    drop_database(pg_server, name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
