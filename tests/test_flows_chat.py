@@ -12,15 +12,14 @@ from pathlib import Path
 import pytest
 from aiohttp import web as web_server
 
-from bot.web import WebPlatform, create_web_app
 from core.config import Settings
 from core.service import CoreService
 from sandbox.app import SandboxConfig
 
 from .chat_driver import ChatSession
-from .conftest import TEST_KEY, Sandbox
+from .conftest import Sandbox
 from .images import RED_PNG
-from .web_driver import WebChat
+from .web_driver import WebChat, close_web_core, open_web_core
 
 EXPENSIVE_EN = "use sora to make an 8s 1080p video of a spaceship"
 EXPENSIVE_ZH = "用sora做一个8秒1080p的宇宙飞船视频"
@@ -44,17 +43,9 @@ def sandbox_config() -> SandboxConfig:
 async def web_core(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[tuple[CoreService, str]]:
     """The web chat adapter on a free port, with the core against the sandbox."""
     settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path / "web"), "time_scale": 0.02}})
-    core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
-    platform = WebPlatform()
-    core.add_platform(platform)
-    await core.start()
-    runner = web_server.AppRunner(create_web_app(core, platform))
-    await runner.setup()
-    await web_server.TCPSite(runner, "127.0.0.1", 0).start()
-    host, port = runner.addresses[0][:2]
-    yield core, f"http://{host}:{port}/"
-    await runner.cleanup()
-    await core.close()
+    core, runner, url = await open_web_core(settings, sandbox.url)
+    yield core, url
+    await close_web_core(core, runner)
 
 
 @pytest.fixture
@@ -295,21 +286,12 @@ async def test_a_chain_button_still_works_after_the_bot_restarts(sandbox: Sandbo
     the store."""
     async def open_web() -> tuple[CoreService, web_server.AppRunner, WebChat]:
         settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path / "kept"), "time_scale": 0.02}})
-        core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url,
-                                      upload_url=sandbox.url)
-        platform = WebPlatform()
-        core.add_platform(platform)
-        await core.start()
-        runner = web_server.AppRunner(create_web_app(core, platform))
-        await runner.setup()
-        await web_server.TCPSite(runner, "127.0.0.1", 0).start()
-        host, port = runner.addresses[0][:2]
-        return core, runner, await WebChat.open(f"http://{host}:{port}/", uid="same-browser-0001")
+        core, runner, url = await open_web_core(settings, sandbox.url)
+        return core, runner, await WebChat.open(url, uid="same-browser-0001")
 
     async def close(core: CoreService, runner: web_server.AppRunner, chat: WebChat) -> None:
         await chat.close()
-        await runner.cleanup()
-        await core.close()
+        await close_web_core(core, runner)
 
     first = await open_web()
     await first[2].say("draw a red fox in the snow")

@@ -15,15 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
-from bot.web import WebPlatform, create_web_app
 from core.config import Settings
-from core.service import CoreService
 from sandbox.app import SandboxConfig
 from sandbox.media import png
 
-from .conftest import TEST_KEY, Sandbox
+from .conftest import Sandbox
+from .web_driver import close_web_core, open_web_core
 
 SCALE = 0.1
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,18 +65,9 @@ def bot_overrides() -> dict[str, Any]:
 async def web_url(sandbox: Sandbox, tmp_path, bot_overrides) -> AsyncIterator[str]:
     settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE,
                                                 **bot_overrides}})
-    core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
-    platform = WebPlatform()
-    core.add_platform(platform)
-    await core.start()
-    runner = web.AppRunner(create_web_app(core, platform))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
-    yield f"http://{host}:{port}/"
-    await runner.cleanup()
-    await core.close()
+    core, runner, url = await open_web_core(settings, sandbox.url)
+    yield url
+    await close_web_core(core, runner)
 
 
 @pytest.fixture

@@ -17,13 +17,12 @@ import aiohttp
 import pytest
 from aiohttp import web as web_server
 
-from bot.web import WebPlatform, create_web_app
 from core.config import Settings
 from core.service import CoreService
 from sandbox.app import SandboxConfig
 
-from .conftest import TEST_KEY, Sandbox, until
-from .web_driver import WebChat
+from .conftest import Sandbox, until
+from .web_driver import WebChat, close_web_core, open_web_core
 
 Instance = tuple[CoreService, str]
 Opener = Callable[[str, str | None], Awaitable[Instance]]
@@ -43,22 +42,13 @@ async def instances(sandbox: Sandbox, tmp_path: Path) -> AsyncIterator[Opener]:
         settings = Settings.model_validate({
             "bot": {"data_dir": str(tmp_path / name), "time_scale": 0.02, "instance_id": name},
             "database": {"url": database_url}})
-        core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url,
-                                      upload_url=sandbox.url)
-        platform = WebPlatform()
-        core.add_platform(platform)
-        await core.start()
-        runner = web_server.AppRunner(create_web_app(core, platform))
-        await runner.setup()
-        await web_server.TCPSite(runner, "127.0.0.1", 0).start()
+        core, runner, url = await open_web_core(settings, sandbox.url)
         opened.append((core, runner))
-        host, port = runner.addresses[0][:2]
-        return core, f"http://{host}:{port}/"
+        return core, url
 
     yield open_instance
     for core, runner in reversed(opened):
-        await runner.cleanup()
-        await core.close()
+        await close_web_core(core, runner)
 
 
 async def _replayed(url: str, uid: str, until_kind: str) -> list[dict[str, Any]]:

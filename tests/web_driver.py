@@ -15,6 +15,31 @@ from collections.abc import Callable
 from typing import Any
 
 import aiohttp
+from aiohttp import web
+
+from bot.web import WebPlatform, create_web_app
+from core.config import Settings
+from core.service import CoreService
+from fakes import serve_loopback
+
+from .conftest import TEST_KEY
+
+
+async def open_web_core(settings: Settings, sandbox_url: str) -> tuple[CoreService, web.AppRunner, str]:
+    """The core against the sandbox, with the web chat served on a free loopback port; returns the page URL.
+
+    Close with :func:`close_web_core`."""
+    core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox_url, upload_url=sandbox_url)
+    platform = WebPlatform()
+    core.add_platform(platform)
+    await core.start()
+    runner, base = await serve_loopback(create_web_app(core, platform))
+    return core, runner, base + "/"
+
+
+async def close_web_core(core: CoreService, runner: web.AppRunner) -> None:
+    await runner.cleanup()
+    await core.close()
 
 
 class WebChat:
