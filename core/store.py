@@ -837,12 +837,8 @@ class Store:
         sql = (f"UPDATE tasks SET lease_owner=?, lease_until=? WHERE id IN (SELECT id FROM tasks WHERE "
                f"state IN ({marks})"
                f"{free} ORDER BY created_at LIMIT ?{lock}) RETURNING *")
-        if self.dialect == "postgresql":
-            async with self._db.transaction() as tx, tx.execute(sql, args) as cur:
-                rows = await cur.fetchall()
-        else:
-            async with self._db.execute(sql, args) as cur:
-                rows = await cur.fetchall()
+        async with self._db.execute(sql, args) as cur:  # one statement: its own transaction on both
+            rows = await cur.fetchall()
         return sorted((TaskRecord.from_row(r) for r in rows), key=lambda r: r.created_at)
 
     async def renew_leases(self, owner: str, until: float, task_ids: Iterable[str]) -> set[str]:
