@@ -20,7 +20,7 @@ False charges: messages labelled request=false that the parser would charge (Int
 An "ambiguous" outcome asks with a button first, so it is not a charge.
 Speed: every message parsed 20 times after a warm-up, no network; per-message mean, p99 and max of the
 CPU time this process spent (time.process_time), so other work on a shared machine does not count.
-Usage: python -m bench.intents [--failures]
+Usage: python -m bench.intents [--failures] [--dev-failures]
 """
 
 from __future__ import annotations
@@ -185,6 +185,14 @@ def main(argv: list[str]) -> None:
     if "--failures" in argv:
         for line in score.failures:
             print("   ✗", line)
+    # Blind development sets (see DEV.md): written like the held-out set by people who had not read the
+    # parser, but meant to be tuned on, so their failures may be printed (--dev-failures).
+    for dev in sorted(DATA.glob("dev_intents_*.jsonl")):
+        score, times = run(load(dev), cats, complete=True)
+        report(f"development set (tests/data/{dev.name}; blind-written, tuned on)", score, times)
+        if "--dev-failures" in argv:
+            for line in score.failures:
+                print("   ✗", line)
     heldout = DATA / "heldout_intents.jsonl"
     if heldout.exists():
         score, times = run(load(heldout), cats, complete=True)

@@ -183,7 +183,9 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
                "IMA_BOT_OPS_PORT": str(ops_port), "IMA_BOT_BOT_DATA_DIR": tmp,
                "IMA_BOT_BOT_TIME_SCALE": str(scale),
                "IMA_BOT_BOT_MAX_ACTIVE_PER_USER": str(tasks), "IMA_BOT_BOT_MAX_ACTIVE_TOTAL": str(tasks * 2),
-               "IMA_BOT_BOT_LOG_LEVEL": "WARNING", "IMA_BOT_BOT_CONFIRM_ABOVE": "100000"}
+               "IMA_BOT_BOT_LOG_LEVEL": "WARNING", "IMA_BOT_BOT_CONFIRM_ABOVE": "100000",
+               # one WebSocket per simulated user: lift the per-listener cap (256 by default)
+               "IMA_BOT_LISTEN_MAX_CONNECTIONS": str(tasks + users + 64)}
         bot = await asyncio.create_subprocess_exec(*_bot_command("web"), cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL,
                                                    stderr=asyncio.subprocess.DEVNULL)
