@@ -1,5 +1,7 @@
 # ima-bot: one image, every adapter; configure with environment variables (see config.example.toml).
-FROM python:3.11-slim
+# PYTHON_IMAGE: another Python 3.11 image where Docker Hub is out of reach (see deploy/offline/README.md)
+ARG PYTHON_IMAGE=python:3.11-slim
+FROM ${PYTHON_IMAGE}
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     IMA_BOT_BOT_DATA_DIR=/data IMA_BOT_OPS_HOST=0.0.0.0

@@ -90,6 +90,12 @@ class CoreService:
         self._health = (now, checks)
         return dict(checks)
 
+    def placement(self) -> dict[str, str | bool]:
+        """Which store this instance runs on and under what name: /healthz says it, so an operator sees at
+        a glance that replicas share one database (and which replica answered)."""
+        return {"backend": self.store.dialect, "shared": self.store.dialect == "postgresql",
+                "instance": self.manager.instance_id}
+
     # ── the door adapters use ────────────────────────────────────────────────────────────────
     async def handle(self, event: ChatEvent) -> None:
         """A chat message; the reply (if any) goes to the event's channel."""

@@ -19,7 +19,7 @@ from core.config import ConfigError, Settings, load_settings
 from fakes import free_port
 from sandbox.app import SandboxConfig
 
-from .conftest import until
+from .conftest import TEST_KEY, until
 from .test_conversation import SCALE, finals, say
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -155,12 +155,47 @@ async def test_health_and_metrics_after_a_task(core):
             body = await resp.json()
             assert resp.status == 200 and body["checks"] == {"ima": True, "database": True,
                                                              "adapter:test": True}
+            assert body["store"]["backend"] == "sqlite" and body["store"]["shared"] is False
         async with http.get(f"http://{host}:{port}/metrics") as resp:
             text = await resp.text()
     await runner.cleanup()
     assert 'ima_bot_tasks_total{model="doubao-seedream-4.5",state="done",type="text_to_image"} 1.0' in text
     assert 'ima_bot_ima_calls_total{op="create"} 1.0' in text
     assert "ima_bot_time_to_result_seconds_count" in text and "ima_bot_tasks_watching 0.0" in text
+
+
+async def test_healthz_says_replicas_share_one_postgresql_and_which_replica_answered(sandbox, tmp_path,
+                                                                                       pg_url):
+    """What an operator checks after `docker compose up`: both replicas healthy, on one shared database."""
+    from aiohttp import web
+
+    from bot.ops import create_ops_app
+    from core.config import Settings
+    from core.service import CoreService
+
+    bodies = []
+    for name in ("bot-1", "bot-2"):
+        settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path / name), "instance_id": name,
+                                                    "time_scale": sandbox.config.time_scale},
+                                            "database": {"url": pg_url}})
+        service = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url,
+                                         upload_url=sandbox.url)
+        await service.start()
+        runner = web.AppRunner(create_ops_app(service))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = runner.addresses[0][:2]
+        try:
+            async with aiohttp.ClientSession() as http, http.get(f"http://{host}:{port}/healthz") as resp:
+                bodies.append((resp.status, await resp.json()))
+        finally:
+            await runner.cleanup()
+            await service.close()
+    for (status, body), name in zip(bodies, ("bot-1", "bot-2"), strict=True):
+        assert status == 200 and body["ok"] and body["checks"]["database"], body
+        assert body["store"] == {"backend": "postgresql", "shared": True, "instance": name}
+    assert pg_url.split("@")[-1] not in json.dumps(bodies)  # where the database is stays private
 
 
 async def test_logs_are_json_and_never_contain_the_key_or_the_prompt(tmp_path):
