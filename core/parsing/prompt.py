@@ -17,14 +17,26 @@ TRAILING_PUNCTUATION = " \t,，。.!！?？~"
 _MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|piece of "
                   r"music|illustration|painting|drawing|render|"
                   r"animation|gif|tune|variation|version|one|film|movie|footage|timelapse)s?")
-MEDIA_OF = re.compile(rf"^(?:an?\s+|some\s+|the\s+|one\s+|a "
-                      rf"single\s+)?(?:(?:short|quick|little|new|nice|cool|simple|single|different|separate)\s+)*"
-                      rf"{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|that "
-                      rf"shows|depicting)\s+", re.I)
+_MEDIA_ADJECTIVES = (r"(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|quick|little|new|nice|cool|"
+                     r"simple|single|different|separate|small|tiny|brief)\s+)*")
+MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|"
+                      rf"that shows|depicting|in which)\s+", re.I)
 MEDIA_LABEL = re.compile(
-    rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
+    rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|"
+    rf"{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
     re.I,
 )
+# "内容是一只熊猫", "prompt: a fox", "subject - a lighthouse": a label before the description
+CONTENT_LABEL = re.compile(
+    r"^(?:(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
+    r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—]))\s*",
+    re.I,
+)
+# "@ImaBot" typed as plain text (platform mention tokens are removed before parsing)
+TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
+# politeness anywhere: "a pop song please, upbeat"
+PLEASE = re.compile(r"\s*(?<![a-z'])(?:please|pls|plz|kindly)(?![a-z])", re.I)
+CLAUSE_SPLIT = re.compile(r"([,，;；。!！?？]+)")
 ZH_MEDIA_LEAD = re.compile(
     r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*"
 )
@@ -110,12 +122,29 @@ def drop_dangling_end(text: str) -> str:
     return text
 
 
+def drop_filler_clauses(text: str) -> str:
+    """Drop every comma-separated part that says nothing about what to make ("thanks", "aspect ratio" once
+    its value was read, "would be awesome"): the words are data (``prompt_filler``)."""
+    from .gate import residue
+
+    parts = CLAUSE_SPLIT.split(text)
+    kept: list[str] = []
+    for i in range(0, len(parts), 2):
+        clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if clause.strip() and not residue(clause, "prompt_filler", "thanks"):
+            continue
+        kept.append(clause + separator)
+    return "".join(kept)
+
+
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^/\w+\s*", "", text)
-    text = re.sub(r"^@\S+\s*", "", text)
+    text = TYPED_MENTION.sub("", text)
+    text = PLEASE.sub("", text)
+    text = drop_filler_clauses(text)
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     previous = None
@@ -137,6 +166,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
             text = IT_INTO.sub("", text)
             text = FRAME_LABEL.sub("", text)
+            text = CONTENT_LABEL.sub("", text)
             text = DANGLING_START.sub("", text)
         text = drop_dangling_end(text)
         if not keep_instruction:
