@@ -47,6 +47,18 @@ def test_a_bare_description_must_read_like_one(text, expected):
     assert gate.descriptive(text) is expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("my buddy generated a video of his dog with this bot", True),
+    ("made a sick beat last night with suno", True), ("last week someone posted a cat video here", True),
+    ("我昨天用可灵做了个视频", True), ("上周我画了一只猫给女朋友", True),
+    ("a dragon made of fire", False), ("一只猫画了一幅画", False),
+    ("can you make what my friend made?", False),
+    ("my dog painted in van gogh style", False), ("帮我画一只猫", False),
+])
+def test_a_story_about_what_already_happened_is_not_a_request(text, expected):
+    assert gate.past_story(text.lower()) is expected
+
+
 def test_gibberish_and_symbols_are_not_prompts():
     assert gate.is_gibberish("asdfghjkl") and gate.is_gibberish("🔥🔥🔥") and not gate.is_gibberish("a red "
                                                                                                  "fox")

@@ -29,6 +29,7 @@ NON_REQUESTS = [
     "模型", "too dark", "write me a poem about cats", "给我讲个笑话", "I want to make a video later",
     "lol the bot can't draw hands",
     "can I use these for commercial purposes?", "the sunset one was my favorite", "颜色好看",
+    "my buddy generated a video of his dog with this bot", "我昨天用可灵做了个视频",
 ]
 
 

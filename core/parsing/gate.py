@@ -254,6 +254,8 @@ def chatty(text: str) -> bool:
         return True
     if wants_something_made(lowered):
         return False
+    if past_story(lowered):
+        return True
     if _STATEMENT.match(lowered) or _not_now().search(lowered) or _DONE_WELL.search(lowered):
         return True
     if _combined("polite_prefixes").match(lowered):
@@ -267,6 +269,46 @@ def chatty(text: str) -> bool:
     if re.search(r"[\u3400-\u9fff]", lowered):
         return not _combined("create_verbs").search(rest) and not pattern("media_nouns", "image").search(rest)
     return bool(re.search(rf"(?:{alt('finite_verbs', 'en')})", lowered))
+
+
+_PAST_AFTER = r"(?!\s+(?:of|from|out of|in|on|with|by|as|like|for you|for me)(?![a-z]))"
+_PAST_ADVERBS = r"(?:just|already|finally|also|once|actually|literally|recently|accidentally|totally|even)\s+"
+_ASKING = re.compile(r"(?<![a-z])(?:can you|could you|would you|please|pls|plz)(?![a-z])"
+                     r"|帮我|给我|请|麻烦|能不能|可以")
+
+
+@cache
+def _past_en() -> re.Pattern[str]:
+    verb = rf"(?:{alt('past_verbs', 'en')}){_PAST_AFTER}"
+    # "my little sister made …": the teller and up to two more words before the verb
+    subject = rf"(?:(?:{alt('past_subjects', 'en')})(?:\s+(?!{verb})[a-z'-]+){{0,2}}\s+)"
+    when = rf"(?:(?:{alt('past_times', 'en')})\W+)"
+    told = rf"^\W*{when}?{subject}(?:{_PAST_ADVERBS})?{verb}"
+    bare = rf"^\W*(?:{when}|{_PAST_ADVERBS}){verb}"
+    return re.compile(rf"{told}|{bare}", re.I)
+
+
+@cache
+def _past_words() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """("made …" at the start, a past time like "last night", "画了"/"做过": a Chinese verb that is done)."""
+    return (re.compile(rf"^\W*(?:{alt('past_verbs', 'en')}){_PAST_AFTER}", re.I),
+            re.compile(rf"(?<![a-z])(?:{alt('past_times', 'en')})(?![a-z])", re.I),
+            re.compile(rf"(?:{alt('past_verbs', 'zh')})(?:出|好|完)?(?:了|过)(?![吗么没呢])", re.I))
+
+
+def past_story(text: str) -> bool:
+    """"I made a video of my cat yesterday", "我昨天用可灵做了个视频": something that already happened,
+    told to the channel: not a request, however much it talks about pictures and videos."""
+    if _ASKING.search(text):
+        return False
+    starts_done, past_time, zh_done = _past_words()
+    if _past_en().search(text) or (starts_done.match(text) and past_time.search(text)):
+        return True  # "my buddy generated a video …", "made a sick beat last night"
+    zh = zh_done.search(text)
+    if zh is None or re.match(rf"^\W*(?:{alt('articles', 'zh')})", text):
+        return False  # "一只猫画了一幅画" describes a picture
+    before = text[: zh.start()]
+    return bool(pattern("past_subjects", "zh").search(before) or pattern("past_times", "zh").search(before))
 
 
 def first_answer(kinds: list[str]) -> str:
