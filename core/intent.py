@@ -68,15 +68,6 @@ class Intent:
 
 MENTION_TOKENS = re.compile(r"<@!?&?\d+>|@_user_\d+|@_all|<at[^>]*>.*?</at>|@here|@everyone")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-YES = re.compile(r"^(yes|y|yeah|yep|yup|ok|okay|sure|go|go ahead|do "
-                 r"it|confirm|是|是的|好|好的|确认|可以|行|要|嗯|用吧|确定)\W*$", re.I)
-NO = re.compile(r"^(no|n|nope|nah|cancel it|don't|否|不|不要|不用|算了|取消吧)\W*$", re.I)
-FORGET = re.compile(r"^(删除我的数据|忘记我|forget me|delete my data|delete my account|删除我的账号)\W*$",
-                    re.I)
-SHOW_PREFS = re.compile(r"^(我的偏好|查看偏好|我的设置|我的默认模型|查看默认模型)\W*$|^(my "
-                        r"(preferences|prefs|settings|defaults?|default models?)|"
-                        r"show (me )?(my )?(preferences|prefs|settings|defaults?)|what(?:'s| is| are) my "
-                        r"(default|preference|preferences|defaults))\W*$", re.I)
 HELP = re.compile(r"^(help|\?|帮助|commands|/help|使用说明|怎么用)\W*$", re.I)
 FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|(?<![a-z])(first (and|&) last|first "
                               r"frame|last frame|from (this|the first) .* to|start and end "
@@ -197,11 +188,9 @@ def _whole_message_kind(text: str, images: int) -> str | None:
         return None
     if not text:
         return "help"
-    for regex, kind in ((HELP, "help"), (FORGET, "forget_me"), (SHOW_PREFS, "show_preferences"), (YES, "yes"),
-                        (NO, "no")):
-        if regex.match(text):
-            return kind
-    return None
+    if HELP.match(text):
+        return "help"
+    return command_words.reply_kind(text)
 
 
 def _model_id(ref: ModelRef, catalogues: Mapping[str, Catalogue] | None) -> str:
@@ -268,7 +257,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content)]
-    draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe)
+    draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe, reading.talk)
     return _request(intent, draft, catalogues, options)
 
 
@@ -280,6 +269,7 @@ class _Reading:
     commands: list[str] = field(default_factory=list)
     answers: list[str] = field(default_factory=list)  # questions asked (usage, list_models, help …)
     maybe: bool = False  # "what about a dragon?": a suggestion, to be asked before charging
+    talk: bool = False  # some clause was small talk ("昨天用你做了个 MV，朋友都说 amazing")
 
 
 def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
@@ -293,7 +283,7 @@ def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
             reading.commands += lead[0]
             reading.content.append((clause.start + lead[1], clause.end))
         elif gate.social(clause.text) or gate.is_gibberish(clause.text):
-            continue
+            reading.talk = True
         elif gate.is_question(clause.text):
             kind = gate.question_kind(clause.text, len(refs))
             if kind is None or kind == "maybe":
@@ -305,6 +295,8 @@ def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
             reading.answers.append(standalone)
         elif not gate.chatty(clause.text):
             reading.content.append((clause.start, clause.end))
+        else:
+            reading.talk = True
     return reading
 
 
@@ -381,6 +373,7 @@ class _Draft:
     ref: ModelRef | None
     task_type: str | None  # forced by a slash command
     maybe: bool
+    talk: bool  # small talk around it: a bare description is then not enough to charge
     signals: bool = False  # something in it says "make this now" (a verb, a model, an option …)
     stated: str | None = None  # the media the words ask for
 
@@ -514,9 +507,10 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         intent.gate = (
             gate.REQUEST if draft.signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
         )
-    elif draft.signals or verb or gate.descriptive(described):
+    elif draft.signals or verb or (gate.descriptive(described) and (
+            not draft.talk or gate.starts_like_a_description(described))):
         intent.gate = gate.REQUEST
-    elif gate.remark(described):
+    elif gate.remark(described) or draft.talk:
         # "too dark", "pretty cool tbh": talk, not a prompt
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:

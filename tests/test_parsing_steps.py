@@ -31,7 +31,8 @@ def test_requests_are_not_social(text):
 @pytest.mark.parametrize("text, kind", [
     ("can you make videos?", "help"), ("你能做视频吗", "help"), ("what's my balance?", "usage"),
     ("how much does a video cost?", "list_models"), ("can you draw a cat in a hat?", None),
-    ("is it possible to make a video of a cat dancing?", "maybe"), ("why is it so slow?", "chat"),
+    ("is it possible to make a video of a cat dancing?", None), ("能让这张图里的瀑布流动起来吗", None),
+    ("what about something spooky?", "maybe"), ("why is it so slow?", "chat"),
 ])
 def test_questions_are_sorted_into_what_answers_them(text, kind):
     assert gate.is_question(text)

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from functools import cache
 
 from .gate import residue
-from .vocab import alt
+from .options import take_options
+from .vocab import alt, pattern
 
 #: list name in intent_words.json → intent kind, in the order they are tried at one position
 COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"),
@@ -43,8 +44,9 @@ def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: 
     found = [(m.start(), kind) for m in _pattern().finditer(text) for name, kind in COMMANDS if m.group(name)]
     if not found:
         return None
+    _, text = take_options(text, None, 0)  # "再来两张", "2 more": the count goes with "again"
     if residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words", "use_words",
-               "reactions", "thanks"):
+               "reactions", "thanks", "media_nouns"):
         return None
     return [kind for _, kind in sorted(found)]
 
@@ -66,3 +68,18 @@ def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:
     if "try_another" in kinds and kinds[-1] == "again":
         kinds.remove("again")
     return kinds[-1], kinds[:-1]
+
+
+#: whole-message replies, in the order they are tried; each with the extra words it may stand among
+REPLIES = (("forget_me", ("forget_me",)), ("show_preferences", ("show_preferences", "show_filler")),
+           ("yes", ("yes",)), ("no", ("no",)))
+
+
+def reply_kind(text: str) -> str | None:
+    """"yep go for it", "不用了", "forget me，把我的记录都删了", "what's my default model rn?": a message that is
+    nothing but a reply to an offer or a request about the user's own data. Only the whole message counts:
+    "forget me" deletes everything, and "yes, a cat" is a request."""
+    for kind, lists in REPLIES:
+        if pattern(lists[0]).search(text) and not residue(text, *lists, "reply_filler"):
+            return kind
+    return None

@@ -19,8 +19,9 @@ REQUEST = "request"
 AMBIGUOUS = "ambiguous"
 NONE = "none"
 
+# Chinese chat uses a space where English would put a comma ("不错不错 再来两张")
 _BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d|//)|(?<!\d)\.(?=\s|$)|\s(?:and "
-                    r"then|then|but)\s|然后|之后|接着")
+                    r"then|then|but)\s|然后|之后|接着|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 _EMOJI_ONLY = re.compile(r"^[\W_\d]*$", re.U)
 
@@ -80,16 +81,15 @@ def is_gibberish(text: str) -> bool:
     return False
 
 
-_JUDGED = re.compile(
-    r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned "
-    r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?"
-    r"(?:nice|good|great|cool|amazing|beautiful|gorgeous|cute|perfect|awesome|bad|ugly|weird|terrible|funny|hilarious|stunning|"
-    r"off|wrong|creepy|fire|sick|dope|lovely|fantastic|incredible|insane|wild|boring|meh|better|worse|the "
-    r"best|the worst|"
-    r"overrated|underrated|the cutest)(?![a-z])"
-    r"|太(?:好看|好听|棒|美|可爱|酷|丑|难看|奇怪|搞笑)了?|好(?:好看|好听)|真(?:好看|好听|棒|美|可爱)",
-    re.I,
-)
+_JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned "
+           r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?(?:{en})(?![a-z])"
+           r"|(?:太|好|真|也太|超)(?:{zh})了?")
+
+
+@cache
+def _judged() -> re.Pattern[str]:
+    """"the colors in this one are so nice", "这个 poster 太绝了": a verdict on something already made."""
+    return re.compile(_JUDGED.format(en=alt("judgements", "en"), zh=alt("judgements", "zh")), re.I)
 
 
 def social(text: str) -> bool:
@@ -97,7 +97,7 @@ def social(text: str) -> bool:
     if not residue(text, "greetings", "thanks", "reactions", "bot_words",
                    "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
         return True
-    if _JUDGED.search(text) and not _combined("request_verbs", "edit_words").search(text):
+    if _judged().search(text) and not _combined("request_verbs", "edit_words").search(text):
         return True  # "the colors in this one are so nice", "太好看了吧"
     stripped = _combined_start().sub("", text)
     if (
@@ -196,6 +196,9 @@ def _question_kind(text: str, model_count: int) -> str | None:
             return "maybe"  # "what about something spooky?": a suggestion, ask before making it
         if capability_object(rest) or not _combined("create_verbs", "request_verbs").search(rest):
             return "help"  # "can I use these commercially?", "可以商用吗"
+        if re.match(rf"^\W*(?:{alt('capability_cues', 'asking')})", text, re.I) and re.match(
+                rf"^\W*(?:(?:you|u|帮我|给我|替我|帮忙)\s*)?(?:to\s+)?(?:{alt('request_verbs')})", rest, re.I):
+            return None  # "is it possible to make a video of a cat dancing?", "能让这张图里的瀑布流动起来吗"
         return "maybe"
     return "chat"
 
@@ -274,7 +277,7 @@ def chatty(text: str) -> bool:
 _PAST_AFTER = r"(?!\s+(?:of|from|out of|in|on|with|by|as|like|for you|for me)(?![a-z]))"
 _PAST_ADVERBS = r"(?:just|already|finally|also|once|actually|literally|recently|accidentally|totally|even)\s+"
 _ASKING = re.compile(r"(?<![a-z])(?:can you|could you|would you|please|pls|plz)(?![a-z])"
-                     r"|帮我|给我|请|麻烦|能不能|可以")
+                     r"|^\W*(?:帮我|给我|请|麻烦)|能不能|可以|能帮|再")
 
 
 @cache
@@ -289,11 +292,14 @@ def _past_en() -> re.Pattern[str]:
 
 
 @cache
-def _past_words() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    """("made …" at the start, a past time like "last night", "画了"/"做过": a Chinese verb that is done)."""
+def _past_words() -> tuple[re.Pattern[str], ...]:
+    """"made …" at the start, a past time like "last night", "画了"/"做过" (a Chinese verb that is done),
+    "画崩了" (done badly), a "了" that says something happened."""
     return (re.compile(rf"^\W*(?:{alt('past_verbs', 'en')}){_PAST_AFTER}", re.I),
             re.compile(rf"(?<![a-z])(?:{alt('past_times', 'en')})(?![a-z])", re.I),
-            re.compile(rf"(?:{alt('past_verbs', 'zh')})(?:出|好|完)?(?:了|过)(?![吗么没呢])", re.I))
+            re.compile(rf"(?:{alt('past_verbs', 'zh')})(?:出|好|完)?(?:了|过)(?![吗么没呢])", re.I),
+            re.compile(rf"(?:{alt('past_verbs', 'zh')})(?:{alt('botched')})了", re.I),
+            re.compile(r"了(?![吗么没呢])"))
 
 
 def past_story(text: str) -> bool:
@@ -301,14 +307,18 @@ def past_story(text: str) -> bool:
     told to the channel: not a request, however much it talks about pictures and videos."""
     if _ASKING.search(text):
         return False
-    starts_done, past_time, zh_done = _past_words()
+    starts_done, past_time, zh_done, botched, happened = _past_words()
     if _past_en().search(text) or (starts_done.match(text) and past_time.search(text)):
         return True  # "my buddy generated a video …", "made a sick beat last night"
-    zh = zh_done.search(text)
-    if zh is None or re.match(rf"^\W*(?:{alt('articles', 'zh')})", text):
+    if re.match(rf"^\W*(?:{alt('articles', 'zh')})", text):
         return False  # "一只猫画了一幅画" describes a picture
-    before = text[: zh.start()]
-    return bool(pattern("past_subjects", "zh").search(before) or pattern("past_times", "zh").search(before))
+    if botched.search(text):
+        return True  # "手都画崩了"
+    when = pattern("past_times", "zh").search(text)
+    if when and happened.search(text, when.end()):
+        return True  # "昨天用你做的视频发抖音了"
+    zh = zh_done.search(text)
+    return bool(zh and pattern("past_subjects", "zh").search(text[: zh.start()]))
 
 
 def first_answer(kinds: list[str]) -> str:
@@ -331,9 +341,14 @@ def descriptive(text: str) -> bool:
     lowered = text.strip().lower()
     if not lowered or is_question(lowered) or remark(lowered):
         return False
-    if re.match(rf"^\W*(?:{alt('articles')})", lowered):
+    if starts_like_a_description(lowered):
         return True
     return len(_CONTENT.findall(lowered)) >= 3
+
+
+def starts_like_a_description(text: str) -> bool:
+    """"a cat in a hat", "一只戴墨镜的柴犬": an article or a count first, the way a prompt starts."""
+    return bool(re.match(rf"^\W*(?:{alt('articles')})", text.strip(), re.I))
 
 
 def remark(text: str) -> bool:
