@@ -23,7 +23,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .i18n import detect_language
 from .kinds import IntentKind
-from .media import IMAGE_TYPES, MEDIA_OF_CATEGORY, VIDEO_TYPES, images_needed
+from .media import CATEGORIES_OF_MEDIA, IMAGE_TYPES, MEDIA_OF_CATEGORY, VIDEO_TYPES, images_needed
 from .parsing import commands as command_words
 from .parsing import gate, media, prompt
 from .parsing import options as option_words
@@ -242,7 +242,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     slash = task_type is not None
     fixed = fix_typos(raw)
     if not slash and (early := _whole_message_kind(fixed, images)):
-        return _answer(intent, IntentKind(early))
+        return _about_media(_answer(intent, IntentKind(early)), fixed)
     lyrics, work = option_words.take_lyrics(fixed)
     refs = find_models(work, catalogues)
     if not slash and not images and (compared := _compare(work, refs, catalogues)):
@@ -250,15 +250,21 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         return _answer(intent, IntentKind.COMPARE)
     reading = _Reading([(0, len(work))]) if slash else _read_clauses(work, refs)
     if not reading.content and reading.commands:
-        return _command(intent, reading.commands, refs, catalogues)
+        return _command(intent, reading.commands, work, refs, catalogues)
     if not reading.content and (not images or fixed.strip()):  # with a picture too: "is this AI generated?"
         return _no_request(intent, reading.answers, work, refs, catalogues)
     # "redo it: <prompt>" is the prompt
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content)]
-    draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe, reading.talk)
-    return _request(intent, draft, catalogues, options)
+    draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe,
+                   reading.talk)
+    _request(intent, draft, catalogues, options)
+    if IntentKind.TRY_ANOTHER in intent.commands and intent.kind == IntentKind.GENERATE:
+        # "switch model and redo it: <prompt>": the restated request, made with another model
+        intent.kind = IntentKind.TRY_ANOTHER
+        intent.commands = [c for c in intent.commands if c != IntentKind.TRY_ANOTHER]
+    return intent
 
 
 @dataclass
@@ -315,13 +321,17 @@ def _answer(intent: Intent, kind: IntentKind) -> Intent:
     return intent
 
 
-def _command(intent: Intent, found: list[str], refs: list[ModelRef],
+def _command(intent: Intent, found: list[str], work: str, refs: list[ModelRef],
              catalogues: Mapping[str, Catalogue] | None) -> Intent:
     """Only commands: the last one answers, the ones before it are done first; "switch to kling" is again,
     with kling."""
     main, before = command_words.main_kind(found)
     intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
     intent.gate = gate.REQUEST if intent.kind in CHARGING_KINDS else gate.NONE
+    if intent.kind == IntentKind.AGAIN:
+        intent.n = option_words.take_options(work, None, 0)[0].n  # "再来两张"
+    elif intent.kind in (IntentKind.RESET_PREFERENCE, IntentKind.TRY_ANOTHER):
+        _about_media(intent, work)  # "reset my video model"
     if refs:
         _name_model(intent, refs[0], catalogues, None)
         if intent.kind == IntentKind.TRY_ANOTHER:
@@ -334,11 +344,19 @@ def _no_request(intent: Intent, answers: list[str], work: str, refs: list[ModelR
     """Questions and small talk: the most specific question asked decides the answer."""
     _answer(intent, IntentKind(gate.first_answer(answers)))
     if intent.kind == IntentKind.LIST_MODELS:  # "how much does a video cost", "what does kling cost?"
-        intent.media = media.mentioned(work)
+        _about_media(intent, work)
         intent.compare = list(dict.fromkeys(_model_id(ref, catalogues) for ref in refs))
         if intent.media is None and len(intent.compare) == 1:
             makes = media_of(refs[0], catalogues)
             intent.media = next(iter(makes)) if len(makes) == 1 else None
+    return intent
+
+
+def _about_media(intent: Intent, text: str) -> Intent:
+    """"which video models can I use?", "reset my video model": the media a command or question names, if
+    any (its text-to-… type stands for it)."""
+    intent.media = media.mentioned(text)
+    intent.task_type = CATEGORIES_OF_MEDIA[intent.media][0] if intent.media else None
     return intent
 
 

@@ -11,6 +11,7 @@ from ..refs import TaskRef
 from ..views import View
 from .buttons import accept, press
 from .chat import Chat, Turn
+from .generate import on_generate
 from .offers import alternatives_offer
 from .pending import PendingOffer, choice_id
 from .preferences import on_reset_preference
@@ -61,7 +62,12 @@ async def on_again(chat: Chat, turn: Turn) -> View | None:
     return await press(chat, event, ActionKind.PICK_MODEL, TaskRef(record.id, model.key).encode())
 
 
-async def on_try_another(chat: Chat, turn: Turn) -> View:
+async def on_try_another(chat: Chat, turn: Turn) -> View | None:
+    """"Try another model": the alternatives to the last task's model as buttons; with the request restated
+    ("switch model and redo it: a fox …"), that request made with the first alternative."""
+    if turn.intent.prompt:
+        await _another_model(chat, turn)
+        return await on_generate(chat, turn)
     last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id)
     if not last:
         return views.notice(turn.language, "reply.nothing_to_redo")

@@ -76,9 +76,9 @@ REPLIES = (("forget_me", ("forget_me",)), ("show_preferences", ("show_preference
 
 
 def reply_kind(text: str) -> str | None:
-    """"yep go for it", "不用了", "forget me，把我的记录都删了", "what's my default model rn?": a message that is
-    nothing but a reply to an offer or a request about the user's own data. Only the whole message counts:
-    "forget me" deletes everything, and "yes, a cat" is a request."""
+    """"yep go for it", "不用了", "forget me，把我的记录都删了", "what's my default model rn?": a message
+    that is nothing but a reply to an offer or a request about the user's own data. Only the whole
+    message counts: "forget me" deletes everything, and "yes, a cat" is a request."""
     for kind, lists in REPLIES:
         if pattern(lists[0]).search(text) and not residue(text, *lists, "reply_filler"):
             return kind

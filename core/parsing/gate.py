@@ -196,8 +196,9 @@ def _question_kind(text: str, model_count: int) -> str | None:
             return "maybe"  # "what about something spooky?": a suggestion, ask before making it
         if capability_object(rest) or not _combined("create_verbs", "request_verbs").search(rest):
             return "help"  # "can I use these commercially?", "可以商用吗"
-        if re.match(rf"^\W*(?:{alt('capability_cues', 'asking')})", text, re.I) and re.match(
-                rf"^\W*(?:(?:you|u|帮我|给我|替我|帮忙)\s*)?(?:to\s+)?(?:{alt('request_verbs')})", rest, re.I):
+        asking = re.match(rf"^\W*(?:{alt('capability_cues', 'asking')})", text, re.I)
+        verb_first = rf"^\W*(?:(?:you|u|帮我|给我|替我|帮忙)\s*)?(?:to\s+)?(?:{alt('request_verbs')})"
+        if asking and re.match(verb_first, rest, re.I):
             return None  # "is it possible to make a video of a cat dancing?", "能让这张图里的瀑布流动起来吗"
         return "maybe"
     return "chat"
