@@ -92,6 +92,7 @@ _USE_BEFORE = re.compile(
     re.I,
 )
 _MODEL_AFTER = re.compile(r"^\s*(?:的)?(?:模型|model)?", re.I)
+_MODEL_JOIN = re.compile(r"^\s*(?:(?:to|for)(?![a-z])|来|去|给我)(?=\s*\S)", re.I)
 
 
 def clean(text: str) -> str:
@@ -148,7 +149,7 @@ def _strategy(text: str) -> tuple[str | None, str]:
             if clause_only or strong_zh or re.match(_STRATEGY_AFTER, after,
                                                     re.I) or re.search(_STRATEGY_BEFORE, before, re.I):
                 start = m.start()
-                use = re.search(_STRATEGY_BEFORE, before, re.I)
+                use = re.search(_STRATEGY_BEFORE, before, re.I) or re.search(r"(?<![a-z])the\s+$", before, re.I)
                 if use:
                     start = use.start()
                 end = m.end()
@@ -180,6 +181,10 @@ def _cut_model(text: str, ref: ModelRef) -> str:
         start = use.start()
     after = _MODEL_AFTER.match(text[end:])
     end += after.end() if after else 0
+    opening = not text[gate_clause_start(text, start): start].strip(" ,.!:;-@")
+    joined = _MODEL_JOIN.match(text[end:])
+    if use and opening and joined:  # "use kling for a cat video": what follows is the request itself
+        end += joined.end()
     return _blank(text, start, end)
 
 
@@ -446,11 +451,14 @@ def _media_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogu
     """What is made: the slash command, else the words' head noun, else a one-media model, else lyrics →
     music."""
     images, work = intent.images, draft.work
-    draft.stated = MEDIA_OF_TYPE.get(draft.task_type or "") or media.detect(work, images)
+    intent.strategy, draft.work = _strategy(work)
+    # "use the cheapest model for a cat video": read the media once the strategy words are gone, but
+    # "best image of a lake" loses its noun with them, so the words as said still count
+    draft.stated = (MEDIA_OF_TYPE.get(draft.task_type or "") or media.detect(draft.work, images)
+                    or media.detect(work, images))
     draft.signals = draft.signals or bool(
         images and (draft.stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work))
     )
-    intent.strategy, draft.work = _strategy(work)
     draft.signals = draft.signals or intent.strategy is not None
     if draft.stated is None and draft.ref is not None:
         makes = media_of(draft.ref, catalogues)

@@ -41,15 +41,27 @@ class Found:
 
 
 _LEAD_IN = re.compile(r"(?:\s+|^)(?:in|at|on|with|using|and)\s*$", re.I)
+# "aspect ratio 3:4", "duration: 6s", "时长10秒", "分辨率1080p": the name of the option goes with it
+_LABEL = re.compile(r"(?:(?<![a-z])(?:(?:aspect\s+)?ratio|aspect|duration|length|resolution|res|size|format)"
+                    r"(?:\s*(?:[:：=]|of|is|should be|to)(?![a-z]))?|(?:画面)?比例|画幅|时长|分辨率|尺寸|长度|大小)"
+                    r"\s*(?:[:：=]|为|是|设为|要)?\s*$", re.I)
+_TAIL = re.compile(r"^\s*(?:long(?![a-z])|in length(?![a-z])|长(?!城|发|江|颈|腿))", re.I)
 
 
-def _cut(text: str, m: re.Match[str]) -> str:
-    """Cut an option out, with the little word that introduced it ("in 4k", "at 1080p")."""
-    start = m.start()
+def _cut(text: str, m: re.Match[str], tail: bool = False) -> str:
+    """Cut an option out, with the little word or label that introduced it ("in 4k", "at 1080p", "aspect
+    ratio 3:4"), and for a duration the "long" after it."""
+    start, end = m.start(), m.end()
+    label = _LABEL.search(text[max(0, start - 24): start])
+    if label:
+        start = max(0, start - 24) + label.start()
     lead = _LEAD_IN.search(text[max(0, start - 8): start])
     if lead:
         start = max(0, start - 8) + lead.start()
-    return text[:start] + " " + text[m.end():]
+    after = _TAIL.match(text[end:]) if tail else None
+    if after:
+        end += after.end()
+    return text[:start] + " " + text[end:]
 
 
 def take_lyrics(text: str) -> tuple[str | None, str]:
@@ -116,7 +128,7 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
         if value is None:
             return text
         opts["duration"] = value * 60 if m.group(4).lower().startswith(("min", "分")) else value
-        return _cut(text, m)
+        return _cut(text, m, tail=True)
     m = HALF_MINUTE.search(text)
     if m and media != "image":
         phrase = (m.group(1) or m.group(2)).lower()
@@ -167,7 +179,8 @@ def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
         m = pattern("vocal", gender).search(text)
         if m:
             opts["vocal_gender"], opts["custom_mode"] = gender, True
-            text = _cut(text, m)
+            if not pattern("media_nouns", "music").fullmatch(m.group(0)):  # "a duet about love" stays a duet
+                text = _cut(text, m)
             break
     if lyrics:
         opts["lyrics"], opts["custom_mode"] = lyrics, True
