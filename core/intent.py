@@ -149,7 +149,8 @@ def _strategy(text: str) -> tuple[str | None, str]:
             if clause_only or strong_zh or re.match(_STRATEGY_AFTER, after,
                                                     re.I) or re.search(_STRATEGY_BEFORE, before, re.I):
                 start = m.start()
-                use = re.search(_STRATEGY_BEFORE, before, re.I) or re.search(r"(?<![a-z])the\s+$", before, re.I)
+                use = re.search(_STRATEGY_BEFORE, before, re.I) or re.search(r"(?<![a-z])the\s+$", before,
+                                                                             re.I)
                 if use:
                     start = use.start()
                 end = m.end()

@@ -43,7 +43,8 @@ class Found:
 _LEAD_IN = re.compile(r"(?:\s+|^)(?:in|at|on|with|using|and)\s*$", re.I)
 # "aspect ratio 3:4", "duration: 6s", "时长10秒", "分辨率1080p": the name of the option goes with it
 _LABEL = re.compile(r"(?:(?<![a-z])(?:(?:aspect\s+)?ratio|aspect|duration|length|resolution|res|size|format)"
-                    r"(?:\s*(?:[:：=]|of|is|should be|to)(?![a-z]))?|(?:画面)?比例|画幅|时长|分辨率|尺寸|长度|大小)"
+                    r"(?:\s*(?:[:：=]|of|is|should be|to)(?![a-z]))?"
+                    r"|(?:画面)?比例|画幅|时长|分辨率|尺寸|长度|大小)"
                     r"\s*(?:[:：=]|为|是|设为|要)?\s*$", re.I)
 _TAIL = re.compile(r"^\s*(?:long(?![a-z])|in length(?![a-z])|长(?!城|发|江|颈|腿))", re.I)
 
