@@ -72,10 +72,13 @@ HELP = re.compile(r"^(help|\?|帮助|commands|/help|使用说明|怎么用)\W*$"
 FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|(?<![a-z])(first (and|&) last|first "
                               r"frame|last frame|from (this|the first) .* to|start and end "
                               r"frames?)(?![a-z])", re.I)
-REFERENCE_WORDS = re.compile(r"参考|参照|这个人物|这个角色|(?<![a-z])(reference|ref image|in the style of "
-                             r"this|based on this character|keep (the|this) character|"
-                             r"this (character|person|guy|girl|man|woman|mascot)|same character)(?![a-z])",
-                             re.I)
+REFERENCE_WORDS = re.compile(
+    r"参考|参照|(?:这|那)(?:个|些|几个|两个|三个)?(?:人物|角色)"
+    r"|(?<![a-z])(references?|refs?|ref images?|in the style of this|based on this character"
+    r"|keep (the|this) character|same characters?"
+    r"|(this|these|those|both|the two|these two|these three) (characters?|persons?|people|guys?|girls?"
+    r"|man|men|woman|women|mascots?))(?![a-z])",
+    re.I)
 THIS_PICTURE = re.compile(r"这张|这个图|这幅|图片里|照片里|(?<![a-z])(this (image|picture|photo|pic)|my "
                           r"(photo|picture|selfie)|the (attached|uploaded) )", re.I)
 VAGUE_ASK = re.compile(
@@ -85,7 +88,7 @@ VAGUE_ASK = re.compile(
 )
 # "能帮我画一只猫吗"
 ZH_MAKE = re.compile(r"(?:帮我|给我|请|能|可以|麻烦你?)\s*(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
-ALWAYS_ZH = re.compile(r"以后[^，。,\s用]{1,8}?都用|以后[^，。,\s用]{1,8}?用")
+ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用")
 _USE_BEFORE = re.compile(
     r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go "
     r"with|by))\s*$",
@@ -108,7 +111,9 @@ def task_type_for(medium: str | None, text: str, images: int) -> tuple[str, str 
         first_last = bool(FIRST_LAST_WORDS.search(text))
         if REFERENCE_WORDS.search(text) and images >= 1 and not first_last:
             return "reference_image_to_video", None
-        if images >= 2:
+        if images >= 3:  # first and last frame take two pictures; more are references
+            return "reference_image_to_video", None
+        if images == 2:
             return "first_last_frame_to_video", None
         if first_last:
             return "first_last_frame_to_video", "need_two_images"
@@ -411,8 +416,10 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     _options_step(intent, draft, slash_options)
     _task_step(intent, draft, catalogues)
     _prompt_step(intent, draft)
-    if intent.model_mode == "always" and not intent.prompt:  # "always use kling for videos"
-        intent.kind, intent.gate = IntentKind.SET_PREFERENCE, gate.NONE
+    # "always use kling for videos", "always go with the cheapest one": a preference, nothing to make
+    if intent.model_mode == "always" and not gate.residue(intent.prompt, "preference_filler", "media_nouns",
+                                                          "command_filler"):
+        intent.kind, intent.gate, intent.prompt = IntentKind.SET_PREFERENCE, gate.NONE, ""
         if draft.stated is None and not intent.images:
             intent.task_type, intent.media = None, None
         return intent
@@ -477,7 +484,17 @@ def _options_step(intent: Intent, draft: _Draft, slash_options: Mapping[str, Any
     video_words = "duration" in opts or "generate_audio" in opts or "resolution" in opts
     # "10 seconds, with sound": only a video has those
     if draft.stated is None and (intent.images or video_words):
-        draft.stated = "video" if video_words or intent.images >= 2 or media.motion(draft.work) else "image"
+        # with pictures: sound/length/resolution or motion make a video, then an edit ("put the dog from
+        # pic 1 into pic 2") a picture, then first/last-frame or reference words, or several pictures, a video
+        if video_words or media.motion(draft.work):
+            draft.stated = "video"
+        elif media.edit(draft.described) and not FIRST_LAST_WORDS.search(draft.described):
+            draft.stated = "image"
+        elif intent.images >= 2 or FIRST_LAST_WORDS.search(draft.described) \
+                or REFERENCE_WORDS.search(draft.described):
+            draft.stated = "video"
+        else:
+            draft.stated = "image"
     draft.signals = (
         draft.signals
         or bool(opts)

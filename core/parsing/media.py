@@ -106,6 +106,8 @@ def _PREPOSITIONS() -> frozenset[str]:
 def _chinese_head(text: str, start: int, end: int) -> bool:
     if text[start:end] == "画" and re.match(r"^\s*[一个张幅段只些下两三几]", text[end:]):
         return False  # "画一段动画": 画 is the verb here
+    if re.match(r"^(?:" + _noun_alternation() + ")", text[end:], re.I):
+        return False  # "视频封面", "歌曲封面图": the last noun of a compound is the head
     near = text[max(0, start - 12): start]
     if _RESULT_ZH.search(near):
         return True  # "做成视频"
@@ -147,8 +149,9 @@ _START = re.compile(r"^\W*(?:(?:please|can you|could you|would you|hey|ok|now|�
                     re.I)
 
 
-_IMPERATIVE_BEFORE = re.compile(r"(?:^|[,，.:：;!?]|(?<![a-z])(?:and|then|to|please|pls|can you|could "
-                                r"you|would you|me|just|now|also))\W*$", re.I)
+_IMPERATIVE_BEFORE = re.compile(r"(?:^|[,，.:：;!?]|(?<![a-z])(?:and|then|to|please|pls|plz|can you|could "
+                                r"you|would you|can u|could u|would u|u|me|just|now|also|pls just))\W*$",
+                                re.I)
 
 
 def _imperative(m: re.Match[str], text: str) -> bool:
@@ -180,11 +183,14 @@ def detect(text: str, images: int = 0) -> str | None:
     ]
     if firsts:
         return min(firsts)[1]
-    if images and pattern("motion_words").search(text):
+    if images and motion(text):
         return "video"
-    if images and pattern("edit_words").search(text):
-        return "image"
     return None
+
+
+def edit(text: str) -> bool:
+    """"change the background", "换成动漫风格": words that change a picture rather than move it."""
+    return bool(pattern("edit_words").search(text))
 
 
 def mentioned(text: str) -> str | None:
@@ -194,4 +200,6 @@ def mentioned(text: str) -> str | None:
 
 
 def motion(text: str) -> bool:
-    return bool(pattern("motion_words").search(text))
+    """"make her wave", "让水流动起来": movement asked of an attached picture ("动漫" is a style, not
+    movement)."""
+    return bool(pattern("motion_words").search(pattern("not_motion").sub(" ", text)))

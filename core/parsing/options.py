@@ -99,12 +99,17 @@ def _word_options() -> list[tuple[str, Any, re.Pattern[str]]]:
     return out
 
 
+# "2 short videos", "3 cute pixel-art images": a word or two may stand between a count and its noun
+_ADJECTIVE = r"(?!(?:and|or|of|with|in|on|at|to|for|from|by|the|a|an|but)(?![a-z]))[a-z][a-z\-']*"
+
+
 @cache
 def _count() -> re.Pattern[str]:
     nouns = alternation(p for p in words()["count_nouns"]["en"])
     zh = "|".join(sorted(map(re.escape, words()["count_nouns"]["zh"]), key=len, reverse=True))
     return re.compile(
-        rf"((?<![\d.:])\d+(?![\d.:])|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))\s*(?:(?:more|different|separate|distinct|unique|other)\s+)*"
+        rf"((?<![\d.:])\d+(?![\d.:])|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))"
+        rf"(?:\s*(?:(?:more|different|separate|distinct|unique|other)\s+)*|\s+((?:{_ADJECTIVE}\s+){{1,2}}))"
         rf"(?:({zh})|({nouns})|(个)(?=不同|不一样|logo|头像|海报|壁纸|设计|版本|视频|方案))", re.I)
 
 
@@ -120,8 +125,27 @@ def take_options(text: str, media: str | None, images: int, *,
     return found, _count_of(text, found, images)
 
 
+_DECADE_BEFORE = re.compile(r"(?:(?<![a-z])(?:the|early|late|mid|from|of)\s*-?\s*|['’])$", re.I)
+_DURATION_AFTER = re.compile(r"^(?:\s*$|\s*[^\sa-z]|\s+(?:long|of|in|and|with|max|total|each|or|at|for|"
+                             r"clip|video|vid|film|movie|animation|gif|song|track|jingle|tune|music|loop|intro|"
+                             r"outro|ad|reel|short|timelapse)(?![a-z]))", re.I)
+
+
+def _decade(text: str, m: re.Match[str]) -> bool:
+    """"70s retro", "the 80s", "1990s anime": an era, not a length."""
+    if not m.group(1) or m.group(4) != m.group(4).lower() or m.group(4).lower() != "s" or \
+            text[m.start(): m.end()].count(" "):
+        return False
+    value = float(m.group(1))
+    if value >= 1900:
+        return True
+    if value < 20 or value % 10:
+        return False
+    return bool(_DECADE_BEFORE.search(text[: m.start()])) or not _DURATION_AFTER.match(text[m.end():])
+
+
 def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
-    m = DURATION.search(text)
+    m = next((found for found in DURATION.finditer(text) if not _decade(text, found)), None)
     if m:
         value = parse_number((m.group(1) or m.group(2) or m.group(3) or "").replace(" ", ""))
         if value is None and m.group(1):
@@ -170,9 +194,32 @@ def _words(text: str, opts: dict[str, Any], media: str | None) -> str:
             continue
         opts[key] = value
         while m is not None:  # "a silent film …, no sound": every mention goes
+            noun = _trailing_noun().search(m.group(0))  # "a square image of a cat" keeps its "image"
             text = _cut(text, m)
+            if noun:
+                text = text[: m.start()] + " " + noun.group(0).strip() + text[m.start():]
             m = pat.search(text)
+    # "a video of a forest, silent", "…, square": a word alone in its clause is the option, not the subject
+    for key, value, bare, media_ok in _BARE_CLAUSES:
+        m = bare.search(text)
+        if key not in opts and m and media in media_ok:
+            opts[key] = value
+            text = text[: m.start()] + " " + text[m.end():]
     return text
+
+
+def _bare(words: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|(?<=[,，;；]))\s*(?:{words})\s*(?=[,，.。;；!！]|$)", re.I)
+
+
+_BARE_CLAUSES = (("generate_audio", False, _bare("silent|muted|mute"), ("video", None)),
+                 ("aspect_ratio", "1:1", _bare("square"), ("video", "image", None)))
+
+
+@cache
+def _trailing_noun() -> re.Pattern[str]:
+    nouns = words()["media_nouns"]
+    return re.compile(rf"\s(?:{alternation(nouns['image']['en'] + nouns['video']['en'])})$", re.I)
 
 
 def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
@@ -206,7 +253,7 @@ def _count_of(text: str, found: Found, images: int) -> str:
         return text
     found.n = n
     # keep an English noun so "3 images of a cat" still names what is made
-    return text[: m.start()] + " " + (m.group(3) or "") + " " + text[m.end():]
+    return text[: m.start()] + " " + (m.group(2) or "") + (m.group(4) or "") + " " + text[m.end():]
 
 
 def settle(opts: dict[str, Any], media: str) -> None:
