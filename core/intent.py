@@ -269,7 +269,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     content = work if slash else _keep_only(work, reading.content)
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content)]
     draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe,
-                   reading.talk)
+                   reading.talk, detect_language=language is None)
     _request(intent, draft, catalogues, options)
     if IntentKind.TRY_ANOTHER in intent.commands and intent.kind == IntentKind.GENERATE:
         # "switch model and redo it: <prompt>": the restated request, made with another model
@@ -360,6 +360,7 @@ def _no_request(intent: Intent, answers: list[str], work: str, refs: list[ModelR
         if intent.media is None and len(intent.compare) == 1:
             makes = media_of(refs[0], catalogues)
             intent.media = next(iter(makes)) if len(makes) == 1 else None
+            intent.task_type = CATEGORIES_OF_MEDIA[intent.media][0] if intent.media else None
     return intent
 
 
@@ -405,6 +406,7 @@ class _Draft:
     talk: bool  # small talk around it: a bare description is then not enough to charge
     signals: bool = False  # something in it says "make this now" (a verb, a model, an option …)
     stated: str | None = None  # the media the words ask for
+    detect_language: bool = True  # False when the caller said which language to answer in
 
 
 def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None,
@@ -416,6 +418,7 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     _options_step(intent, draft, slash_options)
     _task_step(intent, draft, catalogues)
     _prompt_step(intent, draft)
+    _language_step(intent, draft)
     # "always use kling for videos", "always go with the cheapest one": a preference, nothing to make
     if intent.model_mode == "always" and not gate.residue(intent.prompt, "preference_filler", "media_nouns",
                                                           "command_filler"):
@@ -532,6 +535,22 @@ def _prompt_step(intent: Intent, draft: _Draft) -> None:
     if intent.images and intent.task_type in VIDEO_TYPES:
         text = prompt.animation_prompt(text)
     intent.prompt = text
+
+
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[a-z]{2,}", re.I)
+
+
+def _language_step(intent: Intent, draft: _Draft) -> None:
+    """A message mixing Chinese and English is answered in the language of the user's own words, i.e. the
+    instructions around the prompt ("can you draw 一只穿汉服的 corgi?" is English, "用 Wan 做个视频：old man
+    feeding pigeons" Chinese). Model names and options are already cut from ``draft.work``."""
+    if not draft.detect_language or not (_CJK_CHAR.search(draft.work) and _LATIN_WORD.search(draft.work)):
+        return
+    cjk = len(_CJK_CHAR.findall(draft.work)) - len(_CJK_CHAR.findall(intent.prompt))
+    latin = len(_LATIN_WORD.findall(draft.work)) - len(_LATIN_WORD.findall(intent.prompt))
+    if cjk + latin >= 1 and min(cjk, latin) >= 0:
+        intent.language = "zh" if cjk >= max(1, latin) else "en"
 
 
 def _gate_step(intent: Intent, draft: _Draft) -> None:

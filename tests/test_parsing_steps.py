@@ -154,3 +154,75 @@ def test_vocabulary_lists_become_one_longest_first_pattern():
     pattern = re.compile(alternation(["make", "make it", "make it move"]), re.I)
     assert pattern.match("make it move now").group(0) == "make it move"
     assert pattern.match("maker") is None
+
+
+# ── media, model and options through the public entry (core.intent.parse) ─────────────────────
+def _parse(text, images=0):
+    from core.intent import parse
+
+    return parse(text, images, catalogues())
+
+
+@pytest.mark.parametrize("text, images, task_type", [
+    ("use the cheapest model for a cat video", 0, "text_to_video"),  # strategy words are no subject
+    ("做一个B站视频封面，主题是手工皮具制作", 0, "text_to_image"),  # the last noun of a compound is the head
+    ("yo can u animate a dragon landing on a castle tower", 0, "text_to_video"),
+    ("换成动漫风格，谢谢", 1, "image_to_image"),  # 动漫 is a style, not movement
+    ("make the clouds drift slowly", 1, "image_to_video"),
+    ("put the dog from pic 1 into the living room in pic 2", 2, "image_to_image"),  # an edit of two pictures
+    ("first frame / last frame attached. the kid grows into an old man, 10s", 2, "first_last_frame_to_video"),
+    ("turn these into a video", 2, "first_last_frame_to_video"),
+    ("here are 3 refs of our mascot, make a clip of him dancing at a wedding", 3, "reference_image_to_video"),
+    ("make a video of these two characters dancing", 2, "reference_image_to_video"),
+])
+def test_what_is_made_follows_the_head_noun_the_pictures_and_the_motion(text, images, task_type):
+    assert _parse(text, images).task_type == task_type
+
+
+def test_a_model_named_alone_at_the_start_counts_and_several_pictures_pick_from_the_reference_catalogue():
+    intent = _parse("wan, 1080p, 10s — slow zoom in while the candles flicker", 1)
+    assert (intent.task_type, intent.model_mode) == ("image_to_video", "this_time")
+    assert catalogues()["image_to_video"].by_key(intent.model_key).model_id == "wan2.6-i2v"
+    assert _parse("sonic, running through a loop").model_key is None  # the hedgehog, not the model
+    intent = _parse("here are 3 refs of our mascot, make a clip of him dancing at a wedding, vidu", 3)
+    assert catalogues()["reference_image_to_video"].by_key(intent.model_key).model_id == "viduq2"
+
+
+@pytest.mark.parametrize("text", ["always use kling for my videos from now on", "make veo my default",
+                                  "以后 video 都用 kling",
+                                  "ugh too pricey. just always go with the cheapest one"])
+def test_always_with_nothing_to_make_is_a_preference_and_charges_nothing(text):
+    intent = _parse(text)
+    assert intent.kind == "set_preference" and intent.model_mode == "always" and not intent.request
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Could you please generate a logo for my band? Something retro, 70s typography", {}),
+    ("an 80s synthwave track", {}), ("a 1990s anime style image of a girl", {}),
+    ("a 30s clip of a cat", {"duration": 30}), ("the 60s vibe song, 30s", {"duration": 30}),
+    ("can u make an album cover for my lofi EP? muted greens, rainy window", {}),
+    ("a video of a forest, silent", {"generate_audio": False}),
+    ("make a phone wallpaper of a neon koi pond at night, 2k pls", {"size": "2K"}),
+    ("a square image of a cat", {"aspect_ratio": "1:1"}),
+])
+def test_eras_colours_places_and_nouns_are_not_options(text, expected):
+    intent = _parse(text)
+    assert {k: v for k, v in intent.options.items() if k != "custom_mode"} == expected
+
+
+def test_option_labels_and_counts_over_adjectives_leave_a_clean_prompt():
+    intent = _parse("a portrait, aspect ratio 3:4")
+    assert intent.options == {"aspect_ratio": "3:4"} and intent.prompt == "a portrait"
+    intent = _parse("I need 2 short videos of waves crashing on black sand, 720p")
+    assert intent.n == 2 and intent.options == {"resolution": "720P"}
+    assert _parse("give me 3 cute pixel-art images of frogs").prompt == "cute pixel-art images of frogs"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("can you draw 一只穿汉服的 corgi? lol", "en"),
+    ("pls 用 Wan 做个视频：old man feeding pigeons in the park, 5秒", "zh"),
+    ("画 a cat wearing sunglasses on the beach", "zh"),
+    ("用 nano banana pro 画一张星空下露营帐篷的手机壁纸，4K", "zh"),
+])
+def test_a_mixed_message_is_answered_in_the_language_of_its_instructions(text, language):
+    assert _parse(text).language == language

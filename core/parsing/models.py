@@ -147,6 +147,9 @@ def _catalogue_names(names: tuple[tuple[str, str], ...]) -> tuple[_Name, ...]:
 _CUE_BEFORE = re.compile(r"(?:用|使用|换成|改用|试试|(?<![a-z])(?:use|using|with|via|on|try|switch to|go "
                          r"with))\s*$", re.I)
 _CUE_AFTER = re.compile(r"^\s*(?:模型|model)", re.I)
+# "wan, 1080p, 10s — …", "suno: a lofi beat": a name opening the message on its own is addressed as a model
+_OPENS = re.compile(r"^[\W_]*$")
+_ALONE_AFTER = re.compile(r"^\s*(?:[:：\-—–]|[,，]\s*(?=\d))")  # not "Sonic, running through a loop"
 
 
 @cache
@@ -192,7 +195,9 @@ def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[M
             if match.end() <= match.start():
                 continue
             if match.group(0) in _needs_cue() and not (_CUE_BEFORE.search(lowered[: match.start()])
-                                                       or _CUE_AFTER.match(lowered[match.end():])):
+                                                       or _CUE_AFTER.match(lowered[match.end():])
+                                                       or (_OPENS.match(lowered[: match.start()])
+                                                           and _ALONE_AFTER.match(lowered[match.end():]))):
                 continue  # "Sonic the Hedgehog" is a subject, "use sonic" is the model
             hits.append((match.end() - match.start(), entry.specific, -match.start(), match.end(), entry))
     hits.sort(key=lambda h: (h[0], h[1]), reverse=True)
