@@ -15,7 +15,7 @@ import yarl
 from bot.discord import DiscordAdapter
 from core.config import Settings
 from core.service import CoreService
-from fakes.discord_server import BOT_ID, FakeDiscord, FakeMessage
+from fakes.discord_server import BOT_ID, FakeDiscord, FakeInteraction, FakeMessage
 from sandbox.app import SandboxConfig
 
 from .conftest import TEST_KEY, Sandbox, until
@@ -38,11 +38,11 @@ class Env:
     bot: DiscordAdapter | None = None
     task: asyncio.Task | None = None
 
-    async def start_bot(self, token_ttl_s: float = 14 * 60) -> None:
+    async def start_bot(self, token_ttl_s: float = 14 * 60, **options: float) -> None:
         settings = Settings.model_validate({"bot": {"data_dir": str(self.data_dir), "time_scale": SCALE}})
         self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url,
                                            upload_url=self.sandbox.url)
-        self.bot = DiscordAdapter(self.core, token_ttl_s=token_ttl_s)
+        self.bot = DiscordAdapter(self.core, token_ttl_s=token_ttl_s, **options)
         await self.core.start()
         self.fake.identified.clear()
         self.task = asyncio.create_task(self.bot.start("fake-bot-token"))
@@ -112,6 +112,44 @@ async def test_slash_image_defers_edits_progress_and_ends_with_the_image_attache
                                                        "Animate", "Edit…"}
     assert len(fake.bot_messages()) == 1 and fake.rate_limited == 0
     assert_no_pings(fake)
+
+
+def callbacks(fake: FakeDiscord, interaction: FakeInteraction) -> list[dict]:
+    return [r["json"] for r in fake.requests if r["path"].endswith(f"/{interaction.token}/callback")]
+
+
+async def test_a_quick_first_message_is_the_answer_itself_without_a_thinking_placeholder(env: Env):
+    fake = env.fake
+    fake.defer_deadline_s = 60.0  # Discord's 3 s stretched, and the bot's deferral with it: no race with a
+    await env.stop_bot()  # loaded test machine decides which way this goes
+    await env.start_bot(defer_after_s=30.0)
+    interaction = await fake.slash("image", {"prompt": "a red fox in the snow"})
+    await until(lambda: final(fake.original(interaction)), 30, "the result")
+    answers = callbacks(fake, interaction)
+    assert [a["type"] for a in answers] == [4]  # one answer, the status itself: no "thinking…" first
+    assert "Creating your image" in json.dumps(answers[0]["data"])
+    assert not any(r["path"].endswith("/messages/@original") for r in fake.requests if r["method"] == "PATCH")
+    assert len(fake.bot_messages()) == 1 and "is ready" in fake.original(interaction).text()
+
+
+async def test_a_slow_first_message_is_deferred_in_time_then_shown_in_the_deferred_response(env: Env):
+    fake = env.fake
+    await env.stop_bot()
+    await env.start_bot(defer_after_s=0.0)  # the core's first message always comes after the deferral is due
+    interaction = await fake.slash("image", {"prompt": "a red fox in the snow"})
+    await until(lambda: final(fake.original(interaction)), 30, "the result")
+    assert [a["type"] for a in callbacks(fake, interaction)] == [5]  # "thinking…", once
+    first = next(r for r in fake.requests if r["method"] == "PATCH" and interaction.token in r["path"])
+    assert first["path"].endswith("/messages/@original")
+    assert "Creating your image" in json.dumps(first["json"])
+    assert fake.late_callbacks == 0 and len(fake.bot_messages()) == 1
+    assert "is ready" in fake.original(interaction).text()
+    # a command that says nothing (a server outside the allowlist) is still acknowledged, then cleared
+    env.bot.guild_allowlist = {12345}
+    ignored = await fake.slash("image", {"prompt": "a cat"})
+    await until(lambda: ignored.original_id is not None and fake.original(ignored) is None,
+                what="the placeholder removed")
+    assert [a["type"] for a in callbacks(fake, ignored)] == [5]
 
 
 async def test_slash_video_with_an_attachment_uploads_it_and_returns_a_video(env: Env):

@@ -1,10 +1,11 @@
 """Discord adapter: chat events in, core views out. No business logic here.
 
-Slash commands and button presses are acknowledged at once (well under Discord's 3 s); the
-deferred "thinking" response becomes the status message and is edited in place through the
-interaction token while it is valid, then through the bot token, then (if even that fails) the
-outcome goes out as a new message. Routes and message references are plain JSON, stored with each
-task, so after a restart the same message keeps updating.
+Slash commands and button presses are answered by the core's first message, or acknowledged with
+"thinking…" if that is slow to come (well under Discord's 3 s, see answers.py); that response
+becomes the status message and is edited in place through the interaction token while it is valid,
+then through the bot token, then (if even that fails) the outcome goes out as a new message. Routes
+and message references are plain JSON, stored with each task, so after a restart the same message
+keeps updating.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -23,6 +25,7 @@ from core.contracts import Attachment, ChannelError, ChatEvent
 from core.service import CoreService
 from core.views import ActionKind, View, t, unpack_action
 
+from .answers import DEFER_AFTER_S, PendingAnswer, for_send
 from .commands import ModelMenu, Translator, build_tree, catalogue_loader
 from .render import parse_custom_id, render
 
@@ -30,6 +33,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
+REST_CONNECTIONS = 32
 TOO_LARGE = 40005  # Discord's JSON error code for a request entity over the upload limit (HTTP 413)
 
 
@@ -42,8 +46,8 @@ class DiscordPlatform:
         self.client = client
         self.core = core
         self.token_ttl_s = token_ttl_s
-        # interaction token → deferred response not yet used
-        self.deferred: dict[str, discord.Interaction] = {}
+        # interaction token → its first message, not sent yet
+        self.pending: dict[str, PendingAnswer] = {}
         # channel id → smallest upload Discord refused (≤ 1,024 kept)
         self.refused_sizes: OrderedDict[int, int] = OrderedDict()
 
@@ -117,24 +121,23 @@ class DiscordChannel:
     async def send(self, view: View) -> str:
         channel_id = self.channel_id
         try:
-            interaction = self.platform.deferred.pop(self.route.get("token", ""), None)
-            if interaction is not None:
-                message = await self._with_files(view, False,
-                                                 lambda kw: interaction.edit_original_response(**kw))
+            pending = self.platform.pending.pop(self.route.get("token", ""), None)
+            if pending is not None:
+                message_id = await self._with_files(view, False, pending.send)
             elif self._token_valid():
-                message = await self._with_files(view, False,
-                                                 lambda kw: self._webhook().send(wait=True, **_for_send(kw)))
+                message_id = (await self._with_files(
+                    view, False, lambda kw: self._webhook().send(wait=True, **for_send(kw)))).id
             else:
                 target = self.client.get_partial_messageable(channel_id)
                 reply_to = self.route.get("reply_to")
                 reference: dict[str, Any] = {"reference": discord.MessageReference(
                     message_id=int(reply_to), channel_id=channel_id,
                     fail_if_not_exists=False)} if reply_to else {}
-                message = await self._with_files(view, True,
-                                                 lambda kw: target.send(**reference, **_for_send(kw)))
+                message_id = (await self._with_files(
+                    view, True, lambda kw: target.send(**reference, **for_send(kw)))).id
         except discord.HTTPException as exc:
             raise ChannelError(f"send failed ({exc.status})", gone=exc.status in (403, 404)) from exc
-        return json.dumps({"c": channel_id, "m": message.id})
+        return json.dumps({"c": channel_id, "m": message_id})
 
     async def edit(self, ref: str, view: View) -> None:
         target = json.loads(ref)
@@ -154,14 +157,6 @@ class DiscordChannel:
             await self._with_files(view, True, lambda kw: message.edit(**kw))
         except discord.HTTPException as exc:
             raise ChannelError(f"edit failed ({exc.status})", gone=exc.status in (403, 404)) from exc
-
-
-def _for_send(kwargs: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in kwargs.items() if k not in ("attachments", "content")}
-    out["files"] = kwargs.get("attachments") or discord.utils.MISSING
-    if out.get("view") is discord.utils.MISSING:
-        out.pop("view")
-    return out
 
 
 def intents(message_content: bool = False) -> discord.Intents:
@@ -187,15 +182,18 @@ class DiscordAdapter(discord.Client):
     def __init__(self, core: CoreService, *, guild_allowlist: list[int] | None = None,
                  dev_guild: int | None = None,
                  token_ttl_s: float = 14 * 60, sync_commands: bool = True, message_content: bool = False,
-                 **shards: Any) -> None:
+                 defer_after_s: float = DEFER_AFTER_S, **shards: Any) -> None:
         # Nothing here reads old messages or member lists: every event carries what the bot needs, so the
         # message cache (1,000 messages by default) and the member cache stay off, and guilds are not chunked.
         # What remains cached is bounded by the guilds and channels the bot is in.
         # ``shards``: shard_id / shard_count (one shard), or shard_ids / shard_count (ShardedDiscordAdapter).
         super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none(),
                          max_messages=None, member_cache_flags=discord.MemberCacheFlags.none(),
-                         chunk_guilds_at_startup=False, **shards)
+                         chunk_guilds_at_startup=False,
+                         connector=aiohttp.TCPConnector(limit=REST_CONNECTIONS),
+                         **shards)
         self.core = core
+        self.defer_after_s = defer_after_s
         self.platform = DiscordPlatform(self, core, token_ttl_s)
         self.guild_allowlist = set(guild_allowlist or [])
         self.dev_guild = dev_guild
@@ -250,19 +248,18 @@ class DiscordAdapter(discord.Client):
                          is_admin=bool(getattr(interaction.permissions, "manage_guild", False)), **extra)
 
     async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> None:
-        await interaction.response.defer(thinking=True, ephemeral=ephemeral)
-        self.platform.deferred[interaction.token] = interaction
+        """The core's first message will answer this interaction; "thinking…" only if it is slow to come
+        (see answers.py)."""
+        self.platform.pending[interaction.token] = PendingAnswer(interaction, ephemeral, self.defer_after_s)
 
     async def finish(self, interaction: discord.Interaction, reply: View | None) -> None:
-        """Send the core's reply, or clear the "thinking…" placeholder if the core posted nothing there."""
-        if reply is not None and interaction.token in self.platform.deferred:
+        """Send the core's reply, or, if the core posted nothing, acknowledge the interaction all the same
+        and clear the "thinking…" placeholder."""
+        if reply is not None and interaction.token in self.platform.pending:
             await self.platform.channel(self.interaction_route(interaction)).send(reply)
-        leftover = self.platform.deferred.pop(interaction.token, None)
+        leftover = self.platform.pending.pop(interaction.token, None)
         if leftover is not None:
-            try:
-                await leftover.delete_original_response()
-            except discord.HTTPException:
-                pass
+            await leftover.close()
 
     # ── events ───────────────────────────────────────────────────────────────────────────────
     def addressed(self, message: discord.Message) -> bool:
@@ -319,7 +316,7 @@ class DiscordAdapter(discord.Client):
             await self.core.press(event, kind, ref)
             return
         await self.defer(interaction)
-        await self.core.press(event, kind, ref)  # the reply edits the deferred response
+        await self.core.press(event, kind, ref)  # the reply answers the interaction
         await self.finish(interaction, None)
 
     async def on_app_command_error(self, interaction: discord.Interaction,

@@ -159,7 +159,7 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
                 attachments.append(Attachment(item.filename, await item.read(), item.content_type))
         event = bot.event_for(interaction, prompt, attachments=tuple(attachments), media=media,
                               options={k: v for k, v in options.items() if v is not None})
-        # The conversation posts its own reply through the channel, which edits the deferred response.
+        # The conversation posts its own reply through the channel: that answers the interaction.
         await core.handle(event)
         await bot.finish(interaction, None)
 
@@ -228,7 +228,7 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
 
     async def simple(interaction: discord.Interaction, name: str, **args: Any) -> None:
         await bot.defer(interaction, ephemeral=True)
-        await core.command(bot.event_for(interaction), name, **args)  # answers through the deferred response
+        await core.command(bot.event_for(interaction), name, **args)  # answers through the interaction
         await bot.finish(interaction, None)
 
     @tree.command(name=_("models", key="discord.cmd.models"),
