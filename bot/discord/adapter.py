@@ -25,7 +25,7 @@ from core.contracts import Attachment, ChannelError, ChatEvent
 from core.service import CoreService
 from core.views import ActionKind, View, t, unpack_action
 
-from .answers import DEFER_AFTER_S, PendingAnswer, for_send
+from .answers import DEFER_AFTER_S, FirstAnswers, PendingAnswer, for_send
 from .commands import ModelMenu, Translator, build_tree, catalogue_loader
 from .render import parse_custom_id, render
 
@@ -46,8 +46,8 @@ class DiscordPlatform:
         self.client = client
         self.core = core
         self.token_ttl_s = token_ttl_s
-        # interaction token → its first message, not sent yet
-        self.pending: dict[str, PendingAnswer] = {}
+        # interactions whose first message is still to come; they go before other messages and edits
+        self.pending: FirstAnswers[PendingAnswer] = FirstAnswers()
         # channel id → smallest upload Discord refused (≤ 1,024 kept)
         self.refused_sizes: OrderedDict[int, int] = OrderedDict()
 
@@ -121,10 +121,13 @@ class DiscordChannel:
     async def send(self, view: View) -> str:
         channel_id = self.channel_id
         try:
-            pending = self.platform.pending.pop(self.route.get("token", ""), None)
+            pending = self.platform.pending.take(self.route.get("token", ""))
             if pending is not None:
                 message_id = await self._with_files(view, False, pending.send)
-            elif self._token_valid():
+                return json.dumps({"c": channel_id, "m": message_id})
+            if self.route.get("kind") == "interaction":  # a follow-up: not the first answer to a mention
+                await self.platform.pending.go_after_them()
+            if self._token_valid():
                 message_id = (await self._with_files(
                     view, False, lambda kw: self._webhook().send(wait=True, **for_send(kw)))).id
             else:
@@ -141,6 +144,7 @@ class DiscordChannel:
 
     async def edit(self, ref: str, view: View) -> None:
         target = json.loads(ref)
+        await self.platform.pending.go_after_them()
         if self._token_valid():
             try:
                 await self._with_files(view, False,
@@ -250,14 +254,15 @@ class DiscordAdapter(discord.Client):
     async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> None:
         """The core's first message will answer this interaction; "thinking…" only if it is slow to come
         (see answers.py)."""
-        self.platform.pending[interaction.token] = PendingAnswer(interaction, ephemeral, self.defer_after_s)
+        self.platform.pending.expect(interaction.token,
+                                     PendingAnswer(interaction, ephemeral, self.defer_after_s))
 
     async def finish(self, interaction: discord.Interaction, reply: View | None) -> None:
         """Send the core's reply, or, if the core posted nothing, acknowledge the interaction all the same
         and clear the "thinking…" placeholder."""
         if reply is not None and interaction.token in self.platform.pending:
             await self.platform.channel(self.interaction_route(interaction)).send(reply)
-        leftover = self.platform.pending.pop(interaction.token, None)
+        leftover = self.platform.pending.take(interaction.token)
         if leftover is not None:
             await leftover.close()
 

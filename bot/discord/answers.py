@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import aiohttp
 import discord
@@ -86,3 +86,52 @@ class PendingAnswer:
             except discord.HTTPException:
                 pass
 
+
+
+Waiting = TypeVar("Waiting")
+
+
+class FirstAnswers(Generic[Waiting]):
+    """The interactions still waiting for their first message (by token), and a gate that lets them go
+    before everything else the bot says on Discord.
+
+    In a burst, each command's first message competes with the follow-up messages and status edits of
+    the commands before it, on the same event loop and the same connections; those can wait a moment,
+    an unanswered interaction cannot (Discord's 3 s, and the user watching). So while more than
+    ``busy_above`` interactions wait for their first message, other messages and edits wait too, at
+    most ``wait_at_most_s``: nothing is dropped, a follow-up only comes a little later.
+    """
+
+    def __init__(self, busy_above: int = 4, wait_at_most_s: float = 2.0) -> None:
+        self.busy_above = busy_above
+        self.wait_at_most_s = wait_at_most_s
+        self._waiting: dict[str, Waiting] = {}
+        self._quiet = asyncio.Event()
+        self._quiet.set()
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def __contains__(self, token: object) -> bool:
+        return token in self._waiting
+
+    def expect(self, token: str, pending: Waiting) -> None:
+        self._waiting[token] = pending
+        if len(self._waiting) > self.busy_above:
+            self._quiet.clear()
+
+    def take(self, token: str) -> Waiting | None:
+        """The interaction's pending answer, if its first message is still to come (then only once)."""
+        pending = self._waiting.pop(token, None)
+        if len(self._waiting) <= self.busy_above:
+            self._quiet.set()
+        return pending
+
+    async def go_after_them(self) -> None:
+        """Wait (briefly) while many interactions still wait for their first message."""
+        if self._quiet.is_set():
+            return
+        try:
+            await asyncio.wait_for(self._quiet.wait(), self.wait_at_most_s)
+        except TimeoutError:
+            pass
