@@ -41,6 +41,7 @@ class PendingAnswer:
         self.ephemeral = ephemeral
         self._lock = asyncio.Lock()
         self._deferring: asyncio.Task[None] | None = None
+        self._refused: discord.HTTPException | None = None  # Discord turned the deferral down: too late
         self._timer = asyncio.get_running_loop().call_later(max(0.0, defer_after_s), self._defer_in_time)
 
     @property
@@ -59,6 +60,8 @@ class PendingAnswer:
             try:
                 await self.interaction.response.defer(thinking=True, ephemeral=self.ephemeral)
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+                if isinstance(exc, discord.NotFound):
+                    self._refused = exc  # the interaction is gone: its first message is not even tried
                 # too late (10062) or Discord unreachable: the first message will fail too, and say so
                 log.warning("could not acknowledge a Discord interaction",
                             extra={"status": getattr(exc, "status", None),
@@ -67,6 +70,8 @@ class PendingAnswer:
     async def send(self, kwargs: dict[str, Any]) -> int:
         """Show the first message: as the answer itself, or in the deferred response. Returns its id."""
         async with self._lock:
+            if self._refused is not None:
+                raise self._refused
             if not self.answered:
                 self._timer.cancel()
                 response = await self.interaction.response.send_message(ephemeral=self.ephemeral,
@@ -85,7 +90,6 @@ class PendingAnswer:
                 await self.interaction.delete_original_response()
             except discord.HTTPException:
                 pass
-
 
 
 Waiting = TypeVar("Waiting")
