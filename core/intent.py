@@ -528,12 +528,13 @@ def _task_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue
 def _prompt_step(intent: Intent, draft: _Draft) -> None:
     """The clean prompt; an edit keeps its instruction, a picture to animate needs no words."""
     edit = bool(intent.images) and intent.task_type == "image_to_image"
+    if intent.images and intent.task_type in VIDEO_TYPES:
+        intent.prompt = prompt.animation_prompt(draft.work)
+        return
     text = prompt.clean_prompt(draft.work, keep_instruction=edit)
     if edit:
         text = prompt.edit_prompt(text)
         text = "" if pattern("create_verbs").fullmatch(text.strip()) else text
-    if intent.images and intent.task_type in VIDEO_TYPES:
-        text = prompt.animation_prompt(text)
     intent.prompt = text
 
 

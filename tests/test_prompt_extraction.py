@@ -32,3 +32,66 @@ from .test_intent_corpus import catalogues
 def test_the_prompt_is_what_to_make_and_nothing_else(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a part that only repeats the instruction goes: "make a video", "来个", "2 versions", "竖屏"
+    ("veo 3.1 来个 8 秒带音效的视频：雨夜东京街头，neon lights 倒映在积水里",
+     "雨夜东京街头，neon lights 倒映在积水里"),
+    ("生成一段视频 要有音效 烟花在维港上空绽放", "烟花在维港上空绽放"),
+    ("hailuo 2.3 竖屏 9:16，一个女孩在樱花树下转圈", "一个女孩在樱花树下转圈"),
+    ("need a jingle for my podcast about urban gardening, 2 versions, male voice",
+     "a jingle for my podcast about urban gardening"),
+    # what a cut model name or "cheapest" leaves behind
+    ("cheapest image you can do of a stick figure juggling planets", "a stick figure juggling planets"),
+    ("use seedream for this one - a vintage travel poster for Lisbon", "a vintage travel poster for Lisbon"),
+    ("最 cheap 的 model 跑一张测试图：红色的消防栓", "红色的消防栓"),
+    # Chinese measure words: "个" after a verb always, "一个" when it counts the thing made
+    ("Pixverse 出个 anime 风格的打斗场面 5s", "anime 风格的打斗场面"),
+    ("帮我画一个奶茶店的 logo，cyberpunk 风格", "奶茶店的 logo，cyberpunk 风格"),
+    ("画一个古风美女", "一个古风美女"),
+    ("给我的独立游戏做个BGM，像素风冒险，8bit", "独立游戏的BGM，像素风冒险，8bit"),
+    # a pause between Chinese phrases, a particle or a question mark inside the prompt
+    ("球球了 给我画个Q版孙悟空头像吧 要可爱点的😭", "Q版孙悟空头像，要可爱点的"),
+    ("can you make a banner for our film club's discord? moody noir alley, rain",
+     "a banner for our film club's discord, moody noir alley, rain"),
+    # lyrics end at the closing quote; the style after them stays
+    ('write a song with these lyrics: "coffee\'s cold and the bus is late" — upbeat indie pop',
+     "upbeat indie pop"),
+    # a head noun that also sets an option stays, a decade is not a duration
+    ("make a phone wallpaper of a neon koi pond at night, 2k pls",
+     "a phone wallpaper of a neon koi pond at night"),
+    ("a 70s style poster of a jazz club", "a 70s style poster of a jazz club"),
+    ("I need 2 short videos of waves crashing on black sand, 720p", "waves crashing on black sand"),
+])
+def test_instructions_and_scraps_are_cut_in_both_languages(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # an edit: the change asked for, as said, without "把这张图", counts or politeness
+    ("can you make this look like a studio ghibli scene?", 1, "make this look like a studio ghibli scene"),
+    ("turn my selfie into a renaissance portrait, 3 variations", 1,
+     "turn my selfie into a renaissance portrait"),
+    ("帮我把这张图改成吉卜力画风✨", 1, "改成吉卜力画风"),
+    ("把这张照片的背景换成星空", 1, "背景换成星空"),
+    ("把图里的天空换成晚霞，出2张我挑挑", 1, "图里的天空换成晚霞"),
+    ("给这张图出4个不同配色的版本", 1, "不同配色的版本"),
+    # an animation: the motion asked for, without "turn this into a video" or "用这两张做首尾帧"
+    ("turn this into a video, the car drives off into the desert", 1, "the car drives off into the desert"),
+    ("animate this so the waves crash and the gulls fly off", 1, "the waves crash and the gulls fly off"),
+    ("can you make my grandma wave at the camera in this pic? 5s", 1, "make my grandma wave at the camera"),
+    ("use this character as a reference and make a video of her skateboarding", 1, "her skateboarding"),
+    ("use these as the first and last frame: a flower opening", 2, "a flower opening"),
+    ("让这张照片动起来，camera 慢慢 zoom in", 1, "camera 慢慢 zoom in"),
+    ("这两张图分别是首帧和尾帧，生成一个花开的过程", 2, "花开的过程"),
+    ("第一张是开头 第二张是结尾，中间做个丝滑的过渡视频", 2, "丝滑的过渡"),
+    ("参考这个角色，生成一段她在 cafe 里弹吉他的视频", 1, "她在 cafe 里弹吉他"),
+    ("万相 让这只鹦鹉飞起来", 1, "鹦鹉飞起来"),
+    ("make this photo move", 1, ""),
+    ("让这张图动起来", 1, ""),
+])
+def test_an_edit_or_animation_prompt_is_the_change_asked_for(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .vocab import alt, phrases
+from .vocab import alt, alternation, phrases
 
 SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—~]+|[\s,，。;；:：、\-—~]+$")
 TRAILING_PUNCTUATION = " \t,，。.!！?？~"
@@ -36,12 +36,19 @@ CONTENT_LABEL = re.compile(
 TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
 # politeness anywhere: "a pop song please, upbeat"
 PLEASE = re.compile(r"\s*(?<![a-z'])(?:please|pls|plz|kindly)(?![a-z])", re.I)
-CLAUSE_SPLIT = re.compile(r"([,，;；。!！?？]+)")
+# a part ends at a comma, a sentence end, a colon that is not in a time, or a dash between spaces
+CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+\s*)")
+# "中间是 …", "中间做个 …": between two frames
+CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+MID_QUESTION = re.compile(r"\s*([?？])\s*(?=\S)")
 ZH_MEDIA_LEAD = re.compile(
     r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*"
 )
 # "一首关于妈妈的歌": the measure word belongs to the media
-ZH_MEASURE_LEAD = re.compile(r"^一?[张幅首段](?=[\u3400-\u9fff])")
+ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(?=[\u3400-\u9fffA-Za-z])")
+# "头像吧，要可爱点的": a sentence particle inside the prompt (not the 吧 of 酒吧)
+ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦])[吧呀啊哦嘛啦]+"
+                         r"(?=\s*[，,。！!？?~～]|\s*$)")
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|音乐|歌曲|歌|图)$")
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
@@ -75,10 +82,55 @@ IT_MEDIA = re.compile(
 def _lead_zh() -> re.Pattern[str]:
     fillers = "|".join(sorted(map(re.escape, phrases("leading_fillers", "zh")), key=len, reverse=True))
     verbs = "|".join(sorted(map(re.escape, phrases("create_verbs", "zh")), key=len, reverse=True))
+    # "帮我generate一个poster": an English verb inside a Chinese sentence
+    latin = alt("create_verbs", "en")
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
-        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs})\s*(?:一?[张幅首段条]|一下|一?个{media}|些|几[张个首段])?\s*)?"
+        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs}|{latin}|gen(?![a-z]))\s*"
+        rf"(?:一?[张幅首段条]|一下|一个{media}|个|些|几[张个首段])?\s*)?",
+        re.I,
     )
+
+
+@cache
+def _media_end() -> re.Pattern[str]:
+    every = alternation(p for media in ("image", "video", "music") for p in phrases("media_nouns", media))
+    return re.compile(rf"(?:{every})\s*$", re.I)
+
+
+# "给我的新歌做个专辑封面" → "新歌的专辑封面": what it is for, then the thing made
+ZH_FOR = re.compile(
+    r"^(?:给|为)\s*(?:(?:我们|咱们|我)\s*的\s*)?(?P<x>(?![我你])[^，,：:。]{1,24}?)\s*(?:做|画|配|生成|设计|写|搞|出|弄)\s*"
+    r"(?:一?[个首张段幅份款支])?\s*(?P<y>[^，,：:。]+)"
+)
+
+
+def for_the_media(text: str) -> str:
+    m = ZH_FOR.match(text)
+    if m is None or not _media_end().search(m.group("y")):
+        return text
+    return f"{m.group('x').strip()}的{m.group('y').strip()}{text[m.end():]}"
+
+
+ZH_ONE = re.compile(r"^一\s*个\s*(?=\S)")
+HEAD_SEGMENT = re.compile(r"^[^，,：:。;；]*")
+
+
+def drop_media_measure(text: str) -> str:
+    """"一个奶茶店的 logo" → "奶茶店的 logo": the count word belongs to the thing made, not the subject;
+    "一个古风美女" keeps it."""
+    m = ZH_ONE.match(text)
+    if m is None:
+        return text
+    head = HEAD_SEGMENT.match(text)
+    return text[m.end():] if head and _media_end().search(head.group(0)) else text
+
+
+@cache
+def _scraps() -> re.Pattern[str]:
+    """What cutting a model or "cheapest" out can leave at the start: "you can do of …", "for this one -
+    …"."""
+    return re.compile(rf"^(?:(?:that|which)\s+)?(?:{alt('prompt_scraps')})\s*[,，:：\-—]?\s*", re.I)
 
 
 @cache
@@ -94,7 +146,8 @@ def _trailing() -> tuple[str, ...]:
 
 
 def strip_trailing(text: str) -> str:
-    """Drop "please", "吧", "thanks" at the end, in linear time."""
+    """Drop "please", "吧", "thanks" at the end, in linear time; a final "的" stays ("四格的", "欢快的"
+    describe the thing made)."""
     for _ in range(8):
         stripped = text.rstrip(TRAILING_PUNCTUATION)
         lowered = stripped.lower()
@@ -105,9 +158,7 @@ def strip_trailing(text: str) -> str:
                 stripped = stripped[: -len(word)]
                 break
         else:
-            if (not stripped.endswith(" 的") and not stripped.endswith("的")) or len(stripped) < 2:
-                return stripped
-            stripped = stripped[:-1].rstrip()
+            return stripped
         text = stripped
     return text.rstrip(TRAILING_PUNCTUATION)
 
@@ -122,19 +173,33 @@ def drop_dangling_end(text: str) -> str:
     return text
 
 
-def drop_filler_clauses(text: str) -> str:
-    """Drop every comma-separated part that says nothing about what to make ("thanks", "aspect ratio" once
-    its value was read, "would be awesome"): the words are data (``prompt_filler``)."""
+#: option words too: "竖屏" or "female vocal" alone say how, once the option was read, not what
+FILLER_LISTS = ("prompt_filler", "thanks", "aspect_words", "audio_on", "audio_off", "vocal")
+#: a part made only of these is an instruction ("make a video", "生成一段视频", "2 versions"), not content
+INSTRUCTION_LISTS = (*FILLER_LISTS, "instruction_words", "create_verbs", "leading_fillers", "prompt_scraps")
+
+
+def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str:
+    """Drop every part (between commas, colons, sentence ends, dashes) that says nothing about what to make:
+    "thanks", "aspect ratio" once its value was read, "would be awesome"; with ``INSTRUCTION_LISTS`` also
+    "make a video", "来个", "2 versions". The words are data (``core/data/intent_words.json``)."""
     from .gate import residue
 
     parts = CLAUSE_SPLIT.split(text)
     kept: list[str] = []
     for i in range(0, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
-        if clause.strip() and not residue(clause, "prompt_filler", "thanks"):
+        if clause.strip() and not residue(clause, *lists):
             continue
         kept.append(clause + separator)
     return "".join(kept)
+
+
+def _tidy_separators(text: str) -> str:
+    """A question mark inside a prompt ("a banner for our club? moody noir alley") joins two parts: a comma;
+    a space between two Chinese phrases ("桌面壁纸 极简风") is a pause, written "，"."""
+    text = MID_QUESTION.sub(lambda m: "，" if m.group(1) == "？" else ", ", text)
+    return CJK_GAP.sub("，", text)
 
 
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
@@ -144,7 +209,9 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = re.sub(r"^/\w+\s*", "", text)
     text = TYPED_MENTION.sub("", text)
     text = PLEASE.sub("", text)
-    text = drop_filler_clauses(text)
+    text = _tidy_separators(text)
+    text = ZH_PARTICLE.sub("", text)
+    text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     previous = None
@@ -158,11 +225,14 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = re.sub(rf"^(?:(?:{alt('leading_fillers', 'en')})[\s,]+)*", "", text, count=1, flags=re.I)
             text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙)\s*", "", text)
         else:
+            text = for_the_media(text)
             text = _lead_zh().sub("", text, count=1)
             text = _lead_en().sub("", text, count=1)
             text = re.sub(r"^的\s*", "", text)
             text = ZH_MEDIA_LEAD.sub("", text)
             text = ZH_MEASURE_LEAD.sub("", text)
+            text = drop_media_measure(text)
+            text = _scraps().sub("", text)
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
             text = IT_INTO.sub("", text)
             text = FRAME_LABEL.sub("", text)
@@ -179,51 +249,72 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     return AN.sub(r"\1n ", text)
 
 
-SOURCE_LEAD = re.compile(
-    r"^(?:(?:this|it|these|them|that)(?:\s+(?:two\s+)?(?:photo|picture|image|pic|one|frame)s?)?|(?:把|让|用|将)?这(?:两)?[张幅个]?(?:图片|照片|图))"
-    r"\s*[,，:：]?\s*",
+ATTACHMENT_TALK = re.compile(r"^(?:here(?:'s| is| are)|these are|this is|attached|i(?:'ve)? attached|"
+                             r"i(?:'ve)? uploaded)(?![a-z])", re.I)
+#: a part made only of these only says "animate the picture(s) I sent"
+ANIMATION_LISTS = (*FILLER_LISTS, "animation_filler", "instruction_words")
+ANIMATION_LEAD = re.compile(
+    r"^(?:"
+    r"(?:use|using)\s+(?:this|these|the|my)\s+(?:two\s+)?(?:character|person|image|photo|picture|pic|one)?s?\s*as\s+"
+    r"(?:an?\s+|the\s+)?(?:reference|ref)s?(?:\s+(?:character|image)s?)?(?:\s+and)?"
+    r"|animate(?:\s+(?:this|it|them|these|the\s+(?:photo|picture|image|pic)))?(?:\s+(?:so(?:\s+that)?|and|to))?"
+    r"|(?:and\s+)?(?:make|create|generate|do|turn\s+(?:this|it)\s+into)\s+(?:an?\s+)?(?:short\s+)?(?:video|clip|animation)"
+    r"(?:\s+(?:of|where|with|showing|in which))?"
+    r"|(?:能|可以|请)?让\s*(?:这|那)?[只个位张幅条]?(?:(?:图片|照片|图|画面)(?:里|中|上)?的?)?"
+    r"|中间(?:是|做个|加个|做一个|加一个|加|来个)?"
+    r"|(?:生成|做|来)\s*(?:一段|一个|一条|段|个)"
+    r")\s*[,，:：]?\s*",
+    re.I,
+)
+ANIMATION_TAIL = re.compile(
+    r"(?:\s*的?\s*(?:短视频|视频|动画)|\s+in\s+(?:this|the)\s+(?:pic|photo|picture|image))$", re.I
+)
+FRAME_NUMBER = re.compile(r"图\s*[1-9一二]\s*的?")
+
+
+def animation_prompt(text: str) -> str:
+    """Pictures to animate: the prompt is the motion asked for ("the car drives off into the desert"), without
+    what only says "animate what I sent" ("turn this into a video", "用这两张做首尾帧", "参考这个角色");
+    "make this photo move" alone has no prompt. A causative stays: "make my grandma wave at the camera"."""
+    from .gate import residue
+
+    text = clean_prompt(text, keep_instruction=True)
+    parts = CLAUSE_SPLIT.split(text)
+    kept = []
+    for i in range(0, len(parts), 2):
+        clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        said = clause.strip()
+        if said and (not residue(clause, *ANIMATION_LISTS) or ATTACHMENT_TALK.match(said)):
+            continue  # "bring this painting to life", "这两张做首尾帧", "here are 3 refs of our mascot"
+        kept.append(clause + separator)
+    text = FRAME_NUMBER.sub("", "".join(kept))
+    for _ in range(3):
+        previous = text
+        text = ANIMATION_LEAD.sub("", SEPARATORS.sub("", text).strip(), count=1)
+        text = ANIMATION_TAIL.sub("", text)
+        if text == previous:
+            break
+    text = strip_trailing(SEPARATORS.sub("", text)).strip()
+    return text if residue(text, "animation_filler") else ""
+
+
+EDIT_LABEL = re.compile(r"^(?:edit|修改|编辑)\s*[:：]\s*", re.I)
+# "把这张图改成…" → "改成…", "把这个产品图的背景…" → "产品图的背景…", "把图里的天空…" → "图里的天空…"
+EDIT_SOURCE_ZH = re.compile(
+    r"^(?:(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?(?:的风格)?\s*(?=改|变|换|转|处理|p成|做成|弄成)"
+    r"|(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?\s*的?\s*|(?:把|将)(?=\s*(?:图|照片|图片)(?:里|中|上))"
+    r"|给\s*(?:这|这张|这幅|这个)\s*(?:图片|照片|图|画)?\s*(?:出|做|生成|来)\s*(?:一?[个张版份款])?)",
     re.I,
 )
 
 
-def animation_prompt(text: str) -> str:
-    """With pictures to animate, "make this photo move" / "让这张图动起来" says nothing to draw: no prompt
-    (the conversation sends a neutral motion prompt); "animate this, camera slowly zooms in" keeps the
-    motion."""
+def edit_prompt(text: str) -> str:
+    """An edit of the attached picture: the change asked for, as said ("make this look like a studio ghibli
+    scene", "改成吉卜力画风"), without "edit:", counts or "把这张图"."""
     from .gate import residue
 
-    if not residue(text, "animation_filler"):
-        return ""
-    return SOURCE_LEAD.sub("", text).strip()
-
-
-_PICTURE = (
-    r"(?:(?:this|the|my|that)\s+(?:photo|picture|image|pic|selfie|drawing)|this|it|him|her|them|me|these)"
-)
-EDIT_TARGET_EN = re.compile(rf"^(?:(?:please|can you|could "
-                            rf"you)\s+)*(?:edit\s+{_PICTURE}\s+to\s+)?(?:turn|convert|change|transform|make|restyle|redo|render|edit)\s+"
-                            rf"{_PICTURE}\s+(?:into|to|as|look like|like|in the style of)\s+(?P<target>.+)$|"
-                            rf"^(?:{_PICTURE}\s+)?(?:but\s+)?(?:in the style of|as "
-                            rf"an?|as)\s+(?P<target2>.+)$", re.I)
-EDIT_LOOK = re.compile(rf"^(?:(?:edit|make|turn)\s+{_PICTURE}\s+)?(?:to\s+)?looks?\s+like\s+(?P<target>.+)$|"
-                       rf"^make\s+{_PICTURE}\s+(?P<target2>(?:an?|the)\s+.+|.+\s+style)$", re.I)
-EDIT_TARGET_ZH = re.compile(
-    r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这|这张|这幅|这个)?(?:图片|照片|图|画)?(?:的风格)?(?:改成|变成|换成|转成|处理成|p成|做成|弄成|改为)(?P<target>.+)$"
-)
-ATTACHMENT_ZH = re.compile(
-    r"^(?:请|帮我|麻烦)?(?:把|将)?(?:这张|这幅|这个|这)(?:图片|照片|图|画)(?:里的|中的|上的|里|的)?\s*"
-)
-EDIT_LABEL = re.compile(r"^(?:edit|修改|编辑)\s*[:：]\s*", re.I)
-
-
-def edit_prompt(text: str) -> str:
-    """An edit of the attached picture: "turn this photo into a pencil sketch" → "a pencil sketch",
-    "把这张图改成油画风格" → "油画风格"; other instructions stay as said, without "edit:" or "这张图"."""
     text = EDIT_LABEL.sub("", text.strip())
-    m = EDIT_TARGET_ZH.match(text)
-    stripped = ATTACHMENT_ZH.sub("", text).strip() or text
-    m = m or EDIT_LOOK.match(stripped) or EDIT_TARGET_EN.match(stripped)
-    if m:
-        target = m.groupdict().get("target") or m.groupdict().get("target2") or ""
-        return target.strip(" ,，。.!")
-    return stripped
+    text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
+    text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
+    text = strip_trailing(SEPARATORS.sub("", text)).strip()
+    return text if residue(text, *FILLER_LISTS, "instruction_words") else ""
