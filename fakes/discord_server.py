@@ -33,7 +33,6 @@ it: ``../shared/notes/platform-fakes.md`` (Route.BASE and DEFAULT_GATEWAY).
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import re
 import time
@@ -139,6 +138,25 @@ def check_commands(commands: list[dict[str, Any]]) -> None:
             raise _form_error(f"{i}.description", "Must be between 1 and 100 in length.")
 
 
+DISCORD_EPOCH_MS = 1420070400000  # 2015-01-01, where Discord's snowflake clock starts
+
+
+class Snowflakes:
+    """Ids as Discord makes them ("Reference" → Snowflakes): milliseconds since Discord's epoch in the top
+    bits, so an id says when its object was made (clients read an interaction's age from it), and a
+    counter in the low 22 bits keeps ids made in the same millisecond distinct and increasing."""
+
+    def __init__(self) -> None:
+        self._last = 0
+
+    def __iter__(self) -> Snowflakes:
+        return self
+
+    def __next__(self) -> int:
+        self._last = max(self._last + 1, (int(time.time() * 1000) - DISCORD_EPOCH_MS) << 22)
+        return self._last
+
+
 def shard_of(guild_id: int | None, shard_count: int) -> int:
     """The shard Discord sends a server's events to; DMs (no server) go to shard 0."""
     return 0 if guild_id is None else (guild_id >> 22) % shard_count
@@ -235,7 +253,7 @@ class FakeDiscord:
         self.identified_intents: int | None = None
         self.hidden_channels: set[int] = {HIDDEN_CHANNEL_ID}
         self.rejections: list[dict[str, Any]] = []  # every refusal: path, status, code
-        self.ids = itertools.count(910000000000000000)
+        self.ids = Snowflakes()
         self.requests: list[dict[str, Any]] = []
         self.messages: dict[int, FakeMessage] = {}
         self.interactions: dict[int, FakeInteraction] = {}
@@ -412,8 +430,11 @@ class FakeDiscord:
                     user_name: str = "alice",
                     attachments: dict[str, dict[str, Any]] | None = None, locale: str = "en-US",
                     dm: bool = False,
-                    channel_id: int | None = None, guild_id: int = GUILD_ID) -> FakeInteraction:
-        """A user runs /name with options; attachments are option name → uploaded attachment object."""
+                    channel_id: int | None = None, guild_id: int = GUILD_ID,
+                    delivered_after_s: float = 0.0) -> FakeInteraction:
+        """A user runs /name with options; attachments are option name → uploaded attachment object.
+        ``delivered_after_s``: the gateway hands it over that long after Discord made it (its id and its
+        3 s deadline count from then), as a slow connection or a backlog would."""
         opts = [{"name": k, "type": 3 if isinstance(v, str) else (5 if isinstance(v, bool) else 4),
                  "value": v}
                 for k, v in (options or {}).items()]
@@ -423,7 +444,7 @@ class FakeDiscord:
             resolved.setdefault("attachments", {})[att["id"]] = att
         data = {"id": str(next(self.ids)), "name": name, "type": 1, "options": opts, "resolved": resolved}
         return await self._interaction(2, data, user_id, user_name, locale, dm, channel_id=channel_id,
-                                       guild_id=guild_id)
+                                       guild_id=guild_id, delivered_after_s=delivered_after_s)
 
     async def autocomplete(self, name: str, option: str, current: str, *,
                            user_id: int = 111) -> FakeInteraction:
@@ -445,8 +466,10 @@ class FakeDiscord:
 
     async def _interaction(self, kind: int, data: dict[str, Any], user_id: int, user_name: str, locale: str,
                            dm: bool, message: FakeMessage | None = None, channel_id: int | None = None,
-                           guild_id: int = GUILD_ID) -> FakeInteraction:
+                           guild_id: int = GUILD_ID, delivered_after_s: float = 0.0) -> FakeInteraction:
         iid = next(self.ids)
+        if delivered_after_s:  # made that long ago: an id from then (a high counter bit keeps it unique)
+            iid = (iid - (int(delivered_after_s * 1000) << 22)) | (1 << 21)
         token = f"tok{iid}"
         if message is not None:
             channel_id = message.channel_id
@@ -488,7 +511,7 @@ class FakeDiscord:
             payload["member"] = self._member(user_id, user_name)
         if message is not None:
             payload["message"] = message.obj()
-        interaction = FakeInteraction(iid, token, user_id, channel_id, time.monotonic(),
+        interaction = FakeInteraction(iid, token, user_id, channel_id, time.monotonic() - delivered_after_s,
                                       kind={3: "component", 4: "autocomplete"}.get(kind, "command"))
         self.interactions[iid] = interaction
         self.by_token[token] = interaction

@@ -152,6 +152,23 @@ async def test_a_slow_first_message_is_deferred_in_time_then_shown_in_the_deferr
     assert [a["type"] for a in callbacks(fake, ignored)] == [5]
 
 
+async def test_a_command_that_arrives_late_is_acknowledged_at_once_and_a_dead_one_costs_nothing(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    # Discord made it 1.5 s ago (a slow gateway, a backlog): no time left to wait for a quick answer
+    late = await fake.slash("image", {"prompt": "a red fox in the snow"}, delivered_after_s=1.5)
+    await until(lambda: final(fake.original(late)), 30, "the result")
+    assert [a["type"] for a in callbacks(fake, late)] == [5]  # "thinking…" first, in time
+    assert fake.late_callbacks == 0 and "is ready" in fake.original(late).text()
+    # past Discord's 3 s: Discord refuses the answer, so the command is not carried out (nothing charged)
+    dead = await fake.slash("image", {"prompt": "a grey wolf"}, delivered_after_s=3.5)
+    await until(lambda: fake.late_callbacks == 1, what="the refused answer")
+    usage = await fake.slash("usage")
+    await until(lambda: fake.original(usage) and "credits used" in fake.original(usage).text())
+    assert len(sandbox.state.creates()) == 1 and fake.original(dead) is None
+    assert len(callbacks(fake, dead)) == 1  # tried once, not again with the status
+    fake.late_callbacks = 0  # counted as it should be; the fixture checks nothing else was late
+
+
 async def test_slash_video_with_an_attachment_uploads_it_and_returns_a_video(env: Env):
     fake, sandbox = env.fake, env.sandbox
     picture = fake.upload("cat.png", RED_PNG)

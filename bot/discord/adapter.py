@@ -204,6 +204,7 @@ class DiscordAdapter(discord.Client):
         self.sync_commands = sync_commands
         self.models = ModelMenu(catalogue_loader(core))
         self.tree = build_tree(self, self)
+        self.tree.error(self.on_app_command_error)
         core.add_platform(self.platform)
 
     async def setup_hook(self) -> None:
@@ -253,9 +254,16 @@ class DiscordAdapter(discord.Client):
 
     async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> None:
         """The core's first message will answer this interaction; "thinking…" only if it is slow to come
-        (see answers.py)."""
-        self.platform.pending.expect(interaction.token,
-                                     PendingAnswer(interaction, ephemeral, self.defer_after_s))
+        (see answers.py). An interaction that is late already is deferred now, and one Discord says is gone
+        raises here (discord.NotFound), before the core does anything for it."""
+        pending = PendingAnswer(interaction, ephemeral, self.defer_after_s)
+        self.platform.pending.expect(interaction.token, pending)
+        if pending.due_in > 0:
+            return
+        await pending.defer()
+        if pending.refused is not None:
+            self.platform.pending.take(interaction.token)
+            raise pending.refused
 
     async def finish(self, interaction: discord.Interaction, reply: View | None) -> None:
         """Send the core's reply, or, if the core posted nothing, acknowledge the interaction all the same
@@ -326,7 +334,10 @@ class DiscordAdapter(discord.Client):
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:
-        log.warning("command failed", exc_info=error)
+        """Commands that failed; one Discord no longer takes an answer for (too late) was said in answers.py
+        already: no traceback per command when a burst overloads the bot."""
+        if not isinstance(getattr(error, "original", None), discord.NotFound):
+            log.warning("command failed", exc_info=error)
 
 
 class ShardedDiscordAdapter(DiscordAdapter, discord.AutoShardedClient):

@@ -7,12 +7,16 @@ callbacks are a third of the bot's requests. So the answer waits up to ``defer_a
 core's first message and sends it as the callback itself; if nothing has come by then, it defers, and
 the first message edits the deferred response, as before. Either way Discord hears from us well
 inside its 3 s, and exactly once: a lock orders the deferral and the first message.
+
+The wait counts from when Discord made the interaction (its id says when), not from when this
+loop got to it: on a loop that is already behind, a command that arrives late is deferred at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, Generic, TypeVar
 
 import aiohttp
@@ -21,6 +25,19 @@ import discord
 log = logging.getLogger(__name__)
 
 DEFER_AFTER_S = 1.0  # a third of Discord's 3 s: room left for the deferral itself on a busy loop
+PLAUSIBLE_AGE_S = 15 * 60.0  # "older" than its token (or from the future): the clocks disagree
+
+
+def defer_in(interaction: discord.Interaction, defer_after_s: float) -> float:
+    """Seconds until "thinking…" is due for this interaction: ``defer_after_s`` after Discord made it.
+
+    Its age comes from its id (a snowflake: Discord's clock) against ours; an age no interaction can
+    have (clocks far apart) counts as new, so the wait is never longer than ``defer_after_s``.
+    """
+    age = time.time() - interaction.created_at.timestamp()
+    if not -PLAUSIBLE_AGE_S < age < PLAUSIBLE_AGE_S:
+        age = 0.0
+    return max(0.0, defer_after_s - max(0.0, age))
 
 
 def for_send(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -41,8 +58,9 @@ class PendingAnswer:
         self.ephemeral = ephemeral
         self._lock = asyncio.Lock()
         self._deferring: asyncio.Task[None] | None = None
-        self._refused: discord.HTTPException | None = None  # Discord turned the deferral down: too late
-        self._timer = asyncio.get_running_loop().call_later(max(0.0, defer_after_s), self._defer_in_time)
+        self.refused: discord.HTTPException | None = None  # Discord turned the deferral down: too late
+        self.due_in = defer_in(interaction, defer_after_s)
+        self._timer = asyncio.get_running_loop().call_later(self.due_in, self._defer_in_time)
 
     @property
     def answered(self) -> bool:
@@ -61,7 +79,7 @@ class PendingAnswer:
                 await self.interaction.response.defer(thinking=True, ephemeral=self.ephemeral)
             except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
                 if isinstance(exc, discord.NotFound):
-                    self._refused = exc  # the interaction is gone: its first message is not even tried
+                    self.refused = exc  # the interaction is gone: its first message is not even tried
                 # too late (10062) or Discord unreachable: the first message will fail too, and say so
                 log.warning("could not acknowledge a Discord interaction",
                             extra={"status": getattr(exc, "status", None),
@@ -70,8 +88,8 @@ class PendingAnswer:
     async def send(self, kwargs: dict[str, Any]) -> int:
         """Show the first message: as the answer itself, or in the deferred response. Returns its id."""
         async with self._lock:
-            if self._refused is not None:
-                raise self._refused
+            if self.refused is not None:
+                raise self.refused
             if not self.answered:
                 self._timer.cancel()
                 response = await self.interaction.response.send_message(ephemeral=self.ephemeral,
