@@ -232,7 +232,9 @@ def _compare(text: str, refs: list[ModelRef], catalogues: Mapping[str, Catalogue
         text,
         re.I,
     )
-    if not strong and not (gate.is_question(text) and re.search(r"(?<![a-z])or(?![a-z])|还是", text, re.I)):
+    # "is nano banana pro worth it over seedream?", "香蕉pro比即梦贵多少"
+    weighed = r"(?<![a-z])(?:or|over|than|worth)(?![a-z])|还是|比"
+    if not strong and not (gate.is_question(text) and re.search(weighed, text, re.I)):
         return None
     if re.match(rf"^\W*(?:{alt('create_verbs')})(?![a-z])", text, re.I) and not gate.is_question(text):
         return None

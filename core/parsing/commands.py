@@ -83,3 +83,4 @@ def reply_kind(text: str) -> str | None:
         if pattern(lists[0]).search(text) and not residue(text, *lists, "reply_filler"):
             return kind
     return None
+

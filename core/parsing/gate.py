@@ -132,7 +132,7 @@ def is_question(text: str) -> bool:
     if stripped.endswith(("?", "？")):
         return True
     if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(
-        r"多少|什么|哪个|哪些|为什么|为啥|怎么|咋|几个|几张|多久|多长时间|能不能|可不可以|有没有|是不是|会不会",
+        r"多少|什么|有啥|是啥|干啥|叫啥|哪个|哪些|为什么|为啥|怎么|咋|几个|几张|多久|多长时间|能不能|可不可以|有没有|是不是|会不会",
         stripped,
     ):
         return True

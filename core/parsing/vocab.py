@@ -47,7 +47,7 @@ def alternation(phrases: Iterable[str]) -> str:
     """Phrases as one regex, factored into a trie ("make it", "make this" share "make ") so a list of
     hundreds of phrases is still one fast scan; at one position the longest phrase wins."""
     trie: dict[str, Any] = {}
-    for phrase in {" ".join(p.lower().split()) for p in phrases if p.strip()}:
+    for phrase in {_MIXED_GAP.sub("", " ".join(p.lower().split())) for p in phrases if p.strip()}:
         node = trie
         for char in phrase:
             node = node.setdefault(char, {})
@@ -61,6 +61,13 @@ def alternation(phrases: Iterable[str]) -> str:
     return "|".join(branches)
 
 
+_MIXED_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[a-z0-9])|(?<=[a-z0-9])\s+(?=[\u3400-\u9fff])")
+
+
+def _cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
 def _depth(node: dict[str, Any]) -> int:
     return 1 + max((_depth(child) for key, child in node.items() if key), default=0)
 
@@ -69,8 +76,10 @@ def _emit(char: str, node: dict[str, Any]) -> str:
     """The regex for one trie node: this character, then the longest continuation first, then the end of a
     phrase."""
     head = r"\s+" if char == " " else re.escape(char)
-    children = [_emit(c, node[c]) for c in sorted((k for k in node if k),
-                                                  key=lambda c: (-_depth(node[c]), c))]
+    # "有啥 model", "有啥model": where Chinese meets Latin script a space is optional
+    children = [(r"\s*" if _cjk(char) != _cjk(c) and c != " " and char != " " and (
+        c.isalnum() and char.isalnum()) else "") + _emit(c, node[c])
+                for c in sorted((k for k in node if k), key=lambda c: (-_depth(node[c]), c))]
     if "" in node:
         children.append(WORD_RIGHT if re.match(r"[a-z0-9]", char) else "")
     if not children:
