@@ -72,6 +72,28 @@ def test_a_clause_is_a_command_only_when_nothing_else_is_said():
     assert commands.commands_in("reset the scene to night time") is None
     assert commands.leading_command("reset and draw a fox") == (["reset_preference"], len("reset and "))
     assert commands.main_kind(["try_another", "again"]) == ("try_another", [])
+    assert commands.commands_in("reset 一下我的 preferences") == ["reset_preference"]
+    assert commands.commands_in("cancel掉刚才那个") == ["cancel"]
+    assert commands.commands_in("再来两张") == ["again"]
+
+
+def test_chinese_chat_breaks_clauses_at_a_space_between_chinese_words():
+    parts = [c.text for c in gate.clauses("啊这 手都画崩了 换个模型试试吧")]
+    assert parts == ["啊这", "手都画崩了", "换个模型试试吧"]
+    assert [c.text for c in gate.clauses("cancel 掉刚才那个")] == ["cancel 掉刚才那个"]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("yep go for it", "yes"), ("好的，生成吧", "yes"), ("yes，就这个", "yes"), ("nah leave it", "no"),
+    ("不用了", "no"), ("nope 不用", "no"), ("forget me pls", "forget_me"),
+    ("删掉我的所有数据，忘了我吧", "forget_me"), ("what's my current default model?", "show_preferences"),
+    ("我的 preference 现在是啥", "show_preferences"),
+    ("which model are you using for my images?", "show_preferences"),
+    ("yes, a cat in a hat", None), ("你好", None), ("lol do it again", None), ("好的谢谢", None),
+    ("forget me and draw a cat", None),
+])
+def test_a_whole_message_reply_is_only_that_reply(text, kind):
+    assert commands.reply_kind(text) == kind
 
 
 # ── model names ──────────────────────────────────────────────────────────────────────────────

@@ -30,6 +30,8 @@ NON_REQUESTS = [
     "lol the bot can't draw hands",
     "can I use these for commercial purposes?", "the sunset one was my favorite", "颜色好看",
     "my buddy generated a video of his dog with this bot", "我昨天用可灵做了个视频",
+    "thx bro 这个 poster 太绝了", "昨天用你做了个 MV，朋友都说 amazing", "等等 别生成了 我打错字了 取消取消",
+    "is nano banana pro actually worth it over seedream?", "nah leave it",
 ]
 
 
@@ -125,3 +127,24 @@ def test_the_terminal_chat_answers_small_talk_and_questions_without_starting_any
     assert "What should I make next?" in out and "接下来想让我做点什么" in out
     assert "credits used" in out and "Google Veo 3.1 vs Sora 2 Pro" in out
     assert "Creating your" not in out and "开始用" not in out and "Generating" not in out
+
+
+@pytest.mark.parametrize("text, task_type", [
+    ("always use kling for my videos from now on", "text_to_video"),
+    ("以后图片默认用nano banana pro", "text_to_image"),
+])
+async def test_a_setting_said_with_words_around_it_saves_the_default_and_charges_nothing(core, sandbox, text,
+                                                                                        task_type):
+    views = await say(core, text)
+    assert views and all(v.kind == "notice" for v in views), views
+    assert (await core.store.preference("test", "u1", task_type)) is not None
+    await core.wait_idle(30)
+    assert sandbox.state.creates() == []
+
+
+async def test_again_with_a_count_makes_that_many(core, sandbox):
+    await say(core, "draw a paper crane")
+    await finals(core)
+    await say(core, "不错不错 再来两张")
+    await finals(core, 2)
+    assert sandbox.state.creates()[-1]["json"]["parameters"][0]["parameters"].get("n") == 2

@@ -50,8 +50,9 @@ async def refusal(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | N
     return denied(event.language or language or "en")
 
 
-async def press(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | None:
-    """What a press on button ``kind`` with reference ``ref`` does."""
+async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | None = None) -> View | None:
+    """What a press on button ``kind`` with reference ``ref`` does; ``n``: how many a typed "再来两张" asks
+    for instead of the task's own count."""
     if kind == ActionKind.ACCEPT:
         return await accept(chat, event, ref)
     target = TaskRef.decode(ref)
@@ -77,7 +78,7 @@ async def press(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | Non
     else:
         model = catalogue.by_key(record.model_version) or catalogue.by_model_id(record.model_id)
     options = record.request.get("options", {})
-    quote = chat.selector.price(model, options, record.n) if model is not None else None
+    quote = chat.selector.price(model, options, n or record.n) if model is not None else None
     if model is None or quote is None:
         return await alternatives_offer(chat, event, record, lang)
     source = "explicit" if model_key else ("preference" if record.from_preference else "default")

@@ -52,14 +52,14 @@ async def on_again(chat: Chat, turn: Turn) -> View | None:
     record = last[-1]
     wanted = intent.model_hint or intent.model_key
     if not wanted:
-        return await press(chat, event, ActionKind.RETRY, record.id)
+        return await press(chat, event, ActionKind.RETRY, record.id, n=intent.n)
     catalogue = await chat.selector.catalogue(record.task_type, record.language)
     model = catalogue.find(wanted)
     if model is None:
         names = ", ".join(m.name for m in list(catalogue)[:6])
         media = t(lang, f"media.{MEDIA_OF_CATEGORY[record.task_type]}")
         return views.notice(lang, "model.not_for_type", media=media, models=names)
-    return await press(chat, event, ActionKind.PICK_MODEL, TaskRef(record.id, model.key).encode())
+    return await press(chat, event, ActionKind.PICK_MODEL, TaskRef(record.id, model.key).encode(), n=intent.n)
 
 
 async def on_try_another(chat: Chat, turn: Turn) -> View | None:
