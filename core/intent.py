@@ -98,8 +98,13 @@ _MODEL_AFTER = re.compile(r"^\s*(?:的)?(?:模型|model)?", re.I)
 _MODEL_JOIN = re.compile(r"^\s*(?:(?:to|for)(?![a-z])|来|去|给我)(?=\s*\S)", re.I)
 
 
+# "@IMA draw …": the bot's name typed by hand, not a platform mention token
+TYPED_MENTION = re.compile(r"(?:^|(?<=\s))@[\w][\w\-.]*[\w]?(?=[\s,，:：]|$)")
+
+
 def clean(text: str) -> str:
     text = ZERO_WIDTH.sub("", MENTION_TOKENS.sub(" ", text or ""))
+    text = TYPED_MENTION.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -301,6 +306,8 @@ def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
         elif lead := command_words.leading_command(clause.text, spans, clause.start):
             reading.commands += lead[0]
             reading.content.append((clause.start + lead[1], clause.end))
+        elif reading.content and _continues_description(clause.text):
+            reading.content.append((clause.start, clause.end))
         elif gate.social(clause.text) or gate.is_gibberish(clause.text):
             reading.talk = True
         elif gate.is_question(clause.text):
@@ -317,6 +324,22 @@ def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
         else:
             reading.talk = True
     return reading
+
+
+_PERSONAL = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our|us|you|your|you're|u|"
+                       r"was|were|did|had|yesterday|earlier|last time|hope|hopefully)(?![a-z'])|"
+                       r"[我你您咱]|上次|昨天|刚才", re.I)
+
+
+def _continues_description(text: str) -> bool:
+    """After what to make, "it's called Cold Tea", "they're dancing at a street party", "epic drums vibe" and
+    "适合写代码的时候听" go on describing it; remarks about oneself, the bot or the past do not."""
+    if _PERSONAL.search(text) or gate.is_question(text) or gate.is_gibberish(text):
+        return False
+    if re.match(rf"^\W*(?:{alt('chat_starts')})", text, re.I):
+        return False
+    return bool(gate.residue(text, "reactions", "thanks", "greetings", "markers", "intensifiers",
+                             "evaluatives", "prompt_filler"))
 
 
 def _keep_only(work: str, spans: list[tuple[int, int]]) -> str:

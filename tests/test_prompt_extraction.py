@@ -95,3 +95,28 @@ def test_instructions_and_scraps_are_cut_in_both_languages(text: str, expected: 
 def test_an_edit_or_animation_prompt_is_the_change_asked_for(text: str, images: int, expected: str) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # after what to make, a clause that goes on describing it stays; one about oneself does not
+    ("can u make an album cover for my lofi EP? it's called Cold Tea, rainy window", 0,
+     "an album cover for my lofi EP, it's called Cold Tea, rainy window"),
+    ("来首 lofi hiphop，适合写代码的时候听", 0, "lofi hiphop，适合写代码的时候听"),
+    ("draw a lighthouse at dusk, i think my mom would like it", 0, "a lighthouse at dusk"),
+    # the bot's name typed by hand
+    ("@IMA can you draw a cat wearing a tiny crown?", 0, "a cat wearing a tiny crown"),
+    # a song, a painting, a timelapse name the thing made; a picture or a video of … only repeats the ask
+    ("write me a song about missing home, acoustic guitar, male vocals", 0,
+     "a song about missing home, acoustic guitar"),
+    ("来一首关于猫的歌", 0, "关于猫的歌"),
+    ("make a painting of a fox reading by candlelight", 0, "a painting of a fox reading by candlelight"),
+    ("做一个关于春节的短视频，热闹一点", 0, "关于春节，热闹一点"),
+    ("draw me something cute: a hamster eating a strawberry", 0, "a hamster eating a strawberry"),
+    # an edit keeps its own verb, not the politeness before it
+    ("make me look like a superhero", 1, "make me look like a superhero"),
+    ("edit this pic: make the sky pink", 1, "make the sky pink"),
+    ("把背景换成海边", 1, "背景换成海边"),
+])
+def test_what_describes_the_thing_made_stays(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent

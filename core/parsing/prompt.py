@@ -19,7 +19,10 @@ _MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|p
                   r"animation|gif|tune|variation|version|one|film|movie|footage|timelapse)s?")
 _MEDIA_ADJECTIVES = (r"(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|quick|little|new|nice|cool|"
                      r"simple|single|different|separate|small|tiny|brief)\s+)*")
-MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}\s*(?:of|about|showing|featuring|with|where|"
+# "a video of …", "3 pics of …": the media word only repeats the instruction; "a song about …", "a painting
+# of …", "a timelapse of …" name the thing made (its head noun) and stay
+_MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|version|one)s?"
+MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s*(?:of|about|showing|featuring|with|where|"
                       rf"that shows|depicting|in which)\s+", re.I)
 MEDIA_LABEL = re.compile(
     rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|"
@@ -32,6 +35,8 @@ CONTENT_LABEL = re.compile(
     r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—]))\s*",
     re.I,
 )
+# "something cute: a hamster eating a strawberry": the vague part before the real description
+VAGUE_LEAD = re.compile(r"^(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}\s*[:：]\s*(?=\S)", re.I)
 # "@ImaBot" typed as plain text (platform mention tokens are removed before parsing)
 TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
 # politeness anywhere: "a pop song please, upbeat"
@@ -49,7 +54,10 @@ ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(
 # "头像吧，要可爱点的": a sentence particle inside the prompt (not the 吧 of 酒吧)
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦])[吧呀啊哦嘛啦]+"
                          r"(?=\s*[，,。！!？?~～]|\s*$)")
-ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|音乐|歌曲|歌|图)$")
+# "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
+# "a song about"
+ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|图)"
+                           r"(?=$|\s*[，,。；;])")
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
 AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)")
@@ -131,6 +139,15 @@ def _scraps() -> re.Pattern[str]:
     """What cutting a model or "cheapest" out can leave at the start: "you can do of …", "for this one -
     …"."""
     return re.compile(rf"^(?:(?:that|which)\s+)?(?:{alt('prompt_scraps')})\s*[,，:：\-—]?\s*", re.I)
+
+
+@cache
+def _polite_lead() -> re.Pattern[str]:
+    """The fillers that may go before an edit instruction: "can you", "please" — not "make me" or "give me",
+    whose verb is the instruction ("make me look like a superhero")."""
+    verbs = {v.lower() for v in phrases("create_verbs", "en") + phrases("request_verbs", "en")}
+    polite = [p for p in phrases("leading_fillers", "en") if not verbs & set(p.lower().split())]
+    return re.compile(rf"^(?:(?:{alternation(polite)})[\s,]+)*", re.I)
 
 
 @cache
@@ -222,7 +239,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = SEPARATORS.sub("", text).strip()
         text = EDGE_SYMBOLS.sub("", text).strip()
         if keep_instruction:
-            text = re.sub(rf"^(?:(?:{alt('leading_fillers', 'en')})[\s,]+)*", "", text, count=1, flags=re.I)
+            text = _polite_lead().sub("", text, count=1)
             text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙)\s*", "", text)
         else:
             text = for_the_media(text)
@@ -237,10 +254,11 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = IT_INTO.sub("", text)
             text = FRAME_LABEL.sub("", text)
             text = CONTENT_LABEL.sub("", text)
+            text = VAGUE_LEAD.sub("", text)
             text = DANGLING_START.sub("", text)
         text = drop_dangling_end(text)
         if not keep_instruction:
-            text = ZH_MEDIA_TAIL.sub("", text)
+            text = ZH_MEDIA_TAIL.sub("", text, count=1)
             text = EN_MEDIA_TAIL.sub("", text) if len(text.split()) > 2 else text
         text = strip_trailing(text).strip()
         text = SEPARATORS.sub("", text).strip()
@@ -298,12 +316,15 @@ def animation_prompt(text: str) -> str:
     return text if residue(text, "animation_filler") else ""
 
 
-EDIT_LABEL = re.compile(r"^(?:edit|修改|编辑)\s*[:：]\s*", re.I)
+EDIT_LABEL = re.compile(
+    r"^(?:edit|修改|编辑)(?:\s+(?:this|the|my)\s+(?:pic|photo|picture|image|one))?\s*[:：]\s*", re.I
+)
 # "把这张图改成…" → "改成…", "把这个产品图的背景…" → "产品图的背景…", "把图里的天空…" → "图里的天空…"
 EDIT_SOURCE_ZH = re.compile(
     r"^(?:(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?(?:的风格)?\s*(?=改|变|换|转|处理|p成|做成|弄成)"
     r"|(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?\s*的?\s*|(?:把|将)(?=\s*(?:图|照片|图片)(?:里|中|上))"
-    r"|给\s*(?:这|这张|这幅|这个)\s*(?:图片|照片|图|画)?\s*(?:出|做|生成|来)\s*(?:一?[个张版份款])?)",
+    r"|给\s*(?:这|这张|这幅|这个)\s*(?:图片|照片|图|画)?\s*(?:出|做|生成|来)\s*(?:一?[个张版份款])?"
+    r"|(?:把|将)(?=\S))",
     re.I,
 )
 
