@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from . import views
+from .answers_first import AnswersFirst
 from .catalogue import Quote
 from .contracts import ChannelError, ChatEvent, Platform
 from .editor import MessageEditor
@@ -46,6 +47,10 @@ class ManagerSettings:
     max_active_total: int = 1000
     check_concurrency: int = 32
     create_concurrency: int = 8  # creates in flight at once: a burst of messages gets its first answers first
+    # with more than this many messages being answered at once (a burst the bot is behind on), creates wait
+    # for the answers, at most create_wait_max_s after their task was accepted
+    create_yield_backlog: int = 16
+    create_wait_max_s: float = 3.0
     timeout_factor: float = 3.0  # deadline when IMA gives none: estimated max × this
     backoff_base_s: float = 2.0
     backoff_max_s: float = 60.0
@@ -116,6 +121,8 @@ class TaskManager:
         self._background: set[asyncio.Task[Any]] = set()
         self._checks = asyncio.Semaphore(self.settings.check_concurrency)
         self._creates = asyncio.Semaphore(self.settings.create_concurrency)
+        # the conversation marks the messages it is answering; in a backlog creates wait (see AnswersFirst)
+        self.answers = AnswersFirst(self.settings.create_wait_max_s, self.settings.create_yield_backlog)
         self._closed = False
         self.instance_id = self.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
         self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
@@ -301,14 +308,17 @@ class TaskManager:
                                          error_kind=ErrorKind.UNKNOWN)
             raise
         await self.store.update_task(record.id, status_ref=record.status_ref)
-        self._spawn(self._create_in_turn(record, editor, facts, quote, request))
+        accepted = asyncio.get_running_loop().time()
+        self._spawn(self._create_in_turn(record, editor, facts, quote, request, accepted))
         return record.id
 
     async def _create_in_turn(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,
-                              request: TaskRequest) -> None:
-        """Creates wait their turn (a few at a time) so that, in a burst, answering the next message's first
-        status comes before sending earlier ones to IMA; each is still sent once, in order."""
+                              request: TaskRequest, accepted: float) -> None:
+        """Creates wait their turn (a few at a time, and in a backlog after the messages being answered) so
+        that, in a burst, answering the next message's first status comes before sending earlier ones to
+        IMA; each is still sent once, in order."""
         async with self._creates:
+            await self.answers.turn(accepted)
             await self._create(record, editor, facts, quote, request)
 
     async def _create(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,

@@ -99,17 +99,20 @@ class CoreService:
     # ── the door adapters use ────────────────────────────────────────────────────────────────
     async def handle(self, event: ChatEvent) -> None:
         """A chat message; the reply (if any) goes to the event's channel."""
-        await self.conversation.handle(event)
+        with self.manager.answers.answer():  # in a backlog of answers, creates wait
+            await self.conversation.handle(event)
 
     async def press(self, event: ChatEvent, kind: str, ref: str) -> None:
         """A button press; the reply (if any) goes to the event's channel."""
-        await self.conversation.handle_action(event, kind, ref)
+        with self.manager.answers.answer():
+            await self.conversation.handle_action(event, kind, ref)
 
     async def command(self, event: ChatEvent, name: str, *, media: str | None = None,
                       model: str | None = None) -> None:
         """A menu command (list_models, show/set/reset_preference, usage, cancel, forget_me); answered
         likewise."""
-        await self.conversation.command(event, name, media, model)
+        with self.manager.answers.answer():
+            await self.conversation.command(event, name, media, model)
 
     async def first_delivery(self, platform: str, event_id: str) -> bool:
         """True the first time a platform event id is seen; platforms redeliver, and nothing may run twice."""

@@ -566,10 +566,8 @@ class Store:
         return pending_id
 
     async def get_pending(self, pending_id: str) -> tuple[str, str, dict[str, Any]] | None:
-        async with self._db.execute("SELECT platform, user_id, payload FROM pending WHERE id=?",
-                                    (pending_id,)) as cur:
-            row = await cur.fetchone()
-        return (row["platform"], row["user_id"], json.loads(row["payload"])) if row else None
+        rows = await self._rows("SELECT platform, user_id, payload FROM pending WHERE id=?", (pending_id,))
+        return (rows[0]["platform"], rows[0]["user_id"], json.loads(rows[0]["payload"])) if rows else None
 
     async def take_pending(self, pending_id: str) -> bool:
         cur = await self._db.execute("DELETE FROM pending WHERE id=?", (pending_id,))

@@ -230,6 +230,38 @@ async def test_restart_resumes_watching_and_keeps_editing_the_same_message(store
     await second.close()
 
 
+async def test_in_a_burst_first_answers_come_before_creates_and_each_is_sent_once(store, client, platform,
+                                                                                  sandbox):
+    """While the bot is behind on answering messages, the tasks they started wait to be sent to IMA
+    (each user already has their status message with model, time and credits); then each is sent once."""
+    manager = make_manager(store, client, platform, create_wait_max_s=3600, create_yield_backlog=2)
+    await manager.start()
+    with manager.answers.answer(), manager.answers.answer():  # two messages still being answered
+        for user in ("u1", "u2", "u3"):
+            await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image", user=user))
+        assert [op.view.kind for op in platform.ops] == ["status"] * 3
+        await until(lambda: manager.answers.waiting == 3, what="the three creates to wait for the answers")
+        assert sandbox.count("/open/v1/tasks/create") == 0
+    await until_final(platform, 3)
+    assert sandbox.count("/open/v1/tasks/create") == 3
+    assert sorted(f.view.kind for f in platform.finals()) == ["result"] * 3
+    with manager.answers.answer():  # not behind: one message being answered does not hold a create back
+        await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image", user="u4"))
+        await until(lambda: sandbox.count("/open/v1/tasks/create") == 4, what="the fourth create, at once")
+    await manager.close()
+
+
+async def test_a_create_waits_for_answers_only_so_long(store, client, platform, sandbox):
+    """A steady stream of messages cannot hold a task back for ever: past the wait limit it is sent."""
+    manager = make_manager(store, client, platform, create_wait_max_s=0, create_yield_backlog=1)
+    await manager.start()
+    with manager.answers.answer():  # behind on answers while the task runs
+        await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image"))
+        await until_final(platform)
+    assert platform.finals()[0].view.kind == "result" and sandbox.count("/open/v1/tasks/create") == 1
+    await manager.close()
+
+
 async def test_a_task_left_creating_is_never_created_again(store, client, platform, sandbox):
     manager = make_manager(store, client, platform)
     sandbox.config.faults.update({"queue": {"create": ["slow"]}, "slow_s": 5})
