@@ -100,6 +100,23 @@ async def _wait_http(url: str, limit_s: float = 30) -> None:
             await asyncio.sleep(0.2)
 
 
+async def _watching(ops_port: int) -> float:
+    """The bot's count of tasks being watched (created at IMA and running), from its /metrics."""
+    async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{ops_port}/metrics") as resp:
+        metrics = await resp.text()
+    gauge = re.search(r"^ima_bot_tasks_watching (\S+)", metrics, re.M)
+    assert gauge is not None, "the bot's /metrics has no watching gauge"
+    return float(gauge.group(1))
+
+
+async def _all_in_flight(ops_port: int, count: int, limit_s: float = 120) -> None:
+    """Wait until the burst's tasks are all created and watched: "after it" is with them in flight (a bot
+    behind on answers sends its creates once the answers have caught up)."""
+    deadline = time.monotonic() + limit_s
+    while await _watching(ops_port) < count and time.monotonic() < deadline:  # noqa: ASYNC110 - another process
+        await asyncio.sleep(0.25)
+
+
 async def discord_phase(users: int, tasks: int, scale: float, window_s: float, sandbox_port: int,
                         burst_s: float) -> dict[str, Any]:
     """The same load through the fake Discord: slash commands in, answered with the status (or deferred,
@@ -108,10 +125,11 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
 
     fake = FakeDiscord()
     await fake.start()
+    ops_port = _port()
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": KEY, "IMA_BASE_URL": f"http://127.0.0.1:{sandbox_port}",
                "IMA_UPLOAD_URL": f"http://127.0.0.1:{sandbox_port}", "IMA_BOT_WEB_ENABLED": "false",
-               "IMA_BOT_OPS_PORT": str(_port()),
+               "IMA_BOT_OPS_PORT": str(ops_port),
                "IMA_BOT_BOT_DATA_DIR": tmp, "IMA_BOT_BOT_TIME_SCALE": str(scale),
                "IMA_BOT_BOT_MAX_ACTIVE_PER_USER": str(tasks),
                "IMA_BOT_BOT_MAX_ACTIVE_TOTAL": str(tasks * 2), "IMA_BOT_BOT_LOG_LEVEL": "WARNING",
@@ -163,6 +181,7 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
         sent_s = max(i.created for i in fill) - started
         burst = await run(fill)
         _, cpu_burst = _proc_stats(bot.pid)
+        await _all_in_flight(ops_port, len(burst))
 
         async def probe(k: int) -> Any:
             await asyncio.sleep(rng.uniform(0, window_s))
@@ -233,20 +252,17 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
                                    burst))
         sent_s = last_sent[0] - started
         _, cpu_burst = _proc_stats(bot.pid)
+        await _all_in_flight(ops_port, len(burst))
 
         async def probe(index: int) -> None:  # phase 2: more users, at random moments of a 10 s window
             await asyncio.sleep(rng.uniform(0, window_s))
             await ask(probe_ws[index], f"draw a lighthouse number {index}", steady)
 
         await asyncio.gather(*(probe(i) for i in range(users)))
-        async with http.get(f"http://127.0.0.1:{ops_port}/metrics") as resp:
-            metrics = await resp.text()
+        watching = await _watching(ops_port)
         for ws in (*burst_ws, *probe_ws):
             await ws.close()
         await http.close()
-        gauge = re.search(r"^ima_bot_tasks_watching (\S+)", metrics, re.M)
-        assert gauge is not None, "the bot's /metrics has no watching gauge"
-        watching = float(gauge.group(1))
         peak, cpu_after = _proc_stats(bot.pid)
         await _stop(bot)
     discord_report = await discord_phase(users, tasks, scale, window_s, sandbox_port,
