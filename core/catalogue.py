@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .errors import NoMatchingRule
@@ -47,10 +48,15 @@ class CreditRule:
     def is_default(self) -> bool:
         return not self.attributes or self.attributes == {"default": "enabled"}
 
+    @cached_property
+    def _canonical(self) -> dict[str, str]:
+        """The attributes' canonical values, worked out once per rule instead of on every quote."""
+        return {k: normalize(v) for k, v in self.attributes.items()}
+
     def fits(self, effective: Mapping[str, Any]) -> bool:
         if self.is_default:
             return True
-        return all(normalize(effective.get(k, "")) == normalize(v) for k, v in self.attributes.items())
+        return all(normalize(effective.get(k, "")) == v for k, v in self._canonical.items())
 
 
 @dataclass(frozen=True)
