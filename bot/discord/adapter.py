@@ -10,11 +10,13 @@ keeps updating.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "discord"
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
 REST_CONNECTIONS = 32
+TURNS = 32  # commands and button presses worked on at once (see DiscordAdapter.answering)
 TOO_LARGE = 40005  # Discord's JSON error code for a request entity over the upload limit (HTTP 413)
 
 
@@ -198,6 +201,7 @@ class DiscordAdapter(discord.Client):
                          **shards)
         self.core = core
         self.defer_after_s = defer_after_s
+        self.turns = asyncio.Semaphore(TURNS)
         self.platform = DiscordPlatform(self, core, token_ttl_s)
         self.guild_allowlist = set(guild_allowlist or [])
         self.dev_guild = dev_guild
@@ -265,6 +269,23 @@ class DiscordAdapter(discord.Client):
             self.platform.pending.take(interaction.token)
             raise pending.refused
 
+    @asynccontextmanager
+    async def answering(self, interaction: discord.Interaction,
+                        ephemeral: bool = False) -> AsyncIterator[None]:
+        """Work on a command or button press: its first message answers it ("thinking…" if that is slow to
+        come), and whatever happens it is acknowledged by the end.
+
+        At most ``TURNS`` are worked on at once, the others wait their turn in order (acknowledged in time
+        meanwhile): all of a burst at once would share the loop so evenly that every one of them finished
+        late, each past the point where it has to be deferred, instead of the first ones at once.
+        """
+        await self.defer(interaction, ephemeral)
+        try:
+            async with self.turns:
+                yield
+        finally:
+            await self.finish(interaction, None)
+
     async def finish(self, interaction: discord.Interaction, reply: View | None) -> None:
         """Send the core's reply, or, if the core posted nothing, acknowledge the interaction all the same
         and clear the "thinking…" placeholder."""
@@ -328,9 +349,8 @@ class DiscordAdapter(discord.Client):
             await interaction.response.defer()
             await self.core.press(event, kind, ref)
             return
-        await self.defer(interaction)
-        await self.core.press(event, kind, ref)  # the reply answers the interaction
-        await self.finish(interaction, None)
+        async with self.answering(interaction):
+            await self.core.press(event, kind, ref)  # the reply answers the interaction
 
     async def on_app_command_error(self, interaction: discord.Interaction,
                                    error: app_commands.AppCommandError) -> None:

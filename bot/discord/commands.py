@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol
 
 import discord
@@ -18,7 +19,7 @@ from discord.app_commands import locale_str as _
 
 from core.contracts import Attachment, ChatEvent
 from core.service import CoreService
-from core.views import View, strings
+from core.views import strings
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,8 @@ class CommandHost(Protocol):
     core: CoreService
     models: ModelMenu
 
-    async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> None: ...
-
-    async def finish(self, interaction: discord.Interaction, reply: View | None) -> None: ...
+    def answering(self, interaction: discord.Interaction,
+                  ephemeral: bool = False) -> AbstractAsyncContextManager[None]: ...
 
     def allowed(self, guild_id: int | None) -> bool: ...
 
@@ -149,19 +149,17 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
 
     async def generate(interaction: discord.Interaction, media: str, prompt: str, options: dict[str, Any],
                        files: list[discord.Attachment | None]) -> None:
-        await bot.defer(interaction)
-        if not bot.allowed(interaction.guild_id):
-            await bot.finish(interaction, None)
-            return
-        attachments = []
-        for item in files:
-            if item is not None:
-                attachments.append(Attachment(item.filename, await item.read(), item.content_type))
-        event = bot.event_for(interaction, prompt, attachments=tuple(attachments), media=media,
-                              options={k: v for k, v in options.items() if v is not None})
-        # The conversation posts its own reply through the channel: that answers the interaction.
-        await core.handle(event)
-        await bot.finish(interaction, None)
+        async with bot.answering(interaction):
+            if not bot.allowed(interaction.guild_id):
+                return
+            attachments = []
+            for item in files:
+                if item is not None:
+                    attachments.append(Attachment(item.filename, await item.read(), item.content_type))
+            event = bot.event_for(interaction, prompt, attachments=tuple(attachments), media=media,
+                                  options={k: v for k, v in options.items() if v is not None})
+            # The conversation posts its own reply through the channel: that answers the interaction.
+            await core.handle(event)
 
     @tree.command(name=_("image", key="discord.cmd.image"),
                   description=_("Create an image", key="discord.cmd.image.desc"))
@@ -227,9 +225,8 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
         return await model_choices(interaction, current, "music")
 
     async def simple(interaction: discord.Interaction, name: str, **args: Any) -> None:
-        await bot.defer(interaction, ephemeral=True)
-        await core.command(bot.event_for(interaction), name, **args)  # answers through the interaction
-        await bot.finish(interaction, None)
+        async with bot.answering(interaction, ephemeral=True):
+            await core.command(bot.event_for(interaction), name, **args)  # answers through the interaction
 
     @tree.command(name=_("models", key="discord.cmd.models"),
                   description=_("Models, prices and times", key="discord.cmd.models.desc"))
@@ -269,8 +266,7 @@ def build_tree(client: discord.Client, bot: CommandHost) -> app_commands.Command
     @app_commands.describe(command=_("e.g. default video Kling O1 · budget user 200 · disable video · usage",
                                      key="discord.opt.admin"))
     async def admin(interaction: discord.Interaction, command: str = "") -> None:
-        await bot.defer(interaction, ephemeral=True)
-        await core.handle(bot.event_for(interaction, f"admin {command}"))
-        await bot.finish(interaction, None)
+        async with bot.answering(interaction, ephemeral=True):
+            await core.handle(bot.event_for(interaction, f"admin {command}"))
 
     return tree
