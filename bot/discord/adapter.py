@@ -126,7 +126,10 @@ class DiscordChannel:
         try:
             pending = self.platform.pending.take(self.route.get("token", ""))
             if pending is not None:
-                message_id = await self._with_files(view, False, pending.send)
+                try:
+                    message_id = await self._with_files(view, False, pending.send)
+                finally:
+                    pending.end_turn()
                 return json.dumps({"c": channel_id, "m": message_id})
             if self.route.get("kind") == "interaction":  # a follow-up: not the first answer to a mention
                 await self.platform.pending.go_after_them()
@@ -256,18 +259,19 @@ class DiscordAdapter(discord.Client):
                          event_id=f"i{interaction.id}",
                          is_admin=bool(getattr(interaction.permissions, "manage_guild", False)), **extra)
 
-    async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> None:
+    async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> PendingAnswer:
         """The core's first message will answer this interaction; "thinking…" only if it is slow to come
         (see answers.py). An interaction that is late already is deferred now, and one Discord says is gone
         raises here (discord.NotFound), before the core does anything for it."""
         pending = PendingAnswer(interaction, ephemeral, self.defer_after_s)
         self.platform.pending.expect(interaction.token, pending)
         if pending.due_in > 0:
-            return
+            return pending
         await pending.defer()
         if pending.refused is not None:
             self.platform.pending.take(interaction.token)
             raise pending.refused
+        return pending
 
     @asynccontextmanager
     async def answering(self, interaction: discord.Interaction,
@@ -275,15 +279,17 @@ class DiscordAdapter(discord.Client):
         """Work on a command or button press: its first message answers it ("thinking…" if that is slow to
         come), and whatever happens it is acknowledged by the end.
 
-        At most ``TURNS`` are worked on at once, the others wait their turn in order (acknowledged in time
-        meanwhile): all of a burst at once would share the loop so evenly that every one of them finished
-        late, each past the point where it has to be deferred, instead of the first ones at once.
+        At most ``TURNS`` work towards their first message at once, the others wait their turn in order
+        (acknowledged in time meanwhile): all of a burst at once would share the loop so evenly that every
+        one of them came late, each past the point where it has to be deferred, instead of the first ones
+        at once. A turn ends with the first message; what follows (follow-ups, the task) holds none.
         """
-        await self.defer(interaction, ephemeral)
+        pending = await self.defer(interaction, ephemeral)
         try:
-            async with self.turns:
-                yield
+            await pending.take_turn(self.turns)
+            yield
         finally:
+            pending.end_turn()
             await self.finish(interaction, None)
 
     async def finish(self, interaction: discord.Interaction, reply: View | None) -> None:

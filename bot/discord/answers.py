@@ -59,12 +59,24 @@ class PendingAnswer:
         self._lock = asyncio.Lock()
         self._deferring: asyncio.Task[None] | None = None
         self.refused: discord.HTTPException | None = None  # Discord turned the deferral down: too late
+        self._turn: asyncio.Semaphore | None = None
         self.due_in = defer_in(interaction, defer_after_s)
         self._timer = asyncio.get_running_loop().call_later(self.due_in, self._defer_in_time)
 
     @property
     def answered(self) -> bool:
         return self.interaction.response.is_done()
+
+    async def take_turn(self, turns: asyncio.Semaphore) -> None:
+        """Wait for one of ``turns``: held until the first message has gone (or the work ends)."""
+        await turns.acquire()
+        self._turn = turns
+
+    def end_turn(self) -> None:
+        """The first message has gone (or never will): the next command may start."""
+        turns, self._turn = self._turn, None
+        if turns is not None:
+            turns.release()
 
     def _defer_in_time(self) -> None:
         self._deferring = asyncio.get_running_loop().create_task(self.defer())
