@@ -60,6 +60,17 @@ def test_a_story_about_what_already_happened_is_not_a_request(text, expected):
     assert gate.past_story(text.lower()) is expected
 
 
+@pytest.mark.parametrize("text", ["背景音乐好有感觉", "第三张最好看", "之前用海螺做的视频效果一般",
+                                  "这个 poster 太绝了", "that poster came out great"])
+def test_a_verdict_on_a_result_is_small_talk_even_when_it_names_the_media(text):
+    assert gate.social(text) or gate.chatty(text)
+
+
+@pytest.mark.parametrize("text", ["帮我做一个效果很酷的视频", "把背景换成海边"])
+def test_a_verdict_word_inside_a_request_does_not_make_it_talk(text):
+    assert not gate.social(text)
+
+
 def test_gibberish_and_symbols_are_not_prompts():
     assert gate.is_gibberish("asdfghjkl") and gate.is_gibberish("🔥🔥🔥") and not gate.is_gibberish("a red "
                                                                                                  "fox")

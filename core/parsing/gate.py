@@ -83,21 +83,38 @@ def is_gibberish(text: str) -> bool:
 
 _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned "
            r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?(?:{en})(?![a-z])"
-           r"|(?:太|好|真|也太|超)(?:{zh})了?")
+           r"|(?:太|好|真|也太|超|最)(?:{zh})了?"
+           r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})")
 
 
 @cache
 def _judged() -> re.Pattern[str]:
     """"the colors in this one are so nice", "这个 poster 太绝了": a verdict on something already made."""
-    return re.compile(_JUDGED.format(en=alt("judgements", "en"), zh=alt("judgements", "zh")), re.I)
+    return re.compile(_JUDGED.format(en=alt("judgements", "en"), zh=alt("judgements", "zh"),
+                                     quality=alt("quality_nouns", "zh")), re.I)
+
+
+def _asks_for_a_change(text: str) -> bool:
+    """A verb that asks for something to be made or changed ("draw", "换成"); "background" or "风格" alone
+    does not."""
+    if any(not re.match(r"[的得]", text[m.end():]) for m in _combined("request_verbs").finditer(text)):
+        return True  # "做的视频效果一般" tells how something made turned out
+    return any(m.group(0).lower() not in _edit_nouns() for m in _combined("edit_words").finditer(text))
+
+
+@cache
+def _edit_nouns() -> frozenset[str]:
+    return frozenset(phrases("edit_nouns"))
 
 
 def social(text: str) -> bool:
     """Greetings, thanks and reactions ("nice", "哈哈", "that track slaps", "这张太好看了")."""
+    if is_question(text) and _combined("usage_phrases", "models_phrases", "help_phrases").search(text):
+        return False  # "这个机器人怎么收费": a question to answer
     if not residue(text, "greetings", "thanks", "reactions", "bot_words",
                    "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
         return True
-    if _judged().search(text) and not _combined("request_verbs", "edit_words").search(text):
+    if _judged().search(text) and not _asks_for_a_change(text):
         return True  # "the colors in this one are so nice", "太好看了吧"
     stripped = _combined_start().sub("", text)
     if (
@@ -131,8 +148,11 @@ def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
     if stripped.endswith(("?", "？")):
         return True
+    if re.search(r"不[\s\W]*$", stripped) and re.match(r"^\W*你?(?:能|会|可以|要|行)", stripped):
+        return True  # "能做音乐不"
     if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(
-        r"多少|什么|有啥|是啥|干啥|叫啥|哪个|哪些|为什么|为啥|怎么|咋|几个|几张|多久|多长时间|能不能|可不可以|有没有|是不是|会不会",
+        r"多少|什么|有啥|是啥|干啥|叫啥|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|"
+        r"能不能|可不可以|有没有|是不是|会不会",
         stripped,
     ):
         return True
@@ -156,9 +176,7 @@ def capability_object(rest: str) -> bool:
     """"videos?", "make music", "do 4k" after "can you": a question about the bot, not a request."""
     rest = re.sub(rf"^\s*(?:{alt('create_verbs')}|generate|make|do|handle|support)?\s*", "", rest, flags=re.I)
     rest = re.sub(r"(?:吗|么|呢|嘛|不)?[\s?？!！。.]*$", "", rest)
-    left = residue(rest, "capability_objects", "bot_words", "command_filler")
-    return not left or bool(re.fullmatch(r"(?:too|also|as well|at all|or not|and|or|well|already)*", left,
-                                         re.I))
+    return not residue(rest, "capability_objects", "capability_filler", "bot_words", "command_filler")
 
 
 _PRICE_QUESTION = re.compile(r"how (?:much|many)(?: credits?| points?)? "
