@@ -557,6 +557,8 @@ def _prompt_step(intent: Intent, draft: _Draft) -> None:
         intent.prompt = prompt.animation_prompt(draft.work)
         return
     text = prompt.clean_prompt(draft.work, keep_instruction=edit)
+    if draft.lyrics and not edit:
+        text = prompt.style_of_song(text)
     if edit:
         text = prompt.edit_prompt(text)
         text = "" if pattern("create_verbs").fullmatch(text.strip()) else text

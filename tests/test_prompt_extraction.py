@@ -120,3 +120,36 @@ def test_an_edit_or_animation_prompt_is_the_change_asked_for(text: str, images: 
 def test_what_describes_the_thing_made_stays(text: str, images: int, expected: str) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # lyrics go to their option; the prompt keeps the style, not a bare "song"
+    ('make a song with lyrics "hold on, hold on to me" and make it a slow piano ballad',
+     "a slow piano ballad"),
+    ('write a song with lyrics "we were young", upbeat', "upbeat"),
+    ("a rock song, lyrics: we ride at dawn, we never sleep", "a rock song"),
+    # "and make it 1080p" once the option was read
+    ("create a 10 second video of a cat with kling 2.6 and make it 1080p", "a cat"),
+    ("draw a cat and make it 4k", "a cat"),
+])
+def test_lyrics_and_options_leave_the_style(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+def test_a_long_run_of_make_it_is_read_in_linear_time() -> None:
+    """Compared by growth, not a time limit (as the corpus's linear-time test): four times the text, about
+    four times the CPU time."""
+    import time
+
+    def cpu_time(chars: int) -> float:
+        text = "draw a cat " + "make it " * (chars // 8) + "x"
+        runs = []
+        for _ in range(5):
+            started = time.thread_time()
+            parse(text, 0, catalogues())
+            runs.append(time.thread_time() - started)
+        return min(runs)
+
+    short, long = cpu_time(2000), cpu_time(8000)
+    assert long < 8 * short, (short, long)

@@ -180,6 +180,21 @@ def strip_trailing(text: str) -> str:
     return text.rstrip(TRAILING_PUNCTUATION)
 
 
+# "a cat … and make it" once "1080p" was cut from "and make it 1080p"
+TRAILING_MAKE_IT = re.compile(r"(?:\s*(?:,|，|and|&)?\s*(?:make|render|do)\s+(?:it|them|this|that))+\s*$",
+                              re.I)
+# with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano
+# ballad"
+BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|\s+(?:and|with)\s+|\s*$)"
+                       r"(?:(?:make|making)\s+it\s+(?:sound\s+)?(?:like\s+)?)?", re.I)
+
+
+def style_of_song(text: str) -> str:
+    """Lyrics went to their option: the prompt keeps the style, not "a song" (a "rock song" keeps its
+    style)."""
+    return SEPARATORS.sub("", BARE_SONG.sub("", text, count=1)).strip()
+
+
 def drop_dangling_end(text: str) -> str:
     """"a cat in" (after "4k" was cut) → "a cat"; a word at a time, so linear on any input."""
     for _ in range(6):
@@ -256,6 +271,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = CONTENT_LABEL.sub("", text)
             text = VAGUE_LEAD.sub("", text)
             text = DANGLING_START.sub("", text)
+        text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])  # the end only: linear on any input
         text = drop_dangling_end(text)
         if not keep_instruction:
             text = ZH_MEDIA_TAIL.sub("", text, count=1)
