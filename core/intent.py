@@ -323,6 +323,7 @@ def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
             reading.content.append((clause.start, clause.end))
         else:
             reading.talk = True
+            reading.maybe = reading.maybe or gate.unsure(clause.text)  # "… but idk what yet"
     return reading
 
 

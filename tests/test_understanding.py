@@ -31,7 +31,8 @@ NON_REQUESTS = [
     "can I use these for commercial purposes?", "the sunset one was my favorite", "颜色好看",
     "my buddy generated a video of his dog with this bot", "我昨天用可灵做了个视频",
     "thx bro 这个 poster 太绝了", "昨天用你做了个 MV，朋友都说 amazing", "等等 别生成了 我打错字了 取消取消",
-    "is nano banana pro actually worth it over seedream?", "nah leave it",
+    "is nano banana pro actually worth it over seedream?", "nah leave it", "I'll draw it myself lol",
+    "the video never came", "背景音乐好有感觉",
 ]
 
 

@@ -228,7 +228,8 @@ _STATEMENT = re.compile(
     r"not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
     r"made|makes|needs|wants|got|keeps|became|came out|turned "
     r"out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
-    r"froze|failed|broke|glitched|is missing|went|sounds|sound)(?![a-z])(?!\s+\w+ing\b)",
+    r"froze|failed|broke|glitched|is missing|went|sounds|sound|never|still|came|arrived|loaded|finished|"
+    r"appeared|showed up)(?![a-z])(?!\s+\w+ing\b)",
     re.I,
 )
 _DONE_WELL = re.compile(r"(?:画|做|写|唱|拍|生成|弄|p)得")  # "画得真好": how it was made, not a request
@@ -276,8 +277,8 @@ def chatty(text: str) -> bool:
         return True
     if wants_something_made(lowered):
         return False
-    if past_story(lowered):
-        return True
+    if past_story(lowered) or _plan(lowered):
+        return True  # what happened, or what the user will do themselves ("I'll draw it myself lol")
     if _STATEMENT.match(lowered) or _not_now().search(lowered) or _DONE_WELL.search(lowered):
         return True
     if _combined("polite_prefixes").match(lowered):
@@ -338,6 +339,21 @@ def past_story(text: str) -> bool:
         return True  # "昨天用你做的视频发抖音了"
     zh = zh_done.search(text)
     return bool(zh and pattern("past_subjects", "zh").search(text[: zh.start()]))
+
+
+def _plan(text: str) -> bool:
+    """"I'll draw it myself", "gonna make a video later": the user's own plan; "I'll take a poster of a
+    sunset please" orders one."""
+    said = pattern("plans").match(text)
+    if said is None or _ASKING.search(text):
+        return False
+    return not re.match(r"\s*(?:take|have|get)(?![a-z])", text[said.end():])
+
+
+def unsure(text: str) -> bool:
+    """"idk what yet", "还没想好": the user has not decided what to make, so nothing is made without
+    asking."""
+    return bool(pattern("unsure").search(text))
 
 
 def first_answer(kinds: list[str]) -> str:
