@@ -246,7 +246,8 @@ def text_request(text: str) -> bool:
     for verb in _combined("request_verbs", "create_verbs").finditer(text):
         after = text[verb.end(): verb.end() + 40]
         if re.match(rf"^\W*(?:(?:me|us|a|an|some|the|few|a "
-                    rf"few|one|个|一个|一篇|一首|一段|几个|点|一些)\s*)*(?:[a-z-]+\s+)?(?:{alt('text_objects')})",
+                    rf"few|one|想个|起个|取个|想|个|一个|一篇|一首|一段|几个|点|一些)\s*)*(?:[a-z-]+\s+)?"
+                    rf"(?:{alt('text_objects')})",
                     after, re.I):
             return True
     return False
@@ -275,6 +276,8 @@ def chatty(text: str) -> bool:
     if re.match(rf"^\W*(?:{alt('chat_starts')})",
                 lowered) or text_request(lowered) or _not_now().search(lowered):
         return True
+    if pattern("talk_anywhere").search(lowered):
+        return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
     if wants_something_made(lowered):
         return False
     if past_story(lowered) or _plan(lowered):
