@@ -51,6 +51,8 @@ def test_the_prompt_is_what_to_make_and_nothing_else(text: str, expected: str) -
     ("帮我画一个奶茶店的 logo，cyberpunk 风格", "奶茶店的 logo，cyberpunk 风格"),
     ("画一个古风美女", "一个古风美女"),
     ("给我的独立游戏做个BGM，像素风冒险，8bit", "独立游戏的BGM，像素风冒险，8bit"),
+    ("嗨，帮我画只柯基", "柯基"),
+    ("可以帮我画一下我家的猫吗？橘猫，胖胖的", "我家的猫，橘猫，胖胖的"),
     # a pause between Chinese phrases, a particle or a question mark inside the prompt
     ("球球了 给我画个Q版孙悟空头像吧 要可爱点的😭", "Q版孙悟空头像，要可爱点的"),
     ("can you make a banner for our film club's discord? moody noir alley, rain",

@@ -51,9 +51,10 @@ ZH_MEDIA_LEAD = re.compile(
 )
 # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(?=[\u3400-\u9fffA-Za-z])")
-# "头像吧，要可爱点的": a sentence particle inside the prompt (not the 吧 of 酒吧)
-ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦])[吧呀啊哦嘛啦]+"
-                         r"(?=\s*[，,。！!？?~～]|\s*$)")
+# "头像吧，要可爱点的", "我家的猫吗？": a sentence particle inside the prompt
+# (not the 吧 of 酒吧, nor the 么 of 什么)
+ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
+                         r"[吧呀啊哦嘛啦吗呢么]+(?=\s*[，,。！!？?~～]|\s*$)")
 # "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
 # "a song about"
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|图)"
@@ -95,7 +96,7 @@ def _lead_zh() -> re.Pattern[str]:
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
         rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs}|{latin}|gen(?![a-z]))\s*"
-        rf"(?:一?[张幅首段条]|一下|一个{media}|个|些|几[张个首段])?\s*)?",
+        rf"(?:一?[张幅首段条]|一下|一个{media}|[个只位辆座棵朵艘](?=\S)|些|几[张个首段])?\s*)?",
         re.I,
     )
 
