@@ -290,13 +290,11 @@ class DiscordAdapter(discord.Client):
             yield
         finally:
             pending.end_turn()
-            await self.finish(interaction, None)
+            await self.finish(interaction)
 
-    async def finish(self, interaction: discord.Interaction, reply: View | None) -> None:
-        """Send the core's reply, or, if the core posted nothing, acknowledge the interaction all the same
-        and clear the "thinking…" placeholder."""
-        if reply is not None and interaction.token in self.platform.pending:
-            await self.platform.channel(self.interaction_route(interaction)).send(reply)
+    async def finish(self, interaction: discord.Interaction) -> None:
+        """If the core posted nothing (its replies go through the interaction's channel), acknowledge the
+        interaction all the same and clear the "thinking…" placeholder."""
         leftover = self.platform.pending.take(interaction.token)
         if leftover is not None:
             await leftover.close()
