@@ -259,3 +259,25 @@ def test_option_labels_and_counts_over_adjectives_leave_a_clean_prompt():
 ])
 def test_a_mixed_message_is_answered_in_the_language_of_its_instructions(text, language):
     assert _parse(text).language == language
+
+
+@pytest.mark.parametrize("part", ["and make it ", "画一只猫并", "well and "])
+def test_a_long_message_of_and_parts_is_read_in_linear_time(part):
+    """A Feishu message may be 150 KB: one made of thousands of "and …" parts must not hold the bot for
+    seconds (each part used to re-read everything before it). Compared by growth, not a time limit: four
+    times the text, well under sixteen times the CPU time."""
+    import time
+
+    from core.intent import parse
+
+    def cpu_time(chars: int) -> float:
+        text = part * (chars // len(part)) + "switch model"
+        runs = []
+        for _ in range(3):
+            started = time.thread_time()
+            parse(text, 0, catalogues())
+            runs.append(time.thread_time() - started)
+        return min(runs)
+
+    short, long = cpu_time(1500), cpu_time(6000)
+    assert long < 8 * short, (short, long)

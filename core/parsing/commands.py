@@ -24,6 +24,10 @@ _SPLIT = re.compile(
 )
 
 
+#: the longest part read as a command said before the request (filler included)
+LEADING_MAX = 200
+
+
 @cache
 def _pattern() -> re.Pattern[str]:
     groups = "|".join(f"(?P<{name}>{alt(name)})" for name, _ in COMMANDS)
@@ -38,24 +42,38 @@ def _blank(text: str, spans: Sequence[tuple[int, int]], offset: int) -> str:
     return "".join(out)
 
 
-def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: int = 0) -> list[str] | None:
-    """The commands a clause consists of, in order; None when the clause says anything else."""
+def _read(text: str, model_spans: Sequence[tuple[int, int]], offset: int) -> tuple[list[str], bool]:
+    """The commands in a clause, in order, and whether anything else (not filler) is said in it."""
     text = _blank(text, model_spans, offset)
     found = [(m.start(), kind) for m in _pattern().finditer(text) for name, kind in COMMANDS if m.group(name)]
-    if not found:
-        return None
     _, text = take_options(text, None, 0)  # "再来两张", "2 more": the count goes with "again"
-    if residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words", "use_words",
-               "reactions", "thanks", "media_nouns"):
+    said = bool(residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words",
+                        "use_words", "reactions", "thanks", "media_nouns"))
+    return [kind for _, kind in sorted(found)], said
+
+
+def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: int = 0) -> list[str] | None:
+    """The commands a clause consists of, in order; None when the clause says anything else."""
+    if not _pattern().search(_blank(text, model_spans, offset)):
         return None
-    return [kind for _, kind in sorted(found)]
+    found, said = _read(text, model_spans, offset)
+    return None if said else found
 
 
 def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
                     offset: int = 0) -> tuple[list[str], int] | None:
-    """"switch model and draw a fox": the command and where the rest of the clause starts."""
-    for m in _SPLIT.finditer(text):
-        found = commands_in(text[: m.start()], model_spans, offset)
+    """"switch model and draw a fox": the command and where the rest of the clause starts.
+
+    The part before each "and" is read only while it says nothing but commands and filler: once it says
+    something else, every longer part does too, so the scan stops there (a long message of "and …" parts
+    is read in linear time, not once per part). A command said first is short ("meh, not great, switch
+    model and …"), so parts longer than ``LEADING_MAX`` are not read at all."""
+    if not _pattern().search(text):
+        return None
+    for m in _SPLIT.finditer(text, 0, LEADING_MAX):
+        found, said = _read(text[: m.start()], model_spans, offset)
+        if said:
+            return None
         if found and text[m.end():].strip():
             return found, m.end()
     return None
