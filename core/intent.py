@@ -87,7 +87,9 @@ VAGUE_ASK = re.compile(
     re.I,
 )
 # "能帮我画一只猫吗"
-ZH_MAKE = re.compile(r"(?:帮我|给我|请|能|可以|麻烦你?)\s*(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
+_AGAIN_ZH = r"(?:再|也|还|又|重新|接着)"  # "谢谢，再画一只猫": then draw another
+ZH_MAKE = re.compile(rf"(?:帮我|给我|请|能|可以|麻烦你?|^\W*{_AGAIN_ZH}|[，,。.!！]\s*{_AGAIN_ZH})\s*"
+                     r"(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
 ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用")
 _USE_BEFORE = re.compile(
     r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go "
