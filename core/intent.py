@@ -104,6 +104,16 @@ _MODEL_JOIN = re.compile(r"^\s*(?:(?:to|for)(?![a-z])|来|去|给我)(?=\s*\S)",
 TYPED_MENTION = re.compile(r"(?:^|(?<=\s))@[\w][\w\-.]*[\w]?(?=[\s,，:：]|$)")
 
 
+_ZH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]")
+
+
+def _language_of(text: str) -> str:
+    """The language of the words; "？？？" (no words, Chinese punctuation) is Chinese."""
+    if not re.search(r"[a-z\u3400-\u9fff]", text, re.I) and _ZH_PUNCTUATION.search(text):
+        return "zh"
+    return detect_language(text)
+
+
 def clean(text: str) -> str:
     text = ZERO_WIDTH.sub("", MENTION_TOKENS.sub(" ", text or ""))
     text = TYPED_MENTION.sub(" ", text)
@@ -156,8 +166,9 @@ def _strategy(text: str) -> tuple[str | None, str]:
                 "command_filler",
                 "use_words",
             )
-            strong_zh = bool(re.match(r"[\u3400-\u9fff]", m.group(0))) and m.group(0) not in ("最好", "便宜",
-                                                                                              "高质量")
+            # "最便宜" is about the model; "便宜的塑料玩具" and "最好的朋友" are about the subject
+            strong_zh = bool(re.match(r"[\u3400-\u9fff]", m.group(0))) and m.group(0) not in (
+                "最好", "便宜", "高质量", "便宜的", "最好的", "便宜一点")
             if clause_only or strong_zh or re.match(_STRATEGY_AFTER, after,
                                                     re.I) or re.search(_STRATEGY_BEFORE, before, re.I):
                 start = m.start()
@@ -258,7 +269,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     commands, which are always requests, and win over what the text says.
     """
     raw = clean(text)
-    intent = Intent(IntentKind.GENERATE, language or detect_language(raw), images=images)
+    intent = Intent(IntentKind.GENERATE, language or _language_of(raw), images=images)
     slash = task_type is not None
     fixed = fix_typos(raw)
     if not slash and (early := _whole_message_kind(fixed, images)):
@@ -276,9 +287,10 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     # "redo it: <prompt>" is the prompt
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)
-    kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content)]
+    kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content + reading.settings)]
     draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe,
-                   reading.talk, detect_language=language is None)
+                   reading.talk, detect_language=language is None,
+                   settings=" , ".join(work[s:e] for s, e in reading.settings))
     _request(intent, draft, catalogues, options)
     if IntentKind.TRY_ANOTHER in intent.commands and intent.kind == IntentKind.GENERATE:
         # "switch model and redo it: <prompt>": the restated request, made with another model
@@ -296,37 +308,62 @@ class _Reading:
     answers: list[str] = field(default_factory=list)  # questions asked (usage, list_models, help …)
     maybe: bool = False  # "what about a dragon?": a suggestion, to be asked before charging
     talk: bool = False  # some clause was small talk ("昨天用你做了个 MV，朋友都说 amazing")
+    settings: list[tuple[int, int]] = field(default_factory=list)  # clauses naming only the model/strategy
 
 
 def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
     """Sort each clause: a command, small talk, a question, or content to generate from."""
     reading = _Reading()
     spans = [(r.start, r.end) for r in refs]
+    settings: list[gate.Clause] = []
     for clause in gate.clauses(work):
-        if pure := command_words.commands_in(clause.text, spans, clause.start):
-            reading.commands += pure
-        elif lead := command_words.leading_command(clause.text, spans, clause.start):
-            reading.commands += lead[0]
-            reading.content.append((clause.start + lead[1], clause.end))
-        elif reading.content and _continues_description(clause.text):
-            reading.content.append((clause.start, clause.end))
-        elif gate.social(clause.text) or gate.is_gibberish(clause.text):
-            reading.talk = True
-        elif gate.is_question(clause.text):
-            kind = gate.question_kind(clause.text, len(refs))
-            if kind is None or kind == "maybe":
-                reading.maybe = reading.maybe or kind == "maybe"
-                reading.content.append((clause.start, clause.end))
-            else:
-                reading.answers.append(kind)
-        elif standalone := _standalone_question(clause.text):
-            reading.answers.append(standalone)
-        elif not gate.chatty(clause.text):
+        if _setting_clause(clause.text, spans, clause.start):
+            settings.append(clause)
+        else:
+            _sort_clause(reading, clause, spans, len(refs))
+    if reading.content:  # "这次用 nano banana 2 就行，画个…", "cheapest model pls, …: a red apple"
+        reading.settings = [(c.start, c.end) for c in settings]
+    else:  # nothing else said: "cheapest model?" asks for the list, "switch to kling" is a command
+        for clause in settings:
+            _sort_clause(reading, clause, spans, len(refs))
+    return reading
+
+
+def _setting_clause(text: str, spans: list[tuple[int, int]], start: int) -> bool:
+    """A clause that only names the model or the strategy for the request said around it."""
+    named = False
+    for s, e in spans:
+        if start <= s < start + len(text):
+            text, named = _blank(text, s - start, min(e, start + len(text)) - start), True
+    if not named and not pattern("strategy").search(text):
+        return False
+    return not gate.residue(text, "strategy", "use_words", "command_filler", "model_ok", "preference_filler")
+
+
+def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, int]], named: int) -> None:
+    if pure := command_words.commands_in(clause.text, spans, clause.start):
+        reading.commands += pure
+    elif lead := command_words.leading_command(clause.text, spans, clause.start):
+        reading.commands += lead[0]
+        reading.content.append((clause.start + lead[1], clause.end))
+    elif reading.content and _continues_description(clause.text):
+        reading.content.append((clause.start, clause.end))
+    elif gate.social(clause.text) or gate.is_gibberish(clause.text):
+        reading.talk = True
+    elif gate.is_question(clause.text):
+        kind = gate.question_kind(clause.text, named)
+        if kind is None or kind == "maybe":
+            reading.maybe = reading.maybe or kind == "maybe"
             reading.content.append((clause.start, clause.end))
         else:
-            reading.talk = True
-            reading.maybe = reading.maybe or gate.unsure(clause.text)  # "… but idk what yet"
-    return reading
+            reading.answers.append(kind)
+    elif standalone := _standalone_question(clause.text):
+        reading.answers.append(standalone)
+    elif not gate.chatty(clause.text):
+        reading.content.append((clause.start, clause.end))
+    else:
+        reading.talk = True
+        reading.maybe = reading.maybe or gate.unsure(clause.text)  # "… but idk what yet"
 
 
 _PERSONAL = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our|us|you|your|you're|u|"
@@ -435,6 +472,7 @@ class _Draft:
     signals: bool = False  # something in it says "make this now" (a verb, a model, an option …)
     stated: str | None = None  # the media the words ask for
     detect_language: bool = True  # False when the caller said which language to answer in
+    settings: str = ""  # the clauses that only name the model or strategy ("cheapest model pls, …")
 
 
 def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None,
@@ -480,6 +518,8 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
         intent.model_mode = "always"
         draft.work = work = _blank(work, always.start(), always.end())
         draft.signals = True
+    elif pattern("always").search(draft.settings) or ALWAYS_ZH.search(draft.settings):
+        intent.model_mode, draft.signals = "always", True
     draft.described = work
     if draft.ref is not None:
         draft.work = _cut_model(work, draft.ref)
@@ -491,10 +531,13 @@ def _media_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogu
     music."""
     images, work = intent.images, draft.work
     intent.strategy, draft.work = _strategy(work)
+    intent.strategy = intent.strategy or _strategy(draft.settings)[0]
     # "use the cheapest model for a cat video": read the media once the strategy words are gone, but
     # "best image of a lake" loses its noun with them, so the words as said still count
     draft.stated = (MEDIA_OF_TYPE.get(draft.task_type or "") or media.detect(draft.work, images)
                     or media.detect(work, images))
+    if images and draft.stated == "image" and draft.task_type is None and FIRST_LAST_WORDS.search(work):
+        draft.stated = "video"  # "用可灵做首尾帧，从图1的花苞变成图2…": first and last frames make a video
     draft.signals = draft.signals or bool(
         images and (draft.stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work))
     )

@@ -281,3 +281,35 @@ def test_a_long_message_of_and_parts_is_read_in_linear_time(part):
 
     short, long = cpu_time(1500), cpu_time(6000)
     assert long < 8 * short, (short, long)
+
+
+@pytest.mark.parametrize("text, images, task_type", [
+    ("来张武侠电影男主角的剧照，站在雨夜的竹林里", 0, "text_to_image"),  # in Chinese the head noun comes last
+    ("帮我画一个视频剪辑软件的app图标，扁平风", 0, "text_to_image"),
+    ("做一张海报宣传我们的电影", 0, "text_to_image"),  # a verb ends the noun phrase: 海报 is the head
+    ("做一个视频 展示一张照片慢慢变化", 0, "text_to_video"),
+    ("生成一段猫咪看电视的视频", 0, "text_to_video"),
+    ("去掉图里那个路人，其他别动", 1, "image_to_image"),  # "别动" asks for no movement
+    ("用可灵做首尾帧，从图1的花苞慢慢变成图2盛开的样子", 2, "first_last_frame_to_video"),  # 图1 is attached
+    ("参考这两张角色图做个视频：她们在咖啡馆里聊天", 2, "reference_image_to_video"),
+    ("写首 city pop，日系，female vocal", 0, "text_to_music"),
+])
+def test_chinese_head_nouns_attachments_and_music_verbs(text, images, task_type):
+    assert _parse(text, images).task_type == task_type
+
+
+def test_a_clause_that_only_names_the_model_or_strategy_applies_to_the_request_beside_it():
+    intent = _parse("这次用 nano banana 2 就行，画个 pixel art 的城堡")
+    assert catalogues()["text_to_image"].by_key(intent.model_key).model_id == "gemini-3.1-flash-image"
+    assert intent.model_mode == "this_time" and "就行" not in intent.prompt
+    intent = _parse("cheapest model pls, just testing: a red apple on a wooden table")
+    assert (intent.strategy, intent.prompt) == ("cheapest", "a red apple on a wooden table")
+    assert _parse("画一个便宜的塑料玩具恐龙").strategy is None  # a cheap toy is the subject
+    assert _parse("cheapest model?").kind == "list_models"  # nothing else asked: the question stands
+
+
+def test_sound_said_half_in_english_and_counts_before_a_colon():
+    assert _parse("hailuo 2.3 带 audio 的，一只金毛在厨房偷吃 pizza").options.get("generate_audio") is True
+    assert _parse("万相出两个：外卖小哥在暴雨里骑电动车").n == 2
+    assert _parse("4 pictrues of a vintage tram in lisbon at dusk").n == 4
+    assert _parse("？？？").language == "zh"

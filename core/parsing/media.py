@@ -27,7 +27,14 @@ _SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|
                         r"two|those two)\s+(?:\w+\s+)?$", re.I)
 _RESULT_EN = re.compile(r"(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
-_SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$")
+_SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$"
+                        r"|(?:这|那)[一二两三几]?[张幅个些][\u4e00-\u9fff]{0,3}$")  # "这两张角色图"
+# "图1", "图二", "pic 2", "image #1": one of the attached pictures, named by its number
+_NUMBERED = re.compile(r"^\s*(?:#|no\.?\s*)?(?:\d|[一二三四五六七八九](?![\u4e00-\u9fff]*[张幅个只]))", re.I)
+# after a Chinese noun, what ends its noun phrase: punctuation, particles, verbs and numbers ("做个视频展示…",
+# "视频一只猫在跳舞"); anything else continues it, so the noun was a modifier ("电影男主角的剧照")
+_ZH_PHRASE_END = re.compile(r"^(?:\s|[^\u4e00-\u9fff]|[的里中上内吧呢啊吗呀哦嘛了和跟与或及给为配来去让把被"
+                            r"是要有带在用讲说拍做画写生成展示宣传介绍关于主题内容风格效果一二两三四五六七八九十几]|$)")
 _RESULT_ZH = re.compile(r"(?:做成|变成|改成|转成|换成|生成|弄成|成)[一个张段首幅部条]*\s*$")
 _ARTICLES = {"a", "an", "the", "some", "my", "your", "his", "her", "their", "our", "its"}
 _CONNECTORS = re.compile(r"^\s*(?:of|about|showing|featuring|with|where|that|in which|for|:|：|,)", re.I)
@@ -77,8 +84,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     if any(w in _PREPOSITIONS() for w in words[-3:]):
         return False
     after = text[end:]
-    if re.match(r"^(?:'s|’s)", after):
-        return False
+    if re.match(r"^(?:'s|’s)", after) or _NUMBERED.match(after):
+        return False  # "the cat's …", "the dog in pic 2"
     if re.match(r"^\s*[\-\s]?(?:" + _noun_alternation() + ")", after, re.I):
         return False  # "song cover", "video thumbnail": the last noun of a compound is the head
     if _CONNECTORS.match(after):
@@ -106,6 +113,8 @@ def _PREPOSITIONS() -> frozenset[str]:
 def _chinese_head(text: str, start: int, end: int) -> bool:
     if text[start:end] == "画" and re.match(r"^\s*[一个张幅段只些下两三几]", text[end:]):
         return False  # "画一段动画": 画 is the verb here
+    if _NUMBERED.match(text[end:]):
+        return False  # "从图1的花苞变成图2": the pictures that came with the message
     if re.match(r"^(?:" + _noun_alternation() + ")", text[end:], re.I):
         return False  # "视频封面", "歌曲封面图": the last noun of a compound is the head
     near = text[max(0, start - 12): start]
@@ -137,6 +146,21 @@ def nouns(text: str, limit: int = 40) -> list[Noun]:
         else:
             head = _english_head(text, m.start(), m.end(), verbs)
         out.append(Noun(media, m.start(), m.end(), head))
+    return _chinese_compounds(text, out)
+
+
+def _chinese_compounds(text: str, found: list[Noun]) -> list[Noun]:
+    """In Chinese the head comes last: a media noun that runs on into more of its noun phrase before another
+    media noun ("武侠电影男主角的剧照", "视频剪辑软件的app图标") describes that later noun."""
+    out = list(found)
+    for i, noun in enumerate(found):
+        chinese = _CJK.match(text[noun.start:noun.end])
+        if not noun.head or not chinese or _ZH_PHRASE_END.match(text[noun.end:]):
+            continue
+        later = next((n for n in found[i + 1:] if n.head), None)
+        if later is not None and not _CLAUSE_BREAK.search(text, noun.end, later.start) \
+                and not re.search(r"\s", text[noun.end:later.start]):
+            out[i] = Noun(noun.media, noun.start, noun.end, False)
     return out
 
 

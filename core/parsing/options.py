@@ -110,7 +110,7 @@ def _count() -> re.Pattern[str]:
     return re.compile(
         rf"((?<![\d.:])\d+(?![\d.:])|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))"
         rf"(?:\s*(?:(?:more|different|separate|distinct|unique|other)\s+)*|\s+((?:{_ADJECTIVE}\s+){{1,2}}))"
-        rf"(?:({zh})|({nouns})|(个)(?=不同|不一样|logo|头像|海报|壁纸|设计|版本|视频|方案))", re.I)
+        rf"(?:({zh})|({nouns})|(个)(?=不同|不一样|logo|头像|海报|壁纸|设计|版本|视频|方案|\s*[:：]))", re.I)
 
 
 def take_options(text: str, media: str | None, images: int, *,
