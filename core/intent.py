@@ -335,8 +335,8 @@ def _setting_clause(text: str, spans: list[tuple[int, int]], start: int) -> bool
     for s, e in spans:
         if start <= s < start + len(text):
             text, named = _blank(text, s - start, min(e, start + len(text)) - start), True
-    if not named and not pattern("strategy").search(text):
-        return False
+    if (not named and not pattern("strategy").search(text)) or media.nouns(text):
+        return False  # "用最好的模型做视频" says what to make: it is content
     return not gate.residue(text, "strategy", "use_words", "command_filler", "model_ok", "preference_filler")
 
 
