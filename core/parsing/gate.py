@@ -243,13 +243,17 @@ def _not_now() -> re.Pattern[str]:
 
 def text_request(text: str) -> bool:
     """"write me a poem", "tell me a joke", "给我讲个笑话": words, not pictures or sound — nothing we make."""
+    lead_ins = {p.lower() for p in phrases("leading_fillers", "zh")}  # "帮我", "给我": asking, not the verb
     for verb in _combined("request_verbs", "create_verbs").finditer(text):
         after = text[verb.end(): verb.end() + 40]
         if re.match(rf"^\W*(?:(?:me|us|a|an|some|the|few|a "
-                    rf"few|one|想个|起个|取个|想|个|一个|一篇|一首|一段|几个|点|一些)\s*)*(?:[a-z-]+\s+)?"
+                    rf"few|one|想个|起个|取个|想|个|一个|一篇|一首|一段|几个|点|一些|首|篇|段|句)\s*)*"
+                    rf"(?:[a-z-]+\s+|[^，。,.!?！？\s]{{1,12}}的)?"  # "a short poem", "关于秋天的诗"
                     rf"(?:{alt('text_objects')})",
                     after, re.I):
             return True
+        if verb.group(0).lower() not in lead_ins:
+            break  # only the first verb is what is asked: "画一只写诗的猫" draws a cat (that writes poems)
     return False
 
 
