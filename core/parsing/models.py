@@ -86,10 +86,6 @@ def _flexible(name: str) -> str:
     return left + body + right
 
 
-def _alias(alias: str) -> str:
-    return _flexible(alias) if re.search(r"\d", alias) else _plain(alias)
-
-
 def _plain(alias: str) -> str:
     lowered = alias.lower()
     body = r"[\s\-_]*".join(re.escape(p) for p in re.findall(r"[a-z0-9.]+|[^\sa-z0-9.]+", lowered))
@@ -105,6 +101,23 @@ class _Name:
     name: str | None
     model_ids: tuple[str, ...]
     family: str | None
+    needle: str = ""  # a piece every match contains, so a name that cannot be there costs no regex scan
+
+
+def _needle(name: str, flexible: bool) -> str:
+    """The first piece of ``name`` that its pattern (``_flexible`` or ``_plain``) matches literally."""
+    lowered = name.lower()
+    if flexible:
+        tokens = [t for t in _tokens(lowered) if t != "v"]
+        return (tokens[0].split(".")[0] if tokens[0][0].isdigit() else tokens[0]) if tokens else ""
+    pieces = re.findall(r"[a-z0-9.]+|[^\sa-z0-9.]+", lowered)
+    return pieces[0] if pieces else ""
+
+
+def _named(name: str, flexible: bool, specific: int, display: str | None, model_ids: tuple[str, ...],
+           family: str | None) -> _Name:
+    pattern = _flexible(name) if flexible else _plain(name)
+    return _Name(re.compile(pattern), specific, display, model_ids, family, _needle(name, flexible))
 
 
 @cache
@@ -119,14 +132,14 @@ def _static_names() -> tuple[_Name, ...]:
     for alias, model_ids in owners.items():
         family = family_of(model_ids[0])
         if alias in nicknames:
-            out.append(_Name(re.compile(_alias(alias)), 0, None, (), family))
+            out.append(_named(alias, bool(re.search(r"\d", alias)), 0, None, (), family))
         else:
-            out.append(_Name(re.compile(_alias(alias)), 1, None, tuple(model_ids), family))
+            out.append(_named(alias, bool(re.search(r"\d", alias)), 1, None, tuple(model_ids), family))
     for model_id in knowledge()["aliases"]:
-        out.append(_Name(re.compile(_flexible(model_id)), 2, None, (model_id,), family_of(model_id)))
+        out.append(_named(model_id, True, 2, None, (model_id,), family_of(model_id)))
     for family, spec in model_names()["families"].items():
         for nickname in spec["names"]:
-            out.append(_Name(re.compile(_plain(nickname)), 0, None, (), family))
+            out.append(_named(nickname, False, 0, None, (), family))
     return tuple(out)
 
 
@@ -134,13 +147,11 @@ def _static_names() -> tuple[_Name, ...]:
 def _catalogue_names(names: tuple[tuple[str, str], ...]) -> tuple[_Name, ...]:
     out = []
     for display, model_id in names:
-        out.append(_Name(re.compile(_flexible(display)), 2, _name_key(display), (model_id,),
-                         family_of(model_id)))
+        out.append(_named(display, True, 2, _name_key(display), (model_id,), family_of(model_id)))
         # "Google Veo 3.1" is also just "Veo 3.1"
         short = re.sub(r"^(google|openai)\s+", "", display, flags=re.I)
         if short != display:
-            out.append(_Name(re.compile(_flexible(short)), 2, _name_key(display), (model_id,),
-                             family_of(model_id)))
+            out.append(_named(short, True, 2, _name_key(display), (model_id,), family_of(model_id)))
     return tuple(out)
 
 
@@ -191,6 +202,8 @@ def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[M
         return []
     hits: list[tuple[int, int, int, int, _Name]] = []
     for entry in entries:
+        if entry.needle not in lowered:
+            continue
         for match in entry.pattern.finditer(lowered):
             if match.end() <= match.start():
                 continue
