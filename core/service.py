@@ -21,7 +21,7 @@ from .conversation.chat import day_start
 from .feed import Feed, Subscriber, open_feed
 from .gallery import GalleryItem, Spending, gallery
 from .ima_client import IMAClient
-from .intent import parse
+from .intent import warm_up
 from .manager import ManagerSettings, TaskManager
 from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
@@ -210,9 +210,7 @@ class CoreService:
         self.manager.add_platform(platform)
 
     async def start(self) -> None:
-        # The parser compiles its large patterns on first use (a few hundred ms): do it now, not on the first
-        # messages of a burst. The answer is thrown away.
-        parse("use kling o1 to make a 5s video of waves 画一只猫")
+        warm_up()  # the parser's patterns, built now rather than on the first messages of a burst
         await self.purge()
         self._purger = asyncio.create_task(self._purge_daily())
         await self.manager.start()
