@@ -96,9 +96,19 @@ REPLIES = (("forget_me", ("forget_me",)), ("show_preferences", ("show_preference
 def reply_kind(text: str) -> str | None:
     """"yep go for it", "不用了", "forget me，把我的记录都删了", "what's my default model rn?": a message
     that is nothing but a reply to an offer or a request about the user's own data. Only the whole
-    message counts: "forget me" deletes everything, and "yes, a cat" is a request."""
+    message counts: "forget me" deletes everything, and "yes, a cat" is a request. A question or a
+    hesitation is never a yes, a no or a forget me ("可以吗？", "sure?", "删除我的数据吗", "hmm ok"): the
+    first spends credits, the last deletes data."""
+    asked = bool(_ASKED.search(text))
     for kind, lists in REPLIES:
+        if asked and kind in _NEVER_ASKED:
+            continue
         if pattern(lists[0]).search(text) and not residue(text, *lists, "reply_filler"):
             return kind
     return None
+
+
+_NEVER_ASKED = frozenset({"forget_me", "yes", "no"})
+_ASKED = re.compile(r"[?？]|[吗么呢嘛][\s~。.!！]*$|(?<![a-z])(?:hmm+|um+|uh+|i guess|i think|maybe|not sure)"
+                    r"(?![a-z])", re.I)
 
