@@ -126,6 +126,9 @@ class TaskManager:
         self._closed = False
         self.instance_id = self.settings.instance_id or f"{socket.gethostname()}:{os.getpid()}"
         self._mine: set[str] = set()  # tasks this instance holds the lease of and is working on
+        # accepted tasks whose create this instance has not sent yet (waiting their turn): Cancel ends
+        # them for free; leaving the set, right before the create call, is the point of no return
+        self._unsent: set[str] = set()
         self._lease_tasks: list[asyncio.Task[Any]] = []
         self.history = History(self.settings.time_scale)
         # watches scheduled from learned durations rather than the time table (read by the watching bench)
@@ -309,6 +312,7 @@ class TaskManager:
             raise
         await self.store.update_task(record.id, status_ref=record.status_ref)
         accepted = asyncio.get_running_loop().time()
+        self._unsent.add(record.id)
         self._spawn(self._create_in_turn(record, editor, facts, quote, request, accepted))
         return record.id
 
@@ -319,6 +323,8 @@ class TaskManager:
         IMA; each is still sent once, in order."""
         async with self._creates:
             await self.answers.turn(accepted)
+            if record.id not in self._unsent:
+                return  # cancelled while it waited: never sent, never charged
             await self._create(record, editor, facts, quote, request)
 
     async def _create(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,
@@ -336,6 +342,9 @@ class TaskManager:
         if urls:  # nothing to remember for a request without pictures: one write less per message
             record.request["images"] = urls
             await self.store.update_task(record.id, request=record.request)
+        if record.id not in self._unsent:
+            return  # cancelled during the upload
+        self._unsent.discard(record.id)  # no await since the check: a Cancel from now on comes too late
         created = None
         for attempt in range(self.settings.create_rate_limit_retries + 1):
             try:
@@ -394,6 +403,7 @@ class TaskManager:
             self._mine.discard(record.id)
 
     async def _fail_before_create(self, record: TaskRecord, editor: MessageEditor, kind: ErrorKind) -> None:
+        self._unsent.discard(record.id)
         if await self.store.update_task(record.id, expect=(TaskState.CREATING,), state=TaskState.DELIVERING,
                                         error_kind=kind, finished_at=self._clock()):
             record.error_kind = kind
@@ -628,8 +638,12 @@ class TaskManager:
         for record in await self.store.user_tasks(platform, user_id, ACTIVE_STATES):
             if task_id is not None and record.id != task_id:
                 continue
+            # not sent to IMA yet (waiting its turn): it can end here, before anything is charged
+            unsent = record.id in self._unsent
+            self._unsent.discard(record.id)  # before any await, so its create can no longer start
             watch = self._watching.pop(record.id, None)
-            if not await self.store.update_task(record.id, expect=(TaskState.RUNNING,),
+            expect = (TaskState.RUNNING, TaskState.CREATING) if unsent else (TaskState.RUNNING,)
+            if not await self.store.update_task(record.id, expect=expect,
                                                 state=TaskState.CANCELLED, finished_at=self._clock()):
                 continue
             cancelled += 1

@@ -251,6 +251,25 @@ async def test_in_a_burst_first_answers_come_before_creates_and_each_is_sent_onc
     await manager.close()
 
 
+async def test_cancel_while_a_create_waits_its_turn_ends_it_and_nothing_is_charged(store, client, platform,
+                                                                                     sandbox):
+    """The status message (with its Cancel button) is shown before the task is sent to IMA; a Cancel pressed
+    while the create still waits for a burst's answers ends it there: never sent, never charged."""
+    manager = make_manager(store, client, platform, create_wait_max_s=3600, create_yield_backlog=1)
+    await manager.start()
+    with manager.answers.answer():  # behind on answers: the create waits
+        await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image"))
+        await until(lambda: manager.answers.waiting == 1, what="the create to wait its turn")
+        assert await manager.cancel("test", "u1") == 1
+    await until_final(platform)
+    assert platform.finals()[0].view.kind == "cancelled"
+    await manager.wait_idle(10)
+    assert sandbox.count("/open/v1/tasks/create") == 0
+    [record] = await store.user_tasks("test", "u1")
+    assert record.state == "cancelled"
+    await manager.close()
+
+
 async def test_a_create_waits_for_answers_only_so_long(store, client, platform, sandbox):
     """A steady stream of messages cannot hold a task back for ever: past the wait limit it is sent."""
     manager = make_manager(store, client, platform, create_wait_max_s=0, create_yield_backlog=1)
