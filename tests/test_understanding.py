@@ -149,3 +149,19 @@ async def test_again_with_a_count_makes_that_many(core, sandbox):
     await say(core, "不错不错 再来两张")
     await finals(core, 2)
     assert sandbox.state.creates()[-1]["json"]["parameters"][0]["parameters"].get("n") == 2
+
+
+async def test_again_with_more_than_the_model_makes_makes_its_most_and_says_so(core, sandbox):
+    """"再来二十张" after a picture: the model makes at most max_n at once, so that many, priced for that many,
+    with a note; not a 20-result task IMA refuses after the user was told its price."""
+    await say(core, "draw a paper crane")
+    await finals(core)
+    record = (await core.store.user_tasks("test", "u1"))[0]
+    most = (await core.client.catalogue(record.task_type)).by_model_id(record.model_id).max_n
+    assert most < 20
+    views = await say(core, "再来二十张")
+    done = await finals(core, 2)
+    status = "\n".join(v.text for v in views)
+    assert str(most) in status, status
+    assert sandbox.state.creates()[-1]["json"]["parameters"][0]["parameters"].get("n") == most
+    assert done[-1].kind == "result"

@@ -78,12 +78,16 @@ async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | N
     else:
         model = catalogue.by_key(record.model_version) or catalogue.by_model_id(record.model_id)
     options = record.request.get("options", {})
-    quote = chat.selector.price(model, options, n or record.n) if model is not None else None
+    count, notes = n or record.n, []
+    if model is not None and count > model.max_n:  # "再来二十张": as many as the model makes, said so
+        notes.append(t(lang, "note.n_clamped", n=model.max_n, model=model.name))
+        count = model.max_n
+    quote = chat.selector.price(model, options, count) if model is not None else None
     if model is None or quote is None:
         return await alternatives_offer(chat, event, record, lang)
     source = "explicit" if model_key else ("preference" if record.from_preference else "default")
     return await start(chat, event, lang, quote, record.request["prompt"], record.request.get("images", []),
-                       options, Choice(model, source, []))
+                       options, Choice(model, source, notes))
 
 
 async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
