@@ -152,7 +152,7 @@ async def test_again_with_a_count_makes_that_many(core, sandbox):
 
 
 async def test_again_with_more_than_the_model_makes_makes_its_most_and_says_so(core, sandbox):
-    """"再来二十张" after a picture: the model makes at most max_n at once, so that many, priced for that many,
+    """"再来二十张" after a picture: the model makes at most max_n at once, so that many, priced so,
     with a note; not a 20-result task IMA refuses after the user was told its price."""
     await say(core, "draw a paper crane")
     await finals(core)
