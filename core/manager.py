@@ -28,6 +28,7 @@ from .errors import ErrorKind, IMAError, UploadRejected
 from .ima_client import IMAClient
 from .kinds import TaskState
 from .learned_timing import History, Timing, next_check, observed_interval, variant_of
+from .leases import lease_end, period
 from .media import MEDIA_OF_CATEGORY, RESULT_KIND
 from .store import ACTIVE_STATES, STORE_ERRORS, Limits, Store, TaskRecord
 from .task_status import TaskOutcome
@@ -57,7 +58,7 @@ class ManagerSettings:
     create_rate_limit_retries: int = 3
     give_up_after_errors: int = 8  # consecutive non-transient detail errors
     instance_id: str = ""  # who holds a task's lease; default: host name and process id
-    # a task whose watcher stops renewing for this long is taken over by another instance
+    # a task whose instance dies is taken over by another within this long (see core/leases.py)
     lease_s: float = 30.0
 
 
@@ -155,16 +156,17 @@ class TaskManager:
         """
         await self.store.trim_durations()
         self.history.load(await self.store.recent_durations())
-        await self._take_over(any_lease=not self.shared)
+        await self._take_over(any_lease=not self.shared, own=True)
         if self.shared:
             self._lease_tasks = [asyncio.create_task(self._renew_loop()),
                                  asyncio.create_task(self._takeover_loop())]
 
-    async def _take_over(self, *, any_lease: bool = False) -> int:
+    async def _take_over(self, *, any_lease: bool = False, own: bool = False) -> int:
         now = self._clock()
         claimed = await self.store.claim_tasks(
-            self.instance_id, now + self.settings.lease_s, now, (*ACTIVE_STATES, TaskState.DELIVERING),
-            platforms=tuple(self.platforms), any_lease=any_lease)
+            self.instance_id, lease_end(now, self.settings.lease_s), now,
+            (*ACTIVE_STATES, TaskState.DELIVERING), platforms=tuple(self.platforms), any_lease=any_lease,
+            own=own)
         taken = 0
         for record in claimed:
             if record.id in self._mine or self._closed:
@@ -192,15 +194,16 @@ class TaskManager:
 
         Kept apart from taking over, so a slow takeover never delays a renewal.
         """
-        period = max(0.05, self.settings.lease_s / 5)
+        every = period(self.settings.lease_s)
         while not self._closed:
-            await asyncio.sleep(period)
+            await asyncio.sleep(every)
             try:
                 if not self._mine:
                     continue
-                held = await self.store.renew_leases(self.instance_id, self._clock() + self.settings.lease_s,
-                                                     list(self._mine))
-                for lost in self._mine - held:
+                until = lease_end(self._clock(), self.settings.lease_s)
+                # Lost means another instance holds it now: never a task started while the database
+                # answered (forgetting one left it unwatched, or, reclaimed, told its user twice).
+                for lost in await self.store.renew_leases(self.instance_id, until, list(self._mine)):
                     self._mine.discard(lost)
                     watch = self._watching.pop(lost, None)
                     if watch is not None:  # we stalled past our lease and another instance has it now
@@ -212,9 +215,9 @@ class TaskManager:
 
     async def _takeover_loop(self) -> None:
         """Take over the tasks of instances that stopped renewing (they died, or lost the database)."""
-        period = max(0.05, self.settings.lease_s / 3)
+        every = period(self.settings.lease_s)
         while not self._closed:
-            await asyncio.sleep(period)
+            await asyncio.sleep(every)
             try:
                 await self._take_over()
             except asyncio.CancelledError:
@@ -291,9 +294,8 @@ class TaskManager:
         # before the row exists: our own takeover loop must never mistake it for an orphan
         self._mine.add(record.id)
         try:
-            refused = await self.store.insert_task_within(record, limits,
-                                                          lease=(self.instance_id,
-                                                                 self._clock() + self.settings.lease_s))
+            lease = (self.instance_id, lease_end(self._clock(), self.settings.lease_s))
+            refused = await self.store.insert_task_within(record, limits, lease=lease)
         except BaseException:
             self._mine.discard(record.id)
             raise
@@ -392,7 +394,7 @@ class TaskManager:
                 delivered_at=None, **started))
             if ours:
                 await self._until_saved(lambda: self.store.take_lease(
-                    record.id, self.instance_id, self._clock() + self.settings.lease_s))
+                    record.id, self.instance_id, lease_end(self._clock(), self.settings.lease_s)))
                 self._mine.add(record.id)
         log.info("task created",
                  extra={"task": record.id, "platform": record.platform, "type": record.task_type,
@@ -417,6 +419,9 @@ class TaskManager:
         if editor is None:
             editor = MessageEditor(self.platforms[record.platform].channel(record.route), record.status_ref)
         watch = _Watch(record, editor, facts or facts_of(record), self._timing_of(record))
+        replaced = self._watching.get(record.id)
+        if replaced is not None:  # one watch per task: two would check, end and deliver it twice
+            self._cancel_timers(replaced)
         self._watching[record.id] = watch
         self.stats["scheduled_from_history"] += watch.timing.learned
         start = record.submitted_at or record.created_at
@@ -449,11 +454,17 @@ class TaskManager:
 
     def _schedule_check(self, watch: _Watch, delay_s: float) -> None:
         loop = asyncio.get_running_loop()
-        watch.check_handle = loop.call_later(max(0.0, delay_s), self._on_check_due, watch.record.id)
+        if watch.check_handle is not None:
+            watch.check_handle.cancel()
+        watch.check_handle = loop.call_later(max(0.0, delay_s), self._on_check_due, watch)
 
     def _schedule_progress(self, watch: _Watch, delay_s: float) -> None:
         loop = asyncio.get_running_loop()
-        watch.progress_handle = loop.call_later(max(0.0, delay_s), self._on_progress_due, watch.record.id)
+        watch.progress_handle = loop.call_later(max(0.0, delay_s), self._on_progress_due, watch)
+
+    def _current(self, watch: _Watch) -> bool:
+        """Whether this watch still watches its task: not ended, dropped (lease lost) or replaced."""
+        return self._watching.get(watch.record.id) is watch
 
     @staticmethod
     def _cancel_timers(watch: _Watch) -> None:
@@ -461,18 +472,16 @@ class TaskManager:
             if handle is not None:
                 handle.cancel()
 
-    def _on_progress_due(self, task_id: str) -> None:
-        watch = self._watching.get(task_id)
-        if watch is None:
+    def _on_progress_due(self, watch: _Watch) -> None:
+        if not self._current(watch):
             return
         record = watch.record
         elapsed = self._clock() - record.created_at
         watch.editor.update(views.progress(watch.facts, elapsed, progress_percent(elapsed, record.est_max_s)))
         self._schedule_progress(watch, record.progress_every_s)
 
-    def _on_check_due(self, task_id: str) -> None:
-        watch = self._watching.get(task_id)
-        if watch is not None and not watch.checking:
+    def _on_check_due(self, watch: _Watch) -> None:
+        if self._current(watch) and not watch.checking:
             watch.checking = True
             self._spawn(self._check(watch))
 
@@ -480,14 +489,17 @@ class TaskManager:
         record = watch.record
         try:
             async with self._checks:
-                if record.id not in self._watching:
+                if not self._current(watch):
                     return
                 outcome = await self.client.task_detail(record.ima_task_id or "", record.n)
         except IMAError as exc:
             watch.checking = False
-            await self._after_check_error(watch, exc)
+            if self._current(watch):
+                await self._after_check_error(watch, exc)
             return
         watch.checking = False
+        if not self._current(watch):  # dropped or replaced while IMA answered: the current watch acts
+            return
         watch.errors = 0
         if outcome.state == "succeeded":
             seen = self._learn(watch)
@@ -571,7 +583,8 @@ class TaskManager:
                 record.id, expect=(TaskState.RUNNING,), state=TaskState.DELIVERING,
                 finished_at=record.finished_at, **changes))
         finally:
-            self._watching.pop(record.id, None)
+            if self._current(watch):
+                del self._watching[record.id]
         if not won:  # another instance (or a cancel) ended it first: nothing left for us to hold
             self._mine.discard(record.id)
         return won

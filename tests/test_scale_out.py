@@ -91,14 +91,14 @@ async def test_two_instances_claiming_at_once_split_the_tasks_and_a_dead_ones_ta
         ids_a, ids_b = {t.id for t in got_a}, {t.id for t in got_b}
         assert not ids_a & ids_b and len(ids_a | ids_b) == 300
         # A stops renewing (killed); B renews its own and, after A's lease ran out, takes A's over.
-        assert await b.renew_leases("B", now + 60, ids_a | ids_b) == ids_b
+        assert await b.renew_leases("B", now + 60, ids_a | ids_b) == ids_a  # B holds its own, not A's
         # A's still live
         assert not {t.id for t in await b.claim_tasks("B", now + 60, now + 10, ["running"])} & ids_a
         later = now + 31
         taken = {t.id for t in await b.claim_tasks("B", later + 30, later, ["running"])}
         assert ids_a <= taken
         # A, if it comes back, knows it lost them
-        assert await a.renew_leases("A", later + 30, ids_a) == set()
+        assert await a.renew_leases("A", later + 30, ids_a) == ids_a
         # A clean shutdown hands tasks over at once.
         assert await b.release_leases("B") == 300
         assert len(await a.claim_tasks("A", later + 60, later + 1, ["running"])) == 300

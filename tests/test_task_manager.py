@@ -296,3 +296,46 @@ async def test_a_task_left_creating_is_never_created_again(store, client, platfo
     assert sandbox.count("/open/v1/tasks/create") == 1
     assert [t.state for t in await store.tasks_in(("interrupted",))] == ["interrupted"]
     await restarted.close()
+
+
+async def test_a_task_started_while_leases_are_being_renewed_is_shown_one_outcome(tmp_path, pg_url, client,
+                                                                                  platform, sandbox):
+    """One instance on PostgreSQL: a renewal that takes a while (the database is busy) must not make the
+    instance forget a task it started meanwhile, take it "over" from itself and tell its user twice.
+
+    A row lock held by another connection (a real PostgreSQL lock, standing in for a busy database) keeps
+    one renewal waiting while a new task starts; its create is slow (sandbox fault), so it is still being
+    created when the next takeover pass runs."""
+
+    import asyncpg
+
+    store = await Store.open(tmp_path / "data", pg_url)
+    manager = make_manager(store, client, platform, lease_s=0.6)
+    await manager.start()
+    blocker = await asyncpg.connect(pg_url)
+    try:
+        first = await manager.submit(await request(client, "text_to_video", "kling-video-o1", prompt="waves"))
+        await until(lambda: sandbox.state.creates(), 10, "the first task created")
+        lock = blocker.transaction()
+        await lock.start()
+        await blocker.execute("SELECT 1 FROM tasks WHERE id=$1 FOR UPDATE", first)
+
+        async def renewal_waiting() -> bool:  # the instance's renewal is queued behind our row lock
+            return bool(await blocker.fetchval("SELECT COUNT(*) FROM pg_locks WHERE NOT granted"))
+
+        await until(renewal_waiting, 10, "a renewal waiting on the busy row")
+        sandbox.state.config.faults.slow_s = 2.0
+        sandbox.state.config.faults.queue["create"] = ["slow"]
+        second = await manager.submit(await request(client, "text_to_image", "doubao-seedream-4.5",
+                                                    prompt="a lighthouse"))
+        await lock.rollback()
+        await until(lambda: len(platform.finals()) >= 2, 60, "both outcomes")
+        await manager.wait_idle(30)
+    finally:
+        await blocker.close()
+        await manager.close()
+        await store.close()
+    finals = [op for op in platform.finals()]
+    assert len(finals) == 2, [op.view.kind for op in finals]  # one outcome per task, not "interrupted" too
+    assert all(op.view.kind == "result" for op in finals)
+    assert len(sandbox.state.creates()) == 2 and second != first
