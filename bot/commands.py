@@ -146,11 +146,22 @@ async def _start_discord(stack: AsyncExitStack, core: CoreService, settings: Set
         route.BASE = ds.api_base
     if ds.gateway_url:
         gateway.DEFAULT_GATEWAY = yarl.URL(ds.gateway_url)
-    bot = adapter_for(core, ds.shard_count, ds.shard_ids, guild_allowlist=ds.guild_allowlist,
-                      dev_guild=ds.dev_guild, message_content=ds.message_content)
+    options = {"guild_allowlist": ds.guild_allowlist, "message_content": ds.message_content}
+    bot = adapter_for(core, ds.shard_count, ds.shard_ids, dev_guild=ds.dev_guild, **options)
+    keeper = None
+    if ds.shard_count and ds.shard_ids is not None:
+        # Several instances split the shards: each takes over those of an instance that dies (the core
+        # takes this instance's shard leases once it has started).
+        from .discord.takeover import ShardTakeover
+
+        extra = ShardTakeover(bot, ds.token.get_secret_value(), ds.shard_count, **options)
+        keeper = await core.keep_shards("discord", ds.shard_count, ds.shard_ids, extra.connect,
+                                        extra.disconnect)
     task = asyncio.create_task(bot.start(ds.token.get_secret_value()))
 
     async def close() -> None:
+        if keeper is not None:
+            await keeper.close()
         await bot.close()
         await asyncio.gather(task, return_exceptions=True)
 

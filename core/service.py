@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,7 @@ from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
 from .model_menu import ModelMenu, model_menus
 from .selection import Selector
+from .shards import ShardAction, ShardKeeper
 from .store import Store
 from .views import ModelChoice, View
 
@@ -46,6 +48,8 @@ class CoreService:
     metrics: Metrics
     feed: Feed
     _purger: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
+    _keepers: list[ShardKeeper] = field(default_factory=list, init=False, repr=False)
+    _started: bool = field(default=False, init=False, repr=False)
 
     @classmethod
     async def open(cls, settings: Settings, *, api_key: str, base_url: str, upload_url: str) -> CoreService:
@@ -209,11 +213,30 @@ class CoreService:
     def add_platform(self, platform: Platform) -> None:
         self.manager.add_platform(platform)
 
+    async def keep_shards(self, platform: str, shard_count: int, home: Sequence[int], connect: ShardAction,
+                          disconnect: ShardAction) -> ShardKeeper | None:
+        """Run the shards ``home`` here and, with several instances on one database, the shards of an
+        instance that died (``connect`` / ``disconnect`` open and close an extra connection for one).
+        Its leases are taken once the core has started (now, if it has): a start can keep the event loop
+        busy for many seconds on a loaded machine, and a lease taken before that would run out unrenewed.
+        One process on its SQLite file has no one to share with: None."""
+        if not self.manager.shared:
+            return None
+        keeper = ShardKeeper(self.store, self.manager.instance_id, self.manager.settings.lease_s, platform,
+                             shard_count, home, connect, disconnect)
+        self._keepers.append(keeper)
+        if self._started:
+            await keeper.start()
+        return keeper
+
     async def start(self) -> None:
         warm_up()  # the parser's patterns, built now rather than on the first messages of a burst
         await self.purge()
         self._purger = asyncio.create_task(self._purge_daily())
         await self.manager.start()
+        self._started = True
+        for keeper in self._keepers:
+            await keeper.start()
 
     async def purge(self) -> int:
         removed = await self.store.purge(self.settings.bot.retention_days * 86400)
@@ -232,6 +255,8 @@ class CoreService:
     async def close(self) -> None:
         if self._purger is not None:
             self._purger.cancel()
+        for keeper in self._keepers:
+            await keeper.close()
         await self.manager.close()
         await self.feed.close()
         await self.client.close()

@@ -21,7 +21,7 @@ command sync) and refuses what Discord refuses, with Discord's status and JSON e
   a server's events go only to the connection of shard ``(guild_id >> 22) % count``, DMs only to shard
   0, and READY lists only that shard's servers; ``GET /gateway/bot`` recommends a shard count; an
   IDENTIFY whose shard id is not below its count is closed with 4010 Invalid shard. Two servers, on
-  different shards when there are two.
+  different shards when there are two (``servers=3``: three, on three shards when there are three).
 - Gateway close 4014 Disallowed intents when IDENTIFY asks for a privileged intent (message
   content, members, presences) that the "portal" has not enabled; without the message content
   intent, messages that neither mention the bot nor are DMs arrive with empty content.
@@ -52,7 +52,10 @@ CHANNEL_ID = 900000000000000200
 HIDDEN_CHANNEL_ID = 900000000000000201  # a channel the bot cannot see (user-installed app, or no access)
 SECOND_GUILD_ID = GUILD_ID + (1 << 22)  # the next shard over from GUILD_ID: with two shards, one on each
 SECOND_CHANNEL_ID = 900000000000000202
-GUILD_CHANNELS = {GUILD_ID: (CHANNEL_ID, HIDDEN_CHANNEL_ID), SECOND_GUILD_ID: (SECOND_CHANNEL_ID,)}
+THIRD_GUILD_ID = GUILD_ID + (2 << 22)  # with three shards, the three servers are on three shards
+THIRD_CHANNEL_ID = 900000000000000203
+GUILD_CHANNELS = {GUILD_ID: (CHANNEL_ID, HIDDEN_CHANNEL_ID), SECOND_GUILD_ID: (SECOND_CHANNEL_ID,),
+                  THIRD_GUILD_ID: (THIRD_CHANNEL_ID,)}
 
 INTENT_MEMBERS, INTENT_PRESENCES, INTENT_MESSAGE_CONTENT = 1 << 1, 1 << 8, 1 << 15
 PRIVILEGED = {"members": INTENT_MEMBERS, "presences": INTENT_PRESENCES,
@@ -247,7 +250,7 @@ class FakeMessage:
 class FakeDiscord:
     def __init__(self, *, token_ttl_s: float = 900.0, defer_deadline_s: float = 3.0, edit_limit: int = 5,
                  edit_window_s: float = 5.0, upload_limit: int = 10 * 1024 * 1024,
-                 portal_intents: tuple[str, ...] = ()) -> None:
+                 portal_intents: tuple[str, ...] = (), servers: int = 2) -> None:
         self.token_ttl_s = token_ttl_s
         self.defer_deadline_s = defer_deadline_s
         self.edit_limit = edit_limit
@@ -258,6 +261,9 @@ class FakeDiscord:
         self.portal_intents = set(portal_intents)  # privileged intents ticked in the developer portal
         self.identified_intents: int | None = None
         self.hidden_channels: set[int] = {HIDDEN_CHANNEL_ID}
+        # the servers the bot is in: two (one on each of two shards), or three for three shards
+        self.guild_channels = dict(list(GUILD_CHANNELS.items())[:servers])
+        self.identifies: list[tuple[int, float]] = []  # (shard id, when) of every accepted IDENTIFY
         self.rejections: list[dict[str, Any]] = []  # every refusal: path, status, code
         self.ids = Snowflakes()
         self.requests: list[dict[str, Any]] = []
@@ -363,8 +369,9 @@ class FakeDiscord:
                 shard = (int(shard_id), int(shard_count))
                 session_id = f"fake-session-{next(self.ids)}"
                 self.sessions[session_id] = self.shard_of[ws] = shard
+                self.identifies.append((shard[0], time.monotonic()))
                 self.sockets.append(ws)
-                mine = [g for g in GUILD_CHANNELS if shard_of(g, shard[1]) == shard[0]]
+                mine = [g for g in self.guild_channels if shard_of(g, shard[1]) == shard[0]]
                 await self._send(ws, "READY", {
                     "v": 10, "user": user_obj(BOT_ID, "ima-bot", True),
                     "guilds": [{"id": str(g), "unavailable": True} for g in mine],
@@ -397,7 +404,7 @@ class FakeDiscord:
                 "emojis": [], "features": [], "mfa_level": 0, "system_channel_flags": 0, "premium_tier": 0,
                 "preferred_locale": "en-US", "nsfw_level": 0, "stickers": [], "large": False,
                 "member_count": 2,
-                "channels": [{"id": str(GUILD_CHANNELS[guild_id][0]), "type": 0, "name": "general",
+                "channels": [{"id": str(self.guild_channels[guild_id][0]), "type": 0, "name": "general",
                               "position": 0, "permission_overwrites": [], "guild_id": str(guild_id)}],
                 "members": [{**self._member(BOT_ID, "ima-bot"), "user": user_obj(BOT_ID, "ima-bot", True)}],
                 "threads": [], "voice_states": [], "presences": [], "stage_instances": [],
@@ -479,8 +486,9 @@ class FakeDiscord:
         token = f"tok{iid}"
         if message is not None:
             channel_id = message.channel_id
-            guild_id = next((g for g, channels in GUILD_CHANNELS.items() if channel_id in channels), guild_id)
-        channel_id = channel_id or GUILD_CHANNELS[guild_id][0]
+            guild_id = next((g for g, channels in self.guild_channels.items() if channel_id in channels),
+                            guild_id)
+        channel_id = channel_id or self.guild_channels[guild_id][0]
         app_permissions = 2147483647 & ~(
             (VIEW_CHANNEL | SEND_MESSAGES) if channel_id in self.hidden_channels else 0
         )
@@ -781,7 +789,7 @@ class FakeDiscord:
         cid = request.match_info["cid"]
         if int(cid) in self.hidden_channels:
             return self._refuse(request, {}, [], Rejected(403, 50001, "Missing Access"))
-        guild_id = next((g for g, channels in GUILD_CHANNELS.items() if int(cid) in channels), GUILD_ID)
+        guild_id = next((g for g, channels in self.guild_channels.items() if int(cid) in channels), GUILD_ID)
         return _json({"id": cid, "type": 0, "name": "general", "guild_id": str(guild_id), "position": 0,
                       "permission_overwrites": []})
 

@@ -192,11 +192,15 @@ class DiscordAdapter(discord.Client):
     def __init__(self, core: CoreService, *, guild_allowlist: list[int] | None = None,
                  dev_guild: int | None = None,
                  token_ttl_s: float = 14 * 60, sync_commands: bool = True, message_content: bool = False,
-                 defer_after_s: float = DEFER_AFTER_S, **shards: Any) -> None:
+                 defer_after_s: float = DEFER_AFTER_S, platform: DiscordPlatform | None = None,
+                 **shards: Any) -> None:
         # Nothing here reads old messages or member lists: every event carries what the bot needs, so the
         # message cache (1,000 messages by default) and the member cache stay off, and guilds are not chunked.
         # What remains cached is bounded by the guilds and channels the bot is in.
         # ``shards``: shard_id / shard_count (one shard), or shard_ids / shard_count (ShardedDiscordAdapter).
+        # ``platform``: the instance's Discord platform, for an extra connection (a shard taken over from a
+        # dead instance, bot/discord/takeover.py): its interactions' deferred responses and every status edit
+        # go through the one platform the core knows.
         super().__init__(intents=intents(message_content), allowed_mentions=discord.AllowedMentions.none(),
                          max_messages=None, member_cache_flags=discord.MemberCacheFlags.none(),
                          chunk_guilds_at_startup=False,
@@ -205,14 +209,15 @@ class DiscordAdapter(discord.Client):
         self.core = core
         self.defer_after_s = defer_after_s
         self.turns = asyncio.Semaphore(TURNS)
-        self.platform = DiscordPlatform(self, core, token_ttl_s)
+        self.platform = platform or DiscordPlatform(self, core, token_ttl_s)
         self.guild_allowlist = set(guild_allowlist or [])
         self.dev_guild = dev_guild
         self.sync_commands = sync_commands
         self.models = ModelMenu(catalogue_loader(core))
         self.tree = build_tree(self, self)
         self.tree.error(self.on_app_command_error)
-        core.add_platform(self.platform)
+        if platform is None:
+            core.add_platform(self.platform)
 
     async def setup_hook(self) -> None:
         self.models.warm()  # in the background: autocomplete answers from it, never waits for IMA
