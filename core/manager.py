@@ -376,13 +376,11 @@ class TaskManager:
             now,
             deadline,
         )
-        # IMA has it now: these writes must land (retried while the database fails), or the task is lost to us
-        # charged before it stops counting as reserved
-        await self._until_saved(lambda: self.store.record_usage(record))
+        # IMA has it now: this write must land (retried while the database fails), or the task is lost to us;
+        # charged and no longer reserved in one step, so budgets never count it twice
         started = {"ima_task_id": created.task_id, "state": TaskState.RUNNING, "submitted_at": now,
                    "deadline_at": deadline}
-        ours = await self._until_saved(lambda: self.store.update_task(record.id, expect=(TaskState.CREATING,),
-                                                                      **started))
+        ours = await self._until_saved(lambda: self.store.charge_and_start(record, **started))
         if not ours:
             # Another instance took this task for an orphan while IMA was answering (this one renewed its
             # lease

@@ -8,6 +8,7 @@ later, across instances sharing one database).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -73,6 +74,7 @@ MIGRATIONS: list[str] = [
     """,
     """
     CREATE TABLE leases (name TEXT PRIMARY KEY, lease_owner TEXT, lease_until REAL NOT NULL);
+    CREATE INDEX usage_task ON usage_events(task_id);
     """,
 ]
 
@@ -133,6 +135,7 @@ PG_MIGRATIONS: list[str] = [
     """,
     """
     CREATE TABLE leases (name TEXT PRIMARY KEY, lease_owner TEXT, lease_until DOUBLE PRECISION NOT NULL);
+    CREATE INDEX usage_task ON usage_events(task_id);
     """,
 ]
 
@@ -261,6 +264,8 @@ class Store:
         self._settings: dict[tuple[str, str], tuple[str | None, float]] = {}
         # (platform, user) → language last stored, bounded by USERS_KEPT
         self._users: dict[tuple[str, str], str] = {}
+        # SQLite: admitting a task and charging one never interleave (see charge_and_start)
+        self._admitting = asyncio.Lock()
 
     @classmethod
     async def open(cls, data_dir: str | Path, database_url: str | None = None) -> Store:
@@ -451,7 +456,8 @@ class Store:
                 await tx.execute("SELECT pg_advisory_xact_lock(4242002)")
                 cur = await tx.execute(sql, [*values, *args])
         else:
-            cur = await self._db.execute(sql, [*values, *args])
+            async with self._admitting:
+                cur = await self._db.execute(sql, [*values, *args])
         if cur.rowcount == 1:
             return None
         if (
@@ -530,13 +536,32 @@ class Store:
         cur = await self._db.execute(sql, args)
         return bool(cur.rowcount == 1)
 
-    async def record_usage(self, record: TaskRecord) -> None:
-        await self._db.execute(
-            "INSERT INTO usage_events (platform, user_id, guild_id, task_id, task_type, model_id, credits, "
-            "at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (record.platform, record.user_id, record.guild_id, record.id, record.task_type, record.model_id,
-             record.credits, time.time()))
+    async def charge_and_start(self, record: TaskRecord, **changes: Any) -> bool:
+        """Record what IMA charged for the task and move it from "creating" to ``changes`` at once.
+
+        Budgets count a task in "creating" by its quote and a charged one by its usage row; written
+        one after the other, a task counted twice in between, and another request of the same user
+        (on any instance) was refused though the budget covered it. One statement on PostgreSQL; on
+        the SQLite file (one process) both under the lock admissions take. The usage row is written
+        once however often this is retried. Returns whether the task was still "creating" (it may
+        have been reported interrupted meanwhile, by an instance that took it for an orphan).
+        """
+        usage = ("INSERT INTO usage_events (platform, user_id, guild_id, task_id, task_type, model_id, "
+                 "credits, at) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM usage_events "
+                 "WHERE task_id = ?)")
+        usage_args = [record.platform, record.user_id, record.guild_id, record.id, record.task_type,
+                      record.model_id, record.credits, time.time(), record.id]
+        sets = ", ".join(f"{column}=?" for column in changes)
+        update = f"UPDATE tasks SET {sets} WHERE id=? AND state=?"
+        update_args = [*changes.values(), record.id, TaskState.CREATING]
+        if self.dialect == "postgresql":
+            sql = f"WITH charged AS ({usage}) {update} RETURNING id"
+            async with self._db.execute(sql, [*usage_args, *update_args]) as cur:
+                return len(await cur.fetchall()) == 1
+        async with self._admitting:
+            await self._db.execute(usage, usage_args)
+            cur = await self._db.execute(update, update_args)
+        return bool(cur.rowcount == 1)
 
     async def usage_since(self, since: float, platform: str | None = None, user_id: str | None = None,
                           guild_id: str | None = None) -> int:
