@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Callable
 
@@ -16,6 +17,8 @@ from .contracts import Channel, ChannelError
 from .views import View
 
 log = logging.getLogger(__name__)
+
+FINAL_EDIT_ATTEMPTS = 12  # rate-limited final edits tried before the outcome goes out as a new message
 
 
 class MessageEditor:
@@ -80,7 +83,10 @@ class MessageEditor:
             except Exception:
                 log.exception("progress worker failed")
         if self.ref is not None:
-            for _attempt in range(3):
+            # A rate limit passes: keep to the one message through it (a survivor taking over a hundred
+            # finished tasks edits them all at once), spreading the retries so they do not all meet the
+            # limit again at the same instant. Only a message that cannot be edited any more gets a new one.
+            for _attempt in range(FINAL_EDIT_ATTEMPTS):
                 wait = self._last_edit + self.interval - self._clock()
                 if wait > 0:
                     await asyncio.sleep(wait)
@@ -93,7 +99,7 @@ class MessageEditor:
                     self.failed_edits += 1
                     if exc.gone or not exc.retry_after_s:
                         break
-                    self._last_edit = self._clock() + exc.retry_after_s
+                    self._last_edit = self._clock() + exc.retry_after_s * random.uniform(1.0, 2.0)
                 except Exception:
                     self.failed_edits += 1
                     log.exception("final edit raised")
