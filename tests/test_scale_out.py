@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import signal
 import subprocess
 import sys
-from collections import Counter
 from pathlib import Path
-from typing import Any
 
 from core.store import Store, TaskRecord
-from fakes import free_ports
-from fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu, FeishuMessage
-
-from .conftest import TEST_KEY, Sandbox, until
-
-
-def reply_card_of(fake: FakeFeishu, message_id: str) -> FeishuMessage | None:
-    replies = fake.replies_to(message_id)
-    return replies[0] if replies else None
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,48 +95,6 @@ async def test_two_instances_claiming_at_once_split_the_tasks_and_a_dead_ones_ta
             await b.close()
 
 
-async def _worker(sandbox: Sandbox, tmp_path: Path, name: str, submit: int, database_url: str,
-                  lease_s: float) -> asyncio.subprocess.Process:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_DATABASE_URL": database_url,
-           "CRASH_WORKER_LEASE_S": str(lease_s), "CRASH_WORKER_STAY": "1", "CRASH_WORKER_TIME_SCALE": "0.05"}
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.crash_worker", sandbox.url, str(tmp_path / name),
-        str(tmp_path / "ops.jsonl"), str(submit), cwd=ROOT, env=env)
-
-
-async def test_an_instance_killed_mid_run_has_its_tasks_finished_by_another_exactly_once(
-        sandbox: Sandbox, tmp_path: Path, pg_url: str):
-    """Two instances on one PostgreSQL; one is SIGKILLed with tasks in flight. The other takes them over
-    after the lease time: every task's outcome is shown exactly once, nothing is created twice."""
-    sandbox.state.config.time_scale = 0.05
-    doomed = await _worker(sandbox, tmp_path, "a", 24, pg_url, lease_s=1.0)
-    survivor = await _worker(sandbox, tmp_path, "b", 0, pg_url, lease_s=1.0)
-    await until(lambda: len(sandbox.state.creates()) >= 12, 60, "half the tasks created")
-    doomed.send_signal(signal.SIGKILL)
-    await doomed.wait()
-    assert await asyncio.wait_for(survivor.wait(), 120) == 0
-
-    store = await Store.open(tmp_path / "unused", pg_url)
-    tasks = await store.tasks_in(("done", "failed", "interrupted", "creating", "running", "delivering",
-                                  "cancelled"))
-    await store.close()
-    ops = [json.loads(line) for line in (tmp_path / "ops.jsonl").read_text().splitlines()]
-    finals: dict[str, set[str]] = {}
-    finishers: dict[str, set[int]] = {}
-    for op in ops:
-        if op["final"]:
-            finals.setdefault(op["task"], set()).add(op["ref"])
-            finishers.setdefault(op["task"], set()).add(op["pid"])
-    prompts = Counter(r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates())
-
-    assert tasks and all(count == 1 for count in prompts.values())  # 0 duplicate creates at IMA
-    for task in tasks:
-        assert task.state in ("done", "interrupted"), task.state
-        assert len(finals.get(task.id, ())) == 1, task.id  # one message shows the outcome
-    taken_over = [t for t in tasks if survivor.pid in finishers.get(t.id, set()) and t.state == "done"]
-    assert taken_over, "the survivor finished the killed instance's tasks"
-
-
 def test_the_compose_file_configures_two_instances_on_one_postgresql():
     """`docker compose up` must start: every bot service's environment is a valid configuration that
     points at the shared database, and each instance has its own name in task leases."""
@@ -173,106 +118,6 @@ def test_the_compose_file_configures_two_instances_on_one_postgresql():
         assert all(port.startswith("127.0.0.1:") for port in svc["ports"])
     assert len(names) == len(bots)
     assert "db" in compose["services"] and compose["services"]["db"]["healthcheck"]
-
-
-def _feishu_final(message: FeishuMessage | None) -> bool:
-    return message is not None and any(k in message.text() for k in ("is ready", "could not be made",
-                                                                     "生成成功",
-                                                                      "生成失败", "interrupted", "中断"))
-
-
-async def _pg_scalar(url: str, sql: str) -> Any:
-    import asyncpg
-
-    conn = await asyncpg.connect(url)
-    try:
-        return await conn.fetchval(sql)
-    finally:
-        await conn.close()
-
-
-async def test_three_instances_share_one_feishu_app_and_survive_one_being_killed(
-        sandbox: Sandbox, tmp_path: Path, pg_url: str):
-    """Feishu cluster mode: three `ima-bot run` processes hold long connections of one app on one
-    PostgreSQL. Each event reaches one of them; a redelivery to another is a no-op; one instance is
-    SIGKILLed with tasks in flight and the others finish them; a button on a card the dead instance
-    made still works."""
-    sandbox.state.config.time_scale = 0.1
-    fake = FakeFeishu()
-    fake.start_in_thread()
-    ports = free_ports(3)
-    procs: dict[str, asyncio.subprocess.Process] = {}
-    base = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url,
-            "IMA_UPLOAD_URL": sandbox.url, "IMA_BOT_FEISHU_ENABLED": "true", "FEISHU_APP_ID": APP_ID,
-            "FEISHU_APP_SECRET": APP_SECRET, "IMA_BOT_FEISHU_DOMAIN": fake.url,
-            "IMA_BOT_WEB_ENABLED": "false",
-            "IMA_BOT_DATABASE_URL": pg_url, "IMA_BOT_BOT_LEASE_S": "10", "IMA_BOT_BOT_TIME_SCALE": "0.1",
-            "IMA_BOT_BOT_MAX_ACTIVE_PER_USER": "100", "NO_PROXY": "127.0.0.1,localhost"}
-    try:
-        for name, port in zip("abc", ports, strict=True):
-            env = {**base, "IMA_BOT_BOT_INSTANCE_ID": name, "IMA_BOT_OPS_PORT": str(port),
-                   "IMA_BOT_BOT_DATA_DIR": str(tmp_path / name)}
-            procs[name] = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", env=env, cwd=ROOT,
-                stdout=asyncio.subprocess.DEVNULL, stderr=(tmp_path / f"{name}.log").open("wb"))
-        await until(lambda: len([ws for ws in fake.sockets if not ws.closed]) == 3, 60,
-                    "three long connections")
-
-        # One card made (and delivered) by instance "a" before anything else happens: pressed later.
-        first = fake.message_event("draw a paper boat", user="ou_first")
-        await fake.call(fake.push(first, to=0))
-        first_id = first["event"]["message"]["message_id"]
-        await until(lambda: _feishu_final(reply_card_of(fake, first_id)), 60, "the first card")
-        # the instance that made the first card
-        doomed = await _pg_scalar(pg_url, "SELECT lease_owner FROM tasks")
-        assert doomed in procs
-
-        events = [fake.message_event(f"draw lighthouse number {i}",
-                                     user=f"ou_user{i % 6}") for i in range(40)]
-        for i, event in enumerate(events):
-            await fake.call(fake.push(event))
-            if i % 5 == 0:  # Feishu pushes it again, to another connection
-                await fake.call(fake.push(event, to=i))
-        ids = [e["event"]["message"]["message_id"] for e in events]
-        # Kill once every message has its status card (accepted and recorded) and tasks are still running.
-        # (An event acknowledged to Feishu but not yet recorded dies with its instance: see the closing note.)
-        await until(lambda: all(reply_card_of(fake, m) for m in ids), 60, "every message answered")
-        for _ in range(200):  # ... and every status card's id is recorded with its task
-            if await _pg_scalar(pg_url, "SELECT COUNT(*) FROM tasks WHERE status_ref IS NOT "
-                                        "NULL") == len(ids) + 1:
-                break
-            await asyncio.sleep(0.05)
-        in_flight_on_doomed = await _pg_scalar(
-            pg_url, f"SELECT COUNT(*) FROM tasks WHERE lease_owner='{doomed}' AND state IN "
-                    f"('creating','running')")
-        procs[doomed].send_signal(signal.SIGKILL)
-        await procs[doomed].wait()
-
-        await until(lambda: all(_feishu_final(reply_card_of(fake, m)) for m in ids), 120,
-                    "every card final (instance logs: a.log, b.log, c.log in the test's tmp dir)")
-        assert in_flight_on_doomed > 0, "the killed instance had work in flight"
-        for m in ids:
-            assert len(fake.replies_to(m)) == 1, m  # one card per message, whoever got the event
-        prompts = Counter(r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates())
-        assert all(c == 1 for c in prompts.values()) and len(prompts) == len(ids) + 1  # 0 duplicate creates
-        assert await _pg_scalar(pg_url, "SELECT COUNT(*) FROM tasks WHERE state IN "
-                                        "('creating','running')") == 0
-
-        # "Again" on the card the dead instance made: the press reaches a live one, which knows the task.
-        card = reply_card_of(fake, first_id)
-        assert card is not None
-        again = next(b for b in card.buttons() if b["text"]["content"].startswith("Make another"))
-        creates = len(sandbox.state.creates())
-        await fake.call(fake.push(fake.card_action(card, again, user="ou_first")))
-        await until(lambda: len(sandbox.state.creates()) > creates or any(
-            "credits" in m.text() for m in fake.replies_to(card.message_id)), 30, "the press answered")
-    finally:
-        for proc in procs.values():
-            if proc.returncode is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in procs.values():
-            await asyncio.wait_for(proc.wait(), 20)
-        fake.stop_thread()
 
 
 async def test_instances_admitting_the_last_credits_of_a_budget_at_once_do_not_all_pass(tmp_path, pg_url):
