@@ -50,6 +50,7 @@ class Intent:
     model_key: str | None = None  # a model this message names, resolved against the live catalogue
     model_hint: str | None = None  # a model named that the category's catalogue does not have (model_id)
     model_mode: str | None = None  # "this_time" | "always"
+    picked: bool = False  # model_key is the bot's pick ("switch model and redo it: …"): used, never saved
     strategy: str | None = None  # "cheapest" | "best"
     media: str | None = None  # image | video | music, when the message says so
     images: int = 0

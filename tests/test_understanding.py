@@ -165,3 +165,17 @@ async def test_again_with_more_than_the_model_makes_makes_its_most_and_says_so(c
     assert str(most) in status, status
     assert sandbox.state.creates()[-1]["json"]["parameters"][0]["parameters"].get("n") == most
     assert done[-1].kind == "result"
+
+
+async def test_switch_model_and_redo_it_uses_another_model_but_never_saves_the_bots_pick(core, sandbox):
+    """"switch model and redo it: <prompt>": the bot picks the other model, so it is not the user's
+    default afterwards (a model the user names is; a pick of ours is not)."""
+    await say(core, "draw a red fox")
+    await finals(core)
+    first = sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"]
+    views = await say(core, "switch model and redo it: a fox in the snow")
+    await finals(core, 2)
+    second = sandbox.state.creates()[-1]["json"]["parameters"][0]["model_id"]
+    assert second != first
+    assert await core.store.preference("test", "u1", "text_to_image") is None
+    assert not any("default" in v.text.lower() for v in views), [v.text for v in views]

@@ -108,4 +108,4 @@ async def _another_model(chat: Chat, turn: Turn) -> None:
         return
     picks = chat.selector.alternatives(catalogue, current, intent.options, intent.n or 1, count=1)
     if picks:
-        intent.model_key, intent.model_mode = picks[0].key, "this_time"
+        intent.model_key, intent.model_mode, intent.picked = picks[0].key, "this_time", True

@@ -30,8 +30,8 @@ async def choose(chat: Chat, turn: Turn, catalogue: Catalogue, options: Mapping[
     n = intent.n or 1
     if intent.model_key:
         model = catalogue.by_key(intent.model_key)
-        if model is not None:
-            return Choice(model, "explicit", [])
+        if model is not None:  # the bot's own pick (another model) is used like a named one, never saved
+            return Choice(model, "alternative" if intent.picked else "explicit", [])
     if intent.strategy:
         pick = chat.selector.cheapest if intent.strategy == "cheapest" else chat.selector.best
         quote = pick(catalogue, options, n) or pick(catalogue, {}, n)
