@@ -121,3 +121,14 @@ def pytest_terminal_summary(terminalreporter, config) -> None:
     if isinstance(seed, int):
         terminalreporter.write_line(f"test order shuffled; repeat it with: python3 -m pytest -p randomly "
                                     f"--randomly-seed={seed}")
+
+
+#: test files that take minutes of waiting (real processes, real leases): started first, so the other
+#: workers run everything else meanwhile and the whole run stays within its budget
+SLOW_FIRST = ("test_instances_e2e.py",)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, whose order it otherwise keeps
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in SLOW_FIRST)
+
