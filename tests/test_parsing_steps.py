@@ -8,7 +8,7 @@ import pytest
 from core.parsing import commands, gate, media, models, options, prompt
 from core.parsing.vocab import alternation, fix_typos
 
-from .test_intent_corpus import catalogues
+from .test_intent_corpus import catalogues, parse_cpu_time
 
 
 # ── gate ─────────────────────────────────────────────────────────────────────────────────────
@@ -266,20 +266,8 @@ def test_a_long_message_of_and_parts_is_read_in_linear_time(part):
     """A Feishu message may be 150 KB: one made of thousands of "and …" parts must not hold the bot for
     seconds (each part used to re-read everything before it). Compared by growth, not a time limit: four
     times the text, well under sixteen times the CPU time."""
-    import time
-
-    from core.intent import parse
-
-    def cpu_time(chars: int) -> float:
-        text = part * (chars // len(part)) + "switch model"
-        runs = []
-        for _ in range(3):
-            started = time.thread_time()
-            parse(text, 0, catalogues())
-            runs.append(time.thread_time() - started)
-        return min(runs)
-
-    short, long = cpu_time(1500), cpu_time(6000)
+    short, long = (parse_cpu_time(part * (chars // len(part)) + "switch model", runs=3)
+                   for chars in (1500, 6000))
     assert long < 8 * short, (short, long)
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from core.intent import parse
 
-from .test_intent_corpus import catalogues
+from .test_intent_corpus import catalogues, parse_cpu_time
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -142,16 +142,5 @@ def test_lyrics_and_options_leave_the_style(text: str, expected: str) -> None:
 def test_a_long_run_of_make_it_is_read_in_linear_time() -> None:
     """Compared by growth, not a time limit (as the corpus's linear-time test): four times the text, about
     four times the CPU time."""
-    import time
-
-    def cpu_time(chars: int) -> float:
-        text = "draw a cat " + "make it " * (chars // 8) + "x"
-        runs = []
-        for _ in range(5):
-            started = time.thread_time()
-            parse(text, 0, catalogues())
-            runs.append(time.thread_time() - started)
-        return min(runs)
-
-    short, long = cpu_time(2000), cpu_time(8000)
+    short, long = (parse_cpu_time("draw a cat " + "make it " * (chars // 8) + "x") for chars in (2000, 8000))
     assert long < 8 * short, (short, long)
