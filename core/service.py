@@ -50,9 +50,6 @@ class CoreService:
     _purger: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
     _keepers: list[ShardKeeper] = field(default_factory=list, init=False, repr=False)
     _started: bool = field(default=False, init=False, repr=False)
-    # one message at a time per person per chat: two sent a moment apart are answered in the order sent
-    _in_order: dict[tuple[str, str, str], tuple[asyncio.Lock, list[int]]] = field(
-        default_factory=dict, init=False, repr=False)
 
     @classmethod
     async def open(cls, settings: Settings, *, api_key: str, base_url: str, upload_url: str) -> CoreService:
@@ -105,19 +102,9 @@ class CoreService:
 
     # ── the door adapters use ────────────────────────────────────────────────────────────────
     async def handle(self, event: ChatEvent) -> None:
-        """A chat message; the reply (if any) goes to the event's channel. A person's messages in one chat are
-        answered one after the other, in the order they came (the task each starts runs on its own)."""
-        key = (event.platform, event.chat_id, event.user_id)
-        lock, users = self._in_order.setdefault(key, (asyncio.Lock(), [0]))
-        users[0] += 1
-        try:
-            async with lock:
-                with self.manager.answers.answer():  # in a backlog of answers, creates wait
-                    await self.conversation.handle(event)
-        finally:
-            users[0] -= 1
-            if not users[0]:
-                del self._in_order[key]
+        """A chat message; the reply (if any) goes to the event's channel."""
+        with self.manager.answers.answer():  # in a backlog of answers, creates wait
+            await self.conversation.handle(event)
 
     async def press(self, event: ChatEvent, kind: str, ref: str) -> None:
         """A button press; the reply (if any) goes to the event's channel."""
