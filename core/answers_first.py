@@ -45,6 +45,11 @@ class AnswersFirst:
             if self._answering < self.backlog:
                 self._caught_up.set()
 
+    def release(self) -> None:
+        """Let every waiting and future turn go at once: the bot is stopping, nothing is answered any more."""
+        self.backlog = 1 << 30
+        self._caught_up.set()
+
     async def turn(self, since: float) -> None:
         """Return once fewer than ``backlog`` messages are being answered, or ``max_wait_s`` after
         ``since`` (loop time)."""

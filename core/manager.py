@@ -60,6 +60,9 @@ class ManagerSettings:
     instance_id: str = ""  # who holds a task's lease; default: host name and process id
     # a task whose instance dies is taken over by another within this long (see core/leases.py)
     lease_s: float = 30.0
+    # on a graceful stop, creates accepted but not yet sent (or still in flight) get this long to finish, so a
+    # deploy in a burst does not turn requests users already saw priced into "interrupted"
+    close_drain_s: float = 10.0
 
 
 class LimitReached(Exception):
@@ -130,6 +133,7 @@ class TaskManager:
         # accepted tasks whose create this instance has not sent yet (waiting their turn): Cancel ends
         # them for free; leaving the set, right before the create call, is the point of no return
         self._unsent: set[str] = set()
+        self._sending: set[asyncio.Task[Any]] = set()  # those creates, waiting or in flight
         self._lease_tasks: list[asyncio.Task[Any]] = []
         self.history = History(self.settings.time_scale)
         # watches scheduled from learned durations rather than the time table (read by the watching bench)
@@ -225,11 +229,22 @@ class TaskManager:
             except Exception:
                 log.exception("taking over tasks failed; retrying")
 
-    async def close(self) -> None:
-        """Stop watching (state stays in the store for the next start). Safe to call twice."""
+    async def close(self, drain_s: float | None = None) -> None:
+        """Stop watching (state stays in the store for the next start). Safe to call twice.
+
+        Tasks accepted but not yet sent to IMA are sent first (for at most ``drain_s``, by default the
+        settings' ``close_drain_s``): their users were already shown the model and the price, and a task
+        left unsent could only be reported "interrupted" after the restart. Once sent, the next start
+        watches them like any other. ``drain_s=0`` stops at once, as a crash would.
+        """
         if self._closed:
             return
         self._closed = True
+        drain = self.settings.close_drain_s if drain_s is None else drain_s
+        sending = [task for task in self._sending if not task.done()]
+        if sending and drain > 0:
+            self.answers.release()  # nothing is answered any more: no create waits for answers
+            await asyncio.wait(sending, timeout=drain)
         for task in self._lease_tasks:
             task.cancel()
         await asyncio.gather(*self._lease_tasks, return_exceptions=True)
@@ -315,7 +330,9 @@ class TaskManager:
         await self.store.update_task(record.id, status_ref=record.status_ref)
         accepted = asyncio.get_running_loop().time()
         self._unsent.add(record.id)
-        self._spawn(self._create_in_turn(record, editor, facts, quote, request, accepted))
+        sending = self._spawn(self._create_in_turn(record, editor, facts, quote, request, accepted))
+        self._sending.add(sending)
+        sending.add_done_callback(self._sending.discard)
         return record.id
 
     async def _create_in_turn(self, record: TaskRecord, editor: MessageEditor, facts: TaskFacts, quote: Quote,

@@ -270,6 +270,27 @@ async def test_cancel_while_a_create_waits_its_turn_ends_it_and_nothing_is_charg
     await manager.close()
 
 
+async def test_a_graceful_stop_sends_the_creates_still_waiting_and_the_restart_delivers_them(
+        store, client, platform, sandbox):
+    """A deploy in the middle of a burst: the user was already shown model, time and credits, and the
+    create still waited for the burst's answers. Stopping sends it first, so after the restart the result
+    arrives on the same status message instead of "interrupted, please retry"."""
+    manager = make_manager(store, client, platform, create_wait_max_s=3600, create_yield_backlog=1)
+    await manager.start()
+    with manager.answers.answer():  # behind on answers: the create waits its turn
+        await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image"))
+        await until(lambda: manager.answers.waiting == 1, what="the create to wait its turn")
+        await manager.close()  # a graceful stop
+    assert sandbox.count("/open/v1/tasks/create") == 1
+    [ref] = platform.messages()
+    restarted = make_manager(store, client, platform)
+    await restarted.start()
+    await until_final(platform)
+    assert platform.finals()[0].ref == ref and platform.finals()[0].view.kind == "result"
+    assert sandbox.count("/open/v1/tasks/create") == 1
+    await restarted.close()
+
+
 async def test_a_create_waits_for_answers_only_so_long(store, client, platform, sandbox):
     """A steady stream of messages cannot hold a task back for ever: past the wait limit it is sent."""
     manager = make_manager(store, client, platform, create_wait_max_s=0, create_yield_backlog=1)
@@ -286,7 +307,7 @@ async def test_a_task_left_creating_is_never_created_again(store, client, platfo
     sandbox.config.faults.update({"queue": {"create": ["slow"]}, "slow_s": 5})
     await manager.submit(await request(client, "text_to_image", "gemini-3.1-flash-image"))
     await until(lambda: sandbox.count("/open/v1/tasks/create") == 1, what="the create call to reach IMA")
-    await manager.close()  # "crash" while the create call is in flight
+    await manager.close(drain_s=0)  # "crash" while the create call is in flight
     restarted = make_manager(store, client, platform)
     await restarted.start()
     await until_final(platform)
