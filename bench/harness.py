@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import platform
 import resource
+import tempfile
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.config import Settings
-from core.contracts import ChannelError
+from core.contracts import ChannelError, ChatEvent
+from core.ima_client import IMAClient
+from core.manager import ManagerSettings, TaskManager, TaskRequest
 from core.refs import TaskRef
 from core.service import CoreService
+from core.store import Store
 from core.views import View
 from sandbox.app import SandboxConfig, bound_url, run_sandbox, state_of
 
@@ -113,3 +119,40 @@ async def start_sandbox(time_scale: float, seed: int = 1, **faults: Any):
 async def open_core(url: str, data_dir: str, time_scale: float, **bot: Any) -> CoreService:
     settings = Settings.model_validate({"bot": {"data_dir": data_dir, "time_scale": time_scale, **bot}})
     return await CoreService.open(settings, api_key=KEY, base_url=url, upload_url=url)
+
+
+@asynccontextmanager
+async def _nothing(_store: Store) -> AsyncIterator[None]:
+    yield
+
+
+Observer = Callable[[Store], AbstractAsyncContextManager[Any]]
+
+
+async def image_tasks_lifecycle(database_url: str | None, tasks: int = 50, label: str = "bench",
+                                observe: Observer = _nothing) -> None:
+    """``tasks`` image tasks through the real TaskManager and Store, from submit until each has ended, with
+    the sandbox as IMA; ``observe`` wraps exactly that part (after the store's migrations and start-up),
+    for benches that count or record what the store sends."""
+    runner, url, _state = await start_sandbox(0.01, 6)
+    with tempfile.TemporaryDirectory() as name:
+        store = await Store.open(name, database_url)
+        client = IMAClient(KEY, base_url=url, upload_url=url, timeout_s=5)
+        manager = TaskManager(store, client, {"bench": RecordingChat("bench")},
+                              ManagerSettings(time_scale=0.01, max_active_per_user=1000))
+        await manager.start()
+        model = (await client.catalogue("text_to_image")).by_model_id("doubao-seedream-4.5")
+        assert model is not None
+        try:
+            async with observe(store):
+                for i in range(tasks):
+                    event = ChatEvent(platform="bench", user_id=f"u{i % 9}", chat_id="c", text="", route={})
+                    await manager.submit(TaskRequest(event, "en", model.quote({}), f"{label} {i}"))
+                while await store.tasks_in(("creating", "running", "delivering")):  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)  # bench: wait for every task to end
+                await manager.wait_idle(60)
+        finally:
+            await manager.close()
+            await client.close()
+            await store.close()
+    await runner.cleanup()

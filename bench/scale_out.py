@@ -22,19 +22,17 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from core.contracts import ChatEvent
-from core.ima_client import IMAClient
-from core.manager import ManagerSettings, TaskManager, TaskRequest
 from core.store import Store
 from fakes.postgres import create_database, pg_cluster
 
-from .harness import RecordingChat, machine, percentile, start_sandbox
+from .harness import image_tasks_lifecycle, machine, percentile, start_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
-ACTIVE = ("creating", "running", "delivering")
 
 
 async def _fresh_db(server: str, name: str) -> str:
@@ -142,30 +140,16 @@ class _Counting:
 
 
 async def round_trips(database_url: str | None, tasks: int = 50) -> dict[str, Any]:
-    runner, url, _state = await start_sandbox(0.01, 6)
-    with tempfile.TemporaryDirectory() as name:
-        store = await Store.open(Path(name), database_url)
-        counting = _Counting(store._db)
-        store._db = counting  # bench only: count what the store sends, without changing what it does
-        client = IMAClient("ima_bench_key_0001", base_url=url, upload_url=url, timeout_s=5)
-        chat = RecordingChat("bench")
-        manager = TaskManager(store, client, {"bench": chat},
-                              ManagerSettings(time_scale=0.01, max_active_per_user=1000))
-        await manager.start()
-        model = (await client.catalogue("text_to_image")).by_model_id("doubao-seedream-4.5")
-        assert model is not None
-        before = counting.statements
-        for i in range(tasks):
-            event = ChatEvent(platform="bench", user_id=f"u{i % 9}", chat_id="c", text="", route={})
-            await manager.submit(TaskRequest(event, "en", model.quote({}), f"round trip {i}"))
-        while await store.tasks_in(ACTIVE):  # noqa: ASYNC110 - bench: wait for every task to end
-            await asyncio.sleep(0.05)
-        await manager.wait_idle(60)
-        per_task = (counting.statements - before) / tasks
-        await manager.close()
-        await client.close()
-        await store.close()
-    await runner.cleanup()
+    counted: list[_Counting] = []
+
+    @asynccontextmanager
+    async def counting(store: Store) -> AsyncIterator[None]:
+        counted.append(_Counting(store._db))
+        store._db = counted[0]  # bench only: count what the store sends, without changing what it does
+        yield
+
+    await image_tasks_lifecycle(database_url, tasks, "round trip", counting)
+    per_task = counted[0].statements / tasks
     return {"backend": "postgresql" if database_url else "sqlite", "statements_per_task": round(per_task, 1)}
 
 

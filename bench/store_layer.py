@@ -27,22 +27,18 @@ import re
 import statistics
 import tempfile
 import time
-from collections.abc import Sequence
-from contextlib import AsyncExitStack
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import core.pg
-from core.contracts import ChatEvent
-from core.ima_client import IMAClient
-from core.manager import ManagerSettings, TaskManager, TaskRequest
 from core.pg import PgConnection
 from core.store import Store
 from fakes.postgres import create_database, pg_cluster
 
-from .harness import RecordingChat, machine, start_sandbox
+from .harness import image_tasks_lifecycle, machine
 
-ACTIVE = ("creating", "running", "delivering")
 Statement = tuple[str, tuple[Any, ...]]
 
 
@@ -55,29 +51,15 @@ async def record(database_url: str, tasks: int = 50) -> list[Statement]:
         trace.append((sql, tuple(params)))
         return await original(conn, sql, params)
 
-    runner, url, _state = await start_sandbox(0.01, 6)
-    with tempfile.TemporaryDirectory() as name:
-        store = await Store.open(Path(name), database_url)
-        client = IMAClient("ima_bench_key_0001", base_url=url, upload_url=url, timeout_s=5)
-        manager = TaskManager(store, client, {"bench": RecordingChat("bench")},
-                              ManagerSettings(time_scale=0.01, max_active_per_user=1000))
-        await manager.start()
-        model = (await client.catalogue("text_to_image")).by_model_id("doubao-seedream-4.5")
-        assert model is not None
+    @asynccontextmanager
+    async def recording_statements(_store: Store) -> AsyncIterator[None]:
         core.pg._run_on = recording  # bench only: observe what the store sends, without changing it
         try:
-            for i in range(tasks):
-                event = ChatEvent(platform="bench", user_id=f"u{i % 9}", chat_id="c", text="", route={})
-                await manager.submit(TaskRequest(event, "en", model.quote({}), f"layer bench {i}"))
-            while await store.tasks_in(ACTIVE):  # noqa: ASYNC110 - bench: wait for every task to end
-                await asyncio.sleep(0.05)
-            await manager.wait_idle(60)
+            yield
         finally:
             core.pg._run_on = original
-        await manager.close()
-        await client.close()
-        await store.close()
-    await runner.cleanup()
+
+    await image_tasks_lifecycle(database_url, tasks, "layer bench", recording_statements)
     return trace
 
 
