@@ -301,3 +301,39 @@ def test_sound_said_half_in_english_and_counts_before_a_colon():
     assert _parse("万相出两个：外卖小哥在暴雨里骑电动车").n == 2
     assert _parse("4 pictrues of a vintage tram in lisbon at dusk").n == 4
     assert _parse("？？？").language == "zh"
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # the story or occasion before the request goes, in both languages
+    ("for my stream overlay, we're doing a halloween event, so can you draw a pumpkin-headed knight", 0,
+     "a pumpkin-headed knight"),
+    ("me and my friends are doing a D&D night, can you draw our party camping by a river", 0,
+     "our party camping by a river"),
+    ("老板让我做个年会的海报，主题是“龙腾虎跃”，红金配色", 0, "年会的海报，主题是“龙腾虎跃”，红金配色"),
+    ("给孩子生日用的，画一只恐龙在吃蛋糕", 0, "一只恐龙在吃蛋糕"),
+    ("客户那边催了，急需一个产品宣传视频，展示智能手表的功能", 0, "产品宣传视频，展示智能手表的功能"),
+    ("for my linkedin, can you make this photo look more professional", 1,
+     "make this photo look more professional"),
+    # ... but a later verb about "it" or "her" keeps what it refers to
+    ("a neon city at night, can you draw it in watercolor", 0,
+     "a neon city at night, can you draw it in watercolor"),
+    # non-native and wishful leads
+    ("I want that you draw a castle on a hill", 0, "a castle on a hill"),
+    ("Could you be so kind to draw a forest at night?", 0, "a forest at night"),
+    ("would love a song about summer nights and old friends", 0,
+     "a song about summer nights and old friends"),
+    ("I am want picture of mountain with snow", 0, "mountain with snow"),
+    # options and "to choose from" said in the middle
+    ("make me a wallpaper, 16:9, of a mountain lake at dawn", 0, "a wallpaper of a mountain lake at dawn"),
+    ("出3张给我挑，一只橘猫趴在窗台上晒太阳", 0, "一只橘猫趴在窗台上晒太阳"),
+    ("draw 3 versions of a cozy reading nook so i can pick one", 0, "a cozy reading nook"),
+    ("我想要一张图片，图片内容是一个宇航员在月球上遛狗", 0, "一个宇航员在月球上遛狗"),
+    # edits and animations: the change asked for, without "this photo" framing
+    ("这张图帮我改成赛博朋克风格", 1, "改成赛博朋克风格"),
+    ("turn this photo into a 5 second video where the cat jumps", 1, "the cat jumps"),
+    # lyrics elsewhere: the style stays
+    ('write a song with lyrics "you are my sunshine, my only sunshine" in a folk style', 0, "folk style"),
+    ("a rock song with these lyrics: [verse] we ride tonight", 0, "a rock song"),
+])
+def test_the_prompt_is_the_thing_asked_for_without_the_story_around_it(text, images, expected):
+    assert _parse(text, images).prompt == expected

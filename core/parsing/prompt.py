@@ -31,10 +31,12 @@ MEDIA_LABEL = re.compile(
 )
 # "内容是一只熊猫", "prompt: a fox", "subject - a lighthouse": a label before the description
 CONTENT_LABEL = re.compile(
-    r"^(?:(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
+    r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|海报|画面)?\s*(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
     r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—]))\s*",
     re.I,
 )
+# "some lofi beats": "some" is a count, like "3"
+SOME = re.compile(r"^some\s+(?=\S+\s+\S)", re.I)
 # "something cute: a hamster eating a strawberry": the vague part before the real description
 VAGUE_LEAD = re.compile(r"^(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}\s*[:：]\s*(?=\S)", re.I)
 # "@ImaBot" typed as plain text (platform mention tokens are removed before parsing)
@@ -71,7 +73,7 @@ PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this "
                           r"(?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that "
                           r"one)$", re.I)
 DANGLING_WORDS = frozenset("at with for of and using via by to as but or also then the a an model "
-                           "please".split())
+                           "please these following".split())
 DANGLING_START = re.compile(r"^(?:(?:of|about|showing|featuring|with|and|then|to|for|that|where)\s+)+", re.I)
 IT_INTO = re.compile(rf"^(?:it|this|them|that|these|this (?:photo|picture|image|pic|one)|these "
                      rf"(?:photos|pictures|images|pics))\s+(?:into\s+)?"
@@ -186,7 +188,8 @@ TRAILING_MAKE_IT = re.compile(r"(?:\s*(?:,|，|and|&)?\s*(?:make|render|do)\s+(?
                               re.I)
 # with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano
 # ballad"
-BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|\s+(?:and|with)\s+|\s*$)"
+BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|\s+(?:and|with)\s+|\s*$"
+                       r"|\s+in\s+(?:an?\s+|the\s+)?(?=[\w-]+(?:\s+[\w-]+)?\s+style))"
                        r"(?:(?:make|making)\s+it\s+(?:sound\s+)?(?:like\s+)?)?", re.I)
 
 
@@ -228,6 +231,99 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
     return "".join(kept)
 
 
+# ── the request inside a story: "for my stream, we're doing a halloween event, so can you draw a knight" ──
+#: where a request may start inside a message: a clause start, or after a joining word
+_ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
+                           r"|\s(?:so|and|but|anyway|then|now)\s+)", re.I)
+_ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[我你])|(?<=所以|然后|反正))")
+#: what is said about oneself or an occasion before the request: a pronoun, or "for …"/"给…用"
+_SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'll|we|we're|we've|we'll|my|our|me|us|you|your|it's|"
+                          r"there's|for|because|since|cuz|cause)(?![a-z'])", re.I)
+_SCAFFOLD_ZH = re.compile(r"我|咱|你|[了的用]$|要用|为了|因为|所以|有个")
+_PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|one|her|him|它|这|那)(?![a-z])", re.I)
+
+
+@cache
+def _anchor_en() -> re.Pattern[str]:
+    """A request verb at a clause start, after any polite lead: "can you draw", "I need", "make me"."""
+    fillers = alt("leading_fillers", "en")
+    verbs = alternation([*phrases("create_verbs", "en"), *phrases("request_verbs", "en")])
+    return re.compile(rf"(?:(?:{fillers})[\s,]+)*(?:{verbs})(?:\s+|$)(?:me\s+|us\s+)?", re.I)
+
+
+@cache
+def _anchor_zh() -> re.Pattern[str]:
+    """"帮我画一只", "做个", "来一段": a Chinese make-verb with its measure word ("出来", "做梦" are not
+    one)."""
+    fillers = alternation(phrases("leading_fillers", "zh"))
+    verbs = alternation([*phrases("create_verbs", "zh"), "想要", "需要", "急需", "要"])
+    return re.compile(rf"(?:(?:{fillers})\s*)*(?:{verbs})\s*(?:一?[张幅个首段条份支款只套组]|一下|成)\s*")
+
+
+@cache
+def _anchor_edit() -> re.Pattern[str]:
+    """An edit asked for at a clause start, after any polite lead: "can you make this photo look …"."""
+    verbs = alternation([*phrases("edit_words", "en"), *phrases("create_verbs", "en")])
+    return re.compile(rf"(?:(?:{alt('leading_fillers', 'en')})[\s,]+)*(?={verbs})", re.I)
+
+
+def _is_scaffolding(prefix: str) -> bool:
+    """The part before the request says who it is for or what is going on, not what to draw."""
+    from .gate import chatty, starts_like_a_description
+
+    said = SEPARATORS.sub("", prefix).strip()
+    if not said:
+        return False
+    if re.search(r"[\u3400-\u9fff]", said):
+        return bool(_SCAFFOLD_ZH.search(said)) or said.startswith(("给", "为"))
+    if starts_like_a_description(said) and not _SCAFFOLD_EN.search(said):
+        return False
+    return bool(_SCAFFOLD_EN.search(said)) or chatty(said)
+
+
+def from_the_edit(text: str) -> str:
+    """"for my linkedin, can you make this photo look more professional" → "can you make this photo look more
+    professional": the story before an edit goes, the edit keeps its verb."""
+    lead = _anchor_edit().match(text)
+    if lead is not None and lead.end() > 0:
+        return text
+    for gap in _ANCHOR_AT_EN.finditer(text):
+        start = gap.end()
+        if 0 < start < len(text) and (found := _anchor_edit().match(text, start)) and found.end() > start:
+            return text[start:] if _is_scaffolding(text[:gap.start()]) else text
+    return text
+
+
+def from_the_request(text: str) -> str:
+    """Drop the story before the request ("me and my friends are doing a D&D night, can you draw our party" →
+    "can you draw our party"); when the request verb ends the message ("主题是智能家居，帮我做张海报"),
+    only the verb goes. A message that starts with its request, or whose later verb is about "it", is left
+    as is."""
+    from .gate import residue
+
+    if _anchor_en().match(text) or _anchor_zh().match(text):
+        return text
+    for at in (_ANCHOR_AT_EN, _ANCHOR_AT_ZH):
+        for gap in at.finditer(text):
+            start = gap.end()
+            if start == 0 or start >= len(text):
+                continue
+            rest = text[start:]
+            found = (_anchor_zh() if at is _ANCHOR_AT_ZH else _anchor_en()).match(rest)
+            if found is None or _PRONOUN_OBJECT.match(rest[found.end():]):
+                continue
+            if not _is_scaffolding(text[:gap.start()]):
+                return text
+            if residue(rest[found.end():], *INSTRUCTION_LISTS, "media_nouns"):
+                return rest
+            return text[:start] + rest[found.end():]
+    return text
+
+
+# "a wallpaper, 16:9, of a lake" once "16:9" is cut: "of" continues the phrase before the comma
+OF_AFTER_CUT = re.compile(r"\s*,\s*(?=(?:of|about|showing|featuring|depicting)\s)", re.I)
+
+
 def _tidy_separators(text: str) -> str:
     """A question mark inside a prompt ("a banner for our club? moody noir alley") joins two parts: a comma;
     a space between two Chinese phrases ("桌面壁纸 极简风") is a pause, written "，"."""
@@ -247,6 +343,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
+    text = OF_AFTER_CUT.sub(" ", text)
+    text = from_the_edit(text) if keep_instruction else from_the_request(text)
     previous = None
     for _ in range(5):  # bounded passes: "please draw me a picture of …" in a few, "画画画…" stays linear
         if previous == text:
@@ -271,6 +369,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = FRAME_LABEL.sub("", text)
             text = CONTENT_LABEL.sub("", text)
             text = VAGUE_LEAD.sub("", text)
+            text = SOME.sub("", text, count=1)
             text = DANGLING_START.sub("", text)
         text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])  # the end only: linear on any input
         text = drop_dangling_end(text)
@@ -293,10 +392,12 @@ ANIMATION_LEAD = re.compile(
     r"(?:use|using)\s+(?:this|these|the|my)\s+(?:two\s+)?(?:character|person|image|photo|picture|pic|one)?s?\s*as\s+"
     r"(?:an?\s+|the\s+)?(?:reference|ref)s?(?:\s+(?:character|image)s?)?(?:\s+and)?"
     r"|animate(?:\s+(?:this|it|them|these|the\s+(?:photo|picture|image|pic)))?(?:\s+(?:so(?:\s+that)?|and|to))?"
-    r"|(?:and\s+)?(?:make|create|generate|do|turn\s+(?:this|it)\s+into)\s+(?:an?\s+)?(?:short\s+)?(?:video|clip|animation)"
+    r"|(?:and\s+)?(?:make|create|generate|do|turn\s+(?:this|it|these|my|the)(?:\s+(?:photo|picture|image|pic|one|drawing|"
+    r"painting|selfie)s?)?\s+into)\s+(?:an?\s+)?(?:short\s+)?(?:video|clip|animation)"
     r"(?:\s+(?:of|where|with|showing|in which))?"
     r"|(?:能|可以|请)?让\s*(?:这|那)?[只个位张幅条]?(?:(?:图片|照片|图|画面)(?:里|中|上)?的?)?"
     r"|中间(?:是|做个|加个|做一个|加一个|加|来个)?"
+    r"|(?:like|e\.g\.|say)(?=\s)"
     r"|(?:生成|做|来)\s*(?:一段|一个|一条|段|个)"
     r")\s*[,，:：]?\s*",
     re.I,
@@ -338,7 +439,8 @@ EDIT_LABEL = re.compile(
 )
 # "把这张图改成…" → "改成…", "把这个产品图的背景…" → "产品图的背景…", "把图里的天空…" → "图里的天空…"
 EDIT_SOURCE_ZH = re.compile(
-    r"^(?:(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?(?:的风格)?\s*(?=改|变|换|转|处理|p成|做成|弄成)"
+    r"^(?:(?:(?:把|将)\s*)?(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?(?:的风格)?\s*(?:帮我|给我|请|麻烦)?\s*"
+    r"(?=改|变|换|转|处理|p成|做成|弄成)"
     r"|(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?\s*的?\s*|(?:把|将)(?=\s*(?:图|照片|图片)(?:里|中|上))"
     r"|给\s*(?:这|这张|这幅|这个)\s*(?:图片|照片|图|画)?\s*(?:出|做|生成|来)\s*(?:一?[个张版份款])?"
     r"|(?:把|将)(?=\S))",
