@@ -53,8 +53,9 @@ def test_the_prompt_is_what_to_make_and_nothing_else(text: str, expected: str) -
     ("给我的独立游戏做个BGM，像素风冒险，8bit", "独立游戏的BGM，像素风冒险，8bit"),
     ("嗨，帮我画只柯基", "柯基"),
     ("可以帮我画一下我家的猫吗？橘猫，胖胖的", "我家的猫，橘猫，胖胖的"),
-    # a pause between Chinese phrases, a particle or a question mark inside the prompt
-    ("球球了 给我画个Q版孙悟空头像吧 要可爱点的😭", "Q版孙悟空头像，要可爱点的"),
+    # a pause between Chinese phrases stays as typed; a particle goes; a question mark inside is a comma
+    ("球球了 给我画个Q版孙悟空头像吧 要可爱点的😭", "Q版孙悟空头像 要可爱点的"),
+    ("可灵2.6 十秒 16:9 一辆复古跑车在海边公路上飞驰 夕阳", "一辆复古跑车在海边公路上飞驰 夕阳"),
     ("can you make a banner for our film club's discord? moody noir alley, rain",
      "a banner for our film club's discord, moody noir alley, rain"),
     # lyrics end at the closing quote; the style after them stays

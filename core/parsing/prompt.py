@@ -44,9 +44,10 @@ TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
 # politeness anywhere: "a pop song please, upbeat"
 PLEASE = re.compile(r"\s*(?<![a-z'])(?:please|pls|plz|kindly)(?![a-z])", re.I)
 # a part ends at a comma, a sentence end, a colon that is not in a time, or a dash between spaces
-CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+\s*)")
+# (a space between two Chinese phrases, "桌面壁纸 极简风", is a pause too; it is kept as typed)
+CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+\s*"
+                          r"|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff]))")
 # "中间是 …", "中间做个 …": between two frames
-CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 MID_QUESTION = re.compile(r"\s*([?？])\s*(?=\S)")
 ZH_MEDIA_LEAD = re.compile(
     r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*"
@@ -56,7 +57,7 @@ ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(
 # "头像吧，要可爱点的", "我家的猫吗？": a sentence particle inside the prompt
 # (not the 吧 of 酒吧, nor the 么 of 什么)
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
-                         r"[吧呀啊哦嘛啦吗呢么]+(?=\s*[，,。！!？?~～]|\s*$)")
+                         r"[吧呀啊哦嘛啦吗呢么]+(?=\s*[，,。！!？?~～]|\s*$|\s+(?=[\u3400-\u9fff]))")
 # "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
 # "a song about"
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|图)"
@@ -112,7 +113,7 @@ def _media_end() -> re.Pattern[str]:
 # "给我的新歌做个专辑封面" → "新歌的专辑封面": what it is for, then the thing made
 ZH_FOR = re.compile(
     r"^(?:给|为)\s*(?:(?:我们|咱们|我)\s*的\s*)?(?P<x>(?![我你])[^，,：:。]{1,24}?)\s*(?:做|画|配|生成|设计|写|搞|出|弄)\s*"
-    r"(?:一?[个首张段幅份款支])?\s*(?P<y>[^，,：:。]+)"
+    r"(?:一?[个首张段幅份款支])?\s*(?P<y>[^，,：:。\s](?:[^，,：:。\s]|\s(?![\u3400-\u9fff]))*)"
 )
 
 
@@ -325,10 +326,9 @@ OF_AFTER_CUT = re.compile(r"\s*,\s*(?=(?:of|about|showing|featuring|depicting)\s
 
 
 def _tidy_separators(text: str) -> str:
-    """A question mark inside a prompt ("a banner for our club? moody noir alley") joins two parts: a comma;
-    a space between two Chinese phrases ("桌面壁纸 极简风") is a pause, written "，"."""
-    text = MID_QUESTION.sub(lambda m: "，" if m.group(1) == "？" else ", ", text)
-    return CJK_GAP.sub("，", text)
+    """A question mark inside a prompt ("a banner for our club? moody noir alley") joins two parts: a comma.
+    A space between two Chinese phrases ("桌面壁纸 极简风") stays as the user typed it."""
+    return MID_QUESTION.sub(lambda m: "，" if m.group(1) == "？" else ", ", text)
 
 
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
