@@ -54,11 +54,8 @@ def alternation(phrases: Iterable[str]) -> str:
         node[""] = True
     if not trie:
         return ""
-    branches = []
-    for char in sorted(trie, key=lambda c: (-_depth(trie[c]), c)):
-        left = WORD_LEFT if re.match(r"[a-z0-9]", char) else ""
-        branches.append(left + _emit(char, trie[char]))
-    return "|".join(branches)
+    return "|".join(_emit(char, trie[char], left=bool(re.match(r"[a-z0-9]", char)))
+                    for char in sorted(trie, key=lambda c: (-_depth(trie[c]), c)))
 
 
 _MIXED_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[a-z0-9])|(?<=[a-z0-9])\s+(?=[\u3400-\u9fff])")
@@ -72,10 +69,35 @@ def _depth(node: dict[str, Any]) -> int:
     return 1 + max((_depth(child) for key, child in node.items() if key), default=0)
 
 
-def _emit(char: str, node: dict[str, Any]) -> str:
+#: what a lowercase ASCII letter matches case-insensitively (Python's re folds these three further)
+_FOLDS = {"i": "iI\u0130\u0131", "k": "kK\u212a", "s": "sS\u017f"}
+#: after a phrase's first character: the character before it is not part of a word (``WORD_LEFT``, moved)
+_LEFT_AFTER_FIRST = r"(?<![a-z0-9'].)"
+
+
+def _head(char: str, left: bool = False) -> str:
+    """One trie character as a regex that the regex engine can rule out at a glance.
+
+    Python's engine skips a branch of an alternation without entering it only when the branch opens with
+    a plain character or a case-sensitive character set; a case-insensitive letter or a look-behind makes
+    it enter every branch at every position of the text, which made the vocabulary scans most of the
+    parse time. So a letter is written as the set of everything it matches case-insensitively, then
+    checked against the letter itself under the pattern's own flags (the same matches with or without
+    ``re.I``), and a word edge before a phrase is checked after its first character, not before it.
+    """
+    if char == " ":
+        return r"\s+"
+    if "a" <= char <= "z":
+        head = f"(?-i:[{_FOLDS.get(char, char + char.upper())}])(?<={char})"
+    else:
+        head = re.escape(char)
+    return head + (_LEFT_AFTER_FIRST if left else "")
+
+
+def _emit(char: str, node: dict[str, Any], left: bool = False) -> str:
     """The regex for one trie node: this character, then the longest continuation first, then the end of a
     phrase."""
-    head = r"\s+" if char == " " else re.escape(char)
+    head = _head(char, left)
     # "有啥 model", "有啥model": where Chinese meets Latin script a space is optional
     children = [(r"\s*" if _cjk(char) != _cjk(c) and c != " " and char != " " and (
         c.isalnum() and char.isalnum()) else "") + _emit(c, node[c])
