@@ -342,6 +342,11 @@ def _setting_clause(text: str, spans: list[tuple[int, int]], start: int) -> bool
 
 
 def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, int]], named: int) -> None:
+    start, end = gate.courtesy(clause.text)
+    if start or end < len(clause.text):  # "if you can, …", "可以的话帮我画…", "… that'd be great"
+        if not clause.text[start:end].strip(" \t,.!?~，。！？"):
+            return
+        clause = gate.Clause(clause.start + start, clause.start + end, clause.text[start:end])
     if pure := command_words.commands_in(clause.text, spans, clause.start):
         reading.commands += pure
     elif lead := command_words.leading_command(clause.text, spans, clause.start):
@@ -349,19 +354,25 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.content.append((clause.start + lead[1], clause.end))
     elif reading.content and _continues_description(clause.text):
         reading.content.append((clause.start, clause.end))
+    elif (wish := gate.wished(clause.text)) is not None:  # "I wish I had a picture of …": ask first
+        if wish[0] < wish[1]:
+            reading.maybe = True
+            reading.content.append((clause.start + wish[0], clause.start + wish[1]))
+        else:
+            reading.talk = True
     elif gate.social(clause.text) or gate.is_gibberish(clause.text):
         reading.talk = True
     elif gate.is_question(clause.text):
         kind = gate.question_kind(clause.text, named)
         if kind is None or kind == "maybe":
             reading.maybe = reading.maybe or kind == "maybe"
-            reading.content.append((clause.start, clause.end))
+            reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
         else:
             reading.answers.append(kind)
     elif standalone := _standalone_question(clause.text):
         reading.answers.append(standalone)
     elif not gate.chatty(clause.text):
-        reading.content.append((clause.start, clause.end))
+        reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
     else:
         reading.talk = True
         reading.maybe = reading.maybe or gate.unsure(clause.text)  # "… but idk what yet"
@@ -639,7 +650,10 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         or VAGUE_ASK.search(described)
     )
     verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I) or ZH_MAKE.search(described)
-    if unclear and not draft.task_type:
+    if not said and not intent.images and not draft.task_type and gate.asks_capability(described):
+        intent.kind, intent.gate = IntentKind.HELP, gate.NONE  # "can you draw", "can u do music"
+        intent.task_type = intent.media = None
+    elif unclear and not draft.task_type:
         intent.gate = gate.AMBIGUOUS
     elif intent.images:  # words with a picture are about the picture: only an instruction makes it a request
         intent.gate = (

@@ -39,6 +39,56 @@ def test_questions_are_sorted_into_what_answers_them(text, kind):
     assert gate.question_kind(text, 0) == kind
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("draw me a dragon?", None), ("画一只猫好吗", None), ("来首歌行不行", None),
+    ("做首歌贵不贵", "list_models"),
+    ("a cat surfing?", "maybe"), ("make what?", "chat"), ("画完了吗", "chat"), ("会画画不", "help"),
+    ("画一张图要多少点数", "list_models"), ("还有多少点数", "usage"), ("谁把机器人拉进群的？", "chat"),
+])
+def test_a_request_asked_with_a_question_mark_is_a_request_and_price_questions_list_prices(text, kind):
+    assert gate.is_question(text)
+    assert gate.question_kind(text, 0) == kind
+
+
+@pytest.mark.parametrize("text, wished", [
+    ("I wish I had a picture of a lighthouse in a storm", "a picture of a lighthouse in a storm"),
+    ("要是有张猫的图就好了", "张猫的图"), ("wish someone would make me a lofi track", "make me a lofi track"),
+    ("真希望我也会画画", ""), ("wish there was a song about my dog", "a song about my dog"),
+    ("draw a house, i wish i had one", None), ("画一个希望之光的插画", None),
+    ("真希望你能帮我画一只猫", None),
+])
+def test_a_wish_names_what_might_be_made_or_nothing(text, wished):
+    span = gate.wished(text)
+    assert (text[span[0]:span[1]].strip() if span else None) == wished
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("if you can, a video of a cat surfing", "a video of a cat surfing"),
+    ("可以的话帮我画一只狐狸", "帮我画一只狐狸"),
+    ("if you could make me a beat that'd be great", "make me a beat"),
+    ("要是能帮我画一只柴犬就太好了", "帮我画一只柴犬"), ("方便的话", ""), ("if you can't, never mind", None),
+])
+def test_conditional_courtesy_is_set_aside(text, asked):
+    start, end = gate.courtesy(text)
+    assert (text[start:end].strip() if (start, end) != (0, len(text)) else None) == asked
+
+
+@pytest.mark.parametrize("text", [
+    "next week we'll need a banner for the launch", "明天我再让它画海报", "等下班了我再让机器人做个视频",
+    "下周要做一个发布会的海报", "老板说以后海报都让机器人做", "my friend says the bot draws better than me",
+    "bro is cracked at posters", "你画的图手指总是不对", "大家看看这个机器人画的图", "这个机器人做视频挺快的",
+])
+def test_plans_reported_speech_and_talk_about_the_bot_are_chat(text):
+    assert gate.chatty(text)
+
+
+@pytest.mark.parametrize("text", ["明天要用的海报", "tomorrow's weather as a cartoon poster",
+                                  'make a poster that says "see you tomorrow"',
+                                  "bro just make a video of a cat"])
+def test_a_time_word_or_a_form_of_address_inside_a_request_leaves_it_a_request(text):
+    assert not gate.chatty(text)
+
+
 @pytest.mark.parametrize("text, expected", [
     ("a majestic lion on a cliff at sunrise", True), ("neon tokyo street at night", True),
     ("一只戴墨镜的柴犬", True),

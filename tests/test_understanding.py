@@ -33,7 +33,31 @@ NON_REQUESTS = [
     "thx bro 这个 poster 太绝了", "昨天用你做了个 MV，朋友都说 amazing", "等等 别生成了 我打错字了 取消取消",
     "is nano banana pro actually worth it over seedream?", "nah leave it", "I'll draw it myself lol",
     "the video never came", "背景音乐好有感觉",
+    # plans, chatter about the bot, complaints, capability asked without "?", price questions (issue 14)
+    "next week we'll need a banner for the launch, remind me", "明天我再让它画海报",
+    "下周要做一个发布会的海报，先记一下", "bro @ima is cracked at posters", "老板说以后海报都让机器人做",
+    "大家看看这个机器人画的图", "谁把机器人拉进群的", "你画的图手指总是不对", "做出来的视频太短了",
+    "can you draw", "can u do music", "会画画不", "画一张图要多少点数",
+    "真希望我也会画画", "wish i could draw like that",
 ]
+
+
+async def test_a_wish_for_something_made_is_asked_with_a_button_never_charged(core, sandbox):
+    for text, prompt in (("I wish I had a picture of a lighthouse in a storm", "a lighthouse in a storm"),
+                         ("要是有张猫的图就好了", "猫")):
+        asked = (await say(core, text))[0]
+        assert asked.kind == "offer" and len(asked.actions) == 1, text
+        assert asked.actions[0].label in (f"Make it: «{prompt}»", f"生成：«{prompt}»"), asked.actions[0]
+    assert sandbox.state.creates() == []
+
+
+async def test_courtesy_around_a_request_is_not_part_of_what_is_made(core, sandbox):
+    await say(core, "if you can, a video of a cat surfing")
+    await say(core, "可以的话帮我画一只在雪地里的狐狸")
+    await finals(core, 2)
+    prompts = [r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates()]
+    assert sorted(prompts) == sorted(["a cat surfing", "一只在雪地里的狐狸"])
+
 
 
 async def test_messages_that_are_not_requests_are_answered_and_never_create_a_task(core, sandbox):

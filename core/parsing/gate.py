@@ -84,7 +84,8 @@ def is_gibberish(text: str) -> bool:
 _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned "
            r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?(?:{en})(?![a-z])"
            r"|(?:太|好|真|也太|超|最)(?:{zh})了?"
-           r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})")
+           r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})"
+           r"|(?:太|挺|有点)[\u3400-\u9fff]{{1,2}}了[\W]*$")  # "做出来的视频太短了"
 
 
 @cache
@@ -94,10 +95,13 @@ def _judged() -> re.Pattern[str]:
                                      quality=alt("quality_nouns", "zh")), re.I)
 
 
+_MADE_BEFORE = re.compile(r"(?:出来|出|好|来)?[的得]")  # "做出来的视频": what was made
+
+
 def _asks_for_a_change(text: str) -> bool:
     """A verb that asks for something to be made or changed ("draw", "换成"); "background" or "风格" alone
     does not."""
-    if any(not re.match(r"[的得]", text[m.end():]) for m in _combined("request_verbs").finditer(text)):
+    if any(not _MADE_BEFORE.match(text, m.end()) for m in _combined("request_verbs").finditer(text)):
         return True  # "做的视频效果一般" tells how something made turned out
     return any(m.group(0).lower() not in _edit_nouns() for m in _combined("edit_words").finditer(text))
 
@@ -150,8 +154,10 @@ def is_question(text: str) -> bool:
         return True
     if re.search(r"不[\s\W]*$", stripped) and re.match(r"^\W*你?(?:能|会|可以|要|行)", stripped):
         return True  # "能做音乐不"
+    if re.search(r"([\u3400-\u9fff])不\1[\s\W]*$", stripped):
+        return True  # "行不行", "贵不贵": asked as A-not-A
     if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(
-        r"多少|什么|有啥|是啥|干啥|叫啥|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|"
+        r"多少|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|"
         r"能不能|可不可以|有没有|是不是|会不会",
         stripped,
     ):
@@ -172,6 +178,14 @@ def _starts_hypothetical(text: str) -> re.Match[str] | None:
     return re.match(rf"^\W*(?:{alt('capability_cues', 'hypothetical')})\s*", text, re.I)
 
 
+def asks_capability(text: str) -> bool:
+    """"can you draw", "can u do music": a question about the bot asked without a question mark (a
+    question with one is read by :func:`question_kind`)."""
+    polite = _starts_polite(_LEAD_FILLER.sub("", text.strip()))
+    return bool(polite and re.match(r"\W*(?:can|could|will|would)\b", polite.group(0), re.I)
+                and capability_object(_LEAD_FILLER.sub("", text.strip())[polite.end():]))
+
+
 def capability_object(rest: str) -> bool:
     """"videos?", "make music", "do 4k" after "can you": a question about the bot, not a request."""
     rest = re.sub(rf"^\s*(?:{alt('create_verbs')}|generate|make|do|handle|support)?\s*", "", rest, flags=re.I)
@@ -181,6 +195,22 @@ def capability_object(rest: str) -> bool:
 
 _PRICE_QUESTION = re.compile(r"how (?:much|many)(?: credits?| points?)? "
                              r"(?:does|do|is|are|would|for|per|to)\b|\b(?:cost|price|costs)\b", re.I)
+
+
+_ZH_PRICE = re.compile(r"多少(?:钱|积分|点数?|分|credits?)|价格|价钱|收费|贵不贵|费用", re.I)
+
+
+def _price_question(text: str) -> bool:
+    """"how much is a video?", "画一张图要多少点数": the price of something made, not the user's balance
+    ("还有多少点数")."""
+    if _PRICE_QUESTION.search(text):
+        return True
+    zh = _ZH_PRICE.search(text)
+    if zh is None or re.search(r"还|剩|余", text):
+        return False
+    from .media import nouns
+
+    return any(n.head for n in nouns(text)) or bool(_combined("create_verbs").search(text))
 
 
 _MINE = re.compile(r"(?<![a-z'])(?:i|my|me|we|our|i've|i'm|us)(?![a-z'])|我", re.I)
@@ -195,7 +225,7 @@ def question_kind(text: str, model_count: int) -> str | None:
 
 
 def _question_kind(text: str, model_count: int) -> str | None:
-    if pattern("usage_phrases").search(text) and (_MINE.search(text) or not _PRICE_QUESTION.search(text)):
+    if pattern("usage_phrases").search(text) and (_MINE.search(text) or not _price_question(text)):
         return "usage"
     if model_count >= 2 and pattern("compare_cues").search(text):
         return "compare"
@@ -219,7 +249,40 @@ def _question_kind(text: str, model_count: int) -> str | None:
         if asking and re.match(verb_first, rest, re.I):
             return None  # "is it possible to make a video of a cat dancing?", "能让这张图里的瀑布流动起来吗"
         return "maybe"
+    if _verb_first(text) and not _QUESTION_WORD.search(text):
+        return None  # "draw me a dragon?", "画一只猫好吗", "来首歌吧？": a request said with a question mark
+    if (starts_like_a_description(text) and not _QUESTION_WORD.search(text)
+            and len(_CONTENT.findall(text)) >= 2):
+        return "maybe"  # "a cat surfing?": perhaps what to make; asked with a button
     return "chat"
+
+
+_QUESTION_WORD = re.compile(r"(?<![a-z])(?:what|which|how|why|when|where|who|whose|whats|what's)(?![a-z])"
+                            r"|什么|啥|哪|怎么|咋|为什么|为啥|多少|几|谁|是不是|有没有|会不会|多久", re.I)
+
+
+@cache
+def _verb_first_pattern() -> re.Pattern[str]:
+    verbs = alternation(v for v in (*phrases("create_verbs"), "give me", "show me", "get me", "gimme")
+                        if v != "do")
+    return re.compile(rf"^\W*(?:(?:please|pls|plz|just|now|then|ok|okay|请|就|再|也)\s*)?(?:{verbs})"
+                      r"(?![了过的得来完好])", re.I)
+
+
+@cache
+def _tag_pattern() -> re.Pattern[str]:
+    return re.compile(rf"[\s,，~]*(?:{alt('question_tags')})[\s?？!！~。.]*$", re.I)
+
+
+def untagged_end(text: str) -> int:
+    """Where a request asked as a question ends before its tag ("画一只猫好吗", "来首歌行不行")."""
+    tag = _tag_pattern().search(text, max(0, len(text) - 24))  # every tag is shorter than that
+    return tag.start() if tag and text[: tag.start()].strip() else len(text)
+
+
+def _verb_first(text: str) -> bool:
+    """The clause opens with a verb that asks for something made ("draw …", "make …", "画…", "来首…")."""
+    return bool(_verb_first_pattern().match(text.strip()))
 
 
 _STATEMENT = re.compile(
@@ -232,6 +295,18 @@ _STATEMENT = re.compile(
     r"appeared|showed up)(?![a-z])(?!\s+\w+ing\b)",
     re.I,
 )
+#: a verdict after the thing named ("手指总是不对", "字都是乱码", "太糊了"): talk about a result
+_STATEMENT_ZH = re.compile(r"(?:总是|老是|都是|又|不对|不行|乱码|变形|糊|有问题|崩了|好丑|太丑|一般)")
+@cache
+def _about_the_mentioned() -> re.Pattern[str]:
+    """"bro @ima is cracked at posters" reaches the gate as "bro is cracked at posters": a word of address
+    and a verb with the bot's mention (removed) as its subject."""
+    return re.compile(rf"^\W*(?:{alt('address_words')})\s+(?:is|are|was|has|had|can't|cant|always|never|"
+                      r"really|kinda|literally|keeps|made|makes|did|does|won't)(?![a-z])(?!\s+(?:draw|make|do|generate|create))"
+                      r"|^\W*(?:{zh})\s*(?:是|真|太|好|也|又|怎么|就|还|居然|竟然)".replace(
+                          "{zh}", alt("address_words", "zh")), re.I)
+
+
 _DONE_WELL = re.compile(r"(?:画|做|写|唱|拍|生成|弄|p)得")  # "画得真好": how it was made, not a request
 _NOT_NOW_END = re.compile(r"(?<!for )(?<!'s )(?<!until )(?<!by )(?:" + "{not_now}" + r")\W*$", re.I)
 
@@ -241,16 +316,22 @@ def _not_now() -> re.Pattern[str]:
     return re.compile(_NOT_NOW_END.pattern.replace("{not_now}", alt("not_now")), re.I)
 
 
+@cache
+def _text_object() -> tuple[re.Pattern[str], frozenset[str]]:
+    """What follows a verb when words are asked for, and the lead-ins ("帮我", "给我") that are asking, not
+    the verb (built once)."""
+    after = re.compile(rf"^\W*(?:(?:me|us|a|an|some|the|few|a "
+                       rf"few|one|想个|起个|取个|想|个|一个|一篇|一首|一段|几个|点|一些|首|篇|段|句)\s*)*"
+                       rf"(?:[a-z-]+\s+|[^，。,.!?！？\s]{{1,12}}的)?"  # "a short poem", "关于秋天的诗"
+                       rf"(?:{alt('text_objects')})", re.I)
+    return after, frozenset(p.lower() for p in phrases("leading_fillers", "zh"))
+
+
 def text_request(text: str) -> bool:
     """"write me a poem", "tell me a joke", "给我讲个笑话": words, not pictures or sound — nothing we make."""
-    lead_ins = {p.lower() for p in phrases("leading_fillers", "zh")}  # "帮我", "给我": asking, not the verb
+    words_after, lead_ins = _text_object()
     for verb in _combined("request_verbs", "create_verbs").finditer(text):
-        after = text[verb.end(): verb.end() + 40]
-        if re.match(rf"^\W*(?:(?:me|us|a|an|some|the|few|a "
-                    rf"few|one|想个|起个|取个|想|个|一个|一篇|一首|一段|几个|点|一些|首|篇|段|句)\s*)*"
-                    rf"(?:[a-z-]+\s+|[^，。,.!?！？\s]{{1,12}}的)?"  # "a short poem", "关于秋天的诗"
-                    rf"(?:{alt('text_objects')})",
-                    after, re.I):
+        if words_after.match(text[verb.end(): verb.end() + 40]):
             return True
         if verb.group(0).lower() not in lead_ins:
             break  # only the first verb is what is asked: "画一只写诗的猫" draws a cat (that writes poems)
@@ -274,19 +355,26 @@ def wants_something_made(text: str) -> bool:
     )
 
 
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』")
+
+
 def chatty(text: str) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
-    if re.match(rf"^\W*(?:{alt('chat_starts')})",
-                lowered) or text_request(lowered) or _not_now().search(lowered):
+    unquoted = _QUOTED.sub(" ", lowered)  # 'a poster that says "see you tomorrow"' is not for later
+    if re.match(rf"^\W*(?:{alt('chat_starts')})(?!['’]s)",
+                lowered) or text_request(lowered) or _not_now().search(unquoted):
         return True
     if pattern("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
+    if _future_plan(lowered) or _reported().match(lowered):
+        return True  # "明天我再让它画海报", "老板说以后海报都让机器人做"
     if wants_something_made(lowered):
         return False
     if past_story(lowered) or _plan(lowered):
         return True  # what happened, or what the user will do themselves ("I'll draw it myself lol")
-    if _STATEMENT.match(lowered) or _not_now().search(lowered) or _DONE_WELL.search(lowered):
+    if (_STATEMENT.match(lowered) or _about_the_mentioned().match(lowered) or _not_now().search(unquoted)
+            or _DONE_WELL.search(lowered)):
         return True
     if _combined("polite_prefixes").match(lowered):
         return False
@@ -294,10 +382,15 @@ def chatty(text: str) -> bool:
     if not opener:
         return False
     rest = lowered[opener.end():]
-    if _combined("request_verbs", "edit_words").match(rest.strip()):
+    asked = _combined("request_verbs", "edit_words").match(rest.strip())
+    if asked and not re.match(r"[的得了过]", rest.strip()[asked.end():]):
         return False  # "i want a picture of …", "我要一张…"
     if re.search(r"[\u3400-\u9fff]", lowered):
-        return not _combined("create_verbs").search(rest) and not pattern("media_nouns", "image").search(rest)
+        # "你画的图手指总是不对", "大家看看这个机器人画的图": a verb before 的/了/过 tells what was made
+        made = (m for m in _combined("create_verbs").finditer(rest)
+                if not re.match(r"[的得了过]", rest[m.end():]))
+        return next(made, None) is None and (
+            not pattern("media_nouns", "image").search(rest) or bool(_STATEMENT_ZH.search(rest)))
     return bool(re.search(rf"(?:{alt('finite_verbs', 'en')})", lowered))
 
 
@@ -348,6 +441,33 @@ def past_story(text: str) -> bool:
     return bool(zh and pattern("past_subjects", "zh").search(text[: zh.start()]))
 
 
+# "明天要用的海报" names a poster (a verb before 的 describes it)
+_ZH_PLAN_VERB = re.compile(r"^\W*(?:我们?|咱们?)?(?:再|要|会|得|去|打算|准备|想|让|叫)"
+                           r"(?![\u3400-\u9fff]{0,2}的)")
+
+
+@cache
+def _reported() -> re.Pattern[str]:
+    """"我朋友说这个bot画画很好看", "my boss says …": what someone said or thinks, told to the channel."""
+    return re.compile(rf"^\W*(?:我的?|我们的?)?(?:{alt('past_subjects', 'zh')})(?:都|也|就|还)?"
+                      r"(?:说|觉得|认为|讲|夸|以为)"
+                      rf"|^\W*(?:(?:{alt('past_subjects', 'en')})\s+)(?:[a-z'-]+\s+){{0,2}}?"
+                      r"(?:said|says|say|thinks|think|thought|told|tells|reckons)(?![a-z])", re.I)
+
+
+def _future_plan(text: str) -> bool:
+    """"next week we'll need a banner", "明天我再让它画海报", "下周要做一个发布会的海报": what the user
+    means to do later, told to the channel; "tomorrow, can you …" and "明天要用，帮我画…" still ask now."""
+    lead = pattern("future_times").match(text)
+    if lead is None:
+        return False
+    rest = text[lead.end():].lstrip(" ,，")
+    planned = pattern("plans").match(rest) or _ZH_PLAN_VERB.match(rest)
+    if planned is None:
+        return False
+    return not _ASKING.search(rest[planned.end():].lstrip("再"))
+
+
 def _plan(text: str) -> bool:
     """"I'll draw it myself", "gonna make a video later": the user's own plan; "I'll take a poster of a
     sunset please" orders one."""
@@ -355,6 +475,51 @@ def _plan(text: str) -> bool:
     if said is None or _ASKING.search(text):
         return False
     return not re.match(r"\s*(?:take|have|get)(?![a-z])", text[said.end():])
+
+
+_SELF_FIRST = re.compile(r"^\W*(?:(?:i|we|i'm|im|me)(?![a-z'])|我|咱)", re.I)
+
+
+def wished(text: str) -> tuple[int, int] | None:
+    """"I wish I had a picture of a lighthouse", "要是有张猫的图就好了": a wish for something made, which
+    might be a request but is not clearly one, so it is asked with a button, never charged. Returns the
+    span of what is wished for; an empty span when the wish names nothing we make ("真希望我也会画画":
+    small talk); None when the clause is not a wish."""
+    said = pattern("wishes").search(text)
+    if said is None or residue(text[: said.start()], "reactions", "greetings", "intensifiers", "bot_words",
+                               "leading_fillers"):
+        return None  # "画一个希望之光", "a house, I wish I had one": not a wish said first
+    start, end = said.end(), len(text)
+    if re.match(r"\W*(?:你|您)(?:能|可以|帮)", text[start:]):
+        return None  # "真希望你能帮我画…": a polite request
+    ending = re.search(rf"(?:{alt('wish_endings')})[\W~]*$", text[start:])
+    if ending:
+        end = start + ending.start()
+    rest = text[start:end]
+    from .media import nouns
+
+    if _SELF_FIRST.match(rest) or not (any(n.head for n in nouns(rest))
+                                       or _combined("create_verbs", "request_verbs").search(rest)):
+        return start, start
+    return start, end
+
+
+@cache
+def _courtesy() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    lead = rf"^[\W_]*(?:{alt('courtesy_leads')})(?!\s*(?:['’]t|n['’]t|not)(?![a-z]))[\s,，:：]*"
+    tail = rf"[\s,，~]*(?:{alt('courtesy_tails')})[\W_]*$"
+    return re.compile(lead, re.I), re.compile(tail, re.I)
+
+
+def courtesy(text: str) -> tuple[int, int]:
+    """Where a clause's request starts and ends once conditional courtesy is set aside: "if you can, a video
+    of …", "可以的话帮我画…", "… that'd be great", "…就太好了" ask as plainly as the request alone. An
+    empty span: the clause is only courtesy."""
+    lead_pattern, tail_pattern = _courtesy()
+    lead = lead_pattern.match(text)
+    start = lead.end() if lead else 0
+    tail = tail_pattern.search(text, max(start, len(text) - 40))  # every tail is shorter than that
+    return start, tail.start() if tail else len(text)
 
 
 def unsure(text: str) -> bool:
