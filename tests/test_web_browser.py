@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import pytest_asyncio
 
 from core.config import Settings
-from sandbox.app import SandboxConfig
+from sandbox.app import SandboxConfig, bound_url, run_sandbox, state_of
 from sandbox.media import png
 
 from .conftest import Sandbox
@@ -51,9 +52,25 @@ async def screenshot(page: Any, name: str) -> None:
         await page.screenshot(path=str(ROOT / "docs" / name))
 
 
+#: Chromium is started once per module (per test worker) and each test gets fresh browser contexts:
+#: starting Playwright's driver and Chromium took about 3 s of every browser test. The module's tests
+#: and their async fixtures therefore share the module's event loop (the browser is bound to it).
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
 @pytest.fixture
 def sandbox_config() -> SandboxConfig:
     return SandboxConfig(time_scale=SCALE, seed=9)
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[Sandbox]:
+    """conftest's sandbox, on the module's event loop like everything these tests drive."""
+    runner = await run_sandbox("127.0.0.1", 0, sandbox_config)
+    try:
+        yield Sandbox(bound_url(runner), state_of(runner.app))
+    finally:
+        await runner.cleanup()
 
 
 @pytest.fixture
@@ -61,7 +78,7 @@ def bot_overrides() -> dict[str, Any]:
     return {}
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def web_url(sandbox: Sandbox, tmp_path, bot_overrides) -> AsyncIterator[str]:
     settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE,
                                                 **bot_overrides}})
@@ -70,9 +87,8 @@ async def web_url(sandbox: Sandbox, tmp_path, bot_overrides) -> AsyncIterator[st
     await close_web_core(core, runner)
 
 
-@pytest.fixture
-async def browser(web_url) -> AsyncIterator[Any]:
-    """Depends on the server so it closes first: open pages would hold the server's shutdown up."""
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Any]:
     from playwright.async_api import async_playwright
 
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -87,9 +103,12 @@ async def browser(web_url) -> AsyncIterator[Any]:
         await found.close()
 
 
-@pytest.fixture
-def open_page(browser, web_url) -> Callable[..., Awaitable[Any]]:
-    """A new tab of the web chat at a given size; all tabs share one browser id unless ``fresh``."""
+@pytest_asyncio.fixture(loop_scope="module")
+async def open_page(browser, web_url) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
+    """A new tab of the web chat at a given size; all tabs share one browser id unless ``fresh``.
+
+    The test's browser contexts are closed before the server stops (open pages would hold its shutdown
+    up) and before the next test, which starts with no cookies or storage of this one."""
     contexts: dict[str, Any] = {}
 
     async def opener(viewport: dict[str, int] = DESKTOP, fresh: bool = False, touch: bool = False) -> Any:
@@ -105,10 +124,12 @@ def open_page(browser, web_url) -> Callable[..., Awaitable[Any]]:
         await pg.evaluate(WATCH_TITLES)
         return pg
 
-    return opener
+    yield opener
+    for context in contexts.values():
+        await context.close()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(loop_scope="module")
 async def page(open_page):
     return await open_page()
 
