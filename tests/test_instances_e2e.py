@@ -140,8 +140,8 @@ async def test_three_instances_one_killed_mid_run_every_task_delivered_once(
             procs[name] = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bot.cli", "run", env=env, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL,
                 stderr=(logs / f"{name}.log").open("wb"))
-        await until(lambda: discord.connected_shards() == {0, 1, 2}, 60, "three shards connected")
-        await until(lambda: len([ws for ws in feishu.sockets if not ws.closed]) == 3, 60,
+        await until(lambda: discord.connected_shards() == {0, 1, 2}, 120, "three shards connected")
+        await until(lambda: len([ws for ws in feishu.sockets if not ws.closed]) == 3, 120,
                     "three Feishu long connections")
         for port in ports.values():
             await until(lambda: _discord_ready(port), 30, "Discord ready on every instance")  # noqa: B023
