@@ -80,7 +80,9 @@ async def running_bot(env: dict[str, str], *args: str,
         await asyncio.gather(*pumps)
 
 
-async def until_listening(port: int, limit_s: float = 20) -> None:
+async def until_listening(port: int, limit_s: float = 60) -> None:
+    """The limit only catches a hang: the webhook listens once lark-oapi is imported (10,600 modules),
+    which took over 20 s on the shared machine under load."""
     deadline = asyncio.get_running_loop().time() + limit_s
     while True:
         try:
