@@ -88,7 +88,7 @@ VAGUE_ASK = re.compile(
     re.I,
 )
 # "能帮我画一只猫吗"
-_AGAIN_ZH = r"(?:再|也|还|又|重新|接着)"  # "谢谢，再画一只猫": then draw another
+_AGAIN_ZH = r"(?:再|也|还|又|重新|接着|先|就)"  # "谢谢，再画一只猫": then draw another
 ZH_MAKE = re.compile(rf"(?:帮我|给我|请|能|可以|麻烦你?|^\W*{_AGAIN_ZH}|[，,。.!！]\s*{_AGAIN_ZH})\s*"
                      r"(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
 ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用")
@@ -115,8 +115,13 @@ def _language_of(text: str) -> str:
     return detect_language(text)
 
 
+# "> can someone make a banner\nlol no we have a bot for that": a Discord quote is someone else's message
+QUOTED_LINE = re.compile(r"^>[^\n]*(?:\n|$)", re.M)
+
+
 def clean(text: str) -> str:
-    text = ZERO_WIDTH.sub("", MENTION_TOKENS.sub(" ", text or ""))
+    text = QUOTED_LINE.sub("", text or "")
+    text = ZERO_WIDTH.sub("", MENTION_TOKENS.sub(" ", text))
     text = TYPED_MENTION.sub(" ", text)
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -293,6 +298,11 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
                    reading.talk, detect_language=language is None,
                    settings=" , ".join(work[s:e] for s, e in reading.settings))
     _request(intent, draft, catalogues, options)
+    if reading.commands and not slash and (intent.kind == IntentKind.CHAT or (
+            intent.gate == gate.AMBIGUOUS and not reading.maybe and (reading.talk or gate.remark(content)))):
+        # "meh, not feeling it. switch model", "取消取消，点错了": a remark beside a command is the command
+        fresh = Intent(IntentKind.GENERATE, intent.language, images=images)
+        return _command(fresh, reading.commands, work, refs, catalogues)
     if IntentKind.TRY_ANOTHER in intent.commands and intent.kind == IntentKind.GENERATE:
         # "switch model and redo it: <prompt>": the restated request, made with another model
         intent.kind = IntentKind.TRY_ANOTHER
@@ -498,14 +508,27 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     _prompt_step(intent, draft)
     _language_step(intent, draft)
     # "always use kling for videos", "always go with the cheapest one": a preference, nothing to make
-    if intent.model_mode == "always" and not gate.residue(intent.prompt, "preference_filler", "media_nouns",
-                                                          "command_filler"):
+    left = gate.residue(intent.prompt, "preference_filler", "media_nouns", "command_filler")
+    if intent.model_mode == "always" and (not left or _only_talk_left(intent, draft)):
         intent.kind, intent.gate, intent.prompt = IntentKind.SET_PREFERENCE, gate.NONE, ""
         if draft.stated is None and not intent.images:
             intent.task_type, intent.media = None, None
         return intent
     _gate_step(intent, draft)
     return intent
+
+
+def _only_talk_left(intent: Intent, draft: _Draft) -> bool:
+    """"以后都给我用最便宜的，学生党没钱", "set my default to veo, money is not an issue": beside a setting,
+    words that name nothing to make and do not read as a description are a remark, not a prompt."""
+    said = intent.prompt
+    if intent.images or draft.lyrics or any(n.head for n in media.nouns(said)) or pattern(
+            "create_verbs").search(said) or gate.starts_like_a_description(said):
+        return False
+    return bool(gate.remark(said) or gate.chatty(said) or _NEGATED.search(said))
+
+
+_NEGATED = re.compile(r"没|不是|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
 
 
 def _model_step(intent: Intent, draft: _Draft) -> None:
@@ -528,7 +551,10 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
     always = pattern("always").search(work) or ALWAYS_ZH.search(work)
     if always:
         intent.model_mode = "always"
-        draft.work = work = _blank(work, always.start(), always.end())
+        # "from now on always use veo": every always-phrase goes, not only the first
+        for said in [always, *pattern("always").finditer(work, always.end())]:
+            work = _blank(work, said.start(), said.end())
+        draft.work = work
         draft.signals = True
     elif pattern("always").search(draft.settings) or ALWAYS_ZH.search(draft.settings):
         intent.model_mode, draft.signals = "always", True

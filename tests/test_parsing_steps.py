@@ -387,3 +387,19 @@ def test_sound_said_half_in_english_and_counts_before_a_colon():
 ])
 def test_the_prompt_is_the_thing_asked_for_without_the_story_around_it(text, images, expected):
     assert _parse(text, images).prompt == expected
+
+
+@pytest.mark.parametrize("text, kind, charged", [
+    ("meh, not feeling it. switch model", "try_another", True),
+    ("lmao the goblin has three arms 😭 one more time", "again", True),
+    ("这个model太慢了 switch一下", "try_another", True),
+    ("取消取消，点错了😅", "cancel", False), ("算了取消吧", "cancel", False),
+    ("不太行，换一个模型重新做这个视频：松鼠在钢琴上跑来跑去", "try_another", True),
+    ("> can someone make a banner for the raid\nlol no we have a bot for that", "chat", False),
+    ("wipe everything you have on me, i'm leaving the server", "forget_me", False),
+    ("no, just this once", "no", False), ("以后都给我用最便宜的，学生党没钱😂", "set_preference", False),
+    ("always use kling: cyberpunk city", "generate", True),
+])
+def test_a_command_beside_a_remark_is_the_command_and_a_quoted_line_is_not_the_message(text, kind, charged):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, charged)

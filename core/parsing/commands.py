@@ -89,8 +89,8 @@ def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:
 
 
 #: whole-message replies, in the order they are tried; each with the extra words it may stand among
-REPLIES = (("forget_me", ("forget_me",)), ("show_preferences", ("show_preferences", "show_filler")),
-           ("yes", ("yes",)), ("no", ("no",)))
+REPLIES = (("forget_me", ("forget_me", "forget_me_filler")),
+           ("show_preferences", ("show_preferences", "show_filler")), ("yes", ("yes",)), ("no", ("no",)))
 
 
 def reply_kind(text: str) -> str | None:
@@ -103,6 +103,8 @@ def reply_kind(text: str) -> str | None:
     for kind, lists in REPLIES:
         if asked and kind in _NEVER_ASKED:
             continue
+        if kind == "no" and pattern("cancel").search(text):
+            continue  # "算了取消吧", "取消吧 不要了": cancel the task on its way, not just decline an offer
         if pattern(lists[0]).search(text) and not residue(text, *lists, "reply_filler"):
             return kind
     return None

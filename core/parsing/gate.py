@@ -21,7 +21,9 @@ NONE = "none"
 
 # Chinese chat uses a space where English would put a comma ("不错不错 再来两张")
 _BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d|//)|(?<!\d)\.(?=\s|$)|\s(?:and "
-                    r"then|then|but)\s|然后|之后|接着|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+                    r"then|then|but)\s|然后|之后|接着|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])|(?<=[了吧啊呢嘛呀哦啦])\s+"
+                    # a face ends a sentence: "lmao the goblin has three arms 😭 one more time"
+                    r"|\s*[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97A\U0001F480]+\s*")
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 _EMOJI_ONLY = re.compile(r"^[\W_\d]*$", re.U)
 
