@@ -64,6 +64,9 @@ class BotSettings(_Section):
                              description="this instance's name in task leases; default: host name and pid")
     lease_s: float = Field(default=30.0, gt=0,
                            description="with a shared database: takeover time after an instance dies")
+    reply_order_wait_s: float = Field(default=2.0, ge=0,
+                                      description="how long a message's first reply waits for the first "
+                                                  "reply to the same person's previous message in that chat")
 
 
 class SandboxSettings(_Section):

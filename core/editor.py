@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 
 from .contracts import Channel, ChannelError
+from .reply_order import send_in_order
 from .views import View
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ class MessageEditor:
         return max(0.0, float(self.channel.min_edit_interval_s))
 
     async def send_first(self, view: View) -> str:
-        self.ref = await self.channel.send(view)
+        """The status message: often a message's first reply, so it keeps its place among the person's."""
+        self.ref = await send_in_order(self.channel, view)
         self._last_edit = self._clock()
         return self.ref
 

@@ -27,6 +27,7 @@ from .manager import ManagerSettings, TaskManager
 from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
 from .model_menu import ModelMenu, model_menus
+from .reply_order import ReplyOrder
 from .selection import Selector
 from .shards import ShardAction, ShardKeeper
 from .store import Store
@@ -50,6 +51,10 @@ class CoreService:
     _purger: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
     _keepers: list[ShardKeeper] = field(default_factory=list, init=False, repr=False)
     _started: bool = field(default=False, init=False, repr=False)
+    _order: ReplyOrder = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._order = ReplyOrder(self.settings.bot.reply_order_wait_s)
 
     @classmethod
     async def open(cls, settings: Settings, *, api_key: str, base_url: str, upload_url: str) -> CoreService:
@@ -102,8 +107,11 @@ class CoreService:
 
     # ── the door adapters use ────────────────────────────────────────────────────────────────
     async def handle(self, event: ChatEvent) -> None:
-        """A chat message; the reply (if any) goes to the event's channel."""
-        with self.manager.answers.answer():  # in a backlog of answers, creates wait
+        """A chat message; the reply (if any) goes to the event's channel. A person's messages in one chat get
+        their first replies in the order sent (each waits a moment at most for the previous one's; the work
+        itself runs concurrently): see core/reply_order.py."""
+        with self._order.message(event.platform, event.chat_id, event.user_id), \
+                self.manager.answers.answer():  # in a backlog of answers, creates wait
             await self.conversation.handle(event)
 
     async def press(self, event: ChatEvent, kind: str, ref: str) -> None:

@@ -18,6 +18,7 @@ from ..i18n import detect_language, t
 from ..intent import Intent, parse, slash_intent
 from ..kinds import IntentKind
 from ..manager import TaskManager
+from ..reply_order import send_in_order
 from ..selection import Selector
 from ..store import STORE_ERRORS, Store
 from ..views import View
@@ -92,7 +93,7 @@ class Conversation:
 
     async def _post(self, event: ChatEvent, view: View) -> None:
         try:
-            ref = await self.chat.manager.platforms[event.platform].channel(event.route).send(view)
+            ref = await send_in_order(self.chat.manager.platforms[event.platform].channel(event.route), view)
         except ChannelError:
             log.warning("could not post a reply in the chat", extra={"platform": event.platform})
         else:
