@@ -20,7 +20,7 @@ from fakes import free_port
 from sandbox.app import SandboxConfig
 
 from .conftest import TEST_KEY, until
-from .test_conversation import SCALE, finals, say
+from .test_conversation import SCALE, finals, press, say
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,12 +128,16 @@ async def test_admin_commands_need_admin_rights_and_set_server_defaults_budgets_
     assert "member" in usage.text and "kling-video-o1" in usage.text and "viduq2" in usage.text
 
 
-async def test_forget_me_deletes_what_is_stored_about_the_user(core):
+async def test_forget_me_deletes_what_is_stored_about_the_user_once_they_press_delete(core):
     await say(core, "always use nano banana pro")
     await say(core, "draw a kite")
     await finals(core)
-    done = (await say(core, "forget me"))[0]
-    assert "deleted" in done.text
+    question = (await say(core, "forget me"))[0]
+    refused = await press(core, question, 0, user="u2")  # someone else's button
+    assert refused is not None and refused.kind == "denied"
+    assert await core.store.preferences("test", "u1") != {}
+    done = await press(core, question, 0)
+    assert done is not None and "deleted" in done.text
     assert await core.store.preferences("test", "u1") == {}
     assert await core.store.user_tasks("test", "u1") == []
 

@@ -542,6 +542,10 @@ async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_whi
                                 "text": "a video of a purple giraffe named Zorblax dancing"})
             assert (await _next_view(ws))["kind"] == "status"  # running: IMA has it, the bot watches it
             await ws.send_json({"type": "message", "id": "msg-000000002", "text": "forget me"})
+            while (question := await _next_view(ws))["kind"] != "confirm":
+                pass
+            delete = next(a for a in question["actions"] if a["label"] == "Delete my data")
+            await ws.send_json({"type": "action", "kind": delete["kind"], "ref": delete["ref"]})
             while "deleted" not in (await _next_view(ws))["title"]:
                 pass
         async with http.ws_connect(f"http://127.0.0.1:{port}/ws?uid=forgetful-user-1") as ws:

@@ -146,6 +146,8 @@ async def test_forget_me_on_postgresql_also_deletes_the_live_updates_other_insta
         assert any("lighthouse" in r["payload"] for r in await a.store.rows("feed_messages"))
         mark = tab.seen()
         await _type(tab, "forget me", "mine-forget-0001")
+        question = await tab.wait(lambda v: v["kind"] == "confirm", after=mark, what="the forget-me question")
+        await tab.press(question, "Delete my data")
         await tab.wait(lambda v: v["kind"] == "notice", after=mark, what="the answer to forget me")
     finally:
         await tab.close()

@@ -19,7 +19,7 @@ from .chains import CHAIN_KINDS, follow
 from .chat import Chat, Choice
 from .offers import alternatives_offer
 from .pending import PendingOffer, answered_id, answered_view, group_of, shown_id
-from .preferences import answer_preference, apply_default_rule
+from .preferences import answer_preference, apply_default_rule, forget
 from .start import start
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,11 @@ async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | N
                        options, Choice(model, source, notes))
 
 
-async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
-    """Take a pending offer (once: a second press, or a press on a sibling choice, finds it gone)."""
+async def accept(chat: Chat, event: ChatEvent, pending_id: str, *, typed: bool = False) -> View | None:
+    """Take a pending offer (once: a second press, or a press on a sibling choice, finds it gone).
+
+    ``typed``: a typed "yes" rather than a press. It may start a priced request, but never deletes a
+    user's data: only the "Delete my data" button does."""
     found = await chat.store.get_pending(pending_id)
     lang = event.language or "en"
     if found is None:
@@ -101,9 +104,13 @@ async def accept(chat: Chat, event: ChatEvent, pending_id: str) -> View | None:
     lang = offer.language or lang
     if user_id != event.user_id or platform != event.platform:
         return denied(lang)
+    if offer.forget and typed and not offer.drop:  # still open: the button does it
+        return views.notice(lang, "forget.press", label=offer.label)
     if "note" in payload or not await chat.store.take_pending(pending_id):
         return await _gone(chat, pending_id, lang)
     await _mark_answered(chat, platform, user_id, offer, lang)
+    if offer.forget:
+        return views.notice(lang, "forget.kept") if offer.drop else await forget(chat, event, lang)
     if offer.preference is not None:
         return await answer_preference(chat, event, offer, lang)
     if offer.drop:

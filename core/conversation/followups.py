@@ -18,11 +18,11 @@ from .preferences import on_reset_preference
 
 
 async def on_yes(chat: Chat, turn: Turn) -> View | None:
-    """"Yes" takes the newest offer, as if its first button was pressed."""
+    """"Yes" takes the newest offer, as if its first button was pressed (except "Delete my data")."""
     latest = await chat.store.latest_pending(turn.event.platform, turn.event.user_id)
     if latest is None:
         return views.notice(turn.language, "reply.nothing_pending")
-    return await accept(chat, turn.event, latest[0])
+    return await accept(chat, turn.event, latest[0], typed=True)
 
 
 async def on_no(chat: Chat, turn: Turn) -> View | None:

@@ -36,6 +36,7 @@ class PendingOffer:
     preference: dict[str, str] | None = None  # a "make it my default?" answer: the model to save (or keep)
     default_rule: str = ""  # a confirmed named model: "save" it as the default, or "ask" (change prompt)
     old_default: str = ""  # with "ask": the name of the default it would replace
+    forget: bool = False  # a "forget me" question: its go choice deletes the user's data (on a press only)
 
     @classmethod
     def of(cls, quote: Quote, prompt: str, urls: list[str], options: Mapping[str, Any], lang: str,
@@ -51,7 +52,7 @@ class PendingOffer:
     def to_json(self) -> dict[str, Any]:
         if self.drop:
             return {"group": self.group, "drop": True, "language": self.language, "label": self.label,
-                    "preference": self.preference}
+                    "preference": self.preference, "forget": self.forget}
         out = asdict(self)
         out["images"] = list(self.images)
         del out["drop"]
@@ -62,6 +63,7 @@ class PendingOffer:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["images"] = tuple(known.get("images", ()))
         known["drop"] = bool(known.get("drop", False))
+        known["forget"] = bool(known.get("forget", False))
         return cls(**known)
 
 

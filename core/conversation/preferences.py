@@ -127,8 +127,30 @@ def named_model(catalogues: Mapping[str, Catalogue], name: str) -> str | None:
 
 
 async def on_forget_me(chat: Chat, turn: Turn) -> View:
-    await chat.store.forget_user(turn.event.platform, turn.event.user_id)
-    platform = chat.manager.platforms.get(turn.event.platform)
+    """Deleting a user's data cannot be undone, so "forget me" only asks, with two buttons (the same
+    pending-offer mechanism as a paid confirmation): the data goes when the user themself presses
+    "Delete my data" (:func:`forget`), and stays on any other answer."""
+    event, lang = turn.event, turn.language
+    group = new_group()
+    delete, keep = t(lang, "forget.delete"), t(lang, "forget.keep")
+    go = await chat.store.put_pending(event.platform, event.user_id,
+                                      PendingOffer(group=group, forget=True, language=lang,
+                                                   label=delete).to_json(),
+                                      pending_id=choice_id(group, 0))
+    stay = await chat.store.put_pending(event.platform, event.user_id,
+                                        PendingOffer(group=group, drop=True, forget=True, language=lang,
+                                                     label=keep).to_json(),
+                                        pending_id=choice_id(group, 1))
+    return View(ViewKind.CONFIRM, t(lang, "forget.title"), (t(lang, "forget.what", delete=delete),),
+                actions=(Action(ActionKind.ACCEPT, delete, go, "danger"),
+                         Action(ActionKind.ACCEPT, keep, stay, "secondary")),
+                owner=event.user_id, language=lang)
+
+
+async def forget(chat: Chat, event: ChatEvent, lang: str) -> View:
+    """The deletion itself, once the user pressed "Delete my data": the store and the adapter's memory."""
+    await chat.store.forget_user(event.platform, event.user_id)
+    platform = chat.manager.platforms.get(event.platform)
     if isinstance(platform, KeepsHistory):
-        platform.forget(turn.event.user_id)
-    return views.notice(turn.language, "reply.forgotten")
+        platform.forget(event.user_id)
+    return views.notice(lang, "reply.forgotten")
