@@ -14,9 +14,16 @@ command sync) and refuses what Discord refuses, with Discord's status and JSON e
 - 413 / 40005 Request entity too large: files over the limit that applies (the interaction's
   ``attachment_size_limit`` on the interaction token, the server's limit on the bot token).
 - 401 / 50027 Invalid Webhook Token after the 15-minute interaction token, 404 / 10015 Unknown
-  Webhook for a token never issued; 404 / 10062 for an
-  interaction answered after 3 s; 403 / 50001 Missing Access for a channel the bot cannot see;
-  429 with ``retry_after`` for per-route edit rate limits.
+  Webhook for a token never issued, or for a follow-up to an interaction not acknowledged yet;
+  404 / 10062 Unknown interaction for an initial response after 3 s; 400 / 40060 "Interaction has
+  already been acknowledged" for a second initial response; 404 / 10008 Unknown Message for a webhook
+  edit of a message the interaction did not make; 403 / 50001 Missing Access for a channel the bot
+  cannot see; 429 with ``retry_after`` for per-route edit rate limits.
+- Interaction responses as Discord documents them ("Receiving and Responding"): the first follow-up
+  after a deferred response ("thinking…") edits that response instead of posting a new message.
+- Faults on demand for interaction callbacks (``callback_faults``, one per callback, in order): "5xx"
+  answers 503 without doing anything, "expired" answers 404 / 10062 as for a token gone, "stall"
+  does what was asked and holds its answer back (a response that times out on the way back).
 - Sharding as Discord documents it ("Gateway" → Sharding): IDENTIFY may carry ``shard: [id, count]``;
   a server's events go only to the connection of shard ``(guild_id >> 22) % count``, DMs only to shard
   0, and READY lists only that shard's servers; ``GET /gateway/bot`` recommends a shard count; an
@@ -202,6 +209,8 @@ class FakeInteraction:
     created: float
     responded_at: float | None = None
     original_id: int | None = None
+    loading: bool = False  # deferred ("thinking…"), the response not yet given
+    followups: list[int] = field(default_factory=list)
     kind: str = "command"
     shards: list[int] = field(default_factory=list)  # the shard ids of the connections it was sent to
 
@@ -281,6 +290,10 @@ class FakeDiscord:
         self.identified = asyncio.Event()
         self.rate_limited = 0
         self.late_callbacks = 0
+        self.repeated_callbacks = 0  # initial responses to an interaction answered already (40060)
+        self.callback_faults: list[str] = []  # "5xx" | "expired" | "stall", for the next callbacks
+        self.stall_s = 30.0
+        self._stalls_over = asyncio.Event()  # set at close: nothing stays stalled past the fake
         self.commands_synced: list[Any] = []
         self._buckets: dict[str, deque[float]] = defaultdict(deque)
         self.runner: web.AppRunner | None = None
@@ -316,6 +329,7 @@ class FakeDiscord:
         return self.url.replace("http://", "ws://") + "/gateway"
 
     async def close(self) -> None:
+        self._stalls_over.set()
         for ws in list(self.sockets):
             await ws.close()
         if self.runner:
@@ -669,10 +683,17 @@ class FakeDiscord:
         if interaction is None or str(interaction.id) != request.match_info["iid"]:
             self._record(request, body, files, 404)
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
-        if (
-            interaction.responded_at is not None
-            or time.monotonic() - interaction.created > self.defer_deadline_s
-        ):
+        fault = self.callback_faults.pop(0) if self.callback_faults else None
+        if fault == "5xx":
+            self._record(request, body, files, 503)
+            return _json({"message": "503: Service Unavailable", "code": 0}, 503)
+        if fault == "expired":
+            return self._refuse(request, body, files, Rejected(404, 10062, "Unknown interaction"))
+        if interaction.responded_at is not None:
+            self.repeated_callbacks += 1
+            return self._refuse(request, body, files,
+                                Rejected(400, 40060, "Interaction has already been acknowledged."))
+        if time.monotonic() - interaction.created > self.defer_deadline_s:
             self.late_callbacks += 1
             self._record(request, body, files, 404)
             return _json({"message": "Unknown interaction", "code": 10062}, 404)
@@ -693,8 +714,14 @@ class FakeDiscord:
                                         data if kind == 4 else {"content": "", "flags": data.get("flags", 0)},
                                         files)
             interaction.original_id = message.id
+            interaction.loading = kind == 5
         elif kind in (6, 7):  # deferred update / update of the component's message
             pass
+        if fault == "stall":  # done, but the answer is held back: the caller's request times out
+            try:
+                await asyncio.wait_for(self._stalls_over.wait(), self.stall_s)
+            except TimeoutError:
+                pass
         if "with_response" in request.query:
             resource = {"type": kind}
             if message is not None:
@@ -726,6 +753,8 @@ class FakeDiscord:
         mid = request.match_info["mid"]
         message_id = interaction.original_id if mid == "@original" else int(mid)
         message = self.messages.get(message_id or 0)
+        if message_id != interaction.original_id and message_id not in interaction.followups:
+            message = None  # a webhook edits only the messages it made
         if message is None:
             self._record(request, body, files, 404)
             return _json({"message": "Unknown Message", "code": 10008}, 404)
@@ -738,6 +767,8 @@ class FakeDiscord:
             self._check(body, files, self.upload_limit)
         except Rejected as exc:
             return self._refuse(request, body, files, exc)
+        if message.id == interaction.original_id:
+            interaction.loading = False
         return self._edit(request, message, f"w{token}", body, files)
 
     def _edit(self, request: web.Request, message: FakeMessage, bucket: str, body: dict[str, Any],
@@ -756,11 +787,20 @@ class FakeDiscord:
         body, files = await self._body(request)
         try:
             interaction = self._interaction_of(request)
+            if interaction.responded_at is None:  # no webhook until the interaction is acknowledged
+                raise Rejected(404, 10015, "Unknown Webhook")
             self._check(body, files, self.upload_limit)
         except Rejected as exc:
             return self._refuse(request, body, files, exc)
         self._record(request, body, files)
+        original = self.messages.get(interaction.original_id or 0)
+        if interaction.loading and original is not None:  # the first follow-up after "thinking…" edits it
+            interaction.loading = False
+            original.edits += 1
+            self._apply(original, body, files)
+            return _json(original.obj())
         message = self._new_message(interaction.channel_id, body, files)
+        interaction.followups.append(message.id)
         return _json(message.obj())
 
     async def _channel_create(self, request: web.Request) -> web.Response:

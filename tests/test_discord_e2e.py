@@ -68,6 +68,7 @@ async def env(sandbox: Sandbox, tmp_path) -> AsyncIterator[Env]:
     await fake.close()
     assert fake.rate_limited == 0, "the bot ran into Discord's rate limits"
     assert fake.late_callbacks == 0, "an interaction was answered after Discord's 3 s"
+    assert fake.repeated_callbacks == 0, "an interaction was answered twice (Discord: 40060)"
     discord.http.Route.BASE, discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = old_base, old_gateway
 
 

@@ -189,3 +189,58 @@ async def test_model_autocomplete_answers_in_time_while_ima_is_slow(env: Env):
     await until(lambda: later.responded_at is not None, 3, "the second answer")
     answer = next(r for r in fake.requests if r["path"].endswith(f"/{later.token}/callback"))["json"]
     assert answer["type"] == 8 and any("Nano Banana" in c["name"] for c in answer["data"]["choices"])
+
+
+# ── interaction answers when Discord does not answer as expected (bot/discord/answers.py) ─────────
+EXPENSIVE = "use sora to make an 8s 1080p video of a spaceship"
+
+
+def _callbacks(env: Env, interaction) -> list[tuple[int, int | None]]:
+    """(callback type, HTTP status) of every initial response the bot tried for ``interaction``."""
+    return [(r["json"].get("type"), r["status"]) for r in env.fake.requests
+            if r["path"].endswith(f"/{interaction.token}/callback")]
+
+
+async def test_a_press_discord_refuses_as_too_late_leaves_the_paid_confirmation_to_press_again(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    asked = await fake.slash("video", {"prompt": EXPENSIVE})
+    await until(lambda: fake.original(asked) is not None and fake.original(asked).buttons(), 30,
+                "the cost confirmation")
+    confirmation = fake.original(asked)
+    go = next(b for b in confirmation.buttons() if b.get("label") == "Go ahead")
+    fake.callback_faults.append("expired")  # Discord: 10062, the press is gone by the time we answer
+    refused = await fake.press(confirmation, go["custom_id"])
+    await until(lambda: _callbacks(env, refused), 10, "the refused acknowledgement")
+    assert len(_callbacks(env, refused)) == 1  # refused: nothing else tried for it
+    again = await fake.press(confirmation, go["custom_id"])
+    await until(lambda: final(fake.original(again)), 60, "the video, after pressing again")
+    assert "is ready" in fake.original(again).text()
+    assert len(sandbox.state.creates()) == 1  # made once, on the press Discord took
+    assert not any("already answered" in m.text() for m in fake.bot_messages())
+
+
+async def test_a_deferral_that_times_out_is_followed_by_a_follow_up_never_a_second_answer(env: Env):
+    fake = env.fake
+    await env.stop_bot()
+    await env.start_bot(defer_after_s=0.0)  # "thinking…" at once
+    fake.callback_faults.append("stall")  # Discord takes the deferral; its answer never comes back
+    interaction = await fake.slash("image", {"prompt": "a red fox in the snow"})
+    await until(lambda: final(fake.original(interaction)), 30, "the result in the deferred response")
+    assert [t for t, _status in _callbacks(env, interaction)] == [5]  # no second initial response
+    message = fake.original(interaction)
+    assert any("Creating your image" in h["text"] for h in message.history)
+    assert "is ready" in message.text() and len(fake.bot_messages()) == 1
+
+
+async def test_a_first_answer_discord_fails_to_take_is_posted_in_the_channel(env: Env):
+    fake, sandbox = env.fake, env.sandbox
+    await env.stop_bot()
+    await env.start_bot(defer_after_s=30.0)  # the status itself is the first answer, no "thinking…" first
+    fake.callback_faults += ["5xx", "5xx"]  # Discord fails it, and discord.py's retry a second later too
+    interaction = await fake.slash("image", {"prompt": "a red fox in the snow"})
+    await until(lambda: any(final(m) for m in fake.bot_messages()), 30, "the result")
+    assert fake.original(interaction) is None  # the interaction was never answered...
+    [message] = fake.bot_messages()  # ...but its status message went to the channel, and became the result
+    assert any("Creating your image" in h["text"] for h in message.history)
+    assert "is ready" in message.text() and len(sandbox.state.creates()) == 1
+    assert [status for _t, status in _callbacks(env, interaction)] == [503, 503]  # none after Discord's 3 s

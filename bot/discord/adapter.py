@@ -27,7 +27,7 @@ from core.contracts import Attachment, ChannelError, ChatEvent
 from core.service import CoreService
 from core.views import ActionKind, View, t, unpack_action
 
-from .answers import DEFER_AFTER_S, FirstAnswers, PendingAnswer, for_send
+from .answers import DEFER_AFTER_S, FirstAnswers, NotAnswered, PendingAnswer, for_send
 from .commands import ModelMenu, Translator, build_tree, catalogue_loader
 from .render import parse_custom_id, render
 
@@ -128,6 +128,11 @@ class DiscordChannel:
             if pending is not None:
                 try:
                     message_id = await self._with_files(view, False, pending.send)
+                except NotAnswered as exc:
+                    if pending.ephemeral:  # a private answer is never posted for everyone to see
+                        raise ChannelError(str(exc)) from exc
+                    log.warning("Discord did not take an interaction's answer; posting it in the channel")
+                    message_id = await self._in_channel(view)
                 finally:
                     pending.end_turn()
                 return json.dumps({"c": channel_id, "m": message_id})
@@ -137,16 +142,21 @@ class DiscordChannel:
                 message_id = (await self._with_files(
                     view, False, lambda kw: self._webhook().send(wait=True, **for_send(kw)))).id
             else:
-                target = self.client.get_partial_messageable(channel_id)
-                reply_to = self.route.get("reply_to")
-                reference: dict[str, Any] = {"reference": discord.MessageReference(
-                    message_id=int(reply_to), channel_id=channel_id,
-                    fail_if_not_exists=False)} if reply_to else {}
-                message_id = (await self._with_files(
-                    view, True, lambda kw: target.send(**reference, **for_send(kw)))).id
+                message_id = await self._in_channel(view)
         except discord.HTTPException as exc:
             raise ChannelError(f"send failed ({exc.status})", gone=exc.status in (403, 404)) from exc
         return json.dumps({"c": channel_id, "m": message_id})
+
+    async def _in_channel(self, view: View) -> int:
+        """A new message with the bot's own token (replying to the user's message, if there is one)."""
+        channel_id = self.channel_id
+        target = self.client.get_partial_messageable(channel_id)
+        reply_to = self.route.get("reply_to")
+        reference: dict[str, Any] = {"reference": discord.MessageReference(
+            message_id=int(reply_to), channel_id=channel_id, fail_if_not_exists=False)} if reply_to else {}
+        message: discord.Message = await self._with_files(view, True,
+                                                          lambda kw: target.send(**reference, **for_send(kw)))
+        return message.id
 
     async def edit(self, ref: str, view: View) -> None:
         target = json.loads(ref)
@@ -264,13 +274,15 @@ class DiscordAdapter(discord.Client):
                          event_id=f"i{interaction.id}",
                          is_admin=bool(getattr(interaction.permissions, "manage_guild", False)), **extra)
 
-    async def defer(self, interaction: discord.Interaction, ephemeral: bool = False) -> PendingAnswer:
+    async def defer(self, interaction: discord.Interaction, ephemeral: bool = False,
+                    acknowledge_first: bool = False) -> PendingAnswer:
         """The core's first message will answer this interaction; "thinking…" only if it is slow to come
         (see answers.py). An interaction that is late already is deferred now, and one Discord says is gone
-        raises here (discord.NotFound), before the core does anything for it."""
+        raises here (discord.NotFound), before the core does anything for it. ``acknowledge_first``: defer
+        now whatever the time (a press that takes an offer: it is taken only once Discord has the press)."""
         pending = PendingAnswer(interaction, ephemeral, self.defer_after_s)
         self.platform.pending.expect(interaction.token, pending)
-        if pending.due_in > 0:
+        if pending.due_in > 0 and not acknowledge_first:
             return pending
         await pending.defer()
         if pending.refused is not None:
@@ -279,8 +291,8 @@ class DiscordAdapter(discord.Client):
         return pending
 
     @asynccontextmanager
-    async def answering(self, interaction: discord.Interaction,
-                        ephemeral: bool = False) -> AsyncIterator[None]:
+    async def answering(self, interaction: discord.Interaction, ephemeral: bool = False,
+                        acknowledge_first: bool = False) -> AsyncIterator[None]:
         """Work on a command or button press: its first message answers it ("thinking…" if that is slow to
         come), and whatever happens it is acknowledged by the end.
 
@@ -289,7 +301,7 @@ class DiscordAdapter(discord.Client):
         one of them came late, each past the point where it has to be deferred, instead of the first ones
         at once. A turn ends with the first message; what follows (follow-ups, the task) holds none.
         """
-        pending = await self.defer(interaction, ephemeral)
+        pending = await self.defer(interaction, ephemeral, acknowledge_first)
         try:
             await pending.take_turn(self.turns)
             yield
@@ -358,7 +370,10 @@ class DiscordAdapter(discord.Client):
             await interaction.response.defer()
             await self.core.press(event, kind, ref)
             return
-        async with self.answering(interaction):
+        # A press on an offer (a paid confirmation, "Delete my data") uses the offer up: Discord must have
+        # the press first, or a deferral it refuses as too late (10062) would leave the user with the offer
+        # gone and nothing started; refused, the offer stays and the button can be pressed again.
+        async with self.answering(interaction, acknowledge_first=kind == ActionKind.ACCEPT):
             await self.core.press(event, kind, ref)  # the reply answers the interaction
 
     async def on_app_command_error(self, interaction: discord.Interaction,
