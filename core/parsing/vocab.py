@@ -75,18 +75,18 @@ _FOLDS = {"i": "iI\u0130\u0131", "k": "kK\u212a", "s": "sS\u017f"}
 _LEFT_AFTER_FIRST = r"(?<![a-z0-9'].)"
 
 
-def _head(char: str, left: bool = False) -> str:
-    """One trie character as a regex that the regex engine can rule out at a glance.
+def _first(char: str, left: bool) -> str:
+    """The first character of a phrase as a regex that the regex engine can rule out at a glance.
 
     Python's engine skips a branch of an alternation without entering it only when the branch opens with
     a plain character or a case-sensitive character set; a case-insensitive letter or a look-behind makes
     it enter every branch at every position of the text, which made the vocabulary scans most of the
-    parse time. So a letter is written as the set of everything it matches case-insensitively, then
+    parse time. So a first letter is written as the set of everything it matches case-insensitively, then
     checked against the letter itself under the pattern's own flags (the same matches with or without
-    ``re.I``), and a word edge before a phrase is checked after its first character, not before it.
+    ``re.I``), and a word edge before a phrase is checked after its first character, not before it. Only
+    first characters: the rest is reached only where a phrase may start, and longer patterns take longer
+    to build at start-up.
     """
-    if char == " ":
-        return r"\s+"
     if "a" <= char <= "z":
         head = f"(?-i:[{_FOLDS.get(char, char + char.upper())}])(?<={char})"
     else:
@@ -94,10 +94,10 @@ def _head(char: str, left: bool = False) -> str:
     return head + (_LEFT_AFTER_FIRST if left else "")
 
 
-def _emit(char: str, node: dict[str, Any], left: bool = False) -> str:
+def _emit(char: str, node: dict[str, Any], left: bool | None = None) -> str:
     """The regex for one trie node: this character, then the longest continuation first, then the end of a
-    phrase."""
-    head = _head(char, left)
+    phrase. ``left`` is given for a phrase's first character: whether a word edge must come before it."""
+    head = r"\s+" if char == " " else re.escape(char) if left is None else _first(char, left)
     # "有啥 model", "有啥model": where Chinese meets Latin script a space is optional
     children = [(r"\s*" if _cjk(char) != _cjk(c) and c != " " and char != " " and (
         c.isalnum() and char.isalnum()) else "") + _emit(c, node[c])
