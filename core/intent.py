@@ -15,7 +15,7 @@ the conversation ask with a button instead of charging. The vocabulary is data
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -70,9 +70,11 @@ class Intent:
 MENTION_TOKENS = re.compile(r"<@!?&?\d+>|@_user_\d+|@_all|<at[^>]*>.*?</at>|@here|@everyone")
 ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 HELP = re.compile(r"^(help|\?|帮助|commands|/help|使用说明|怎么用)\W*$", re.I)
-FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|(?<![a-z])(first (and|&) last|first "
-                              r"frame|last frame|from (this|the first) .* to|start and end "
-                              r"frames?)(?![a-z])", re.I)
+FIRST_LAST_WORDS = re.compile(r"首尾帧|首帧|尾帧|第一帧|最后一帧|起始帧|结束帧|开头帧|结尾帧"
+                              r"|(?<![a-z])(first (and|&) last|first frame|last frame"
+                              r"|from (this|the first) .* to|start and end frames?"
+                              r"|(?:start|starting|end|ending|final|opening|closing) frame)"
+                              r"(?![a-z])", re.I)
 REFERENCE_WORDS = re.compile(
     r"参考|参照|(?:这|那)(?:个|些|几个|两个|三个)?(?:人物|角色)"
     r"|(?<![a-z])(references?|refs?|ref images?|in the style of this|based on this character"
@@ -91,7 +93,8 @@ VAGUE_ASK = re.compile(
 _AGAIN_ZH = r"(?:再|也|还|又|重新|接着|先|就)"  # "谢谢，再画一只猫": then draw another
 ZH_MAKE = re.compile(rf"(?:帮我|给我|请|能|可以|麻烦你?|^\W*{_AGAIN_ZH}|[，,。.!！]\s*{_AGAIN_ZH})\s*"
                      r"(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
-ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用")
+ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用"
+                       r"|默认的?(?:图片|图像|视频|音乐|生图|出图|画图)?模型(?:改成|换成|改为|设为|设成|用)")
 _USE_BEFORE = re.compile(
     r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go "
     r"with|by))\s*$",
@@ -157,7 +160,7 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 # ── strategy: "cheapest"/"best" only when they are about the model, not the subject ("a cheap toy") ──
-_STRATEGY_AFTER = (r"\s*(?:possible\s+|available\s+)?(?:的)?(?:model|option|one|version|setting|quality|"
+_STRATEGY_AFTER = (r"\s*(?:possible\s+|available\s+)?(?:的)?(?:model|option|one|way|version|setting|quality|"
                    r"image|picture|photo|pic|video|clip|song|track|music|模型|的|视频|图片|图|音乐)")
 _STRATEGY_BEFORE = r"(?:use|using|with|go with|pick|choose|in|at|用|使用|选)\s*(?:the\s+)?$"
 
@@ -184,8 +187,8 @@ def _strategy(text: str) -> tuple[str | None, str]:
                     start = use.start()
                 end = m.end()
                 tail = re.match(
-                    r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:model|option|one|模型|的)?"
-                    r"(?:\s*(?:to|for))?",
+                    r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:model|option|one|way|模型|的)?"
+                    r"(?:\s+possible(?![a-z]))?(?:\s*(?:to|for))?",
                     after,
                     re.I,
                 )
@@ -296,7 +299,8 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content + reading.settings)]
     draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe,
                    reading.talk, detect_language=language is None,
-                   settings=" , ".join(work[s:e] for s, e in reading.settings))
+                   settings=" , ".join(work[s:e] for s, e in reading.settings),
+                   whole="" if slash else work, kept=(*reading.content, *reading.settings))
     _request(intent, draft, catalogues, options)
     if reading.commands and not slash and (intent.kind == IntentKind.CHAT or (
             intent.gate == gate.AMBIGUOUS and not reading.maybe and (reading.talk or gate.remark(content)))):
@@ -362,7 +366,7 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
     elif lead := command_words.leading_command(clause.text, spans, clause.start):
         reading.commands += lead[0]
         reading.content.append((clause.start + lead[1], clause.end))
-    elif reading.content and _continues_description(clause.text):
+    elif reading.content and (_continues_description(clause.text) or _options_only(clause.text)):
         reading.content.append((clause.start, clause.end))
     elif (wish := gate.wished(clause.text)) is not None:  # "I wish I had a picture of …": ask first
         if wish[0] < wish[1]:
@@ -393,6 +397,12 @@ _PERSONAL = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our
                        r"[我你您咱]|上次|昨天|刚才", re.I)
 
 
+def _options_only(text: str) -> bool:
+    """"…, watercolor, 4k?", "…, 9:16?": options said after the request, even with a question mark."""
+    found, rest = option_words.take_options(text, None, 0)
+    return bool(found.options or found.n) and not re.sub(r"[\W_]+", "", rest)
+
+
 def _continues_description(text: str) -> bool:
     """After what to make, "it's called Cold Tea", "they're dancing at a street party", "epic drums vibe" and
     "适合写代码的时候听" go on describing it; remarks about oneself, the bot or the past do not."""
@@ -402,6 +412,15 @@ def _continues_description(text: str) -> bool:
         return False
     return bool(gate.residue(text, "reactions", "thanks", "greetings", "markers", "intensifiers",
                              "evaluatives", "prompt_filler"))
+
+
+def _asides(draft: _Draft) -> Iterator[str]:
+    """The clauses around the request that ask something ("can you make videos?", "how much is a song?",
+    "能不能帮我做个视频"): the media they name is the media of the request when its own words name none."""
+    for c in gate.clauses(draft.whole):
+        if not any(s <= c.start < e for s, e in draft.kept) and (
+                gate.is_question(c.text) or pattern("create_verbs").search(c.text)):
+            yield c.text
 
 
 def _keep_only(work: str, spans: list[tuple[int, int]]) -> str:
@@ -495,6 +514,10 @@ class _Draft:
     stated: str | None = None  # the media the words ask for
     detect_language: bool = True  # False when the caller said which language to answer in
     settings: str = ""  # the clauses that only name the model or strategy ("cheapest model pls, …")
+    whole: str = ""  # the message, and the spans of it read as the request and its settings
+    kept: tuple[tuple[int, int], ...] = ()
+    always_said: str = ""  # the words of "以后生成视频都用…", which may name the media
+    cue: str = ""  # the words cut with the model's name ("用", "use … for"): the user's own words
 
 
 def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None,
@@ -551,6 +574,7 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
     always = pattern("always").search(work) or ALWAYS_ZH.search(work)
     if always:
         intent.model_mode = "always"
+        draft.always_said = always.group(0)
         # "from now on always use veo": every always-phrase goes, not only the first
         for said in [always, *pattern("always").finditer(work, always.end())]:
             work = _blank(work, said.start(), said.end())
@@ -561,6 +585,8 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
     draft.described = work
     if draft.ref is not None:
         draft.work = _cut_model(work, draft.ref)
+        draft.cue = "".join(c if cut == " " and not draft.ref.start <= i < draft.ref.end else " "
+                            for i, (c, cut) in enumerate(zip(work, draft.work, strict=True)))
         draft.signals = True
 
 
@@ -586,6 +612,10 @@ def _media_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogu
         draft.stated = next(iter(makes)) if len(makes) == 1 else None
     if draft.stated is None and draft.lyrics:
         draft.stated = "music"
+    if draft.stated is None and draft.ref is None:
+        # "can you make videos? if yes, a koi pond", "以后生成视频都用最便宜的"
+        said = (*_asides(draft), draft.always_said)
+        draft.stated = next((m for words in said if (m := media.mentioned(words))), None)
 
 
 def _options_step(intent: Intent, draft: _Draft, slash_options: Mapping[str, Any] | None) -> None:
@@ -651,16 +681,19 @@ def _prompt_step(intent: Intent, draft: _Draft) -> None:
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[a-z]{2,}", re.I)
+_SLASH_COMMAND = re.compile(r"^\s*/[a-z]+(?![a-z])", re.I)
 
 
 def _language_step(intent: Intent, draft: _Draft) -> None:
     """A message mixing Chinese and English is answered in the language of the user's own words, i.e. the
     instructions around the prompt ("can you draw 一只穿汉服的 corgi?" is English, "用 Wan 做个视频：old man
     feeding pigeons" Chinese). Model names and options are already cut from ``draft.work``."""
-    if not draft.detect_language or not (_CJK_CHAR.search(draft.work) and _LATIN_WORD.search(draft.work)):
+    # "/image 端午节粽子海报": a command typed as text is no word of the user's; "用 kling 做 video": "用" is
+    said = _SLASH_COMMAND.sub("", draft.work) + " " + draft.cue
+    if not draft.detect_language or not (_CJK_CHAR.search(said) and _LATIN_WORD.search(said)):
         return
-    cjk = len(_CJK_CHAR.findall(draft.work)) - len(_CJK_CHAR.findall(intent.prompt))
-    latin = len(_LATIN_WORD.findall(draft.work)) - len(_LATIN_WORD.findall(intent.prompt))
+    cjk = len(_CJK_CHAR.findall(said)) - len(_CJK_CHAR.findall(intent.prompt))
+    latin = len(_LATIN_WORD.findall(said)) - len(_LATIN_WORD.findall(intent.prompt))
     if cjk + latin >= 1 and min(cjk, latin) >= 0:
         intent.language = "zh" if cjk >= max(1, latin) else "en"
 

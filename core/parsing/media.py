@@ -86,8 +86,10 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     after = text[end:]
     if re.match(r"^(?:'s|’s)", after) or _NUMBERED.match(after):
         return False  # "the cat's …", "the dog in pic 2"
-    if re.match(r"^\s*[\-\s]?(?:" + _noun_alternation() + ")", after, re.I):
-        return False  # "song cover", "video thumbnail": the last noun of a compound is the head
+    if re.match(r"^\s*[\-\s]?(?:" + _noun_alternation() + ")", after, re.I) or _compound_head_after(after):
+        return False  # "song cover", "video thumbnail", "synthwave city wallpaper": the last noun is the head
+    if _PARTICIPLE.search(text[start:end]) and _OBJECT_AFTER.match(after):
+        return False  # "a samurai drawing his sword": a verb, not a drawing
     if _CONNECTORS.match(after):
         return True
     content = [i for i, w in enumerate(words) if w not in _DETERMINERS and not w.isdigit()]
@@ -98,6 +100,37 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     ):
         return False  # "a cat watching a movie": a second noun phrase began
     return len(content) <= 3
+
+
+# "drawing his sword", "painting the fence": an -ing noun followed by its object is a verb
+_PARTICIPLE = re.compile(r"ing$", re.I)
+_OBJECT_AFTER = re.compile(r"^\s+(?:his|her|their|its|my|your|our|a|an|the|this|that|these|those|him|them|it)"
+                           r"(?![a-z])", re.I)
+# words that end a noun phrase: between them and a later media noun, the earlier noun is not a modifier
+_PHRASE_BREAKERS = frozenset("a an the and or but of with w for in on at to from by about into onto over "
+                             "under that which who where while when is are was were be as than like".split())
+
+
+def _compound_head_after(after: str) -> bool:
+    """"synthwave mountain wallpaper", "lofi study girl poster": one or two plain words, then another media
+    noun, all one noun phrase, so the noun before them describes the later one."""
+    at = 0
+    for _ in range(2):
+        word = _PLAIN_WORD.match(after, at)
+        if word is None or word.group(1).lower() in _PHRASE_BREAKERS or word.group(1).lower().endswith("ing"):
+            return False
+        at = word.end()
+        if _noun_after().match(after, at):
+            return True
+    return False
+
+
+_PLAIN_WORD = re.compile(r"\s+([a-z][a-z'\-]*)(?=\s)", re.I)
+
+
+@cache
+def _noun_after() -> re.Pattern[str]:
+    return re.compile(r"\s+(?:" + _noun_alternation() + ")", re.I)
 
 
 @cache
@@ -199,11 +232,12 @@ def detect(text: str, images: int = 0) -> str | None:
     for noun in found:
         if noun.head:
             return noun.media
+    other = [m.span() for m in pattern("not_media").finditer(text)]  # "画面", "歌词": not "draw", "sing"
     firsts = [
         (m.start(), medium)
         for medium in ("image", "music")
         for m in _verb(medium).finditer(text)
-        if _imperative(m, text)
+        if _imperative(m, text) and not any(s <= m.start() < e for s, e in other)
     ]
     if firsts:
         return min(firsts)[1]
@@ -226,4 +260,8 @@ def mentioned(text: str) -> str | None:
 def motion(text: str) -> bool:
     """"make her wave", "让水流动起来": movement asked of an attached picture ("动漫" is a style, not
     movement)."""
-    return bool(pattern("motion_words").search(pattern("not_motion").sub(" ", text)))
+    return bool(pattern("motion_words").search(pattern("not_motion").sub(" ", text)) or _TO_LIFE.search(text))
+
+
+# "bring my OC to life", "bring the old photo of grandpa to life"
+_TO_LIFE = re.compile(r"(?<![a-z])bring\s+(?:[^\s,，.。]+\s+){1,5}to\s+life(?![a-z])", re.I)

@@ -72,9 +72,10 @@ def _tokens(name: str) -> list[str]:
 def _flexible(name: str) -> str:
     """A display name or id as a pattern: any separators, an optional "v" before a version, dots optional."""
     parts = []
-    for token in _tokens(name):
-        if token == "v":
-            continue
+    tokens = _tokens(name)
+    for i, token in enumerate(tokens):
+        if token == "v" and not (i and tokens[i - 1][0].isdigit()):
+            continue  # "v5.5" is a version; the v of "i2v" is part of the name
         if token[0].isdigit():
             version = r"[.\-_ ]?".join(re.escape(p) for p in token.split("."))
             parts.append(r"v?\s*" + version)

@@ -74,16 +74,31 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
         end = text.find(close, m.end())
         if end > m.end():
             return text[m.end(): end].strip(), text[: m.start()] + " " + text[end + 1:]
-    label = re.search(r"(?:歌词|(?<![a-z])lyrics?)\s*(?:是|为|are|is|go|say|should be)?\s*[:：]\s*", text,
-                      re.I)
+    label = _LYRICS_LABEL.search(text)
     if label:
         rest = text[label.end():]
         if rest[:1] in QUOTES:
             end = rest.find(QUOTES[rest[0]], 1)
             if end > 0:
                 return rest[1:end].strip(), text[: label.start()] + " " + rest[end + 1:]
-        return rest.strip().strip("\"“”「」'"), text[: label.start()]
+        lines = rest.rstrip().split("\n")
+        after = ""
+        while len(lines) > 1 and _instruction_only(lines[-1]):  # "…\n帮我生成一下": the ask, not a verse
+            after = lines.pop() + " " + after
+        return "\n".join(lines).strip().strip("\"“”「」'"), text[: label.start()] + " " + after
     return None, text
+
+
+# "lyrics: …", "歌词是：…", "歌词我写好了：…", "歌词如下：…"
+_LYRICS_LABEL = re.compile(
+    r"(?:歌词[^\n:：，,。；;]{0,8}?|(?<![a-z])lyrics?(?:\s*(?:are|is|go|say|should be))?)\s*[:：]\s*", re.I)
+
+
+def _instruction_only(line: str) -> bool:
+    from .gate import residue
+
+    return bool(line.strip()) and not residue(line, "create_verbs", "request_verbs", "leading_fillers",
+                                              "prompt_filler", "instruction_words", "thanks")
 
 
 @cache
@@ -144,8 +159,19 @@ def _decade(text: str, m: re.Match[str]) -> bool:
     return bool(_DECADE_BEFORE.search(text[: m.start()])) or not _DURATION_AFTER.match(text[m.end():])
 
 
+# "一秒换装", "一秒入冬": "in a second", not a length
+_ZH_IDIOM_AFTER = re.compile(r"^(?!钟)[\u4e00-\u9fff]")
+
+
+def _idiom(text: str, m: re.Match[str]) -> bool:
+    return m.group(2) == "一" and m.group(4) == "秒" and bool(_ZH_IDIOM_AFTER.match(text[m.end():]))
+
+
 def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
-    m = next((found for found in DURATION.finditer(text) if not _decade(text, found)), None)
+    if media == "image":
+        return text  # "bday is in like 10 min. birthday card with …": a picture has no length
+    m = next((found for found in DURATION.finditer(text)
+              if not _decade(text, found) and not _idiom(text, found)), None)
     if m:
         value = parse_number((m.group(1) or m.group(2) or m.group(3) or "").replace(" ", ""))
         if value is None and m.group(1):
@@ -235,12 +261,18 @@ def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
     return text
 
 
+_ATTACHED_BEFORE = re.compile(r"(这|那|these|those|the|my|both|all)\s*$", re.I)
+
+
 def _count_of(text: str, found: Found, images: int) -> str:
     """How many results: "3 images", "两张", "x4"; "these two images" are the attached pictures, not a
     count."""
-    m = _count().search(text)
-    if m and images and re.search(r"(这|那|these|those|the|my|both|all)\s*$", text[: m.start()], re.I):
-        m = None
+    # "一张", "one picture": one is the default, not a count, and stays in the words; the count may
+    # come later ("需要一张民宿的宣传图，…，帮我出4张"). "第二张图" is an ordinal, "these two images"
+    # the pictures sent
+    m = next((c for c in _count().finditer(text)
+              if 1 < (parse_number(c.group(1)) or 0) <= 20 and not text[:c.start()].endswith("第")
+              and not (images and _ATTACHED_BEFORE.search(text[: c.start()]))), None)
     if m is None:
         x = COUNT_X.search(text)
         if x is None:
@@ -248,9 +280,7 @@ def _count_of(text: str, found: Found, images: int) -> str:
         found.n = int(x.group(1) or x.group(2))
         return _cut(text, x)
     n = parse_number(m.group(1))
-    # "一张", "one picture": one is the default, not a count, and stays in the words
-    if not n or not 1 < n <= 20:
-        return text
+    assert n is not None
     found.n = n
     # keep an English noun so "3 images of a cat" still names what is made
     return text[: m.start()] + " " + (m.group(2) or "") + (m.group(4) or "") + " " + text[m.end():]
