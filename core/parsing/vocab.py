@@ -46,16 +46,19 @@ def phrase_regex(phrase: str) -> str:
 def alternation(phrases: Iterable[str]) -> str:
     """Phrases as one regex, factored into a trie ("make it", "make this" share "make ") so a list of
     hundreds of phrases is still one fast scan; at one position the longest phrase wins."""
+    return "|".join(branches(phrases))
+
+
+def branches(phrases: Iterable[str]) -> list[str]:
+    """The alternatives of :func:`alternation`, one per first character, in the order they are tried."""
     trie: dict[str, Any] = {}
     for phrase in {_MIXED_GAP.sub("", " ".join(p.lower().split())) for p in phrases if p.strip()}:
         node = trie
         for char in phrase:
             node = node.setdefault(char, {})
         node[""] = True
-    if not trie:
-        return ""
-    return "|".join(_emit(char, trie[char], left=bool(re.match(r"[a-z0-9]", char)))
-                    for char in sorted(trie, key=lambda c: (-_depth(trie[c]), c)))
+    return [_emit(char, trie[char], left=bool(re.match(r"[a-z0-9]", char)))
+            for char in sorted(trie, key=lambda c: (-_depth(trie[c]), c))]
 
 
 _MIXED_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[a-z0-9])|(?<=[a-z0-9])\s+(?=[\u3400-\u9fff])")
@@ -149,8 +152,8 @@ def typo_fixes() -> dict[str, str]:
 
 @cache
 def _typo_pattern() -> re.Pattern[str]:
-    typos = "|".join(map(re.escape, sorted(typo_fixes(), key=len, reverse=True)))
-    return re.compile(rf"(?<![a-z0-9'])({typos})(?![a-z0-9])", re.I)
+    """One trie of the misspelt words (each a whole word: at one position at most one of them fits)."""
+    return re.compile(f"({alternation(typo_fixes())})", re.I)
 
 
 def fix_typos(text: str) -> str:
