@@ -3,6 +3,8 @@ prompt."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from core.parsing import commands, gate, media, models, options, prompt
@@ -403,3 +405,18 @@ def test_the_prompt_is_the_thing_asked_for_without_the_story_around_it(text, ima
 def test_a_command_beside_a_remark_is_the_command_and_a_quoted_line_is_not_the_message(text, kind, charged):
     intent = _parse(text)
     assert (intent.kind, intent.request) == (kind, charged)
+
+
+@pytest.mark.parametrize("flags", [0, re.I], ids=["as typed", "ignoring case"])
+def test_word_edges_are_the_plain_letter_and_digit_classes(flags):
+    """The vocabulary's word edges are spelt for a fast compile; they must match exactly where the plain
+    classes do, for every letter with case forms (ı İ ſ K …), every ASCII character and a few others."""
+    from core.parsing.vocab import WORD_LEFT, WORD_RIGHT
+
+    chars = [chr(c) for c in range(0x20000)  # the last letter with case forms is U+1E943
+             if c < 128 or chr(c).lower() != chr(c) or chr(c).upper() != chr(c)] + ["画", "٣", "’", " "]
+    pairs = [(WORD_LEFT + "x", r"(?<![a-z0-9'])x", lambda p, c: p.match(c + "x", 1)),
+             (WORD_RIGHT, r"(?![a-z0-9])", lambda p, c: p.match(c))]
+    for spelt, plain, probe in pairs:
+        fast, reference = re.compile(spelt, flags), re.compile(plain, flags)
+        assert [c for c in chars if bool(probe(fast, c)) != bool(probe(reference, c))] == []
