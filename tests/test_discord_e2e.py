@@ -22,6 +22,11 @@ from .conftest import TEST_KEY, Sandbox, until
 from .images import RED_PNG
 
 SCALE = 0.05
+#: discord.py fires READY only once no GUILD_CREATE has come for ``guild_ready_timeout`` (2 s by default):
+#: from the real gateway, servers keep streaming in after READY. The fake sends them all at once right after
+#: READY, on the same socket as every later event (so the bot has them before any command), and every start
+#: of the bot here waited 2 s for nothing.
+GUILD_STREAM_S = 0.2
 
 
 @pytest.fixture
@@ -42,7 +47,8 @@ class Env:
         settings = Settings.model_validate({"bot": {"data_dir": str(self.data_dir), "time_scale": SCALE}})
         self.core = await CoreService.open(settings, api_key=TEST_KEY, base_url=self.sandbox.url,
                                            upload_url=self.sandbox.url)
-        self.bot = DiscordAdapter(self.core, token_ttl_s=token_ttl_s, **options)
+        self.bot = DiscordAdapter(self.core, token_ttl_s=token_ttl_s, guild_ready_timeout=GUILD_STREAM_S,
+                                  **options)
         await self.core.start()
         self.fake.identified.clear()
         self.task = asyncio.create_task(self.bot.start("fake-bot-token"))

@@ -29,6 +29,7 @@ from fakes.discord_server import (
 from sandbox.app import SandboxConfig
 
 from .conftest import TEST_KEY, Sandbox, until
+from .test_discord_e2e import GUILD_STREAM_S
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = 0.1
@@ -98,7 +99,8 @@ async def test_unset_shards_run_as_many_as_discord_recommends_in_one_process(fak
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fake.gateway_url)
     settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE}})
     core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
-    bot = adapter_for(core, settings.discord.shard_count, settings.discord.shard_ids, sync_commands=False)
+    bot = adapter_for(core, settings.discord.shard_count, settings.discord.shard_ids, sync_commands=False,
+                      guild_ready_timeout=GUILD_STREAM_S)
     assert isinstance(bot, ShardedDiscordAdapter)
     await core.start()
     running = asyncio.create_task(bot.start("fake-bot-token"))
