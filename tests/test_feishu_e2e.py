@@ -259,7 +259,7 @@ async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sa
         await until(lambda: fake.connections > 0, what="the long connection")
         event = fake.message_event("画一只雪地里的狐狸")
         await fake.call(fake.push(event))
-        await until(lambda: final(reply_card(fake, event["event"]["message"]["message_id"])), 30, "the card")
+        await until(lambda: final(reply_card(fake, event["event"]["message"]["message_id"])), 90, "the card")
         async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{ports[0]}/healthz") as resp:
             health = await resp.json()
         assert health["checks"]["adapter:feishu"] is True
