@@ -194,6 +194,24 @@ def _secret(value: SecretStr | None) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
+async def _serve_settled(settings: Settings) -> int:
+    """:func:`serve`, with the heap settled once everything has started (this process only: tests that
+    call serve() share their process with everything else)."""
+    from .heap import settle_heap
+
+    ready = asyncio.Event()
+
+    async def settle() -> None:
+        await ready.wait()
+        settle_heap()
+
+    settling = asyncio.create_task(settle())
+    try:
+        return await serve(settings, ready)
+    finally:
+        settling.cancel()
+
+
 def _serve_or_refuse(settings: Settings) -> int:
     """Serve; but first refuse settings that would let outsiders in, and end a failed start with one
     readable line."""
@@ -207,7 +225,7 @@ def _serve_or_refuse(settings: Settings) -> int:
     from core.store import StoreUnavailable
 
     try:
-        return asyncio.run(serve(settings))
+        return asyncio.run(_serve_settled(settings))
     except ConfigError as exc:
         print(f"ima-bot: {exc}", file=sys.stderr)
         return 2
