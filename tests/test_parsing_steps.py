@@ -383,6 +383,23 @@ def test_sound_said_half_in_english_and_counts_before_a_colon():
     # edits and animations: the change asked for, without "this photo" framing
     ("这张图帮我改成赛博朋克风格", 1, "改成赛博朋克风格"),
     ("turn this photo into a 5 second video where the cat jumps", 1, "the cat jumps"),
+    # talk before the request, in sentences, and asides after it
+    ("colors are way too washed out ngl. ok new pic: neon ramen stand in the rain at night", 0,
+     "neon ramen stand in the rain at night"),
+    ("Hello. My grandson set up this program for me. I would like a picture of a red barn in the snow", 0,
+     "a red barn in the snow"),
+    ("> someone make a banner for raid night lol\n on it: raid night banner, purple and gold", 0,
+     "raid night banner, purple and gold"),
+    ("i want a 10 second video of a goth girl skateboarding. just drop it here when its done, its for my "
+     "tiktok", 0, "a goth girl skateboarding"),
+    ("我开了家烘焙店，能不能帮我做个视频，面包出炉的画面，发抖音用，竖的", 0, "面包出炉的画面"),
+    ("小同志你好，我今年六十八了，想请你帮我画一张牡丹花，国画的那种，挂在客厅", 0, "牡丹花，国画的那种"),
+    ("工作室接了个民宿的单子，需要一张民宿的宣传图，山间木屋，晨雾，帮我出4张", 0,
+     "民宿的宣传图，山间木屋，晨雾"),
+    ("下周三产品发布会要用的主视觉，主题是智能手表X3，风格简约", 0,
+     "产品发布会要用的主视觉，主题是智能手表X3，风格简约"),
+    ("各位好，市场部这边需要一张双11预热海报，主推品是保温杯，今天下班前要，感谢！", 0,
+     "双11预热海报，主推品是保温杯"),
     # lyrics elsewhere: the style stays
     ('write a song with lyrics "you are my sunshine, my only sunshine" in a folk style', 0, "folk style"),
     ("a rock song with these lyrics: [verse] we ride tonight", 0, "a rock song"),

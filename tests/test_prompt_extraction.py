@@ -79,7 +79,13 @@ def test_instructions_and_scraps_are_cut_in_both_languages(text: str, expected: 
      "turn my selfie into a renaissance portrait"),
     ("帮我把这张图改成吉卜力画风✨", 1, "改成吉卜力画风"),
     ("把这张照片的背景换成星空", 1, "背景换成星空"),
-    ("把图里的天空换成晚霞，出2张我挑挑", 1, "图里的天空换成晚霞"),
+    ("把图里的天空换成晚霞，出2张我挑挑", 1, "天空换成晚霞"),  # no pointer to the picture (DEV.md)
+    ("帮我把这张证件照的背景改成蓝色", 1, "背景改成蓝色"),
+    # with two pictures, which picture is which stays
+    ("把第二张图的衣服换到第一张图的模特身上", 2, "第二张图的衣服换到第一张图的模特身上"),
+    ("put a witch hat and a cloak on my character for the halloween event", 1,
+     "put a witch hat and a cloak on my character"),  # what the edit is for goes
+    ("把这张产品图的背景换成纯白色，电商主图要用", 1, "背景换成纯白色"),
     ("给这张图出4个不同配色的版本", 1, "不同配色的版本"),
     # an animation: the motion asked for, without "turn this into a video" or "用这两张做首尾帧"
     ("turn this into a video, the car drives off into the desert", 1, "the car drives off into the desert"),
@@ -92,6 +98,7 @@ def test_instructions_and_scraps_are_cut_in_both_languages(text: str, expected: 
     ("第一张是开头 第二张是结尾，中间做个丝滑的过渡视频", 2, "丝滑的过渡"),
     ("参考这个角色，生成一段她在 cafe 里弹吉他的视频", 1, "她在 cafe 里弹吉他"),
     ("万相 让这只鹦鹉飞起来", 1, "鹦鹉飞起来"),
+    ("hailuo with sound pls, the crowd in this photo starts cheering", 1, "the crowd starts cheering"),
     ("make this photo move", 1, ""),
     ("让这张图动起来", 1, ""),
 ])

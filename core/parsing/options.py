@@ -24,7 +24,8 @@ DURATION = re.compile(
     rf"((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)", re.I)
 HALF_MINUTE = re.compile(rf"{_W}(half a minute|a minute and a half|a minute|one minute){_E}|(半分钟|一分半)",
                          re.I)
-COUNT_X = re.compile(rf"(?:{_W}[x×]\s*(\d)|{_W}n\s*=\s*(\d)){_E}", re.I)
+# "x4" alone; "智能手表X3" is a product name
+COUNT_X = re.compile(rf"(?:{_W}(?<![\u3400-\u9fff])[x×]\s*(\d)|{_W}n\s*=\s*(\d)){_E}", re.I)
 LYRICS_LABEL = re.compile(r"(?:歌词(?:是|为)?|(?<![a-z])lyrics?(?:\s+(?:are|is|go|say|should "
                           r"be))?)\s*[:：]?\s*", re.I)
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "《": "》", "'": "'", "‘": "’"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .vocab import alt, alternation, phrases
+from .vocab import alt, alternation, pattern, phrases
 
 SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—~]+|[\s,，。;；:：、\-—~]+$")
 TRAILING_PUNCTUATION = " \t,，。.!！?？~"
@@ -21,7 +21,7 @@ _MEDIA_ADJECTIVES = (r"(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|
                      r"simple|single|different|separate|small|tiny|brief)\s+)*")
 # "a video of …", "3 pics of …": the media word only repeats the instruction; "a song about …", "a painting
 # of …", "a timelapse of …" name the thing made (its head noun) and stay
-_MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|version|one)s?"
+_MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|version|one|shot|scene)s?"
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s*(?:of|about|showing|featuring|with|where|"
                       rf"that shows|depicting|in which)\s+", re.I)
 MEDIA_LABEL = re.compile(
@@ -35,6 +35,9 @@ CONTENT_LABEL = re.compile(
     r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—]))\s*",
     re.I,
 )
+# "下周三产品发布会…", "明天的…" stays: when it is for, not what it shows
+ZH_TIME_LEAD = re.compile(r"^(?:(?:下|这|本)(?:周|星期|礼拜)[一二三四五六日天末]?"
+                          r"|下个?月|明天|后天|今晚|周末)(?![的\s，,])")
 # "some lofi beats": "some" is a count, like "3"
 SOME = re.compile(r"^some\s+(?=\S+\s+\S)", re.I)
 # "something cute: a hamster eating a strawberry": the vague part before the real description
@@ -48,9 +51,9 @@ PLEASE = re.compile(r"\s*(?<![a-z'])(?:please|pls|plz|kindly)(?![a-z])", re.I)
 CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+\s*"
                           r"|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff]))")
 # "中间是 …", "中间做个 …": between two frames
-MID_QUESTION = re.compile(r"\s*([?？])\s*(?=\S)")
+MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=\S)")
 ZH_MEDIA_LEAD = re.compile(
-    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*[:：，,]\s*"
+    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是)\s*"
 )
 # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(?=[\u3400-\u9fffA-Za-z])")
@@ -99,7 +102,7 @@ def _lead_zh() -> re.Pattern[str]:
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
         rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs}|{latin}|gen(?![a-z]))\s*"
-        rf"(?:一?[张幅首段条]|一下|一个{media}|[个只位辆座棵朵艘](?=\S)|些|几[张个首段])?\s*)?",
+        rf"(?:一?[张幅首段条版份]|一下|一个{media}|[个只位辆座棵朵艘](?=\S)|些|几[张个首段版])?\s*)?",
         re.I,
     )
 
@@ -235,12 +238,13 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
 # ── the request inside a story: "for my stream, we're doing a halloween event, so can you draw a knight" ──
 #: where a request may start inside a message: a clause start, or after a joining word
 _ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
-                           r"|\s(?:so|and|but|anyway|then|now)\s+)", re.I)
-_ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[我你])|(?<=所以|然后|反正))")
+                           r"|\s(?:so|and|but|anyway|then|now)\s+|\s(?=(?:please|pls|plz|kindly)\s))", re.I)
+_ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
+                           r"|(?<=[我你])|(?<=所以|然后|反正|这边|那边))")
 #: what is said about oneself or an occasion before the request: a pronoun, or "for …"/"给…用"
 _SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'll|we|we're|we've|we'll|my|our|me|us|you|your|it's|"
                           r"there's|for|because|since|cuz|cause)(?![a-z'])", re.I)
-_SCAFFOLD_ZH = re.compile(r"我|咱|你|[了的用]$|要用|为了|因为|所以|有个")
+_SCAFFOLD_ZH = re.compile(r"我|咱|你|了|[的用]$|要用|为了|因为|所以|有个")
 _PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|one|her|him|它|这|那)(?![a-z])", re.I)
 
 
@@ -276,7 +280,8 @@ def _is_scaffolding(prefix: str) -> bool:
     if not said:
         return False
     if re.search(r"[\u3400-\u9fff]", said):
-        return bool(_SCAFFOLD_ZH.search(said)) or said.startswith(("给", "为"))
+        context = _SCAFFOLD_ZH.search(said) or pattern("request_context", "zh").search(said)
+        return bool(context) or said.startswith(("给", "为"))
     if starts_like_a_description(said) and not _SCAFFOLD_EN.search(said):
         return False
     return bool(_SCAFFOLD_EN.search(said)) or chatty(said)
@@ -325,6 +330,78 @@ def from_the_request(text: str) -> str:
 OF_AFTER_CUT = re.compile(r"\s*,\s*(?=(?:of|about|showing|featuring|depicting)\s)", re.I)
 
 
+# ── talk around the request: "colors are way too washed out ngl. new pic: …", "…, ping me when it's done" ──
+#: a sentence ends at . ! ? (not "..." inside a description), an emoji or a new line
+SENTENCE_END = re.compile(r"(?<!\.)[.!?。！？]+(?!\.)\s+|[!?！？。]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*"
+                          r"|\n\s*")
+_TALK_VERB_EN = re.compile(r"(?<![a-z'])(?:is|are|am|was|were|i'm|im|we're|it's|its|who's|that's|thats"
+                           r"|\w+'s\s+(?:\w+\s+)?(?:in|on|next|coming|getting|tomorrow|today|tonight)"
+                           r"|have|has|had|set up|asked|told|"
+                           r"hope|hoping|getting|launching|doing|having|planning|running|hosting|throwing|"
+                           r"working on|ngl|lol|lmao|tbh)(?![a-z'])", re.I)
+# a Discord quote ("> someone make a banner") is someone else's words
+QUOTE_LINE = re.compile(r"^\s*>[^\n]*(?:\n|$)", re.M)
+
+
+def _talk(sentence: str) -> bool:
+    """A sentence about the user or the last result, not a description: "colors are way too washed out ngl",
+    "my raid leader's bday is in like 10 min", "Hello"."""
+    from .gate import residue, starts_like_a_description
+
+    said = SEPARATORS.sub("", sentence).strip()
+    if len(said.split()) <= 1 and not re.search(r"[\u3400-\u9fff]", said):
+        return True  # "", "emergency 😭", "Hello."
+    if not residue(said, "greetings", "thanks", "prompt_filler"):
+        return True
+    if re.search(r"[\u3400-\u9fff]", said):
+        return False
+    if starts_like_a_description(said) or _anchor_en().match(said):
+        return False
+    return bool(_TALK_VERB_EN.search(said))
+
+
+def drop_leading_talk(text: str) -> str:
+    """Sentences of talk before the request go ("hey, hope ur having a good day lol. could u make me a
+    picture of …"); a first sentence that describes something stays."""
+    from .gate import residue
+
+    text = QUOTE_LINE.sub("", text)
+    start = 0
+    for end in SENTENCE_END.finditer(text):
+        if end.end() >= len(text):
+            break
+        if not _talk(text[start:end.start()]):
+            break
+        start = end.end()
+    rest = text[start:]
+    return rest if start and residue(rest, *INSTRUCTION_LISTS) else text
+
+
+@cache
+def _aside() -> re.Pattern[str]:
+    """A clause that only says where the result goes or how to deliver it ("挂在客厅", "发抖音用", "its for my
+    tiktok", "ping me when it's done", "今天下班前要")."""
+    starts = alternation([*phrases("purpose_starts", "zh_start"), *phrases("purpose_starts", "en_start")])
+    ends = alternation(phrases("purpose_starts", "zh_end"))
+    return re.compile(rf"^\s*(?:and\s+|just\s+|then\s+)*(?:{starts})|(?<=[\u3400-\u9fff\w])(?:{ends})\s*$"
+                      rf"|{alt('bot_logistics')}", re.I)
+
+
+def drop_asides(text: str) -> str:
+    """Drop every part after the first that is an aside (where it will be used, when to deliver it). The
+    first part is the request itself, and "…要用的主视觉" inside a part is the thing made, not an aside."""
+    parts = CLAUSE_SPLIT.split(text)
+    if len(parts) < 3:
+        return text
+    kept = [parts[0], parts[1]]
+    for i in range(2, len(parts), 2):
+        clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if _aside().search(clause) and len(clause) <= 40:
+            continue
+        kept.append(clause + separator)
+    return "".join(kept)
+
+
 def _tidy_separators(text: str) -> str:
     """A question mark inside a prompt ("a banner for our club? moody noir alley") joins two parts: a comma.
     A space between two Chinese phrases ("桌面壁纸 极简风") stays as the user typed it."""
@@ -334,6 +411,8 @@ def _tidy_separators(text: str) -> str:
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
+    if not keep_instruction:
+        text = drop_leading_talk(text)
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^/\w+\s*", "", text)
     text = TYPED_MENTION.sub("", text)
@@ -341,6 +420,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = _tidy_separators(text)
     text = ZH_PARTICLE.sub("", text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
+    text = drop_asides(text)
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = OF_AFTER_CUT.sub(" ", text)
@@ -370,6 +450,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = CONTENT_LABEL.sub("", text)
             text = VAGUE_LEAD.sub("", text)
             text = SOME.sub("", text, count=1)
+            text = ZH_TIME_LEAD.sub("", text, count=1)
             text = DANGLING_START.sub("", text)
         text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])  # the end only: linear on any input
         text = drop_dangling_end(text)
@@ -424,6 +505,7 @@ def animation_prompt(text: str) -> str:
             continue  # "bring this painting to life", "这两张做首尾帧", "here are 3 refs of our mascot"
         kept.append(clause + separator)
     text = FRAME_NUMBER.sub("", "".join(kept))
+    text = without_picture_pointer(text)
     for _ in range(3):
         previous = text
         text = ANIMATION_LEAD.sub("", SEPARATORS.sub("", text).strip(), count=1)
@@ -447,6 +529,25 @@ EDIT_SOURCE_ZH = re.compile(
     re.I,
 )
 
+# the attached picture pointed at: "这张证件照的背景…" → "背景…", "去掉图里那个路人" → "去掉那个路人",
+# "the crowd in this photo starts cheering" → "the crowd starts cheering"; "第二张图的衣服" says which of
+# two pictures, and stays
+_PICTURE_ZH = r"(?:图片|照片|相片|图|海报|合照|证件照|截图|头像|自拍|画面|画)"
+PICTURE_POINTER_LEAD = re.compile(rf"^(?!第)(?:这张|这个|这幅|这)?[^\s，,的第张0-9一二三四]{{0,4}}?"
+                                  rf"{_PICTURE_ZH}(?:里|中|上)?的\s*(?=\S)")
+PICTURE_POINTER_IN = re.compile(rf"(?<![第张0-9一二三四两])(?:这张|这个|这幅)?{_PICTURE_ZH}"
+                                rf"(?:里|中|上)(?:的)?(?=\S)")
+PICTURE_POINTER_EN = re.compile(r"\s+(?:in|on|from)\s+(?:this|the)\s+"
+                                r"(?:photo|pic|picture|image|drawing|painting|shot|selfie)(?![a-z])", re.I)
+EDIT_PURPOSE_EN = re.compile(r"\s+for\s+(?:my|our|the)\s+[\w' -]{1,40}$", re.I)
+
+
+def without_picture_pointer(text: str) -> str:
+    """The change asked for, not where the picture is: "in this photo", "这张…的", "图里"."""
+    text = PICTURE_POINTER_LEAD.sub("", text, count=1)
+    text = PICTURE_POINTER_IN.sub("", text)
+    return PICTURE_POINTER_EN.sub("", text)
+
 
 def edit_prompt(text: str) -> str:
     """An edit of the attached picture: the change asked for, as said ("make this look like a studio ghibli
@@ -456,5 +557,6 @@ def edit_prompt(text: str) -> str:
     text = EDIT_LABEL.sub("", text.strip())
     text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
+    text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
     text = strip_trailing(SEPARATORS.sub("", text)).strip()
     return text if residue(text, *FILLER_LISTS, "instruction_words") else ""
