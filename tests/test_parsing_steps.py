@@ -400,6 +400,13 @@ def test_sound_said_half_in_english_and_counts_before_a_colon():
      "产品发布会要用的主视觉，主题是智能手表X3，风格简约"),
     ("各位好，市场部这边需要一张双11预热海报，主推品是保温杯，今天下班前要，感谢！", 0,
      "双11预热海报，主推品是保温杯"),
+    ("Hello, I am teacher. For my class please make video: seed growing into a plant, time-lapse", 0,
+     "seed growing into a plant, time-lapse"),
+    ("make me a video, 10 seconds long, of a sailboat in a storm, and please make it 1080p and vertical "
+     "because it is for my phone", 0, "a sailboat in a storm"),
+    ("I would like a picture of a red barn in the snow. Thank you very much. Margaret", 0,
+     "a red barn in the snow"),
+    ("我要一个视频 about 下雨的东京 street, 请", 0, "下雨的东京 street"),
     # lyrics elsewhere: the style stays
     ('write a song with lyrics "you are my sunshine, my only sunshine" in a folk style', 0, "folk style"),
     ("a rock song with these lyrics: [verse] we ride tonight", 0, "a rock song"),

@@ -99,6 +99,14 @@ def test_instructions_and_scraps_are_cut_in_both_languages(text: str, expected: 
     ("参考这个角色，生成一段她在 cafe 里弹吉他的视频", 1, "她在 cafe 里弹吉他"),
     ("万相 让这只鹦鹉飞起来", 1, "鹦鹉飞起来"),
     ("hailuo with sound pls, the crowd in this photo starts cheering", 1, "the crowd starts cheering"),
+    ("use this as the character reference and make a video of her walking through a night market", 1,
+     "her walking through a night market"),
+    ("以这个人物为参考，生成一段她在樱花树下跳舞的视频", 1, "她在樱花树下跳舞"),
+    ("把这张产品图做成一个360度旋转展示的视频 5秒", 1, "360度旋转展示"),
+    # the story before an edit, an option-only first edit, what happened told after it
+    ("这是我老伴年轻时候的照片，麻烦帮忙修复一下，再上个色", 1, "修复一下，再上个色"),
+    ("upscale this to 4k and fix the hands", 1, "fix the hands"),
+    ("can u remove the guy in the back, he photobombed our cosplay pic lol", 1, "remove the guy in the back"),
     ("make this photo move", 1, ""),
     ("让这张图动起来", 1, ""),
 ])

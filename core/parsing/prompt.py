@@ -7,6 +7,7 @@ no nested quantifiers keep it linear on a wall of "please please please …".
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import cache
 
@@ -53,7 +54,7 @@ CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\
 # "中间是 …", "中间做个 …": between two frames
 MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=\S)")
 ZH_MEDIA_LEAD = re.compile(
-    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是)\s*"
+    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
 )
 # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(?=[\u3400-\u9fffA-Za-z])")
@@ -236,6 +237,8 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
 
 
 # ── the request inside a story: "for my stream, we're doing a halloween event, so can you draw a knight" ──
+#: how many places a request may start at are tried (bounded, so a wall of "please" stays linear)
+ANCHOR_TRIES = 8
 #: where a request may start inside a message: a clause start, or after a joining word
 _ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
                            r"|\s(?:so|and|but|anyway|then|now)\s+|\s(?=(?:please|pls|plz|kindly)\s))", re.I)
@@ -261,15 +264,19 @@ def _anchor_zh() -> re.Pattern[str]:
     """"帮我画一只", "做个", "来一段": a Chinese make-verb with its measure word ("出来", "做梦" are not
     one)."""
     fillers = alternation(phrases("leading_fillers", "zh"))
-    verbs = alternation([*phrases("create_verbs", "zh"), "想要", "需要", "急需", "要"])
+    wants = ["我要", "我想要", "我需要", "想要", "需要", "急需", "要"]
+    verbs = alternation([*phrases("create_verbs", "zh"), *wants])
     return re.compile(rf"(?:(?:{fillers})\s*)*(?:{verbs})\s*(?:一?[张幅个首段条份支款只套组]|一下|成)\s*")
 
 
 @cache
 def _anchor_edit() -> re.Pattern[str]:
-    """An edit asked for at a clause start, after any polite lead: "can you make this photo look …"."""
-    verbs = alternation([*phrases("edit_words", "en"), *phrases("create_verbs", "en")])
-    return re.compile(rf"(?:(?:{alt('leading_fillers', 'en')})[\s,]+)*(?={verbs})", re.I)
+    """An edit asked for at a clause start, after any polite lead: "can you make this photo look …",
+    "麻烦帮忙修复一下"."""
+    verbs = alternation([*phrases("edit_words", "en"), *phrases("create_verbs", "en"), "修复", "上色", "改成",
+                         "换成", "变成", "去掉", "加上", "p成", "抠图"])
+    fillers = alternation([*phrases("leading_fillers", "en"), *phrases("leading_fillers", "zh")])
+    return re.compile(rf"(?:(?:{fillers})[\s,]*)*(?={verbs})", re.I)
 
 
 def _is_scaffolding(prefix: str) -> bool:
@@ -293,10 +300,11 @@ def from_the_edit(text: str) -> str:
     lead = _anchor_edit().match(text)
     if lead is not None and lead.end() > 0:
         return text
-    for gap in _ANCHOR_AT_EN.finditer(text):
-        start = gap.end()
-        if 0 < start < len(text) and (found := _anchor_edit().match(text, start)) and found.end() > start:
-            return text[start:] if _is_scaffolding(text[:gap.start()]) else text
+    for at in (_ANCHOR_AT_EN, _ANCHOR_AT_ZH):
+        for gap in itertools.islice(at.finditer(text), ANCHOR_TRIES):
+            start = gap.end()
+            if 0 < start < len(text) and (found := _anchor_edit().match(text, start)) and found.end() > start:
+                return text[start:] if _is_scaffolding(text[:gap.start()]) else text
     return text
 
 
@@ -310,7 +318,8 @@ def from_the_request(text: str) -> str:
     if _anchor_en().match(text) or _anchor_zh().match(text):
         return text
     for at in (_ANCHOR_AT_EN, _ANCHOR_AT_ZH):
-        for gap in at.finditer(text):
+        # the first few places only: a request starts early, and "please please …" stays linear
+        for gap in itertools.islice(at.finditer(text), ANCHOR_TRIES):
             start = gap.end()
             if start == 0 or start >= len(text):
                 continue
@@ -326,6 +335,14 @@ def from_the_request(text: str) -> str:
     return text
 
 
+# "… and make it vertical because it is for my phone": the reason is not the picture
+REASON_END = re.compile(r"\s+(?:because|since|cuz|cause)\s+[^,，.]*$", re.I)
+# "… Thank you very much. Margaret": a name signed under the message
+SIGNATURE = re.compile(r"(?<=[.!。！])\s*(?:[-—~]\s*)?[A-Z][a-z]+\.?\s*$")
+# "upscale this to 4k and fix the hands" once "4k" is cut: the rest of the first edit is an option
+OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+", re.I)
+# "欢迎海报贴在教室门口": where the picture will hang
+ZH_PLACE_TAIL = re.compile(r"(?<=[\u3400-\u9fff])(?:贴|挂)在[^，,。\s]{1,10}(?=$|[，,。\s])")
 # "a wallpaper, 16:9, of a lake" once "16:9" is cut: "of" continues the phrase before the comma
 OF_AFTER_CUT = re.compile(r"\s*,\s*(?=(?:of|about|showing|featuring|depicting)\s)", re.I)
 
@@ -367,7 +384,7 @@ def drop_leading_talk(text: str) -> str:
 
     text = QUOTE_LINE.sub("", text)
     start = 0
-    for end in SENTENCE_END.finditer(text):
+    for end in itertools.islice(SENTENCE_END.finditer(text), ANCHOR_TRIES):
         if end.end() >= len(text):
             break
         if not _talk(text[start:end.start()]):
@@ -387,6 +404,11 @@ def _aside() -> re.Pattern[str]:
                       rf"|{alt('bot_logistics')}", re.I)
 
 
+# ", he photobombed our cosplay pic lol": what happened, told after the request
+PAST_REMARK = re.compile(r"^\s*(?:he|she|they|i|we)\s+(?:just\s+|totally\s+)?"
+                         r"(?:[a-z]+ed|was|were|did|got|took)(?![a-z])", re.I)
+
+
 def drop_asides(text: str) -> str:
     """Drop every part after the first that is an aside (where it will be used, when to deliver it). The
     first part is the request itself, and "…要用的主视觉" inside a part is the thing made, not an aside."""
@@ -396,7 +418,7 @@ def drop_asides(text: str) -> str:
     kept = [parts[0], parts[1]]
     for i in range(2, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
-        if _aside().search(clause) and len(clause) <= 40:
+        if (_aside().search(clause) and len(clause) <= 40) or PAST_REMARK.match(clause):
             continue
         kept.append(clause + separator)
     return "".join(kept)
@@ -416,15 +438,16 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^/\w+\s*", "", text)
     text = TYPED_MENTION.sub("", text)
-    text = PLEASE.sub("", text)
     text = _tidy_separators(text)
     text = ZH_PARTICLE.sub("", text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = drop_asides(text)
+    text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = OF_AFTER_CUT.sub(" ", text)
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
+    text = PLEASE.sub("", text)
     previous = None
     for _ in range(5):  # bounded passes: "please draw me a picture of …" in a few, "画画画…" stays linear
         if previous == text:
@@ -470,8 +493,13 @@ ATTACHMENT_TALK = re.compile(r"^(?:here(?:'s| is| are)|these are|this is|attache
 ANIMATION_LISTS = (*FILLER_LISTS, "animation_filler", "instruction_words")
 ANIMATION_LEAD = re.compile(
     r"^(?:"
-    r"(?:use|using)\s+(?:this|these|the|my)\s+(?:two\s+)?(?:character|person|image|photo|picture|pic|one)?s?\s*as\s+"
-    r"(?:an?\s+|the\s+)?(?:reference|ref)s?(?:\s+(?:character|image)s?)?(?:\s+and)?"
+    r"(?:use|using)\s+(?:this|these|the|my)(?:\s+[\w-]+){0,2}?\s+as\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:reference|ref)s?"
+    r"(?:\s+(?:character|image)s?)?(?:\s+(?:for|of)\s+(?:the\s+|my\s+|our\s+)?[\w-]+)?(?:\s+and)?"
+    r"|keep\s+(?:him|her|them|it|the\s+[\w-]+)\s+on[- ]?model(?:\s+and)?"
+    r"|make\s+(?=an?\s)"
+    r"|(?:an?\s+)?(?:short\s+)?(?:video|clip)\s+(?:of|where|with|showing)(?=\s)"
+    r"|以\s*(?:这|那)?[个张位只幅]?[^，,：:]{0,10}?为\s*(?:参考|参照)"
+    r"|(?:把|将)\s*(?:这|那)?[张个幅]?[^，,\s]{0,6}?(?:做成|变成|转成|生成)\s*(?:一个|一段|一条)?"
     r"|animate(?:\s+(?:this|it|them|these|the\s+(?:photo|picture|image|pic)))?(?:\s+(?:so(?:\s+that)?|and|to))?"
     r"|(?:and\s+)?(?:make|create|generate|do|turn\s+(?:this|it|these|my|the)(?:\s+(?:photo|picture|image|pic|one|drawing|"
     r"painting|selfie)s?)?\s+into)\s+(?:an?\s+)?(?:short\s+)?(?:video|clip|animation)"
@@ -479,7 +507,7 @@ ANIMATION_LEAD = re.compile(
     r"|(?:能|可以|请)?让\s*(?:这|那)?[只个位张幅条]?(?:(?:图片|照片|图|画面)(?:里|中|上)?的?)?"
     r"|中间(?:是|做个|加个|做一个|加一个|加|来个)?"
     r"|(?:like|e\.g\.|say)(?=\s)"
-    r"|(?:生成|做|来)\s*(?:一段|一个|一条|段|个)"
+    r"|(?:生成|做|来)\s*(?:一段|一个|一条|段|个)|生成(?=\S)"
     r")\s*[,，:：]?\s*",
     re.I,
 )
@@ -554,7 +582,7 @@ def edit_prompt(text: str) -> str:
     scene", "改成吉卜力画风"), without "edit:", counts or "把这张图"."""
     from .gate import residue
 
-    text = EDIT_LABEL.sub("", text.strip())
+    text = OPTION_ONLY_EDIT.sub("", EDIT_LABEL.sub("", text.strip()))
     text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
     text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
