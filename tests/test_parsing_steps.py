@@ -407,6 +407,18 @@ def test_sound_said_half_in_english_and_counts_before_a_colon():
     ("I would like a picture of a red barn in the snow. Thank you very much. Margaret", 0,
      "a red barn in the snow"),
     ("我要一个视频 about 下雨的东京 street, 请", 0, "下雨的东京 street"),
+    ("下个月公司年会，帮我写一首歌，关于团队合作，欢快一点", 0, "关于团队合作，欢快一点"),
+    ("领导刚在群里说了，要一张中秋节的海报，月亮兔子月饼，喜庆一点", 0,
+     "中秋节的海报，月亮兔子月饼，喜庆一点"),
+    ("Good morning! I hope you are well. I need a picture for my church newsletter: a dove over wheat. "
+     "God bless", 0, "a dove over wheat"),
+    ("so my little sister is obsessed with mermaids lol, could you draw one on a rock? she'd love it", 0,
+     "one on a rock"),
+    ("draw a cozy cafe, i'll use it as my desktop wallpaper", 0, "a cozy cafe"),
+    # a description with a finite verb or a possessive is not a story
+    ("a cat sitting on a windowsill. it is raining outside", 0,
+     "a cat sitting on a windowsill. it is raining outside"),
+    ("our team logo: a fox head, orange and white", 0, "our team logo: a fox head, orange and white"),
     # lyrics elsewhere: the style stays
     ('write a song with lyrics "you are my sunshine, my only sunshine" in a folk style', 0, "folk style"),
     ("a rock song with these lyrics: [verse] we ride tonight", 0, "a rock song"),

@@ -23,6 +23,8 @@ _MEDIA_ADJECTIVES = (r"(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|
 # "a video of …", "3 pics of …": the media word only repeats the instruction; "a song about …", "a painting
 # of …", "a timelapse of …" name the thing made (its head noun) and stay
 _MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|version|one|shot|scene)s?"
+# "a picture for my church newsletter: a dove …": a plain media word, what it is for, then the description
+MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]{{1,60}}[:：]\s*(?=\S)", re.I)
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s*(?:of|about|showing|featuring|with|where|"
                       rf"that shows|depicting|in which)\s+", re.I)
 MEDIA_LABEL = re.compile(
@@ -102,7 +104,7 @@ def _lead_zh() -> re.Pattern[str]:
     latin = alt("create_verbs", "en")
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
-        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs}|{latin}|gen(?![a-z]))\s*"
+        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs}|{latin}|gen(?![a-z])|要(?=\s*一?[张幅个首段条份支款]))\s*"
         rf"(?:一?[张幅首段条版份]|一下|一个{media}|[个只位辆座棵朵艘](?=\S)|些|几[张个首段版])?\s*)?",
         re.I,
     )
@@ -405,8 +407,9 @@ def _aside() -> re.Pattern[str]:
 
 
 # ", he photobombed our cosplay pic lol": what happened, told after the request
-PAST_REMARK = re.compile(r"^\s*(?:he|she|they|i|we)\s+(?:just\s+|totally\s+)?"
-                         r"(?:[a-z]+ed|was|were|did|got|took)(?![a-z])", re.I)
+PAST_REMARK = re.compile(r"^\s*(?:he|she|they|i|we)(?:'d|'ll|\s+would|\s+will)?\s+"
+                         r"(?:just\s+|totally\s+|really\s+)?"
+                         r"(?:[a-z]+ed|was|were|did|got|took|loves?|likes?|hates?|adores?)(?![a-z])", re.I)
 
 
 def drop_asides(text: str) -> str:
@@ -440,13 +443,14 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = TYPED_MENTION.sub("", text)
     text = _tidy_separators(text)
     text = ZH_PARTICLE.sub("", text)
+    # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
+    text = from_the_edit(text) if keep_instruction else from_the_request(text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = drop_asides(text)
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = OF_AFTER_CUT.sub(" ", text)
-    text = from_the_edit(text) if keep_instruction else from_the_request(text)
     text = PLEASE.sub("", text)
     previous = None
     for _ in range(5):  # bounded passes: "please draw me a picture of …" in a few, "画画画…" stays linear
@@ -457,7 +461,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = EDGE_SYMBOLS.sub("", text).strip()
         if keep_instruction:
             text = _polite_lead().sub("", text, count=1)
-            text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙)\s*", "", text)
+            text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙|能不能|可不可以|可以|你能|能)\s*", "", text)
         else:
             text = for_the_media(text)
             text = _lead_zh().sub("", text, count=1)
@@ -468,6 +472,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = drop_media_measure(text)
             text = _scraps().sub("", text)
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
+            text = MEDIA_FOR.sub("", text)
             text = IT_INTO.sub("", text)
             text = FRAME_LABEL.sub("", text)
             text = CONTENT_LABEL.sub("", text)
