@@ -495,7 +495,9 @@ async def control_balance(request: web.Request) -> web.Response:
 
 async def run_sandbox(host: str, port: int, config: SandboxConfig) -> web.AppRunner:
     """Start the sandbox on host:port (0 picks a free port); the runner's address is where it listens."""
-    runner = web.AppRunner(create_app(config), access_log=None)
+    # Stopping does not wait out requests held by a "slow" fault (up to slow_s, 20 s by default): after a
+    # second they are cut, as a real service's would be by a restart. aiohttp waits 60 s by default.
+    runner = web.AppRunner(create_app(config), access_log=None, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()
