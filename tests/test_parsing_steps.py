@@ -419,6 +419,8 @@ def test_sound_said_half_in_english_and_counts_before_a_colon():
     ("a cat sitting on a windowsill. it is raining outside", 0,
      "a cat sitting on a windowsill. it is raining outside"),
     ("our team logo: a fox head, orange and white", 0, "our team logo: a fox head, orange and white"),
+    ("@全体成员 下午的分享会需要一张封面图，主题“AI与设计”，科技蓝", 0, "封面图，主题“AI与设计”，科技蓝"),
+    ("帮忙做个海报哈，周年庆的，红色喜庆", 0, "海报，周年庆的，红色喜庆"),  # a particle inside
     # lyrics elsewhere: the style stays
     ('write a song with lyrics "you are my sunshine, my only sunshine" in a folk style', 0, "folk style"),
     ("a rock song with these lyrics: [verse] we ride tonight", 0, "a rock song"),

@@ -63,7 +63,7 @@ ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(
 # "头像吧，要可爱点的", "我家的猫吗？": a sentence particle inside the prompt
 # (not the 吧 of 酒吧, nor the 么 of 什么)
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
-                         r"[吧呀啊哦嘛啦吗呢么]+(?=\s*[，,。！!？?~～]|\s*$|\s+(?=[\u3400-\u9fff]))")
+                         r"[吧呀啊哦嘛啦吗呢么哈呗嘞]+(?=\s*[，,。！!？?~～]|\s*$|\s+(?=[\u3400-\u9fff]))")
 # "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
 # "a song about"
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|图)"
@@ -245,7 +245,7 @@ ANCHOR_TRIES = 8
 _ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
                            r"|\s(?:so|and|but|anyway|then|now)\s+|\s(?=(?:please|pls|plz|kindly)\s))", re.I)
 _ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
-                           r"|(?<=[我你])|(?<=所以|然后|反正|这边|那边))")
+                           r"|(?<=[我你])|(?<=所以|然后|反正|这边|那边)|(?=需要|想要|急需))")
 #: what is said about oneself or an occasion before the request: a pronoun, or "for …"/"给…用"
 _SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'll|we|we're|we've|we'll|my|our|me|us|you|your|it's|"
                           r"there's|for|because|since|cuz|cause)(?![a-z'])", re.I)
