@@ -256,7 +256,7 @@ async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sa
                                                stdout=asyncio.subprocess.DEVNULL,
                                                stderr=asyncio.subprocess.DEVNULL)
     try:
-        await until(lambda: fake.connections > 0, what="the long connection")
+        await until(lambda: fake.connections > 0, 90, "the long connection")  # importing lark-oapi is slow
         event = fake.message_event("画一只雪地里的狐狸")
         await fake.call(fake.push(event))
         await until(lambda: final(reply_card(fake, event["event"]["message"]["message_id"])), 90, "the card")
