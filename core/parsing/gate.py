@@ -20,10 +20,15 @@ AMBIGUOUS = "ambiguous"
 NONE = "none"
 
 # Chinese chat uses a space where English would put a comma ("不错不错 再来两张")
-_BREAK = re.compile(r"[!！?？;；。\n]+|[,，]+|(?<!\d)[:：](?!\d|//)|(?<!\d)\.(?=\s|$)|\s(?:and "
-                    r"then|then|but)\s|然后|之后|接着|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])|(?<=[了吧啊呢嘛呀哦啦])\s+"
+# (every alternative opens with a character or a character set, the look-behinds come after it: the regex
+# engine then rules an alternative out at a glance, and clauses() runs several times on every message)
+_FACES = r"[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97A\U0001F480]"
+_BREAK = re.compile(r"[!！?？;；。\n][!！?？;；。\n]*|[,，][,，]*|[:：](?<!\d[:：])(?!\d|//)"
+                    r"|\.(?<!\d\.)(?=\s|$)|\s(?:and then|then|but)\s|然后|之后|接着"
+                    r"|\s(?<=[\u3400-\u9fff]\s)\s*(?=[\u3400-\u9fff])"
+                    r"|\s(?<=[了吧啊呢嘛呀哦啦]\s)\s*"
                     # a face ends a sentence: "lmao the goblin has three arms 😭 one more time"
-                    r"|\s*[\U0001F600-\U0001F64F\U0001F910-\U0001F92F\U0001F970-\U0001F97A\U0001F480]+\s*")
+                    rf"|\s\s*{_FACES}{_FACES}*\s*|{_FACES}{_FACES}*\s*")
 _NON_WORD = re.compile(r"[\W_]+", re.U)
 _EMOJI_ONLY = re.compile(r"^[\W_\d]*$", re.U)
 
