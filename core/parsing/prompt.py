@@ -168,8 +168,12 @@ def _lead_en() -> re.Pattern[str]:
 
 
 @cache
-def _trailing() -> tuple[str, ...]:
-    return tuple(sorted((p.lower() for p in phrases("trailing")), key=len, reverse=True))
+def _trailing() -> dict[str, tuple[str, ...]]:
+    """The trailing words by their last character, longest first: only those can end the text."""
+    by_last: dict[str, list[str]] = {}
+    for word in sorted((p.lower() for p in phrases("trailing")), key=len, reverse=True):
+        by_last.setdefault(word[-1:], []).append(word)
+    return {last: tuple(words) for last, words in by_last.items()}
 
 
 def strip_trailing(text: str) -> str:
@@ -178,7 +182,7 @@ def strip_trailing(text: str) -> str:
     for _ in range(8):
         stripped = text.rstrip(TRAILING_PUNCTUATION)
         lowered = stripped.lower()
-        for word in _trailing():
+        for word in _trailing().get(lowered[-1:], ()):
             if lowered.endswith(word) and (
                 not word.isascii() or len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()
             ):
