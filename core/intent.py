@@ -307,6 +307,10 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         # "meh, not feeling it. switch model", "取消取消，点错了": a remark beside a command is the command
         fresh = Intent(IntentKind.GENERATE, intent.language, images=images)
         return _command(fresh, reading.commands, work, refs, catalogues)
+    if intent.kind == IntentKind.CHAT and reading.answers and not slash:
+        # "How does this work? I am new, my son installed it": the question is answered, the rest is talk
+        return _no_request(Intent(IntentKind.GENERATE, intent.language, images=images), reading.answers, work,
+                           refs, catalogues)
     if IntentKind.TRY_ANOTHER in intent.commands and intent.kind == IntentKind.GENERATE:
         # "switch model and redo it: <prompt>": the restated request, made with another model
         intent.kind = IntentKind.TRY_ANOTHER
@@ -389,7 +393,8 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
     else:
         reading.talk = True
-        reading.maybe = reading.maybe or gate.unsure(clause.text)  # "… but idk what yet"
+        # "… but idk what yet", "…, later ok": asked with a button at most, never charged now
+        reading.maybe = reading.maybe or gate.unsure(clause.text) or gate.later_on_its_own(clause.text)
 
 
 _PERSONAL = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our|us|you|your|you're|u|"

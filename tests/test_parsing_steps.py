@@ -458,3 +458,20 @@ def test_word_edges_are_the_plain_letter_and_digit_classes(flags):
     for spelt, plain, probe in pairs:
         fast, reference = re.compile(spelt, flags), re.compile(plain, flags)
         assert [c for c in chars if bool(probe(fast, c)) != bool(probe(reference, c))] == []
+
+
+@pytest.mark.parametrize("text, kind, charged", [
+    ("rip my credits 😭 worth it tho, the trailer came out clean", "chat", False),
+    ("if @ima-bot draws one more six-fingered elf im uninstalling", "chat", False),
+    ("lmao imagine asking the bot for a 4k pic of your own face 💀", "chat", False),
+    ("谢谢bot 海报很好看", "chat", False), ("三张图都不错 选第二张吧", "chat", False),
+    ("next week I need a logo for my cafe, I will come back when I decide the name", "chat", False),
+    ("video generation is so slow today 😤", "chat", False), ("emm 我在想要不要做个视频号", "chat", False),
+    ("@ima-bot tavern music for our D&D session tonight, lute and fiddle", "generate", True),
+    ("my daughter wants a song about unicorns but she's sleeping now, later ok", "generate", False),
+    ("How does this work? I am new, my son installed it", "help", False),
+    ("which model am I using now by default?", "show_preferences", False), ("余额查一下", "usage", False),
+])
+def test_talk_in_busy_channels_is_never_charged_and_a_question_beside_talk_is_answered(text, kind, charged):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, charged)

@@ -92,7 +92,8 @@ _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out
            r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?(?:{en})(?![a-z])"
            r"|(?:太|好|真|也太|超|最)(?:{zh})了?"
            r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})"
-           r"|(?:太|挺|有点)[\u3400-\u9fff]{{1,2}}了[\W]*$")  # "做出来的视频太短了"
+           r"|(?:太|挺|有点)[\u3400-\u9fff]{{1,2}}了[\W]*$"  # "做出来的视频太短了"
+           r"|(?:很|挺|都)(?:{zh})[了的啊呀吧~\s!！]*$")  # "海报很好看", "三张图都不错"
 
 
 @cache
@@ -150,7 +151,8 @@ def _combined_start() -> re.Pattern[str]:
     return re.compile(rf"^(?:\W*(?:{words}))*\W*", re.I)
 
 
-_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|haha|and|but|also|btw|hey|um|uh|quick "
+_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|lmao|lmfao|haha|and|but|also|btw|hey|"
+                          r"um|uh|emm+|em|额|呃|quick "
                           r"question|question|嗯|那|所以|哦|问一下|请问)"
                           r"(?![a-z])\W*)*", re.I)
 
@@ -164,7 +166,7 @@ def is_question(text: str) -> bool:
     if re.search(r"([\u3400-\u9fff])不\1[\s\W]*$", stripped):
         return True  # "行不行", "贵不贵": asked as A-not-A
     if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(
-        r"多少|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|"
+        r"多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|"
         r"能不能|可不可以|有没有|是不是|会不会",
         stripped,
     ):
@@ -293,13 +295,13 @@ def _verb_first(text: str) -> bool:
 
 
 _STATEMENT = re.compile(
-    r"^\W*(?:the|my|our|his|her|their|its|this|that|these|those|your)\s+(?:[\w'-]+\s+){0,3}?"
+    r"^\W*(?:the|my|our|his|her|their|its|this|that|these|those|your|ur)\s+(?:[\w'-]+\s+){0,3}?"
     r"(?:is|are|was|were|has|have|had|can't|cannot|can "
     r"not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
     r"made|makes|needs|wants|got|keeps|became|came out|turned "
     r"out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
     r"froze|failed|broke|glitched|is missing|went|sounds|sound|never|still|came|arrived|loaded|finished|"
-    r"appeared|showed up)(?![a-z])(?!\s+\w+ing\b)",
+    r"appeared|showed up|worked|works|helped|rocks|slaps|killed it)(?![a-z])(?!\s+\w+ing\b)",
     re.I,
 )
 #: a verdict after the thing named ("手指总是不对", "字都是乱码", "太糊了"): talk about a result
@@ -316,6 +318,25 @@ def _about_the_mentioned() -> re.Pattern[str]:
 
 _DONE_WELL = re.compile(r"(?:画|做|写|唱|拍|生成|弄|p)得")  # "画得真好": how it was made, not a request
 _NOT_NOW_END = re.compile(r"(?<!for )(?<!'s )(?<!until )(?<!by )(?:" + "{not_now}" + r")\W*$", re.I)
+
+
+# "if @ima draws one more six-fingered elf im uninstalling": a condition on what the user will do
+_IF_I = re.compile(r"^\W*if\b.*\b(?:i'?m|i'll|ill|i will|i am|we're|we'll)\b", re.I)
+
+
+def put_off(text: str) -> bool:
+    """"draw it later", "later ok", "明天再说": not now; "music for our D&D session tonight" is for an
+    occasion, still asked now."""
+    said = _not_now().search(text)
+    if said is None:
+        return False
+    before = re.search(r"([a-z&'-]+|[\u3400-\u9fff]{1,3})\s*$", text[: said.start()], re.I)
+    return not (before and pattern("occasions").fullmatch(before.group(1)))
+
+
+def later_on_its_own(text: str) -> bool:
+    """"later ok", "maybe tomorrow", "下次吧": a short clause that puts the whole message off."""
+    return bool(pattern("not_now").search(text)) and len(_CONTENT.findall(text)) <= 3
 
 
 @cache
@@ -370,7 +391,7 @@ def chatty(text: str) -> bool:
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
     unquoted = _QUOTED.sub(" ", lowered)  # 'a poster that says "see you tomorrow"' is not for later
     if re.match(rf"^\W*(?:{alt('chat_starts')})(?!['’]s)",
-                lowered) or text_request(lowered) or _not_now().search(unquoted):
+                lowered) or text_request(lowered) or put_off(unquoted):
         return True
     if pattern("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
@@ -380,7 +401,7 @@ def chatty(text: str) -> bool:
         return False
     if past_story(lowered) or _plan(lowered):
         return True  # what happened, or what the user will do themselves ("I'll draw it myself lol")
-    if (_STATEMENT.match(lowered) or _about_the_mentioned().match(lowered) or _not_now().search(unquoted)
+    if (_STATEMENT.match(lowered) or _about_the_mentioned().match(lowered) or _IF_I.match(lowered)
             or _DONE_WELL.search(lowered)):
         return True
     if _combined("polite_prefixes").match(lowered):
@@ -462,6 +483,9 @@ def _reported() -> re.Pattern[str]:
                       r"(?:said|says|say|thinks|think|thought|told|tells|reckons)(?![a-z])", re.I)
 
 
+_NEED_LATER = re.compile(r"^\W*(?:i|we)\s+(?:need|want|will need|'ll need|might need)(?![a-z])", re.I)
+
+
 def _future_plan(text: str) -> bool:
     """"next week we'll need a banner", "明天我再让它画海报", "下周要做一个发布会的海报": what the user
     means to do later, told to the channel; "tomorrow, can you …" and "明天要用，帮我画…" still ask now."""
@@ -469,7 +493,7 @@ def _future_plan(text: str) -> bool:
     if lead is None:
         return False
     rest = text[lead.end():].lstrip(" ,，")
-    planned = pattern("plans").match(rest) or _ZH_PLAN_VERB.match(rest)
+    planned = pattern("plans").match(rest) or _ZH_PLAN_VERB.match(rest) or _NEED_LATER.match(rest)
     if planned is None:
         return False
     return not _ASKING.search(rest[planned.end():].lstrip("再"))
