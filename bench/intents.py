@@ -14,7 +14,10 @@ key means "not applicable", i.e. empty):
   preference     model_mode ("always"/"this_time") and strategy ("cheapest"/"best")
   options        duration, resolution, aspect_ratio, size, generate_audio, vocal_gender, lyrics and the count
   n
-  prompt         the clean prompt (compared case-insensitively, spaces and outer punctuation ignored)
+  prompt         the clean prompt (compared case-insensitively, spaces and outer punctuation ignored);
+                 beside it two diagnostics of how far off the wrong ones are: the share with the same
+                 words in the same order (inner punctuation and spacing ignored) and the mean word-overlap
+                 F1 (each Chinese character a word). They locate the gap; the target stays the exact figure
   language       zh / en
 False charges: messages labelled request=false that the parser would charge (Intent.request true).
 An "ambiguous" outcome asks with a button first, so it is not a charge.
@@ -33,6 +36,7 @@ import re
 import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +80,24 @@ def norm_prompt(text: str) -> str:
     return text.strip(" \t.,，。!！?？;；:：\"'“”「」")
 
 
+_TOKEN = re.compile(r"[\u3400-\u9fff]|[^\W_]+")
+
+
+def prompt_tokens(text: str) -> list[str]:
+    """Words of a prompt (each Chinese character one word), without punctuation or spacing."""
+    return _TOKEN.findall(text.casefold())
+
+
+def overlap_f1(got: list[str], wanted: list[str]) -> float:
+    if not got and not wanted:
+        return 1.0
+    common = sum((Counter(got) & Counter(wanted)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(got), common / len(wanted)
+    return 2 * precision * recall / (precision + recall)
+
+
 @dataclass
 class Score:
     right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FIELDS, 0))
@@ -87,6 +109,9 @@ class Score:
     requests: int = 0
     missed: int = 0
     asked: int = 0  # ambiguous: asked with a button
+    # diagnostics beside the exact prompt figure: how far off the wrong prompts are
+    prompt_same_words: int = 0  # the same words in the same order; only punctuation or spacing differ
+    prompt_f1: float = 0.0  # summed word-overlap F1 of each prompt against its label
     failures: list[str] = field(default_factory=list)
 
     def add(self, name: str, ok: bool) -> bool:
@@ -138,10 +163,12 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
             ok = ok and (intent.n or None) == (case.get("n") or None)
         if not score.add("options", ok):
             wrong.append(f"options={got_opts} n={intent.n}")
-    if "prompt" in case and not score.add(
-        "prompt", norm_prompt(intent.prompt) == norm_prompt(case["prompt"])
-    ):
-        wrong.append(f"prompt={intent.prompt!r}")
+    if "prompt" in case:
+        got_words, wanted_words = prompt_tokens(intent.prompt), prompt_tokens(case["prompt"])
+        score.prompt_same_words += got_words == wanted_words
+        score.prompt_f1 += overlap_f1(got_words, wanted_words)
+        if not score.add("prompt", norm_prompt(intent.prompt) == norm_prompt(case["prompt"])):
+            wrong.append(f"prompt={intent.prompt!r}")
     if "lang" in case and not score.add("language", intent.language == case["lang"]):
         wrong.append(f"lang={intent.language}")
     if wrong:
@@ -169,6 +196,10 @@ def report(name: str, score: Score, times: list[float]) -> None:
     for f in FIELDS:
         if score.total[f]:
             print(f"  {f:<13} {score.right[f] / score.total[f]:7.1%}  ({score.right[f]}/{score.total[f]})")
+    if score.total["prompt"]:
+        print(f"  prompt diagnostics (not the target's measure): same words, only punctuation or spacing "
+              f"differ {score.prompt_same_words / score.total['prompt']:.1%}; mean word-overlap F1 "
+              f"{score.prompt_f1 / score.total['prompt']:.3f}")
     print(f"  every field right on {score.all_right}/{score.messages} messages "
           f"({score.all_right / max(1, score.messages):.1%})")
     print(f"  false charges: {score.false_charges} of {score.non_requests} non-requests"
