@@ -208,6 +208,20 @@ async def test_a_new_card_waits_out_the_rate_limit_instead_of_falling_back_to_te
     fake.rate_limited = 0  # provoked on purpose
 
 
+async def test_cards_sent_together_past_the_rate_limit_all_arrive_as_cards(env: Env):
+    """Several replies at once over the app's limit (instances of one app share it in a burst): each keeps
+    waiting its turn and arrives as a card, none is given up after a few refusals and posted as plain
+    text outside the user's thread."""
+    fake = env.fake
+    fake.api_limit_per_s, fake.ratelimit_reset_s = 1, 0.3  # one a second; each refusal says "0.3 s"
+    channel = env.adapter.platform.channel({"chat_id": "oc_group1"})
+    cards = [View("notice", f"Card {i}", (f"line {i}",)) for i in range(3)]
+    refs = await asyncio.gather(*(channel.send(view) for view in cards))
+    assert [fake.messages[ref].msg_type for ref in refs] == ["interactive"] * 3
+    assert fake.rate_limited >= 3  # the third card was refused more than three times before its turn
+    fake.rate_limited = fake.ignored_resets = 0  # provoked on purpose (the three senders overlap)
+
+
 async def test_a_card_updated_too_often_is_slowed_down(env: Env):
     fake = env.fake
     fake.patch_limit_per_s = 1  # a stricter per-message limit than the bot expects

@@ -16,6 +16,7 @@ import hmac
 import io
 import json
 import logging
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -191,14 +192,19 @@ class FeishuChannel:
         """A reply to the user's message when there is one, else a new message in the chat.
 
         A new message has no later edit to catch up with: when Feishu answers 99991400, wait the
-        x-ogw-ratelimit-reset it names (a few seconds at most) and post again, twice at most.
+        x-ogw-ratelimit-reset it names and post again, for up to MAX_POST_WAIT_S in all. Not a fixed
+        number of tries: several instances of one app share its 50-a-second limit in a burst, and a
+        card given up after three quick refusals became a plain-text message outside the user's
+        thread, with no buttons. A little jitter keeps instances from retrying in step.
         """
-        for _attempt in range(3):
+        waited = 0.0
+        while True:
             response = await self._post_once(msg_type, content)
-            if response.success() or response.code != RATE_LIMITED:
+            if response.success() or response.code != RATE_LIMITED or waited >= MAX_POST_WAIT_S:
                 return response
-            await asyncio.sleep(min(MAX_POST_WAIT_S, _reset_s(response)))
-        return response
+            pause = min(MAX_POST_WAIT_S - waited, _reset_s(response)) + random.uniform(0.0, 0.2)
+            await asyncio.sleep(pause)
+            waited += pause
 
     async def _post_once(self, msg_type: str, content: str) -> Any:
         reply_to = self.route.get("reply_to")
