@@ -7,6 +7,7 @@ import inspect
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -63,13 +64,20 @@ def sandbox_config() -> SandboxConfig:
     return SandboxConfig(time_scale=0.01, seed=7)
 
 
-@pytest.fixture
-async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[Sandbox]:
-    runner = await run_sandbox("127.0.0.1", 0, sandbox_config)
+@asynccontextmanager
+async def running_sandbox(config: SandboxConfig) -> AsyncIterator[Sandbox]:
+    """The IMA sandbox on a free loopback port, stopped on exit (the one way tests start it)."""
+    runner = await run_sandbox("127.0.0.1", 0, config)
     try:
         yield Sandbox(bound_url(runner), state_of(runner.app))
     finally:
         await runner.cleanup()
+
+
+@pytest.fixture
+async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[Sandbox]:
+    async with running_sandbox(sandbox_config) as started:
+        yield started
 
 
 @pytest.fixture

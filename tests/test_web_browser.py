@@ -18,10 +18,10 @@ import pytest
 import pytest_asyncio
 
 from core.config import Settings
-from sandbox.app import SandboxConfig, bound_url, run_sandbox, state_of
+from sandbox.app import SandboxConfig
 from sandbox.media import png
 
-from .conftest import Sandbox
+from .conftest import Sandbox, running_sandbox
 from .web_driver import close_web_core, open_web_core
 
 SCALE = 0.1
@@ -66,11 +66,8 @@ def sandbox_config() -> SandboxConfig:
 @pytest_asyncio.fixture(loop_scope="module")
 async def sandbox(sandbox_config: SandboxConfig) -> AsyncIterator[Sandbox]:
     """conftest's sandbox, on the module's event loop like everything these tests drive."""
-    runner = await run_sandbox("127.0.0.1", 0, sandbox_config)
-    try:
-        yield Sandbox(bound_url(runner), state_of(runner.app))
-    finally:
-        await runner.cleanup()
+    async with running_sandbox(sandbox_config) as started:
+        yield started
 
 
 @pytest.fixture
