@@ -6,7 +6,7 @@ The full runs print them and bench/RESULTS.md records them.
 
 from __future__ import annotations
 
-from bench import bad_input, crashes, faults, load, parser_scaling, watching_cost
+from bench import agreement, bad_input, crashes, faults, load, parser_scaling, watching_cost
 
 
 async def test_watching_cost_bench_delivers_every_task_and_counts_the_calls_ima_saw():
@@ -63,3 +63,10 @@ def test_parser_scaling_measures_every_token_at_three_lengths():
     for row in report["tokens"].values():
         assert len(row["cpu_ms"]) == len(row["wall_ms"]) == 3 and len(row["growth"]) == 2
         assert all(ms > 0 for ms in row["cpu_ms"] + row["wall_ms"])
+
+
+def test_the_second_annotators_labels_still_point_at_their_development_messages():
+    """The agreement figure compares two labellings of the same messages: a dev set edited out of line
+    with tests/data/second_annotator.jsonl would compare different messages, so it fails loudly."""
+    report = agreement.main([])
+    assert report["messages"] == 180 and report["total"]["request/kind"] == 180
