@@ -731,6 +731,39 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:
         intent.gate = gate.AMBIGUOUS
+    if not draft.task_type and (intent.gate == gate.REQUEST or (
+            intent.gate == gate.AMBIGUOUS and intent.images and not draft.maybe)):
+        # "i drew this myself btw, not ai" with a picture: talk about the picture, not a button
+        _shape_step(intent, described, draft.talk)
+
+
+def _shape_step(intent: Intent, described: str, talk: bool) -> None:
+    """A request is charged without asking only when it is shaped like one. Content with a sign of talk in
+    it ("the video you made yesterday…", "posters of cats are everywhere", "别再画猫了") is talk (a chat
+    answer) or, for a hypothetical, asked with a button, unless one of its clauses opens like a request or
+    is a plain description beside the talk ("my friend's wedding is next month and they asked me to …. slow
+    acoustic love song, warm"): the backstory people tell before what they want."""
+    parts = gate.clauses(described)
+    if any(gate.request_shape(c.text) for c in parts):
+        return
+    if intent.gate == gate.AMBIGUOUS and talk:
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # a picture shown with small talk about it
+        return
+    signals = [gate.chat_signal(c.text, intent.images) for c in parts]
+    found = next((s for s in signals if s), None)
+    if found is None or any(s is None and _names_something(c.text)
+                            for c, s in zip(parts, signals, strict=True)):
+        return
+    if found in gate.TALK_SIGNALS:
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
+    else:
+        intent.gate = gate.AMBIGUOUS
+
+
+def _names_something(text: str) -> bool:
+    """A clause that says what to make: a description, a head noun or options."""
+    found, _ = option_words.take_options(text, None, 0)
+    return bool(gate.descriptive(text) or any(n.head for n in media.nouns(text)) or found.options or found.n)
 
 
 @cache

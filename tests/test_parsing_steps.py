@@ -475,3 +475,71 @@ def test_word_edges_are_the_plain_letter_and_digit_classes(flags):
 def test_talk_in_busy_channels_is_never_charged_and_a_question_beside_talk_is_answered(text, kind, charged):
     intent = _parse(text)
     assert (intent.kind, intent.request) == (kind, charged)
+
+
+# ── gate: request shape and signs of talk (wordings nobody on the team wrote are answered, not charged) ──
+@pytest.mark.parametrize("text, signal", [
+    ("stop making videos of dogs", "negation"), ("别再画猫了", "negation"),
+    ("i didn't ask for a video of a dog", "negation"),
+    ("your poster was way better than the one my designer made", "comparison"),
+    ("可灵的视频比海螺的流畅", "comparison"),
+    ("my brother said you could make a video of his wedding", "reported"), ("听说你能做婚礼视频", "reported"),
+    ("the video you made yesterday had a glitch", "second_person"), ("你画的猫有五条腿", "second_person"),
+    ("we used the bot to make a poster for the party", "past"), ("墙上那张海报是我女儿画的", "past"),
+    ("posters of cats are everywhere on this server", "statement"),
+    ("someone should make a meme of this", "hypothetical"), ("如果要做海报的话我自己画就行", "hypothetical"),
+    ("a video of my cat as a pirate lmao", "amused"),
+])
+def test_a_sign_of_talk_is_named_by_its_class(text, signal):
+    assert gate.chat_signal(text) == signal
+
+
+@pytest.mark.parametrize("text", [
+    "a knight made of stained glass, cathedral light", "a cat that was sleeping on a keyboard",
+    "一只猫画了一幅画", "stop sign in the rain at night, film noir", "a city with no cars, only bikes",
+    "不要文字，一张简约的狐狸logo", 'a poster that says "we were here"',
+])
+def test_a_description_is_not_talk(text):
+    assert gate.chat_signal(text) is None
+
+
+@pytest.mark.parametrize("text, shaped", [
+    ("make the poster you made yesterday again but blue", True), ("can you draw a fox", True),
+    ("i'd like a poster of a fox", True), ("帮我画一只猫", True), ("给我来一张海报", True),
+    ("hey, please draw a cat", True), ("thanks! now a video of it", False),
+    ("imagine a video of my cat", False), ("don't draw a cat", False), ("别再画猫了", False),
+    ("my brother made a video", False),
+])
+def test_a_request_shape_is_a_verb_or_a_polite_lead_at_the_start(text, shaped):
+    assert gate.request_shape(text) is shaped
+
+
+@pytest.mark.parametrize("text, images, kind, gate_said", [
+    # talk: negation, comparison, reported speech, remarks about "you", the past, statements about a result
+    ("no need for a video of that", 0, "chat", "none"), ("我没让你做视频啊", 0, "chat", "none"),
+    ("a poster is way cheaper than hiring a designer", 0, "chat", "none"),
+    ("可灵的视频比海螺的流畅", 0, "chat", "none"),
+    ("我妈让我帮她做个广场舞的视频 我说我哪会啊😂", 0, "chat", "none"),
+    ("你画的猫有五条腿哈哈", 0, "chat", "none"), ("the cat picture from earlier is my new wallpaper", 0, "chat",
+                                                "none"),
+    ("a video of the launch is on our drive already", 0, "chat", "none"),
+    ("墙上那张猫的海报是我女儿画的", 0, "chat", "none"),
+    ("anyone know a good free video editor? need to trim the clip the bot gave me", 0, "chat", "none"),
+    ("i drew this myself btw, not ai", 1, "chat", "none"),
+    ("this is my garden, I planted all the roses myself 🌹", 1, "chat", "none"),
+    # might be a request, might not: one button, never a charge
+    ("would be cool if someone made a logo for our clan someday", 0, "generate", "ambiguous"),
+    ("imagine a video of my cat as a pirate lmao", 0, "generate", "ambiguous"),
+    ("想象一下我家猫当海盗的视频哈哈", 0, "generate", "ambiguous"),
+    # shaped like a request, or a plain description beside a story: charged as before
+    ("make the poster you made yesterday again but blue", 0, "generate", "request"),
+    ("帮我画一只猫，上次那只画得太胖了", 0, "generate", "request"),
+    ("a knight made of stained glass, cathedral light", 0, "generate", "request"),
+    ("my friend's wedding is next month and they asked me to handle the first dance song, no pressure lmao. "
+     "slow acoustic love song, warm", 0, "generate", "request"),
+    ("/imagine isometric tiny island with a ramen shop", 0, "generate", "request"),
+])
+def test_only_a_request_shape_or_a_plain_description_is_charged_without_asking(text, images, kind, gate_said):
+    intent = _parse(text, images)
+    assert (intent.kind, intent.gate) == (kind, gate_said), text
+    assert intent.request is (gate_said == "request")

@@ -39,6 +39,9 @@ NON_REQUESTS = [
     "大家看看这个机器人画的图", "谁把机器人拉进群的", "你画的图手指总是不对", "做出来的视频太短了",
     "can you draw", "can u do music", "会画画不", "画一张图要多少点数",
     "真希望我也会画画", "wish i could draw like that",
+    # signs of talk without a request shape (negation, comparison, the past, remarks about "you")
+    "no need for a video of that", "a poster is way cheaper than hiring a designer", "你画的猫有五条腿哈哈",
+    "the cat picture from earlier is my new wallpaper", "墙上那张猫的海报是我女儿画的",
 ]
 
 
@@ -48,6 +51,13 @@ async def test_a_wish_for_something_made_is_asked_with_a_button_never_charged(co
         asked = (await say(core, text))[0]
         assert asked.kind == "offer" and len(asked.actions) == 1, text
         assert asked.actions[0].label in (f"Make it: «{prompt}»", f"生成：«{prompt}»"), asked.actions[0]
+    assert sandbox.state.creates() == []
+
+
+async def test_a_hypothetical_about_something_made_is_asked_with_a_button_never_charged(core, sandbox):
+    asked = (await say(core, "would be cool if someone made a logo for our clan someday"))[0]
+    assert asked.kind == "offer" and len(asked.actions) == 1
+    assert asked.actions[0].label.startswith("Make it: «"), asked.actions[0]
     assert sandbox.state.creates() == []
 
 

@@ -599,3 +599,100 @@ def remark(text: str) -> bool:
 @cache
 def _zh_markers() -> tuple[str, ...]:
     return tuple(phrases("markers", "zh"))
+
+
+# ── Request shape and chat signals: charge only what is shaped like a request ──
+# Tuning rule by rule on messages people wrote did not carry over to messages nobody on the team wrote, so
+# the gate also works the other way round: a clause is charged without asking only when it is shaped like
+# a request (an imperative or polite request to make something, a bare description, a slash command), and a
+# clause that carries a sign of talk (negation, the past, a remark about "you", a comparison, a
+# hypothetical, reported speech, a statement about a result) is charged only when it also opens the way a
+# request opens. Whatever is left is answered as talk or asked with the one-line "Make it" button.
+
+#: the signals that make a clause talk (a chat answer); the others (hypotheticals) are asked with a button
+TALK_SIGNALS = ("negation", "comparison", "reported", "past", "second_person", "statement")
+
+_RELATIVE = re.compile(r"(?:that|who|which|where|when|whose|whom)\s+(?:[a-z'-]+\s+){0,2}$", re.I)
+# "a poster is way cheaper …", "posters of cats are everywhere": a thing we make named, then what it is
+_COPULA = re.compile(r"(?<![a-z'])(?:is|are|was|were|isn't|aren't|wasn't|weren't|looks|looked|seems|"
+                     r"costs)(?![a-z'])", re.I)
+# "墙上那张海报是我女儿画的": who made it, told after 是 … 的
+_ZH_MADE_BY = re.compile(r"是[^，。,.!！?？]{0,8}?(?:画|做|拍|生成|写|唱|弄|设计|p)(?:出来)?的")
+# "可灵的视频比海螺的流畅": one thing weighed against another
+_ZH_THAN = re.compile(r"(?<![对无])比(?![基赛例较如特萨利心划分拟])[^，。,.!！?？]{1,10}?"
+                      r"(?:更|还|好|差|强|流畅|清楚|快|慢|贵|便宜|真实|自然|多|少)")
+#: a past form right before these is a participle that describes ("made of glass", "drawn in ink")
+_PARTICIPLE_AFTER = re.compile(r"\s+(?:of|from|out of|in|on|with|by|as|like|into)(?![a-z])", re.I)
+
+
+@cache
+def _signal_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    names = ("negation", "comparison", "reported", "second_person", "hypothetical", "past", "amused")
+    told = (rf"(?<![a-z'])(?:{alt('chat_signals', 'past_subjects')})(?:\s+[a-z'-]+){{0,2}}?\s+"
+            rf"(?:{alt('chat_signals', 'past_told')})")
+    return (*((name, re.compile(alt("chat_signals", name), re.I)) for name in names),
+            ("past", re.compile(told, re.I)))
+
+
+@cache
+def _negated_start() -> re.Pattern[str]:
+    return re.compile(rf"^\W*(?:{alt('chat_signals', 'negation_start')})(?![a-z'])", re.I)
+
+
+def _opening(text: str) -> str:
+    """The clause without what people put before the point: greetings, thanks, reactions, "ok so", "if you
+    can" (and the bot's name)."""
+    text = _LEAD_FILLER.sub("", _combined_start().sub("", text))
+    start, _ = courtesy(text)
+    return _LEAD_FILLER.sub("", text[start:])
+
+
+def chat_signal(text: str, images: int = 0) -> str | None:
+    """The first sign of talk in a clause ("negation", "comparison", "reported", "second_person", "past",
+    "statement"; "hypothetical" and "amused" are asked about with a button), or None. Quoted words
+    (lyrics, the words on a poster) are not looked at."""
+    unquoted = _QUOTED.sub(" ", text)
+    opening = _opening(unquoted)
+    # "一只猫画了一幅画": a description that opens with what is shown tells the subject's past, not the user's
+    described = bool(re.match(rf"^\W*(?:{alt('articles', 'zh')})", opening))
+    if _negated_start().match(opening):
+        return "negation"  # "stop making videos of dogs", "别再画猫了", "no need for a video of that"
+    for name, found in _signal_patterns():
+        for m in found.finditer(unquoted):
+            if _RELATIVE.search(unquoted[: m.start()]) or (name == "past" and (
+                    _PARTICIPLE_AFTER.match(unquoted, m.end()) or described)):
+                continue  # "a cat that was sleeping", "a knight made of glass": what the subject is
+            return name
+    if _ZH_MADE_BY.search(unquoted) and not described:
+        return "past"
+    if _ZH_THAN.search(unquoted):
+        return "comparison"
+    copula = _COPULA.search(opening)
+    if (copula and not images and not _RELATIVE.search(opening[: copula.start()])
+            and pattern("media_nouns").search(opening[: copula.start()])):
+        return "statement"  # "a poster is way cheaper than a designer", "posters of cats are everywhere"
+    return None
+
+
+def request_shape(text: str) -> bool:
+    """The clause opens the way a request opens: a verb that asks for something made ("draw …", "画…",
+    "make me …"), or a polite or wanting lead before it or before what is wanted ("can you draw …", "i'd like
+    a poster …", "帮我画…", "给我来一张…"). "imagine …" is not one: it is how people start a daydream."""
+    opening = _opening(_QUOTED.sub(" ", text))
+    if _negated_start().match(opening):
+        return False
+    verb = _verb_first_pattern().match(opening)
+    if verb and not re.match(r"\W*imagine", opening, re.I):
+        return True
+    lead = _request_lead().match(opening)
+    if lead is None:
+        return False
+    rest = opening[lead.end():]
+    return bool(_verb_first_pattern().match(rest) or _combined("edit_words").match(rest.lstrip())
+                or re.match(rf"\W*(?:{alt('articles')})", rest, re.I) or pattern("media_nouns").match(
+                    rest.lstrip()))
+
+
+@cache
+def _request_lead() -> re.Pattern[str]:
+    return re.compile(rf"^\W*(?:(?:{alt('request_leads', 'en')}|{alt('request_leads', 'zh')})\s*)+", re.I)
