@@ -737,13 +737,16 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         _shape_step(intent, described, draft.talk)
 
 
+_SPACES = re.compile(r"\s\s+")
+
+
 def _shape_step(intent: Intent, described: str, talk: bool) -> None:
     """A request is charged without asking only when it is shaped like one. Content with a sign of talk in
     it ("the video you made yesterday…", "posters of cats are everywhere", "别再画猫了") is talk (a chat
     answer) or, for a hypothetical, asked with a button, unless one of its clauses opens like a request or
     is a plain description beside the talk ("my friend's wedding is next month and they asked me to …. slow
     acoustic love song, warm"): the backstory people tell before what they want."""
-    parts = gate.clauses(described)
+    parts = gate.clauses(_SPACES.sub(" ", described))  # the cut-out words left runs of spaces
     if any(gate.request_shape(c.text) for c in parts):
         return
     if intent.gate == gate.AMBIGUOUS and talk:
@@ -813,7 +816,8 @@ _WARM_UP = (("use kling o1 to make a 5s video of waves crashing on rocks", 0),
             ("can you make this look like a ghibli scene?", 0),
             ("switch model and draw a fox", 0), ("reset and then 画三张 logo, 16:9", 0),
             ("write a song about rain, lyrics: \"hello\"", 0), ("make this photo move", 1),
-            ("which is better, veo or sora?", 0), ("以后都用可灵 4K 竖屏", 0), ("把背景换成星空", 1))
+            ("which is better, veo or sora?", 0), ("以后都用可灵 4K 竖屏", 0), ("把背景换成星空", 1),
+            ("posters of cats are everywhere lol", 0))
 
 
 def warm_up(catalogues: Mapping[str, Catalogue] | None = None) -> None:
