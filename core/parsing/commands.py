@@ -14,7 +14,7 @@ from functools import cache
 
 from .gate import residue
 from .options import take_options
-from .vocab import branches, pattern, phrases
+from .vocab import Tagged, pattern, phrases
 
 #: list name in intent_words.json → intent kind, in the order they are tried at one position
 COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"),
@@ -29,12 +29,9 @@ LEADING_MAX = 200
 
 
 @cache
-def _pattern() -> re.Pattern[str]:
-    """Each command's phrases in order; every alternative is closed by an empty group naming its list
-    (``m.lastgroup``), so the regex engine rules alternatives out at a glance instead of entering a group
-    per command at every position."""
-    return re.compile("|".join(f"(?:{branch})(?P<{name}_{i}>)" for name, _ in COMMANDS
-                               for i, branch in enumerate(branches(phrases(name)))), re.I)
+def _pattern() -> Tagged:
+    """Each command's phrases, tried in order at one position."""
+    return Tagged([(name, phrases(name)) for name, _ in COMMANDS])
 
 
 _KIND = dict(COMMANDS)
@@ -51,7 +48,7 @@ def _blank(text: str, spans: Sequence[tuple[int, int]], offset: int) -> str:
 def _read(text: str, model_spans: Sequence[tuple[int, int]], offset: int) -> tuple[list[str], bool]:
     """The commands in a clause, in order, and whether anything else (not filler) is said in it."""
     text = _blank(text, model_spans, offset)
-    found = [(m.start(), _KIND[(m.lastgroup or "").rsplit("_", 1)[0]]) for m in _pattern().finditer(text)]
+    found = [(m.start(), _KIND[name]) for name, m in _pattern().finditer(text)]
     _, text = take_options(text, None, 0)  # "再来两张", "2 more": the count goes with "again"
     said = bool(residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words",
                         "use_words", "reactions", "thanks", "media_nouns"))

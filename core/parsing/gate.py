@@ -59,9 +59,20 @@ def _combined(*lists: str) -> re.Pattern[str]:
     return re.compile(alternation(p for name in lists for p in phrases(name)) or r"(?!)", re.I)
 
 
-def residue(text: str, *lists: str) -> str:
-    """What is left of the text once every phrase of these lists is removed (letters and digits only)."""
-    return _NON_WORD.sub("", _combined(*lists).sub(" ", text))
+@cache
+def _covering(*lists: str) -> re.Pattern[str]:
+    """The text read left to right as phrases of these lists and non-letters only. At each position a
+    phrase is tried first and, once found, kept (atomic group, possessive loop: no other reading is tried),
+    exactly as a substitution of the phrases would find them."""
+    found = alternation(p for name in lists for p in phrases(name))
+    return re.compile(rf"(?:(?>{found})|[\W_])*+" if found else r"[\W_]*+", re.I)
+
+
+def residue(text: str, *lists: str) -> bool:
+    """Whether anything is left of the text (a letter or a digit) once every phrase of these lists is
+    removed. One pass that stops at the first letter no phrase covers: most texts asked about are not
+    only these phrases, and the question is asked of every clause."""
+    return _covering(*lists).fullmatch(text) is None
 
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import alt, alternation, branches, pattern, phrases
+from .vocab import Tagged, alt, alternation, pattern, phrases
 
 MEDIA = ("image", "video", "music")
 _WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
@@ -51,15 +51,9 @@ class Noun:
 
 
 @cache
-def _nouns() -> re.Pattern[str]:
-    """not_media, then image, video and music nouns, tried in that order at each position. Each list's
-    alternatives stand side by side, each closed by an empty group that names its list
-    (``m.lastgroup``): a group around each list made the regex engine enter all four at every position,
-    where alternatives opening with a plain character are ruled out at a glance."""
-    return re.compile("|".join(f"(?:{branch})(?P<{name}_{i}>)"
-                               for name, words in (("not", phrases("not_media")),
-                                                   *((m, phrases("media_nouns", m)) for m in MEDIA))
-                               for i, branch in enumerate(branches(words))), re.I)
+def _nouns() -> Tagged:
+    """not_media, then image, video and music nouns, tried in that order at each position."""
+    return Tagged([("not", phrases("not_media")), *((m, phrases("media_nouns", m)) for m in MEDIA)])
 
 
 def _clause_start(text: str, at: int) -> int:
@@ -172,10 +166,9 @@ def nouns(text: str, limit: int = 40) -> list[Noun]:
     """The media nouns in the text (the first ``limit``), marked head or modifier."""
     out: list[Noun] = []
     verbs = pattern("create_verbs")
-    for m in _nouns().finditer(text):
+    for media, m in _nouns().finditer(text):
         if len(out) >= limit:
             break
-        media = (m.lastgroup or "").rsplit("_", 1)[0]
         if media == "not":
             continue
         if _CJK.match(m.group(0)) or _CJK.match(text[max(0, m.start() - 1): m.start()] or "x"):

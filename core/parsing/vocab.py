@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -117,6 +117,34 @@ def _emit(char: str, node: dict[str, Any], left: bool | None = None) -> str:
     if len(children) == 1:
         return head + children[0]
     return head + "(?:" + "|".join(children) + ")"
+
+
+class Tagged:
+    """Several phrase lists read as one, each match named by its list: at one position the first list in
+    order that has a phrase there wins (its longest phrase), as in an alternation of the lists.
+
+    A scan looks for any phrase of any list at once (one trie), then tells at that position which list
+    it is: the regex engine tries every alternative of a pattern at every position of the text, and one
+    trie has a third of the alternatives of the lists side by side."""
+
+    def __init__(self, lists: Sequence[tuple[str, Iterable[str]]]) -> None:
+        named = [(name, list(words)) for name, words in lists]
+        self._any = re.compile(alternation(p for _, words in named for p in words) or r"(?!)", re.I)
+        self._each = [(name, re.compile(alternation(words) or r"(?!)", re.I)) for name, words in named]
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[tuple[str, re.Match[str]]]:
+        """(list name, match) for each phrase in the text, left to right, not overlapping."""
+        while (found := self._any.search(text, pos)) is not None:
+            pos = found.start() + 1
+            for name, each in self._each:
+                if (m := each.match(text, found.start())) is not None:
+                    yield name, m
+                    pos = max(pos, m.end())
+                    break
+
+    def search(self, text: str) -> bool:
+        """Whether any list has a phrase in the text."""
+        return self._any.search(text) is not None
 
 
 @cache
