@@ -187,7 +187,7 @@ def _strategy(text: str) -> tuple[str | None, str]:
                     start = use.start()
                 end = m.end()
                 tail = re.match(
-                    r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:model|option|one|way|模型|的)?"
+                    r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:models?|options?|ones?|way|模型|的)?"
                     r"(?:\s+possible(?![a-z]))?(?:\s*(?:to|for))?",
                     after,
                     re.I,
@@ -465,6 +465,8 @@ def _no_request(intent: Intent, answers: list[str], work: str, refs: list[ModelR
                 catalogues: Mapping[str, Catalogue] | None) -> Intent:
     """Questions and small talk: the most specific question asked decides the answer."""
     _answer(intent, IntentKind(gate.first_answer(answers)))
+    if intent.kind == IntentKind.HELP and not refs and gate.price_question(work):
+        _about_media(intent, work)  # "how much is one song?": answered with that media's models and prices
     if intent.kind == IntentKind.LIST_MODELS:  # "how much does a video cost", "what does kling cost?"
         _about_media(intent, work)
         intent.compare = list(dict.fromkeys(_model_id(ref, catalogues) for ref in refs))
@@ -553,7 +555,8 @@ def _only_talk_left(intent: Intent, draft: _Draft) -> bool:
     if intent.images or draft.lyrics or any(n.head for n in media.nouns(said)) or pattern(
             "create_verbs").search(said) or gate.starts_like_a_description(said):
         return False
-    return bool(gate.remark(said) or gate.chatty(said) or _NEGATED.search(said))
+    return bool(gate.remark(said) or gate.chatty(said) or _NEGATED.search(said)
+                or gate.chat_signal(said) in gate.TALK_SIGNALS)
 
 
 _NEGATED = re.compile(r"没|不是|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
@@ -734,13 +737,13 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
     if not draft.task_type and (intent.gate == gate.REQUEST or (
             intent.gate == gate.AMBIGUOUS and intent.images and not draft.maybe)):
         # "i drew this myself btw, not ai" with a picture: talk about the picture, not a button
-        _shape_step(intent, described, draft.talk)
+        _shape_step(intent, described, draft.talk, draft.whole or described)
 
 
 _SPACES = re.compile(r"\s\s+")
 
 
-def _shape_step(intent: Intent, described: str, talk: bool) -> None:
+def _shape_step(intent: Intent, described: str, talk: bool, whole: str) -> None:
     """A request is charged without asking only when it is shaped like one. Content with a sign of talk in
     it ("the video you made yesterday…", "posters of cats are everywhere", "别再画猫了") is talk (a chat
     answer) or, for a hypothetical, asked with a button, unless one of its clauses opens like a request or
@@ -754,9 +757,10 @@ def _shape_step(intent: Intent, described: str, talk: bool) -> None:
         return
     signals = [gate.chat_signal(c.text, intent.images) for c in parts]
     found = next((s for s in signals if s), None)
-    if found is None or any(s is None and _names_something(c.text)
-                            for c, s in zip(parts, signals, strict=True)):
-        return
+    if not any(gate.defers(c.text) for c in gate.clauses(whole)) and (found is None or any(
+            s is None and _names_something(c.text) for c, s in zip(parts, signals, strict=True))):
+        return  # put off ("…, I'll ask her what colors she likes first") is talk, however plain the rest
+    found = found or "deferral"
     if found in gate.TALK_SIGNALS:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:

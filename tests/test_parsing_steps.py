@@ -32,7 +32,7 @@ def test_requests_are_not_social(text):
 
 @pytest.mark.parametrize("text, kind", [
     ("can you make videos?", "help"), ("你能做视频吗", "help"), ("what's my balance?", "usage"),
-    ("how much does a video cost?", "list_models"), ("can you draw a cat in a hat?", None),
+    ("how much does a video cost?", "help"), ("can you draw a cat in a hat?", None),
     ("is it possible to make a video of a cat dancing?", None), ("能让这张图里的瀑布流动起来吗", None),
     ("what about something spooky?", "maybe"), ("why is it so slow?", "chat"),
 ])
@@ -43,9 +43,9 @@ def test_questions_are_sorted_into_what_answers_them(text, kind):
 
 @pytest.mark.parametrize("text, kind", [
     ("draw me a dragon?", None), ("画一只猫好吗", None), ("来首歌行不行", None),
-    ("做首歌贵不贵", "list_models"),
+    ("做首歌贵不贵", "help"),
     ("a cat surfing?", "maybe"), ("make what?", "chat"), ("画完了吗", "chat"), ("会画画不", "help"),
-    ("画一张图要多少点数", "list_models"), ("还有多少点数", "usage"), ("谁把机器人拉进群的？", "chat"),
+    ("画一张图要多少点数", "help"), ("还有多少点数", "usage"), ("谁把机器人拉进群的？", "chat"),
 ])
 def test_a_request_asked_with_a_question_mark_is_a_request_and_price_questions_list_prices(text, kind):
     assert gate.is_question(text)
@@ -487,7 +487,11 @@ def test_talk_in_busy_channels_is_never_charged_and_a_question_beside_talk_is_an
     ("the video you made yesterday had a glitch", "second_person"), ("你画的猫有五条腿", "second_person"),
     ("we used the bot to make a poster for the party", "past"), ("墙上那张海报是我女儿画的", "past"),
     ("posters of cats are everywhere on this server", "statement"),
-    ("someone should make a meme of this", "hypothetical"), ("如果要做海报的话我自己画就行", "hypothetical"),
+    ("someone should make a meme of this", "hypothetical"), ("万一老板要海报呢", "hypothetical"),
+    ("如果要做海报的话我自己画就行", "plan"), ("周末准备给我妈做个生日视频", "plan"),
+    ("my sister wants a logo, I'll ask her what colors she likes first", "deferral"),
+    ("i want to pick again", "own_action"), ("need to trim the clip", "own_action"),
+    ("小李说他用可灵做的那个视频被老板夸了", "reported"), ("那首歌我循环了一下午", "past"),
     ("a video of my cat as a pirate lmao", "amused"),
 ])
 def test_a_sign_of_talk_is_named_by_its_class(text, signal):
@@ -538,6 +542,23 @@ def test_a_request_shape_is_a_verb_or_a_polite_lead_at_the_start(text, shaped):
     ("my friend's wedding is next month and they asked me to handle the first dance song, no pressure lmao. "
      "slow acoustic love song, warm", 0, "generate", "request"),
     ("/imagine isometric tiny island with a ramen shop", 0, "generate", "request"),
+    ("i'll take a poster of a sunset please", 0, "generate", "request"),
+    ("always use kling from now on. first: a horse running on grassland at sunset", 0, "generate", "request"),
+    # put off, or the user's own plan: talk, however plainly the thing is named
+    ("my sister wants a logo for her bakery, I'll ask her what colors she likes first", 0, "chat", "none"),
+    ("周末准备给我妈做个生日视频，到时候再说", 0, "chat", "none"),
+    ("小李说他用可灵做的那个视频被老板夸了", 0, "chat", "none"), ("那首歌我循环了一下午", 0, "chat", "none"),
+    # a setting with a remark beside it, deleting one's data, clearing a default: never a generation
+    ("from now on use the cheapest models pls, I'm broke", 0, "set_preference", "none"),
+    ("always go with the cheapest one for images pls, im broke lol", 0, "set_preference", "none"),
+    ("default music = suno", 0, "set_preference", "none"),
+    ("以后视频默认veo 别每次都问我了", 0, "set_preference", "none"),
+    ("忘掉我吧 把我的记录都删了", 0, "forget_me", "none"),
+    ("delete all my data and forget me", 0, "forget_me", "none"),
+    ("clear my video default pls, i want to pick again", 0, "reset_preference", "none"),
+    ("把我设置的默认图片模型取消掉", 0, "reset_preference", "none"),
+    # the price of a kind of result is a question about the bot
+    ("how much is one song?", 0, "help", "none"), ("一个视频多少积分", 0, "help", "none"),
 ])
 def test_only_a_request_shape_or_a_plain_description_is_charged_without_asking(text, images, kind, gate_said):
     intent = _parse(text, images)

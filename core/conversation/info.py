@@ -20,6 +20,8 @@ HELP_TOPICS = ("image", "video", "music", "models", "prefs")
 
 async def on_help(chat: Chat, turn: Turn) -> View:
     lang = turn.language
+    if turn.intent.media:  # "how much is one song?": the models that make it, with their live prices
+        return models_view(chat, lang, await turn.catalogues(chat), turn.intent.media)
     return View(ViewKind.NOTICE, t(lang, "help.title"), tuple(t(lang, f"help.{k}") for k in HELP_TOPICS),
                 language=lang)
 

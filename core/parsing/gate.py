@@ -220,7 +220,7 @@ _PRICE_QUESTION = re.compile(r"how (?:much|many)(?: credits?| points?)? "
 _ZH_PRICE = re.compile(r"多少(?:钱|积分|点数?|分|credits?)|价格|价钱|收费|贵不贵|费用", re.I)
 
 
-def _price_question(text: str) -> bool:
+def price_question(text: str) -> bool:
     """"how much is a video?", "画一张图要多少点数": the price of something made, not the user's balance
     ("还有多少点数")."""
     if _PRICE_QUESTION.search(text):
@@ -244,12 +244,20 @@ def question_kind(text: str, model_count: int) -> str | None:
     return kind
 
 
+_LIST_ASKED = re.compile(r"(?<![a-z])(?:models?|list|options|all|every|each)(?![a-z])"
+                         r"|模型|列表|价目表|价格表|清单", re.I)
+
+
 def _question_kind(text: str, model_count: int) -> str | None:
-    if pattern("usage_phrases").search(text) and (_MINE.search(text) or not _price_question(text)):
+    if pattern("usage_phrases").search(text) and (_MINE.search(text) or not price_question(text)):
         return "usage"
     if model_count >= 2 and pattern("compare_cues").search(text):
         return "compare"
     if pattern("models_phrases").search(text):
+        # "how much is one song?", "一个视频多少积分": the price of a kind of result is a question about the
+        # bot (help, answered with that media's models and live prices); a list asked for is the list
+        if model_count == 0 and price_question(text) and not _LIST_ASKED.search(text):
+            return "help"
         return "list_models"
     if pattern("help_phrases").search(text) and len(text) < 60:
         return "help"
@@ -621,7 +629,8 @@ def _zh_markers() -> tuple[str, ...]:
 # request opens. Whatever is left is answered as talk or asked with the one-line "Make it" button.
 
 #: the signals that make a clause talk (a chat answer); the others (hypotheticals) are asked with a button
-TALK_SIGNALS = ("negation", "comparison", "reported", "past", "second_person", "statement")
+TALK_SIGNALS = ("negation", "comparison", "reported", "past", "second_person", "statement", "deferral",
+                "plan", "own_action")
 
 _RELATIVE = re.compile(r"(?:that|who|which|where|when|whose|whom)\s+(?:[a-z'-]+\s+){0,2}$", re.I)
 # "a poster is way cheaper …", "posters of cats are everywhere": a thing we make named, then what it is
@@ -636,13 +645,27 @@ _ZH_THAN = re.compile(r"(?<![对无])比(?![基赛例较如特萨利心划分拟
 _PARTICIPLE_AFTER = re.compile(r"\s+(?:of|from|out of|in|on|with|by|as|like|into)(?![a-z])", re.I)
 
 
+# "小李说…", "我妈说…": what someone said (not 说唱, 说话, 小说, 传说)
+_ZH_SAID = re.compile(r"^\W*[^，。,.!！?？\s]{1,4}?(?<![小传听])说(?![唱话明书服])")
+# "那首歌我循环了一下午", "视频被老板夸了": something a person did or that happened to a result
+_ZH_DONE = re.compile(r"(?:我|他|她|我们|他们|她们|大家|被)[^，。,.!！?？]{0,6}?"
+                      r"[\u3400-\u9fff]了(?![吗么呢吧])")
+
+
 @cache
 def _signal_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    names = ("negation", "comparison", "reported", "second_person", "hypothetical", "past", "amused")
+    names = ("negation", "comparison", "reported", "second_person", "deferral", "plan", "hypothetical",
+             "past", "amused")
     told = (rf"(?<![a-z'])(?:{alt('chat_signals', 'past_subjects')})(?:\s+[a-z'-]+){{0,2}}?\s+"
             rf"(?:{alt('chat_signals', 'past_told')})")
+    # "i want to pick again", "need to trim the clip": the user's own doing, not something to make
+    own = (r"(?:^\W*|(?<![a-z'])(?:i|we)\s+(?:really\s+|just\s+)?)"
+           r"(?:want|wanna|need|would like|'d like|have|got)\s+to\s+"
+           rf"(?!(?:{alt('chat_signals', 'own_action')})(?![a-z]))[a-z]")
     return (*((name, re.compile(alt("chat_signals", name), re.I)) for name in names),
-            ("past", re.compile(told, re.I)))
+            ("past", re.compile(told, re.I)), ("own_action", re.compile(own, re.I)),
+            # "… she likes first", not "first: a horse …"
+            ("deferral", re.compile(r"[a-z]\s+first\W*$", re.I)))
 
 
 @cache
@@ -674,7 +697,9 @@ def chat_signal(text: str, images: int = 0) -> str | None:
                     _PARTICIPLE_AFTER.match(unquoted, m.end()) or described)):
                 continue  # "a cat that was sleeping", "a knight made of glass": what the subject is
             return name
-    if _ZH_MADE_BY.search(unquoted) and not described:
+    if _ZH_SAID.search(opening):
+        return "reported"
+    if (_ZH_MADE_BY.search(unquoted) or _ZH_DONE.search(unquoted)) and not described:
         return "past"
     if _ZH_THAN.search(unquoted):
         return "comparison"
@@ -683,6 +708,12 @@ def chat_signal(text: str, images: int = 0) -> str | None:
             and pattern("media_nouns").search(opening[: copula.start()])):
         return "statement"  # "a poster is way cheaper than a designer", "posters of cats are everywhere"
     return None
+
+
+def defers(text: str) -> bool:
+    """"I'll ask her what colors she likes first", "到时候再说": the user will come back to it, not now."""
+    unquoted = _QUOTED.sub(" ", text)
+    return any(name == "deferral" and found.search(unquoted) for name, found in _signal_patterns())
 
 
 def request_shape(text: str) -> bool:
