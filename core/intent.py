@@ -411,11 +411,14 @@ def _options_only(text: str) -> bool:
 def _continues_description(text: str) -> bool:
     """After what to make, "it's called Cold Tea", "they're dancing at a street party", "epic drums vibe" and
     "适合写代码的时候听" go on describing it; remarks about oneself, the bot or the past do not."""
-    if _PERSONAL.search(text) or gate.is_question(text) or gate.is_gibberish(text):
+    # "could you make a video of rain on a bus window, lofi vibes?": the request's question mark or tag
+    # ("复古一点ok吗") closes the last part of the description; that part asks nothing itself
+    said = text[:gate.untagged_end(text)].rstrip(" \t?？")
+    if _PERSONAL.search(said) or gate.is_question(said) or gate.is_gibberish(said):
         return False
-    if re.match(rf"^\W*(?:{alt('chat_starts')})", text, re.I):
+    if re.match(rf"^\W*(?:{alt('chat_starts')})", said, re.I):
         return False
-    return bool(gate.residue(text, "reactions", "thanks", "greetings", "markers", "intensifiers",
+    return bool(gate.residue(said, "reactions", "thanks", "greetings", "markers", "intensifiers",
                              "evaluatives", "prompt_filler"))
 
 

@@ -160,3 +160,43 @@ def test_a_long_run_of_make_it_is_read_in_linear_time() -> None:
     four times the CPU time."""
     short, long = (parse_cpu_time("draw a cat " + "make it " * (chars // 8) + "x") for chars in (2000, 8000))
     assert long < 8 * short, (short, long)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a lead-in is cut by what its words are (pronouns, auxiliaries, adverbs, a wanting or making word), not
+    # by a list of whole phrases: wordings nobody listed go too
+    ("I'd love it if you could draw a koala surfing", "a koala surfing"),
+    ("would really love a poster of a jazz night", "a poster of a jazz night"),
+    ("lemme get a video of a cat on a skateboard", "a cat on a skateboard"),
+    ("hiii can u pls make a cute sticker of a sleepy panda holding boba 🧋",
+     "a cute sticker of a sleepy panda holding boba"),
+    ("may i please get an image of a red barn in the snow", "a red barn in the snow"),
+    # a first clause that says when or whether, about the user or the bot
+    ("if it's no bother, a watercolor of a fox in the snow", "a watercolor of a fox in the snow"),
+    ("no rush, but a song about rainy mondays, jazz", "a song about rainy mondays, jazz"),
+    ("方便的时候，帮我画一只橘猫", "一只橘猫"),
+    # who is asked, and how, before a Chinese making word and its measure word
+    ("麻烦大佬出一张赛博朋克城市夜景", "赛博朋克城市夜景"),
+    ("想整一段小狗追蝴蝶的视频", "小狗追蝴蝶"),
+    ("宝 帮我画个可爱的小恐龙 粉色的", "可爱的小恐龙 粉色的"),
+    ("急！帮我出一张招聘海报，公司招前端工程师，蓝色科技风", "招聘海报，公司招前端工程师，蓝色科技风"),
+    # chat words said in passing, and a last clause about the user
+    ("just make a song about pizza lol, upbeat pop", "a song about pizza, upbeat pop"),
+    ("draw smth cool - a mech fighting a kaiju in tokyo rain", "a mech fighting a kaiju in tokyo rain"),
+    ("draw a dragon over a castle, my son loves dragons", "a dragon over a castle"),
+    # the request's question mark closes the description's last part, which asks nothing itself
+    ("could you make a still of a movie hero standing on a burning bridge, 70s kung fu film vibe?",
+     "a still of a movie hero standing on a burning bridge, 70s kung fu film vibe"),
+])
+def test_instruction_shapes_go_by_their_role_whatever_the_wording(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text", [
+    "love birds on a branch",  # "love" opens the description: no determiner follows the lead
+    "小猫抓一只蝴蝶",  # a verb and a measure word, but nobody is asked
+])
+def test_a_description_that_starts_like_a_lead_in_stays_whole(text: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == text, intent

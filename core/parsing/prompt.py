@@ -44,7 +44,8 @@ ZH_TIME_LEAD = re.compile(r"^(?:(?:下|这|本)(?:周|星期|礼拜)[一二三�
 # "some lofi beats": "some" is a count, like "3"
 SOME = re.compile(r"^some\s+(?=\S+\s+\S)", re.I)
 # "something cute: a hamster eating a strawberry": the vague part before the real description
-VAGUE_LEAD = re.compile(r"^(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}\s*[:：]\s*(?=\S)", re.I)
+VAGUE_LEAD = re.compile(r"^(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}\s*(?:[:：]|\s[-—–]+)\s*(?=\S)",
+                        re.I)
 # "@ImaBot" typed as plain text (platform mention tokens are removed before parsing)
 TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
 # politeness anywhere: "a pop song please, upbeat"
@@ -431,6 +432,113 @@ def drop_asides(text: str) -> str:
     return "".join(kept)
 
 
+# ── cuts by grammatical role, not by exact phrase (they hold for wordings nobody listed) ──
+_LEAD_WORD = re.compile(r"[a-z]+(?:['’][a-z]+)?|[^\sa-z]", re.I)
+
+
+@cache
+def _lead_classes() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The closed classes of ``lead_grammar``: words a lead-in may hold, the wanting/making words one must
+    hold, and the words that open the thing asked for."""
+    fillers = {w for part in ("subjects", "auxiliaries", "adverbs") for w in phrases("lead_grammar", part)}
+    wants = frozenset(phrases("lead_grammar", "wants"))
+    return frozenset(fillers | wants), wants, frozenset(phrases("lead_grammar", "determiners"))
+
+
+_LEAD_MEDIA = re.compile(rf"^{_MEDIA_PLAIN}$|^(?:image|picture|pic|photo|video|vid|clip|song|track|"
+                         rf"tune|wallpaper|poster|logo|drawing|painting|gif|animation)s?$", re.I)
+# "hiii", "heyyy", "pleaseee": a letter held for emphasis
+_ELONGATED = re.compile(r"([a-z])\1{2,}")
+#: how many words a lead-in may have: "would you be so kind as to please make me" is 10
+LEAD_MAX_WORDS = 14
+
+
+def drop_lead_in(text: str) -> str:
+    """The words before the thing asked for, when they only ask: pronouns, auxiliaries, adverbs and one or
+    more wanting or making words, up to a determiner or a media word ("I'd love it if you could draw a koala"
+    → "a koala", "lemme get a video of …", "Is possible make picture of …"). A lead that holds any other
+    word ("love birds on a branch", "imagine dragons poster") is content and stays."""
+    allowed, wants, opens = _lead_classes()
+    wanted = False
+    for i, m in enumerate(itertools.islice(_LEAD_WORD.finditer(text), LEAD_MAX_WORDS)):
+        word = _ELONGATED.sub(r"\1", m.group(0).lower().replace("’", "'"))
+        if wanted and i > 0 and (word in opens or _LEAD_MEDIA.match(word)):
+            rest = text[m.start():]
+            return rest if len(rest.split()) >= 2 else text
+        if word in wants:
+            wanted = True
+        elif word not in allowed and word != ",":
+            return text
+    return text
+
+
+# "if it's no bother, …", "when you get a chance, …", "no rush but …", "有空的话，…", "方便的时候，…": a
+# condition or courtesy about the user or the bot, before the request
+_CONDITION_EN = re.compile(r"^(?:(?:if|when|whenever|once|as soon as)\s+[^,，:：.!?]{0,40}?"
+                           r"(?<![a-z'])(?:you|u|ya|it|it's|its|that|that's|possible|i|we)(?![a-z'])"
+                           r"[^,，:：.!?]{0,30}|no\s+(?:rush|pressure|hurry|stress)(?:\s+(?:at\s+all|tho|though))?)"
+                           r"\s*(?:[,，:：]|\s+but(?=\s)|\s*[-—]+)\s*(?:but\s+)?(?=\S)", re.I)
+_CONDITION_ZH = re.compile(r"^[^，,：:。！!？?\s]{0,10}(?:的话|的时候|时候|有空|方便)[吧呀啊哈]?"
+                           r"\s*[，,：:]\s*(?=\S)")
+
+
+# "宝 帮我画个…", "老铁，来张…", "急！帮我出一张…": who is spoken to, or a cry, before the asking word
+_VOCATIVE_ZH = re.compile(r"^[\u3400-\u9fff]{1,3}(?:\s+|\s*[，,！!～~]+\s*)"
+                          r"(?=(?:帮|请|麻烦|求|能不能|能否|可以|可不可以|给我|来[张个首段幅份]|整[个张段首]|画[个张幅一]|做[个张一段首]|出[个张一])\S)")
+
+
+def drop_condition(text: str) -> str:
+    """A first clause that says when or whether, about the user or the bot ("if it's no bother,", "when you
+    get a chance,", "有空的话，"), not the picture: "when the sun sets, a wolf howls" has no "you" or "it"
+    and stays."""
+    m = _CONDITION_EN.match(text) or _CONDITION_ZH.match(text) or _VOCATIVE_ZH.match(text)
+    return text[m.end():] if m else text
+
+
+# ", my son loves dragons", ", i'm gonna print it", ", you're the best": a last clause about the user
+_TALK_TAIL_EN = re.compile(
+    r"[,，.!;；]\s*(?:(?:and|but|also|btw|ps)\s+)?(?:(?:i|we|you|u)(?:['’](?:m|re|ll|d|ve))?|im|ur|"
+    r"(?:my|our)\s+[a-z'’]+(?:\s+[a-z'’]+)?)\s+(?!(?:\w+\s+)?\w+ing(?![a-z]))"
+    r"(?:(?:really|just|totally|so|absolutely|also|always|will|would|can|gonna|going)\s+)*"
+    r"(?:loves?|likes?|adores?|needs?|wants?|has|have|had|is|are|am|was|were|will|gonna|going|hope|think|"
+    r"plan|print|use|post|frame|show|give|send|share|put|be|owe|appreciate|thank|the\s+best|awesome|amazing)"
+    r"(?![a-z])[^,，.!;；]*[.!?…~\s]*$",
+    re.I,
+)
+
+
+# "a song about pizza lol, upbeat pop", "a thumbnail asap!!": chat words said in passing, where a part ends
+_INTERJECTION = re.compile(r"\s+(?:lol+|lmao+|lmfao|rofl|haha+|hehe+|xd+|ngl|tbh|fr|omg|asap|pls|plz|please|"
+                           r"thx|ty|tysm|bruh|bro|fam)(?![\w'])(?=\s*(?:[,，.!！?？;；:：…~]|$))", re.I)
+
+
+def drop_talk_tail(text: str) -> str:
+    """A last clause that talks about the user rather than describing the thing ("my son loves dragons",
+    "i'll print it for her", "you're the best"); "we are dancing at our wedding" describes, and stays."""
+    text = _INTERJECTION.sub("", text)
+    m = _TALK_TAIL_EN.search(text[-120:])
+    if m is None:
+        return text
+    start = len(text) - len(text[-120:]) + m.start()
+    return text[:start] if len(text[:start].split()) >= 2 else text
+
+
+# "麻烦大佬出一张…", "求一张…", "想整一段…", "能给我来首…": who is asked and how, up to a making word and its
+# measure word; the prefix holds a word of asking (我/你/帮/请/麻烦/能/想/求…), so "小猫抓一只蝴蝶" stays
+_LEAD_ZH = re.compile(r"^(?P<pre>[^，,：:。的\s]{0,8}?)"
+                      r"(?P<verb>画|做|来|整|搞|弄|出|生成|写|求|要|配|拍|设计|绘制|制作|创作|搞到|整上)\s*(?=(?:一\s*)?[张幅个首段条份支款套组版]|几\s*[张个首段版])")
+_ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就也还劳驾拜托整]")
+
+
+def drop_lead_in_zh(text: str) -> str:
+    """"麻烦大佬出一张赛博朋克夜景" → "出一张赛博朋克夜景": who is asked goes; the making word and its
+    measure word are the next cut's (``_lead_zh``), which knows which measure words belong to the media."""
+    m = _LEAD_ZH.match(text)
+    if m is None or not _ASKING_ZH.search(m.group("pre")):
+        return text
+    return text[m.start("verb"):]
+
+
 def _tidy_separators(text: str) -> str:
     """A question mark inside a prompt ("a banner for our club? moody noir alley") joins two parts: a comma.
     A space between two Chinese phrases ("桌面壁纸 极简风") stays as the user typed it."""
@@ -447,10 +555,11 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = TYPED_MENTION.sub("", text)
     text = _tidy_separators(text)
     text = ZH_PARTICLE.sub("", text)
+    text = drop_condition(text)
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
-    text = drop_asides(text)
+    text = drop_talk_tail(drop_asides(text))
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
@@ -468,8 +577,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙|能不能|可不可以|可以|你能|能)\s*", "", text)
         else:
             text = for_the_media(text)
-            text = _lead_zh().sub("", text, count=1)
-            text = _lead_en().sub("", text, count=1)
+            text = _lead_zh().sub("", drop_lead_in_zh(text), count=1)
+            text = drop_lead_in(_lead_en().sub("", text, count=1))
             text = re.sub(r"^的\s*", "", text)
             text = ZH_MEDIA_LEAD.sub("", text)
             text = ZH_MEASURE_LEAD.sub("", text)
