@@ -200,3 +200,44 @@ def test_instruction_shapes_go_by_their_role_whatever_the_wording(text: str, exp
 def test_a_description_that_starts_like_a_lead_in_stays_whole(text: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.prompt == text, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # the picture pointed at by any name, before the change asked for
+    ("这张草图帮我变成水彩画 谢谢", 1, "变成水彩画"),
+    ("用即梦把这个产品图改成纯白背景，2k", 1, "改成纯白背景"),
+    ("nano banana pro, make the sky in this a purple sunset", 1, "make the sky a purple sunset"),
+    # what is animated, then what should move
+    ("animate my grandma's painting so the birds fly off the branch, 5 sec", 1,
+     "the birds fly off the branch"),
+    ("animate our old wedding photo and make the couple turn to the camera", 1,
+     "the couple turn to the camera"),
+    ("用万相把这张古画做成视频，画里的船慢慢划走", 1, "船慢慢划走"),
+    # which picture is which frame is not the motion
+    ("first frame is pic 1 (kid), last frame pic 2 (old man), smooth aging transition", 2,
+     "smooth aging transition"),
+    ("start frame = the first one, end frame = the second one, the bud opens into a rose", 2,
+     "the bud opens into a rose"),
+])
+def test_the_pointer_to_the_picture_goes_by_its_shape(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "一个" before a style goes with the making word; "一个" before the subject stays (so does "一只")
+    ("画一个蒸汽朋克风格的长城", "蒸汽朋克风格的长城"),
+    ("画一个便宜的塑料玩具恐龙", "一个便宜的塑料玩具恐龙"),
+    # "different" goes with the count that was cut
+    ("画三张不同的奶茶店logo，店名叫「半糖」", "奶茶店logo，店名叫「半糖」"),
+    ("make 3 different logos for a bakery called Crumbs", "logos for a bakery called Crumbs"),
+])
+def test_counts_take_their_words_with_them(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+def test_the_pointer_to_the_lyrics_goes_with_them() -> None:
+    intent = parse("make a song with these lyrics, indie pop, female voice:\nthe bus was late again\n"
+                   "i didn't mind", 0, catalogues())
+    assert intent.prompt == "indie pop", intent

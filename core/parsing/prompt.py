@@ -60,7 +60,10 @@ ZH_MEDIA_LEAD = re.compile(
     r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
 )
 # "一首关于妈妈的歌": the measure word belongs to the media
-ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子]))\s*(?=[\u3400-\u9fffA-Za-z])")
+ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子])|一个(?=[^，,。的\s]{1,8}风格?的))\s*"
+                             r"(?=[\u3400-\u9fffA-Za-z])")
+# "画三张不同的奶茶店logo", "3 different logos": "different" goes with the count that was cut
+DIFFERENT = re.compile(r"^(?:不同(?:的|款式的)|(?:different|separate|various|distinct)\s+(?=\S))", re.I)
 # "头像吧，要可爱点的", "我家的猫吗？": a sentence particle inside the prompt
 # (not the 吧 of 酒吧, nor the 么 of 什么)
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
@@ -205,9 +208,16 @@ BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|
                        r"(?:(?:make|making)\s+it\s+(?:sound\s+)?(?:like\s+)?)?", re.I)
 
 
+# "a song with these lyrics", "用下面的歌词": the pointer to the lyrics, which went to their option
+LYRICS_POINTER = re.compile(r"\s*(?:(?:with|using|from|to|for)\s+(?:these|this|my|the(?:\s+following)?|"
+                            r"the\s+below|below)\s+(?:lyrics|words|text)(?:\s+below)?"
+                            r"|(?:用|按|照)\s*(?:这|下面|以下)?(?:段|些|的)?\s*歌词)", re.I)
+
+
 def style_of_song(text: str) -> str:
     """Lyrics went to their option: the prompt keeps the style, not "a song" (a "rock song" keeps its
     style)."""
+    text = SEPARATORS.sub("", LYRICS_POINTER.sub("", text)).strip()
     return SEPARATORS.sub("", BARE_SONG.sub("", text, count=1)).strip()
 
 
@@ -591,6 +601,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = CONTENT_LABEL.sub("", text)
             text = VAGUE_LEAD.sub("", text)
             text = SOME.sub("", text, count=1)
+            text = DIFFERENT.sub("", text, count=1)
             text = ZH_TIME_LEAD.sub("", text, count=1)
             text = DANGLING_START.sub("", text)
         text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])  # the end only: linear on any input
@@ -600,6 +611,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = EN_MEDIA_TAIL.sub("", text) if len(text.split()) > 2 else text
         text = strip_trailing(text).strip()
         text = SEPARATORS.sub("", text).strip()
+    if not keep_instruction and LYRICS_POINTER.search(text):
+        text = style_of_song(text)  # "a song with these lyrics, indie pop": the lyrics are elsewhere
     if EMPTY.match(text) or PRONOUN_ONLY.match(text) or IT_MEDIA.match(text):
         return ""
     return AN.sub(r"\1n ", text)
@@ -618,6 +631,8 @@ ANIMATION_LEAD = re.compile(
     r"|(?:an?\s+)?(?:short\s+)?(?:video|clip)\s+(?:of|where|with|showing)(?=\s)"
     r"|以\s*(?:这|那)?[个张位只幅]?[^，,：:]{0,10}?为\s*(?:参考|参照)"
     r"|(?:把|将)\s*(?:这|那)?[张个幅]?[^，,\s]{0,6}?(?:做成|变成|转成|生成)\s*(?:一个|一段|一条)?"
+    r"(?:\s*(?:短视频|视频|动画|动图)(?=\s*[，,：:]))?"
+    r"|animate\s+(?:[\w'’-]+\s+){0,4}?(?:so\s+that|so|and\s+make|where)(?=\s)"
     r"|animate(?:\s+(?:this|it|them|these|the\s+(?:photo|picture|image|pic)))?(?:\s+(?:so(?:\s+that)?|and|to))?"
     r"|(?:and\s+)?(?:make|create|generate|do|turn\s+(?:this|it|these|my|the)(?:\s+(?:photo|picture|image|pic|one|drawing|"
     r"painting|selfie)s?)?\s+into)\s+(?:an?\s+)?(?:short\s+)?(?:video|clip|animation)"
@@ -633,6 +648,14 @@ ANIMATION_TAIL = re.compile(
     r"(?:\s*的?\s*(?:短视频|视频|动画)|\s+in\s+(?:this|the)\s+(?:pic|photo|picture|image))$", re.I
 )
 FRAME_NUMBER = re.compile(r"图\s*[1-9一二]\s*的?")
+# "first frame is pic 1 (kid)", "last frame pic 2", "尾帧用第二张": which picture is which frame, not motion
+FRAME_ASSIGNMENT = re.compile(
+    r"(?:(?:first|last|start|starting|end|ending|final|opening|closing)\s+(?:frame|shot|image|pic)s?|首帧|尾帧|"
+    r"开头|结尾)(?:\s+(?:is|=|will be|should be|from|being))?\s*[:：=]?\s*"
+    r"(?:(?:the\s+)?(?:pic|picture|image|photo|img)\s*#?\s*\d|(?:the\s+)?(?:first|second|1st|2nd|other|left|right)\s+(?:one|pic|picture|image|photo)|"
+    r"(?:用|是|为|当)?\s*(?:第[一二两1-2]张|图\s*[1-2一二]))(?:\s*[(（][^)）]{0,30}[)）])?",
+    re.I,
+)
 
 
 def animation_prompt(text: str) -> str:
@@ -647,6 +670,8 @@ def animation_prompt(text: str) -> str:
     for i in range(0, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
         said = clause.strip()
+        if said and not residue(FRAME_ASSIGNMENT.sub(" ", clause), *ANIMATION_LISTS):
+            continue  # "first frame is pic 1 (kid)", "首帧第一张 尾帧第二张"
         if said and (not residue(clause, *ANIMATION_LISTS) or ATTACHMENT_TALK.match(said)):
             continue  # "bring this painting to life", "这两张做首尾帧", "here are 3 refs of our mascot"
         kept.append(clause + separator)
@@ -667,8 +692,8 @@ EDIT_LABEL = re.compile(
 )
 # "把这张图改成…" → "改成…", "把这个产品图的背景…" → "产品图的背景…", "把图里的天空…" → "图里的天空…"
 EDIT_SOURCE_ZH = re.compile(
-    r"^(?:(?:(?:把|将)\s*)?(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?(?:的风格)?\s*(?:帮我|给我|请|麻烦)?\s*"
-    r"(?=改|变|换|转|处理|p成|做成|弄成)"
+    r"^(?:(?:(?:把|将)\s*)?(?:这张|这幅|这个|这)\s*(?:[^\s，,的改变换转]{0,4}?(?:图片|照片|相片|图|画|合照|证件照|截图|"
+    r"海报|头像|自拍))?(?:的风格)?\s*(?:帮我|给我|请|麻烦)?\s*(?=改|变|换|转|处理|p成|做成|弄成)"
     r"|(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?\s*的?\s*|(?:把|将)(?=\s*(?:图|照片|图片)(?:里|中|上))"
     r"|给\s*(?:这|这张|这幅|这个)\s*(?:图片|照片|图|画)?\s*(?:出|做|生成|来)\s*(?:一?[个张版份款])?"
     r"|(?:把|将)(?=\S))",
@@ -683,8 +708,10 @@ PICTURE_POINTER_LEAD = re.compile(rf"^(?!第)(?:这张|这个|这幅|这)?[^\s�
                                   rf"{_PICTURE_ZH}(?:里|中|上)?的\s*(?=\S)")
 PICTURE_POINTER_IN = re.compile(rf"(?<![第张0-9一二三四两])(?:这张|这个|这幅)?{_PICTURE_ZH}"
                                 rf"(?:里|中|上)(?:的)?(?=\S)")
-PICTURE_POINTER_EN = re.compile(r"\s+(?:in|on|from)\s+(?:this|the)\s+"
-                                r"(?:photo|pic|picture|image|drawing|painting|shot|selfie)(?![a-z])", re.I)
+PICTURE_POINTER_EN = re.compile(r"\s+(?:in|on|from)\s+(?:(?:this|the)\s+"
+                                r"(?:photo|pic|picture|image|drawing|painting|shot|selfie)(?![a-z])"
+                                r"|this(?:\s+one)?(?=\s+(?:an?|the|into|look|more|less|so)\s|\s*[,，.!?]|\s*$))",
+                                re.I)
 EDIT_PURPOSE_EN = re.compile(r"\s+for\s+(?:my|our|the)\s+[\w' -]{1,40}$", re.I)
 
 
