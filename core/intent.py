@@ -288,9 +288,19 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     if not slash and not images and (compared := _compare(work, refs, catalogues)):
         intent.compare = compared
         return _answer(intent, IntentKind.COMPARE)
-    reading = _Reading([(0, len(work))]) if slash else _read_clauses(work, refs)
+    reading = _Reading([(0, len(work))]) if slash else _read_clauses(work, refs, images)
     if not reading.content and reading.commands:
         return _command(intent, reading.commands, work, refs, catalogues)
+    if reading.commands and not slash and all(_options_only(_OPTIONS_LEAD.sub("", work[s:e]))
+                                              for s, e in reading.content):
+        # "one more time pls, vertical this time", "one more pls but make it vertical": the command, with
+        # what to change this time
+        said = option_words.take_options(" , ".join(work[s:e] for s, e in reading.content), None, 0)[0]
+        intent = _command(intent, reading.commands, work, refs, catalogues)
+        if intent.kind == IntentKind.AGAIN:
+            intent.options = dict(said.options)
+            intent.n = said.n or intent.n
+        return intent
     if not reading.content and (not images or fixed.strip()):  # with a picture too: "is this AI generated?"
         return _no_request(intent, reading.answers, work, refs, catalogues)
     # "redo it: <prompt>" is the prompt
@@ -330,7 +340,7 @@ class _Reading:
     settings: list[tuple[int, int]] = field(default_factory=list)  # clauses naming only the model/strategy
 
 
-def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
+def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
     """Sort each clause: a command, small talk, a question, or content to generate from."""
     reading = _Reading()
     spans = [(r.start, r.end) for r in refs]
@@ -339,12 +349,12 @@ def _read_clauses(work: str, refs: list[ModelRef]) -> _Reading:
         if _setting_clause(clause.text, spans, clause.start):
             settings.append(clause)
         else:
-            _sort_clause(reading, clause, spans, len(refs))
+            _sort_clause(reading, clause, spans, len(refs), images)
     if reading.content:  # "这次用 nano banana 2 就行，画个…", "cheapest model pls, …: a red apple"
         reading.settings = [(c.start, c.end) for c in settings]
     else:  # nothing else said: "cheapest model?" asks for the list, "switch to kling" is a command
         for clause in settings:
-            _sort_clause(reading, clause, spans, len(refs))
+            _sort_clause(reading, clause, spans, len(refs), images)
     return reading
 
 
@@ -359,7 +369,8 @@ def _setting_clause(text: str, spans: list[tuple[int, int]], start: int) -> bool
     return not gate.residue(text, "strategy", "use_words", "command_filler", "model_ok", "preference_filler")
 
 
-def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, int]], named: int) -> None:
+def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, int]], named: int,
+                 images: int = 0) -> None:
     start, end = gate.courtesy(clause.text)
     if start or end < len(clause.text):  # "if you can, …", "可以的话帮我画…", "… that'd be great"
         if not clause.text[start:end].strip(" \t,.!?~，。！？"):
@@ -382,6 +393,8 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.talk = True
     elif gate.is_question(clause.text):
         kind = gate.question_kind(clause.text, named)
+        if images and kind in ("help", "chat") and _asks_about_the_picture(clause.text):
+            kind = None  # "can u animate this??", "这张老照片能让爷爷奶奶笑一下吗" with it: asked politely
         if kind is None or kind == "maybe":
             reading.maybe = reading.maybe or kind == "maybe"
             reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
@@ -397,15 +410,28 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.maybe = reading.maybe or gate.unsure(clause.text) or gate.later_on_its_own(clause.text)
 
 
+def _asks_about_the_picture(text: str) -> bool:
+    """A question that names a change to the attached picture: motion, an edit or a verb that makes something
+    ("can u animate this?", "这张合照能不能改成吉卜力风格？"); "is this AI generated?" names none."""
+    if gate.asks_what(text) or gate.chat_signal(text, 1):
+        return False  # "what do you think of my drawing?"
+    made = (m.group(0).lower() for m in pattern("create_verbs").finditer(text))
+    return bool(media.motion(text) or pattern("edit_words").search(text) or any(v != "do" for v in made))
+
+
 _PERSONAL = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our|us|you|your|you're|u|"
                        r"was|were|did|had|yesterday|earlier|last time|hope|hopefully)(?![a-z'])|"
                        r"[我你您咱]|上次|昨天|刚才", re.I)
 
 
+_OPTIONS_LEAD = re.compile(r"^\W*(?:(?:but|and|also|then|just|pls|please|make it|make them|make this one|"
+                           r"do it|in|this time|这次|改成|换成|要)\s*)*", re.I)
+
+
 def _options_only(text: str) -> bool:
     """"…, watercolor, 4k?", "…, 9:16?": options said after the request, even with a question mark."""
     found, rest = option_words.take_options(text, None, 0)
-    return bool(found.options or found.n) and not re.sub(r"[\W_]+", "", rest)
+    return bool(found.options or found.n) and not gate.residue(rest, "command_filler")
 
 
 def _continues_description(text: str) -> bool:
@@ -542,6 +568,11 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     _language_step(intent, draft)
     # "always use kling for videos", "always go with the cheapest one": a preference, nothing to make
     left = gate.residue(intent.prompt, "preference_filler", "media_nouns", "command_filler")
+    nothing_set = draft.ref is None and intent.strategy is None and not intent.options
+    if intent.model_mode == "always" and nothing_set and left and _only_talk_left(intent, draft):
+        # "收藏了 以后做PPT用": "以后…用" tells what it is for; no model, strategy or option is set
+        intent.kind, intent.gate, intent.prompt, intent.model_mode = IntentKind.CHAT, gate.NONE, "", None
+        return intent
     if intent.model_mode == "always" and (not left or _only_talk_left(intent, draft)):
         intent.kind, intent.gate, intent.prompt = IntentKind.SET_PREFERENCE, gate.NONE, ""
         if draft.stated is None and not intent.images:

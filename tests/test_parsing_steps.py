@@ -557,6 +557,17 @@ def test_a_request_shape_is_a_verb_or_a_polite_lead_at_the_start(text, shaped):
     ("delete all my data and forget me", 0, "forget_me", "none"),
     ("clear my video default pls, i want to pick again", 0, "reset_preference", "none"),
     ("把我设置的默认图片模型取消掉", 0, "reset_preference", "none"),
+    # a question about the attached picture that names a change asks for it; one that names none does not
+    ("can u animate this?? 🥺", 1, "generate", "request"),
+    ("这张老照片能让爷爷奶奶笑一下吗", 1, "generate", "request"),
+    ("what do you think of my drawing?", 1, "chat", "none"),
+    # a word people react with, used as an adjective, describes what to make
+    ("epic orchestral boss battle theme, choir, war drums", 0, "generate", "request"),
+    ("creepy doll sitting in an attic", 0, "generate", "request"), ("lol the dog has 5 legs", 0, "chat", "none"),
+    # "以后…用" that sets nothing (no model, strategy or option) says what it is for
+    ("收藏了 以后做PPT用", 0, "chat", "none"),
+    # a command with only options beside it is that command, with the options
+    ("one more time pls, vertical this time", 0, "again", "request"),
     # the price of a kind of result is a question about the bot
     ("how much is one song?", 0, "help", "none"), ("一个视频多少积分", 0, "help", "none"),
 ])

@@ -11,7 +11,7 @@ import pytest
 
 from sandbox.app import SandboxConfig
 
-from .test_conversation import SCALE, finals, press, say
+from .test_conversation import RED_PNG, SCALE, finals, press, say
 
 
 @pytest.fixture
@@ -183,6 +183,22 @@ async def test_again_with_a_count_makes_that_many(core, sandbox):
     await say(core, "不错不错 再来两张")
     await finals(core, 2)
     assert sandbox.state.creates()[-1]["json"]["parameters"][0]["parameters"].get("n") == 2
+
+
+async def test_again_with_an_option_said_beside_it_makes_it_again_with_that_option(core, sandbox):
+    await say(core, "a 5s video of a paper boat")
+    await finals(core, limit_s=40)
+    await say(core, "one more pls but make it 10 seconds this time")
+    await finals(core, 2, limit_s=40)
+    first, again = (r["json"]["parameters"][0]["parameters"] for r in sandbox.state.creates())
+    assert again["prompt"] == first["prompt"] and (first.get("duration"), again.get("duration")) == (5, 10)
+
+
+async def test_a_question_about_the_attached_picture_that_names_a_change_is_a_request(core, sandbox):
+    views = await say(core, "can u animate this?? 🥺", attachments=[RED_PNG])
+    assert any(v.kind in ("status", "confirm") for v in views), views
+    await finals(core, limit_s=60)
+    assert sandbox.state.creates()[-1]["json"]["task_type"] == "image_to_video"
 
 
 async def test_again_with_more_than_the_model_makes_makes_its_most_and_says_so(core, sandbox):

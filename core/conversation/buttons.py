@@ -7,6 +7,7 @@ press it, everyone else gets a refusal shown only to them (a ``denied`` view).
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from .. import views
 from ..contracts import ChannelError, ChatEvent
@@ -50,9 +51,11 @@ async def refusal(chat: Chat, event: ChatEvent, kind: str, ref: str) -> View | N
     return denied(event.language or language or "en")
 
 
-async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | None = None) -> View | None:
+async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | None = None,
+                changes: dict[str, Any] | None = None) -> View | None:
     """What a press on button ``kind`` with reference ``ref`` does; ``n``: how many a typed "再来两张" asks
-    for instead of the task's own count."""
+    for instead of the task's own count; ``changes``: the options a typed "one more, vertical this time"
+    asks for instead of the task's own."""
     if kind == ActionKind.ACCEPT:
         return await accept(chat, event, ref)
     target = TaskRef.decode(ref)
@@ -77,7 +80,7 @@ async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | N
         model = catalogue.by_key(model_key)
     else:
         model = catalogue.by_key(record.model_version) or catalogue.by_model_id(record.model_id)
-    options = record.request.get("options", {})
+    options = {**record.request.get("options", {}), **(changes or {})}
     count, notes = n or record.n, []
     if model is not None and count > model.max_n:  # "再来二十张": as many as the model makes, said so
         notes.append(t(lang, "note.n_clamped", n=model.max_n, model=model.name))

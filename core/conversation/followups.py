@@ -52,7 +52,8 @@ async def on_again(chat: Chat, turn: Turn) -> View | None:
     record = last[-1]
     wanted = intent.model_hint or intent.model_key
     if not wanted:
-        return await press(chat, event, ActionKind.RETRY, record.id, n=intent.n)
+        return await press(chat, event, ActionKind.RETRY, record.id, n=intent.n,
+                           changes=intent.options or None)
     catalogue = await chat.selector.catalogue(record.task_type, record.language)
     model = catalogue.find(wanted)
     if model is None:

@@ -146,6 +146,7 @@ def social(text: str) -> bool:
         and stripped.strip()
         and not _combined("request_verbs", "edit_words").search(stripped)
         and not pattern("media_nouns").search(stripped)
+        and not _modifies(text, stripped)
     ):
         return True  # "wow the second one …", "牛啊 这个效果", "lmao the dog has 5 legs", "not bad for a bot"
     text = stripped
@@ -154,6 +155,28 @@ def social(text: str) -> bool:
             _combined("evaluatives", "reactions").search(text[ref.end():])):
         return True
     return False
+
+
+_NOT_A_NOUN_PHRASE = re.compile(r"^\W*(?:the|this|that|these|those|it|its|it's|my|your|ur|his|her|their|"
+                                r"our|i|you|u|he|she|they|we|for|of|to|in|on|at|with|and|but|so|tho|though|"
+                                r"as|is|are|was|bot)(?![a-z'])", re.I)
+
+
+def _modifies(text: str, rest: str) -> bool:
+    """"epic orchestral boss battle theme", "creepy doll in an attic": a word people also react with, used
+    as an adjective before a noun phrase (no pause after it, no verb in what follows) describes what to
+    make; "lol", "wow" and the like are never adjectives."""
+    first = re.match(r"^\W*([a-z]+)\s+(?=[a-z])", text, re.I)
+    if (first is None or first.group(1).lower() in _interjections() or len(rest.split()) < 2
+            or _combined("greetings", "thanks").match(text.lstrip())):
+        return False
+    return not (_NOT_A_NOUN_PHRASE.match(rest) or re.search(rf"(?<![a-z'])(?:{alt('finite_verbs', 'en')})"
+                                                            r"(?![a-z'])", rest, re.I))
+
+
+@cache
+def _interjections() -> frozenset[str]:
+    return frozenset(phrases("interjections"))
 
 
 @cache
@@ -287,6 +310,11 @@ def _question_kind(text: str, model_count: int) -> str | None:
 
 _QUESTION_WORD = re.compile(r"(?<![a-z])(?:what|which|how|why|when|where|who|whose|whats|what's)(?![a-z])"
                             r"|什么|啥|哪|怎么|咋|为什么|为啥|多少|几|谁|是不是|有没有|会不会|多久", re.I)
+
+
+def asks_what(text: str) -> bool:
+    """A question word ("what", "which", "怎么", "谁"): asked for an answer, not for something made."""
+    return bool(_QUESTION_WORD.search(text))
 
 
 @cache
