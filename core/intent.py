@@ -794,7 +794,7 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str) -> None:
     if not any(gate.defers(c.text) for c in gate.clauses(whole)) and (found is None or any(
             s is None and _names_something(c.text) for c, s in zip(parts, signals, strict=True))):
         return  # put off ("…, I'll ask her what colors she likes first") is talk, however plain the rest
-    found = found or "deferral"
+    found = "deferral" if any(gate.defers(c.text) for c in gate.clauses(whole)) else found
     if found in gate.TALK_SIGNALS:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:

@@ -563,11 +563,25 @@ def test_a_request_shape_is_a_verb_or_a_polite_lead_at_the_start(text, shaped):
     ("what do you think of my drawing?", 1, "chat", "none"),
     # a word people react with, used as an adjective, describes what to make
     ("epic orchestral boss battle theme, choir, war drums", 0, "generate", "request"),
-    ("creepy doll sitting in an attic", 0, "generate", "request"), ("lol the dog has 5 legs", 0, "chat", "none"),
+    ("creepy doll sitting in an attic", 0, "generate", "request"),
+    ("lol the dog has 5 legs", 0, "chat", "none"),
     # "以后…用" that sets nothing (no model, strategy or option) says what it is for
     ("收藏了 以后做PPT用", 0, "chat", "none"),
     # a command with only options beside it is that command, with the options
     ("one more time pls, vertical this time", 0, "again", "request"),
+    # a verb that tells rather than describes: perhaps a description, not clearly one (a button); a narration
+    ("the free tier only gives like 3 videos a day", 0, "generate", "ambiguous"),
+    ("the logo for the bakery got approved by the client", 0, "generate", "ambiguous"),
+    ("posting the wedding clip on insta rn", 0, "generate", "ambiguous"),
+    ("poster's printed and on the wall now", 0, "generate", "ambiguous"),
+    ("刚收到海报，打印出来效果很好", 0, "chat", "none"), ("我们老板不让用AI做海报", 0, "chat", "none"),
+    ("明天的发布会视频还没做完", 0, "chat", "none"),
+    ("my teacher wants us to make a poster for science class ourselves", 0, "chat", "none"),
+    # descriptions that only look like talk: a relative "that", 太阳 (not 太 "too")
+    ("a dragon that breathes rainbows", 0, "generate", "request"),
+    ("一只橘猫在窗台上晒太阳", 0, "generate", "request"),
+    ("my daughter wants a unicorn picture", 0, "generate", "request"),
+    ("I would like you to draw a cat in space", 0, "generate", "request"),
     # the price of a kind of result is a question about the bot
     ("how much is one song?", 0, "help", "none"), ("一个视频多少积分", 0, "help", "none"),
 ])

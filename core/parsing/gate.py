@@ -638,9 +638,13 @@ def starts_like_a_description(text: str) -> bool:
 
 def remark(text: str) -> bool:
     """Words people use when talking about something rather than describing it: "too dark", "颜色好看"."""
-    lowered = text.lower()
+    lowered = _RELATIVE_THAT.sub(" ", text.lower())  # "a dragon that breathes rainbows" describes
+    zh = pattern("marker_compounds").sub(" ", lowered)  # 太阳 is the sun, not 太 "too"
     return bool(re.search(rf"(?:{alt('markers', 'en')})",
-                          lowered) or any(m in lowered for m in _zh_markers()))
+                          lowered) or any(m in zh for m in _zh_markers()))
+
+
+_RELATIVE_THAT = re.compile(r"(?<=[a-z]\s)(?:that|which|who)(?=\s+[a-z]+s(?![a-z']))", re.I)
 
 
 @cache
@@ -735,7 +739,35 @@ def chat_signal(text: str, images: int = 0) -> str | None:
     if (copula and not images and not _RELATIVE.search(opening[: copula.start()])
             and pattern("media_nouns").search(opening[: copula.start()])):
         return "statement"  # "a poster is way cheaper than a designer", "posters of cats are everywhere"
+    if _judged().search(unquoted) and not _asks_for_a_change(unquoted):
+        return "statement"  # "…打印出来效果很好", "颜色有点偏": a verdict on a result
+    if not images and _telling(opening):
+        return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
     return None
+
+
+_NARRATED = re.compile(r"^\W*[a-z]+ing\s+(?:the|my|our|his|her|their|this|that|it|them|your)(?![a-z'])"
+                       r"|(?<![a-z'])[a-z]+ed\s+by(?![a-z])|[a-z]'s\s+(?:[a-z]+ed|done|ready|up|out)(?![a-z])",
+                       re.I)
+
+
+def _telling(text: str) -> bool:
+    """A verb that tells rather than describes, outside a relative clause ("a cat that is sleeping"
+    describes), or a narration ("posting the wedding clip on insta", "got approved by the client")."""
+    if _NARRATED.search(text):
+        return True
+    # "would (really) love a poster …" wants, it does not tell
+    return any(not _RELATIVE.search(text[: m.start()])
+               and not (m.group(0).lower() == "would" and _WOULD_WANT.match(text, m.end()))
+               for m in _finite().finditer(text))
+
+
+@cache
+def _finite() -> re.Pattern[str]:
+    return re.compile(rf"(?<![a-z'])(?:{alt('chat_signals', 'finite')})(?![a-z'])", re.I)
+
+
+_WOULD_WANT = re.compile(r"\s+(?:really\s+|so\s+|just\s+)?(?:love|like|appreciate)(?![a-z])", re.I)
 
 
 def defers(text: str) -> bool:
