@@ -235,6 +235,10 @@ def test_the_pointer_to_the_picture_goes_by_its_shape(text: str, images: int, ex
     ("能帮我生成一个山间民宿的宣传视频吗 小木屋 早上有雾的感觉", "山间民宿的宣传视频 小木屋 早上有雾的感觉"),
     ("画一只戴墨镜的柴犬", "一只戴墨镜的柴犬"),
     ("可灵 一个女孩在樱花树下转圈 慢动作", "一个女孩在樱花树下转圈 慢动作"),
+    # a last "的" standing for the thing made, left unsaid; "how many times" before a restated prompt
+    ("最便宜的视频模型就行，做个小狗追泡泡的", "小狗追泡泡"),
+    ("速速给我来张熬夜加班的程序员漫画，四格的", "熬夜加班的程序员漫画，四格的"),
+    ("pixverse 做一个 4秒 的小视频：纸飞机飞过教室", "纸飞机飞过教室"),
     # a kind of thing made, named by the platform it is for, is a head noun; "发抖音用" is not
     ("做个抖音短视频，竖屏，一杯柠檬茶从天而降溅起水花", "抖音短视频，一杯柠檬茶从天而降溅起水花"),
     ("能不能帮我做个视频，面包出炉的画面，发抖音用，竖的", "面包出炉的画面"),

@@ -57,8 +57,13 @@ CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\
 # "中间是 …", "中间做个 …": between two frames
 MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=\S)")
 ZH_MEDIA_LEAD = re.compile(
-    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|短视频|视频|短片|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
+    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|[小短]视频|视频|[小短]片子?|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
 )
+# "换个模型再做一遍：老虎…": how many times, before the restated prompt
+ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*[:：，,]\s*(?=\S)")
+# "做个小狗追泡泡的", "来首古风的": a last "的" that stands for the thing made, left unsaid (a later part's
+# "…，可爱一点的" describes, and stays)
+UNSAID_HEAD = re.compile(r"^(?P<x>[^，,。;；:：\s]{2,})的$")
 # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子])|一个(?=[^，,。的\s]{1,8}风格?的))\s*"
                              r"(?=[\u3400-\u9fffA-Za-z])")
@@ -597,7 +602,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = _lead_zh().sub("", drop_lead_in_zh(text), count=1)
             text = drop_lead_in(_lead_en().sub("", text, count=1))
             text = re.sub(r"^的\s*", "", text)
-            text = ZH_MEDIA_LEAD.sub("", text)
+            text = ZH_MEDIA_LEAD.sub("", ONCE_MORE.sub("", text))
             text = ZH_MEASURE_LEAD.sub("", text)
             text = drop_media_measure(text)
             text = _scraps().sub("", text)
@@ -618,6 +623,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = EN_MEDIA_TAIL.sub("", text) if len(text.split()) > 2 else text
         text = strip_trailing(text).strip()
         text = SEPARATORS.sub("", text).strip()
+    if not keep_instruction and (unsaid := UNSAID_HEAD.match(text)):
+        text = unsaid.group("x")
     if not keep_instruction and LYRICS_POINTER.search(text):
         text = style_of_song(text)  # "a song with these lyrics, indie pop": the lyrics are elsewhere
     if EMPTY.match(text) or PRONOUN_ONLY.match(text) or IT_MEDIA.match(text):
