@@ -11,11 +11,13 @@ places that need several statements to be atomic (reserving a budget, claiming l
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable, Generator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Generator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import asyncpg
+
+from .store import DatabaseFailed
 
 _ROWCOUNT = re.compile(r"(\d+)$")
 
@@ -79,12 +81,23 @@ class _Pending:
         return None
 
 
+@contextmanager
+def _failures_as_store_errors() -> Iterator[None]:
+    """The driver's errors as the store's :class:`~core.store.DatabaseFailed` (one of ``STORE_ERRORS``: said
+    to users, outcomes retried), the driver's error kept as its cause."""
+    try:
+        yield
+    except (asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        raise DatabaseFailed(f"{type(exc).__name__}: {exc}") from exc
+
+
 async def _run_on(conn: asyncpg.Connection | asyncpg.Pool, sql: str, params: Sequence[Any]) -> PgCursor:
     query = placeholders(sql)
-    if _returns_rows(sql):
-        rows = await conn.fetch(query, *params)
-        return PgCursor(list(rows), len(rows))
-    status = await conn.execute(query, *params)
+    with _failures_as_store_errors():
+        if _returns_rows(sql):
+            rows = await conn.fetch(query, *params)
+            return PgCursor(list(rows), len(rows))
+        status = await conn.execute(query, *params)
     match = _ROWCOUNT.search(status or "")
     return PgCursor([], int(match.group(1)) if match else 0)
 
@@ -119,7 +132,8 @@ class PgConnection:
 
     async def executescript(self, script: str) -> None:
         target = self._conn if self._conn is not None else self._pool
-        await target.execute(script)
+        with _failures_as_store_errors():
+            await target.execute(script)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PgConnection]:
@@ -127,8 +141,9 @@ class PgConnection:
         if self._conn is not None:
             yield self
             return
-        async with self._pool.acquire() as conn, conn.transaction():
-            yield PgConnection(self._pool, conn, self._url)
+        with _failures_as_store_errors():  # taking a connection, committing
+            async with self._pool.acquire() as conn, conn.transaction():
+                yield PgConnection(self._pool, conn, self._url)
 
     async def close(self) -> None:
         await self._pool.close()

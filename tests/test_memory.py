@@ -1,0 +1,119 @@
+"""What the Discord process keeps in memory: no part it does not use, nothing kept per finished message.
+
+The figures (peak RSS with 1,000 tasks in flight) are printed by ``python -m bench.load``; these tests check
+the behaviour behind them, never a size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.reply_order import ReplyOrder, send_in_order
+from core.store import STORE_ERRORS, DatabaseFailed, Store
+from core.views import View
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_bot_on_sqlite_never_loads_the_postgresql_driver(tmp_path: Path) -> None:
+    """Everything `ima-bot run` imports for Discord, the ops port and a SQLite store, in a fresh process:
+    the PostgreSQL driver (~3 MiB) stays out of it."""
+    script = (
+        "import asyncio, sys\n"
+        "import bot.commands, bot.discord, bot.ops, bot.listen, core.service, core.manager\n"
+        "from core.store import Store\n"
+        "async def main():\n"
+        f"    store = await Store.open({str(tmp_path)!r})\n"
+        "    await store.close()\n"
+        "asyncio.run(main())\n"
+        "print('asyncpg' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "False", done.stderr
+
+
+async def test_a_failing_postgresql_statement_is_a_database_failure_the_bot_handles(pg_url: str,
+                                                                                  tmp_path: Path) -> None:
+    """On PostgreSQL a statement the database refuses is one of the store's errors (said to users, outcomes
+    retried), with the database's own reason kept."""
+    store = await Store.open(tmp_path, pg_url)
+    try:
+        with pytest.raises(STORE_ERRORS) as failure:
+            await store._db.execute("SELECT * FROM no_such_table")
+        assert isinstance(failure.value, DatabaseFailed)
+        assert "no_such_table" in str(failure.value)
+        with pytest.raises(DatabaseFailed):
+            async with store._db.transaction() as tx:
+                await tx.execute("INSERT INTO no_such_table VALUES (1)")
+    finally:
+        await store.close()
+
+
+async def test_tasks_started_while_answering_keep_nothing_of_the_answered_message() -> None:
+    """A task started while a message is answered (its creation and watching, for minutes) carries the
+    message's place in the reply order in its context; once the message is handled that place holds no
+    event of its own or of the message before, and the task's later posts go out at once."""
+    order = ReplyOrder(wait_s=60)
+    channel = _Channel()
+    events: list[weakref.ref[asyncio.Event]] = []
+    release_task = asyncio.Event()
+
+    async def later_posts() -> None:  # started while answering: inherits the ticket
+        await release_task.wait()
+        await send_in_order(channel, _view("later"))
+
+    earlier_done = asyncio.Event()
+
+    async def earlier() -> None:  # the person's message before, still being answered
+        with order.message("web", "c1", "u1"):
+            await earlier_done.wait()
+
+    before = asyncio.create_task(earlier())
+    await asyncio.sleep(0)
+    with order.message("web", "c1", "u1"):
+        ticket = _ticket_now()
+        events += [weakref.ref(ticket.replied), weakref.ref(ticket.before)]
+        task = asyncio.create_task(later_posts())
+        earlier_done.set()
+        await before
+        await send_in_order(channel, _view("first"))
+    del ticket
+    gc.collect()
+    assert [ref() for ref in events] == [None, None]  # the task still holds the ticket, not its events
+    release_task.set()
+    await asyncio.wait_for(task, 5)
+    assert channel.sent == ["first", "later"]
+
+
+class _Channel:
+    min_edit_interval_s = 0.0
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send(self, view: View) -> str:
+        self.sent.append(view.title)
+        return str(len(self.sent))
+
+    async def edit(self, ref: str, view: View) -> None:
+        raise AssertionError("not edited here")
+
+
+def _view(title: str) -> View:
+    return View(kind="text", language="en", title=title)
+
+
+def _ticket_now() -> Any:
+    from core.reply_order import _ticket
+
+    return _ticket.get()
+
