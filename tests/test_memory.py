@@ -14,11 +14,15 @@ import weakref
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
 from core.reply_order import ReplyOrder, send_in_order
 from core.store import STORE_ERRORS, DatabaseFailed, Store
 from core.views import View
+
+from .conftest import until
+from .test_discord_e2e import Env, env, final, sandbox_config  # noqa: F401 - the e2e test's fixtures
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,3 +121,24 @@ def _ticket_now() -> Any:
 
     return _ticket.get()
 
+
+async def test_an_answered_command_keeps_no_interaction_or_buttons_once_done(env: Env) -> None:  # noqa: F811
+    """Through the real discord.py client and the fake Discord: once a command is answered and its task has
+    delivered (a status with a Cancel button, progress edits, the result with four buttons), neither the
+    command's interaction nor any message's buttons are left for the cyclic collector: freed as they are
+    done, with the collector paused."""
+    fake = env.fake
+    gc.collect()
+    gc.disable()  # what is left now would wait for the collector's (rare) full pass in the bot process
+    try:
+        interaction = await fake.slash("image", {"prompt": "a red fox in the snow"})
+        await until(lambda: final(fake.original(interaction)), 30, "the result")
+        message = fake.original(interaction)
+        assert message is not None and len(message.buttons()) == 4 and len(message.history) >= 2
+        assert env.core is not None
+        await env.core.manager.wait_idle(10)
+        left = [type(o).__name__ for o in gc.get_objects()
+                if isinstance(o, (discord.Interaction, discord.ui.View, discord.ui.Item))]
+    finally:
+        gc.enable()
+    assert left == []

@@ -81,6 +81,18 @@ def buttons(view: View) -> discord.ui.View | None:
     return ui
 
 
+def let_go_of_buttons(kwargs: dict[str, Any]) -> None:
+    """Once the message is sent or edited, free its buttons at once (:func:`buttons`' view is a builder).
+
+    A discord.py view and its items refer to each other, a cycle only the cyclic collector frees: with a
+    status edit per task every few seconds and the heap settled (bot/heap.py), thousands of spent views
+    waited for it. Emptying the view (discord.py's own ``clear_items``) breaks the cycle.
+    """
+    ui = kwargs.get("view")
+    if isinstance(ui, discord.ui.View):
+        ui.clear_items()
+
+
 async def render(view: View, fetch: Fetch, upload_limit: int, notes: tuple[str, ...] = ()) -> dict[str, Any]:
     """Keyword arguments for send/edit: embeds, attachments (results inline when small enough), buttons.
 
