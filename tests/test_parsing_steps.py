@@ -577,6 +577,10 @@ def test_a_request_shape_is_a_verb_or_a_polite_lead_at_the_start(text, shaped):
     ("刚收到海报，打印出来效果很好", 0, "chat", "none"), ("我们老板不让用AI做海报", 0, "chat", "none"),
     ("明天的发布会视频还没做完", 0, "chat", "none"),
     ("my teacher wants us to make a poster for science class ourselves", 0, "chat", "none"),
+    ("our design team hates ai posters", 0, "generate", "ambiguous"),
+    ("every time i ask for a dragon i get a lizard", 0, "generate", "ambiguous"),
+    ("昨晚做的视频播放量破万了", 0, "chat", "none"),
+    ("音乐有点吵，不太适合晚上听", 0, "generate", "ambiguous"),
     # descriptions that only look like talk: a relative "that", 太阳 (not 太 "too")
     ("a dragon that breathes rainbows", 0, "generate", "request"),
     ("一只橘猫在窗台上晒太阳", 0, "generate", "request"),
