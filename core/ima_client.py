@@ -81,6 +81,11 @@ class _CatalogueCache:
         self._entries: dict[tuple[str, str], tuple[float, Catalogue]] = {}
         self._inflight: dict[tuple[str, str], asyncio.Future[Catalogue]] = {}
 
+    def fresh(self, key: tuple[str, str]) -> Catalogue | None:
+        """The cached catalogue if it is still fresh, without waiting for anything."""
+        entry = self._entries.get(key)
+        return entry[1] if entry and time.monotonic() - entry[0] < self.ttl_s else None
+
     async def get(self, key: tuple[str, str], load: Callable[[], Awaitable[Catalogue]]) -> Catalogue:
         now = time.monotonic()
         entry = self._entries.get(key)
@@ -250,6 +255,11 @@ class IMAClient:
         return body
 
     # ── catalogue ────────────────────────────────────────────────────────────────────────────
+    def cached_catalogue(self, category: str, language: str | None = None) -> Catalogue | None:
+        """The catalogue if a fresh copy is cached (None: ask :meth:`catalogue`); every message reads all six,
+        and this skips the coroutines for them."""
+        return self._cache.fresh((category, language or self.language))
+
     async def catalogue(self, category: str, language: str | None = None) -> Catalogue:
         lang = language or self.language
 

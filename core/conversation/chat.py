@@ -50,7 +50,11 @@ class Chat:
 
     async def catalogues(self, language: str) -> dict[str, Catalogue]:
         """Every category's live catalogue in this language (cached by the client)."""
-        return {category: await self.selector.catalogue(category, language) for category in CATEGORIES}
+        out: dict[str, Catalogue] = {}
+        for category in CATEGORIES:
+            found = self.client.cached_catalogue(category, language)
+            out[category] = found if found is not None else await self.selector.catalogue(category, language)
+        return out
 
 
 @dataclass
