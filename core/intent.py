@@ -28,7 +28,7 @@ from .parsing import commands as command_words
 from .parsing import gate, media, prompt
 from .parsing import options as option_words
 from .parsing.models import ModelRef, find_models, media_of
-from .parsing.vocab import alt, fix_typos, pattern
+from .parsing.vocab import alt, compiled, fix_typos, pattern
 from .selection import find_mention
 
 __all__ = ["IMAGE_TYPES", "VIDEO_TYPES", "Intent", "images_needed", "parse", "slash_intent"]
@@ -263,7 +263,7 @@ def _compare(text: str, refs: list[ModelRef], catalogues: Mapping[str, Catalogue
     weighed = r"(?<![a-z])(?:or|over|than|worth)(?![a-z])|还是|比"
     if not strong and not (gate.is_question(text) and re.search(weighed, text, re.I)):
         return None
-    if re.match(rf"^\W*(?:{alt('create_verbs')})(?![a-z])", text, re.I) and not gate.is_question(text):
+    if compiled(r"^\W*(?:{v})(?![a-z])", v=("create_verbs",)).match(text) and not gate.is_question(text):
         return None
     return list(dict.fromkeys(_model_id(ref, catalogues) for ref in distinct))[:2] or None
 
@@ -442,7 +442,7 @@ def _continues_description(text: str) -> bool:
     said = text[:gate.untagged_end(text)].rstrip(" \t?？")
     if _PERSONAL.search(said) or gate.is_question(said) or gate.is_gibberish(said):
         return False
-    if re.match(rf"^\W*(?:{alt('chat_starts')})", said, re.I):
+    if compiled(r"^\W*(?:{v})", v=("chat_starts",)).match(said):
         return False
     return bool(gate.residue(said, "reactions", "thanks", "greetings", "markers", "intensifiers",
                              "evaluatives", "prompt_filler"))
@@ -750,7 +750,8 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4)
         or VAGUE_ASK.search(described)
     )
-    verb = re.search(rf"(?:^|[\s,，:：]){_create()}", " " + described, re.I) or ZH_MAKE.search(described)
+    verb = (compiled(r"(?:^|[\s,，:：])(?:{v})", v=("request_verbs",)).search(" " + described)
+            or ZH_MAKE.search(described))
     if not said and not intent.images and not draft.task_type and gate.asks_capability(described):
         intent.kind, intent.gate = IntentKind.HELP, gate.NONE  # "can you draw", "can u do music"
         intent.task_type = intent.media = None
@@ -811,10 +812,6 @@ def _names_something(text: str) -> bool:
 def vague() -> re.Pattern[str]:
     """"draw something", "随便画": no subject given, so ask before charging."""
     return re.compile(alt("vague_prompts"), re.I)
-
-
-def _create() -> str:
-    return f"(?:{alt('request_verbs')})"
 
 
 def slash_intent(medium: str, prompt_text: str, options_in: Mapping[str, Any], images: int,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import alt, alternation, pattern, phrases
+from .vocab import alt, alternation, compiled, pattern, phrases
 
 REQUEST = "request"
 AMBIGUOUS = "ambiguous"
@@ -150,7 +150,7 @@ def social(text: str) -> bool:
     ):
         return True  # "wow the second one …", "牛啊 这个效果", "lmao the dog has 5 legs", "not bad for a bot"
     text = stripped
-    ref = re.match(rf"^\W*(?:{alt('result_refs')})", text, re.I)
+    ref = compiled(r"^\W*(?:{refs})", refs=("result_refs",)).match(text)
     if ref and not _combined("edit_words", "request_verbs").search(text[ref.end():]) and (
             _combined("evaluatives", "reactions").search(text[ref.end():])):
         return True
@@ -437,8 +437,8 @@ def chatty(text: str) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
     unquoted = _QUOTED.sub(" ", lowered)  # 'a poster that says "see you tomorrow"' is not for later
-    if re.match(rf"^\W*(?:{alt('chat_starts')})(?!['’]s)",
-                lowered) or text_request(lowered) or put_off(unquoted):
+    starts = compiled(r"^\W*(?:{starts})(?!['’]s)", 0, starts=("chat_starts",))
+    if starts.match(lowered) or text_request(lowered) or put_off(unquoted):
         return True
     if pattern("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
@@ -453,7 +453,7 @@ def chatty(text: str) -> bool:
         return True
     if _combined("polite_prefixes").match(lowered):
         return False
-    opener = re.match(rf"^\W*(?:{alt('chat_openers')})(?![a-z])", lowered)
+    opener = compiled(r"^\W*(?:{openers})(?![a-z])", 0, openers=("chat_openers",)).match(lowered)
     if not opener:
         return False
     rest = lowered[opener.end():]

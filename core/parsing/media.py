@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import Tagged, alt, alternation, pattern, phrases
+from .vocab import Tagged, alternation, pattern, phrases
 
 MEDIA = ("image", "video", "music")
 _WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
@@ -84,7 +84,7 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     after = text[end:]
     if re.match(r"^(?:'s|’s)", after) or _NUMBERED.match(after):
         return False  # "the cat's …", "the dog in pic 2"
-    if re.match(r"^\s*[\-\s]?(?:" + _noun_alternation() + ")", after, re.I) or _compound_head_after(after):
+    if _noun_next().match(after) or _compound_head_after(after):
         return False  # "song cover", "video thumbnail", "synthwave city wallpaper": the last noun is the head
     if _PARTICIPLE.search(text[start:end]) and _OBJECT_AFTER.match(after):
         return False  # "a samurai drawing his sword": a verb, not a drawing
@@ -132,6 +132,16 @@ def _noun_after() -> re.Pattern[str]:
 
 
 @cache
+def _noun_next() -> re.Pattern[str]:
+    return re.compile(r"^\s*[\-\s]?(?:" + _noun_alternation() + ")", re.I)
+
+
+@cache
+def _noun_start() -> re.Pattern[str]:
+    return re.compile(r"^(?:" + _noun_alternation() + ")", re.I)
+
+
+@cache
 def _noun_alternation() -> str:
     return alternation(p for media in MEDIA for p in phrases("media_nouns", media))
 
@@ -146,7 +156,7 @@ def _chinese_head(text: str, start: int, end: int) -> bool:
         return False  # "画一段动画": 画 is the verb here
     if _NUMBERED.match(text[end:]):
         return False  # "从图1的花苞变成图2": the pictures that came with the message
-    if re.match(r"^(?:" + _noun_alternation() + ")", text[end:], re.I):
+    if _noun_start().match(text[end:]):
         return False  # "视频封面", "歌曲封面图": the last noun of a compound is the head
     near = text[max(0, start - 12): start]
     if _RESULT_ZH.search(near):
@@ -221,7 +231,7 @@ def detect(text: str, images: int = 0) -> str | None:
         return "video"
     start = _START.match(text)
     opening = text[start.end() if start else 0:]
-    if re.match(rf"(?:{alt('media_verbs', 'image')})", opening, re.I):
+    if pattern("media_verbs", "image").match(opening):
         if not re.match(r"^\W*(?:design)", opening,
                         re.I) and not re.match(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)", opening):
             return "image"  # "draw …", "画…" (but "画一段动画" is an animation)
