@@ -93,7 +93,8 @@ VAGUE_ASK = re.compile(
 _AGAIN_ZH = r"(?:再|也|还|又|重新|接着|先|就)"  # "谢谢，再画一只猫": then draw another
 ZH_MAKE = re.compile(rf"(?:帮我|给我|请|能|可以|麻烦你?|^\W*{_AGAIN_ZH}|[，,。.!！]\s*{_AGAIN_ZH})\s*"
                      r"(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
-ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用"
+# "以后都用可灵", not "收藏了 以后做PPT用" (nothing named after 用: what the user will use it for)
+ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用(?=\s*[^\s，。,.!！?？~])"
                        r"|默认的?(?:图片|图像|视频|音乐|生图|出图|画图)?模型(?:改成|换成|改为|设为|设成|用)")
 _USE_BEFORE = re.compile(
     r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go "
@@ -579,6 +580,8 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
             intent.task_type, intent.media = None, None
         return intent
     _gate_step(intent, draft)
+    if intent.kind == IntentKind.CHAT:  # "小李说他用可灵做的那个视频被老板夸了": a model talked about
+        intent.model_key = intent.model_hint = intent.model_mode = None
     return intent
 
 
@@ -593,7 +596,11 @@ def _only_talk_left(intent: Intent, draft: _Draft) -> bool:
                 or gate.chat_signal(said) in gate.TALK_SIGNALS)
 
 
-_NEGATED = re.compile(r"没|不是|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
+# "以后视频默认veo", "default music = suno", "default video model: kling": the model said as the default
+_DEFAULT_BEFORE = re.compile(r"(?:默认|(?<![a-z])default)\s*的?\s*(?:图片|图像|视频|音乐|歌曲|image|picture|"
+                             r"video|music|song)?\s*(?:模型|models?)?\s*"
+                             r"(?:[=:：]|用|是|为|设为|改为|改成|换成|is|to)?\s*$", re.I)
+_NEGATED = re.compile(r"没|不是|别|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
 
 
 def _model_step(intent: Intent, draft: _Draft) -> None:
@@ -613,7 +620,8 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
             )
         )
     )
-    always = pattern("always").search(work) or ALWAYS_ZH.search(work)
+    always = pattern("always").search(work) or ALWAYS_ZH.search(work) or (
+        _DEFAULT_BEFORE.search(work, 0, draft.ref.start) if draft.ref is not None else None)
     if always:
         intent.model_mode = "always"
         draft.always_said = always.group(0)
@@ -648,10 +656,13 @@ def _media_step(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogu
         images and (draft.stated or FIRST_LAST_WORDS.search(work) or REFERENCE_WORDS.search(work))
     )
     draft.signals = draft.signals or intent.strategy is not None
-    if draft.stated is None and draft.ref is not None:
+    if draft.ref is not None and draft.task_type is None:
+        # a model that makes one media sets it: "use Kling O1 a cat surfing" is a video, and so is "海螺
+        # 生成：…胡同里的清晨，鸽子飞过，自行车铃声", whose 铃声 (a bell's ring) only describes the scene
+        # ("use suno to draw a cat" keeps its verb's picture, and is refused as one)
         makes = media_of(draft.ref, catalogues)
-        # "use Kling O1 a cat surfing" is a video
-        draft.stated = next(iter(makes)) if len(makes) == 1 else None
+        if len(makes) == 1 and (draft.stated is None or not media.verb_said(draft.work)):
+            draft.stated = next(iter(makes))
     if draft.stated is None and draft.lyrics:
         draft.stated = "music"
     if draft.stated is None and draft.ref is None:

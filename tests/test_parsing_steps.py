@@ -593,3 +593,57 @@ def test_only_a_request_shape_or_a_plain_description_is_charged_without_asking(t
     intent = _parse(text, images)
     assert (intent.kind, intent.gate) == (kind, gate_said), text
     assert intent.request is (gate_said == "request")
+
+
+@pytest.mark.parametrize("text, images, task_type", [
+    ("three variations of a jingle for my podcast", 0, "text_to_music"),  # how many of the thing made
+    ("can you render a clip of rain on a window", 0, "text_to_video"),  # "render" with its object is a verb
+    ("做一个旅行vlog BGM", 0, "text_to_music"),  # a Latin noun after a space goes on the noun phrase
+    ("a boss theme for my platformer", 0, "text_to_music"),
+    ("让照片里的气球慢慢飘上天", 1, "image_to_video"),  # 画里/照片里 is where, 慢慢 is movement
+    ("把第一张的帽子放到第二张图的猫头上", 2, "image_to_image"),  # one picture's thing put into the other
+])
+def test_what_is_made_from_quantities_verbs_compounds_and_movement(text, images, task_type):
+    assert _parse(text, images).task_type == task_type
+
+
+@pytest.mark.parametrize("text, model_id", [
+    ("default image model: seedream", "doubao-seedream-4.5"), ("以后视频默认kling", "kling-video-o1"),
+])
+def test_a_model_said_as_the_default_is_saved_as_the_preference(text, model_id):
+    from core.intent import IntentKind
+
+    intent = _parse(text)
+    assert (intent.kind, intent.model_mode, intent.request) == (IntentKind.SET_PREFERENCE, "always", False)
+    assert catalogues()[intent.task_type].by_key(intent.model_key).model_id == model_id
+
+
+def test_what_a_picture_will_be_used_for_later_is_no_default_model():
+    intent = _parse("这个我以后当头像用")
+    assert intent.model_mode is None and intent.kind != "set_preference"
+
+
+def test_a_short_family_name_with_its_version_names_that_model():
+    intent = _parse("use banana 2 for a fox")
+    assert catalogues()["text_to_image"].by_key(intent.model_key).model_id == "gemini-3.1-flash-image"
+
+
+def test_lyrics_below_a_line_that_names_them_keep_the_instructions_of_that_line():
+    intent = _parse("write a song using my lyrics, sad ballad, male voice:\nline one\nline two")
+    assert intent.options["lyrics"] == "line one\nline two"
+    assert intent.options["vocal_gender"] == "male" and "sad ballad" in intent.prompt
+
+
+def test_a_model_that_makes_one_media_sets_it_over_a_noun_in_the_description():
+    intent = _parse("vidu: a street market at dusk, an old song playing from a radio")
+    assert intent.task_type == "text_to_video"
+    assert catalogues()["text_to_video"].by_key(intent.model_key).model_id == "viduq2"
+
+
+def test_a_model_named_in_small_talk_is_not_chosen():
+    intent = _parse("我表哥说他用可灵做的婚礼视频特别好看")
+    assert (intent.kind, intent.request, intent.model_key, intent.model_mode) == ("chat", False, None, None)
+
+
+def test_a_verb_for_another_media_beats_the_models_only_media():
+    assert _parse("use suno to draw a cat").task_type == "text_to_image"  # refused later, never a song

@@ -79,6 +79,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
         return False  # "this photo", "these two images": what came with the message
     before = verbs.sub(" ", before)
     words = [w.lower() for w in _WORD.findall(before)]
+    if _QUANTITY_OF.search(before):
+        return True  # "2 versions of a lullaby", "a set of stickers": how many of the thing made
     if any(w in _PREPOSITIONS() for w in words[-3:]):
         return False
     after = text[end:]
@@ -100,6 +102,14 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     return len(content) <= 3
 
 
+_QUANTITY_OF = re.compile(r"(?<![a-z])(?:versions?|variations?|variants?|takes|copies|options|kinds|sorts|"
+                          r"types|couple|pair|set|series|bunch|handful|few)\s+of\s+(?:an?\s+|the\s+|some\s+)?$",
+                          re.I)
+#: nouns that are also verbs: followed by their object they ask for something made ("帮我render一个 video",
+#: "sketch me a fox"), and the noun after them says what
+_VERB_NOUNS = frozenset({"render", "sketch", "film", "photograph", "doodle", "storyboard"})
+_OBJECT_NEXT = re.compile(r"\s*(?:一[个张段幅首部]|[个张段幅首部](?![\u3400-\u9fff]*的)"
+                          r"|(?:me|us|a|an|the|this|that|these|those|it|my|our|some)(?![a-z]))", re.I)
 # "drawing his sword", "painting the fence": an -ing noun followed by its object is a verb
 _PARTICIPLE = re.compile(r"ing$", re.I)
 _OBJECT_AFTER = re.compile(r"^\s+(?:his|her|their|its|my|your|our|a|an|the|this|that|these|those|him|them|it)"
@@ -138,7 +148,8 @@ def _noun_next() -> re.Pattern[str]:
 
 @cache
 def _noun_start() -> re.Pattern[str]:
-    return re.compile(r"^(?:" + _noun_alternation() + ")", re.I)
+    # "美食vlog BGM": a Latin noun after a space goes on the same noun phrase
+    return re.compile(r"^(?:\s(?=[a-z]))?(?:" + _noun_alternation() + ")", re.I)
 
 
 @cache
@@ -179,7 +190,7 @@ def nouns(text: str, limit: int = 40) -> list[Noun]:
     for media, m in _nouns().finditer(text):
         if len(out) >= limit:
             break
-        if media == "not":
+        if media == "not" or (m.group(0).lower() in _VERB_NOUNS and _OBJECT_NEXT.match(text, m.end())):
             continue
         if _CJK.match(m.group(0)) or _CJK.match(text[max(0, m.start() - 1): m.start()] or "x"):
             head = _chinese_head(text, m.start(), m.end())
@@ -251,6 +262,13 @@ def detect(text: str, images: int = 0) -> str | None:
     if images and motion(text):
         return "video"
     return None
+
+
+def verb_said(text: str) -> bool:
+    """A verb that says which media to make ("draw", "animate", "sing", "画"), not a noun."""
+    other = [m.span() for m in pattern("not_media").finditer(text)]
+    return any(_imperative(m, text) and not any(s <= m.start() < e for s, e in other)
+               for medium in MEDIA for m in _verb(medium).finditer(text))
 
 
 def edit(text: str) -> bool:

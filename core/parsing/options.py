@@ -75,24 +75,30 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
         end = text.find(close, m.end())
         if end > m.end():
             return text[m.end(): end].strip(), text[: m.start()] + " " + text[end + 1:]
-    label = _LYRICS_LABEL.search(text)
+    label = _LYRICS_LABEL.search(text) or _LYRICS_BELOW.search(text)
     if label:
+        # "a song with these lyrics, indie pop, female voice:\n…": the words before the colon are the ask
+        before = text[: label.start()] + (" " + label.group(1) if label.re is _LYRICS_BELOW else "")
         rest = text[label.end():]
         if rest[:1] in QUOTES:
             end = rest.find(QUOTES[rest[0]], 1)
             if end > 0:
-                return rest[1:end].strip(), text[: label.start()] + " " + rest[end + 1:]
+                return rest[1:end].strip(), before + " " + rest[end + 1:]
         lines = rest.rstrip().split("\n")
         after = ""
         while len(lines) > 1 and _instruction_only(lines[-1]):  # "…\n帮我生成一下": the ask, not a verse
             after = lines.pop() + " " + after
-        return "\n".join(lines).strip().strip("\"“”「」'"), text[: label.start()] + " " + after
+        return "\n".join(lines).strip().strip("\"“”「」'"), before + " " + after
     return None, text
 
 
 # "lyrics: …", "歌词是：…", "歌词我写好了：…", "歌词如下：…"
 _LYRICS_LABEL = re.compile(
     r"(?:歌词[^\n:：，,。；;]{0,8}?|(?<![a-z])lyrics?(?:\s*(?:are|is|go|say|should be))?)\s*[:：]\s*", re.I)
+
+
+# "with these lyrics, indie pop, female voice:" and the verses on the lines below
+_LYRICS_BELOW = re.compile(r"(?<![a-z])lyrics?(?![a-z])([^\n:：\"“「]{0,60}?)[:：][ \t]*(?=\n)", re.I)
 
 
 def _instruction_only(line: str) -> bool:
