@@ -17,6 +17,11 @@ from .errors import NoMatchingRule
 from .media import MEDIA_OF_CATEGORY
 from .wire import ProductNodeWire
 
+# How many catalogues' worth of derived lookups (name patterns, name tables) are kept: one per category
+# and language is a dozen; the rest is room for IMA changing its models while the bot runs, after which
+# the oldest go instead of piling up for the life of the process.
+CATALOGUE_KEYS = 32
+
 _SECONDS = re.compile(r"^(\d+(?:\.\d+)?)\s*(?:s|sec|secs|second|seconds|秒|秒钟)?$")
 
 

@@ -11,11 +11,11 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-from .catalogue import Catalogue, Model, Quote
+from .catalogue import CATALOGUE_KEYS, Catalogue, Model, Quote
 from .errors import ErrorKind
 from .ima_client import IMAClient
 from .store import TaskRecord
@@ -37,7 +37,7 @@ def _alias_pattern(alias: str) -> re.Pattern[str]:
     return re.compile(left + body + right)
 
 
-@cache
+@lru_cache(maxsize=CATALOGUE_KEYS)  # keyed by a catalogue's model names: bounded, as IMA changes them
 def _patterns(names: tuple[tuple[str, str], ...]) -> list[tuple[re.Pattern[str], str, int]]:
     return [(_alias_pattern(alias), key, len(alias)) for alias, key in names]
 

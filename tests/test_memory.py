@@ -11,12 +11,18 @@ import gc
 import subprocess
 import sys
 import weakref
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import discord
 import pytest
 
+from bench.intents import catalogues
+from core import selection
+from core.catalogue import CATALOGUE_KEYS, Catalogue
+from core.intent import parse
+from core.parsing import models
 from core.reply_order import ReplyOrder, send_in_order
 from core.store import STORE_ERRORS, DatabaseFailed, Store
 from core.views import View
@@ -142,3 +148,20 @@ async def test_an_answered_command_keeps_no_interaction_or_buttons_once_done(env
     finally:
         gc.enable()
     assert left == []
+
+
+def test_a_catalogue_that_keeps_changing_its_names_is_still_read_and_its_old_lookups_go() -> None:
+    """IMA renames models while the bot runs: each new name is recognised at once, and the lookups built
+    for old catalogues do not pile up for the life of the process (CATALOGUE_KEYS of them at most)."""
+    cats = catalogues()
+    image = cats["text_to_image"]
+    first = image.models[0]
+    for version in range(CATALOGUE_KEYS + 8):
+        name = f"Aurora Zeta {version}"
+        renamed = Catalogue(image.category, (replace(first, name=name), *image.models[1:]))
+        mention = selection.find_mention(f"use {name.lower()} for a red kite", renamed)
+        assert mention is not None and mention.model.key == first.key, version
+        intent = parse(f"draw a red kite with {name}", 0, {**cats, "text_to_image": renamed})
+        assert intent.model_key == first.key, (version, intent)
+    for lookup in (selection._patterns, models._catalogue_names, models._entries):
+        assert lookup.cache_info().currsize <= CATALOGUE_KEYS, lookup

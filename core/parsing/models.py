@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from ..catalogue import Catalogue, Model
+from ..catalogue import CATALOGUE_KEYS, Catalogue, Model
 from ..media import MEDIA_OF_CATEGORY
 from ..selection import knowledge
 from .vocab import model_names
@@ -144,7 +144,7 @@ def _static_names() -> tuple[_Name, ...]:
     return tuple(out)
 
 
-@cache
+@lru_cache(maxsize=CATALOGUE_KEYS)  # keyed by a catalogue's model names: bounded, as IMA changes them
 def _catalogue_names(names: tuple[tuple[str, str], ...]) -> tuple[_Name, ...]:
     out = []
     for display, model_id in names:
@@ -187,7 +187,7 @@ def _display_names(catalogues: Mapping[str, Catalogue] | None) -> tuple[tuple[st
     return names
 
 
-@cache
+@lru_cache(maxsize=CATALOGUE_KEYS)  # keyed by a catalogue's model names: bounded, as IMA changes them
 def _entries(display: tuple[tuple[str, str], ...]) -> tuple[tuple[str, tuple[tuple[int, _Name], ...]], ...]:
     """Every name to look for (with its place in the list, which breaks ties), grouped by the piece every
     match of it contains: most messages name no model, and a few substring checks say so, where one
