@@ -321,6 +321,9 @@ async def test_gallery_lists_every_generation_with_its_facts_and_todays_spending
     page = await open_page(viewport, fresh=True)
     assert await page.inner_text("#spend") == "Today: 0 / 200 credits"
     await send(page, "draw a red fox in the snow")
+    # the song is asked once the picture is made, so "newest first" has one right answer (two messages
+    # sent together may be made in either order when the first one's answer is slow)
+    await page.wait_for_function("document.querySelectorAll('.msg.bot.result').length === 1", timeout=40000)
     await send(page, "write a song about summer rain")
     await page.wait_for_function("document.querySelectorAll('.msg.bot.result').length === 2", timeout=40000)
     results = await page.eval_on_selector_all(".msg.result .lines", "ls => ls.map(l => l.textContent)")
