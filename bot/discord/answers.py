@@ -36,6 +36,7 @@ DEFER_AFTER_S = 1.0  # a third of Discord's 3 s: room left for the deferral itse
 RESPONSE_WINDOW_S = 3.0  # Discord takes an interaction's initial response this long after making it
 PLAUSIBLE_AGE_S = 15 * 60.0  # "older" than its token (or from the future): the clocks disagree
 ALREADY_ACKNOWLEDGED = 40060  # Discord's code for a second initial response
+UNKNOWN_INTERACTION = 10062  # Discord's code for an interaction past its window (or unknown)
 MIN_TRY_S = 0.2  # a call started with less time left than this cannot arrive in time
 
 
@@ -161,7 +162,7 @@ class PendingAnswer:
             self.gave_up = True
             raise NotAnswered("Discord did not take the answer in time") from exc
         except discord.HTTPException as exc:
-            if exc.status < 500 and exc.code != 10062:
+            if exc.status < 500 and exc.code != UNKNOWN_INTERACTION:
                 raise  # refused for what it is (too large, malformed): the caller handles it
             self.gave_up = True
             raise NotAnswered(f"Discord refused the answer ({exc.status})") from exc
