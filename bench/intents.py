@@ -177,6 +177,10 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
         score.all_right += 1
 
 
+HELD_BACK = frozenset({"dev_intents_9.jsonl"})
+"""Blind sets kept out of tuning for a session: their failures are never printed."""
+
+
 def run(cases: list[dict[str, Any]], cats: Mapping[str, Catalogue],
         complete: bool) -> tuple[Score, list[float]]:
     score = Score()
@@ -222,9 +226,14 @@ def main(argv: list[str]) -> None:
         for line in score.failures:
             print("   ✗", line)
     # Blind development sets (see DEV.md): written like the held-out set by people who had not read the
-    # parser, but meant to be tuned on, so their failures may be printed (--dev-failures).
+    # parser, but meant to be tuned on, so their failures may be printed (--dev-failures). A set named in
+    # HELD_BACK is a second honest estimate beside the held-out set: aggregates only, like it.
     for dev in sorted(DATA.glob("dev_intents_*.jsonl")):
         score, times = run(load(dev), cats, complete=True)
+        if dev.name in HELD_BACK:
+            report(f"held-back development set (tests/data/{dev.name}; blind-written, not tuned on, "
+                   f"aggregate figures only)", score, times)
+            continue
         report(f"development set (tests/data/{dev.name}; blind-written, tuned on)", score, times)
         if "--dev-failures" in argv:
             for line in score.failures:
