@@ -304,6 +304,11 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         return intent
     if not reading.content and (not images or fixed.strip()):  # with a picture too: "is this AI generated?"
         return _no_request(intent, reading.answers, work, refs, catalogues)
+    if reading.content and not slash:
+        # what the gate set aside as talk but goes on describing the request comes back to the prompt
+        begun = min(s for s, _ in reading.content + reading.settings)
+        reading.content = sorted([*reading.content, *((s, e) for s, e, why in reading.aside
+                                                     if s > begun and prompt.describes(work[s:e], why))])
     # "redo it: <prompt>" is the prompt
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)
@@ -339,6 +344,8 @@ class _Reading:
     maybe: bool = False  # "what about a dragon?": a suggestion, to be asked before charging
     talk: bool = False  # some clause was small talk ("昨天用你做了个 MV，朋友都说 amazing")
     settings: list[tuple[int, int]] = field(default_factory=list)  # clauses naming only the model/strategy
+    # clauses set aside as talk, reactions or questions: the prompt step may read some back as description
+    aside: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
@@ -392,6 +399,7 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
             reading.talk = True
     elif gate.social(clause.text) or gate.is_gibberish(clause.text):
         reading.talk = True
+        reading.aside.append((clause.start, clause.end, "social"))
     elif gate.is_question(clause.text):
         kind = gate.question_kind(clause.text, named)
         if images and kind in ("help", "chat") and _asks_about_the_picture(clause.text):
@@ -401,12 +409,14 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
             reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
         else:
             reading.answers.append(kind)
+            reading.aside.append((clause.start, clause.end, "question"))
     elif standalone := _standalone_question(clause.text):
         reading.answers.append(standalone)
     elif not gate.chatty(clause.text):
         reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
     else:
         reading.talk = True
+        reading.aside.append((clause.start, clause.end, "talk"))
         # "… but idk what yet", "…, later ok": asked with a button at most, never charged now
         reading.maybe = reading.maybe or gate.unsure(clause.text) or gate.later_on_its_own(clause.text)
 

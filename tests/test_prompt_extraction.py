@@ -255,3 +255,21 @@ def test_the_pointer_to_the_lyrics_goes_with_them() -> None:
     intent = parse("make a song with these lyrics, indie pop, female voice:\nthe bus was late again\n"
                    "i didn't mind", 0, catalogues())
     assert intent.prompt == "indie pop", intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # once the request has begun, a clause the gate set aside as talk that goes on describing comes back:
+    # a scene after the model's name, "我…" naming what is shown, what a title says, a reaction word as style
+    ("可灵 一个老人在海边放风筝，胶片感", "一个老人在海边放风筝，胶片感"),
+    ("游戏封面：我骑着摩托冲出火海，标题要大", "游戏封面：我骑着摩托冲出火海，标题要大"),
+    ("画个生日蛋糕，上面要有“生日快乐”几个字", "生日蛋糕，上面要有“生日快乐”几个字"),
+    ("画一张海报，我们的乐队叫夜航船，暗黑风", "海报，我们的乐队叫夜航船，暗黑风"),
+    ("a lighthouse in a storm, dramatic", "a lighthouse in a storm, dramatic"),
+    # thanks, testing, what it is for and statements about the user stay out
+    ("一只猫在弹钢琴，测试一下", "一只猫在弹钢琴"),
+    ("a cozy cabin in the snow, thanks a ton", "a cozy cabin in the snow"),
+    ("a cozy cabin, we are moving there next year", "a cozy cabin"),
+])
+def test_a_clause_that_goes_on_describing_stays_in_the_prompt(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -760,3 +760,42 @@ def edit_prompt(text: str) -> str:
     text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
     text = strip_trailing(SEPARATORS.sub("", text)).strip()
     return text if residue(text, *FILLER_LISTS, "instruction_words") else ""
+
+
+# ── clauses the gate set aside that still describe ("…，一个女孩在雨中撑伞回头") ──
+#: a statement about the user, the bot or the occasion: a pronoun or possessive subject with a finite verb
+_OWN_STATEMENT_EN = re.compile(
+    r"(?<![a-z'’])(?:is|are|am|was|were|i['’]m|im|we['’]re|it['’]s|its|that['’]s|thats|there['’]s|"
+    r"you['’]re|ur|have|has|had|will|gonna|wanna|need|needs|want|wants|hope|think|love|loves|like|likes|"
+    r"asked|told|said|getting|doing|going|planning|trying|testing)(?![a-z'’])", re.I)
+#: what a Chinese statement about the user ends or turns on: done (了/过), not (没/不是/别), its own verb
+_OWN_STATEMENT_ZH = re.compile(r"[了过啦咯]$|没|不是|别"
+                               r"|我[^的在]{0,3}(?:是|觉得|想|要|会|刚|今年|已经|打算|准备)")
+_ASIDE_KINDS = ("social", "talk", "question")
+_TAG_ASKED = re.compile(r"\s*(?:ok|okay|好吗|可以吗|行吗|行不行|ok吗|可以不)\s*[?？]*$", re.I)
+
+
+def describes(clause: str, why: str) -> bool:
+    """A clause the gate set aside as talk, a reaction or a question, said once the request has begun,
+    that goes on describing what to make: "…, cute", "…, epic" (a reaction word as a style),
+    "…，一个女孩在雨中撑伞回头", "…：我在厨房炸锅的瞬间", "…，我们的新歌叫《晚风》",
+    "…，要有“买一送一”几个大字", "…，复古一点ok吗". Thanks, greetings, "just testing", "lol",
+    delivery ("ping me when it's done"), what it is for ("it's for my instagram", "我女儿学校要用的")
+    and statements about the user ("我今年六十八了", "we're doing a halloween event") do not."""
+    from .gate import residue
+
+    if why not in _ASIDE_KINDS:
+        return False
+    said = _TAG_ASKED.sub("", SEPARATORS.sub("", clause).strip())
+    if not said or said.endswith(("?", "？", "吗", "呢")):
+        return False
+    if not residue(said, "thanks", "greetings", "bot_words", "interjections", "prompt_filler",
+                   "command_filler", "trailing"):
+        return False
+    if _aside().search(said) or (why == "question" and not re.search(r"[\u3400-\u9fff]", said)):
+        return False
+    if re.search(r"[\u3400-\u9fff]", said):  # "测试一下", "太好看了" react; they describe nothing
+        return not _OWN_STATEMENT_ZH.search(said) and (why != "social" or residue(said, "reactions"))
+    if why == "social":  # an English reaction word said after the description is its style: "…, epic"
+        return len(said.split()) <= 2
+    return not _OWN_STATEMENT_EN.search(said) and not _TALK_VERB_EN.search(said)
