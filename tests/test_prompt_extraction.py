@@ -273,3 +273,24 @@ def test_the_pointer_to_the_lyrics_goes_with_them() -> None:
 def test_a_clause_that_goes_on_describing_stays_in_the_prompt(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # an edit starts at its verb: what is said before it only points at the attached picture, or says what
+    # it is for; the part of the picture that changes stays ("这张证件照背景换成蓝色" → "背景换成蓝色")
+    ("这张自拍帮我加个墨镜", 1, "加个墨镜"),
+    ("我家猫这张照片能不能换成太空背景", 1, "换成太空背景"),
+    ("这张风景照帮我变成油画", 1, "变成油画"),
+    ("this photo of my dog, make him wear a party hat", 1, "make him wear a party hat"),
+    ("in this pic please remove the guy on the left", 1, "remove the guy on the left"),
+    ("for my portfolio: make the lighting warmer", 1, "make the lighting warmer"),
+    ("the attached sketch, color it in like a comic", 1, "color it in like a comic"),
+    ("照片里的天空换成晚霞", 1, "天空换成晚霞"),
+    # a picture to animate: the motion, without the picture pointed at
+    ("my cat photo -> make it a video where he yawns", 1, "he yawns"),
+    ("这张风景照帮我做成视频，云在飘", 1, "云在飘"),
+    ("我家狗这张照片让它摇尾巴", 1, "它摇尾巴"),
+])
+def test_an_edit_or_motion_starts_at_its_verb(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent

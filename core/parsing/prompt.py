@@ -655,6 +655,9 @@ ANIMATION_LEAD = re.compile(
     r"|中间(?:是|做个|加个|做一个|加一个|加|来个)?"
     r"|(?:like|e\.g\.|say)(?=\s)"
     r"|(?:生成|做|来)\s*(?:一段|一个|一条|段|个)|生成(?=\S)"
+    r"|(?:做成|变成|转成)\s*(?:一个|一段|一条|个|段)?\s*(?:短视频|视频|动画|动图)"
+    r"|make\s+(?:it|this|them)\s+(?:into\s+)?(?:an?\s+)?(?:short\s+)?(?:video|clip|animation)"
+    r"(?:\s+(?:of|where|with|showing|in\s+which))?"
     r")\s*[,，:：]?\s*",
     re.I,
 )
@@ -684,7 +687,7 @@ def animation_prompt(text: str) -> str:
     "make this photo move" alone has no prompt. A causative stays: "make my grandma wave at the camera"."""
     from .gate import residue
 
-    text = clean_prompt(text, keep_instruction=True)
+    text = from_the_change(clean_prompt(text, keep_instruction=True), motion=True)
     parts = CLAUSE_SPLIT.split(text)
     kept = []
     for i in range(0, len(parts), 2):
@@ -749,6 +752,67 @@ def without_picture_pointer(text: str) -> str:
     return PICTURE_POINTER_EN.sub("", text)
 
 
+# ── the change asked for starts at its verb: what is said before it only points at the attached picture ──
+#: a verb that starts a change to a picture
+_CHANGE_EN = re.compile(r"(?<![a-z'])(?:make|turn|change|convert|restyle|transform|remove|replace|add|put|"
+                        r"swap|recolou?r|colou?ri[sz]e|colou?r|upscale|enhance|fix|give|combine|merge|blend|"
+                        r"erase|delete|get\s+rid\s+of|paint|dress|place|insert|crop|brighten|darken|sharpen|"
+                        r"restore|clean\s+up|redraw)(?![a-z'])", re.I)
+_CHANGE_ZH = re.compile(r"改成|改为|改|变成|变|换成|换|加|添加|去掉|去除|删|移除|抹掉|[pP]成|[pP]掉|修复|修成"
+                        r"|上色|调成|调|穿上|戴上|合成|融合|放到|放在|贴到|抠")
+_PICTURE_WORD_EN = (r"(?:photo|pic|picture|image|selfie|sketch|drawing|painting|shot|headshot|portrait|"
+                    r"screenshot|render|art|artwork|doodle|one)s?")
+#: a clause that only points at the attached picture or says what it is for: "the attached sketch",
+#: "this photo of my dog", "for my portfolio", "my cat photo ->"
+_POINTER_CLAUSE_EN = re.compile(
+    rf"^(?:(?:here(?:'s| is)|so|ok|okay|and)\s+)?(?:(?:for|in|on|with)\s+)?"
+    rf"(?:this|the|that|my|our|these|attached|uploaded)\b[^,，:：]*?{_PICTURE_WORD_EN}\b[^,，:：]*$"
+    rf"|^for\s+(?:my|our|the)\s+[\w' -]{{1,30}}$", re.I)
+#: the same said before the verb, inside the clause: "in this pic please remove …"
+_POINTER_LEAD_EN = re.compile(rf"^(?:in|on|for)\s+(?:this|the|my)\s+{_PICTURE_WORD_EN}\s*[,，]?\s*"
+                              rf"(?:(?:please|pls|plz|can you|could you|could u|can u)\s+)*(?=\S)", re.I)
+#: "这张自拍帮我", "我家猫这张照片能不能", "把这个产品图": the picture pointed at and how it is asked, before
+#: the verb ("这张证件照背景换成…" keeps the part that changes)
+_POINTER_LEAD_ZH = re.compile(
+    rf"^(?:[^，,。\s]{{0,6}}?(?:这|那)[张个幅]|(?:把|将)\s*(?:这|那)[张个幅]?)\s*"
+    rf"[^\s，,的]{{0,4}}?(?:{_PICTURE_ZH}|照)\s*"
+    r"(?:帮我|给我|帮忙|能不能|能否|可不可以|可以|请|麻烦你?|你|能|把|将|一下)*\s*$")
+_PICTURE_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
+
+
+#: what starts the motion asked of a picture: "make the river flow", "animate him", "让它摇尾巴"
+_MOTION_EN = re.compile(r"(?<![a-z'])(?:make|animate|turn|bring|let|have|get)(?![a-z'])", re.I)
+_MOTION_ZH = re.compile(r"让|做成|变成|转成|生成|动起来")
+
+
+def from_the_change(text: str, motion: bool = False) -> str:
+    """"this photo of my dog, make him wear a party hat" → "make him wear a party hat", "这张自拍帮我加个墨镜"
+    → "加个墨镜": the parts before the change that only point at the picture (or say what it is for) go.
+    ``motion``: the change is a motion ("my cat photo -> make it a video where he yawns", "这张照片让…")."""
+    verb_en, verb_zh = (_MOTION_EN, _MOTION_ZH) if motion else (_CHANGE_EN, _CHANGE_ZH)
+    parts = CLAUSE_SPLIT.split(_PICTURE_ARROW.sub(", ", text))
+    start = 0
+    for i in range(0, min(len(parts), 8), 2):  # bounded: the first few parts only
+        clause = parts[i].strip()
+        if verb_en.search(clause) or verb_zh.search(clause):
+            break
+        if not clause or not _POINTER_CLAUSE_EN.match(clause):
+            return text
+        start = i + 2
+    else:
+        return text
+    if start >= len(parts):
+        return text
+    rest = "".join(parts[start:])
+    lead = _POINTER_LEAD_EN.match(rest)
+    if lead:
+        return rest[lead.end():]
+    verb = verb_zh.search(rest)
+    if verb and _POINTER_LEAD_ZH.match(rest[:verb.start()]) and not (motion and re.match(r"\s*[把将]", rest)):
+        return rest[verb.start():]
+    return rest if start else text
+
+
 def edit_prompt(text: str) -> str:
     """An edit of the attached picture: the change asked for, as said ("make this look like a studio ghibli
     scene", "改成吉卜力画风"), without "edit:", counts or "把这张图"."""
@@ -756,6 +820,7 @@ def edit_prompt(text: str) -> str:
 
     text = OPTION_ONLY_EDIT.sub("", EDIT_LABEL.sub("", text.strip()))
     text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
+    text = from_the_change(SEPARATORS.sub("", text).strip())
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
     text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
     text = strip_trailing(SEPARATORS.sub("", text)).strip()
