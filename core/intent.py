@@ -175,6 +175,7 @@ def _strategy(text: str) -> tuple[str | None, str]:
                 "strategy",
                 "command_filler",
                 "use_words",
+                "prompt_scraps",  # "best quality you've got, …"
             )
             # "最便宜" is about the model; "便宜的塑料玩具" and "最好的朋友" are about the subject
             strong_zh = bool(re.match(r"[\u3400-\u9fff]", m.group(0))) and m.group(0) not in (

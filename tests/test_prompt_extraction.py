@@ -294,3 +294,50 @@ def test_a_clause_that_goes_on_describing_stays_in_the_prompt(text: str, expecte
 def test_an_edit_or_motion_starts_at_its_verb(text: str, images: int, expected: str) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # a common misspelling of the asking words is read like the word ("cud u" = "could you")
+    ("cud u draw a medieval blacksmith forging a sword, dramatic lighting? thx!!", 0,
+     "a medieval blacksmith forging a sword, dramatic lighting"),
+    # what is left of the strategy ("you've got") goes with it
+    ("cheapest one you've got, a cat sleeping in a box", 0, "a cat sleeping in a box"),
+    # "写实", "写意" start a word of the description: the making verb is not cut out of them
+    ("最好的模型 给我画个写实的敦煌飞天", 0, "写实的敦煌飞天"),
+    ("画个写意山水", 0, "写意山水"),
+    # after an emoji, a pronoun starts talk about the user
+    ("a birthday cake with 7 candles 🎂 she's turning seven", 0, "a birthday cake with 7 candles"),
+    # "图片转视频" names the task, not the motion; "一下" after a motion verb is part of it
+    ("图片转视频，小船慢慢漂走", 1, "小船慢慢漂走"),
+    ("用海螺 让照片里的爷爷眨眨眼笑一下", 1, "爷爷眨眨眼笑一下"),
+    # "smooth transition" between two frames is what to make
+    ("first frame pic 1, last frame pic 2, smooth transition", 2, "smooth transition"),
+])
+def test_scraps_of_asking_words_and_task_names_go(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+def test_lyrics_in_single_quotes_end_at_the_closing_quote_not_at_an_apostrophe() -> None:
+    intent = parse("a folk song, lyrics: 'i don't know where we're going, but we're going'", 0, catalogues())
+    assert intent.options["lyrics"] == "i don't know where we're going, but we're going", intent
+    assert intent.prompt == "a folk song", intent
+
+
+@pytest.mark.parametrize("text, task_type", [
+    # a title between a noun and 的 leaves the noun a modifier: the cover is what is made
+    ("播客《夜谈》的封面 暗色调", "text_to_image"),
+    ("新歌《夏夜》的专辑封面 要有萤火虫", "text_to_image"),
+    # singing done by someone in the scene does not make it music: the video-only model decides
+    ("可灵 一群孩子在唱歌", "text_to_video"),
+    ("veo 带声音 海边篝火晚会 大家在唱歌", "text_to_video"),
+])
+def test_the_media_is_what_is_made_not_what_happens_in_it(text: str, task_type: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.task_type == task_type, intent
+
+
+@pytest.mark.parametrize("text", ["记住 以后画图都用香蕉pro", "remember, always use kling for videos"])
+def test_remember_beside_a_preference_is_the_preference(text: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.kind == "set_preference" and not intent.request, intent

@@ -178,8 +178,8 @@ def _chinese_head(text: str, start: int, end: int) -> bool:
         return True
     if re.match(r"^(?:里|中|上|内|里面)", text[end:]):
         return False  # "图里的人": a place in the picture that came with the message
-    if re.match(r"^\s*的(?!\s*$)", text[end:]):
-        return False  # "视频的封面": 视频 describes 封面
+    if re.match(r"^\s*(?:《[^》]{0,30}》)?\s*的(?!\s*$)", text[end:]):
+        return False  # "视频的封面", "新歌《夏夜》的专辑封面": 视频 and 歌 describe 封面
     return not _ZH_MOD_BEFORE.search(text[_clause_start(text, start): start])
 
 
@@ -229,9 +229,14 @@ _IMPERATIVE_BEFORE = re.compile(r"(?:^|[,，.:：;!?]|(?<![a-z])(?:and|then|to|p
                                 re.I)
 
 
+_DOING_ZH = re.compile(r"(?:在|正在|着|都在)\s*$")
+
+
 def _imperative(m: re.Match[str], text: str) -> bool:
     """"animate a paper boat" / "film a …" are verbs; "an animated-film hero" is not."""
-    if " " in m.group(0) or not m.group(0).isascii():
+    if not m.group(0).isascii():  # "大家在唱歌", "正在画画": what someone in the scene is doing
+        return not _DOING_ZH.search(text[: m.start()])
+    if " " in m.group(0):
         return True
     return bool(_IMPERATIVE_BEFORE.search(text[: m.start()]))
 

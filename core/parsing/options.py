@@ -71,8 +71,7 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
     end."""
     m = ORDERED_QUOTE.search(text)
     if m:
-        close = QUOTES[m.group(1)]
-        end = text.find(close, m.end())
+        end = _closing(text, QUOTES[m.group(1)], m.end())
         if end > m.end():
             return text[m.end(): end].strip(), text[: m.start()] + " " + text[end + 1:]
     label = _LYRICS_LABEL.search(text) or _LYRICS_BELOW.search(text)
@@ -81,7 +80,7 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
         before = text[: label.start()] + (" " + label.group(1) if label.re is _LYRICS_BELOW else "")
         rest = text[label.end():]
         if rest[:1] in QUOTES:
-            end = rest.find(QUOTES[rest[0]], 1)
+            end = _closing(rest, QUOTES[rest[0]], 1)
             if end > 0:
                 return rest[1:end].strip(), before + " " + rest[end + 1:]
         lines = rest.rstrip().split("\n")
@@ -90,6 +89,15 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
             after = lines.pop() + " " + after
         return "\n".join(lines).strip().strip("\"“”「」'"), before + " " + after
     return None, text
+
+
+def _closing(text: str, close: str, start: int) -> int:
+    """Where the quote opened before ``start`` closes: a "'" between two letters is an apostrophe ("you'd",
+    "summer's"), not the end of the lyrics."""
+    end = text.find(close, start)
+    while close == "'" and 0 < end < len(text) - 1 and text[end - 1].isalpha() and text[end + 1].isalpha():
+        end = text.find(close, end + 1)
+    return end
 
 
 # "lyrics: …", "歌词是：…", "歌词我写好了：…", "歌词如下：…"

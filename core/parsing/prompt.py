@@ -105,6 +105,10 @@ IT_MEDIA = re.compile(
 )
 
 
+#: "写实", "写意", "画面", "画风", "画质": a making verb's character starting a word of the description
+_NOT_A_VERB_AFTER = r"[实意面风质]"
+
+
 @cache
 def _lead_zh() -> re.Pattern[str]:
     fillers = "|".join(sorted(map(re.escape, phrases("leading_fillers", "zh")), key=len, reverse=True))
@@ -113,7 +117,8 @@ def _lead_zh() -> re.Pattern[str]:
     latin = alt("create_verbs", "en")
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
-        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:{verbs}|{latin}|gen(?![a-z])|要(?=\s*一?[张幅个首段条份支款]))\s*"
+        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
+        rf"|要(?=\s*一?[张幅个首段条份支款]))\s*"
         rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|[个只位辆座棵朵艘](?=\S)|些"
         rf"|几[张个首段版])?\s*)?",
         re.I,
@@ -534,10 +539,15 @@ _INTERJECTION = re.compile(r"\s+(?:lol+|lmao+|lmfao|rofl|haha+|hehe+|xd+|ngl|tbh
                            r"thx|ty|tysm|bruh|bro|fam)(?![\w'])(?=\s*(?:[,，.!！?？;；:：…~]|$))", re.I)
 
 
+# "…, happy acoustic 🐶 he deserves it": an emoji ends the description; a pronoun after it starts talk
+_EMOJI_TALK_TAIL = re.compile(r"(?<=[\U0001F300-\U0001FAFF\u2600-\u27BF])\s*(?:he|she|they|i|we|you|u|it|"
+                              r"this|that|my|our|his|her)(?:['’][a-z]+)?\s+[^,，.!?;；]{0,60}$", re.I)
+
+
 def drop_talk_tail(text: str) -> str:
     """A last clause that talks about the user rather than describing the thing ("my son loves dragons",
     "i'll print it for her", "you're the best"); "we are dancing at our wedding" describes, and stays."""
-    text = _INTERJECTION.sub("", text)
+    text = _EMOJI_TALK_TAIL.sub("", _INTERJECTION.sub("", text))
     m = _TALK_TAIL_EN.search(text[-120:])
     if m is None:
         return text
@@ -681,12 +691,16 @@ ANIMATE_WHAT = re.compile(r"^(?:bring|make|get|let)\s+(?:[\w'’-]+\s+){0,4}?"
                           r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
 
 
+_MOTION_ONCE = re.compile(r"(?<=[\u3400-\u9fff])(一下)[吗吧呀啊哦嘛呢\s?？!！~。.]*$")
+
+
 def animation_prompt(text: str) -> str:
     """Pictures to animate: the prompt is the motion asked for ("the car drives off into the desert"), without
     what only says "animate what I sent" ("turn this into a video", "用这两张做首尾帧", "参考这个角色");
     "make this photo move" alone has no prompt. A causative stays: "make my grandma wave at the camera"."""
     from .gate import residue
 
+    asked = text
     text = from_the_change(clean_prompt(text, keep_instruction=True), motion=True)
     parts = CLAUSE_SPLIT.split(text)
     kept = []
@@ -708,6 +722,8 @@ def animation_prompt(text: str) -> str:
         if text == previous:
             break
     text = strip_trailing(SEPARATORS.sub("", text)).strip()
+    if (once := _MOTION_ONCE.search(asked)) and text and not text.endswith(once.group(1)):
+        text += once.group(1)  # "让爷爷笑一下": "一下" is how long the motion lasts, not politeness
     return text if residue(text, "animation_filler") else ""
 
 
