@@ -309,7 +309,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         # what the gate set aside as talk but goes on describing the request comes back to the prompt
         begun = min(s for s, _ in reading.content + reading.settings)
         reading.content = sorted([*reading.content, *((s, e) for s, e, why in reading.aside
-                                                     if s > begun and prompt.describes(work[s:e], why))])
+                                                     if prompt.describes(work[s:e], why, s > begun))])
     # "redo it: <prompt>" is the prompt
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)

@@ -341,3 +341,22 @@ def test_the_media_is_what_is_made_not_what_happens_in_it(text: str, task_type: 
 def test_remember_beside_a_preference_is_the_preference(text: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.kind == "set_preference" and not intent.request, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the request said as a need after what it is for: "we need", "i want" start it, the occasion goes
+    ("for the school fair, we need a poster, cartoon style, lots of balloons",
+     "a poster, cartoon style, lots of balloons"),
+    ("for the school fair we need a poster, cartoon style", "a poster, cartoon style"),
+    ("for our podcast we want an intro jingle, jazzy", "an intro jingle, jazzy"),
+    ("my mom is retiring, we need a card, flowers and gold", "a card, flowers and gold"),
+    # after it, a clause of talk or plans does not come back ("i'll ask you later", "we'll print it")
+    ("we need a poster for next week, i'll ask you later", "a poster for next week"),
+    ("a poster, we'll print it", "a poster"),
+    # a blanked part leaves no space after a full-width comma; "甜一点的" describes a style and keeps its 的
+    ("老师让我们做个环保主题的视频，能帮我生成一个吗 森林和小动物", "环保主题，森林和小动物"),
+    ("我女朋友生日快到了 想给她做首歌 甜一点的 女声", "甜一点的"),
+])
+def test_a_need_said_after_the_occasion_is_the_request(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

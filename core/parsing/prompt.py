@@ -63,7 +63,7 @@ ZH_MEDIA_LEAD = re.compile(
 ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*[:：，,]\s*(?=\S)")
 # "做个小狗追泡泡的", "来首古风的": a last "的" that stands for the thing made, left unsaid (a later part's
 # "…，可爱一点的" describes, and stays)
-UNSAID_HEAD = re.compile(r"^(?P<x>[^，,。;；:：\s]{2,})的$")
+UNSAID_HEAD = re.compile(r"^(?P<x>[^，,。;；:：\s]{2,}(?<!点)(?<!些))的$")
 # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子])|一个(?=[^，,。的\s]{1,8}风格?的))\s*"
                              r"(?=[\u3400-\u9fffA-Za-z])")
@@ -275,7 +275,9 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
 ANCHOR_TRIES = 8
 #: where a request may start inside a message: a clause start, or after a joining word
 _ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
-                           r"|\s(?:so|and|but|anyway|then|now)\s+|\s(?=(?:please|pls|plz|kindly)\s))", re.I)
+                           r"|\s(?:so|and|but|anyway|then|now)\s+|\s(?=(?:please|pls|plz|kindly)\s)"
+                           r"|(?<=\s)(?:i|we)(?:['’]d)?\s+(?:really\s+|just\s+)?(?=(?:need|want|would\s+like|like)\s))",
+                           re.I)
 _ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
                            r"|(?<=[我你])|(?<=所以|然后|反正|这边|那边)|(?=需要|想要|急需))")
 #: what is said about oneself or an occasion before the request: a pronoun, or "for …"/"给…用"
@@ -441,7 +443,8 @@ def _aside() -> re.Pattern[str]:
 # ", he photobombed our cosplay pic lol": what happened, told after the request
 PAST_REMARK = re.compile(r"^\s*(?:he|she|they|i|we)(?:'d|'ll|\s+would|\s+will)?\s+"
                          r"(?:just\s+|totally\s+|really\s+)?"
-                         r"(?:[a-z]+ed|was|were|did|got|took|loves?|likes?|hates?|adores?)(?![a-z])", re.I)
+                         r"(?:(?!need|feed|seed|speed|breed)[a-z]+ed|was|were|did|got|took|loves?|likes?|hates?|"
+                         r"adores?)(?![a-z])", re.I)
 
 
 def drop_asides(text: str) -> str:
@@ -582,7 +585,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     it darker")."""
     if not keep_instruction:
         text = drop_leading_talk(text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = SEPARATORS.sub("", re.sub(r"\s+", " ", text).strip())  # ", we need a card": a clause blanked
     text = re.sub(r"^/\w+\s*", "", text)
     text = TYPED_MENTION.sub("", text)
     text = _tidy_separators(text)
@@ -594,6 +597,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = drop_talk_tail(drop_asides(text))
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
+    text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = OF_AFTER_CUT.sub(" ", text)
     text = PLEASE.sub("", text)
@@ -848,26 +852,37 @@ def edit_prompt(text: str) -> str:
 _OWN_STATEMENT_EN = re.compile(
     r"(?<![a-z'’])(?:is|are|am|was|were|i['’]m|im|we['’]re|it['’]s|its|that['’]s|thats|there['’]s|"
     r"you['’]re|ur|have|has|had|will|gonna|wanna|need|needs|want|wants|hope|think|love|loves|like|likes|"
-    r"asked|told|said|getting|doing|going|planning|trying|testing)(?![a-z'’])", re.I)
+    r"asked|told|said|getting|doing|going|planning|trying|testing|later)(?![a-z'’])"
+    r"|^(?:and\s+|but\s+|so\s+)?(?:i|we|you|u)(?:['’](?:ll|d|ve|m|re))?\s", re.I)
 #: what a Chinese statement about the user ends or turns on: done (了/过), not (没/不是/别), its own verb
 _OWN_STATEMENT_ZH = re.compile(r"[了过啦咯]$|没|不是|别"
                                r"|我[^的在]{0,3}(?:是|觉得|想|要|会|刚|今年|已经|打算|准备)")
 _ASIDE_KINDS = ("social", "talk", "question")
+#: "we need a poster", "i want a short clip": a need for something made, up to its head noun
+_WANTS_MADE = re.compile(r"^(?:so\s+|and\s+)?(?:i|we)(?:['’]d)?\s+(?:really\s+|just\s+)?"
+                         r"(?:need|want|would\s+like|like)\s+(?:an?|some|one|two|three|\d+)\s+"
+                         r"(?:[\w'’-]+\s+){0,4}?[\w'’-]+(?=\s|,|$)", re.I)
 _TAG_ASKED = re.compile(r"\s*(?:ok|okay|好吗|可以吗|行吗|行不行|ok吗|可以不)\s*[?？]*$", re.I)
 
 
-def describes(clause: str, why: str) -> bool:
+def describes(clause: str, why: str, begun: bool = True) -> bool:
     """A clause the gate set aside as talk, a reaction or a question, said once the request has begun,
     that goes on describing what to make: "…, cute", "…, epic" (a reaction word as a style),
     "…，一个女孩在雨中撑伞回头", "…：我在厨房炸锅的瞬间", "…，我们的新歌叫《晚风》",
     "…，要有“买一送一”几个大字", "…，复古一点ok吗". Thanks, greetings, "just testing", "lol",
     delivery ("ping me when it's done"), what it is for ("it's for my instagram", "我女儿学校要用的")
-    and statements about the user ("我今年六十八了", "we're doing a halloween event") do not."""
+    and statements about the user ("我今年六十八了", "we're doing a halloween event") do not. Before the
+    request has ``begun``, only a need for something made is read back ("my mom is retiring, we need a
+    card, …")."""
     from .gate import residue
 
     if why not in _ASIDE_KINDS:
         return False
     said = _TAG_ASKED.sub("", SEPARATORS.sub("", clause).strip())
+    if why == "talk" and (want := _WANTS_MADE.match(said)) and _media_end().search(said[:want.end()]):
+        return True  # "for the school fair, we need a poster": the request, said as a need
+    if not begun:  # before the request, only the request itself: the rest is the story around it
+        return False
     if not said or said.endswith(("?", "？", "吗", "呢")):
         return False
     if not residue(said, "thanks", "greetings", "bot_words", "interjections", "prompt_filler",
