@@ -360,3 +360,15 @@ def test_remember_beside_a_preference_is_the_preference(text: str) -> None:
 def test_a_need_said_after_the_occasion_is_the_request(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+def test_the_request_after_an_adverb_the_gate_took_for_talk_keeps_its_subject() -> None:
+    intent = parse("honestly just make a chill beat, lofi, rain sounds", 0, catalogues())
+    assert intent.request and intent.prompt == "a chill beat, lofi, rain sounds", intent
+    told = parse("i was gonna make a video of my cat, lol, cute", 0, catalogues())
+    assert not told.request, told
+
+
+def test_how_many_times_alone_is_no_prompt_for_another_model() -> None:
+    intent = parse("换个模型再来一次", 0, catalogues())
+    assert intent.kind == "try_another" and intent.prompt == "", intent

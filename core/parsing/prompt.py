@@ -60,7 +60,7 @@ ZH_MEDIA_LEAD = re.compile(
     r"^(?:一?[张幅个首段条])?(?:图片|图|照片|[小短]视频|视频|[小短]片子?|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
 )
 # "换个模型再做一遍：老虎…": how many times, before the restated prompt
-ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*[:：，,]\s*(?=\S)")
+ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*(?:[:：，,]\s*(?=\S)|$)")
 # "做个小狗追泡泡的", "来首古风的": a last "的" that stands for the thing made, left unsaid (a later part's
 # "…，可爱一点的" describes, and stays)
 UNSAID_HEAD = re.compile(r"^(?P<x>[^，,。;；:：\s]{2,}(?<!点)(?<!些))的$")
@@ -858,6 +858,10 @@ _OWN_STATEMENT_EN = re.compile(
 _OWN_STATEMENT_ZH = re.compile(r"[了过啦咯]$|没|不是|别"
                                r"|我[^的在]{0,3}(?:是|觉得|想|要|会|刚|今年|已经|打算|准备)")
 _ASIDE_KINDS = ("social", "talk", "question")
+#: not asked now: the past, a plan, a hypothesis ("i was gonna make a video", "we'd make one someday")
+_NOT_ASKED_NOW = re.compile(r"(?<![a-z'’])(?:was|were|did|had|been|gonna|going|will|would|should|could|might|"
+                            r"later|tomorrow|next|someday|maybe|if|when|never|not|don't|dont|didn't|"
+                            r"[a-z]+['’](?:ll|d))(?![a-z'’])", re.I)
 #: "we need a poster", "i want a short clip": a need for something made, up to its head noun
 _WANTS_MADE = re.compile(r"^(?:so\s+|and\s+)?(?:i|we)(?:['’]d)?\s+(?:really\s+|just\s+)?"
                          r"(?:need|want|would\s+like|like)\s+(?:an?|some|one|two|three|\d+)\s+"
@@ -881,6 +885,9 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
     said = _TAG_ASKED.sub("", SEPARATORS.sub("", clause).strip())
     if why == "talk" and (want := _WANTS_MADE.match(said)) and _media_end().search(said[:want.end()]):
         return True  # "for the school fair, we need a poster": the request, said as a need
+    if why == "talk" and not re.search(r"[\u3400-\u9fff]", said) and not _NOT_ASKED_NOW.search(said) and (
+            (rest := drop_lead_in(said)) != said and _media_end().search(" ".join(rest.split()[:4]))):
+        return True  # "honestly just make a chill beat": the request, after an adverb the gate took for talk
     if not begun:  # before the request, only the request itself: the rest is the story around it
         return False
     if not said or said.endswith(("?", "？", "吗", "呢")):
