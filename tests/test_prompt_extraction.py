@@ -372,3 +372,16 @@ def test_the_request_after_an_adverb_the_gate_took_for_talk_keeps_its_subject() 
 def test_how_many_times_alone_is_no_prompt_for_another_model() -> None:
     intent = parse("换个模型再来一次", 0, catalogues())
     assert intent.kind == "try_another" and intent.prompt == "", intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # "with the text …" on a logo is what it says; only lyrics taken out leave a pointer behind
+    ("a logo with the text Moonlight Bakery, no gradients", 0,
+     "a logo with the text Moonlight Bakery, no gradients"),
+    # what is wrong with the picture now is the reason for the edit, not the edit
+    ("pls fix the lighting on this, its too dark", 1, "fix the lighting"),
+    ("make the sky blue, too gloomy, and add birds", 1, "make the sky blue, and add birds"),
+])
+def test_what_it_says_stays_and_a_complaint_goes(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent

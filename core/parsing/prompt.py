@@ -225,6 +225,10 @@ LYRICS_POINTER = re.compile(r"\s*(?:(?:with|using|from|to|for)\s+(?:these|this|m
                             r"|(?:用|按|照)\s*(?:这|下面|以下)?(?:段|些|的)?\s*歌词)", re.I)
 
 
+# "with the text Moonlight Bakery" on a logo is what it says, not a pointer to lyrics
+_LYRICS_WORD = re.compile(r"(?<![a-z])lyrics?(?![a-z])|歌词", re.I)
+
+
 def style_of_song(text: str) -> str:
     """Lyrics went to their option: the prompt keeps the style, not "a song" (a "rock song" keeps its
     style)."""
@@ -639,7 +643,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = SEPARATORS.sub("", text).strip()
     if not keep_instruction and (unsaid := UNSAID_HEAD.match(text)):
         text = unsaid.group("x")
-    if not keep_instruction and LYRICS_POINTER.search(text):
+    if not keep_instruction and _LYRICS_WORD.search(text) and LYRICS_POINTER.search(text):
         text = style_of_song(text)  # "a song with these lyrics, indie pop": the lyrics are elsewhere
     if EMPTY.match(text) or PRONOUN_ONLY.match(text) or IT_MEDIA.match(text):
         return ""
@@ -833,6 +837,25 @@ def from_the_change(text: str, motion: bool = False) -> str:
     return rest if start else text
 
 
+# "…, its too dark", "…，太模糊了": what is wrong with the picture now, said after the change asked for
+_COMPLAINT = re.compile(
+    r"^(?:(?:it|this|that|the\s+(?:photo|pic|picture|image))(?:['’]s|\s+is|\s+looks|\s+was|s)?\s+)?"
+    r"(?:way\s+|just\s+)?(?:too|so|kinda|kind\s+of|a\s+bit|really|super|very)\s+[a-z-]+$"
+    r"|^(?:这张|照片|图片|图)?(?:有点|太|好|真|特别|实在)(?:太)?[\u3400-\u9fff]{1,4}了?$", re.I)
+
+
+def _drop_complaints(text: str) -> str:
+    parts = CLAUSE_SPLIT.split(text)
+    if len(parts) < 3:
+        return text
+    kept = [parts[0], parts[1]]
+    for i in range(2, min(len(parts), 16), 2):
+        clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if not _COMPLAINT.match(clause.strip()):
+            kept.append(clause + separator)
+    return "".join(kept) + "".join(parts[16:])
+
+
 def edit_prompt(text: str) -> str:
     """An edit of the attached picture: the change asked for, as said ("make this look like a studio ghibli
     scene", "改成吉卜力画风"), without "edit:", counts or "把这张图"."""
@@ -841,6 +864,7 @@ def edit_prompt(text: str) -> str:
     text = OPTION_ONLY_EDIT.sub("", EDIT_LABEL.sub("", text.strip()))
     text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
     text = from_the_change(SEPARATORS.sub("", text).strip())
+    text = _drop_complaints(text)
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
     text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
     text = strip_trailing(SEPARATORS.sub("", text)).strip()
