@@ -385,3 +385,20 @@ def test_how_many_times_alone_is_no_prompt_for_another_model() -> None:
 def test_what_it_says_stays_and_a_complaint_goes(text: str, images: int, expected: str) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, task_type, expected", [
+    # someone else's need ("老板要一张…", "我妈想要个…") is asked for like the user's own
+    ("老板要一张双十一的促销海报，红色喜庆，大字写“全场五折”", "text_to_image",
+     "双十一的促销海报，红色喜庆，大字写“全场五折”"),
+    ("我妈想要个生日视频，温馨一点", "text_to_video", "生日视频，温馨一点"),
+    # "就是那种" only says "that kind of"
+    ("帮我生成个视频 就是那种城市延时摄影 车流 夜景", "text_to_video", "城市延时摄影 车流 夜景"),
+    # "给我整首歌": 整 makes the song, so 歌 is what is made; "画面" is no "draw"
+    ("给我整首歌，周杰伦那种中国风，讲江南的", "text_to_music", "周杰伦那种中国风，讲江南的"),
+    ("有没有可能做个MV 歌是我自己写的 画面要有海和日落", "text_to_video", "画面要有海和日落"),
+])
+def test_chinese_ways_of_asking_leave_the_media_and_the_description(text: str, task_type: str,
+                                                                    expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.task_type == task_type and intent.prompt == expected, intent

@@ -38,7 +38,8 @@ _ZH_PHRASE_END = re.compile(r"^(?:\s|[^\u4e00-\u9fff]|[的里中上内吧呢啊�
 _RESULT_ZH = re.compile(r"(?:做成|变成|改成|转成|换成|生成|弄成|成)[一个张段首幅部条]*\s*$")
 _ARTICLES = {"a", "an", "the", "some", "my", "your", "his", "her", "their", "our", "its"}
 _CONNECTORS = re.compile(r"^\s*(?:of|about|showing|featuring|with|where|that|in which|for|:|：|,)", re.I)
-_ZH_MOD_BEFORE = re.compile(r"(?:给|为|用于|配合|替)[^画做生成写来配]{0,5}$")
+# "给我的新歌做个封面": what it is for; "给我整首歌" is not (整 makes the song)
+_ZH_MOD_BEFORE = re.compile(r"(?:给|为|用于|配合|替)[^画做生成写来配整搞弄出唱编求要]{0,5}$")
 _CLAUSE_BREAK = re.compile(r"[,，。.;；!！?？\n]")
 
 
@@ -247,7 +248,8 @@ def detect(text: str, images: int = 0) -> str | None:
         return "video"
     start = _START.match(text)
     opening = text[start.end() if start else 0:]
-    if pattern("media_verbs", "image").match(opening):
+    said = pattern("media_verbs", "image").match(opening)
+    if said and not pattern("not_media").match(opening):  # "画面要有海": 画面 is no "draw"
         if not re.match(r"^\W*(?:design)", opening,
                         re.I) and not re.match(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)", opening):
             return "image"  # "draw …", "画…" (but "画一段动画" is an animation)

@@ -569,9 +569,20 @@ _LEAD_ZH = re.compile(r"^(?P<pre>[^，,：:。的\s]{0,8}?)"
 _ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就也还劳驾拜托整]")
 
 
+# "老板要一张…", "我妈想要个…": someone else's need for the thing made, up to its measure word
+_THIRD_PARTY_NEED = re.compile(r"^[^，,：:。的\s]{1,4}?(?:想要|需要|要)(?=\s*一?[张幅个首段条份支款套])")
+# "就是那种城市延时摄影": "that is" before the description
+_THAT_IS_ZH = re.compile(r"^就是(?:那种|这种)?(?=\S)")
+
+
 def drop_lead_in_zh(text: str) -> str:
     """"麻烦大佬出一张赛博朋克夜景" → "出一张赛博朋克夜景": who is asked goes; the making word and its
-    measure word are the next cut's (``_lead_zh``), which knows which measure words belong to the media."""
+    measure word are the next cut's (``_lead_zh``), which knows which measure words belong to the media.
+    "老板要一张双十一的促销海报" → "要一张…" too, when what is wanted ends in a media noun."""
+    text = _THAT_IS_ZH.sub("", text)
+    need = _THIRD_PARTY_NEED.match(text)
+    if need and _media_end().search(HEAD_SEGMENT.match(text).group(0)):  # type: ignore[union-attr]
+        return text[need.end() - 1:] if text[need.end() - 1] == "要" else text
     m = _LEAD_ZH.match(text)
     if m is None or not _ASKING_ZH.search(m.group("pre")):
         return text
