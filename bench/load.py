@@ -10,8 +10,13 @@ the real discord.py client): slash command → status as its answer (or in the d
 Targets (issue 20): first status p99 < 150 ms during the burst and < 50 ms after it, with 1,000
 tasks in flight; the Discord process under 100 MiB RSS.
 Profile the bot process with IMA_BENCH_PROFILE=/tmp/prof (needs pyinstrument): writes
-/tmp/prof.web.txt and /tmp/prof.discord.txt.
-Usage: python -m bench.load [--users 200] [--tasks 1000] [--burst-s 2]
+/tmp/prof.web.txt and /tmp/prof.discord.txt; or with IMA_BENCH_CPROFILE=/tmp/prof: cProfile of the bot's
+main thread on its CPU clock for exactly the burst window (bench/profiled.py), /tmp/prof.<phase>.pstats.
+The Discord phase prints the bot's CPU per burst command by thread (and how much of it in the kernel),
+this process's (the fake Discord's), and the requests the bot made to Discord per command.
+Usage: python -m bench.load [--users 200] [--tasks 1000] [--burst-s 2] [--time-scale 0.5] [--only discord]
+(``--time-scale 20 --burst-s 8``: a steady pace at which no task's status changes, so the CPU per command
+is the command's own.)
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from typing import Any
 
 import aiohttp
 
-from .harness import machine, percentile
+from .harness import cpu_seconds, machine, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "ima_load_bench_key"
@@ -44,8 +49,12 @@ def _port() -> int:
 
 
 def _bot_command(phase: str) -> list[str]:
-    """`ima-bot run`, under pyinstrument when IMA_BENCH_PROFILE names where to write the profile."""
+    """`ima-bot run`, under pyinstrument when IMA_BENCH_PROFILE names where to write the profile, or under
+    cProfile for the burst (bench/profiled.py) when IMA_BENCH_CPROFILE does."""
     profile = os.environ.get("IMA_BENCH_PROFILE")
+    cprofile = os.environ.get("IMA_BENCH_CPROFILE")
+    if cprofile:
+        return [sys.executable, "-m", "bench.profiled", f"{cprofile}.{phase}.pstats", "run"]
     if profile:
         return [sys.executable, "-m", "pyinstrument", "-r", "text", "--show-all", "-o",
                 f"{profile}.{phase}.txt", "-m", "bot.cli", "run"]
@@ -83,6 +92,23 @@ def _proc_stats(pid: int) -> tuple[float, float]:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return peak, (int(fields[11]) + int(fields[12])) / ticks
+
+
+def _thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of a process's main thread and of its other threads (the SQLite connection's, the
+    resolver's), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue  # the thread ended meanwhile
+        name = "main thread" if task.name == str(pid) else "other threads"
+        fields = stat.rsplit(")", 1)[1].split()
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+        out[f"{name} in the kernel"] = out.get(f"{name} in the kernel", 0.0) + int(fields[12]) / ticks
+    return out
 
 
 async def _wait_http(url: str, limit_s: float = 30) -> None:
@@ -143,7 +169,12 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
         await asyncio.wait_for(fake.identified.wait(), 120)
         while not fake.commands_synced:  # noqa: ASYNC110 - READY handled and commands synced: the bot takes commands
             await asyncio.sleep(0.05)
+        profiling = bool(os.environ.get("IMA_BENCH_CPROFILE"))
+        if profiling:
+            bot.send_signal(signal.SIGUSR1)
         _, cpu_before = _proc_stats(bot.pid)
+        threads_before = _thread_cpu(bot.pid)
+        fake_before = cpu_seconds()
         rng = random.Random(2)
 
         shown: dict[str, float] = {}  # interaction token → when its first message was shown
@@ -182,6 +213,14 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
         sent_s = max(i.created for i in fill) - started
         burst = await run(fill)
         _, cpu_burst = _proc_stats(bot.pid)
+        threads_burst = _thread_cpu(bot.pid)
+        fake_burst = cpu_seconds()
+        calls: dict[str, int] = {}
+        for r in fake.requests[:scanned[0]]:
+            kind = f"{r['method']} {re.sub(r'/[0-9]+|/tok[0-9]+|/@original', '/…', r['path'])}"
+            calls[kind] = calls.get(kind, 0) + 1
+        if profiling:
+            bot.send_signal(signal.SIGUSR2)
         await _all_in_flight(ops_port, len(burst))
 
         async def probe(k: int) -> Any:
@@ -197,16 +236,41 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
             "burst_p50_ms": percentile(burst, 50) * 1000, "burst_p99_ms": percentile(burst, 99) * 1000,
             "peak_rss_mib": peak,
             "late_answers": fake.late_callbacks, "rate_limited": fake.rate_limited, "probes": len(steady),
-            "burst_cpu_ms_per_message": (cpu_burst - cpu_before) / max(1, len(burst)) * 1000}
+            "burst_requests": calls,
+            "fake_cpu_ms_per_command": (fake_burst - fake_before) / max(1, len(burst)) * 1000,
+            "burst_cpu_ms_per_message": (cpu_burst - cpu_before) / max(1, len(burst)) * 1000,
+            "burst_cpu_ms_by_thread": {name: (threads_burst.get(name, 0.0) - spent) / max(1, len(burst))
+                                       * 1000 for name, spent in threads_before.items()}}
+
+
+def _print_discord(d: dict[str, Any], window_s: float) -> None:
+    print(f"  fake Discord burst: {d['tasks']} slash commands in {d['sent_s']:.1f} s: command → status "
+          f"p50 {d['burst_p50_ms']:.0f} ms, p99 {d['burst_p99_ms']:.0f} ms (target p99 < 150 ms)")
+    print(f"  after it, {d['probes']} more commands over {window_s:.0f} s with them in flight: p50 "
+          f"{d['p50_ms']:.1f} ms, "
+          f"p99 {d['p99_ms']:.1f} ms (target < 50 ms) · Discord process peak RSS "
+          f"{d['peak_rss_mib']:.0f} MiB "
+          f"(target < 100) · answered after 3 s: {d['late_answers']} · Discord 429s: "
+          f"{d['rate_limited']} · "
+          f"CPU {d['burst_cpu_ms_per_message']:.2f} ms per burst command ("
+          + ", ".join(f"{name} {ms:.2f}" for name, ms in sorted(d["burst_cpu_ms_by_thread"].items()))
+          + ")")
+    print(f"  this process (the fake Discord and the users): CPU {d['fake_cpu_ms_per_command']:.2f} ms per "
+          "burst command")
+    print("  requests to Discord until the burst's last status, per command: "
+          + ", ".join(f"{kind} {n / max(1, d['tasks']):.2f}"
+                      for kind, n in sorted(d["burst_requests"].items())))
 
 
 async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.0, with_discord: bool = True,
-               burst_s: float = 2.0) -> dict[str, Any]:
+               burst_s: float = 2.0, discord_only: bool = False) -> dict[str, Any]:
     sandbox_port, web_port, ops_port = _port(), _port(), _port()
     sandbox = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port",
                                                    str(sandbox_port),
                                                    "--time-scale", str(scale), "--points", str(10**9),
                                                    "--key", KEY, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL)
+    if discord_only:
+        return await _discord_only(users, tasks, scale, window_s, sandbox_port, burst_s, sandbox)
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "IMA_API_KEY": KEY, "IMA_BASE_URL": f"http://127.0.0.1:{sandbox_port}",
                "IMA_UPLOAD_URL": f"http://127.0.0.1:{sandbox_port}", "IMA_BOT_WEB_PORT": str(web_port),
@@ -297,19 +361,28 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
           f"peak RSS {peak:.0f} MiB, CPU {report['cpu_s']:.1f} s over {report['wall_s']:.1f} s wall; "
           f"machine load average {report['load_average']:.1f} on {os.cpu_count()} cores")
     if discord_report:
-        d = discord_report
-        print(f"  fake Discord burst: {d['tasks']} slash commands in {d['sent_s']:.1f} s: command → status "
-              f"p50 {d['burst_p50_ms']:.0f} ms, p99 {d['burst_p99_ms']:.0f} ms (target p99 < 150 ms)")
-        print(f"  after it, {d['probes']} more commands over {window_s:.0f} s with them in flight: p50 "
-              f"{d['p50_ms']:.1f} ms, "
-              f"p99 {d['p99_ms']:.1f} ms (target < 50 ms) · Discord process peak RSS "
-              f"{d['peak_rss_mib']:.0f} MiB "
-              f"(target < 100) · answered after 3 s: {d['late_answers']} · Discord 429s: "
-              f"{d['rate_limited']} · "
-              f"CPU {d['burst_cpu_ms_per_message']:.2f} ms per burst command")
+        _print_discord(discord_report, window_s)
     print(f"  targets: web {'met' if report['web_targets_met'] else 'MISSED'}, "
           f"Discord {'met' if report['discord_targets_met'] else 'MISSED'}")
     return report
+
+
+async def _discord_only(users: int, tasks: int, scale: float, window_s: float, sandbox_port: int,
+                        burst_s: float, sandbox: asyncio.subprocess.Process) -> dict[str, Any]:
+    """Only the Discord phase (``--only discord``): for work on the Discord process alone."""
+    try:
+        await _wait_http(f"http://127.0.0.1:{sandbox_port}/_sandbox/health")
+        d = await discord_phase(users, tasks, scale, window_s, sandbox_port, burst_s)
+    finally:
+        sandbox.terminate()
+        await sandbox.wait()
+    d["load_average"] = os.getloadavg()[0]
+    print(f"load (Discord only) · {machine()} · {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    _print_discord(d, window_s)
+    met = d["burst_p99_ms"] < 150 and d["p99_ms"] < 50 and d["peak_rss_mib"] < 100
+    print(f"  machine load average {d['load_average']:.1f} on {os.cpu_count()} cores · targets: Discord "
+          f"{'met' if met else 'MISSED'}")
+    return {"discord": d, "discord_targets_met": met}
 
 
 if __name__ == "__main__":
@@ -317,5 +390,11 @@ if __name__ == "__main__":
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--tasks", type=int, default=1000)
     parser.add_argument("--burst-s", type=float, default=2.0)
+    parser.add_argument("--time-scale", type=float, default=0.5,
+                        help="the sandbox's and the bot's time scale (20: no task's status changes for "
+                             "minutes, so the CPU per command is the command's own)")
+    parser.add_argument("--only", choices=["discord"],
+                        help="run only this phase (with the sandbox and the fake Discord)")
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.tasks, burst_s=args.burst_s))
+    asyncio.run(main(args.users, args.tasks, args.time_scale, burst_s=args.burst_s,
+                     discord_only=args.only == "discord"))

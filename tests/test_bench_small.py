@@ -54,6 +54,10 @@ async def test_load_bench_puts_every_message_through_and_counts_the_tasks_in_fli
     # every command is either answered with its status or counted late, however busy the machine is.
     assert discord["tasks"] + discord["probes"] + discord["late_answers"] == 120, discord
     assert discord["rate_limited"] == 0 and discord["peak_rss_mib"] > 0, discord
+    # every burst command's callback is among the requests it counts, and the bot's CPU is split by thread
+    callbacks = sum(n for kind, n in discord["burst_requests"].items() if kind.endswith("/callback"))
+    assert callbacks >= discord["tasks"], discord["burst_requests"]
+    assert discord["burst_cpu_ms_by_thread"]["main thread"] > 0, discord
     assert isinstance(report["web_targets_met"], bool) and isinstance(report["discord_targets_met"], bool)
 
 
