@@ -215,6 +215,10 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
         _, cpu_burst = _proc_stats(bot.pid)
         threads_burst = _thread_cpu(bot.pid)
         fake_burst = cpu_seconds()
+        made = {i.token: i.created for i in fill}
+        thinking = sorted(r["at"] - made[r["path"].rsplit("/", 2)[-2]] for r in fake.requests[:scanned[0]]
+                          if r["path"].endswith("/callback") and (r["json"] or {}).get("type") == 5
+                          and r["path"].rsplit("/", 2)[-2] in made)
         calls: dict[str, int] = {}
         for r in fake.requests[:scanned[0]]:
             kind = f"{r['method']} {re.sub(r'/[0-9]+|/tok[0-9]+|/@original', '/…', r['path'])}"
@@ -236,7 +240,9 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
             "burst_p50_ms": percentile(burst, 50) * 1000, "burst_p99_ms": percentile(burst, 99) * 1000,
             "peak_rss_mib": peak,
             "late_answers": fake.late_callbacks, "rate_limited": fake.rate_limited, "probes": len(steady),
-            "burst_requests": calls,
+            "burst_requests": calls, "deferred": len(thinking),
+            "deferred_age_p99_s": percentile(thinking, 99) if thinking else 0.0,
+            "deferred_age_max_s": thinking[-1] if thinking else 0.0,
             "fake_cpu_ms_per_command": (fake_burst - fake_before) / max(1, len(burst)) * 1000,
             "burst_cpu_ms_per_message": (cpu_burst - cpu_before) / max(1, len(burst)) * 1000,
             "burst_cpu_ms_by_thread": {name: (threads_burst.get(name, 0.0) - spent) / max(1, len(burst))
@@ -257,6 +263,9 @@ def _print_discord(d: dict[str, Any], window_s: float) -> None:
           + ")")
     print(f"  this process (the fake Discord and the users): CPU {d['fake_cpu_ms_per_command']:.2f} ms per "
           "burst command")
+    print(f"  answered \"thinking…\" first (deferred, then edited into the status): {d['deferred']} of "
+          f"{d['tasks']}; the deferral reached Discord at p99 {d['deferred_age_p99_s']:.2f} s, at worst "
+          f"{d['deferred_age_max_s']:.2f} s after Discord made the command (its limit: 3 s)")
     print("  requests to Discord until the burst's last status, per command: "
           + ", ".join(f"{kind} {n / max(1, d['tasks']):.2f}"
                       for kind, n in sorted(d["burst_requests"].items())))
