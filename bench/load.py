@@ -94,6 +94,15 @@ def _proc_stats(pid: int) -> tuple[float, float]:
     return peak, (int(fields[11]) + int(fields[12])) / ticks
 
 
+def _kinds(requests: list[dict[str, Any]]) -> dict[str, int]:
+    """Requests to the fake Discord counted by method and route (ids and tokens left out)."""
+    calls: dict[str, int] = {}
+    for r in requests:
+        kind = f"{r['method']} {re.sub(r'/[0-9]+|/tok[0-9]+|/@original', '/…', r['path'])}"
+        calls[kind] = calls.get(kind, 0) + 1
+    return calls
+
+
 def _thread_cpu(pid: int) -> dict[str, float]:
     """CPU seconds of a process's main thread and of its other threads (the SQLite connection's, the
     resolver's), from /proc."""
@@ -219,10 +228,7 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
         thinking = sorted(r["at"] - made[r["path"].rsplit("/", 2)[-2]] for r in fake.requests[:scanned[0]]
                           if r["path"].endswith("/callback") and (r["json"] or {}).get("type") == 5
                           and r["path"].rsplit("/", 2)[-2] in made)
-        calls: dict[str, int] = {}
-        for r in fake.requests[:scanned[0]]:
-            kind = f"{r['method']} {re.sub(r'/[0-9]+|/tok[0-9]+|/@original', '/…', r['path'])}"
-            calls[kind] = calls.get(kind, 0) + 1
+        calls = _kinds(fake.requests[:scanned[0]])
         if profiling:
             bot.send_signal(signal.SIGUSR2)
         await _all_in_flight(ops_port, len(burst))
@@ -231,7 +237,10 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
             await asyncio.sleep(rng.uniform(0, window_s))
             return await fake.slash("image", {"prompt": f"a lighthouse number {k}"}, user_id=5000 + k)
 
+        probing_from, probes_began = len(fake.requests), time.monotonic()
         steady = await run(list(await asyncio.gather(*(probe(k) for k in range(users)))))
+        probing = {kind: n / (time.monotonic() - probes_began)
+                   for kind, n in _kinds(fake.requests[probing_from:]).items()}
         peak, _cpu = _proc_stats(bot.pid)
         await _stop(bot)
     await fake.close()
@@ -240,7 +249,7 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
             "burst_p50_ms": percentile(burst, 50) * 1000, "burst_p99_ms": percentile(burst, 99) * 1000,
             "peak_rss_mib": peak,
             "late_answers": fake.late_callbacks, "rate_limited": fake.rate_limited, "probes": len(steady),
-            "burst_requests": calls, "deferred": len(thinking),
+            "burst_requests": calls, "requests_per_s_after": probing, "deferred": len(thinking),
             "deferred_age_p99_s": percentile(thinking, 99) if thinking else 0.0,
             "deferred_age_max_s": thinking[-1] if thinking else 0.0,
             "fake_cpu_ms_per_command": (fake_burst - fake_before) / max(1, len(burst)) * 1000,
@@ -261,6 +270,8 @@ def _print_discord(d: dict[str, Any], window_s: float) -> None:
           f"CPU {d['burst_cpu_ms_per_message']:.2f} ms per burst command ("
           + ", ".join(f"{name} {ms:.2f}" for name, ms in sorted(d["burst_cpu_ms_by_thread"].items()))
           + ")")
+    print("  requests to Discord per second while the later commands came (the burst's tasks in flight): "
+          + ", ".join(f"{kind} {n:.0f}" for kind, n in sorted(d["requests_per_s_after"].items())))
     print(f"  this process (the fake Discord and the users): CPU {d['fake_cpu_ms_per_command']:.2f} ms per "
           "burst command")
     print(f"  answered \"thinking…\" first (deferred, then edited into the status): {d['deferred']} of "
