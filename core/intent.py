@@ -28,7 +28,7 @@ from .parsing import commands as command_words
 from .parsing import gate, media, prompt
 from .parsing import options as option_words
 from .parsing.models import ModelRef, find_models, media_of
-from .parsing.vocab import alt, compiled, fix_typos, pattern
+from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern
 from .selection import find_mention
 
 __all__ = ["IMAGE_TYPES", "VIDEO_TYPES", "Intent", "images_needed", "parse", "slash_intent"]
@@ -279,6 +279,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     catalogue) lets model names be recognised; ``task_type`` and ``options`` come from slash
     commands, which are always requests, and win over what the text says.
     """
+    new_message()
     raw = clean(text)
     intent = Intent(IntentKind.GENERATE, language or _language_of(raw), images=images)
     slash = task_type is not None

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import alt, alternation, compiled, pattern, phrases
+from .vocab import alt, alternation, compiled, pattern, per_message, phrases
 
 REQUEST = "request"
 AMBIGUOUS = "ambiguous"
@@ -40,6 +40,7 @@ class Clause:
     text: str
 
 
+@per_message
 def clauses(text: str) -> list[Clause]:
     """The message cut at sentence punctuation and "then"/"然后" (decimal points are not breaks)."""
     out = []
@@ -191,6 +192,7 @@ _LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|lmao|lmfao|h
                           r"(?![a-z])\W*)*", re.I)
 
 
+@per_message
 def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
     if stripped.endswith(("?", "？")):
@@ -589,6 +591,7 @@ def _courtesy() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(lead, re.I), re.compile(tail, re.I)
 
 
+@per_message
 def courtesy(text: str) -> tuple[int, int]:
     """Where a clause's request starts and ends once conditional courtesy is set aside: "if you can, a video
     of …", "可以的话帮我画…", "… that'd be great", "…就太好了" ask as plainly as the request alone. An

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import Tagged, alternation, pattern, phrases
+from .vocab import Tagged, alternation, pattern, per_message, phrases
 
 MEDIA = ("image", "video", "music")
 _WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
@@ -184,6 +184,7 @@ def _chinese_head(text: str, start: int, end: int) -> bool:
     return not _ZH_MOD_BEFORE.search(text[_clause_start(text, start): start])
 
 
+@per_message
 def nouns(text: str, limit: int = 40) -> list[Noun]:
     """The media nouns in the text (the first ``limit``), marked head or modifier."""
     out: list[Noun] = []

@@ -57,6 +57,7 @@ def _name_key(name: str) -> str:
     return re.sub(r"\s+", " ", name.lower()).strip()
 
 
+@lru_cache(maxsize=256)  # asked of every model of a catalogue each time a family name is resolved
 def family_of(model_id: str) -> str | None:
     for family, spec in model_names()["families"].items():
         if any(model_id.startswith(prefix) for prefix in spec["prefixes"]):

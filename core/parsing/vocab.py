@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, ParamSpec, TypeVar, cast
 
 # Word edges. These mean exactly (?<![a-z0-9']) and (?![a-z0-9]), with or without re.I, for every code point
 # (tests/test_parsing_steps.py checks), but are spelt with i and s outside the class: under re.I those two
@@ -203,3 +203,25 @@ def fix_typos(text: str) -> str:
     read."""
     table = typo_fixes()
     return _typo_pattern().sub(lambda m: table[m.group(1).lower()], text)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_FORGET: list[Callable[[], None]] = []
+
+
+def per_message(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """Remember a step's answer for the message being parsed. The steps ask the same question of the same
+    words several times (the clauses of the whole message, whether a clause is a question, its media nouns):
+    about 40% of those calls repeat one already made for this message. The memory is forgotten when the next
+    message starts (:func:`new_message`), so no answer outlives its message and a message parsed twice costs
+    twice. Only for pure functions of their arguments whose result the caller does not change."""
+    remembered = lru_cache(maxsize=128)(function)
+    _FORGET.append(remembered.cache_clear)
+    return cast("Callable[_P, _R]", remembered)
+
+
+def new_message() -> None:
+    """Forget what :func:`per_message` steps remembered of the previous message."""
+    for forget in _FORGET:
+        forget()
