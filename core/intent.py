@@ -528,11 +528,12 @@ def _about_media(intent: Intent, text: str) -> Intent:
 
 
 def _standalone_question(text: str) -> str | None:
-    """"my balance", "price list", "模型", "怎么用这个机器人": a question without a question mark."""
+    """"my balance", "price list", "模型", "怎么用这个机器人", "list models for video": a question without a
+    question mark (the media named says which models)."""
     for name, kind in (("usage_phrases", "usage"), ("models_phrases", "list_models"),
                        ("help_phrases", "help")):
         if pattern(name).search(text) and not gate.residue(text, name, "command_filler", "bot_words",
-                                                           "thanks", "greetings"):
+                                                           "thanks", "greetings", "list_asks", "media_nouns"):
             return kind
     return None
 

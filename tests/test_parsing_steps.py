@@ -595,6 +595,40 @@ def test_only_a_request_shape_or_a_plain_description_is_charged_without_asking(t
     assert intent.request is (gate_said == "request")
 
 
+# ── gate, session 6: classes of non-request that still reached a charge (blind set 8, our own cases) ──
+@pytest.mark.parametrize("text, kind, gate_said", [
+    # someone else's request told in the past, quoted in single quotes: talk about it
+    ("he typed 'make a video of a dog' and it worked", "chat", "none"),
+    ("my cousin prompted 'a cat in a tux' and framed it lol", "chat", "none"),
+    # the bot named in the third person as the one asked: told to the channel, not asked of the bot
+    ("我同事天天让机器人画猫", "chat", "none"),
+    ("my kid always makes the bot draw dinosaurs", "chat", "none"),
+    # an opinion asked of the group ("你们觉得…", "…还是…好"): a question, not an ask
+    ("你们觉得海报用蓝色好还是红色好", "chat", "none"), ("大家觉得这个视频配什么音乐", "chat", "none"),
+    # the user will do it: never charged, however plainly the thing is named
+    ("i need to make a poster for school but i'll do it myself", "chat", "none"),
+    ("海报的事我自己来", "chat", "none"),
+    # a proposal or an aside said while chatting: perhaps a request, so one button
+    ("maybe we can do a music video for the band next month", "generate", "ambiguous"),
+    ("cute dog pic btw", "generate", "ambiguous"),
+    # the bot's own things asked for, a setting with "remember", a reset said in other words, support asked
+    ("list models for video", "list_models", "none"), ("show me the video models", "list_models", "none"),
+    ("记住 以后画图都用香蕉pro", "set_preference", "none"),
+    ("reset my model settings, go back to the defaults", "reset_preference", "none"),
+    ("你支持 image to video 吗", "help", "none"),
+    # what stays a request: a name given, a quoted sign, a habit of the subject, "myself" about framing it
+    ("a portrait of my cat named Tom, oil painting", "generate", "request"),
+    ("make a poster that says 'open late' in neon", "generate", "request"),
+    ("一只每天晒太阳的橘猫", "generate", "request"),
+    ("draw me a cat, i'll frame it myself", "generate", "request"),
+    ("画一张海报，蓝色还是红色都行", "generate", "request"),
+])
+def test_told_asked_of_others_or_done_by_oneself_is_never_charged(text, kind, gate_said):
+    intent = _parse(text)
+    assert (intent.kind, intent.gate) == (kind, gate_said), text
+    assert intent.request is (gate_said == "request")
+
+
 @pytest.mark.parametrize("text, images, task_type", [
     ("three variations of a jingle for my podcast", 0, "text_to_music"),  # how many of the thing made
     ("can you render a clip of rain on a window", 0, "text_to_video"),  # "render" with its object is a verb

@@ -42,6 +42,11 @@ NON_REQUESTS = [
     # signs of talk without a request shape (negation, comparison, the past, remarks about "you")
     "no need for a video of that", "a poster is way cheaper than hiring a designer", "你画的猫有五条腿哈哈",
     "the cat picture from earlier is my new wallpaper", "墙上那张猫的海报是我女儿画的",
+    # someone else's request told, the bot named in the third person, an opinion asked of the group, the
+    # user doing it, the bot's own lists asked for (session 6)
+    "he typed 'make a video of a dog' and it worked", "我同事天天让机器人画猫",
+    "你们觉得海报用蓝色好还是红色好",
+    "i need to make a poster for school but i'll do it myself", "list models for video",
 ]
 
 

@@ -192,6 +192,10 @@ _LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|lmao|lmfao|h
                           r"(?![a-z])\W*)*", re.I)
 
 
+_OPINION_ASKED = re.compile(r"^\W*(?:你们|大家|你|您)(?:都)?(?:觉得|认为|说)"
+                            r"|还是[^，。,.!！?？]{1,12}好[吧呢啊些点]?[\s\W]*$")
+
+
 @per_message
 def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
@@ -201,6 +205,8 @@ def is_question(text: str) -> bool:
         return True  # "能做音乐不"
     if re.search(r"([\u3400-\u9fff])不\1[\s\W]*$", stripped):
         return True  # "行不行", "贵不贵": asked as A-not-A
+    if _OPINION_ASKED.search(stripped):
+        return True  # "你们觉得海报用蓝色好还是红色好": an opinion asked, of the group or of the bot
     if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(
         r"多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|"
         r"能不能|可不可以|有没有|是不是|会不会",
@@ -432,7 +438,9 @@ def wants_something_made(text: str) -> bool:
     )
 
 
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』")
+# single quotes too ("he typed 'make a video of a dog'"), but not apostrophes ("don't … it's")
+_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’"
+                     r"|(?<![a-z0-9])'[^'\n]{3,}?'(?![a-z0-9])", re.I)
 
 
 def chatty(text: str) -> bool:
