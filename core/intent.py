@@ -814,12 +814,15 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str) -> None:
     if intent.gate == gate.AMBIGUOUS and talk:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # a picture shown with small talk about it
         return
+    if any(gate.defers(c.text) for c in gate.clauses(whole)):
+        # put off ("…, I'll ask her what colors she likes first") is talk, however plain the rest
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
+        return
     signals = [gate.chat_signal(c.text, intent.images) for c in parts]
     found = next((s for s in signals if s), None)
-    if not any(gate.defers(c.text) for c in gate.clauses(whole)) and (found is None or any(
-            s is None and _names_something(c.text) for c, s in zip(parts, signals, strict=True))):
-        return  # put off ("…, I'll ask her what colors she likes first") is talk, however plain the rest
-    found = "deferral" if any(gate.defers(c.text) for c in gate.clauses(whole)) else found
+    if found is None or any(s is None and _names_something(c.text)
+                            for c, s in zip(parts, signals, strict=True)):
+        return
     if found in gate.TALK_SIGNALS:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:
