@@ -402,3 +402,17 @@ def test_chinese_ways_of_asking_leave_the_media_and_the_description(text: str, t
                                                                     expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.task_type == task_type and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "…, about tuna" after a style is a part of its own; only an option cut before "of" joins the phrase
+    ("a song for my cats birthday!!! upbeat pop, about tuna, lol",
+     "a song for my cats birthday, upbeat pop, about tuna"),
+    ("a wallpaper, 16:9, of a lake at dawn", "a wallpaper of a lake at dawn"),
+    # who it is for, said as a part of its own, is not in the picture
+    ("i need a picture of a fox reading a book under a tree, storybook style, for my daughter",
+     "a fox reading a book under a tree, storybook style"),
+])
+def test_parts_after_the_subject_keep_their_commas_and_lose_who_it_is_for(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -384,7 +384,7 @@ OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+",
 # "欢迎海报贴在教室门口": where the picture will hang
 ZH_PLACE_TAIL = re.compile(r"(?<=[\u3400-\u9fff])(?:贴|挂)在[^，,。\s]{1,10}(?=$|[，,。\s])")
 # "a wallpaper, 16:9, of a lake" once "16:9" is cut: "of" continues the phrase before the comma
-OF_AFTER_CUT = re.compile(r"\s*,\s*(?=(?:of|about|showing|featuring|depicting)\s)", re.I)
+OF_AFTER_CUT = re.compile(r"\s*,(?:\s*,)+\s*(?=(?:of|about|showing|featuring|depicting)\s)", re.I)
 
 
 # ── talk around the request: "colors are way too washed out ngl. new pic: …", "…, ping me when it's done" ──
@@ -451,6 +451,14 @@ PAST_REMARK = re.compile(r"^\s*(?:he|she|they|i|we)(?:'d|'ll|\s+would|\s+will)?\
                          r"adores?)(?![a-z])", re.I)
 
 
+# ", for my daughter", ", for my boss": who it is for, a person, said as a part of its own
+_FOR_SOMEONE = re.compile(
+    r"^\s*(?:(?:it['’]?s|its|this\s+is|and)\s+)?for\s+(?:my|our|his|her|their)\s+(?:little\s+|baby\s+|best\s+|"
+    r"older\s+|younger\s+|big\s+)?(?:daughter|son|kid|child|mom|mum|mother|dad|father|parent|wife|husband|gf|bf|"
+    r"girlfriend|boyfriend|partner|friend|bestie|sister|brother|sis|bro|grandma|grandpa|granny|nan|aunt|uncle|"
+    r"niece|nephew|cousin|boss|teacher|students?|class|team|coworker|colleague|client)s?\s*[.!~]*$", re.I)
+
+
 def drop_asides(text: str) -> str:
     """Drop every part after the first that is an aside (where it will be used, when to deliver it). The
     first part is the request itself, and "…要用的主视觉" inside a part is the thing made, not an aside."""
@@ -460,7 +468,8 @@ def drop_asides(text: str) -> str:
     kept = [parts[0], parts[1]]
     for i in range(2, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
-        if (_aside().search(clause) and len(clause) <= 40) or PAST_REMARK.match(clause):
+        if (_aside().search(clause) and len(clause) <= 40) or PAST_REMARK.match(clause) \
+                or _FOR_SOMEONE.match(clause):
             continue
         kept.append(clause + separator)
     return "".join(kept)
@@ -613,8 +622,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
-    text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = OF_AFTER_CUT.sub(" ", text)
+    text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = PLEASE.sub("", text)
     previous = None
     for _ in range(5):  # bounded passes: "please draw me a picture of …" in a few, "画画画…" stays linear
