@@ -416,3 +416,13 @@ def test_chinese_ways_of_asking_leave_the_media_and_the_description(text: str, t
 def test_parts_after_the_subject_keep_their_commas_and_lose_who_it_is_for(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # mixed Chinese and English: "a 视频 of …" is "a video of …"; a cut option leaves no space after "，"
+    ("make a 视频 of 烟花 over the river", "烟花 over the river"),
+    ("一首关于 summer love 的歌，female vocal, 轻快", "关于 summer love 的歌，轻快"),
+])
+def test_mixed_language_requests_leave_the_same_clean_prompt(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

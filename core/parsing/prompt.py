@@ -25,8 +25,8 @@ _MEDIA_ADJECTIVES = (r"(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|
 _MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|version|one|shot|scene)s?"
 # "a picture for my church newsletter: a dove …": a plain media word, what it is for, then the description
 MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]{{1,60}}[:：]\s*(?=\S)", re.I)
-MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s*(?:of|about|showing|featuring|with|where|"
-                      rf"that shows|depicting|in which)\s+", re.I)
+MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照片|图)\s*"
+                      rf"(?:of|about|showing|featuring|with|where|that shows|depicting|in which)\s+", re.I)
 MEDIA_LABEL = re.compile(
     rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|"
     rf"{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
@@ -621,9 +621,9 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = drop_talk_tail(drop_asides(text))
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
-    text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
     text = OF_AFTER_CUT.sub(" ", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
+    text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
     text = PLEASE.sub("", text)
     previous = None
     for _ in range(5):  # bounded passes: "please draw me a picture of …" in a few, "画画画…" stays linear
