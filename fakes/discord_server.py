@@ -229,13 +229,19 @@ class FakeMessage:
     edits: int = 0
     flags: int = 0
     history: list[dict[str, Any]] = field(default_factory=list)
+    timestamp: str = field(default_factory=lambda: _ts())  # when it was sent, as Discord reports it
+    edited_timestamp: str | None = None  # when it was last edited
+
+    def edited(self) -> None:
+        self.edits += 1
+        self.edited_timestamp = _ts()
 
     def obj(self) -> dict[str, Any]:
         return {"id": str(self.id), "channel_id": str(self.channel_id),
                 "author": user_obj(self.author_id, "bot" if self.author_id == BOT_ID else "user",
                                    self.author_id == BOT_ID),
-                "content": self.content, "timestamp": _ts(),
-                "edited_timestamp": _ts() if self.edits else None, "tts": False,
+                "content": self.content, "timestamp": self.timestamp,
+                "edited_timestamp": self.edited_timestamp, "tts": False,
                 "mention_everyone": False, "mentions": [], "mention_roles": [],
                 "attachments": self.attachments,
                 "embeds": self.embeds, "components": self.components, "pinned": False, "type": 0,
@@ -431,7 +437,8 @@ class FakeDiscord:
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> list[int]:
         """Send an event to the connections of the shard it belongs to; returns their shard ids."""
-        await asyncio.wait_for(self.identified.wait(), 10)
+        if not self.identified.is_set():
+            await asyncio.wait_for(self.identified.wait(), 10)
         guild_id = int(data["guild_id"]) if data.get("guild_id") else None
         sent = []
         for ws in list(self.sockets):
@@ -779,7 +786,7 @@ class FakeDiscord:
             self._record(request, body, files, 429)
             return self._too_many(wait)
         self._record(request, body, files)
-        message.edits += 1
+        message.edited()
         self._apply(message, body, files)
         return _json(message.obj(), headers=self._headers(bucket))
 
@@ -796,7 +803,7 @@ class FakeDiscord:
         original = self.messages.get(interaction.original_id or 0)
         if interaction.loading and original is not None:  # the first follow-up after "thinking…" edits it
             interaction.loading = False
-            original.edits += 1
+            original.edited()
             self._apply(original, body, files)
             return _json(original.obj())
         message = self._new_message(interaction.channel_id, body, files)
