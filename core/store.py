@@ -14,7 +14,8 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Awaitable, Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import aiosqlite
 
 from .kinds import TaskState
+from .write_groups import WriteGroups
 
 ACTIVE_STATES = (TaskState.CREATING, TaskState.RUNNING)
 
@@ -195,6 +197,10 @@ _TASK_COLUMNS = ("id", "platform", "chat_id", "user_id", "guild_id", "route", "s
 
 SETTINGS_TTL_S = 5.0
 USERS_KEPT = 50_000
+# SQLite: users with a saved model, known completely while at most this many (else each is asked once)
+PREFERRING_KEPT = 20_000
+PREFERENCES_KEPT = 4_096  # users whose saved models are kept in memory (least recently used dropped)
+NAMED_PENDING_KEPT = 20_000  # named pending rows ("what should I change?" notes) known completely
 
 
 class DatabaseFailed(Exception):
@@ -248,6 +254,17 @@ class Limits:
     since: float = 0.0
 
 
+class _Saved:
+    """What a write not needed (stored already) gives to await."""
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return
+        yield
+
+
+_DONE = _Saved()
+
+
 class Store:
     """The only module that writes SQL. Open with :meth:`open`, close with :meth:`close` (safe twice)."""
 
@@ -262,8 +279,20 @@ class Store:
         self._settings: dict[tuple[str, str], tuple[str | None, float]] = {}
         # (platform, user) → language last stored, bounded by USERS_KEPT
         self._users: dict[tuple[str, str], str] = {}
-        # SQLite: admitting a task and charging one never interleave (see charge_and_start)
-        self._admitting = asyncio.Lock()
+        # SQLite: writes go in groups, one trip to the database thread and one transaction each (see
+        # core/write_groups.py); reservations and charges stay atomic there without a lock
+        self._groups = WriteGroups(db) if dialect == "sqlite" else None
+        # SQLite only (this process is the file's only writer, and every write goes through here): what the
+        # answer to a message reads, kept in memory so a burst of messages is not a burst of reads. Each is
+        # changed when its write is queued (writes run in the order queued), and given up (None: ask the
+        # database) when a write of it fails or there are too many to keep.
+        # (platform, user) of everyone with a saved model; None: not known completely
+        self._preferring: set[tuple[str, str]] | None = None
+        # (platform, user) → their saved models by task type, for the last PREFERENCES_KEPT users read
+        self._preferences: OrderedDict[tuple[str, str], dict[str, dict[str, str]]] = OrderedDict()
+        self._preferences_changed = 0  # a read that saw a change begin meanwhile is not kept
+        # ids of pending rows with a name ("edit:web:u1") rather than a random id; None: not known completely
+        self._named_pending: set[str] | None = None
 
     @classmethod
     async def open(cls, data_dir: str | Path, database_url: str | None = None) -> Store:
@@ -290,6 +319,7 @@ class Store:
             await db.execute("PRAGMA secure_delete=ON")
             store = cls(db, path)
             await store._migrate()
+            await store._load_known()
             # can we write at all (read-only file, another program's lock)?
             await db.execute("BEGIN IMMEDIATE")
             await db.execute("ROLLBACK")
@@ -305,8 +335,36 @@ class Store:
 
     async def close(self) -> None:
         if self._db is not None:
+            if self._groups is not None:
+                await self._groups.wait()  # writes already queued are finished, not dropped
             db, self._db = self._db, None
             await db.close()
+
+    async def _load_known(self) -> None:
+        """SQLite: who has saved models and which named pending rows exist, if few enough to keep."""
+        rows = await self._rows("SELECT DISTINCT platform, user_id FROM preferences LIMIT ?",
+                                (PREFERRING_KEPT + 1,))
+        self._preferring = {(r[0], r[1]) for r in rows} if len(rows) <= PREFERRING_KEPT else None
+        rows = await self._rows("SELECT id FROM pending WHERE id LIKE '%:%' LIMIT ?",
+                                (NAMED_PENDING_KEPT + 1,))
+        self._named_pending = {r[0] for r in rows} if len(rows) <= NAMED_PENDING_KEPT else None
+
+    def _forget_known(self) -> None:
+        """Rows were written around the store (a copy into it): what it knew is asked again."""
+        self._preferring, self._named_pending = None, None
+        self._preferences.clear()
+        self._preferences_changed += 1
+
+    def _write(self, sql: str, args: Iterable[Any] = ()) -> Awaitable[int]:
+        """One write; its row count once saved. On SQLite it is queued at once, in its group (the order of
+        the calls is the order the statements run in), so what the caches note at the call matches."""
+        if self._groups is not None:
+            return self._groups.write(sql, args)
+        return self._pg_write(sql, args)
+
+    async def _pg_write(self, sql: str, args: Iterable[Any]) -> int:
+        cur = await self._db.execute(sql, tuple(args))
+        return int(cur.rowcount)
 
     async def _migrate(self) -> None:
         migrations = PG_MIGRATIONS if self.dialect == "postgresql" else MIGRATIONS
@@ -344,60 +402,110 @@ class Store:
         return int(row[0] or 0)
 
     # ── users and preferences ────────────────────────────────────────────────────────────────
-    async def touch_user(self, platform: str, user_id: str, language: str) -> None:
+    def touch_user(self, platform: str, user_id: str, language: str) -> Awaitable[Any]:
+        """Record the user and their language. Sent at once; await the result to know it is saved (nothing in
+        a message's answer reads it, so the answer need not wait for it)."""
         if self._users.get((platform, user_id)) == language:
-            return  # stored already, with this language
+            return _DONE  # stored already, with this language
         if len(self._users) >= USERS_KEPT:
             self._users.clear()
         self._users[(platform, user_id)] = language
-        await self._db.execute(
+        saved = self._write(
             "INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT(platform, user_id) DO UPDATE SET language = "
             "excluded.language",
             (platform, user_id, language, time.time()))
+        if self._groups is None:
+            return asyncio.ensure_future(saved)
+        return saved
 
     async def preference(self, platform: str, user_id: str, task_type: str) -> dict[str, str] | None:
-        rows = await self._rows(
-            "SELECT model_id, model_version, model_name FROM preferences WHERE platform=? AND user_id=? AND "
-            "task_type=?",
-            (platform, user_id, task_type))
-        return dict(rows[0]) if rows else None
+        found = (await self.preferences(platform, user_id)).get(task_type)
+        if found is None:
+            return None
+        return {k: found[k] for k in ("model_id", "model_version", "model_name")}
 
     async def preferences(self, platform: str, user_id: str) -> dict[str, dict[str, str]]:
-        async with self._db.execute(
-                "SELECT task_type, model_id, model_version, model_name FROM preferences WHERE platform=? "
-                "AND user_id=?",
-                (platform, user_id)) as cur:
-            return {r["task_type"]: dict(r) for r in await cur.fetchall()}
+        """The user's saved models by task type. On SQLite from memory when known (someone who never saved
+        one, or read lately), else one read."""
+        key = (platform, user_id)
+        if self._groups is not None:
+            kept = self._preferences.get(key)
+            if kept is not None:
+                self._preferences.move_to_end(key)
+                return {k: dict(v) for k, v in kept.items()}
+            if self._preferring is not None and key not in self._preferring:
+                return {}
+        changed = self._preferences_changed
+        rows = await self._rows(
+            "SELECT task_type, model_id, model_version, model_name FROM preferences WHERE platform=? "
+            "AND user_id=?", (platform, user_id))
+        found = {r["task_type"]: dict(r) for r in rows}
+        if self._groups is not None and changed == self._preferences_changed:
+            self._keep_preferences(key, found)
+        return {k: dict(v) for k, v in found.items()}
+
+    def _keep_preferences(self, key: tuple[str, str], saved: dict[str, dict[str, str]]) -> None:
+        self._preferences[key] = saved
+        self._preferences.move_to_end(key)
+        while len(self._preferences) > PREFERENCES_KEPT:
+            self._preferences.popitem(last=False)
+
+    async def _preferences_written(self, key: tuple[str, str], saved: Awaitable[int]) -> int:
+        """Wait for a preference write; if it failed, what was noted in memory is asked again."""
+        self._preferences_changed += 1
+        try:
+            return await saved
+        except BaseException:
+            self._preferences.pop(key, None)
+            raise
+        finally:
+            self._preferences_changed += 1
 
     async def set_preference(self, platform: str, user_id: str, task_type: str, model_id: str,
                              model_version: str, model_name: str) -> None:
-        await self._db.execute(
+        key = (platform, user_id)
+        saved = self._write(
             "INSERT INTO preferences VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(platform, user_id, task_type) "
             "DO UPDATE SET "
             "model_id=excluded.model_id, model_version=excluded.model_version, "
             "model_name=excluded.model_name, "
             "updated_at=excluded.updated_at",
             (platform, user_id, task_type, model_id, model_version, model_name, time.time()))
+        if self._groups is not None:
+            if self._preferring is not None:
+                self._preferring.add(key)
+                if len(self._preferring) > PREFERRING_KEPT:
+                    self._preferring = None
+            kept = self._preferences.get(key)
+            if kept is not None:
+                kept[task_type] = {"task_type": task_type, "model_id": model_id,
+                                   "model_version": model_version, "model_name": model_name}
+        await self._preferences_written(key, saved)
 
     async def clear_preferences(self, platform: str, user_id: str,
                                 task_types: Iterable[str] | None = None) -> int:
+        key = (platform, user_id)
         if task_types is None:
-            cur = await self._db.execute("DELETE FROM preferences WHERE platform=? AND user_id=?",
-                                         (platform, user_id))
+            types = None
+            saved = self._write("DELETE FROM preferences WHERE platform=? AND user_id=?", (platform, user_id))
         else:
             types = list(task_types)
-            cur = await self._db.execute(
+            saved = self._write(
                 f"DELETE FROM preferences WHERE platform=? AND user_id=? AND task_type IN "
                 f"({','.join('?' * len(types))})",
                 (platform, user_id, *types))
-        return int(cur.rowcount)
+        kept = self._preferences.get(key)
+        if kept is not None:
+            for task_type in list(kept) if types is None else types:
+                kept.pop(task_type, None)
+        return await self._preferences_written(key, saved)
 
     # ── tasks ────────────────────────────────────────────────────────────────────────────────
     async def insert_task(self, record: TaskRecord, lease: tuple[str, float] | None = None) -> None:
         """Insert a new task; with ``lease`` (owner, until) it is watched by that instance from the start."""
         values, columns = self._task_row(record, lease)
-        await self._db.execute(f"INSERT INTO tasks ({','.join(columns)}) VALUES "
-                               f"({','.join('?' * len(values))})", values)
+        await self._write(f"INSERT INTO tasks ({','.join(columns)}) VALUES ({','.join('?' * len(values))})",
+                          values)
 
     @staticmethod
     def _task_row(record: TaskRecord, lease: tuple[str, float] | None) -> tuple[list[Any], list[str]]:
@@ -422,9 +530,10 @@ class Store:
         """Insert a new task only if every limit still holds with it; returns the limit that refused it, or
         None.
 
-        Check and reservation are one statement (SQLite runs one writer at a time; PostgreSQL takes a
-        lock first), so requests sent together cannot all pass a check made before any was recorded.
-        A task not yet charged counts against the budgets with its quoted credits.
+        Check and reservation are one statement (SQLite runs one writer at a time, and the statements of a
+        write group one after the other; PostgreSQL takes a lock first), so requests sent together cannot
+        all pass a check made before any was recorded. A task not yet charged counts against the budgets
+        with its quoted credits.
         """
         values, columns = self._task_row(record, lease)
         conds, args = [], []
@@ -453,10 +562,10 @@ class Store:
                 # one reservation at a time, across instances
                 await tx.execute("SELECT pg_advisory_xact_lock(4242002)")
                 cur = await tx.execute(sql, [*values, *args])
+            inserted = cur.rowcount
         else:
-            async with self._admitting:
-                cur = await self._db.execute(sql, [*values, *args])
-        if cur.rowcount == 1:
+            inserted = await self._write(sql, [*values, *args])
+        if inserted == 1:
             return None
         if (
             limits.max_active_per_user
@@ -531,8 +640,7 @@ class Store:
             expect = list(expect)
             sql += f" AND state IN ({','.join('?' * len(expect))})"
             args += expect
-        cur = await self._db.execute(sql, args)
-        return bool(cur.rowcount == 1)
+        return await self._write(sql, args) == 1
 
     async def charge_and_start(self, record: TaskRecord, **changes: Any) -> bool:
         """Record what IMA charged for the task and move it from "creating" to ``changes`` at once.
@@ -556,10 +664,9 @@ class Store:
             sql = f"WITH charged AS ({usage}) {update} RETURNING id"
             async with self._db.execute(sql, [*usage_args, *update_args]) as cur:
                 return len(await cur.fetchall()) == 1
-        async with self._admitting:
-            await self._db.execute(usage, usage_args)
-            cur = await self._db.execute(update, update_args)
-        return bool(cur.rowcount == 1)
+        assert self._groups is not None
+        _usage, changed = await self._groups.together([(usage, usage_args), (update, update_args)])
+        return changed == 1
 
     async def usage_since(self, since: float, platform: str | None = None, user_id: str | None = None,
                           guild_id: str | None = None) -> int:
@@ -581,26 +688,44 @@ class Store:
     # ── events and pending offers ────────────────────────────────────────────────────────────
     async def claim_event(self, platform: str, event_id: str) -> bool:
         """True the first time an event id is seen (platforms redeliver)."""
-        cur = await self._db.execute("INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                                     (platform, event_id, time.time()))
-        return bool(cur.rowcount == 1)
+        return await self._write("INSERT INTO processed_events VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                 (platform, event_id, time.time())) == 1
 
     async def put_pending(self, platform: str, user_id: str, payload: dict[str, Any],
                           pending_id: str | None = None) -> str:
         """Store an offer (or a note about one); ``pending_id`` lets offers shown together share a prefix."""
         pending_id = pending_id or uuid.uuid4().hex[:12]
-        await self._db.execute("INSERT INTO pending VALUES (?, ?, ?, ?, ?)",
-                               (pending_id, platform, user_id, json.dumps(payload, ensure_ascii=False),
-                                time.time()))
+        saved = self._write("INSERT INTO pending VALUES (?, ?, ?, ?, ?)",
+                            (pending_id, platform, user_id, json.dumps(payload, ensure_ascii=False),
+                             time.time()))
+        if self._named_pending is not None and ":" in pending_id:
+            self._named_pending.add(pending_id)
+            if len(self._named_pending) > NAMED_PENDING_KEPT:
+                self._named_pending = None
+        await self._named_written(saved)
         return pending_id
 
     async def get_pending(self, pending_id: str) -> tuple[str, str, dict[str, Any]] | None:
+        """A pending row. A named one ("edit:web:u1", see put_pending) known not to exist is not asked for: a
+        message asks whether its user owes an answer to "what should I change?", and almost no one does."""
+        if self._named_pending is not None and ":" in pending_id and pending_id not in self._named_pending:
+            return None
         rows = await self._rows("SELECT platform, user_id, payload FROM pending WHERE id=?", (pending_id,))
         return (rows[0]["platform"], rows[0]["user_id"], json.loads(rows[0]["payload"])) if rows else None
 
     async def take_pending(self, pending_id: str) -> bool:
-        cur = await self._db.execute("DELETE FROM pending WHERE id=?", (pending_id,))
-        return bool(cur.rowcount == 1)
+        saved = self._write("DELETE FROM pending WHERE id=?", (pending_id,))
+        if self._named_pending is not None:
+            self._named_pending.discard(pending_id)
+        return await self._named_written(saved) == 1
+
+    async def _named_written(self, saved: Awaitable[int]) -> int:
+        """Wait for a pending row's write; if it failed, which named rows exist is no longer known."""
+        try:
+            return await saved
+        except BaseException:
+            self._named_pending = None
+            raise
 
     async def latest_pending(self, platform: str, user_id: str) -> tuple[str, dict[str, Any]] | None:
         """The newest offer a typed "yes" could take: never a "stop" choice, never a note about an answered
@@ -615,7 +740,7 @@ class Store:
 
     async def clear_pending_group(self, group: str) -> None:
         """Offers made together (one per button) go away together once one is taken."""
-        await self._db.execute("DELETE FROM pending WHERE json_extract(payload, '$.group')=?", (group,))
+        await self._write("DELETE FROM pending WHERE json_extract(payload, '$.group')=?", (group,))
 
     # ── server settings (admin) ──────────────────────────────────────────────────────────────
     async def server_setting(self, scope: str, key: str) -> str | None:
@@ -632,9 +757,9 @@ class Store:
     async def set_server_setting(self, scope: str, key: str, value: str | None) -> None:
         self._settings[(scope, key)] = (value, time.monotonic())
         if value is None:
-            await self._db.execute("DELETE FROM server_settings WHERE scope=? AND key=?", (scope, key))
+            await self._write("DELETE FROM server_settings WHERE scope=? AND key=?", (scope, key))
         else:
-            await self._db.execute(
+            await self._write(
                 "INSERT INTO server_settings VALUES (?, ?, ?, ?) ON CONFLICT(scope, key) DO UPDATE SET "
                 "value=excluded.value, "
                 "updated_at=excluded.updated_at", (scope, key, value, time.time()))
@@ -662,12 +787,8 @@ class Store:
                     # assigns a write transaction id: fails if read-only
                     await tx.execute("SELECT txid_current()")
                 return True
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                await self._db.execute("CREATE TABLE IF NOT EXISTS health_probe (b BLOB)")
-                await self._db.execute("INSERT INTO health_probe VALUES (zeroblob(16384))")
-            finally:
-                await self._db.execute("ROLLBACK")
+            assert self._groups is not None
+            await self._groups.probe()
             return True
         except Exception:
             return False
@@ -675,9 +796,8 @@ class Store:
     # ── observed durations (what the watcher learns from) ──────────────────────────────────────
     async def record_duration(self, model_id: str, variant: str, after_s: float, by_s: float) -> None:
         """A task of this model and options finished after ``after_s`` and by ``by_s`` seconds (unscaled)."""
-        await self._db.execute("INSERT INTO durations (model_id, variant, after_s, by_s, at) VALUES (?, ?, "
-                               "?, ?, ?)",
-                               (model_id, variant, after_s, by_s, time.time()))
+        await self._write("INSERT INTO durations (model_id, variant, after_s, by_s, at) VALUES "
+                          "(?, ?, ?, ?, ?)", (model_id, variant, after_s, by_s, time.time()))
 
     async def trim_durations(self, per_key: int = 256) -> None:
         """Durations are no one's personal data, but they are kept bounded: the newest ``per_key`` of each
@@ -720,6 +840,8 @@ class Store:
         (secure_delete) and the write-ahead log checkpointed, so the deleted rows are not left on disk.
         """
         self._users.pop((platform, user_id), None)
+        self._preferences.pop((platform, user_id), None)
+        self._preferences_changed += 1
         for table in ("users", "preferences", "usage_events", "pending"):
             await self._db.execute(f"DELETE FROM {table} WHERE platform=? AND user_id=?", (platform, user_id))
         await self._db.execute(
@@ -819,6 +941,7 @@ class Store:
                              "on each")
         copied: dict[str, int] = {}
         theirs = set(await target.tables())
+        target._forget_known()  # its rows are written here, around what it keeps in memory
         for table in await self.tables():
             if table not in theirs:
                 raise ValueError(f"table {table} is missing in the target")

@@ -8,6 +8,7 @@ handlers live by concern: :mod:`.generate`, :mod:`.offers`, :mod:`.start` (confi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable
 
@@ -131,8 +132,18 @@ class Conversation:
             intent = slash_intent(event.media, event.text, event.options, len(images), catalogues, language)
         else:
             intent = parse(event.text, len(images), catalogues, language=language)
-        await self.chat.store.touch_user(event.platform, event.user_id, language)
-        turn = Turn(event, intent, images, catalogues)
+        # the user's row is saved alongside the answer, not before it: nothing in the answer reads it
+        touched = self.chat.store.touch_user(event.platform, event.user_id, language)
+        try:
+            view = await self._answer_turn(Turn(event, intent, images, catalogues), language)
+        except BaseException:
+            await asyncio.gather(touched, return_exceptions=True)  # the answer's own failure is the one said
+            raise
+        await touched
+        return view
+
+    async def _answer_turn(self, turn: Turn, language: str) -> View | None:
+        event, intent, images = turn.event, turn.intent, turn.images
         if not images and intent.kind not in (IntentKind.CANCEL, IntentKind.NO, IntentKind.HELP):
             asked = await waiting_edit(self.chat, event)  # the answer to "what should I change?"
             if asked is not None and (event.text or "").strip():

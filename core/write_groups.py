@@ -1,0 +1,159 @@
+"""Writes to the SQLite file in groups: one trip to aiosqlite's thread and one transaction for many writes.
+
+Why: every statement sent through aiosqlite is a trip to its thread and back (a queue put, a future, a
+wake-up of the event loop from the other thread), and every write in autocommit is its own transaction,
+whose commit appends the pages it changed (a task row touches the table and three indexes) to the
+write-ahead log. In a burst each message wrote four or five times before and after its first answer, each
+write one trip and one commit. Here a write is queued and the writes queued while the previous group was
+in the thread go together: one function run in aiosqlite's thread (:meth:`aiosqlite.Connection._execute`,
+the door all of aiosqlite's own methods use), one ``BEGIN IMMEDIATE`` … ``COMMIT``. When the bot is idle a
+group is one write, as before; in a burst groups grow with the backlog.
+
+What a writer is told: its ``await`` returns (with the statement's row count) only once its group is
+committed, so "saved" still means on disk (WAL, ``synchronous=NORMAL``), and a crash loses only writes no
+one was told about. A write SQLite refuses (a constraint) raises for that writer alone, the others stay;
+a failure that ends the transaction (disk full, I/O error, a commit that fails) raises for every writer of
+the group and leaves none of their rows.
+
+What stays atomic: statements run in the order queued, one group at a time, and nothing else runs on the
+connection while a group does (aiosqlite's thread runs one function at a time), so a check-and-reserve
+(one ``INSERT … SELECT … WHERE``) sees every reservation queued before it, and statements queued together
+(:meth:`WriteGroups.together`) run one after the other, all or none (a savepoint), with nothing between
+them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar, cast
+
+import aiosqlite
+
+Statement = tuple[str, Sequence[Any]]
+T = TypeVar("T")
+
+
+class WriteGroups:
+    """Queues writes for one aiosqlite connection and runs each group of them in one trip and transaction."""
+
+    def __init__(self, db: aiosqlite.Connection) -> None:
+        self._db = db
+        # statements that go together, and the future their writer awaits (the row counts)
+        self._queued: list[tuple[list[Statement], asyncio.Future[list[int]]]] = []
+        self._running: asyncio.Task[None] | None = None
+        self.groups = 0  # groups committed (tests and benches read it)
+        self.writes = 0  # writes in them
+
+    def write(self, sql: str, args: Iterable[Any] = ()) -> asyncio.Future[int]:
+        """Queue one write; the future gives its row count once its group is committed."""
+        together = self.together([(sql, tuple(args))])
+        count: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        def done(fut: asyncio.Future[list[int]]) -> None:
+            if count.done():
+                return
+            if fut.cancelled():
+                count.cancel()
+            elif fut.exception() is not None:
+                count.set_exception(fut.exception())  # type: ignore[arg-type]
+            else:
+                count.set_result(fut.result()[0])
+
+        together.add_done_callback(done)
+        return count
+
+    def together(self, statements: Sequence[Statement]) -> asyncio.Future[list[int]]:
+        """Queue writes that run one after the other with nothing between them, all or none; the future gives
+        their row counts once committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[int]] = loop.create_future()
+        self._queued.append(([(sql, tuple(args)) for sql, args in statements], future))
+        if self._running is None:
+            self._running = loop.create_task(self._drain())
+        return future
+
+    async def _drain(self) -> None:
+        """Run the queued groups one after the other until none is left."""
+        try:
+            while self._queued:
+                group, self._queued = self._queued, []
+                try:
+                    results = await self._in_thread(_run_group, [s for s, _ in group])
+                except BaseException as exc:  # the transaction is gone: every writer of the group hears it
+                    for _, future in group:
+                        if not future.done():
+                            future.set_exception(exc)
+                            future.exception()  # a writer that stopped waiting: never "never retrieved"
+                    if isinstance(exc, asyncio.CancelledError):
+                        raise
+                    continue
+                self.groups += 1
+                self.writes += len(group)
+                for (_, future), result in zip(group, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                        future.exception()
+                    else:
+                        future.set_result(result)
+        finally:
+            self._running = None
+
+    async def probe(self) -> None:
+        """Whether a write that needs new space succeeds now: a page-sized row written and rolled back, in one
+        trip, so no group's writes can fall inside its transaction (and be rolled back with it)."""
+        await self._in_thread(_probe)
+
+    async def _in_thread(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run ``fn(connection, *args)`` in aiosqlite's thread, between the statements queued there."""
+        db: Any = self._db  # _execute is untyped in aiosqlite
+        return cast(T, await db._execute(fn, db._conn, *args))
+
+    async def wait(self) -> None:
+        """Return once every write queued so far is committed (or failed)."""
+        while self._running is not None:
+            await asyncio.shield(self._running)
+
+
+def _run_group(conn: sqlite3.Connection, groups: list[list[Statement]]) -> list[list[int] | BaseException]:
+    """In aiosqlite's thread: every group's statements in one transaction; each group all or none."""
+    conn.execute("BEGIN IMMEDIATE")
+    out: list[list[int] | BaseException] = []
+    try:
+        for statements in groups:
+            if len(statements) == 1:
+                sql, args = statements[0]
+                try:
+                    out.append([conn.execute(sql, args).rowcount])
+                except sqlite3.Error as exc:
+                    if not conn.in_transaction:  # SQLite ended the whole transaction: everyone fails
+                        raise
+                    out.append(exc)
+                continue
+            conn.execute("SAVEPOINT together")
+            try:
+                out.append([conn.execute(sql, args).rowcount for sql, args in statements])
+            except sqlite3.Error as exc:
+                if not conn.in_transaction:
+                    raise
+                conn.execute("ROLLBACK TO together")
+                out.append(exc)
+            conn.execute("RELEASE together")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return out
+
+
+def _probe(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("CREATE TABLE IF NOT EXISTS health_probe (b BLOB)")
+        conn.execute("INSERT INTO health_probe VALUES (zeroblob(16384))")
+    finally:
+        conn.execute("ROLLBACK")
