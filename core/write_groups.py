@@ -33,6 +33,7 @@ import aiosqlite
 
 Statement = tuple[str, Sequence[Any]]
 T = TypeVar("T")
+GROUP_MAX = 64  # statements in one group at most: a transaction (and what its writers wait for) stays short
 
 
 class WriteGroups:
@@ -78,7 +79,7 @@ class WriteGroups:
         """Run the queued groups one after the other until none is left."""
         try:
             while self._queued:
-                group, self._queued = self._queued, []
+                group, self._queued = self._queued[:GROUP_MAX], self._queued[GROUP_MAX:]
                 try:
                     results = await self._in_thread(_run_group, [s for s, _ in group])
                 except BaseException as exc:  # the transaction is gone: every writer of the group hears it
