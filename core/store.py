@@ -23,7 +23,7 @@ from typing import Any
 import aiosqlite
 
 from .kinds import TaskState
-from .write_groups import WriteGroups
+from .write_groups import AfterWrites, WriteGroups
 
 ACTIVE_STATES = (TaskState.CREATING, TaskState.RUNNING)
 
@@ -282,6 +282,8 @@ class Store:
         # SQLite: writes go in groups, one trip to the database thread and one transaction each (see
         # core/write_groups.py); reservations and charges stay atomic there without a lock
         self._groups = WriteGroups(db) if dialect == "sqlite" else None
+        if self._groups is not None:  # every other statement waits for the writes queued before it
+            self._db = AfterWrites(db, self._groups)
         # SQLite only (this process is the file's only writer, and every write goes through here): what the
         # answer to a message reads, kept in memory so a burst of messages is not a burst of reads. Each is
         # changed when its write is queued (writes run in the order queued), and given up (None: ask the
@@ -335,9 +337,7 @@ class Store:
 
     async def close(self) -> None:
         if self._db is not None:
-            if self._groups is not None:
-                await self._groups.wait()  # writes already queued are finished, not dropped
-            db, self._db = self._db, None
+            db, self._db = self._db, None  # on SQLite its writes already queued are finished, not dropped
             await db.close()
 
     async def _load_known(self) -> None:

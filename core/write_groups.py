@@ -15,6 +15,9 @@ one was told about. A write SQLite refuses (a constraint) raises for that writer
 a failure that ends the transaction (disk full, I/O error, a commit that fails) raises for every writer of
 the group and leaves none of their rows.
 
+What a read sees: every other statement goes through :class:`AfterWrites`, which holds it until the writes
+queued before it are done, so a read sees what was written before it was asked, as with one queue.
+
 What stays atomic: statements run in the order queued, one group at a time, and nothing else runs on the
 connection while a group does (aiosqlite's thread runs one function at a time), so a check-and-reserve
 (one ``INSERT … SELECT … WHERE``) sees every reservation queued before it, and statements queued together
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any, TypeVar, cast
 
 import aiosqlite
@@ -44,6 +47,7 @@ class WriteGroups:
         # statements that go together, and the future their writer awaits (the row counts)
         self._queued: list[tuple[list[Statement], asyncio.Future[list[int]]]] = []
         self._running: asyncio.Task[None] | None = None
+        self._last: asyncio.Future[list[int]] | None = None  # the newest write's: done once all are
         self.groups = 0  # groups committed (tests and benches read it)
         self.writes = 0  # writes in them
 
@@ -71,6 +75,7 @@ class WriteGroups:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[int]] = loop.create_future()
         self._queued.append(([(sql, tuple(args)) for sql, args in statements], future))
+        self._last = future
         if self._running is None:
             self._running = loop.create_task(self._drain())
         return future
@@ -102,6 +107,14 @@ class WriteGroups:
                         future.set_result(result)
         finally:
             self._running = None
+
+    def written(self) -> asyncio.Future[Any] | None:
+        """What to wait for before a statement that must come after every write queued so far (None: none
+        is left). Groups run in order, so the newest write done means all are."""
+        last = self._last
+        if last is None or last.done():
+            return None
+        return last
 
     async def probe(self) -> None:
         """Whether a write that needs new space succeeds now: a page-sized row written and rolled back, in one
@@ -158,3 +171,60 @@ def _probe(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO health_probe VALUES (zeroblob(16384))")
     finally:
         conn.execute("ROLLBACK")
+
+
+class AfterWrites:
+    """aiosqlite's connection, for every statement that is not a grouped write: each waits for the writes
+    queued before it (a read then sees them, an explicit transaction never holds them)."""
+
+    def __init__(self, db: aiosqlite.Connection, groups: WriteGroups) -> None:
+        self._db = db
+        self._groups = groups
+
+    def execute(self, sql: str, args: Iterable[Any] = ()) -> _After:
+        return _After(self, sql, args)
+
+    async def execute_fetchall(self, sql: str, args: Iterable[Any] = ()) -> Iterable[Any]:
+        await self._settle()
+        return await self._db.execute_fetchall(sql, tuple(args))
+
+    async def executescript(self, script: str) -> Any:
+        await self._settle()
+        return await self._db.executescript(script)
+
+    async def close(self) -> None:
+        await self._groups.wait()
+        await self._db.close()
+
+    async def _settle(self) -> None:
+        written = self._groups.written()
+        if written is not None:
+            await asyncio.wait([written])  # its writer hears how it went; here only the order matters
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+
+class _After:
+    """A statement sent once the writes before it are done; awaited, or used as ``async with`` like
+    aiosqlite's."""
+
+    def __init__(self, owner: AfterWrites, sql: str, args: Iterable[Any]) -> None:
+        self._owner = owner
+        self._sql = sql
+        self._args = tuple(args)
+        self._cursor: Any = None
+
+    async def _run(self) -> Any:
+        await self._owner._settle()
+        return await self._owner._db.execute(self._sql, self._args)
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return self._run().__await__()
+
+    async def __aenter__(self) -> Any:
+        self._cursor = await self._run()
+        return self._cursor
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._cursor.close()
