@@ -317,6 +317,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content + reading.settings)]
     draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe,
                    reading.talk, detect_language=language is None,
+                   commanded=any(c in ("try_another", "again") for c in reading.said_first),
                    settings=" , ".join(work[s:e] for s, e in reading.settings),
                    whole="" if slash else work, kept=(*reading.content, *reading.settings))
     _request(intent, draft, catalogues, options)
@@ -346,6 +347,7 @@ class _Reading:
     maybe: bool = False  # "what about a dragon?": a suggestion, to be asked before charging
     talk: bool = False  # some clause was small talk ("昨天用你做了个 MV，朋友都说 amazing")
     settings: list[tuple[int, int]] = field(default_factory=list)  # clauses naming only the model/strategy
+    said_first: list[str] = field(default_factory=list)  # commands said before any content
     # clauses set aside as talk, reactions or questions: the prompt step may read some back as description
     aside: list[tuple[int, int, str]] = field(default_factory=list)
 
@@ -388,10 +390,14 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         clause = gate.Clause(clause.start + start, clause.start + end, clause.text[start:end])
     if pure := command_words.commands_in(clause.text, spans, clause.start):
         reading.commands += pure
+        reading.said_first += [] if reading.content else pure
     elif lead := command_words.leading_command(clause.text, spans, clause.start):
         reading.commands += lead[0]
+        reading.said_first += [] if reading.content else lead[0]
         reading.content.append((clause.start + lead[1], clause.end))
-    elif reading.content and (_continues_description(clause.text) or _options_only(clause.text)):
+    elif (reading.content and _continues_description(clause.text)) or (
+            (reading.content or reading.commands) and _options_only(_OPTIONS_LEAD.sub("", clause.text))):
+        # "…, 4k", and after a command what to change this time ("再来一张 这次要竖屏")
         reading.content.append((clause.start, clause.end))
     elif (wish := gate.wished(clause.text)) is not None:  # "I wish I had a picture of …": ask first
         if wish[0] < wish[1]:
@@ -493,7 +499,7 @@ def _command(intent: Intent, found: list[str], work: str, refs: list[ModelRef],
     intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
     intent.gate = gate.REQUEST if intent.kind in CHARGING_KINDS else gate.NONE
     if intent.kind == IntentKind.AGAIN:
-        intent.n = option_words.take_options(work, None, 0)[0].n  # "再来两张"
+        intent.n = option_words.take_options(work, None, 0)[0].n or command_words.count_again(work)
     elif intent.kind in (IntentKind.RESET_PREFERENCE, IntentKind.TRY_ANOTHER):
         _about_media(intent, work)  # "reset my video model"
     if refs:
@@ -568,6 +574,7 @@ class _Draft:
     kept: tuple[tuple[int, int], ...] = ()
     always_said: str = ""  # the words of "以后生成视频都用…", which may name the media
     cue: str = ""  # the words cut with the model's name ("用", "use … for"): the user's own words
+    commanded: bool = False  # a command that makes something new came first ("换个模型重新生成：…")
 
 
 def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None,
@@ -785,8 +792,8 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         intent.gate = (
             gate.REQUEST if draft.signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
         )
-    elif draft.signals or verb or (gate.descriptive(described) and (
-            not draft.talk or gate.starts_like_a_description(described))):
+    elif (draft.signals or verb or (draft.commanded and not gate.remark(described))
+          or (gate.descriptive(described) and (not draft.talk or gate.starts_like_a_description(described)))):
         intent.gate = gate.REQUEST
     elif gate.remark(described) or draft.talk:
         # "too dark", "pretty cool tbh": talk, not a prompt

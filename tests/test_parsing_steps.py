@@ -595,6 +595,30 @@ def test_only_a_request_shape_or_a_plain_description_is_charged_without_asking(t
     assert intent.request is (gate_said == "request")
 
 
+# ── commands with words around them (issue 14 item 2), session 6 ──
+@pytest.mark.parametrize("text, kind, commands, prompt, n, options", [
+    # a command said first makes what follows a request, however bare ("…重新生成：雪山日出")
+    ("换个模型重新生成：雪山日出", "try_another", [], "雪山日出", None, {}),
+    ("不好看 换个模型重新生成：雪山日出", "try_another", [], "雪山日出", None, {}),
+    # what the other model is for is the restated prompt
+    ("ugh this is bad, try a different model for a cat in a hat", "try_another", [], "a cat in a hat", None,
+     {}),
+    # cancel said with its object, then what to make instead: both, in order
+    ("please stop the current one and draw a horse instead", "generate", ["cancel"], "a horse", None, {}),
+    # again with what to change this time, said in its own clause, or with a count of 个
+    ("再来一张 这次要竖屏", "again", [], "", None, {"aspect_ratio": "9:16"}),
+    ("再生成两个", "again", [], "", 2, {}), ("再画3个", "again", [], "", 3, {}),
+    # a remark after the command stays a remark: the command alone
+    ("do it again but same prompt, i wanna compare", "again", [], "", None, {}),
+    ("not feeling it, one more time please", "again", [], "", None, {}),
+])
+def test_a_command_with_words_around_it_does_what_it_says_in_order(text, kind, commands, prompt, n, options):
+    intent = _parse(text)
+    assert (intent.kind, [c.value for c in intent.commands], intent.prompt, intent.n, intent.options) == (
+        kind, commands, prompt, n, options), text
+    assert intent.request
+
+
 # ── gate, session 6: classes of non-request that still reached a charge (blind set 8, our own cases) ──
 @pytest.mark.parametrize("text, kind, gate_said", [
     # someone else's request told in the past, quoted in single quotes: talk about it

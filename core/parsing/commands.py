@@ -20,7 +20,9 @@ from .vocab import Tagged, pattern, phrases
 COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"),
             ("again", "again"))
 _SPLIT = re.compile(
-    r"\s+(?:and|&|n|plus)\s+|\s*&\s*|(?<=[\u3400-\u9fff])(?:并且|并|再|和)(?=[\u3400-\u9fff])", re.I
+    r"\s+(?:and|&|n|plus)\s+|\s*&\s*|(?<=[\u3400-\u9fff])(?:并且|并|再|和)(?=[\u3400-\u9fff])"
+    # "try a different model for a cat in a hat": what the other model is for
+    r"|(?<=model)\s+for\s+(?=\S)|(?<=models)\s+for\s+(?=\S)", re.I
 )
 
 
@@ -50,6 +52,8 @@ def _read(text: str, model_spans: Sequence[tuple[int, int]], offset: int) -> tup
     text = _blank(text, model_spans, offset)
     found = [(m.start(), _KIND[name]) for name, m in _pattern().finditer(text)]
     _, text = take_options(text, None, 0)  # "再来两张", "2 more": the count goes with "again"
+    if any(kind == "again" for _, kind in found):
+        text = _COUNT_AGAIN.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)], text)  # "再生成两个"
     said = bool(residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words",
                         "use_words", "reactions", "thanks", "media_nouns"))
     return [kind for _, kind in sorted(found)], said
@@ -80,6 +84,20 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
         if found and text[m.end():].strip():
             return found, m.end()
     return None
+
+
+_COUNT_AGAIN = re.compile(r"(?:再|重新)[^，。,.!！?？\s]{0,3}?(\d+|[两二三四五六七八九十])个")
+_ZH_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def count_again(text: str) -> int | None:
+    """"再生成两个", "再画3个": how many more, with the generic measure 个 (options read 两张/两首, whose
+    measure says the media; after "again" 个 counts results too)."""
+    found = _COUNT_AGAIN.search(text)
+    if found is None:
+        return None
+    said = found.group(1)
+    return int(said) if said.isdigit() else _ZH_DIGITS[said]
 
 
 def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:
