@@ -110,11 +110,13 @@ TYPED_MENTION = re.compile(r"(?:^|(?<=\s))@[\w][\w\-.]*[\w]?(?=[\s,，:：]|$)")
 
 
 _ZH_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff01-\uff0f\uff1a-\uff1f]")
+_A_WORD = re.compile(r"[a-z\u3400-\u9fff]", re.I)
+_SPACES_TABS = re.compile(r"[ \t]+")
 
 
 def _language_of(text: str) -> str:
     """The language of the words; "？？？" (no words, Chinese punctuation) is Chinese."""
-    if not re.search(r"[a-z\u3400-\u9fff]", text, re.I) and _ZH_PUNCTUATION.search(text):
+    if not _A_WORD.search(text) and _ZH_PUNCTUATION.search(text):
         return "zh"
     return detect_language(text)
 
@@ -127,7 +129,7 @@ def clean(text: str) -> str:
     text = QUOTED_LINE.sub("", text or "")
     text = ZERO_WIDTH.sub("", MENTION_TOKENS.sub(" ", text))
     text = TYPED_MENTION.sub(" ", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+    return _SPACES_TABS.sub(" ", text).strip()
 
 
 def task_type_for(medium: str | None, text: str, images: int) -> tuple[str, str | None]:

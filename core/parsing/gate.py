@@ -47,7 +47,7 @@ def clauses(text: str) -> list[Clause]:
     last = 0
     for m in _BREAK.finditer(text):
         if text[last: m.start()].strip():
-            asked = "?" if re.search(r"[?？]", m.group(0)) else ""
+            asked = "?" if "?" in m.group(0) or "？" in m.group(0) else ""
             out.append(Clause(last, m.start(), text[last: m.start()] + asked))
         last = m.end()
     if text[last:].strip():
@@ -77,6 +77,7 @@ def residue(text: str, *lists: str) -> bool:
 
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+_REPEATED = re.compile(r"(.)\1{3,}")
 
 
 def is_gibberish(text: str) -> bool:
@@ -88,7 +89,7 @@ def is_gibberish(text: str) -> bool:
     latin = re.findall(r"[a-z]+", text.lower())
     if not latin or re.search(r"[\u3400-\u9fff]", text):
         return False
-    if any(re.search(r"(.)\1{3,}", w) for w in latin) and len(latin) <= 2:
+    if len(latin) <= 2 and any(_REPEATED.search(w) for w in latin):
         return True
     long_words = [w for w in latin if len(w) >= 5]
     if long_words and len(latin) <= 2:
@@ -196,29 +197,33 @@ _OPINION_ASKED = re.compile(r"^\W*(?:你们|大家|你|您)(?:都)?(?:觉得|认
                             r"|还是[^，。,.!！?？]{1,12}好[吧呢啊些点]?[\s\W]*$")
 
 
+_NOT_ASKED_END = re.compile(r"不[\s\W]*$")
+_CAN_FIRST = re.compile(r"^\W*你?(?:能|会|可以|要|行)")
+_A_NOT_A = re.compile(r"([\u3400-\u9fff])不\1[\s\W]*$")
+_ZH_ASKED = re.compile(
+    r"(吗|么|呢|嘛)[\s\W]*$|多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|"
+    r"怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|能不能|可不可以|有没有|是不是|会不会")
+_HOW_MUCH = re.compile(r"(?<![a-z])how (?:much|many|long)(?![a-z])", re.I)
+_FIRST_WORD = re.compile(r"^\W*([a-z']+)")
+_QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "when", "where", "who",
+                             "whose", "is", "are", "does", "do", "did"})
+
+
 @per_message
 def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
     if stripped.endswith(("?", "？")):
         return True
-    if re.search(r"不[\s\W]*$", stripped) and re.match(r"^\W*你?(?:能|会|可以|要|行)", stripped):
+    if _NOT_ASKED_END.search(stripped) and _CAN_FIRST.match(stripped):
         return True  # "能做音乐不"
-    if re.search(r"([\u3400-\u9fff])不\1[\s\W]*$", stripped):
+    if _A_NOT_A.search(stripped):
         return True  # "行不行", "贵不贵": asked as A-not-A
     if _OPINION_ASKED.search(stripped):
         return True  # "你们觉得海报用蓝色好还是红色好": an opinion asked, of the group or of the bot
-    if re.search(r"(吗|么|呢|嘛)[\s\W]*$", stripped) or re.search(
-        r"多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|"
-        r"能不能|可不可以|有没有|是不是|会不会",
-        stripped,
-    ):
+    if _ZH_ASKED.search(stripped) or _HOW_MUCH.search(stripped):
         return True
-    if re.search(r"(?<![a-z])how (?:much|many|long)(?![a-z])", stripped, re.I):
-        return True
-    first = re.match(r"^\W*([a-z']+)", stripped.lower())
-    return bool(first and first.group(1) in {"what", "what's", "whats", "which", "how", "why", "when",
-                                             "where", "who", "whose", "is", "are",
-                                              "does", "do", "did"})
+    first = _FIRST_WORD.match(stripped.lower())
+    return bool(first and first.group(1) in _QUESTION_FIRST)
 
 
 def _starts_polite(text: str) -> re.Match[str] | None:
@@ -724,6 +729,7 @@ def _negated_start() -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:{alt('chat_signals', 'negation_start')})(?![a-z'])", re.I)
 
 
+@per_message
 def _opening(text: str) -> str:
     """The clause without what people put before the point: greetings, thanks, reactions, "ok so", "if you
     can" (and the bot's name)."""
