@@ -86,6 +86,9 @@ class TaskRequest:
     options: Mapping[str, Any] = field(default_factory=dict)
     budgets: tuple[int, int] = (0, 0)  # today's (user, server) credit limits; 0 = none
     budget_day: float = 0.0  # when the budgets' day began
+    # a model named in the request becomes the user's default for its kind: saved together with the task's
+    # reservation (both or neither), and said on the status message
+    save_default: bool = False
 
 
 @dataclass
@@ -108,7 +111,8 @@ def facts_of(record: TaskRecord, cheaper: Alternative | None = None) -> TaskFact
                      est_min_s=record.est_min_s, est_max_s=record.est_max_s, language=record.language,
                      owner=record.user_id, task_ref=record.id, from_preference=record.from_preference,
                      cheaper=cheaper, n=record.n, est_learned=bool(record.request.get("learned_from")),
-                     settings=views.applied_settings(record.request.get("params") or {}))
+                     settings=views.applied_settings(record.request.get("params") or {}),
+                     saved_default=bool(record.request.get("saved_default")))
 
 
 class TaskManager:
@@ -297,7 +301,8 @@ class TaskManager:
             request={"prompt": request.prompt, "params": quote.params,
                      "attribute_id": quote.rule.attribute_id,
                      "points": quote.points, "options": dict(request.options), "images": [],
-                     "variant": variant, "learned_from": timing.learned_from},
+                     "variant": variant, "learned_from": timing.learned_from,
+                     "saved_default": request.save_default},
             credits=quote.total, n=quote.n, ima_task_id=None, state=TaskState.CREATING, error_kind=None,
             result=None,
             est_min_s=round(timing.typical_min_s, 3), est_max_s=round(timing.typical_max_s, 3),
@@ -310,7 +315,8 @@ class TaskManager:
         self._mine.add(record.id)
         try:
             lease = (self.instance_id, lease_end(self._clock(), self.settings.lease_s))
-            refused = await self.store.insert_task_within(record, limits, lease=lease)
+            refused = await self.store.insert_task_within(record, limits, lease=lease,
+                                                          save_default=request.save_default)
         except BaseException:
             self._mine.discard(record.id)
             raise

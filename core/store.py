@@ -239,6 +239,12 @@ class StoreUnavailable(Exception):
         return cls(f"the database {path} {what}: {todo}")
 
 
+# a task's model saved as its user's default, only if the task was reserved (its row exists)
+_SAVE_DEFAULT_SQL = (
+    "INSERT INTO preferences (platform, user_id, task_type, model_id, model_version, model_name, updated_at) "
+    "SELECT ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM tasks WHERE id = ?) "
+    "ON CONFLICT(platform, user_id, task_type) DO UPDATE SET model_id=excluded.model_id, "
+    "model_version=excluded.model_version, model_name=excluded.model_name, updated_at=excluded.updated_at")
 _SPENT_SQL = "SELECT COALESCE(SUM(credits), 0) FROM usage_events WHERE at >= ?"
 _RESERVED_SQL = "SELECT COALESCE(SUM(credits), 0) FROM tasks WHERE state = ? AND created_at >= ?"
 
@@ -471,16 +477,22 @@ class Store:
             "model_name=excluded.model_name, "
             "updated_at=excluded.updated_at",
             (platform, user_id, task_type, model_id, model_version, model_name, time.time()))
-        if self._groups is not None:
-            if self._preferring is not None:
-                self._preferring.add(key)
-                if len(self._preferring) > PREFERRING_KEPT:
-                    self._preferring = None
-            kept = self._preferences.get(key)
-            if kept is not None:
-                kept[task_type] = {"task_type": task_type, "model_id": model_id,
-                                   "model_version": model_version, "model_name": model_name}
+        self._preference_noted(key, task_type, model_id, model_version, model_name)
         await self._preferences_written(key, saved)
+
+    def _preference_noted(self, key: tuple[str, str], task_type: str, model_id: str, model_version: str,
+                          model_name: str) -> None:
+        """SQLite: a saved model, as the store keeps it in memory."""
+        if self._groups is None:
+            return
+        if self._preferring is not None:
+            self._preferring.add(key)
+            if len(self._preferring) > PREFERRING_KEPT:
+                self._preferring = None
+        kept = self._preferences.get(key)
+        if kept is not None:
+            kept[task_type] = {"task_type": task_type, "model_id": model_id, "model_version": model_version,
+                               "model_name": model_name}
 
     async def clear_preferences(self, platform: str, user_id: str,
                                 task_types: Iterable[str] | None = None) -> int:
@@ -526,14 +538,16 @@ class Store:
         return values, columns
 
     async def insert_task_within(self, record: TaskRecord, limits: Limits,
-                                 lease: tuple[str, float] | None = None) -> str | None:
+                                 lease: tuple[str, float] | None = None, *,
+                                 save_default: bool = False) -> str | None:
         """Insert a new task only if every limit still holds with it; returns the limit that refused it, or
         None.
 
         Check and reservation are one statement (SQLite runs one writer at a time, and the statements of a
         write group one after the other; PostgreSQL takes a lock first), so requests sent together cannot
         all pass a check made before any was recorded. A task not yet charged counts against the budgets
-        with its quoted credits.
+        with its quoted credits. ``save_default``: the task's model becomes the user's default for its kind,
+        saved with the reservation (both or neither).
         """
         values, columns = self._task_row(record, lease)
         conds, args = [], []
@@ -557,12 +571,27 @@ class Store:
                      record.platform, record.guild_id, record.credits, limits.budget_server]
         where = " AND ".join(conds) or "1=1"
         sql = f"INSERT INTO tasks ({','.join(columns)}) SELECT {','.join('?' * len(values))} WHERE {where}"
+        default = (_SAVE_DEFAULT_SQL, [record.platform, record.user_id, record.task_type, record.model_id,
+                                       record.model_version, record.model_name, time.time(), record.id])
         if self.dialect == "postgresql":
             async with self._db.transaction() as tx:
                 # one reservation at a time, across instances
                 await tx.execute("SELECT pg_advisory_xact_lock(4242002)")
                 cur = await tx.execute(sql, [*values, *args])
+                if save_default and cur.rowcount == 1:
+                    await tx.execute(*default)
             inserted = cur.rowcount
+        elif save_default:
+            assert self._groups is not None
+            key = (record.platform, record.user_id)
+            self._preferences_changed += 1
+            try:
+                inserted, _saved = await self._groups.together([(sql, [*values, *args]), default])
+            finally:
+                self._preferences_changed += 1
+            if inserted == 1:
+                self._preference_noted(key, record.task_type, record.model_id, record.model_version,
+                                       record.model_name)
         else:
             inserted = await self._write(sql, [*values, *args])
         if inserted == 1:

@@ -92,6 +92,13 @@ class TaskFacts:
     est_learned: bool = False  # the range comes from tasks this bot watched, not from the published table
     # the options applied, as (option, value): duration, resolution…
     settings: tuple[tuple[str, str], ...] = ()
+    # the model was saved as the user's default with this request: said on the status message itself, on
+    # every edit of it (one message instead of a second one after it)
+    saved_default: bool = False
+
+
+def _saved_line(f: TaskFacts) -> list[str]:
+    return [t(f.language, "pref.saved_inline", model=f.model_name)] if f.saved_default else []
 
 
 #: The options a user can notice in a result, in the order they are shown.
@@ -139,6 +146,7 @@ def starting(f: TaskFacts) -> View:
         lines.append(t(lang, "status.video_note"))
     if f.cheaper is not None:
         lines.append(t(lang, "status.cheaper", model=f.cheaper.name, credits=f.cheaper.credits))
+    lines += _saved_line(f)
     title = t(lang, "status.pref_title" if f.from_preference else "status.title", emoji=EMOJI[f.media],
               media=_media_word(f), model=f.model_name)
     return View(ViewKind.STATUS, title, tuple(lines), progress=0, owner=f.owner, language=lang,
@@ -153,6 +161,7 @@ def progress(f: TaskFacts, elapsed_s: float, percent: int) -> View:
              t(lang, "progress.waited", elapsed=seconds(elapsed_s), max=seconds(f.est_max_s))]
     if elapsed_s > f.est_max_s:
         lines.append(t(lang, "progress.almost"))
+    lines += _saved_line(f)
     return View(ViewKind.PROGRESS, t(lang, "progress.title", p=percent), tuple(lines), progress=percent,
                 owner=f.owner,
                 language=lang,
@@ -165,7 +174,7 @@ def success(f: TaskFacts, actual_s: float, media: tuple[MediaItem, ...]) -> View
     lines = (t(lang, "status.model", model=f.model_name),
              t(lang, "result.time", min=seconds(f.est_min_s), max=seconds(f.est_max_s),
                actual=seconds(actual_s)),
-             t(lang, "status.credits", credits=f.credits), *filter(None, [settings_line(f)]))
+             t(lang, "status.credits", credits=f.credits), *filter(None, [settings_line(f)]), *_saved_line(f))
     return View(ViewKind.RESULT, t(lang, "result.title", media=_media_word(f)), lines, media=media,
                 progress=100, final=True, owner=f.owner, language=lang,
                 actions=chain_actions(lang, f.task_ref, f.media, f.credits))
@@ -206,18 +215,20 @@ def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> V
                                   TaskRef(f.task_ref, alt.key).encode(),
                                   detail=t(lang, "action.credits", credits=alt.credits)))
         lines.append(t(lang, "failure.retry_q"))
+    lines += _saved_line(f)
     return View(ViewKind.FAILURE, t(lang, "failure.title", media=_media_word(f)), tuple(lines), final=True,
                 owner=f.owner, language=lang, actions=tuple(actions))
 
 
 def cancelled(f: TaskFacts) -> View:
-    return View(ViewKind.CANCELLED, t(f.language, "cancelled.title"), (t(f.language, "cancelled.note"),),
-                final=True, owner=f.owner, language=f.language)
+    return View(ViewKind.CANCELLED, t(f.language, "cancelled.title"),
+                (t(f.language, "cancelled.note"), *_saved_line(f)), final=True, owner=f.owner,
+                language=f.language)
 
 
 def interrupted(f: TaskFacts) -> View:
     return View(ViewKind.INTERRUPTED, t(f.language, "interrupted.title"),
-                (t(f.language, "interrupted.note"),), final=True,
+                (t(f.language, "interrupted.note"), *_saved_line(f)), final=True,
                 owner=f.owner, language=f.language,
                 actions=(Action(ActionKind.RETRY, t(f.language, "action.retry"), f.task_ref, "primary"),))
 

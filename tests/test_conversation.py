@@ -292,3 +292,19 @@ async def test_again_with_another_model_and_animating_a_picture_without_words(co
     await finals(core, 3, limit_s=60)
     last = sandbox.state.creates()[-1]["json"]
     assert last["task_type"] == "image_to_video" and last["parameters"][0]["parameters"]["prompt"]
+
+
+async def test_a_named_model_is_saved_with_its_task_and_said_on_its_one_status_message(core):
+    """One message, not two: the status says the model is now the default, and keeps saying it as it
+    changes; the saved model is what the next request uses."""
+    started = await say(core, "use nano banana pro to draw a lighthouse")
+    assert len(started) == 1 and started[0].kind == "status"
+    assert "Remembered: Nano Banana Pro is now your default" in started[0].text
+    assert all("Remembered: Nano Banana Pro" in v.text for v in await finals(core, 1))
+    again = await say(core, "draw a boat")
+    assert "Nano Banana Pro" in again[0].text and "Remembered" not in again[0].text
+
+
+async def test_the_saved_default_is_said_in_chinese_on_a_chinese_request(core):
+    started = await say(core, "用可灵 O1 生成一段猫咪跳舞的视频")
+    assert len(started) == 1 and "已记住" in started[0].text and "可灵 O1" in started[0].text

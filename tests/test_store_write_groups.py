@@ -175,3 +175,23 @@ async def test_a_what_should_i_change_note_is_found_until_taken_and_after_a_rest
         assert not await store.take_pending("edit:web:ann")  # answered once
     finally:
         await store.close()
+
+
+async def test_a_default_saved_with_a_reservation_is_saved_only_if_the_task_was_reserved(
+        tmp_path: Path) -> None:
+    """The second request is refused (one at a time): its model is not saved, the first one's stays."""
+    store = await Store.open(tmp_path)
+    try:
+        first, second = _task("ann"), _task("ann")
+        first.model_name, second.model_name, second.model_id = "Kling O1", "Wan 2.6", "wan"
+        limits = Limits(max_active_per_user=1)
+        assert await store.insert_task_within(first, limits, save_default=True) is None
+        assert await store.insert_task_within(second, limits, save_default=True) == "user"
+        assert (await store.preference("web", "ann", "text_to_image") or {})["model_name"] == "Kling O1"
+    finally:
+        await store.close()
+    store = await Store.open(tmp_path)
+    try:
+        assert (await store.preference("web", "ann", "text_to_image") or {})["model_name"] == "Kling O1"
+    finally:
+        await store.close()

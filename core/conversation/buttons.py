@@ -127,8 +127,9 @@ async def accept(chat: Chat, event: ChatEvent, pending_id: str, *, typed: bool =
     except NoMatchingRule:
         return views.notice(lang, "action.expired")
     started = await start(chat, event, lang, quote, offer.prompt, list(offer.images), offer.options,
-                          Choice(model, offer.source, []), confirmed=offer.confirmed)
-    if started is not None or not offer.default_rule:  # refused (budget, limit), or no rule to apply
+                          Choice(model, offer.source, []), confirmed=offer.confirmed,
+                          default_rule=(offer.default_rule or None, offer.old_default or None))
+    if started is not None or offer.default_rule != "ask":  # refused (budget, limit), or nothing to ask
         return started
     return await apply_default_rule(chat, event, lang, offer.task_type, offer.default_rule, offer.old_default,
                                     model, started, [])

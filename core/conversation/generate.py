@@ -71,8 +71,9 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
     started = await start(chat, event, lang, quote, intent.prompt, images, options, choice,
                           default_rule=(decision, old_name))
     submitted = started is None or (bool(choice.notes) and started.title == choice.notes[0])
-    if decision is None or not submitted:
-        # nothing to save, or a cost confirmation / refusal: nothing is saved before a task runs
+    if decision != "ask" or not submitted:
+        # nothing to ask; a model to save was saved with the task and is said on its status message; a cost
+        # confirmation / refusal: nothing is saved before a task runs
         return started
     return await apply_default_rule(chat, event, lang, task_type, decision, old_name, quote.model, started,
                                     choice.notes)

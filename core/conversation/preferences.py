@@ -64,18 +64,12 @@ async def change_prompt(chat: Chat, event: ChatEvent, lang: str, task_type: str,
 async def apply_default_rule(chat: Chat, event: ChatEvent, lang: str, task_type: str, rule: str | None,
                              old_name: str | None, model: Model, started: View | None,
                              notes: list[str]) -> View | None:
-    """Once a named model's task is under way: save it as the default ("save") or ask with the change
-    prompt ("ask"); ``started`` is what starting it said (None: nothing)."""
-    if not rule:
-        return started
+    """Once a named model's task is under way: ask with the change prompt ("ask"); ``started`` is what
+    starting it said (None: nothing). A "save" was done with the task itself (see start) and is said on its
+    status message."""
     if rule == "ask":
         return await change_prompt(chat, event, lang, task_type, old_name or "", model, notes)
-    await chat.store.set_preference(event.platform, event.user_id, task_type, model.model_id,
-                                    model.model_version, model.name)
-    saved = t(lang, "pref.saved_inline", model=model.name)
-    if started is None:
-        return views.notice(lang, "pref.saved_inline", model=model.name)
-    return View(ViewKind.NOTICE, started.title, (*started.lines, saved), language=lang)
+    return started
 
 
 async def answer_preference(chat: Chat, event: ChatEvent, offer: PendingOffer, lang: str) -> View:

@@ -59,7 +59,11 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
                 images: list[bytes] | list[str],
                 options: Mapping[str, Any], choice: Choice, confirmed: bool = False,
                 default_rule: tuple[str | None, str | None] = (None, None)) -> View | None:
-    """Confirm when expensive, otherwise hand the task to the manager (which posts the status message)."""
+    """Confirm when expensive, otherwise hand the task to the manager (which posts the status message).
+
+    ``default_rule`` ("save" / "ask", the default it would replace): a confirmation carries it to the press
+    that goes ahead; a task started now with "save" saves its model as the default with its reservation, and
+    its status message says so."""
     over = await over_budget(chat, event, lang, quote.total)
     if over is not None:
         return over
@@ -68,7 +72,8 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
     request = TaskRequest(event, lang, quote, prompt, images=images,
                           from_preference=choice.source == "preference",
                           cheaper=await cheaper(chat, quote, options, choice, lang), options=options,
-                          budgets=await budgets(chat, event), budget_day=day_start())
+                          budgets=await budgets(chat, event), budget_day=day_start(),
+                          save_default=default_rule[0] == "save")
     try:
         await chat.manager.submit(request)
     except LimitReached as exc:
