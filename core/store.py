@@ -416,12 +416,16 @@ class Store:
         if len(self._users) >= USERS_KEPT:
             self._users.clear()
         self._users[(platform, user_id)] = language
-        saved = self._write(
+        saved = asyncio.ensure_future(self._write(
             "INSERT INTO users VALUES (?, ?, ?, ?) ON CONFLICT(platform, user_id) DO UPDATE SET language = "
             "excluded.language",
-            (platform, user_id, language, time.time()))
-        if self._groups is None:
-            return asyncio.ensure_future(saved)
+            (platform, user_id, language, time.time())))
+
+        def failed(done: asyncio.Future[Any]) -> None:  # not saved: written again at the user's next message
+            if not done.cancelled() and done.exception() is not None:
+                self._users.pop((platform, user_id), None)
+
+        saved.add_done_callback(failed)
         return saved
 
     async def preference(self, platform: str, user_id: str, task_type: str) -> dict[str, str] | None:
@@ -868,15 +872,26 @@ class Store:
         Its prompt is blanked (IMA already has it), and on SQLite the freed pages are zeroed
         (secure_delete) and the write-ahead log checkpointed, so the deleted rows are not left on disk.
         """
-        self._users.pop((platform, user_id), None)
-        self._preferences.pop((platform, user_id), None)
-        self._preferences_changed += 1
-        for table in ("users", "preferences", "usage_events", "pending"):
-            await self._db.execute(f"DELETE FROM {table} WHERE platform=? AND user_id=?", (platform, user_id))
-        await self._db.execute(
-            "DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', 'running', "
-            "'delivering')",
-            (platform, user_id))
+        key = (platform, user_id)
+        self._users.pop(key, None)
+        deletes: list[tuple[str, tuple[Any, ...]]] = [
+            (f"DELETE FROM {table} WHERE platform=? AND user_id=?", key)
+            for table in ("users", "preferences", "usage_events", "pending")]
+        deletes.append(("DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', "
+                        "'running', 'delivering')", key))
+        if self._groups is not None:
+            # in the write queue, so a write asked before it is deleted and one asked after it stays; a read
+            # of the saved models that overlapped the deletes is not kept (the counter moves after them)
+            self._preferences.pop(key, None)
+            self._preferences_changed += 1
+            try:
+                await self._groups.together(deletes)
+            finally:
+                self._preferences.pop(key, None)
+                self._preferences_changed += 1
+        else:
+            for sql, args in deletes:
+                await self._db.execute(sql, args)
         for record in await self.user_tasks(platform, user_id):
             if record.request.get("prompt"):
                 await self.update_task(record.id, request={**record.request, "prompt": ""})

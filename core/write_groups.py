@@ -48,30 +48,22 @@ class WriteGroups:
         self._queued: list[tuple[list[Statement], asyncio.Future[list[int]]]] = []
         self._running: asyncio.Task[None] | None = None
         self._last: asyncio.Future[list[int]] | None = None  # the newest write's: done once all are
+        self._sent: asyncio.Task[list[list[int] | BaseException]] | None = None  # the group in the thread
         self.groups = 0  # groups committed (tests and benches read it)
         self.writes = 0  # writes in them
 
     def write(self, sql: str, args: Iterable[Any] = ()) -> asyncio.Future[int]:
         """Queue one write; the future gives its row count once its group is committed."""
-        together = self.together([(sql, tuple(args))])
-        count: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-        def done(fut: asyncio.Future[list[int]]) -> None:
-            if count.done():
-                return
-            if fut.cancelled():
-                count.cancel()
-            elif fut.exception() is not None:
-                count.set_exception(fut.exception())  # type: ignore[arg-type]
-            else:
-                count.set_result(fut.result()[0])
-
-        together.add_done_callback(done)
-        return count
+        return _follow(self._enqueue([(sql, tuple(args))]), lambda counts: counts[0])
 
     def together(self, statements: Sequence[Statement]) -> asyncio.Future[list[int]]:
         """Queue writes that run one after the other with nothing between them, all or none; the future gives
         their row counts once committed."""
+        return _follow(self._enqueue(statements), lambda counts: counts)
+
+    def _enqueue(self, statements: Sequence[Statement]) -> asyncio.Future[list[int]]:
+        """Queue statements; the returned future is the group's own (callers get a follower of it, so a
+        caller that stops waiting cancels only its follower, never what later reads wait for)."""
         loop = asyncio.get_running_loop()
         future: asyncio.Future[list[int]] = loop.create_future()
         self._queued.append(([(sql, tuple(args)) for sql, args in statements], future))
@@ -81,30 +73,34 @@ class WriteGroups:
         return future
 
     async def _drain(self) -> None:
-        """Run the queued groups one after the other until none is left."""
+        """Run the queued groups one after the other until none is left.
+
+        If this task is cancelled (the loop shutting down around the store), the group already handed to
+        aiosqlite's thread still runs there: its writers are told its real outcome when it has, and the groups
+        not yet sent are cancelled, so no writer or read waits for them for ever.
+        """
         try:
             while self._queued:
                 group, self._queued = self._queued[:GROUP_MAX], self._queued[GROUP_MAX:]
+                # a task of its own, so a cancelled drain can still hear how the thread ran it
+                self._sent = sent = asyncio.create_task(self._in_thread(_run_group, [s for s, _ in group]))
                 try:
-                    results = await self._in_thread(_run_group, [s for s, _ in group])
-                except BaseException as exc:  # the transaction is gone: every writer of the group hears it
-                    for _, future in group:
-                        if not future.done():
-                            future.set_exception(exc)
-                            future.exception()  # a writer that stopped waiting: never "never retrieved"
-                    if isinstance(exc, asyncio.CancelledError):
-                        raise
+                    results = await asyncio.shield(sent)
+                except asyncio.CancelledError:
+                    if not sent.done():
+                        sent.add_done_callback(lambda done, group=group: _settle(group, done))  # type: ignore[misc]
+                    else:
+                        _settle(group, sent)
+                    queued, self._queued = self._queued, []
+                    for _, future in queued:
+                        future.cancel()
+                    raise
+                except BaseException:
+                    _settle(group, sent)
                     continue
                 self.groups += 1
                 self.writes += len(group)
-                for (_, future), result in zip(group, results, strict=True):
-                    if future.done():
-                        continue
-                    if isinstance(result, BaseException):
-                        future.set_exception(result)
-                        future.exception()
-                    else:
-                        future.set_result(result)
+                _deliver(group, results)
         finally:
             self._running = None
 
@@ -132,6 +128,54 @@ class WriteGroups:
             await asyncio.shield(self._running)
 
 
+def _follow(source: asyncio.Future[list[int]], pick: Callable[[list[int]], T]) -> asyncio.Future[T]:
+    """A future that follows ``source``'s outcome; cancelling it leaves ``source`` alone."""
+    follower: asyncio.Future[T] = source.get_loop().create_future()
+
+    def done(fut: asyncio.Future[list[int]]) -> None:
+        if follower.done():
+            return
+        if fut.cancelled():
+            follower.cancel()
+        elif (exc := fut.exception()) is not None:
+            follower.set_exception(exc)
+        else:
+            follower.set_result(pick(fut.result()))
+
+    source.add_done_callback(done)
+    return follower
+
+
+def _deliver(group: list[tuple[list[Statement], asyncio.Future[list[int]]]],
+             results: list[list[int] | BaseException]) -> None:
+    """Tell each writer of a committed group its own outcome."""
+    for (_, future), result in zip(group, results, strict=True):
+        if future.done():
+            continue
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+            future.exception()  # a writer that stopped waiting: never "never retrieved"
+        else:
+            future.set_result(result)
+
+
+def _settle(group: list[tuple[list[Statement], asyncio.Future[list[int]]]],
+            sent: asyncio.Future[list[list[int] | BaseException]]) -> None:
+    """Tell a group's writers how the trip that ran it ended: committed, or failed for all of them."""
+    if not sent.cancelled() and sent.exception() is None:
+        _deliver(group, sent.result())
+        return
+    exc: BaseException = asyncio.CancelledError() if sent.cancelled() else sent.exception()  # type: ignore[assignment]
+    for _, future in group:
+        if future.done():
+            continue
+        if isinstance(exc, asyncio.CancelledError):
+            future.cancel()
+        else:
+            future.set_exception(exc)
+            future.exception()  # a writer that stopped waiting: never "never retrieved"
+
+
 def _run_group(conn: sqlite3.Connection, groups: list[list[Statement]]) -> list[list[int] | BaseException]:
     """In aiosqlite's thread: every group's statements in one transaction; each group all or none."""
     conn.execute("BEGIN IMMEDIATE")
@@ -142,7 +186,7 @@ def _run_group(conn: sqlite3.Connection, groups: list[list[Statement]]) -> list[
                 sql, args = statements[0]
                 try:
                     out.append([conn.execute(sql, args).rowcount])
-                except sqlite3.Error as exc:
+                except Exception as exc:  # a refusal (or a value SQLite cannot bind) is its writer's
                     if not conn.in_transaction:  # SQLite ended the whole transaction: everyone fails
                         raise
                     out.append(exc)
@@ -150,7 +194,7 @@ def _run_group(conn: sqlite3.Connection, groups: list[list[Statement]]) -> list[
             conn.execute("SAVEPOINT together")
             try:
                 out.append([conn.execute(sql, args).rowcount for sql, args in statements])
-            except sqlite3.Error as exc:
+            except Exception as exc:  # as above: this group's alone
                 if not conn.in_transaction:
                     raise
                 conn.execute("ROLLBACK TO together")

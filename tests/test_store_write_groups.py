@@ -195,3 +195,67 @@ async def test_a_default_saved_with_a_reservation_is_saved_only_if_the_task_was_
         assert (await store.preference("web", "ann", "text_to_image") or {})["model_name"] == "Kling O1"
     finally:
         await store.close()
+
+
+async def test_forget_me_while_a_message_reads_the_saved_model_leaves_none_in_use(tmp_path: Path) -> None:
+    """"Forget me" and a message from the same user at the same moment: once forgetting returned, the saved
+    model is gone from the file and from what the bot answers with (it was kept in memory before)."""
+    store = await Store.open(tmp_path)
+    await store.set_preference("web", "bob", "text_to_image", "m1", "v1", "Model One")
+    await store.close()
+    store = await Store.open(tmp_path)  # a fresh start: the saved model is known to exist, not read yet
+    try:
+        forgetting = asyncio.create_task(store.forget_user("web", "bob"))
+        await asyncio.sleep(0)  # forgetting has begun
+        reading = asyncio.create_task(store.preferences("web", "bob"))
+        await forgetting
+        await reading
+        assert await store.rows("preferences") == []
+        assert await store.preferences("web", "bob") == {}
+        assert await store.preference("web", "bob", "text_to_image") is None
+    finally:
+        await store.close()
+
+
+async def test_a_charge_whose_caller_stopped_waiting_is_still_seen_by_the_next_read(tmp_path: Path) -> None:
+    """The caller of a charge is cancelled while it is queued (a timeout, a shutdown): the charge still
+    happens,
+    and a read asked after it does not overtake it."""
+    store = await Store.open(tmp_path)
+    try:
+        record = _task("u4", 30)
+        assert await store.insert_task_within(record, Limits(budget_user=100)) is None
+        first = asyncio.ensure_future(store.claim_event("web", "e0"))  # a group in the database thread
+        await asyncio.sleep(0)
+        charging = asyncio.ensure_future(store.charge_and_start(record, state=TaskState.RUNNING,
+                                                                ima_task_id="t9"))
+        await asyncio.sleep(0)
+        charging.cancel()
+        saved = await store.task(record.id)
+        assert saved is not None and saved.state == TaskState.RUNNING and saved.ima_task_id == "t9"
+        assert await store.usage_since(0.0, "web", user_id="u4") == 30
+        await first
+    finally:
+        await store.close()
+
+
+async def test_a_store_whose_writer_is_cancelled_tells_every_writer_and_does_not_hang(tmp_path: Path) -> None:
+    """The loop shutting down around the store cancels its writer mid-group: the writers of the group in the
+    database thread hear its real outcome (it was committed), the ones still queued are cancelled, and later
+    reads and the close do not wait for ever."""
+    store = await Store.open(tmp_path)
+    running = asyncio.ensure_future(store.claim_event("web", "e1"))
+    await asyncio.sleep(0)
+    queued = asyncio.ensure_future(store.claim_event("web", "e2"))
+    await asyncio.sleep(0)
+    # asyncio.run's teardown cancels every task still pending, in no set order: here the store's writer first
+    drains = [t for t in asyncio.all_tasks() if t.get_coro().__qualname__ == "WriteGroups._drain"]  # type: ignore[union-attr]
+    assert len(drains) == 1
+    drains[0].cancel()
+    _done, pending = await asyncio.wait([running, queued], timeout=30)
+    assert not pending, "a writer was never told"
+    assert running.result() is True  # committed in the thread: its writer is told so
+    assert queued.cancelled()
+    assert await asyncio.wait_for(store.task("nothing"), 30) is None  # a read does not hang
+    assert [r["event_id"] for r in await store.rows("processed_events")] == ["e1"]
+    await asyncio.wait_for(store.close(), 30)

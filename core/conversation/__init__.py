@@ -139,7 +139,10 @@ class Conversation:
         except BaseException:
             await asyncio.gather(touched, return_exceptions=True)  # the answer's own failure is the one said
             raise
-        await touched
+        try:
+            await touched
+        except Exception:  # the answer is given (a task may be running): the row is saved at the next message
+            log.exception("could not save the user's row")
         return view
 
     async def _answer_turn(self, turn: Turn, language: str) -> View | None:
