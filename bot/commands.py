@@ -52,7 +52,13 @@ def _chat(args: argparse.Namespace) -> int:
         async with running_core(settings) as core:
             return await run_terminal_chat(core, language=args.lang, save_dir=args.save)
 
-    return asyncio.run(main())
+    from core.store import StoreUnavailable
+
+    try:
+        return asyncio.run(main())
+    except StoreUnavailable as exc:  # its data folder is in use, locked, read-only or damaged: one line
+        print(f"ima-bot: {exc}", file=sys.stderr)
+        return 3
 
 
 async def serve(settings: Settings, ready: asyncio.Event | None = None,

@@ -9,6 +9,7 @@ later, across instances sharing one database).
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import sqlite3
@@ -217,11 +218,41 @@ STORE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.OperationalError, sqlit
                                                  DatabaseFailed)
 
 
+class FolderInUse(OSError):
+    """Another process has the data folder open."""
+
+
+def _hold_folder(directory: Path) -> int:
+    """Lock the data folder for this process, or raise :class:`FolderInUse`.
+
+    Why: the store keeps what answers read (saved models, notes) in memory, which is right only while this
+    process is the SQLite file's one writer; a second bot, or ``ima-bot chat``, on the same folder would
+    answer from stale memory. The lock (``flock`` on ``ima-bot.lock``) goes with the process, also when it is
+    killed, so a crash never leaves the folder locked.
+    """
+    fd = os.open(directory / "ima-bot.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise FolderInUse(f"in use by another ima-bot process (pid {holder})") from None
+    except OSError:
+        os.close(fd)
+        raise
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
+
+
 class StoreUnavailable(Exception):
     """The database cannot be used at all: start-up stops with one line saying what, where and what to do."""
 
     @classmethod
     def explain(cls, path: Path, exc: BaseException) -> StoreUnavailable:
+        if isinstance(exc, FolderInUse):
+            return cls(f"the data folder {path.parent} is {exc}: stop it, or give this one another "
+                       "data folder")
         text = str(exc).lower()
         # SQLite says only "unable to open database file" when its journal cannot be created next to the
         # database (a read-only folder or mount): ask the folder itself
@@ -301,6 +332,7 @@ class Store:
         self._preferences_changed = 0  # a read that saw a change begin meanwhile is not kept
         # ids of pending rows with a name ("edit:web:u1") rather than a random id; None: not known completely
         self._named_pending: set[str] | None = None
+        self._held: int | None = None  # SQLite: the lock on the data folder (see _hold_folder)
 
     @classmethod
     async def open(cls, data_dir: str | Path, database_url: str | None = None) -> Store:
@@ -316,8 +348,10 @@ class Store:
         directory = Path(data_dir)
         path = directory / "ima-bot.sqlite3"
         db = None
+        held: int | None = None
         try:
             directory.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240 - once at start-up
+            held = _hold_folder(directory)
             db = await aiosqlite.connect(path, isolation_level=None)
             db.row_factory = aiosqlite.Row
             await db.execute("PRAGMA journal_mode=WAL")
@@ -335,16 +369,22 @@ class Store:
                 verdict = (await cur.fetchone() or ["?"])[0]
             if verdict != "ok":
                 raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+            store._held, held = held, None  # the store lets go of the folder when it closes
             return store
         except (sqlite3.Error, OSError) as exc:
             if db is not None:
                 await db.close()
+            if held is not None:
+                os.close(held)
             raise StoreUnavailable.explain(path, exc) from exc
 
     async def close(self) -> None:
         if self._db is not None:
             db, self._db = self._db, None  # on SQLite its writes already queued are finished, not dropped
             await db.close()
+        if self._held is not None:
+            os.close(self._held)
+            self._held = None
 
     async def _load_known(self) -> None:
         """SQLite: who has saved models and which named pending rows exist, if few enough to keep."""

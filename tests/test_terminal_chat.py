@@ -73,3 +73,28 @@ def test_every_option_of_every_command_explains_itself():
                sub in commands.items() for action in sub._actions
                if action.option_strings and action.dest != "help" and not action.help]
     assert not missing, missing
+
+
+def test_a_second_bot_on_a_data_folder_in_use_is_refused_in_one_line_and_the_first_keeps_it(tmp_path):
+    """A bot keeps what its answers read (saved models, notes) in memory, right only while it is the one
+    process using its data folder: a second one on the same folder is refused at start, with one line saying
+    which folder, who has it and what to do, and nothing created; once the first has stopped it starts."""
+    holder = subprocess.Popen(  # a running bot (another process) with the folder open
+        [sys.executable, "-c", "import asyncio, sys\nfrom core.store import Store\nasync def main():\n"
+         "    store = await Store.open(sys.argv[1])\n    print('open', flush=True)\n"
+         "    sys.stdin.readline()\n    await store.close()\nasyncio.run(main())\n", str(tmp_path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        refused = run_chat("draw a red fox in the snow\n", tmp_path)
+        assert refused.returncode == 3
+        said = refused.stderr
+        assert f"data folder {tmp_path} is in use by another ima-bot process (pid {holder.pid})" in said
+        assert "Traceback" not in refused.stderr and "Creating your image" not in refused.stdout
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert holder.returncode == 0
+    done = run_chat("draw a red fox in the snow\n", tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "✅ Your image is ready!" in done.stdout
