@@ -3,8 +3,9 @@
 It refuses what Feishu refuses, with Feishu's codes where its open-platform docs give them:
 
 - Rate limits ("频控策略"): more than ``api_limit_per_s`` calls a second answer HTTP 429, code
-  99991400, with ``x-ogw-ratelimit-reset`` (seconds to wait); calls made before that reset are
-  counted in ``ignored_resets``. A card patched more than 5 times a second ("单条消息更新频控为
+  99991400, with ``x-ogw-ratelimit-reset`` (seconds to wait: ``ratelimit_reset_s``, or what is left of
+  it); calls made before that reset are refused too and counted in ``ignored_resets``. A card
+  patched more than 5 times a second ("单条消息更新频控为
   5 QPS") answers 230020.
 - Tenant tokens expire after ``token_ttl_s`` (99991663 afterwards), so the SDK's refresh runs.
 - Cards ("更新应用发送的消息卡片"): at most 30 KB, ``config.update_multi`` before and after a patch,
@@ -247,11 +248,16 @@ class FakeFeishu:
                 calls.popleft()
             if len(calls) >= self.api_limit_per_s or now < self._blocked_until[api]:
                 self.rate_limited += 1
-                self._blocked_until[api] = max(self._blocked_until[api], now + self.ratelimit_reset_s)
+                if len(calls) >= self.api_limit_per_s:  # over the limit: blocked for the reset time
+                    self._blocked_until[api] = max(self._blocked_until[api], now + self.ratelimit_reset_s)
+                # a call refused during a block is told how long is left; it does not make the block
+                # longer (a window-counted limit: with several instances of one app retrying, a block
+                # each early call prolonged would never end)
+                left = f"{round(self._blocked_until[api] - now, 3):g}"
                 entry["status"] = 429
                 return self._refusal(request, Refused(99991400, "request trigger frequency limit", 429),
                                      {"x-ogw-ratelimit-limit": str(self.api_limit_per_s),
-                                      "x-ogw-ratelimit-reset": str(self.ratelimit_reset_s)})
+                                      "x-ogw-ratelimit-reset": left})
             calls.append(now)
         try:
             response = await handler(request)
