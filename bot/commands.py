@@ -8,9 +8,10 @@ import os
 import signal
 import sys
 import tempfile
+from collections.abc import Coroutine
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 
@@ -52,13 +53,7 @@ def _chat(args: argparse.Namespace) -> int:
         async with running_core(settings) as core:
             return await run_terminal_chat(core, language=args.lang, save_dir=args.save)
 
-    from core.store import StoreUnavailable
-
-    try:
-        return asyncio.run(main())
-    except StoreUnavailable as exc:  # its data folder is in use, locked, read-only or damaged: one line
-        print(f"ima-bot: {exc}", file=sys.stderr)
-        return 3
+    return _run_saying_why(main())
 
 
 async def serve(settings: Settings, ready: asyncio.Event | None = None,
@@ -228,14 +223,20 @@ def _serve_or_refuse(settings: Settings) -> int:
         print(f"ima-bot: {problem}", file=sys.stderr)
     if problems:
         return 2
+    return _run_saying_why(_serve_settled(settings))
+
+
+def _run_saying_why(main: Coroutine[Any, Any, int]) -> int:
+    """Run a command's loop; a start that fails on its settings or its store ends with one readable line
+    and an exit code (2, 3), so a restart policy (or the operator) acts on it."""
     from core.store import StoreUnavailable
 
     try:
-        return asyncio.run(_serve_settled(settings))
+        return asyncio.run(main)
     except ConfigError as exc:
         print(f"ima-bot: {exc}", file=sys.stderr)
         return 2
-    except StoreUnavailable as exc:  # exit, so a restart policy (or the operator) acts on it
+    except StoreUnavailable as exc:  # its data folder is in use, locked, read-only or damaged
         print(f"ima-bot: {exc}", file=sys.stderr)
         return 3
 

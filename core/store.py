@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Generator, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -27,6 +27,7 @@ from .kinds import TaskState
 from .write_groups import AfterWrites, WriteGroups
 
 ACTIVE_STATES = (TaskState.CREATING, TaskState.RUNNING)
+T = TypeVar("T")
 
 MIGRATIONS: list[str] = [
     """
@@ -500,8 +501,9 @@ class Store:
         while len(self._preferences) > PREFERENCES_KEPT:
             self._preferences.popitem(last=False)
 
-    async def _preferences_written(self, key: tuple[str, str], saved: Awaitable[int]) -> int:
-        """Wait for a preference write; if it failed, what was noted in memory is asked again."""
+    async def _preferences_written(self, key: tuple[str, str], saved: Awaitable[T]) -> T:
+        """Wait for a write of the user's saved models; if it failed, what was noted in memory is asked again.
+        A read of them that overlapped the write is not kept (the counter moves before and after it)."""
         self._preferences_changed += 1
         try:
             return await saved
@@ -628,11 +630,8 @@ class Store:
         elif save_default:
             assert self._groups is not None
             key = (record.platform, record.user_id)
-            self._preferences_changed += 1
-            try:
-                inserted, _saved = await self._groups.together([(sql, [*values, *args]), default])
-            finally:
-                self._preferences_changed += 1
+            inserted, _saved = await self._preferences_written(
+                key, self._groups.together([(sql, [*values, *args]), default]))
             if inserted == 1:
                 self._preference_noted(key, record.task_type, record.model_id, record.model_version,
                                        record.model_name)
@@ -920,15 +919,9 @@ class Store:
         deletes.append(("DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', "
                         "'running', 'delivering')", key))
         if self._groups is not None:
-            # in the write queue, so a write asked before it is deleted and one asked after it stays; a read
-            # of the saved models that overlapped the deletes is not kept (the counter moves after them)
+            # in the write queue, so a write asked before it is deleted and one asked after it stays
             self._preferences.pop(key, None)
-            self._preferences_changed += 1
-            try:
-                await self._groups.together(deletes)
-            finally:
-                self._preferences.pop(key, None)
-                self._preferences_changed += 1
+            await self._preferences_written(key, self._groups.together(deletes))
         else:
             for sql, args in deletes:
                 await self._db.execute(sql, args)

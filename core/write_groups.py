@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable, Generator, Iterable, Sequence
+from functools import partial
 from typing import Any, TypeVar, cast
 
 import aiosqlite
@@ -87,10 +88,7 @@ class WriteGroups:
                 try:
                     results = await asyncio.shield(sent)
                 except asyncio.CancelledError:
-                    if not sent.done():
-                        sent.add_done_callback(lambda done, group=group: _settle(group, done))  # type: ignore[misc]
-                    else:
-                        _settle(group, sent)
+                    sent.add_done_callback(partial(_settle, group))  # told once the thread has run it
                     queued, self._queued = self._queued, []
                     for _, future in queued:
                         future.cancel()
