@@ -592,11 +592,11 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     # "always use kling for videos", "always go with the cheapest one": a preference, nothing to make
     left = gate.residue(intent.prompt, "preference_filler", "media_nouns", "command_filler")
     nothing_set = draft.ref is None and intent.strategy is None and not intent.options
-    if intent.model_mode == "always" and nothing_set and left and _only_talk_left(intent, draft):
-        # "收藏了 以后做PPT用": "以后…用" tells what it is for; no model, strategy or option is set
-        intent.kind, intent.gate, intent.prompt, intent.model_mode = IntentKind.CHAT, gate.NONE, "", None
-        return intent
     if intent.model_mode == "always" and (not left or _only_talk_left(intent, draft)):
+        if left and nothing_set:
+            # "收藏了 以后做PPT用": "以后…用" tells what it is for; no model, strategy or option is set
+            intent.kind, intent.gate, intent.prompt, intent.model_mode = IntentKind.CHAT, gate.NONE, "", None
+            return intent
         intent.kind, intent.gate, intent.prompt = IntentKind.SET_PREFERENCE, gate.NONE, ""
         if draft.stated is None and not intent.images:
             intent.task_type, intent.media = None, None

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
+from ..numbers import parse_number
 from .gate import residue
 from .options import take_options
 from .vocab import Tagged, pattern, phrases
@@ -87,7 +88,6 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
 
 
 _COUNT_AGAIN = re.compile(r"(?:再|重新)[^，。,.!！?？\s]{0,3}?(\d+|[两二三四五六七八九十])个")
-_ZH_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def count_again(text: str) -> int | None:
@@ -96,8 +96,7 @@ def count_again(text: str) -> int | None:
     found = _COUNT_AGAIN.search(text)
     if found is None:
         return None
-    said = found.group(1)
-    return int(said) if said.isdigit() else _ZH_DIGITS[said]
+    return parse_number(found.group(1))
 
 
 def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:

@@ -275,12 +275,15 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
 
 
 # ── the request inside a story: "for my stream, we're doing a halloween event, so can you draw a knight" ──
+#: "i need", "we'd really like": a need for something made, said by the user (a request, said as a need)
+_WE_EN = r"(?:i|we)(?:['’]d)?\s+(?:really\s+|just\s+)?"
+_WANT_EN = r"(?:need|want|would\s+like|like)"
 #: how many places a request may start at are tried (bounded, so a wall of "please" stays linear)
 ANCHOR_TRIES = 8
 #: where a request may start inside a message: a clause start, or after a joining word
 _ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
                            r"|\s(?:so|and|but|anyway|then|now)\s+|\s(?=(?:please|pls|plz|kindly)\s)"
-                           r"|(?<=\s)(?:i|we)(?:['’]d)?\s+(?:really\s+|just\s+)?(?=(?:need|want|would\s+like|like)\s))",
+                           rf"|(?<=\s){_WE_EN}(?={_WANT_EN}\s))",
                            re.I)
 _ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
                            r"|(?<=[我你])|(?<=所以|然后|反正|这边|那边)|(?=需要|想要|急需))")
@@ -907,8 +910,7 @@ _NOT_ASKED_NOW = re.compile(r"(?<![a-z'’])(?:was|were|did|had|been|gonna|going
                             r"later|tomorrow|next|someday|maybe|if|when|never|not|don't|dont|didn't|"
                             r"[a-z]+['’](?:ll|d))(?![a-z'’])", re.I)
 #: "we need a poster", "i want a short clip": a need for something made, up to its head noun
-_WANTS_MADE = re.compile(r"^(?:so\s+|and\s+)?(?:i|we)(?:['’]d)?\s+(?:really\s+|just\s+)?"
-                         r"(?:need|want|would\s+like|like)\s+(?:an?|some|one|two|three|\d+)\s+"
+_WANTS_MADE = re.compile(rf"^(?:so\s+|and\s+)?{_WE_EN}{_WANT_EN}\s+(?:an?|some|one|two|three|\d+)\s+"
                          r"(?:[\w'’-]+\s+){0,4}?[\w'’-]+(?=\s|,|$)", re.I)
 _TAG_ASKED = re.compile(r"\s*(?:ok|okay|好吗|可以吗|行吗|行不行|ok吗|可以不)\s*[?？]*$", re.I)
 
@@ -929,7 +931,8 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
     said = _TAG_ASKED.sub("", SEPARATORS.sub("", clause).strip())
     if why == "talk" and (want := _WANTS_MADE.match(said)) and _media_end().search(said[:want.end()]):
         return True  # "for the school fair, we need a poster": the request, said as a need
-    if why == "talk" and not re.search(r"[\u3400-\u9fff]", said) and not _NOT_ASKED_NOW.search(said) and (
+    zh = re.search(r"[\u3400-\u9fff]", said) is not None
+    if why == "talk" and not zh and not _NOT_ASKED_NOW.search(said) and (
             (rest := drop_lead_in(said)) != said and _media_end().search(" ".join(rest.split()[:4]))):
         return True  # "honestly just make a chill beat": the request, after an adverb the gate took for talk
     if not begun:  # before the request, only the request itself: the rest is the story around it
@@ -939,9 +942,9 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
     if not residue(said, "thanks", "greetings", "bot_words", "interjections", "prompt_filler",
                    "command_filler", "trailing"):
         return False
-    if _aside().search(said) or (why == "question" and not re.search(r"[\u3400-\u9fff]", said)):
+    if _aside().search(said) or (why == "question" and not zh):
         return False
-    if re.search(r"[\u3400-\u9fff]", said):  # "测试一下", "太好看了" react; they describe nothing
+    if zh:  # "测试一下", "太好看了" react; they describe nothing
         return not _OWN_STATEMENT_ZH.search(said) and (why != "social" or residue(said, "reactions"))
     if why == "social":  # an English reaction word said after the description is its style: "…, epic"
         return len(said.split()) <= 2
