@@ -177,8 +177,9 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
         score.all_right += 1
 
 
-HELD_BACK = frozenset({"dev_intents_9.jsonl"})
-"""Blind sets kept out of tuning for a session: their failures are never printed."""
+HELD_BACK = frozenset({"dev_intents_12.jsonl"})
+"""Blind sets kept out of tuning: their failures are never printed. Set 9 was held back in session 6
+(first figure 85.3%, end 87.5% every field) and is tuned on from session 7; set 12 took its place."""
 
 
 def run(cases: list[dict[str, Any]], cats: Mapping[str, Catalogue],
