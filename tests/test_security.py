@@ -529,6 +529,37 @@ async def test_a_locked_database_delays_the_outcome_but_never_orphans_the_task_a
     assert sum(op.view.final for op in platform_of(core).ops) == 1
 
 
+async def test_a_user_row_the_database_refuses_is_logged_and_saved_at_the_next_message_while_the_task_runs(
+    core, caplog
+):
+    """The user's row is written beside the answer, not before it. When the database refuses that one write
+    (here a real SQLite trigger, as a damaged table or a constraint added by an admin would), the user still
+    gets their status and their result, the refusal is logged, not swallowed, and the row is written at the
+    next message."""
+    import logging
+    import sqlite3
+
+    from .test_conversation import finals, say
+
+    caplog.set_level(logging.ERROR, logger="core")
+    admin = sqlite3.connect(core.store.path, isolation_level=None, timeout=30)
+    try:
+        admin.execute("CREATE TRIGGER refuse_users BEFORE INSERT ON users "
+                      "BEGIN SELECT RAISE(ABORT, 'users refused'); END")
+        started = (await say(core, "draw a red fox in the snow"))[0]
+        assert started.kind == "status", started.text
+        await until(lambda: any("could not save the user's row" in r.getMessage() for r in caplog.records),
+                    30, "the refused write to be logged")
+        assert admin.execute("SELECT COUNT(*) FROM users").fetchone()[0] == 0
+        assert "ready" in (await finals(core, 1, limit_s=60))[0].text
+        admin.execute("DROP TRIGGER refuse_users")
+        await say(core, "help")
+        row = admin.execute("SELECT platform, user_id FROM users").fetchall()
+    finally:
+        admin.close()
+    assert row == [("test", "u1")], "the row refused once was not written at the next message"
+
+
 # ── forget me ─────────────────────────────────────────────────────────────────────────────────
 async def test_forget_me_leaves_no_prompt_in_the_web_history_or_on_disk_even_while_a_task_runs(
     sandbox: Sandbox, tmp_path
