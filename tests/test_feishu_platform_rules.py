@@ -208,6 +208,21 @@ async def test_a_new_card_waits_out_the_rate_limit_instead_of_falling_back_to_te
     fake.rate_limited = 0  # provoked on purpose
 
 
+async def test_a_first_reply_told_to_wait_longer_than_ten_seconds_still_arrives(env: Env):
+    """Feishu counts an app's sent messages per minute too (1,000): a burst that spends that quota is told to
+    wait the rest of the minute. The reply to a user's message waits it out; given up after 10 s (as it
+    was), that user's message went unanswered."""
+    fake = env.fake
+    fake.api_limit_per_s, fake.ratelimit_reset_s = 1, 11
+    channel = env.adapter.platform.channel({"chat_id": "oc_group1"})
+    first = await channel.send(View("notice", "Card 0", ("line 0",)))
+    late = await channel.send(View("notice", "Card 1", ("line 1",)))
+    assert [fake.messages[ref].msg_type for ref in (first, late)] == ["interactive", "interactive"]
+    assert fake.messages[late].text().startswith("Card 1")
+    assert fake.rate_limited == 1 and fake.ignored_resets == 0, "it waited the whole reset, once"
+    fake.rate_limited = 0  # provoked on purpose
+
+
 async def test_cards_sent_together_past_the_rate_limit_all_arrive_as_cards(env: Env):
     """Several replies at once over the app's limit (instances of one app share it in a burst): each keeps
     waiting its turn and arrives as a card, none is given up after a few refusals and posted as plain

@@ -61,7 +61,10 @@ MESSAGE_PATCH_LIMITED = 230020  # this one message is updated too often (5 a sec
 REFUSED = b'{"msg":"request refused"}'
 NOT_AN_EVENT = b'{"msg":"not a Feishu event"}'
 BODY_TIMEOUT_S = 10.0
-MAX_POST_WAIT_S = 10.0  # the longest a new message waits for a rate limit to pass before giving up
+# The longest a new message waits for a rate limit to pass before giving up. Feishu counts the send-message
+# calls of an app per second (50) and per minute (1,000): a burst that spends the minute's quota is told to
+# wait up to a minute, and a first reply given up sooner left that user's message unanswered.
+MAX_POST_WAIT_S = 75.0
 
 
 class FeishuPlatform:
