@@ -125,10 +125,25 @@ def _language_of(text: str) -> str:
 QUOTED_LINE = re.compile(r"^>[^\n]*(?:\n|$)", re.M)
 
 
+# "ima pls draw …", "yo ima bot can u …", "can ima-bot make …": the bot's name typed without "@" is who is
+# spoken to, like a mention; asked of it ("can ima make", "tell ima to") it stands for "you". "IMA Studio" and
+# "a logo for ima" name something else
+_BOT_NAME = re.compile(r"(?<![\w@'’-])(?<!for )(?<!the )(?<!of )(?<!by )(?<!called )(?<!named )"
+                       r"ima(?:[\s-]?bot)?(?![\w'’-])(?!\s+(?:studio|api|credits?)(?![a-z]))", re.I)
+_ASKED_OF_BOT = re.compile(r"(?<![a-z])(?:can|could|would|will|does|do|did|chance|tell|ask|let|get)\s*$",
+                           re.I)
+
+
+def _typed_bot_name(text: str) -> str:
+    if "ima" not in text.lower():
+        return text
+    return _BOT_NAME.sub(lambda m: " you " if _ASKED_OF_BOT.search(text, 0, m.start()) else " ", text)
+
+
 def clean(text: str) -> str:
     text = QUOTED_LINE.sub("", text or "")
     text = ZERO_WIDTH.sub("", MENTION_TOKENS.sub(" ", text))
-    text = TYPED_MENTION.sub(" ", text)
+    text = _typed_bot_name(TYPED_MENTION.sub(" ", text))
     return _SPACES_TABS.sub(" ", text).strip()
 
 

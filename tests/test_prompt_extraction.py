@@ -426,3 +426,89 @@ def test_parts_after_the_subject_keep_their_commas_and_lose_who_it_is_for(text: 
 def test_mixed_language_requests_leave_the_same_clean_prompt(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+# ── English prompts, session 7: classes behind the blind sets' failures, with wordings of our own ──
+
+@pytest.mark.parametrize("text, expected", [
+    # the bot's name typed without "@" is who is spoken to; asked of it, it stands for "you"
+    ("ima pls draw 2 versions of a lighthouse in a storm", "a lighthouse in a storm"),
+    ("yo ima bot can u make a lofi beat for studying", "a lofi beat for studying"),
+    ("can ima-bot make a flyer for our bake sale? pastel, cupcakes",
+     "a flyer for our bake sale, pastel, cupcakes"),
+    ("someone ask ima to draw a cat in a spacesuit", "a cat in a spacesuit"),
+    ("a logo for IMA Studio, minimal", "a logo for IMA Studio, minimal"),
+])
+def test_the_bots_typed_name_is_no_part_of_the_prompt(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a lead-in is cut by the role of its words, whatever they are: evaluatives, "w/", "trying to get"
+    ("would be cool to have a short clip of a fox running through snow", "a fox running through snow"),
+    ("hit me w/ a chill lofi track for my stream, no vocals", "a chill lofi track for my stream, no vocals"),
+    ("trying to get an image of a red panda eating ramen", "a red panda eating ramen"),
+    ("so yeah i need a banner for my stream, purple and black", "a banner for my stream, purple and black"),
+    # a polite question that names the thing made, before more about it, is the request
+    ("hey bot could you do a poster for our chess club? retro, bold type",
+     "a poster for our chess club, retro, bold type"),
+])
+def test_english_lead_ins_go_by_their_role(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    # "would be cool to have …" may be asked with a button first: the button shows this prompt
+    assert intent.kind == "generate" and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a preference set beside the request is not the prompt; "music video clip for my song" names what is made
+    ("from now on use kling for videos. first one: a horse galloping on a beach",
+     "a horse galloping on a beach"),
+    ("set kling as my default video model, then make a clip of a fox in snow", "a fox in snow"),
+    ("veo3 for all my videos pls. lets start with a timelapse of a harbour at night",
+     "a timelapse of a harbour at night"),
+    ("music video clip for my song, a boy skating through a neon tunnel",
+     "music video clip for my song, a boy skating through a neon tunnel"),
+])
+def test_a_preference_said_before_the_prompt_stays_out_of_it(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a preposition stranded after its verb ends the phrase; one left by a cut option does not
+    ("a lofi beat to study to", "a lofi beat to study to"),
+    ("slow piano ballad, something to fall asleep to", "slow piano ballad, something to fall asleep to"),
+    ("a cat on a windowsill in 4k", "a cat on a windowsill"),
+    # urgency and money talk after the description
+    ("a flyer for a lost cat, tabby, reward. urgent!!", "a flyer for a lost cat, tabby, reward"),
+    ("a castle in the clouds, best quality, dont care about cost", "a castle in the clouds"),
+    ("make a clip of rain on a window, 9:16 for tiktok", "rain on a window"),
+])
+def test_what_ends_an_english_prompt(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, task_type, expected", [
+    # a bare "this" that points at the attached picture goes; the change asked for stays
+    ("replace the car in this with a red bicycle", "image_to_image", "replace the car with a red bicycle"),
+    ("change the background of this to a snowy forest", "image_to_image",
+     "change the background to a snowy forest"),
+    ("add fireworks to this", "image_to_image", "add fireworks"),
+    ("make the river in this flow and the trees sway", "image_to_video",
+     "make the river flow and the trees sway"),
+    ("turn this into a watercolor painting", "image_to_image", "turn this into a watercolor painting"),
+    # what the picture is given, and a picture described before the change
+    ("give this selfie a neon cyberpunk background", "image_to_image", "a neon cyberpunk background"),
+    ("Wedding photo of my grandparents, 1952. Please can you colorize it", "image_to_image", "colorize it"),
+    # the picture's subject said as a pronoun: what it does is the motion; a named subject stays
+    ("make her turn around and wave", "image_to_video", "turn around and wave"),
+    ("make my dad laugh and clap, 5s", "image_to_video", "make my dad laugh and clap"),
+    ("bring this old photo of my uncle to life, he waves at the camera", "image_to_video",
+     "he waves at the camera"),
+])
+def test_the_attached_picture_pointed_at_is_no_part_of_the_change(text: str, task_type: str,
+                                                                   expected: str) -> None:
+    intent = parse(text, 1, catalogues())
+    assert intent.request and intent.task_type == task_type and intent.prompt == expected, intent

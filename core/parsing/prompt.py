@@ -35,7 +35,7 @@ MEDIA_LABEL = re.compile(
 # "内容是一只熊猫", "prompt: a fox", "subject - a lighthouse": a label before the description
 CONTENT_LABEL = re.compile(
     r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|海报|画面)?\s*(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
-    r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—]))\s*",
+    r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—])|(?:my|our)\s+(?:idea|concept|prompt|vision)\s*[:：\-—])\s*",
     re.I,
 )
 # "下周三产品发布会…", "明天的…" stays: when it is for, not what it shows
@@ -236,11 +236,17 @@ def style_of_song(text: str) -> str:
     return SEPARATORS.sub("", BARE_SONG.sub("", text, count=1)).strip()
 
 
+# "something people can sway to", "a lofi beat to study to": the preposition of a verb ends the phrase
+STRANDED = re.compile(r"(?<![a-z'])(?:can|could|to|will|would|gonna)\s+[a-z]+"
+                      r"(?:\s+(?:along|asleep|out|off|around))?\s+(?:to|with|on|at|in|by|for)$", re.I)
+
+
 def drop_dangling_end(text: str) -> str:
-    """"a cat in" (after "4k" was cut) → "a cat"; a word at a time, so linear on any input."""
+    """"a cat in" (after "4k" was cut) → "a cat"; a word at a time, so linear on any input. A preposition
+    stranded after its verb ("music to study to") stays."""
     for _ in range(6):
         parts = text.rsplit(None, 1)
-        if len(parts) < 2 or parts[1].lower() not in DANGLING_WORDS:
+        if len(parts) < 2 or parts[1].lower() not in DANGLING_WORDS or STRANDED.search(text[-60:]):
             return text
         text = parts[0]
     return text
@@ -250,12 +256,37 @@ def drop_dangling_end(text: str) -> str:
 FILLER_LISTS = ("prompt_filler", "thanks", "aspect_words", "audio_on", "audio_off", "vocal")
 #: a part made only of these is an instruction ("make a video", "生成一段视频", "2 versions"), not content
 INSTRUCTION_LISTS = (*FILLER_LISTS, "instruction_words", "create_verbs", "leading_fillers", "prompt_scraps")
+#: what is left of a preference said beside the request once the model's name was cut ("set … as my
+#: default video model, then …", "from now on use … for videos. first one: …"): a part made only of these
+#: sets something, it describes nothing
+PREFERENCE_LISTS = (*INSTRUCTION_LISTS, "preference_filler", "always", "use_words", "strategy", "model_ok")
 
 
 # "抖音短视频", "小红书封面": a kind of thing made, named by where it goes, is a head noun (blind sets
 # 4, 6 and 7 keep it), unlike "发抖音用" or "for tiktok" (set 2 drops "TikTok 视频" too)
 PLATFORM_MEDIA = re.compile(r"(?:抖音|快手|小红书|b站|视频号)\s*(?:的\s*)?"
                             r"(?:短视频|视频|封面|vlog|头像|配图|笔记)", re.I)
+
+
+#: a word that says a preference is being set ("music video clip for my song" has none: it is content)
+_PREFERENCE_CUE = re.compile(r"(?<![a-z'])(?:set|default|remember|always|prefer|like|all|every|each|models?|"
+                             r"future|going forward|from now on|whenever|anything|everything)(?![a-z'])",
+                             re.I)
+
+
+def drop_preference_clauses(text: str) -> str:
+    """Drop the English parts that only set a preference, once the model's name was cut ("set … as my default
+    video model, then …", "… for all my videos pls. …")."""
+    from .gate import residue
+
+    parts = CLAUSE_SPLIT.split(text)
+    kept: list[str] = []
+    for i in range(0, len(parts), 2):
+        clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
+        if _PREFERENCE_CUE.search(clause) and not residue(clause, *PREFERENCE_LISTS):
+            continue
+        kept.append(clause + separator)
+    return "".join(kept)
 
 
 def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str:
@@ -513,7 +544,7 @@ def drop_lead_in(text: str) -> str:
             return rest if len(rest.split()) >= 2 else text
         if word in wants:
             wanted = True
-        elif word not in allowed and word != ",":
+        elif word not in allowed and word not in (",", "/"):  # "hit me w/ a …"
             return text
     return text
 
@@ -621,6 +652,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
+    text = text if keep_instruction else drop_preference_clauses(text)
     text = drop_talk_tail(drop_asides(text))
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
@@ -694,7 +726,10 @@ ANIMATION_LEAD = re.compile(
     r"(?:\s+(?:of|where|with|showing|in which))?"
     r"|(?:能|可以|请)?让\s*(?:这|那)?[只个位张幅条]?(?:(?:图片|照片|图|画面)(?:里|中|上)?的?)?"
     r"|中间(?:是|做个|加个|做一个|加一个|加|来个)?"
-    r"|(?:like|e\.g\.|say)(?=\s)"
+    r"|(?:like|e\.g\.|say|just)(?=\s)"
+    # "make him blink and wave", "could u make her smile": the picture's subject said as a pronoun; what it
+    # does is the motion ("make my grandpa wave" names who, and stays)
+    r"|(?:make|have|let|get)\s+(?:him|her|them|it)\s+(?!(?:into|an?|the|look|looks|move|moving)(?![a-z]))(?=[a-z])"
     r"|(?:生成|做|来)\s*(?:一段|一个|一条|段|个)|生成(?=\S)"
     r"|(?:做成|变成|转成)\s*(?:一个|一段|一条|个|段)?\s*(?:短视频|视频|动画|动图)"
     r"|make\s+(?:it|this|them)\s+(?:into\s+)?(?:an?\s+)?(?:short\s+)?(?:video|clip|animation)"
@@ -719,6 +754,7 @@ FRAME_ASSIGNMENT = re.compile(
 # "bring my dad's old drawing to life", "make grandma's portrait move": what is animated, said as a whole part
 ANIMATE_WHAT = re.compile(r"^(?:bring|make|get|let)\s+(?:[\w'’-]+\s+){0,4}?"
                           r"(?:drawing|painting|photo|picture|pic|image|portrait|sketch|art|artwork|selfie|poster|illustration|doodle|oc)s?\s+"
+                          r"(?:(?:of|from)\s+(?:[\w'’-]+\s+){1,3}?)?"  # "this old photo of my great-grandpa"
                           r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
 
 
@@ -779,9 +815,17 @@ PICTURE_POINTER_LEAD = re.compile(rf"^(?!第)(?:这张|这个|这幅|这)?[^\s�
                                   rf"{_PICTURE_ZH}(?:里|中|上)?的\s*(?=\S)")
 PICTURE_POINTER_IN = re.compile(rf"(?<![第张0-9一二三四两])(?:这张|这个|这幅)?{_PICTURE_ZH}"
                                 rf"(?:里|中|上)(?:的)?(?=\S)")
-PICTURE_POINTER_EN = re.compile(r"\s+(?:in|on|from)\s+(?:(?:this|the)\s+"
+#: "the sky in this for a purple aurora", "the waves in this move", "the background of this to a beach",
+#: "add snow to this": a bare "this" is the attached picture when a function word, a verb of motion or the
+#: end follows it; "in this style" names something else, and stays
+_AFTER_BARE_THIS = (r"(?:an?|the|into|look|looks|more|less|so|for|to|with|and|but|as|then|too|"
+                    r"move|moves|moving|fly|flies|flying|flow|flows|walk|walks|dance|dances|turn|turns|"
+                    r"wave|waves|smile|smiles|blink|blinks|spin|spins|drift|drifts|sway|sways|"
+                    r"float|floats|run|runs|swim|swims|come|comes|start|starts|be|become|wear|wears)")
+PICTURE_POINTER_EN = re.compile(r"\s+(?:in|on|from|of)\s+(?:(?:this|the)\s+"
                                 r"(?:photo|pic|picture|image|drawing|painting|shot|selfie)(?![a-z])"
-                                r"|this(?:\s+one)?(?=\s+(?:an?|the|into|look|more|less|so)\s|\s*[,，.!?]|\s*$))",
+                                rf"|this(?:\s+one)?(?=\s+{_AFTER_BARE_THIS}\s|\s*[,，.!?]|\s*$))"
+                                r"|\s+to\s+(?:this|the\s+(?:photo|pic|picture|image))(?:\s+one)?(?=\s*[,，.!?]|\s*$)",
                                 re.I)
 GIVE_POINTER = re.compile(rf"^给(?=\s*(?:这张|这个|这幅|这)?\s*{_PICTURE_ZH}(?:里|中|上)的)")
 # "这张证件照背景换成蓝色": the picture named right before the part of it that changes
@@ -814,7 +858,10 @@ _PICTURE_WORD_EN = (r"(?:photo|pic|picture|image|selfie|sketch|drawing|painting|
 _POINTER_CLAUSE_EN = re.compile(
     rf"^(?:(?:here(?:'s| is)|so|ok|okay|and)\s+)?(?:(?:for|in|on|with)\s+)?"
     rf"(?:this|the|that|my|our|these|attached|uploaded)\b[^,，:：]*?{_PICTURE_WORD_EN}\b[^,，:：]*$"
-    rf"|^for\s+(?:my|our|the)\s+[\w' -]{{1,30}}$", re.I)
+    rf"|^for\s+(?:my|our|the)\s+[\w' -]{{1,30}}$"
+    # "old photo of my parents wedding, 1968.": the picture said as a noun phrase, and when it was taken
+    rf"|^(?:an?\s+)?(?:[\w'-]+\s+){{0,2}}?{_PICTURE_WORD_EN}\s+(?:of|from)\s+[^,，:：]*$"
+    r"|^(?:in\s+)?[\d\s/.-]+$", re.I)
 #: the same said before the verb, inside the clause: "in this pic please remove …"
 _POINTER_LEAD_EN = re.compile(rf"^(?:in|on|for)\s+(?:this|the|my)\s+{_PICTURE_WORD_EN}\s*[,，]?\s*"
                               rf"(?:(?:please|pls|plz|can you|could you|could u|can u)\s+)*(?=\S)", re.I)
@@ -879,6 +926,11 @@ def _drop_complaints(text: str) -> str:
     return "".join(kept) + "".join(parts[16:])
 
 
+# "give this headshot a grey studio background": what the picture is given is the change
+GIVE_PICTURE = re.compile(rf"^give\s+(?:(?:this|the|my|that)\s+(?:[\w'-]+\s+){{0,2}}?{_PICTURE_WORD_EN}"
+                          r"|it|this)\s+(?=(?:an?|some|more)\s)", re.I)
+
+
 def edit_prompt(text: str) -> str:
     """An edit of the attached picture: the change asked for, as said ("make this look like a studio ghibli
     scene", "改成吉卜力画风"), without "edit:", counts or "把这张图"."""
@@ -887,6 +939,7 @@ def edit_prompt(text: str) -> str:
     text = OPTION_ONLY_EDIT.sub("", EDIT_LABEL.sub("", text.strip()))
     text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
     text = from_the_change(SEPARATORS.sub("", text).strip())
+    text = GIVE_PICTURE.sub("", _polite_lead().sub("", text, count=1), count=1)
     text = _drop_complaints(text)
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
     text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
@@ -912,6 +965,17 @@ _NOT_ASKED_NOW = re.compile(r"(?<![a-z'’])(?:was|were|did|had|been|gonna|going
 #: "we need a poster", "i want a short clip": a need for something made, up to its head noun
 _WANTS_MADE = re.compile(rf"^(?:so\s+|and\s+)?{_WE_EN}{_WANT_EN}\s+(?:an?|some|one|two|three|\d+)\s+"
                          r"(?:[\w'’-]+\s+){0,4}?[\w'’-]+(?=\s|,|$)", re.I)
+#: a polite question asks now ("could you make …?"); the past, a plan or a condition does not
+_NOT_ASKED_YET = re.compile(r"(?<![a-z'’])(?:was|were|did|had|been|gonna|going|should|might|later|tomorrow|"
+                            r"next|someday|maybe|if|when|never|not|don't|dont|didn't|ever)(?![a-z'’])", re.I)
+
+
+def _names_the_media(rest: str) -> bool:
+    """"a birthday song for my sister": the thing asked for names its media within its first words."""
+    words = rest.rstrip(" ?？!！.").split()[:5]
+    return any(_media_end().search(" ".join(words[:k])) for k in range(2, len(words) + 1))
+
+
 _TAG_ASKED = re.compile(r"\s*(?:ok|okay|好吗|可以吗|行吗|行不行|ok吗|可以不)\s*[?？]*$", re.I)
 
 
@@ -935,6 +999,11 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
     if why == "talk" and not zh and not _NOT_ASKED_NOW.search(said) and (
             (rest := drop_lead_in(said)) != said and _media_end().search(" ".join(rest.split()[:4]))):
         return True  # "honestly just make a chill beat": the request, after an adverb the gate took for talk
+    if why in ("question", "social") and not zh and not _NOT_ASKED_YET.search(said) and (
+            (rest := drop_lead_in(said)) != said and _names_the_media(rest)):
+        # "hey bot could you do a logo for my brother's band?", "any chance you could whip up a birthday song
+        # for my sister?": the request asked politely, before what else is said about it
+        return True
     if not begun:  # before the request, only the request itself: the rest is the story around it
         return False
     if not said or said.endswith(("?", "？", "吗", "呢")):
