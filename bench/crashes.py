@@ -26,12 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 STATES = ("creating", "running", "delivering", "done", "failed", "interrupted", "cancelled")
 
 
-async def _worker(url: str, tmp: Path, tasks: int, scale: float, gap_s: float) -> asyncio.subprocess.Process:
+async def _worker(url: str, tmp: Path, tasks: int, scale: float, gap_s: float,
+                  stderr: int = asyncio.subprocess.DEVNULL) -> asyncio.subprocess.Process:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "CRASH_WORKER_TIME_SCALE": str(scale),
            "CRASH_WORKER_GAP_S": str(gap_s)}
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.crash_worker", url, str(tmp / "data"), str(tmp / "ops.jsonl"),
-        str(tasks), cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        str(tasks), cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=stderr)
 
 
 async def main(tasks: int, kills: int, seed: int = 5, scale: float = 0.05,
@@ -53,8 +54,10 @@ async def main(tasks: int, kills: int, seed: int = 5, scale: float = 0.05,
                 worker.send_signal(signal.SIGKILL)
                 await worker.wait()
                 done_kills += 1
-        final = await _worker(url, tmp, tasks, scale, gap_s)
-        exit_code = await asyncio.wait_for(final.wait(), 300)
+        # the last one is never killed: what it says on stderr tells why a run did not end cleanly
+        final = await _worker(url, tmp, tasks, scale, gap_s, stderr=asyncio.subprocess.PIPE)
+        _, final_err = await asyncio.wait_for(final.communicate(), 300)
+        exit_code = final.returncode
         store = await Store.open(tmp / "data")
         records = await store.tasks_in(STATES)
         await store.close()
@@ -82,6 +85,7 @@ async def main(tasks: int, kills: int, seed: int = 5, scale: float = 0.05,
         "interrupted": sum(1 for r in records if r.state == "interrupted"),
         "missing_requests": tasks - len(records),
         "early_exits": early_exits,
+        "final_stderr_tail": final_err.decode("utf-8", "replace")[-2000:] if exit_code else "",
     }
     print(f"crashes · {machine()}")
     print(f"  {tasks} requests, {done_kills} SIGKILLs at random moments, restart after each; {len(records)} "

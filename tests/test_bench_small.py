@@ -30,8 +30,8 @@ async def test_faults_end_in_the_right_message_without_duplicates_or_rate_limits
 
 async def test_crashes_lose_nothing_and_charge_nothing_twice():
     report = await crashes.main(30, 4, seed=2, scale=0.02, gap_s=0.05)
-    assert report["exit_code"] == 0 and report["stored"] == 30
-    assert report["lost"] == 0 and report["duplicate_creates"] == 0 and report["delivered_twice"] == 0
+    assert report["exit_code"] == 0 and report["stored"] == 30, report
+    assert report["lost"] == 0 and report["duplicate_creates"] == 0 and report["delivered_twice"] == 0, report
 
 
 async def test_bad_input_never_crashes_and_always_answers_plainly():
