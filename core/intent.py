@@ -335,7 +335,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe,
                    reading.talk, detect_language=language is None,
                    commanded=any(c in ("try_another", "again") for c in reading.said_first),
-                   settings=" , ".join(work[s:e] for s, e in reading.settings),
+                   settings=" , ".join(work[s:e] for s, e in reading.settings), chatted=reading.chatted,
                    whole="" if slash else work, kept=(*reading.content, *reading.settings))
     _request(intent, draft, catalogues, options)
     if reading.commands and not slash and (intent.kind == IntentKind.CHAT or (
@@ -363,6 +363,7 @@ class _Reading:
     answers: list[str] = field(default_factory=list)  # questions asked (usage, list_models, help …)
     maybe: bool = False  # "what about a dragon?": a suggestion, to be asked before charging
     talk: bool = False  # some clause was small talk ("昨天用你做了个 MV，朋友都说 amazing")
+    chatted: bool = False  # some clause asked the channel a question of its own ("…谁点外卖")
     settings: list[tuple[int, int]] = field(default_factory=list)  # clauses naming only the model/strategy
     said_first: list[str] = field(default_factory=list)  # commands said before any content
     # clauses set aside as talk, reactions or questions: the prompt step may read some back as description
@@ -435,6 +436,7 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         else:
             reading.answers.append(kind)
             reading.aside.append((clause.start, clause.end, "question"))
+            reading.chatted = reading.chatted or kind == "chat"
     elif standalone := _standalone_question(clause.text):
         reading.answers.append(standalone)
     elif not gate.chatty(clause.text):
@@ -592,6 +594,7 @@ class _Draft:
     always_said: str = ""  # the words of "以后生成视频都用…", which may name the media
     cue: str = ""  # the words cut with the model's name ("用", "use … for"): the user's own words
     commanded: bool = False  # a command that makes something new came first ("换个模型重新生成：…")
+    chatted: bool = False  # a question beside it was asked of the channel, not the bot ("今晚加班 谁点外卖")
 
 
 def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] | None,
@@ -637,6 +640,10 @@ def _only_talk_left(intent: Intent, draft: _Draft) -> bool:
 _DEFAULT_BEFORE = re.compile(r"(?:默认|(?<![a-z])default)\s*的?\s*(?:图片|图像|视频|音乐|歌曲|image|picture|"
                              r"video|music|song)?\s*(?:模型|models?)?\s*"
                              r"(?:[=:：]|用|是|为|设为|改为|改成|换成|is|to)?\s*$", re.I)
+# "我做视频只用sora", "i only use kling for videos": the one model the user uses, said as a habit (a standing
+# preference); said right before the model's name, so "只用黑白两色画" (only black and white) is not one
+_ONLY_BEFORE = re.compile(r"(?:只用|只使用|只要用|一律用|(?<![a-z])only\s+(?:ever\s+)?(?:use|go with))\s*$",
+                          re.I)
 _NEGATED = re.compile(r"没|不是|别|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
 
 
@@ -658,7 +665,8 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
         )
     )
     always = pattern("always").search(work) or ALWAYS_ZH.search(work) or (
-        _DEFAULT_BEFORE.search(work, 0, draft.ref.start) if draft.ref is not None else None)
+        (_DEFAULT_BEFORE.search(work, 0, draft.ref.start) or _ONLY_BEFORE.search(work, 0, draft.ref.start))
+        if draft.ref is not None else None)
     if always:
         intent.model_mode = "always"
         draft.always_said = always.group(0)
@@ -812,8 +820,10 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
     elif (draft.signals or verb or (draft.commanded and not gate.remark(described))
           or (gate.descriptive(described) and (not draft.talk or gate.starts_like_a_description(described)))):
         intent.gate = gate.REQUEST
-    elif gate.remark(described) or draft.talk:
-        # "too dark", "pretty cool tbh": talk, not a prompt
+    elif gate.remark(described) or draft.talk or (
+            draft.chatted and not gate.starts_like_a_description(described)):
+        # "too dark", "pretty cool tbh": talk, not a prompt; "今晚加班 谁点外卖": words that name nothing to
+        # make beside a question to the channel are the channel's talk
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:
         intent.gate = gate.AMBIGUOUS

@@ -705,3 +705,59 @@ def test_a_model_named_in_small_talk_is_not_chosen():
 
 def test_a_verb_for_another_media_beats_the_models_only_media():
     assert _parse("use suno to draw a cat").task_type == "text_to_image"  # refused later, never a song
+
+
+# ── session 7 (GATE+MEDIA): classes from dev set 9 ──
+@pytest.mark.parametrize("text", ["bot's slow today huh", "ur slow today", "bot's acting weird",
+                                  "u r so slow rn lol", "机器人今天好慢"])
+def test_a_verdict_said_of_the_bot_is_talk_never_charged(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False)
+
+
+def test_a_verdict_on_the_attached_picture_is_talk_and_an_edit_of_it_is_a_request():
+    assert _parse("这张图的背景好看", 1).request is False
+    intent = _parse("这张合照给每个人加上圣诞帽", 1)
+    assert (intent.request, intent.task_type) == (True, "image_to_image")
+
+
+@pytest.mark.parametrize("text, model_id", [
+    ("记住 我做视频只用sora", "sora-2-pro"), ("i only use kling for videos", "kling-video-o1"),
+])
+def test_the_only_model_a_user_uses_is_a_saved_preference(text, model_id):
+    intent = _parse(text)
+    assert (intent.kind, intent.model_mode, intent.request) == ("set_preference", "always", False)
+    assert catalogues()[intent.task_type].by_key(intent.model_key).model_id == model_id
+    assert _parse("只用黑白两色画一只猫").model_mode is None  # "only black and white", no model
+
+
+@pytest.mark.parametrize("text", ["以后都用最好的模型 不差钱", "always use the cheapest one, i'm broke"])
+def test_money_talk_beside_a_preference_leaves_it_a_preference(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("set_preference", False)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("did i burn through all my points already? 😅", "usage"), ("查下我的balance", "usage"),
+    ("what can this bot even do", "help"), ("does it do lyrics or only instrumentals?", "help"),
+    ("which models did i set as default again", "show_preferences"), ("好的 就用这个", "yes"),
+    ("今晚加班 谁点外卖", "chat"),
+])
+def test_usage_help_and_replies_in_other_words(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False)
+
+
+@pytest.mark.parametrize("text, images, task_type", [
+    ("a sea shanty about debugging at 3am, male vocals", 0, "text_to_music"),
+    ("ambient drone for a meditation app, no drums", 0, "text_to_music"),
+    ("funky bass groove called 'Rin Is Wrong'", 0, "text_to_music"),
+    ("a still from a 70s kung fu movie, the hero on a rooftop, film grain", 0, "text_to_image"),  # grain
+    ("still of a 90s anime villain monologuing on a rooftop", 0, "text_to_image"),
+    ("这个campaign要个KV，主题「城市漫游」", 0, "text_to_image"),
+    ("bring this old photo of my great-grandpa to life, he smiles and nods", 1, "image_to_video"),
+    ("让这张海报里的灯笼轻轻摇晃起来", 1, "image_to_video"),
+])
+def test_forms_of_music_stills_work_nouns_and_motion_name_the_media(text, images, task_type):
+    intent = _parse(text, images)
+    assert (intent.request, intent.task_type) == (True, task_type)

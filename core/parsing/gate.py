@@ -103,17 +103,22 @@ def is_gibberish(text: str) -> bool:
 
 _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned "
            r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?(?:{en})(?![a-z])"
+           # "bot's slow today huh", "ur so slow rn": a verdict said of the bot, the clause's last word
+           r"|(?:(?<=[a-z])['’]s|(?<![a-z'])(?:ur|u\s+r|u|ya|you))\s+(?:(?:so|really|very|super|kinda|pretty|"
+           r"too|a bit|still|being|acting|getting|running|always)\s+)*(?:{en})(?:\s+(?:{tails}))*[\W_]*$"
            r"|(?:太|好|真|也太|超|最)(?:{zh})了?"
            r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})"
            r"|(?:太|挺|有点)[\u3400-\u9fff]{{1,2}}了[\W]*$"  # "做出来的视频太短了"
-           r"|(?:很|挺|都)(?:{zh})[了的啊呀吧~\s!！]*$")  # "海报很好看", "三张图都不错"
+           r"|(?:很|挺|都)(?:{zh})[了的啊呀吧~\s!！]*$"  # "海报很好看", "三张图都不错"
+           r"|(?<=[\u3400-\u9fff])(?:{zh})[了的啊呀吧哦~\s!！]*$")  # "这张图的背景好看": the clause's verdict
 
 
 @cache
 def _judged() -> re.Pattern[str]:
     """"the colors in this one are so nice", "这个 poster 太绝了": a verdict on something already made."""
     return re.compile(_JUDGED.format(en=alt("judgements", "en"), zh=alt("judgements", "zh"),
-                                     quality=alt("quality_nouns", "zh")), re.I)
+                                     quality=alt("quality_nouns", "zh"), tails=alt("remark_tails", "en")),
+                      re.I)
 
 
 _MADE_BEFORE = re.compile(r"(?:出来|出|好|来)?[的得]")  # "做出来的视频": what was made
@@ -139,8 +144,8 @@ def social(text: str) -> bool:
     if not residue(text, "greetings", "thanks", "reactions", "bot_words",
                    "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
         return True
-    if _judged().search(text) and not _asks_for_a_change(text):
-        return True  # "the colors in this one are so nice", "太好看了吧"
+    if _judged().search(_QUOTED.sub(" ", text)) and not _asks_for_a_change(text):
+        return True  # "the colors in this one are so nice", "太好看了吧" (a title "'Rin Is Wrong'" is none)
     stripped = _combined_start().sub("", text)
     if (
         _combined("greetings", "thanks", "reactions").match(text.lstrip(" \t,.!?~，。！？"))
@@ -480,7 +485,8 @@ def chatty(text: str) -> bool:
         # "你画的图手指总是不对", "大家看看这个机器人画的图": a verb before 的/了/过 tells what was made
         made = (m for m in _combined("create_verbs").finditer(rest)
                 if not re.match(r"[的得了过]", rest[m.end():]))
-        return next(made, None) is None and (
+        # "这张合照给每个人加上圣诞帽": a change asked of the picture that came with it
+        return next(made, None) is None and not _asks_for_a_change(rest) and (
             not pattern("media_nouns", "image").search(rest) or bool(_STATEMENT_ZH.search(rest)))
     return bool(compiled("(?:{v})", 0, v=("finite_verbs", "en")).search(lowered))
 

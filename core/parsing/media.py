@@ -240,6 +240,8 @@ def _imperative(m: re.Match[str], text: str) -> bool:
         return not _DOING_ZH.search(text[: m.start()])
     if " " in m.group(0):
         return True
+    if m.group(0).lower() in _VERB_NOUNS and not _OBJECT_NEXT.match(text, m.end()):
+        return False  # "…, film grain", "sketch of a fox": the noun, not the verb
     return bool(_IMPERATIVE_BEFORE.search(text[: m.start()]))
 
 
@@ -297,4 +299,4 @@ def motion(text: str) -> bool:
 
 
 # "bring my OC to life", "bring the old photo of grandpa to life"
-_TO_LIFE = re.compile(r"(?<![a-z])bring\s+(?:[^\s,，.。]+\s+){1,5}to\s+life(?![a-z])", re.I)
+_TO_LIFE = re.compile(r"(?<![a-z])bring\s+(?:[^\s,，.。]+\s+){1,8}to\s+life(?![a-z])", re.I)
