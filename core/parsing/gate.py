@@ -109,14 +109,17 @@ _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out
            r"|(?:太|好|真|也太|超|最)(?:{zh})了?"
            r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})"
            r"|(?:太|挺|有点)[\u3400-\u9fff]{{1,2}}了[\W]*$"  # "做出来的视频太短了"
-           r"|(?:很|挺|都)(?:{zh})[了的啊呀吧~\s!！]*$"  # "海报很好看", "三张图都不错"
-           r"|(?<=[\u3400-\u9fff])(?:{zh})[了的啊呀吧哦~\s!！]*$")  # "这张图的背景好看": the clause's verdict
+           r"|(?:很|挺|都|有点|有些)(?:{zh})[了的啊呀吧~\s!！]*$"  # "海报很好看", "三张图都不错", "有点糊"
+           # "这张图的背景好看": the clause's verdict; a one-character one needs its 很/太 above
+           # ("贺卡", "屋顶", "暑假" name things)
+           r"|(?<=[\u3400-\u9fff])(?:{zh_long})[了的啊呀吧哦~\s!！]*$")
 
 
 @cache
 def _judged() -> re.Pattern[str]:
     """"the colors in this one are so nice", "这个 poster 太绝了": a verdict on something already made."""
-    return re.compile(_JUDGED.format(en=alt("judgements", "en"), zh=alt("judgements", "zh"),
+    zh_long = alternation(w for w in phrases("judgements", "zh") if len(w) > 1)
+    return re.compile(_JUDGED.format(en=alt("judgements", "en"), zh=alt("judgements", "zh"), zh_long=zh_long,
                                      quality=alt("quality_nouns", "zh"), tails=alt("remark_tails", "en")),
                       re.I)
 

@@ -41,13 +41,14 @@ class Found:
     n: int | None = None
 
 
-_LEAD_IN = re.compile(r"(?:\s+|^)(?:in|at|on|with|using|and)\s*$", re.I)
+# "in 4k", "at 1080p"; "大概十秒", "大约30秒左右": about, said around a length
+_LEAD_IN = re.compile(r"(?:\s+|^)(?:in|at|on|with|using|and)\s*$|(?:大概|大约|差不多|约莫)\s*$", re.I)
 # "aspect ratio 3:4", "duration: 6s", "时长10秒", "分辨率1080p": the name of the option goes with it
 _LABEL = re.compile(r"(?:(?<![a-z])(?:(?:aspect\s+)?ratio|aspect|duration|length|resolution|res|size|format)"
                     r"(?:\s*(?:[:：=]|of|is|should be|to)(?![a-z]))?"
                     r"|(?:画面)?比例|画幅|时长|分辨率|尺寸|长度|大小)"
                     r"\s*(?:[:：=]|为|是|设为|要)?\s*$", re.I)
-_TAIL = re.compile(r"^\s*(?:long(?![a-z])|in length(?![a-z])|长(?!城|发|江|颈|腿))", re.I)
+_TAIL = re.compile(r"^\s*(?:long(?![a-z])|in length(?![a-z])|长(?!城|发|江|颈|腿)|左右)", re.I)
 
 
 def _cut(text: str, m: re.Match[str], tail: bool = False) -> str:
@@ -85,10 +86,16 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
                 return rest[1:end].strip(), before + " " + rest[end + 1:]
         lines = rest.rstrip().split("\n")
         after = ""
-        while len(lines) > 1 and _instruction_only(lines[-1]):  # "…\n帮我生成一下": the ask, not a verse
-            after = lines.pop() + " " + after
+        # "…\n帮我生成一下": the ask, not a verse; "…\n风格：城市民谣": the style, which is the prompt
+        while len(lines) > 1 and (_instruction_only(lines[-1]) or _STYLE_LINE.match(lines[-1])):
+            after = lines.pop() + "\n" + after
         return "\n".join(lines).strip().strip("\"“”「」'"), before + " " + after
     return None, text
+
+
+# a line after the verses that labels how the song sounds: "风格：城市民谣", "style: synthwave"
+_STYLE_LINE = re.compile(r"^\s*(?:风格|曲风|曲调|编曲|乐器|情绪|节奏|氛围|感觉|唱法|"
+                         r"style|genre|vibe|mood|tempo|bpm|instruments?|arrangement)\s*[:：]", re.I)
 
 
 def _closing(text: str, close: str, start: int) -> int:

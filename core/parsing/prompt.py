@@ -35,7 +35,8 @@ MEDIA_LABEL = re.compile(
 # "内容是一只熊猫", "prompt: a fox", "subject - a lighthouse": a label before the description
 CONTENT_LABEL = re.compile(
     r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|海报|画面)?\s*(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
-    r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—])|(?:my|our)\s+(?:idea|concept|prompt|vision)\s*[:：\-—])\s*",
+    r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—])|(?:my|our)\s+(?:idea|concept|prompt|vision)\s*[:：\-—]"
+    r"|(?:风格|曲风|style|genre)\s*[:：])\s*",
     re.I,
 )
 # "下周三产品发布会…", "明天的…" stays: when it is for, not what it shows
@@ -57,7 +58,7 @@ CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\
 # "中间是 …", "中间做个 …": between two frames
 MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=\S)")
 ZH_MEDIA_LEAD = re.compile(
-    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|[小短]视频|视频|[小短]片子?|音乐|歌曲|歌|画)\s*(?:[:：，,]|吧?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
+    r"^(?:一?[张幅个首段条])?(?:图片|图|照片|[小短]视频|视频|[小短]片子?|音乐|歌曲|歌|画)\s*(?:[:：，,]|[吧啊呀嘛哈]?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
 )
 # "换个模型再做一遍：老虎…": how many times, before the restated prompt
 ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*(?:[:：，,]\s*(?=\S)|$)")
@@ -72,7 +73,9 @@ DIFFERENT = re.compile(r"^(?:不同(?:的|款式的)|(?:different|separate|vario
 # "头像吧，要可爱点的", "我家的猫吗？": a sentence particle inside the prompt
 # (not the 吧 of 酒吧, nor the 么 of 什么)
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
-                         r"[吧呀啊哦嘛啦吗呢么哈呗嘞]+(?=\s*[，,。！!？?~～]|\s*$|\s+(?=[\u3400-\u9fff]))")
+                         r"[吧呀啊哦嘛啦吗呢么哈呗嘞]+(?=\s*[，,。！!？?~～]|\s*$|\s+(?=[\u3400-\u9fffA-Za-z]))")
+# "占位图就行，灰色背景": "that will do" at the end of a part, not its last (the end is strip_trailing's)
+ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即可|就可以了?)(?=\s*[，,。；;])")
 # "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
 # "a song about"
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|图)"
@@ -113,13 +116,16 @@ _NOT_A_VERB_AFTER = r"[实意面风质]"
 def _lead_zh() -> re.Pattern[str]:
     fillers = "|".join(sorted(map(re.escape, phrases("leading_fillers", "zh")), key=len, reverse=True))
     verbs = "|".join(sorted(map(re.escape, phrases("create_verbs", "zh")), key=len, reverse=True))
+    # "画家在海边写生", "出租车…", "搞笑视频": the verb's character starts a word of the description
+    not_verbs = alternation(phrases("not_verbs", "zh"))
     # "帮我generate一个poster": an English verb inside a Chinese sentence
     latin = alt("create_verbs", "en")
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
-        rf"^(?:(?:{fillers}|你)\s*)*(?:(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
+        rf"^(?:(?!{not_verbs})(?:{fillers}|你)\s*)*(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
         rf"|要(?=\s*一?[张幅个首段条份支款]))\s*"
-        rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|[个只位辆座棵朵艘](?=\S)|些"
+        rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|一个(?=\s*[A-Za-z])"
+        rf"|[个只位辆座棵朵艘](?=\S)|些"
         rf"|几[张个首段版])?\s*)?",
         re.I,
     )
@@ -131,18 +137,34 @@ def _media_end() -> re.Pattern[str]:
     return re.compile(rf"(?:{every})\s*$", re.I)
 
 
-# "给我的新歌做个专辑封面" → "新歌的专辑封面": what it is for, then the thing made
+# "给我的新歌做个专辑封面" → "新歌的专辑封面": what it is for, then the thing made ("帮我的歌配一段MV":
+# "帮" with "我的" is "for my …" too)
 ZH_FOR = re.compile(
-    r"^(?:给|为)\s*(?:(?:我们|咱们|我)\s*的\s*)?(?P<x>(?![我你])[^，,：:。]{1,24}?)\s*(?:做|画|配|生成|设计|写|搞|出|弄)\s*"
-    r"(?:一?[个首张段幅份款支])?\s*(?P<y>[^，,：:。\s](?:[^，,：:。\s]|\s(?![\u3400-\u9fff]))*)"
+    r"^(?:(?:给|为)\s*(?:(?:我们|咱们|我)\s*的\s*|(?:我们|咱们)\s*)?|帮\s*(?:我们|咱们|我)\s*的\s*)"
+    r"(?P<x>(?![我你做画配生设写搞出弄来整帮])[^，,：:。]{1,24}?)(?P<gap>\s*)(?P<verb>做|画|配|生成|设计|写|搞|出|弄)\s*"
+    r"(?:一?[个首张段幅份款支])?(?P<gap2>\s*)(?P<y>[^，,：:。\s](?:[^，,：:。\s]|\s(?![\u3400-\u9fff]))*)"
 )
+# "给我的歌配个MV", "给这段短视频配首歌": what is accompanied is only the user's own song or clip, which says
+# nothing about the thing made ("为婚礼视频配一首纯音乐" says what it is for, and keeps it; "给我的歌做个封面"
+# keeps "歌的封面", a kind of cover)
+ZH_FOR_BARE = re.compile(r"^(?:这|那)?(?:一?[首段个张条支])?(?:新|小)?"
+                         r"(?:歌|歌曲|视频|短视频|片子|照片|图|图片|作品|曲子|音乐|动画)$", re.I)
 
 
 def for_the_media(text: str) -> str:
     m = ZH_FOR.match(text)
     if m is None or not _media_end().search(m.group("y")):
         return text
-    return f"{m.group('x').strip()}的{m.group('y').strip()}{text[m.end():]}"
+    if m.group("verb") == "配" and ZH_FOR_BARE.match(m.group("x").strip()):
+        return f"{m.group('y').strip()}{text[m.end():]}"
+    x, y = m.group("x").strip(), m.group("y").strip()
+    if "的" in y:  # one "的" in the phrase: "公司年会邀请函的底图", "乐队新专辑的封面"
+        return f"{x}{m.group('gap2')}{y}{text[m.end():]}"
+    x = x.replace("的", "")
+    # "给我的 vlog 配个 bgm" → "vlog 的 bgm": a Latin word keeps the space it was typed with
+    before = " " if m.group("gap") and x[-1:].isascii() else ""
+    after = " " if m.group("gap2") and y[:1].isascii() else ""
+    return f"{x}{before}的{after}{y}{text[m.end():]}"
 
 
 ZH_ONE = re.compile(r"^一\s*个\s*(?=\S)")
@@ -191,6 +213,11 @@ def _trailing() -> dict[str, tuple[str, ...]]:
     return {last: tuple(words) for last, words in by_last.items()}
 
 
+def _latin_alnum(char: str) -> bool:
+    """A Latin letter or digit: "复古一点ok" ends in "ok" (after a Chinese character), "book" does not."""
+    return char.isascii() and char.isalnum()
+
+
 def strip_trailing(text: str) -> str:
     """Drop "please", "吧", "thanks" at the end, in linear time; a final "的" stays ("四格的", "欢快的"
     describe the thing made)."""
@@ -199,7 +226,7 @@ def strip_trailing(text: str) -> str:
         lowered = stripped.lower()
         for word in _trailing().get(lowered[-1:], ()):
             if lowered.endswith(word) and (
-                not word.isascii() or len(lowered) == len(word) or not lowered[-len(word) - 1].isalnum()
+                not word.isascii() or len(lowered) == len(word) or not _latin_alnum(lowered[-len(word) - 1])
             ):
                 stripped = stripped[: -len(word)]
                 break
@@ -289,6 +316,10 @@ def drop_preference_clauses(text: str) -> str:
     return "".join(kept)
 
 
+# "头像，女生，短发": a girl drawn, not a voice (a song's "女生" went to its option before the prompt)
+PEOPLE_NOT_VOICES = frozenset({"女生", "男生"})
+
+
 def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str:
     """Drop every part (between commas, colons, sentence ends, dashes) that says nothing about what to make:
     "thanks", "aspect ratio" once its value was read, "would be awesome"; with ``INSTRUCTION_LISTS`` also
@@ -299,7 +330,8 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
     kept: list[str] = []
     for i in range(0, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
-        if clause.strip() and not residue(clause, *lists) and not PLATFORM_MEDIA.search(clause):
+        if clause.strip() and not residue(clause, *lists) and not PLATFORM_MEDIA.search(clause) \
+                and clause.strip() not in PEOPLE_NOT_VOICES:
             continue
         kept.append(clause + separator)
     return "".join(kept)
@@ -638,6 +670,28 @@ def _tidy_separators(text: str) -> str:
     return MID_QUESTION.sub(lambda m: "，" if m.group(1) == "？" else ", ", text)
 
 
+@cache
+def _mid_make_zh() -> re.Pattern[str]:
+    """A make-verb with its measure word starting a later part: "新员工入职欢迎卡 画一只小鲸鱼在喷水"."""
+    not_verbs = alternation(phrases("not_verbs", "zh"))
+    return re.compile(rf"(?:(?<=[，,；;])|(?<=[\u3400-\u9fff])\s+)\s*(?!{not_verbs})"
+                      r"(?=(?:画|生成|做|来|整|弄|搞|出|设计|制作)\s*(?:一\s*)?[张幅个只首段条份])")
+
+
+def drop_later_make_zh(text: str) -> str:
+    """"…，画一只小鲸鱼在喷水" → "…，一只小鲸鱼在喷水": a later part asks again; its verb goes, and the
+    measure word as the first part's would ("一只" stays, "一张" goes)."""
+    for _ in range(3):
+        m = _mid_make_zh().search(text)
+        if m is None:
+            return text
+        rest = _lead_zh().sub("", text[m.end():], count=1)
+        if rest == text[m.end():]:
+            return text
+        text = text[:m.end()] + rest
+    return text
+
+
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
@@ -647,7 +701,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = re.sub(r"^/\w+\s*", "", text)
     text = TYPED_MENTION.sub("", text)
     text = _tidy_separators(text)
-    text = ZH_PARTICLE.sub("", text)
+    text = ZH_ENOUGH.sub("", ZH_PARTICLE.sub("", text))
     text = drop_condition(text)
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
@@ -696,6 +750,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = EN_MEDIA_TAIL.sub("", text) if len(text.split()) > 2 else text
         text = strip_trailing(text).strip()
         text = SEPARATORS.sub("", text).strip()
+    if not keep_instruction:
+        text = drop_later_make_zh(text)
     if not keep_instruction and (unsaid := UNSAID_HEAD.match(text)):
         text = unsaid.group("x")
     if not keep_instruction and _LYRICS_WORD.search(text) and LYRICS_POINTER.search(text):
