@@ -644,6 +644,7 @@ _DEFAULT_BEFORE = re.compile(r"(?:默认|(?<![a-z])default)\s*的?\s*(?:图片|�
 # preference); said right before the model's name, so "只用黑白两色画" (only black and white) is not one
 _ONLY_BEFORE = re.compile(r"(?:只用|只使用|只要用|一律用|(?<![a-z])only\s+(?:ever\s+)?(?:use|go with))\s*$",
                           re.I)
+_THIRD_PERSON_BEFORE = re.compile(r"(?<![a-z'])(?:that|who|which|he|she|they|him|her|them)\s+$", re.I)
 _NEGATED = re.compile(r"没|不是|别|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
 
 
@@ -667,6 +668,9 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
     always = pattern("always").search(work) or ALWAYS_ZH.search(work) or (
         (_DEFAULT_BEFORE.search(work, 0, draft.ref.start) or _ONLY_BEFORE.search(work, 0, draft.ref.start))
         if draft.ref is not None else None)
+    if always and draft.ref is None and always.group(0).lower() == "always" \
+            and _THIRD_PERSON_BEFORE.search(work, 0, always.start()):
+        always = None  # "a dog that always smiles", "him always being late": a word of the description
     if always:
         intent.model_mode = "always"
         draft.always_said = always.group(0)

@@ -512,3 +512,41 @@ def test_the_attached_picture_pointed_at_is_no_part_of_the_change(text: str, tas
                                                                    expected: str) -> None:
     intent = parse(text, 1, catalogues())
     assert intent.request and intent.task_type == task_type and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "but make it …" after the description says its style
+    ("a cat astronaut, but make it pixel art", "a cat astronaut, pixel art"),
+    ("a song about rain and make it sad", "a song about rain, sad"),
+    ("a poster for our gig, make it pop", "a poster for our gig, make it pop"),
+    # the bot given a free hand is an instruction, not a part of the picture
+    ("a logo for my podcast, go wild", "a logo for my podcast"),
+    ("a tiny house in the woods, if that makes sense", "a tiny house in the woods"),
+    # a count's "around" goes with the duration it was said with
+    ("background music for my intro, energetic edm, around 30 seconds",
+     "background music for my intro, energetic edm"),
+    # chat words before the request, and the article of what is asked for stays
+    ("lol ok make a picture of a frog on a lily pad playing guitar", "a frog on a lily pad playing guitar"),
+    ("i'd love a watercolor painting of venice at sunset", "a watercolor painting of venice at sunset"),
+    # "always" inside the description is no standing preference
+    ("a song for my friend jake, funny, about him always being late",
+     "a song for my friend jake, funny, about him always being late"),
+    ("a dog that always smiles, cartoon", "a dog that always smiles, cartoon"),
+])
+def test_english_style_and_instructions_around_the_description(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected and intent.model_mode is None, intent
+
+
+def test_a_standing_always_is_still_a_preference() -> None:
+    intent = parse("i always want vertical videos", 0, catalogues())
+    assert intent.kind == "set_preference" and not intent.request, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("uhh can u make me bald", "make me bald"),
+    ("okay now make the sky pink", "make the sky pink"),
+])
+def test_a_sound_before_an_edit_is_no_part_of_it(text: str, expected: str) -> None:
+    intent = parse(text, 1, catalogues())
+    assert intent.request and intent.task_type == "image_to_image" and intent.prompt == expected, intent

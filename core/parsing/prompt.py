@@ -239,6 +239,11 @@ def strip_trailing(text: str) -> str:
 # "a cat … and make it" once "1080p" was cut from "and make it 1080p"
 TRAILING_MAKE_IT = re.compile(r"(?:\s*(?:,|，|and|&)?\s*(?:make|render|do)\s+(?:it|them|this|that))+\s*$",
                               re.I)
+# "a cat astronaut, but make it pixel art", "a song about rain and make it sad": after the description, what
+# "make it" says is its style ("make it pop" or "make it look like …" says how, and is left to the words)
+MAKE_IT_STYLE = re.compile(r"(?<=[\w\"')])\s*[,，]?\s*(?:(?:but|and|just|pls|please)\s+){0,3}"
+                           r"make\s+(?:it|them|this|that)\s+(?!(?:pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
+                           r"in|at|with|to)(?![a-z]))(?=[a-z])", re.I)
 # with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano
 # ballad"
 BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|\s+(?:and|with)\s+|\s*$"
@@ -692,6 +697,11 @@ def drop_later_make_zh(text: str) -> str:
     return text
 
 
+# "uhh can u make me bald", "lol ok remove the guy": a sound or a chat word before the edit asked for
+INTERJECTION_LEAD = re.compile(r"^(?:(?:u+h+|u+m+|hm+|erm|lol|lmao|haha+|ok|okay|k|so+|well|oh+|ah+|yo+|hey+|"
+                               r"hi+|alright|welp|bruh|omg)(?![\w'’])[\s,.!~]*)+(?=\S)", re.I)
+
+
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
@@ -708,6 +718,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
     text = drop_talk_tail(drop_asides(text))
+    text = text if keep_instruction else MAKE_IT_STYLE.sub(", ", text)
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = OF_AFTER_CUT.sub(" ", text)
@@ -722,7 +733,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = SEPARATORS.sub("", text).strip()
         text = EDGE_SYMBOLS.sub("", text).strip()
         if keep_instruction:
-            text = _polite_lead().sub("", text, count=1)
+            text = _polite_lead().sub("", INTERJECTION_LEAD.sub("", text, count=1), count=1)
             text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙|能不能|可不可以|可以|你能|能)\s*", "", text)
         else:
             text = for_the_media(text)
