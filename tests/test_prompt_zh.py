@@ -124,3 +124,67 @@ def test_a_verdict_with_its_degree_word_is_still_talk() -> None:
     for text in ("有点糊", "机器人今天好慢", "这张图的背景好看"):
         intent = parse(text, 0, catalogues())
         assert not intent.request, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # what only says which pictures were sent, or what they are, goes; the motion asked for stays
+    ("这俩 refs 做成视频，女孩和她的 robot 一起逛夜市", 2, "女孩和她的 robot 一起逛夜市"),
+    ("首帧尾帧都发了 用kling做个过渡 白天变黑夜", 2, "白天变黑夜"),
+    ("这两张是我们的IP形象 当reference 生成一段她们在游乐园坐过山车的视频", 2, "她们在游乐园坐过山车"),
+    ("这张产品图 做成三百六十度旋转展示的视频", 1, "三百六十度旋转展示"),
+    ("这张照片 做成一个慢慢推进的镜头", 1, "慢慢推进的镜头"),
+    ("这张海报 做成会动的视频 灯光闪烁", 1, "灯光闪烁"),
+    # an edit starts at its change, after a part that only points at the picture
+    ("这张截图 帮我p掉水印", 1, "p掉水印"),
+    ("照片发你了，背景换成海边", 1, "背景换成海边"),
+])
+def test_what_only_points_at_the_pictures_sent_goes(text: str, images: int, expected: str) -> None:
+    assert _prompt(text, images) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("帮我配一张有意境的图 一个人在湖边发呆 留白多一点", "有意境的图 一个人在湖边发呆 留白多一点"),
+    ("给我做的小游戏配个主题曲 像素风 要燃", "小游戏的主题曲 像素风 要燃"),
+    # someone else's need, up to the thing made, is the ask ("详情页要一张…")
+    ("详情页要一张场景图 一瓶护手霜放在针织毯上 冬天的氛围", "场景图 一瓶护手霜放在针织毯上 冬天的氛围"),
+    # a style before the media word needs the media word
+    ("帮我做一张电影剧照风格的图，女侠站在竹林里", "电影剧照风格的图，女侠站在竹林里"),
+    ("画一张猫和狗一起睡觉的图", "猫和狗一起睡觉"),
+    # a last part said to the others in the group
+    ("麻烦生成一个开学典礼的开场动画 学校大门缓缓打开 其他老师看到后可以提提意见哈",
+     "开学典礼的开场动画 学校大门缓缓打开"),
+    ("做张年会海报 红金配色 大家看看怎么样", "年会海报 红金配色"),
+    ("pixverse 来个demo 一个机器人在流水线上打包快递", "一个机器人在流水线上打包快递"),
+])
+def test_more_ways_of_asking_in_chinese(text: str, expected: str) -> None:
+    assert _prompt(text) == expected
+
+
+@pytest.mark.parametrize("text, images, options, n", [
+    # "32x32" with a sprite is a pixel grid, not the picture's shape; "9x16" alone is a shape
+    ("pixel art sprite sheet of a tiny knight, 32x32 look", 0, {}, None),
+    ("像素风的小怪物 16x16 像素", 0, {}, None),
+    ("a poster of a lighthouse, 9x16", 0, {"aspect_ratio": "9:16"}, None),
+    # "两张图做首尾帧" with two pictures sent counts the pictures sent, not the results
+    ("两张图做首尾帧 第一张是毛毛虫 第二张是蝴蝶 中间自然过渡", 2, {}, None),
+    ("两张照片合成一张 让两只狗坐在沙发上", 2, {}, None),
+    ("出两张 一只猫在弹琴", 0, {}, 2),
+    # voices said in other words
+    ("a birthday song for my sister, kpop, girl vocals", 0, {"vocal_gender": "female"}, None),
+    ("sea shanty about debugging, guy vocals", 0, {"vocal_gender": "male"}, None),
+])
+def test_options_and_counts_said_in_other_words(text: str, images: int, options: dict[str, object],
+                                                n: int | None) -> None:
+    intent = parse(text, images, catalogues())
+    got = {k: v for k, v in intent.options.items() if k in ("aspect_ratio", "vocal_gender")}
+    assert got == options and intent.n == n, intent
+
+
+def test_lyrics_opened_by_a_section_tag_are_the_lyrics() -> None:
+    intent = parse("pop punk song w/ these lyrics pls [verse] the server's down again [chorus] lag lag lag",
+                   0, catalogues())
+    assert intent.request and intent.task_type == "text_to_music", intent
+    assert intent.options.get("lyrics") == "[verse] the server's down again [chorus] lag lag lag", intent
+    assert intent.prompt == "pop punk song", intent
+    intent = parse("写首歌 用这段歌词 【主歌】今天下雨了 【副歌】我想你了", 0, catalogues())
+    assert intent.options.get("lyrics") == "【主歌】今天下雨了 【副歌】我想你了", intent

@@ -75,6 +75,9 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
         end = _closing(text, QUOTES[m.group(1)], m.end())
         if end > m.end():
             return text[m.end(): end].strip(), text[: m.start()] + " " + text[end + 1:]
+    tagged = _LYRICS_TAGGED.search(text)
+    if tagged:  # "w/ these lyrics pls [verse] …": the verses run from their first section tag to the end
+        return text[tagged.end():].strip(), text[: tagged.end()]
     label = _LYRICS_LABEL.search(text) or _LYRICS_BELOW.search(text)
     if label:
         # "a song with these lyrics, indie pop, female voice:\n…": the words before the colon are the ask
@@ -107,6 +110,10 @@ def _closing(text: str, close: str, start: int) -> int:
     return end
 
 
+# "with these lyrics [verse] …", "歌词 【主歌】…": a section tag opens the verses, without a colon
+_LYRICS_TAGGED = re.compile(r"(?:(?<![a-z])lyrics?(?![a-z])|歌词)[^\n:：\[【\"“「]{0,40}?"
+                            r"(?=[\[【]\s*(?:verse|chorus|intro|bridge|hook|outro|pre-?chorus|主歌|副歌|前奏|桥段|"
+                            r"间奏|尾奏|rap)[^\]】\n]{0,10}[\]】])", re.I)
 # "lyrics: …", "歌词是：…", "歌词我写好了：…", "歌词如下：…"
 _LYRICS_LABEL = re.compile(
     r"(?:歌词[^\n:：，,。；;]{0,8}?|(?<![a-z])lyrics?(?:\s*(?:are|is|go|say|should be))?)\s*[:：]\s*", re.I)
@@ -227,12 +234,24 @@ def _size(text: str, opts: dict[str, Any], media: str | None) -> str:
     return _cut(text, m)
 
 
+# "32x32 look", "16x16 sprite", "64x64像素": a pixel grid, not the picture's shape
+_PIXEL_GRID = re.compile(r"^\s*(?:px|pixels?|像素|grid|sprites?|tiles?|icons?|look|style|风)", re.I)
+
+
 def _aspect(text: str, opts: dict[str, Any], media: str | None) -> str:
-    m = ASPECT.search(text)
+    m = next((found for found in ASPECT.finditer(text) if not _pixel_grid(text, found)), None)
     if m is None or not (0 < int(m.group(1)) <= 32 and 0 < int(m.group(2)) <= 32):
         return text
     opts["aspect_ratio"] = f"{int(m.group(1))}:{int(m.group(2))}"
     return _cut(text, m)
+
+
+def _pixel_grid(text: str, m: re.Match[str]) -> bool:
+    """"32x32", "16 x 16 px": a square grid of pixels said with "x" (a ratio is said "16:9" or "1x1")."""
+    said = m.group(0).lower()
+    if ":" in said or "：" in said or "比" in said:
+        return False
+    return (m.group(1) == m.group(2) and int(m.group(1)) >= 8) or bool(_PIXEL_GRID.match(text[m.end():]))
 
 
 def _words(text: str, opts: dict[str, Any], media: str | None) -> str:
@@ -284,6 +303,9 @@ def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
 
 
 _ATTACHED_BEFORE = re.compile(r"(这|那|these|those|the|my|both|all)\s*$", re.I)
+# "两张图做首尾帧", "两张照片合成一张" with two pictures sent: what is done with the pictures sent
+_ATTACHED_AFTER = re.compile(r"^\s*(?:图片?|照片|相片|截图)?\s*"
+                             r"(?:做|当|作为|是|分别|合成|拼|里|中|的|用|首尾|参考)")
 
 
 def _count_of(text: str, found: Found, images: int) -> str:
@@ -294,7 +316,8 @@ def _count_of(text: str, found: Found, images: int) -> str:
     # the pictures sent
     m = next((c for c in _count().finditer(text)
               if 1 < (parse_number(c.group(1)) or 0) <= 20 and not text[:c.start()].endswith("第")
-              and not (images and _ATTACHED_BEFORE.search(text[: c.start()]))), None)
+              and not (images and _ATTACHED_BEFORE.search(text[: c.start()]))
+              and not (images == parse_number(c.group(1)) and _ATTACHED_AFTER.match(text[c.end():]))), None)
     if m is None:
         x = COUNT_X.search(text)
         if x is None:

@@ -28,7 +28,7 @@ MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照片|图)\s*"
                       rf"(?:of|about|showing|featuring|with|where|that shows|depicting|in which)\s+", re.I)
 MEDIA_LABEL = re.compile(
-    rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|"
+    rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|demo\s+(?=[\u3400-\u9fff])|"
     rf"{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
     re.I,
 )
@@ -78,7 +78,8 @@ ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦�
 ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即可|就可以了?)(?=\s*[，,。；;])")
 # "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
 # "a song about"
-ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])\s*的\s*(?:图片|照片|视频|短视频|短片|图)"
+ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])(?<!风格)(?<!风)(?<!质感)(?<!style)\s*的\s*"
+                           r"(?:图片|照片|视频|短视频|短片|图)"
                            r"(?=$|\s*[，,。；;])")
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
@@ -123,7 +124,7 @@ def _lead_zh() -> re.Pattern[str]:
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
         rf"^(?:(?!{not_verbs})(?:{fillers}|你)\s*)*(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
-        rf"|要(?=\s*一?[张幅个首段条份支款]))\s*"
+        rf"|要(?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段]))\s*"
         rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|一个(?=\s*[A-Za-z])"
         rf"|[个只位辆座棵朵艘](?=\S)|些"
         rf"|几[张个首段版])?\s*)?",
@@ -140,7 +141,8 @@ def _media_end() -> re.Pattern[str]:
 # "给我的新歌做个专辑封面" → "新歌的专辑封面": what it is for, then the thing made ("帮我的歌配一段MV":
 # "帮" with "我的" is "for my …" too)
 ZH_FOR = re.compile(
-    r"^(?:(?:给|为)\s*(?:(?:我们|咱们|我)\s*的\s*|(?:我们|咱们)\s*)?|帮\s*(?:我们|咱们|我)\s*的\s*)"
+    r"^(?:(?:给|为)\s*(?:(?:我们|咱们|我)\s*(?:自己)?(?:做|写|拍|画|开发)?\s*的\s*|(?:我们|咱们)\s*)?"
+    r"|帮\s*(?:我们|咱们|我)\s*的\s*)"
     r"(?P<x>(?![我你做画配生设写搞出弄来整帮])[^，,：:。]{1,24}?)(?P<gap>\s*)(?P<verb>做|画|配|生成|设计|写|搞|出|弄)\s*"
     r"(?:一?[个首张段幅份款支])?(?P<gap2>\s*)(?P<y>[^，,：:。\s](?:[^，,：:。\s]|\s(?![\u3400-\u9fff]))*)"
 )
@@ -252,7 +254,7 @@ BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|
 
 
 # "a song with these lyrics", "用下面的歌词": the pointer to the lyrics, which went to their option
-LYRICS_POINTER = re.compile(r"\s*(?:(?:with|using|from|to|for)\s+(?:these|this|my|the(?:\s+following)?|"
+LYRICS_POINTER = re.compile(r"\s*(?:(?:with|w/|using|from|to|for)\s*(?:these|this|my|the(?:\s+following)?|"
                             r"the\s+below|below)\s+(?:lyrics|words|text)(?:\s+below)?"
                             r"|(?:用|按|照)\s*(?:这|下面|以下)?(?:段|些|的)?\s*歌词)", re.I)
 
@@ -530,6 +532,11 @@ _FOR_SOMEONE = re.compile(
     r"niece|nephew|cousin|boss|teacher|students?|class|team|coworker|colleague|client)s?\s*[.!~]*$", re.I)
 
 
+# "…，其他老师看到后可以提提意见哈", "大家看看怎么样": said to the others in the group, not the bot
+_TO_THE_OTHERS_ZH = re.compile(r"^\s*(?:大家|其他(?:老师|同事|同学|人|小伙伴)|各位|你们|小伙伴们)"
+                               r"[^，,。]{0,12}?(?:看看|看到|看下|提|意见|觉得|参考|帮忙看|评评|投票)")
+
+
 def drop_asides(text: str) -> str:
     """Drop every part after the first that is an aside (where it will be used, when to deliver it). The
     first part is the request itself, and "…要用的主视觉" inside a part is the thing made, not an aside."""
@@ -540,7 +547,7 @@ def drop_asides(text: str) -> str:
     for i in range(2, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
         if (_aside().search(clause) and len(clause) <= 40) or PAST_REMARK.match(clause) \
-                or _FOR_SOMEONE.match(clause):
+                or _FOR_SOMEONE.match(clause) or _TO_THE_OTHERS_ZH.search(clause):
             continue
         kept.append(clause + separator)
     return "".join(kept)
@@ -661,7 +668,7 @@ def drop_lead_in_zh(text: str) -> str:
     "老板要一张双十一的促销海报" → "要一张…" too, when what is wanted ends in a media noun."""
     text = _THAT_IS_ZH.sub("", text)
     need = _THIRD_PARTY_NEED.match(text)
-    if need and _media_end().search(HEAD_SEGMENT.match(text).group(0)):  # type: ignore[union-attr]
+    if need and _media_end().search(CLAUSE_SPLIT.split(text, maxsplit=1)[0]):
         return text[need.end() - 1:] if text[need.end() - 1] == "要" else text
     m = _LEAD_ZH.match(text)
     if m is None or not _ASKING_ZH.search(m.group("pre")):
@@ -702,6 +709,10 @@ INTERJECTION_LEAD = re.compile(r"^(?:(?:u+h+|u+m+|hm+|erm|lol|lmao|haha+|ok|okay
                                r"hi+|alright|welp|bruh|omg)(?![\w'’])[\s,.!~]*)+(?=\S)", re.I)
 
 
+#: how an edit is asked, before its verb: "帮我p掉水印" → "p掉水印"
+ZH_POLITE_LEAD = re.compile(r"^(?:请|麻烦|帮我|给我|替我|帮忙|能不能|可不可以|可以|你能|能)\s*")
+
+
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
@@ -734,7 +745,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = EDGE_SYMBOLS.sub("", text).strip()
         if keep_instruction:
             text = _polite_lead().sub("", INTERJECTION_LEAD.sub("", text, count=1), count=1)
-            text = re.sub(r"^(?:请|麻烦|帮我|给我|替我|帮忙|能不能|可不可以|可以|你能|能)\s*", "", text)
+            text = ZH_POLITE_LEAD.sub("", text)
         else:
             text = for_the_media(text)
             text = _lead_zh().sub("", drop_lead_in_zh(text), count=1)
@@ -772,8 +783,12 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     return AN.sub(r"\1n ", text)
 
 
+_PICTURE_ZH = r"(?:图片|照片|相片|图|海报|合照|证件照|截图|头像|自拍|画面|画)"
 ATTACHMENT_TALK = re.compile(r"^(?:here(?:'s| is| are)|these are|this is|attached|i(?:'ve)? attached|"
-                             r"i(?:'ve)? uploaded)(?![a-z])", re.I)
+                             r"i(?:'ve)? uploaded)(?![a-z])"
+                             # "这两张是我们的IP形象", "这张产品图": what the pictures sent are, or only which
+                             rf"|^(?:这|那)(?:[两俩三几]?[张个幅只])?(?:{_PICTURE_ZH}|产品图|素材)?(?:是|就是|分别是)"
+                             rf"|^(?:这|那)(?:[两俩三几]?[张个幅])[^\s，,的]{{0,4}}?{_PICTURE_ZH}$", re.I)
 #: a part made only of these only says "animate the picture(s) I sent"
 ANIMATION_LISTS = (*FILLER_LISTS, "animation_filler", "instruction_words")
 ANIMATION_LEAD = re.compile(
@@ -784,6 +799,10 @@ ANIMATION_LEAD = re.compile(
     r"|make\s+(?=an?\s)"
     r"|(?:an?\s+)?(?:short\s+)?(?:video|clip)\s+(?:of|where|with|showing)(?=\s)"
     r"|以\s*(?:这|那)?[个张位只幅]?[^，,：:]{0,10}?为\s*(?:参考|参照)"
+    r"|(?:当|作为|用作)\s*(?:reference|refs?|参考图?)"
+    # "做成三百六十度旋转展示的视频", "做成一个慢慢推进的镜头"
+    r"|(?:做成|变成|弄成|转成)\s*(?:一个|一段|一条|个|段)?"
+    r"(?=[^，,]+?(?:的\s*)?(?:短视频|视频|动画|动图|镜头)\s*$)"
     r"|(?:把|将)\s*(?:这|那)?[张个幅]?[^，,\s]{0,6}?(?:做成|变成|转成|生成)\s*(?:一个|一段|一条)?"
     r"(?:\s*(?:短视频|视频|动画|动图)(?=\s*[，,：:]))?"
     r"|animate\s+(?:[\w'’-]+\s+){0,4}?(?:so\s+that|so|and\s+make|where)(?=\s)"
@@ -877,7 +896,6 @@ EDIT_SOURCE_ZH = re.compile(
 # the attached picture pointed at: "这张证件照的背景…" → "背景…", "去掉图里那个路人" → "去掉那个路人",
 # "the crowd in this photo starts cheering" → "the crowd starts cheering"; "第二张图的衣服" says which of
 # two pictures, and stays
-_PICTURE_ZH = r"(?:图片|照片|相片|图|海报|合照|证件照|截图|头像|自拍|画面|画)"
 PICTURE_POINTER_LEAD = re.compile(rf"^(?!第)(?:这张|这个|这幅|这)?[^\s，,的第张0-9一二三四]{{0,4}}?"
                                   rf"{_PICTURE_ZH}(?:里|中|上)?的\s*(?=\S)")
 PICTURE_POINTER_IN = re.compile(rf"(?<![第张0-9一二三四两])(?:这张|这个|这幅)?{_PICTURE_ZH}"
@@ -938,6 +956,9 @@ _POINTER_LEAD_ZH = re.compile(
     rf"^(?:[^，,。\s]{{0,6}}?(?:这|那)[张个幅]|(?:把|将)\s*(?:这|那)[张个幅]?)\s*"
     rf"[^\s，,的]{{0,4}}?(?:{_PICTURE_ZH}|照)\s*"
     r"(?:帮我|给我|帮忙|能不能|能否|可不可以|可以|请|麻烦你?|你|能|把|将|一下)*\s*$")
+#: "这张截图", "照片发你了": a part that only points at the picture sent, or says it was sent
+_POINTER_CLAUSE_ZH = re.compile(rf"^(?:(?:这|那)[两俩三]?[张个幅]?[^\s，,的]{{0,4}}?{_PICTURE_ZH}"
+                                rf"|(?:{_PICTURE_ZH}|图)?(?:我)?(?:已经|刚)?(?:发你了|发给你了|发了|给你了|上传了|传了))$")
 _PICTURE_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 
 
@@ -957,7 +978,7 @@ def from_the_change(text: str, motion: bool = False) -> str:
         clause = parts[i].strip()
         if verb_en.search(clause) or verb_zh.search(clause):
             break
-        if not clause or not _POINTER_CLAUSE_EN.match(clause):
+        if not clause or not (_POINTER_CLAUSE_EN.match(clause) or _POINTER_CLAUSE_ZH.match(clause)):
             return text
         start = i + 2
     else:
@@ -1006,7 +1027,7 @@ def edit_prompt(text: str) -> str:
     text = OPTION_ONLY_EDIT.sub("", EDIT_LABEL.sub("", text.strip()))
     text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
     text = from_the_change(SEPARATORS.sub("", text).strip())
-    text = GIVE_PICTURE.sub("", _polite_lead().sub("", text, count=1), count=1)
+    text = GIVE_PICTURE.sub("", ZH_POLITE_LEAD.sub("", _polite_lead().sub("", text, count=1)), count=1)
     text = _drop_complaints(text)
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
     text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
