@@ -550,3 +550,25 @@ def test_a_standing_always_is_still_a_preference() -> None:
 def test_a_sound_before_an_edit_is_no_part_of_it(text: str, expected: str) -> None:
     intent = parse(text, 1, catalogues())
     assert intent.request and intent.task_type == "image_to_image" and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what the user takes back ("jk", "no wait", "scratch that") goes; the prompt is what follows
+    ("a red sports car, no wait, a blue pickup truck in the mud", "a blue pickup truck in the mud"),
+    ("draw a wizard, scratch that, draw a witch on a broom", "a witch on a broom"),
+    ("a video of a cat... jk a video of a fox chasing its tail", "a fox chasing its tail"),
+])
+def test_a_description_taken_back_is_replaced_by_the_one_after_it(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # banter that only spurs the bot on is no part of what to make
+    ("ok bot work your magic: a castle made of candy", "a castle made of candy"),
+    ("here's a challenge: a horse riding an astronaut", "a horse riding an astronaut"),
+    ("prove them wrong. a jazzy lofi beat with vinyl crackle", "a jazzy lofi beat with vinyl crackle"),
+])
+def test_banter_before_the_description_goes(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -244,7 +244,7 @@ TRAILING_MAKE_IT = re.compile(r"(?:\s*(?:,|，|and|&)?\s*(?:make|render|do)\s+(?
 # "a cat astronaut, but make it pixel art", "a song about rain and make it sad": after the description, what
 # "make it" says is its style ("make it pop" or "make it look like …" says how, and is left to the words)
 MAKE_IT_STYLE = re.compile(r"(?<=[\w\"')])\s*[,，]?\s*(?:(?:but|and|just|pls|please)\s+){0,3}"
-                           r"make\s+(?:it|them|this|that)\s+(?!(?:pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
+                           r"make\s+(?:it|them|this|that)\s+(?!(?:an?|the|pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
                            r"in|at|with|to)(?![a-z]))(?=[a-z])", re.I)
 # with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano
 # ballad"
@@ -704,6 +704,22 @@ def drop_later_make_zh(text: str) -> str:
     return text
 
 
+# "a video of a cat... jk a video of a penguin …", "a red car, no wait, a blue truck": what the user takes
+# back goes, the prompt is what follows
+SELF_CORRECTION = re.compile(r"(?<![\w'’/])(?:jk|j/k|just kidding|no wait|wait no|scratch that|nvm|"
+                             r"never ?mind|actually no|no actually|on second thought)(?![\w'’])"
+                             r"[\s.,!…~:]*?(?:[,.…!:]|\s(?=(?:an?|the|make|draw|do|some|one)\s))\s*(?=\S)",
+                             re.I)
+
+
+def after_correction(text: str) -> str:
+    """The words after the last "jk"/"no wait"/"scratch that", when a description follows it."""
+    found = list(itertools.islice(SELF_CORRECTION.finditer(text), ANCHOR_TRIES))
+    if not found or found[-1].start() == 0 or len(text[found[-1].end():].split()) < 2:
+        return text
+    return text[found[-1].end():]
+
+
 # "uhh can u make me bald", "lol ok remove the guy": a sound or a chat word before the edit asked for
 INTERJECTION_LEAD = re.compile(r"^(?:(?:u+h+|u+m+|hm+|erm|lol|lmao|haha+|ok|okay|k|so+|well|oh+|ah+|yo+|hey+|"
                                r"hi+|alright|welp|bruh|omg)(?![\w'’])[\s,.!~]*)+(?=\S)", re.I)
@@ -724,6 +740,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = _tidy_separators(text)
     text = ZH_ENOUGH.sub("", ZH_PARTICLE.sub("", text))
     text = drop_condition(text)
+    text = text if keep_instruction else after_correction(text)
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
