@@ -572,3 +572,18 @@ def test_a_description_taken_back_is_replaced_by_the_one_after_it(text: str, exp
 def test_banter_before_the_description_goes(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, images, task_type, expected", [
+    # the picture to animate, named as a whole part, is no motion; the motion after it is the prompt
+    ("Please animate this photo of my late father. Make him smile.", 1, "image_to_video", "smile"),
+    ("use these three characters, they're having dinner at a long table", 3, "reference_image_to_video",
+     "they're having dinner at a long table"),
+    # quality said of the media word goes with it; a phrase an option was cut from joins again
+    ("high res pic of a hummingbird mid flight", 0, "text_to_image", "a hummingbird mid flight"),
+    ("a song, 3 minutes long, about a lighthouse keeper, sea shanty", 0, "text_to_music",
+     "a song about a lighthouse keeper, sea shanty"),
+])
+def test_what_only_points_at_the_media_goes(text: str, images: int, task_type: str, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.task_type == task_type and intent.prompt == expected, intent

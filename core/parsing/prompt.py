@@ -19,7 +19,8 @@ _MEDIA_GENERIC = (r"(?:image|picture|pic|photo|video|vid|clip|song|track|music|p
                   r"music|illustration|painting|drawing|render|"
                   r"animation|gif|tune|variation|version|one|film|movie|footage|timelapse)s?")
 _MEDIA_ADJECTIVES = (r"(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|quick|little|new|nice|cool|"
-                     r"simple|single|different|separate|small|tiny|brief)\s+)*")
+                     r"simple|single|different|separate|small|tiny|brief|hd|uhd|ultra[- ]?hd|high[- ]?res|"
+                     r"hi[- ]?res|high[- ]quality|high[- ]definition)\s+)*")
 # "a video of …", "3 pics of …": the media word only repeats the instruction; "a song about …", "a painting
 # of …", "a timelapse of …" name the thing made (its head noun) and stay
 _MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|version|one|shot|scene)s?"
@@ -743,13 +744,14 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = text if keep_instruction else after_correction(text)
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
+    # "a song, 3 minutes long, about …": the phrase cut by an option joins again before parts are weighed
+    text = OF_AFTER_CUT.sub(" ", text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
     text = drop_talk_tail(drop_asides(text))
     text = text if keep_instruction else MAKE_IT_STYLE.sub(", ", text)
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
-    text = OF_AFTER_CUT.sub(" ", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
     text = PLEASE.sub("", text)
@@ -854,8 +856,13 @@ FRAME_ASSIGNMENT = re.compile(
 )
 
 
-# "bring my dad's old drawing to life", "make grandma's portrait move": what is animated, said as a whole part
-ANIMATE_WHAT = re.compile(r"^(?:bring|make|get|let)\s+(?:[\w'’-]+\s+){0,4}?"
+# "bring my dad's old drawing to life", "make grandma's portrait move", "please animate this photo of my late
+# father": what is animated, said as a whole part
+ANIMATE_WHAT = re.compile(r"^(?:(?:please|pls|plz|can\s+you|could\s+you|can\s+u|could\s+u)\s+)*animate\s+"
+                          r"(?:this|the|my|these|that|our)\s+(?:[\w'’-]+\s+){0,2}?"
+                          r"(?:drawing|painting|photo|picture|pic|image|portrait|sketch|art|artwork|selfie|poster|"
+                          r"illustration|doodle|oc)s?(?:\s+(?:of|from)\s+(?:[\w'’-]+\s*){1,5})?$"
+                          r"|^(?:bring|make|get|let)\s+(?:[\w'’-]+\s+){0,4}?"
                           r"(?:drawing|painting|photo|picture|pic|image|portrait|sketch|art|artwork|selfie|poster|illustration|doodle|oc)s?\s+"
                           r"(?:(?:of|from)\s+(?:[\w'’-]+\s+){1,3}?)?"  # "this old photo of my great-grandpa"
                           r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
