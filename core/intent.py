@@ -193,6 +193,7 @@ def _strategy(text: str) -> tuple[str | None, str]:
                 "command_filler",
                 "use_words",
                 "prompt_scraps",  # "best quality you've got, …"
+                "preference_filler",  # "以后视频都用最好的 贵点没关系": money talk beside it
             )
             # "最便宜" is about the model; "便宜的塑料玩具" and "最好的朋友" are about the subject
             strong_zh = bool(re.match(r"[\u3400-\u9fff]", m.group(0))) and m.group(0) not in (
@@ -436,9 +437,11 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         else:
             reading.answers.append(kind)
             reading.aside.append((clause.start, clause.end, "question"))
-            reading.chatted = reading.chatted or kind == "chat"
+            reading.chatted = reading.chatted or (kind == "chat" and gate.asks_the_channel(clause.text))
     elif standalone := _standalone_question(clause.text):
         reading.answers.append(standalone)
+    elif reading.answers and not gate.residue(clause.text, "list_asks", "reply_filler", "thanks"):
+        reading.aside.append((clause.start, clause.end, "question"))  # "都支持哪些模型 列一下": asks it again
     elif not gate.chatty(clause.text):
         reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
     else:
@@ -469,7 +472,11 @@ _OPTIONS_LEAD = re.compile(r"^\W*(?:(?:but|and|also|then|just|pls|please|make it
 def _options_only(text: str) -> bool:
     """"…, watercolor, 4k?", "…, 9:16?": options said after the request, even with a question mark."""
     found, rest = option_words.take_options(text, None, 0)
-    return bool(found.options or found.n) and not gate.residue(rest, "command_filler")
+    if not (found.options or found.n):
+        rest = command_words.without_count(text)  # "again but 2 more", "… but give me 3 this time"
+        if rest == text:
+            return False
+    return not gate.residue(rest, "command_filler")
 
 
 def _continues_description(text: str) -> bool:
@@ -629,6 +636,8 @@ def _only_talk_left(intent: Intent, draft: _Draft) -> bool:
     """"以后都给我用最便宜的，学生党没钱", "set my default to veo, money is not an issue": beside a setting,
     words that name nothing to make and do not read as a description are a remark, not a prompt."""
     said = intent.prompt
+    if gate.negated(said):
+        return True  # "图片默认用即梦 别老给我换来换去": what not to do is no prompt, whatever verb it has
     if intent.images or draft.lyrics or any(n.head for n in media.nouns(said)) or pattern(
             "create_verbs").search(said) or gate.starts_like_a_description(said):
         return False
@@ -829,18 +838,22 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         # "too dark", "pretty cool tbh": talk, not a prompt; "今晚加班 谁点外卖": words that name nothing to
         # make beside a question to the channel are the channel's talk
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
+    elif any(gate.chat_signal(c.text) in gate.TALK_SIGNALS for c in gate.clauses(described)):
+        # "这个月用了多少额度了？财务在问": nothing asks for something made, and the words beside the
+        # question tell the channel something: talk, not a button
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:
         intent.gate = gate.AMBIGUOUS
     if not draft.task_type and (intent.gate == gate.REQUEST or (
             intent.gate == gate.AMBIGUOUS and intent.images and not draft.maybe)):
         # "i drew this myself btw, not ai" with a picture: talk about the picture, not a button
-        _shape_step(intent, described, draft.talk, draft.whole or described)
+        _shape_step(intent, described, draft.talk, draft.whole or described, draft.chatted)
 
 
 _SPACES = re.compile(r"\s\s+")
 
 
-def _shape_step(intent: Intent, described: str, talk: bool, whole: str) -> None:
+def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted: bool = False) -> None:
     """A request is charged without asking only when it is shaped like one. Content with a sign of talk in
     it ("the video you made yesterday…", "posters of cats are everywhere", "别再画猫了") is talk (a chat
     answer) or, for a hypothetical, asked with a button, unless one of its clauses opens like a request or
@@ -848,6 +861,14 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str) -> None:
     acoustic love song, warm"): the backstory people tell before what they want."""
     parts = gate.clauses(_SPACES.sub(" ", described))  # the cut-out words left runs of spaces
     if any(gate.request_shape(c.text) for c in parts):
+        return
+    if chatted:
+        # "boss wants the poster by friday, who's on it?": told to the channel with a question for it; a
+        # plain description beside such a question ("a cat surfing, what do you think?") is asked first
+        if gate.starts_like_a_description(described.strip()):
+            intent.gate = gate.AMBIGUOUS
+        else:
+            intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         return
     if intent.gate == gate.AMBIGUOUS and talk:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # a picture shown with small talk about it

@@ -761,3 +761,61 @@ def test_usage_help_and_replies_in_other_words(text, kind):
 def test_forms_of_music_stills_work_nouns_and_motion_name_the_media(text, images, task_type):
     intent = _parse(text, images)
     assert (intent.request, intent.task_type) == (True, task_type)
+
+
+@pytest.mark.parametrize("text", [
+    "老板刚说周五前要出三版双十一海报 大家先别急着生成 先把文案对一下",  # reported, then told to the group
+    "小红书那边说封面图要统一风格 谁有空整理一下规范", "boss wants the poster by friday, who's on it?",
+    "下周618我们组要出一套KV 大家先收集一下reference", "下周我们要做个 trailer，等 build 好了再说",
+    "周会纪要：1.活动海报由设计组负责 2.短视频脚本周三前给到 3.音乐版权问题法务跟进",
+    "昨天Kling那版比Sora那版自然多了 客户最后选了Kling", "今晚加班 谁点外卖",
+])
+def test_work_chatter_among_colleagues_is_never_charged(text):
+    intent = _parse(text)
+    assert intent.request is False and intent.kind == "chat", text
+
+
+@pytest.mark.parametrize("text", ["以后都用最便宜的 省着点花", "以后视频都用最好的 贵点没关系",
+                                  "图片默认用即梦 别老给我换来换去"])
+def test_a_default_said_with_money_talk_or_a_complaint_beside_it_is_saved_not_charged(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.model_mode, intent.request) == ("set_preference", "always", False)
+
+
+@pytest.mark.parametrize("text, kind, n", [
+    ("把我视频那块的偏好清掉", "reset_preference", None),
+    ("偏好重置一下 回到出厂设置", "reset_preference", None),
+    ("again but give me 3 this time", "again", 3), ("ok that's perfect, do it again but 2 more", "again", 2),
+    ("do it again 3 times", "again", 3), ("one more time", "again", None),
+    ("不错不错 再来三张一样风格的", "again", 3),
+    ("感觉不对味儿，能不能换个模型再出一版", "try_another", None),
+    ("lmao the hands are cursed 😭 can u try a different model", "try_another", None),
+    ("wait no cancel that i typed the wrong thing", "cancel", None),
+])
+def test_commands_with_counts_reasons_and_polite_words_around_them(text, kind, n):
+    intent = _parse(text)
+    assert (intent.kind, intent.n) == (kind, n)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("这个bot能做BGM吗", "help"), ("这个机器人都能干麻", "help"), ("怎么让它做视频啊 有教程吗", "help"),
+    ("图生视频怎么用 是先发图还是先发文字", "help"), ("都支持哪些模型 列一下", "list_models"),
+    ("这个月咱们组一共用了多少额度了？财务在问", "usage"), ("what model am i set to rn", "show_preferences"),
+    ("我现在默认是什么模型来着", "show_preferences"), ("看下我现在的偏好设置", "show_preferences"),
+    ("不用了，谢谢", "no"), ("不要 还是保持原来的", "no"), ("删掉我所有的记录", "forget_me"),
+    ("这个视频谁做的 有点东西啊", "chat"), ("asdkjhasdk", "chat"),
+])
+def test_questions_and_replies_in_other_words_are_answered_not_charged(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False)
+
+
+@pytest.mark.parametrize("text, task_type", [
+    ("ima-bot is it possible to get a 9:16 vid of fireworks over a harbour for my tiktok", "text_to_video"),
+    ("kinda want a video of a lone astronaut eating ramen on mars ngl", "text_to_video"),
+    ("pop punk song w/ these lyrics pls [verse] the server's down again [chorus] lag lag", "text_to_music"),
+    ("做一段延时摄影 城市从白天到黑夜 高楼的灯一盏一盏亮起来", "text_to_video"),
+])
+def test_requests_said_politely_hedged_or_with_lyrics_are_charged(text, task_type):
+    intent = _parse(text)
+    assert (intent.request, intent.task_type) == (True, task_type)

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from functools import cache
 
-from ..numbers import parse_number
-from .gate import residue
+from ..numbers import EN_COUNT, parse_number
+from .gate import chatty, residue
 from .options import take_options
 from .vocab import Tagged, pattern, phrases
 
@@ -26,6 +26,9 @@ _SPLIT = re.compile(
     r"|(?<=model)\s+for\s+(?=\S)|(?<=models)\s+for\s+(?=\S)", re.I
 )
 
+
+# "cancel that i typed the wrong thing", "stop it im not happy with the prompt": the reason begins
+_SELF_AFTER = re.compile(r"(?<=[a-z])\s+(?=(?:i|i'm|im|i've|ive|my)\s)", re.I)
 
 #: the longest part read as a command said before the request (filler included)
 LEADING_MAX = 200
@@ -55,16 +58,20 @@ def _read(text: str, model_spans: Sequence[tuple[int, int]], offset: int) -> tup
     _, text = take_options(text, None, 0)  # "再来两张", "2 more": the count goes with "again"
     if any(kind == "again" for _, kind in found):
         text = _COUNT_AGAIN.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)], text)  # "再生成两个"
+        text = _COUNT_MORE.sub(" ", text)  # "again but 2 more", "give me 3 this time"
     said = bool(residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words",
                         "use_words", "reactions", "thanks", "media_nouns"))
     return [kind for _, kind in sorted(found)], said
 
 
 def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: int = 0) -> list[str] | None:
-    """The commands a clause consists of, in order; None when the clause says anything else."""
+    """The commands a clause consists of, in order; None when the clause says anything else. "wait no cancel
+    that i typed the wrong thing": a command run on into why, said about oneself, is the command."""
     if not _pattern().search(_blank(text, model_spans, offset)):
         return None
     found, said = _read(text, model_spans, offset)
+    if said and (why := _SELF_AFTER.search(text)) and chatty(text[why.end():]):
+        found, said = _read(text[: why.start()], model_spans, offset)
     return None if said else found
 
 
@@ -90,13 +97,26 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
 _COUNT_AGAIN = re.compile(r"(?:再|重新)[^，。,.!！?？\s]{0,3}?(\d+|[两二三四五六七八九十])个")
 
 
+# "again but 2 more", "again but give me 3 this time": a bare count beside "again" is how many
+_MANY = "|".join(w for w in EN_COUNT.split("|") if w != "one")
+_COUNT_MORE = re.compile(rf"(?<![\w.])(?:(?:give me|gimme|make|do)\s+)?(\d+|{_MANY})"
+                         rf"(?=\s+(?:more|this time|times|of them|versions?)(?![a-z]))"
+                         rf"|(?<![a-z])(?:give me|gimme)\s+(\d+|{_MANY})(?![\w.])", re.I)
+
+
+def without_count(text: str) -> str:
+    """The words beside "again" without a bare count ("2 more", "give me 3 this time")."""
+    return _COUNT_MORE.sub(" ", text)
+
+
 def count_again(text: str) -> int | None:
-    """"再生成两个", "再画3个": how many more, with the generic measure 个 (options read 两张/两首, whose
-    measure says the media; after "again" 个 counts results too)."""
+    """"再生成两个", "再画3个", "again but 2 more": how many more, with the generic measure 个 (options read
+    两张/两首, whose measure says the media; after "again" 个 counts results too) or a bare English count."""
     found = _COUNT_AGAIN.search(text)
-    if found is None:
-        return None
-    return parse_number(found.group(1))
+    if found is not None:
+        return parse_number(found.group(1))
+    more = _COUNT_MORE.search(text)
+    return parse_number(more.group(1) or more.group(2)) if more else None
 
 
 def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:

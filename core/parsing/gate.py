@@ -76,6 +76,7 @@ def residue(text: str, *lists: str) -> bool:
     return _covering(*lists).fullmatch(text) is None
 
 
+_HOME_ROW = frozenset("asdfghjkl")
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _REPEATED = re.compile(r"(.)\1{3,}")
 
@@ -91,6 +92,9 @@ def is_gibberish(text: str) -> bool:
         return False
     if len(latin) <= 2 and any(_REPEATED.search(w) for w in latin):
         return True
+    word = latin[0]
+    if len(latin) == 1 and len(word) >= 8 and sum(c in _HOME_ROW for c in word) >= 0.85 * len(word):
+        return True  # "asdkjhasdk": a hand run along the keyboard's middle row
     long_words = [w for w in latin if len(w) >= 5]
     if long_words and len(latin) <= 2:
         return all(
@@ -147,7 +151,7 @@ def social(text: str) -> bool:
     if not residue(text, "greetings", "thanks", "reactions", "bot_words",
                    "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
         return True
-    if _judged().search(_QUOTED.sub(" ", text)) and not _asks_for_a_change(text):
+    if _judged().search(_own_words(text)) and not _asks_for_a_change(text):
         return True  # "the colors in this one are so nice", "太好看了吧" (a title "'Rin Is Wrong'" is none)
     stripped = _combined_start().sub("", text)
     if (
@@ -214,7 +218,10 @@ _ZH_ASKED = re.compile(
 _HOW_MUCH = re.compile(r"(?<![a-z])how (?:much|many|long)(?![a-z])", re.I)
 _FIRST_WORD = re.compile(r"^\W*([a-z']+)")
 _QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "when", "where", "who",
-                             "whose", "is", "are", "does", "do", "did"})
+                             "whose", "is", "are", "does", "do", "did", "who's", "whos", "where's", "how's",
+                             "hows", "when's"})
+# "是先发图还是先发文字": a choice asked between two things
+_ZH_CHOICE = re.compile(r"^\W*(?:是|要|该|应该)[^，。,.!！?？]{1,12}还是")
 
 
 @per_message
@@ -228,7 +235,7 @@ def is_question(text: str) -> bool:
         return True  # "行不行", "贵不贵": asked as A-not-A
     if _OPINION_ASKED.search(stripped):
         return True  # "你们觉得海报用蓝色好还是红色好": an opinion asked, of the group or of the bot
-    if _ZH_ASKED.search(stripped) or _HOW_MUCH.search(stripped):
+    if _ZH_ASKED.search(stripped) or _HOW_MUCH.search(stripped) or _ZH_CHOICE.search(stripped):
         return True
     first = _FIRST_WORD.match(stripped.lower())
     return bool(first and first.group(1) in _QUESTION_FIRST)
@@ -305,7 +312,7 @@ def _question_kind(text: str, model_count: int) -> str | None:
         return "list_models"
     if pattern("help_phrases").search(text) and len(text) < 60:
         return "help"
-    text = _LEAD_FILLER.sub("", text)
+    text = _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text))
     polite = _starts_polite(text)
     if polite:
         return "help" if capability_object(text[polite.end():]) else None
@@ -314,9 +321,14 @@ def _question_kind(text: str, model_count: int) -> str | None:
         rest = text[hypothetical.end():]
         if re.match(r"^\W*(?:what about|how about|maybe)", text, re.I):
             return "maybe"  # "what about something spooky?": a suggestion, ask before making it
+        asking = compiled(r"^\W*(?:{c})", c=("capability_cues", "asking")).match(text)
+        if asking and _GET_ONE.match(rest):
+            from .media import nouns
+
+            if any(n.head for n in nouns(rest)):
+                return None  # "is it possible to get a 9:16 vid of fireworks …": asks for one, politely
         if capability_object(rest) or not _combined("create_verbs", "request_verbs").search(rest):
             return "help"  # "can I use these commercially?", "可以商用吗"
-        asking = compiled(r"^\W*(?:{c})", c=("capability_cues", "asking")).match(text)
         verb_first = compiled(r"^\W*(?:(?:you|u|帮我|给我|替我|帮忙)\s*)?(?:to\s+)?(?:{v})",
                               v=("request_verbs",))
         if asking and verb_first.match(rest):
@@ -330,6 +342,14 @@ def _question_kind(text: str, model_count: int) -> str | None:
     return "chat"
 
 
+# "… to get a 9:16 vid of …", "… to have one of …": a thing asked for, not a verb of making
+_GET_ONE = re.compile(r"\W*(?:to\s+)?(?:get|have|see)\s+(?:me\s+|us\s+)?(?:a|an|some|one|two|three|\d+)"
+                      r"(?![a-z])", re.I)
+
+
+# "这个bot能做BGM吗", "this bot can do 4k?": the bot named before what is asked of it
+_BOT_FIRST = re.compile(r"^\W*(?:(?:这个|这|那个|你们的?|你们这个)\s*(?:机器人|bot|ai|助手|小助手)|它"
+                        r"|(?:the|this)\s+bot(?![a-z]))\s*", re.I)
 _QUESTION_WORD = re.compile(r"(?<![a-z])(?:what|which|how|why|when|where|who|whose|whats|what's)(?![a-z])"
                             r"|什么|啥|哪|怎么|咋|为什么|为啥|多少|几|谁|是不是|有没有|会不会|多久", re.I)
 
@@ -457,6 +477,16 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』|‘[
                      r"|(?<![a-z0-9])'[^'\n]{3,}?'(?![a-z0-9])", re.I)
 
 
+# "[verse] the server's down again …", "lyrics: …": the words to sing, not the user's own
+_LYRICS_ON = re.compile(r"\[(?:verse|chorus|intro|outro|bridge|hook|pre-chorus|主歌|副歌)[^\]]{0,12}\].*"
+                        r"|(?<![a-z])lyrics\s*[:：].*|歌词\s*[:：].*", re.I | re.S)
+
+
+def _own_words(text: str) -> str:
+    """The clause without what the user quotes: lyrics, titles, the words on a poster."""
+    return _QUOTED.sub(" ", _LYRICS_ON.sub(" ", text))
+
+
 def chatty(text: str) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
@@ -542,7 +572,9 @@ def past_story(text: str) -> bool:
 
 
 # "明天要用的海报" names a poster (a verb before 的 describes it)
-_ZH_PLAN_VERB = re.compile(r"^\W*(?:我们?|咱们?)?(?:再|要|会|得|去|打算|准备|想|让|叫)"
+# "下周618我们组要出一套KV": who plans it may come with a few words before it
+_ZH_PLAN_VERB = re.compile(r"^\W*(?:[^，。,.!！?？\s]{0,6}?(?:我们|咱们|我|咱|组|团队|公司|部门))?"
+                           r"(?:再|要|会|得|去|打算|准备|想|让|叫)"
                            r"(?![\u3400-\u9fff]{0,2}的)")
 
 
@@ -688,7 +720,7 @@ def _zh_markers() -> tuple[str, ...]:
 
 #: the signals that make a clause talk (a chat answer); the others (hypotheticals) are asked with a button
 TALK_SIGNALS = ("negation", "comparison", "reported", "past", "second_person", "statement", "deferral",
-                "plan", "own_action")
+                "plan", "own_action", "to_the_group", "work_talk")
 
 _RELATIVE = re.compile(r"(?:that|who|which|where|when|whose|whom)\s+(?:[a-z'-]+\s+){0,2}$", re.I)
 # "a poster is way cheaper …", "posters of cats are everywhere": a thing we make named, then what it is
@@ -704,16 +736,18 @@ _PARTICIPLE_AFTER = re.compile(r"\s+(?:of|from|out of|in|on|with|by|as|like|into
 
 
 # "小李说…", "我妈说…": what someone said (not 说唱, 说话, 小说, 传说)
-_ZH_SAID = re.compile(r"^\W*[^，。,.!！?？\s]{1,4}?(?<![小传听])说(?![唱话明书服])")
+_ZH_SAID = re.compile(r"^\W*[^，。,.!！?？\s]{1,6}?(?<![小传听解演据])说(?![唱话明书服])")  # "小红书那边说"
 # "那首歌我循环了一下午", "视频被老板夸了": something a person did or that happened to a result
-_ZH_DONE = re.compile(r"(?:我|他|她|我们|他们|她们|大家|被)[^，。,.!！?？]{0,6}?"
+@cache
+def _zh_done() -> re.Pattern[str]:
+    return re.compile(rf"(?:{alt('past_subjects', 'zh')}|被)[^，。,.!！?？]{{0,6}}?"
                       r"[\u3400-\u9fff]了(?![吗么呢吧])")
 
 
 @cache
 def _signal_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    names = ("negation", "comparison", "reported", "second_person", "deferral", "plan", "hypothetical",
-             "past", "amused")
+    names = ("negation", "comparison", "reported", "to_the_group", "work_talk", "second_person", "deferral",
+             "plan", "hypothetical", "past", "amused")
     told = (rf"(?<![a-z'])(?:{alt('chat_signals', 'past_subjects')})(?:\s+[a-z'-]+){{0,2}}?\s+"
             rf"(?:{alt('chat_signals', 'past_told')})")
     # "i want to pick again", "need to trim the clip": the user's own doing, not something to make
@@ -738,6 +772,27 @@ def _negated_start() -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:{alt('chat_signals', 'negation_start')})(?![a-z'])", re.I)
 
 
+_WHO_FIRST = re.compile(r"^\W*(?:谁|有人|有没有人|有谁|大家|各位|(?:who|who's|whos|anyone|anybody|someone|"
+                        r"somebody|everyone|y'all|yall)(?![a-z']))", re.I)
+
+
+def asks_the_channel(text: str) -> bool:
+    """A question put to the people in the channel ("谁点外卖", "who's on it?", "谁有空整理一下规范") or an
+    opinion asked ("@小王 你觉得呢"), not something asked of the bot to make."""
+    opening = _opening(text)
+    return bool(_WHO_FIRST.match(opening) or _OPINION_ASKED.search(_LEAD_FILLER.sub("", text.strip()))
+                or _signal(text, "to_the_group"))
+
+
+def _signal(text: str, name: str) -> bool:
+    return any(n == name and found.search(_QUOTED.sub(" ", text)) for n, found in _signal_patterns())
+
+
+def negated(text: str) -> bool:
+    """The clause opens with a negation ("别老给我换来换去", "don't make it blue"): what not to do."""
+    return bool(_negated_start().match(_opening(_QUOTED.sub(" ", text))))
+
+
 @per_message
 def _opening(text: str) -> str:
     """The clause without what people put before the point: greetings, thanks, reactions, "ok so", "if you
@@ -751,7 +806,7 @@ def chat_signal(text: str, images: int = 0) -> str | None:
     """The first sign of talk in a clause ("negation", "comparison", "reported", "second_person", "past",
     "statement"; "hypothetical" and "amused" are asked about with a button), or None. Quoted words
     (lyrics, the words on a poster) are not looked at."""
-    unquoted = _QUOTED.sub(" ", text)
+    unquoted = _own_words(text)
     opening = _opening(unquoted)
     # "一只猫画了一幅画": a description that opens with what is shown tells the subject's past, not the user's
     described = bool(compiled(r"^\W*(?:{a})", 0, a=("articles", "zh")).match(opening))
@@ -765,7 +820,9 @@ def chat_signal(text: str, images: int = 0) -> str | None:
             return name
     if _ZH_SAID.search(opening):
         return "reported"
-    if (_ZH_MADE_BY.search(unquoted) or _ZH_DONE.search(unquoted)) and not described:
+    if _future_plan(opening.lower()):
+        return "plan"  # "下周我们要做个 trailer": what the user's team will do later
+    if (_ZH_MADE_BY.search(unquoted) or _zh_done().search(unquoted)) and not described:
         return "past"
     if _ZH_THAN.search(unquoted):
         return "comparison"
@@ -825,6 +882,7 @@ def request_shape(text: str) -> bool:
         return False
     rest = opening[lead.end():]
     return bool(_verb_first_pattern().match(rest) or _combined("edit_words").match(rest.lstrip())
+                or _GET_ONE.match(rest)
                 or compiled(r"\W*(?:{a})", a=("articles",)).match(rest) or pattern("media_nouns").match(
                     rest.lstrip()))
 
