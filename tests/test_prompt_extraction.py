@@ -587,3 +587,28 @@ def test_banter_before_the_description_goes(text: str, expected: str) -> None:
 def test_what_only_points_at_the_media_goes(text: str, images: int, task_type: str, expected: str) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request and intent.task_type == task_type and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the story before the request goes, also when its object is "one" of what the story named
+    ("my son is into dinosaurs, can you draw one eating a birthday cake?", "one eating a birthday cake"),
+    # a face typed with punctuation splits nothing
+    ("my cat passed away :( can you make a picture of a grey tabby sleeping on a cloud",
+     "a grey tabby sleeping on a cloud"),
+    # a want that asks for no thing ("i want revenge") is story; the request after "lol" starts the prompt
+    ("my roommate ate my pizza and i want revenge lol make a wanted poster of a pizza slice, old west style",
+     "a wanted poster of a pizza slice, old west style"),
+    ("so i've tried for days and nothing works, its a bakery called Rise, "
+     "can you make a logo with a wheat crown",
+     "a logo with a wheat crown"),
+    # a first-time remark is talk; "… would be lovely" says the style is wished for
+    ("hi! first time using this. could you generate an image of a zen garden with a koi pond?",
+     "a zen garden with a koi pond"),
+    ("could you draw a mouse holding a tiny sword? watercolor style would be lovely.",
+     "a mouse holding a tiny sword, watercolor style"),
+    ("thinking something like a koi fish swimming through clouds, soft pastel",
+     "a koi fish swimming through clouds, soft pastel"),
+])
+def test_the_story_around_an_english_request_goes(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -353,16 +353,18 @@ _WANT_EN = r"(?:need|want|would\s+like|like)"
 ANCHOR_TRIES = 8
 #: where a request may start inside a message: a clause start, or after a joining word
 _ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
-                           r"|\s(?:so|and|but|anyway|then|now)\s+|\s(?=(?:please|pls|plz|kindly)\s)"
+                           r"|\s(?:so|and|but|anyway|anyways|then|now|lol|lmao|lmfao|haha|hahaha|ok|okay)\s+"
+                           r"|\s(?=(?:please|pls|plz|kindly)\s)"
                            rf"|(?<=\s){_WE_EN}(?={_WANT_EN}\s))",
                            re.I)
 _ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])"
                            r"|(?<=[我你])|(?<=所以|然后|反正|这边|那边)|(?=需要|想要|急需))")
 #: what is said about oneself or an occasion before the request: a pronoun, or "for …"/"给…用"
-_SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'll|we|we're|we've|we'll|my|our|me|us|you|your|it's|"
-                          r"there's|for|because|since|cuz|cause)(?![a-z'])", re.I)
+_SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|ive|i'll|we|we're|we've|we'll|my|our|me|us|you|your|"
+                          r"it's|its|there's|theres|that's|thats|for|because|since|cuz|cause)(?![a-z'])",
+                          re.I)
 _SCAFFOLD_ZH = re.compile(r"我|咱|你|了|[的用]$|要用|为了|因为|所以|有个")
-_PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|one|her|him|它|这|那)(?![a-z])", re.I)
+_PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|her|him|它|这|那)(?![a-z])", re.I)
 
 
 @cache
@@ -422,6 +424,23 @@ def from_the_edit(text: str) -> str:
     return text
 
 
+_WANT_WORD = re.compile(r"(?<![a-z'])(?:want|need|like|gimme|give\s+me|get\s+me|show\s+me)"
+                        r"\s*(?:me\s+|us\s+)?$", re.I)
+
+
+def _wants_a_thing(asked: str, rest: str) -> bool:
+    """"i want a poster", "i need 3 pics": a want asks for a thing made when a determiner, a number or a media
+    word follows it; "i want revenge" does not. A making verb ("draw", "make") always asks."""
+    if not _WANT_WORD.search(asked):
+        return True
+    first = _LEAD_WORD.match(rest.lstrip())
+    if first is None:
+        return False
+    word = first.group(0).lower()
+    return word.isdigit() or word in _lead_classes()[2] or bool(_LEAD_MEDIA.match(word)
+                                                                or _media_end().match(word))
+
+
 def from_the_request(text: str) -> str:
     """Drop the story before the request ("me and my friends are doing a D&D night, can you draw our party" →
     "can you draw our party"); when the request verb ends the message ("主题是智能家居，帮我做张海报"),
@@ -441,6 +460,8 @@ def from_the_request(text: str) -> str:
             found = (_anchor_zh() if at is _ANCHOR_AT_ZH else _anchor_en()).match(rest)
             if found is None or _PRONOUN_OBJECT.match(rest[found.end():]):
                 continue
+            if at is _ANCHOR_AT_EN and not _wants_a_thing(found.group(0), rest[found.end():]):
+                continue  # "… and i want revenge lol make a wanted poster": a want that is no request
             if not _is_scaffolding(text[:gap.start()]):
                 return text
             if residue(rest[found.end():], *INSTRUCTION_LISTS, "media_nouns"):
@@ -449,6 +470,10 @@ def from_the_request(text: str) -> str:
     return text
 
 
+# "…, watercolor style would be lovely": how the user would like it, said of the style
+WOULD_BE_NICE = re.compile(r"\s+(?:would|will|'d|’d)\s+be\s+(?:really\s+|so\s+|very\s+)?(?:lovely|nice|great|"
+                           r"awesome|cool|perfect|amazing|ideal|good|best|fun|sick|dope|fantastic|wonderful|"
+                           r"appreciated|preferred)(?=\s*(?:[.!,;，。！]|$))", re.I)
 # "… and make it vertical because it is for my phone": the reason is not the picture
 REASON_END = re.compile(r"\s+(?:because|since|cuz|cause)\s+[^,，.]*$", re.I)
 # "… Thank you very much. Margaret": a name signed under the message
@@ -469,7 +494,9 @@ _TALK_VERB_EN = re.compile(r"(?<![a-z'])(?:is|are|am|was|were|i'm|im|we're|it's|
                            r"|\w+'s\s+(?:\w+\s+)?(?:in|on|next|coming|getting|tomorrow|today|tonight)"
                            r"|have|has|had|set up|asked|told|"
                            r"hope|hoping|getting|launching|doing|having|planning|running|hosting|throwing|"
-                           r"working on|ngl|lol|lmao|tbh)(?![a-z'])", re.I)
+                           r"working on|ngl|lol|lmao|tbh|first time|new here|new to this|using this|"
+                           r"trying this|just found|just joined|just discovered|just installed)(?![a-z'])",
+                           re.I)
 # a Discord quote ("> someone make a banner") is someone else's words
 QUOTE_LINE = re.compile(r"^\s*>[^\n]*(?:\n|$)", re.M)
 
@@ -730,9 +757,16 @@ INTERJECTION_LEAD = re.compile(r"^(?:(?:u+h+|u+m+|hm+|erm|lol|lmao|haha+|ok|okay
 ZH_POLITE_LEAD = re.compile(r"^(?:请|麻烦|帮我|给我|替我|帮忙|能不能|可不可以|可以|你能|能)\s*")
 
 
+# ":(", ";)", ":D", "<3", "xD", "T_T": a face typed with punctuation says how the user feels, and its ":" or
+# "(" would split or open a part
+EMOTICON = re.compile(r"(?<!\S)(?:[:;=8]['\-^]?[()\[\]DPpOo3/\\|*]+|x[Dd]+|T_T|;_;|>_<|\^_*\^)(?!\S)")
+HEART = re.compile(r"(?<!\S)<3+(?!\S)")
+
+
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
+    text = HEART.sub(" ", EMOTICON.sub(". ", text))  # a face ends what was said, like an emoji
     if not keep_instruction:
         text = drop_leading_talk(text)
     text = SEPARATORS.sub("", re.sub(r"\s+", " ", text).strip())  # ", we need a card": a clause blanked
@@ -750,7 +784,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = text if keep_instruction else drop_preference_clauses(text)
     text = drop_talk_tail(drop_asides(text))
     text = text if keep_instruction else MAKE_IT_STYLE.sub(", ", text)
-    text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", text)))
+    text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", WOULD_BE_NICE.sub("", text))))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
