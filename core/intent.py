@@ -217,14 +217,18 @@ def _strategy(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+#: where a clause ends: punctuation, a new line, or a pause between two Chinese phrases ("最好的 贵点没关系")
+_CLAUSE_GAP = re.compile(r"[,，。;；:：!！?？\n]|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+
+
 def gate_clause_start(text: str, at: int) -> int:
-    found = [m.end() for m in re.finditer(r"[,，。;；:：!！?？\n]", text[:at])]
+    found = [m.end() for m in _CLAUSE_GAP.finditer(text, 0, at)]
     return found[-1] if found else 0
 
 
 def gate_clause_end(text: str, at: int) -> int:
-    m = re.search(r"[,，。;；:：!！?？\n]", text[at:])
-    return at + m.start() if m else len(text)
+    m = _CLAUSE_GAP.search(text, at)
+    return m.start() if m else len(text)
 
 
 def _cut_model(text: str, ref: ModelRef) -> str:
@@ -617,6 +621,13 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     # "always use kling for videos", "always go with the cheapest one": a preference, nothing to make
     left = gate.residue(intent.prompt, "preference_filler", "media_nouns", "command_filler")
     nothing_set = draft.ref is None and intent.strategy is None and not intent.options
+    if intent.model_mode == "always" and _STOP_USING.search(draft.always_said) and not left:
+        # "以后不用可灵了", "以后别用海螺了": the saved model is dropped, nothing is made
+        intent.kind, intent.gate, intent.prompt = IntentKind.RESET_PREFERENCE, gate.NONE, ""
+        intent.model_key = intent.model_hint = intent.model_mode = intent.strategy = None
+        if draft.stated is None and not intent.images:
+            intent.task_type, intent.media = None, None
+        return intent
     if intent.model_mode == "always" and (not left or _only_talk_left(intent, draft)):
         if left and nothing_set:
             # "收藏了 以后做PPT用": "以后…用" tells what it is for; no model, strategy or option is set
@@ -630,6 +641,10 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     if intent.kind == IntentKind.CHAT:  # "小李说他用可灵做的那个视频被老板夸了": a model talked about
         intent.model_key = intent.model_hint = intent.model_mode = None
     return intent
+
+
+#: "以后不用", "以后别再用": "from now on" said of a model no longer wanted
+_STOP_USING = re.compile(r"(?:不|别|不要|不再|别再|不想)再?用$")
 
 
 def _only_talk_left(intent: Intent, draft: _Draft) -> bool:

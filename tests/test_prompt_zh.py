@@ -188,3 +188,70 @@ def test_lyrics_opened_by_a_section_tag_are_the_lyrics() -> None:
     assert intent.prompt == "pop punk song", intent
     intent = parse("写首歌 用这段歌词 【主歌】今天下雨了 【副歌】我想你了", 0, catalogues())
     assert intent.options.get("lyrics") == "【主歌】今天下雨了 【副歌】我想你了", intent
+
+
+def _model(text: str) -> tuple[str | None, str | None, str]:
+    from .test_intent_corpus import model_id
+
+    intent = parse(text, 0, catalogues())
+    return model_id(intent), intent.task_type, intent.prompt
+
+
+@pytest.mark.parametrize("text, model, task_type", [
+    # 即梦 is the catalogue's name of two families, one per media: the media asked for picks it
+    ("即梦 画一张国风少女", "doubao-seedream-4.5", "text_to_image"),
+    ("即梦 做个视频 一只猫在跑", "doubao-seedance-1.5-pro", "text_to_video"),
+    ("以后视频都用即梦", "doubao-seedance-1.5-pro", "text_to_video"),
+    ("以后都用即梦", "doubao-seedream-4.5", "text_to_image"),
+    # 豆包 (doubao) is the brand of all three: its music family is the catalogue's "豆包"
+    ("豆包写首歌 关于家乡", "GenBGM", "text_to_music"),
+    ("用豆包生成一张海报", "doubao-seedream-4.5", "text_to_image"),
+    ("用doubao做个视频 海边", "doubao-seedance-1.5-pro", "text_to_video"),
+])
+def test_a_brand_name_means_the_family_of_the_media_asked_for(text: str, model: str, task_type: str) -> None:
+    got_model, got_type, _ = _model(text)
+    assert (got_model, got_type) == (model, task_type)
+
+
+@pytest.mark.parametrize("text, model, prompt", [
+    # a version the catalogue has not is still part of the name, never the prompt or a count
+    ("kling 2.1 一只猫在跳舞", "kling-video-o1", "一只猫在跳舞"),
+    ("suno v4.5 写首歌 关于雨", "sonic", "关于雨"),
+    ("use suno v5 for a lofi beat", "sonic", "a lofi beat"),
+    ("kling 3 video of a cat", "kling-video-o1", "a cat"),
+    # … but a length, a ratio or a count after the name is not a version
+    ("海螺 6秒 一只狗", "MiniMax-Hailuo-2.3", "一只狗"),
+    ("可灵 9:16 女孩在跳舞", "kling-video-o1", "女孩在跳舞"),
+])
+def test_a_version_after_a_family_name_goes_with_the_name(text: str, model: str, prompt: str) -> None:
+    got_model, _, got_prompt = _model(text)
+    assert (got_model, got_prompt) == (model, prompt)
+    assert parse("suno 2 songs about rain", 0, catalogues()).n == 2
+
+
+@pytest.mark.parametrize("text, task_type", [
+    # "from now on" said of a model no longer wanted drops the saved one; nothing is made or saved
+    ("以后不用可灵了", "text_to_video"),
+    ("以后别用海螺做视频了", "text_to_video"),
+    ("以后不用最便宜的了", None),
+    ("默认模型改回来", None),
+])
+def test_a_model_no_longer_wanted_resets_the_preference(text: str, task_type: str | None) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.kind.value == "reset_preference" and not intent.request, intent
+    assert intent.task_type == task_type and intent.model_key is None and intent.model_mode is None, intent
+
+
+@pytest.mark.parametrize("text, model, strategy, task_type", [
+    # a remark beside a saved preference ("别老给我换来换去", "贵点没关系") does not turn it into talk
+    ("图片默认用即梦 别老给我换来换去", "doubao-seedream-4.5", None, "text_to_image"),
+    ("以后视频都用最好的 贵点没关系", None, "best", "text_to_video"),
+    ("以后都用最便宜的 没钱了", None, "cheapest", None),
+])
+def test_a_remark_beside_a_preference_keeps_the_preference(text: str, model: str | None, strategy: str | None,
+                                                           task_type: str | None) -> None:
+    from .test_intent_corpus import model_id
+
+    intent = parse(text, 0, catalogues())
+    assert intent.kind.value == "set_preference" and intent.model_mode == "always", intent
+    assert (model_id(intent), intent.strategy, intent.task_type) == (model, strategy, task_type), intent

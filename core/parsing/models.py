@@ -142,6 +142,8 @@ def _static_names() -> tuple[_Name, ...]:
     for family, spec in model_names()["families"].items():
         for nickname in spec["names"]:
             out.append(_named(nickname, False, 0, None, (), family))
+    for brand, families in _brands().items():  # its family is chosen once the message is read (_branded)
+        out.append(_named(brand, False, 0, None, (), next(iter(families.values()))))
     return tuple(out)
 
 
@@ -228,8 +230,41 @@ def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[M
         start = -neg_start
         if any(start < ref.end and ref.start < end for ref in taken):
             continue
+        family_only = not entry.name and not entry.model_ids and entry.family
+        version = _VERSION.match(lowered, end) if family_only else None
+        if version and not _COUNTED.match(lowered, version.end()) \
+                and not any(version.start() <= ref.start < version.end() for ref in taken):
+            end = version.end()  # "kling 2.1", "suno v5": a version the catalogue has not is still the name
         taken.append(ModelRef(start, end, text[start:end], entry.name, entry.model_ids, entry.family))
-    return sorted(taken, key=lambda ref: ref.start)
+    return [_branded(ref, text) for ref in sorted(taken, key=lambda ref: ref.start)]
+
+
+#: a version said after a family's name: "v5", "2.1", "3" (not "5s", "9:16", "4k", "1080p", "2只", "3张")
+_VERSION = re.compile(r"[\s\-_]?(?:v\s?\d+(?:\.\d+)*|\d+\.\d+|\d{1,2})"
+                      r"(?![\d.:：x×]|\s*(?:秒|分|s(?![a-z])|sec|min|k(?![a-z])|p(?![a-z])|"
+                      r"[张幅首段条份款版个只位部]|倍))", re.I)
+#: what makes the number a count ("suno 2 songs about rain", "kling 3 videos"): a plural after it
+_COUNTED = re.compile(r"\s*(?:more\s+|different\s+)?(?:images|pictures|pics|photos|versions|variations|"
+                      r"videos|clips|songs|tracks|takes|ones|of\s+them)(?![a-z])", re.I)
+
+
+def _branded(ref: ModelRef, text: str) -> ModelRef:
+    """"即梦 做个视频": a name the catalogue gives to a family per media means the family of the media asked
+    for ("即梦 画一张" SeeDream, "即梦 做个视频" SeeDance), else the first one listed."""
+    families = _brands().get(ref.text.strip().lower())
+    if families is None:
+        return ref
+    from .media import detect
+
+    asked = detect(text[:ref.start] + " " + text[ref.end:])
+    family = families.get(asked or "") or next(iter(families.values()))
+    return ModelRef(ref.start, ref.end, ref.text, None, (), family)
+
+
+@cache
+def _brands() -> dict[str, dict[str, str]]:
+    return {name.lower(): dict(families) for name, families in model_names().get("brands", {}).items()
+            if isinstance(families, dict)}
 
 
 def media_of(ref: ModelRef, catalogues: Mapping[str, Catalogue] | None) -> set[str]:
