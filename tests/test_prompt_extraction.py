@@ -612,3 +612,18 @@ def test_what_only_points_at_the_media_goes(text: str, images: int, task_type: s
 def test_the_story_around_an_english_request_goes(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # how the thing should be, said as the user's wish, is its style
+    ("a wallpaper, I want it dark and moody with lots of purple", 0,
+     "a wallpaper, dark and moody with lots of purple"),
+    ("a logo for my cafe, i'd like it to look hand-drawn", 0, "a logo for my cafe, hand-drawn"),
+    # who someone in the picture is to the user is no part of it; what they look like is
+    ("a portrait of a man in a suit, he's my dad", 0, "a portrait of a man in a suit"),
+    ("a drawing of my dog, he's a golden retriever", 0, "a drawing of my dog, he's a golden retriever"),
+    ("remove the woman on the left pls shes my ex", 1, "remove the woman on the left"),
+])
+def test_wishes_and_relations_said_after_the_description(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -242,6 +242,12 @@ def strip_trailing(text: str) -> str:
 # "a cat … and make it" once "1080p" was cut from "and make it 1080p"
 TRAILING_MAKE_IT = re.compile(r"(?:\s*(?:,|，|and|&)?\s*(?:make|render|do)\s+(?:it|them|this|that))+\s*$",
                               re.I)
+# "…, I want it dark and moody", "…, i'd like them to look hand-drawn": how the thing made should be, said as
+# the user's wish; what follows is its style
+WANT_IT = re.compile(r"(?:and\s+|but\s+|so\s+)?(?:i|we)\s*(?:['’]d|\s+would)?\s+(?:really\s+)?"
+                     r"(?:want|like|need|prefer)\s+(?:it|them|this|that|the\s+(?:colou?rs?|vibe|mood|style|background|lighting))\s+"
+                     r"(?:to\s+(?:be|look|feel|sound|have)\s+)?(?=[a-z])", re.I)
+WANT_IT_PART = re.compile(r"(?<=[,，.;；!！])(\s*)" + WANT_IT.pattern, re.I)
 # "a cat astronaut, but make it pixel art", "a song about rain and make it sad": after the description, what
 # "make it" says is its style ("make it pop" or "make it look like …" says how, and is left to the words)
 MAKE_IT_STYLE = re.compile(r"(?<=[\w\"')])\s*[,，]?\s*(?:(?:but|and|just|pls|please)\s+){0,3}"
@@ -666,10 +672,18 @@ _EMOJI_TALK_TAIL = re.compile(r"(?<=[\U0001F300-\U0001FAFF\u2600-\u27BF])\s*(?:h
                               r"this|that|my|our|his|her)(?:['’][a-z]+)?\s+[^,，.!?;；]{0,60}$", re.I)
 
 
+# "… pls hes my ex", ", she's my best friend": who someone in the picture is to the user, said after it (a
+# chat word or a comma before it); "he's a golden retriever" describes, and stays
+_RELATION_TAIL = re.compile(r"(?:[,，.!;；]|\s(?:pls|please|plz|lol|lmao|haha|tbh|ngl|fr|btw))\s*"
+                            r"(?:(?:he|she|they|it)(?:['’]?s|['’]?re|\s+is|\s+are|\s+was|\s+were)|hes|shes|theyre)\s+"
+                            r"(?:[a-z'’]+\s+){0,2}?(?:my|our|mine|ours)\s+[^,，.!;；]{1,30}[.!?…~\s]*$", re.I)
+
+
 def drop_talk_tail(text: str) -> str:
     """A last clause that talks about the user rather than describing the thing ("my son loves dragons",
     "i'll print it for her", "you're the best"); "we are dancing at our wedding" describes, and stays."""
-    text = _EMOJI_TALK_TAIL.sub("", _INTERJECTION.sub("", text))
+    text = _RELATION_TAIL.sub("", _EMOJI_TALK_TAIL.sub("", text))
+    text = _INTERJECTION.sub("", text)
     m = _TALK_TAIL_EN.search(text[-120:])
     if m is None:
         return text
@@ -782,6 +796,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = OF_AFTER_CUT.sub(" ", text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
+    text = text if keep_instruction else WANT_IT_PART.sub(r"\1", text)
     text = drop_talk_tail(drop_asides(text))
     text = text if keep_instruction else MAKE_IT_STYLE.sub(", ", text)
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", WOULD_BE_NICE.sub("", text))))
@@ -1159,6 +1174,8 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
         return False
     if _aside().search(said) or (why == "question" and not zh):
         return False
+    if not zh and why == "talk" and WANT_IT.match(said) and len(said.split()) <= 12:
+        return True  # "…, I want it dark and moody": the style, said as a wish
     if zh:  # "测试一下", "太好看了" react; they describe nothing
         return not _OWN_STATEMENT_ZH.search(said) and (why != "social" or residue(said, "reactions"))
     if why == "social":  # an English reaction word said after the description is its style: "…, epic"
