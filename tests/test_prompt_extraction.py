@@ -627,3 +627,28 @@ def test_the_story_around_an_english_request_goes(text: str, expected: str) -> N
 def test_wishes_and_relations_said_after_the_description(text: str, images: int, expected: str) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # misspelt asking words are still asking words
+    ("cna you make a song about pizza", "a song about pizza"),
+    ("coudl you draw a lighthouse", "a lighthouse"),
+    ("i wnat a poster for my garage sale", "a poster for my garage sale"),
+    ("draw a dog plz thnks", "a dog"),
+    ("generte 2 imgs of a owl", "an owl"),
+])
+def test_typos_in_the_asking_words(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # chat slang before the request is who is spoken to and how, not what to make
+    ("ayo make me a pic of a raccoon in a hoodie", "a raccoon in a hoodie"),
+    ("aight bet, a video of a cat doing a backflip", "a cat doing a backflip"),
+    ("lowkey need a wallpaper of a rainy tokyo street", "a wallpaper of a rainy tokyo street"),
+    ("oi bot, a picture of a fox in a scarf", "a fox in a scarf"),
+])
+def test_chat_slang_before_the_request_goes(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
