@@ -255,3 +255,42 @@ def test_a_remark_beside_a_preference_keeps_the_preference(text: str, model: str
     intent = parse(text, 0, catalogues())
     assert intent.kind.value == "set_preference" and intent.model_mode == "always", intent
     assert (model_id(intent), intent.strategy, intent.task_type) == (model, strategy, task_type), intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "this picture", whatever it is called, before the change
+    ("这张KV的背景换成雪景 其他不动", "背景换成雪景 其他不动"),
+    ("这张合照给每个人加上圣诞帽", "给每个人加上圣诞帽"),
+    ("这张图 背景换成白色", "背景换成白色"),
+])
+def test_an_edit_loses_this_picture_whatever_it_is_called(text: str, expected: str) -> None:
+    assert _prompt(text, 1) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("把这两张合成一张 让两只狗坐在同一个沙发上", "合成一张 让两只狗坐在同一个沙发上"),
+])
+def test_an_edit_of_two_pictures_loses_which_pictures(text: str, expected: str) -> None:
+    assert _prompt(text, 2) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # someone's need with its making word ("我们公司要做一个招聘海报")
+    ("我们公司要做一个招聘海报 需要科技感 蓝色调", "招聘海报 需要科技感 蓝色调"),
+    ("老板要一张双十一的促销海报，红色", "双十一的促销海报，红色"),
+    # "点" is a measure word after a making word ("整点…", "来一点…")
+    ("给我整点赛博朋克风的壁纸 手机用", "赛博朋克风的壁纸"),
+    ("来一点轻音乐 放松的", "轻音乐 放松的"),
+    # a polite lead before "给X画…"
+    ("能给我的猫咪画一幅油画吗？它是一只橘猫 很胖", "猫咪的油画，它是一只橘猫 很胖"),
+    # a head noun before "主题…" stays, like "小红书封面，主题是…"
+    ("做一张海报吧 主题：地球一小时 关灯", "海报 主题：地球一小时 关灯"),
+])
+def test_needs_measure_words_and_head_nouns(text: str, expected: str) -> None:
+    assert _prompt(text) == expected
+
+
+def test_this_text_made_into_a_song_is_the_lyrics() -> None:
+    intent = parse("可以帮我把这段话做成一首歌吗：春风十里不如你", 0, catalogues())
+    assert intent.request and intent.task_type == "text_to_music", intent
+    assert intent.options.get("lyrics") == "春风十里不如你", intent

@@ -116,7 +116,9 @@ _LYRICS_TAGGED = re.compile(r"(?:(?<![a-z])lyrics?(?![a-z])|歌词)[^\n:：\[【
                             r"间奏|尾奏|rap)[^\]】\n]{0,10}[\]】])", re.I)
 # "lyrics: …", "歌词是：…", "歌词我写好了：…", "歌词如下：…"
 _LYRICS_LABEL = re.compile(
-    r"(?:歌词[^\n:：，,。；;]{0,8}?|(?<![a-z])lyrics?(?:\s*(?:are|is|go|say|should be))?)\s*[:：]\s*", re.I)
+    r"(?:歌词[^\n:：，,。；;]{0,8}?|(?<![a-z])lyrics?(?:\s*(?:are|is|go|say|should be))?"
+    # "把这段话做成一首歌：…", "这几句写成歌吧：…": the words to sing, said as "this text"
+    r"|(?:这段话|这段文字|这几句话?|下面这段话?)[^\n:：，,。]{0,10}?(?:歌|曲)[吗吧呀啊]?)\s*[:：]\s*", re.I)
 
 
 # "with these lyrics, indie pop, female voice:" and the verses on the lines below

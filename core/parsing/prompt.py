@@ -35,7 +35,7 @@ MEDIA_LABEL = re.compile(
 )
 # "内容是一只熊猫", "prompt: a fox", "subject - a lighthouse": a label before the description
 CONTENT_LABEL = re.compile(
-    r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|海报|画面)?\s*(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
+    r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|画面)?\s*(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
     r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—])|(?:my|our)\s+(?:idea|concept|prompt|vision)\s*[:：\-—]"
     r"|(?:风格|曲风|style|genre)\s*[:：])\s*",
     re.I,
@@ -124,10 +124,11 @@ def _lead_zh() -> re.Pattern[str]:
     latin = alt("create_verbs", "en")
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
-        rf"^(?:(?!{not_verbs})(?:{fillers}|你)\s*)*(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
+        # a filler that is also a verb ("来", "搞") is the verb when its measure word follows ("来点音乐")
+        rf"^(?:(?!{not_verbs})(?!(?:{verbs})\s*一?点)(?:{fillers}|你)\s*)*(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
         rf"|要(?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段]))\s*"
         rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|一个(?=\s*[A-Za-z])"
-        rf"|[个只位辆座棵朵艘](?=\S)|些"
+        rf"|[个只位辆座棵朵艘](?=\S)|些|一?点(?=[^\s，,。点])"
         rf"|几[张个首段版])?\s*)?",
         re.I,
     )
@@ -142,7 +143,8 @@ def _media_end() -> re.Pattern[str]:
 # "给我的新歌做个专辑封面" → "新歌的专辑封面": what it is for, then the thing made ("帮我的歌配一段MV":
 # "帮" with "我的" is "for my …" too)
 ZH_FOR = re.compile(
-    r"^(?:(?:给|为)\s*(?:(?:我们|咱们|我)\s*(?:自己)?(?:做|写|拍|画|开发)?\s*的\s*|(?:我们|咱们)\s*)?"
+    r"^(?:(?:能不能|可不可以|能否|可以|能|请|麻烦|帮忙)\s*)?"
+    r"(?:(?:给|为)\s*(?:(?:我们|咱们|我)\s*(?:自己)?(?:做|写|拍|画|开发)?\s*的\s*|(?:我们|咱们)\s*)?"
     r"|帮\s*(?:我们|咱们|我)\s*的\s*)"
     r"(?P<x>(?![我你做画配生设写搞出弄来整帮])[^，,：:。]{1,24}?)(?P<gap>\s*)(?P<verb>做|画|配|生成|设计|写|搞|出|弄)\s*"
     r"(?:一?[个首张段幅份款支])?(?P<gap2>\s*)(?P<y>[^，,：:。\s](?:[^，,：:。\s]|\s(?![\u3400-\u9fff]))*)"
@@ -171,7 +173,6 @@ def for_the_media(text: str) -> str:
 
 
 ZH_ONE = re.compile(r"^一\s*个\s*(?=\S)")
-HEAD_SEGMENT = re.compile(r"^[^，,：:。;；]*")
 
 
 def drop_media_measure(text: str) -> str:
@@ -180,8 +181,7 @@ def drop_media_measure(text: str) -> str:
     m = ZH_ONE.match(text)
     if m is None:
         return text
-    head = HEAD_SEGMENT.match(text)
-    return text[m.end():] if head and _media_end().search(head.group(0)) else text
+    return text[m.end():] if _media_end().search(CLAUSE_SPLIT.split(text, maxsplit=1)[0]) else text
 
 
 @cache
@@ -699,7 +699,9 @@ _ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就�
 
 
 # "老板要一张…", "我妈想要个…": someone else's need for the thing made, up to its measure word
-_THIRD_PARTY_NEED = re.compile(r"^[^，,：:。的\s]{1,4}?(?:想要|需要|要)(?=\s*一?[张幅个首段条份支款套])")
+# "老板要一张…", "我们公司要做一个招聘海报": someone's need, up to its making word or measure word
+_THIRD_PARTY_NEED = re.compile(r"^[^，,：:。的\s]{1,6}?(?P<ask>(?:想|需)?要(?:做|画|出|搞|弄|生成|设计|拍)?)"
+                               r"(?=\s*一?[张幅个首段条份支款套])")
 # "就是那种城市延时摄影": "that is" before the description
 _THAT_IS_ZH = re.compile(r"^就是(?:那种|这种)?(?=\S)")
 
@@ -711,7 +713,8 @@ def drop_lead_in_zh(text: str) -> str:
     text = _THAT_IS_ZH.sub("", text)
     need = _THIRD_PARTY_NEED.match(text)
     if need and _media_end().search(CLAUSE_SPLIT.split(text, maxsplit=1)[0]):
-        return text[need.end() - 1:] if text[need.end() - 1] == "要" else text
+        verb = need.group("ask").lstrip("想需要")  # "要做一个…" from its verb, "要一张…" from its "要"
+        return text[need.end("ask") - (len(verb) or 1):]
     m = _LEAD_ZH.match(text)
     if m is None or not _ASKING_ZH.search(m.group("pre")):
         return text
@@ -956,11 +959,15 @@ def animation_prompt(text: str) -> str:
 EDIT_LABEL = re.compile(
     r"^(?:edit|修改|编辑)(?:\s+(?:this|the|my)\s+(?:pic|photo|picture|image|one))?\s*[:：]\s*", re.I
 )
+# "这张KV的背景换成雪景", "这张合照给每个人加上圣诞帽": "this picture", whatever it is called, before
+# the change
+EDIT_THIS_PICTURE_ZH = re.compile(r"^(?:这|那)[张幅]\s*(?:[^\s，,的给把让将]{1,4}?)?"
+                                  r"(?:的\s*(?=\S)|\s*(?=[给把让将])|\s+(?=[\u3400-\u9fff]))")
 # "把这张图改成…" → "改成…", "把这个产品图的背景…" → "产品图的背景…", "把图里的天空…" → "图里的天空…"
 EDIT_SOURCE_ZH = re.compile(
     r"^(?:(?:(?:把|将)\s*)?(?:这张|这幅|这个|这)\s*(?:[^\s，,的改变换转]{0,4}?(?:图片|照片|相片|图|画|合照|证件照|截图|"
     r"海报|头像|自拍))?(?:的风格)?\s*(?:帮我|给我|请|麻烦)?\s*(?=改|变|换|转|处理|p成|做成|弄成)"
-    r"|(?:把|将)\s*(?:这张|这幅|这个|这)\s*(?:图片|照片|图|画)?\s*的?\s*|(?:把|将)(?=\s*(?:图|照片|图片)(?:里|中|上))"
+    r"|(?:把|将)\s*(?:这[两俩三几]?[张幅个]|这)\s*(?:图片|照片|图|画)?\s*的?\s*|(?:把|将)(?=\s*(?:图|照片|图片)(?:里|中|上))"
     r"|给\s*(?:这|这张|这幅|这个)\s*(?:图片|照片|图|画)?\s*(?:出|做|生成|来)\s*(?:一?[个张版份款])?"
     r"|(?:把|将)(?=\S))",
     re.I,
@@ -1103,6 +1110,7 @@ def edit_prompt(text: str) -> str:
     text = GIVE_PICTURE.sub("", ZH_POLITE_LEAD.sub("", _polite_lead().sub("", text, count=1)), count=1)
     text = _drop_complaints(text)
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
+    text = EDIT_THIS_PICTURE_ZH.sub("", text, count=1)
     text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
     text = strip_trailing(SEPARATORS.sub("", text)).strip()
     return text if residue(text, *FILLER_LISTS, "instruction_words") else ""
