@@ -435,6 +435,8 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         kind = gate.question_kind(clause.text, named)
         if images and kind in ("help", "chat") and _asks_about_the_picture(clause.text):
             kind = None  # "can u animate this??", "这张老照片能让爷爷奶奶笑一下吗" with it: asked politely
+        elif _setting_with_a_tag(clause.text):
+            kind = None  # "以后都用 veo 做视频 ok?": a default set, asked only by its tag
         if kind is None or kind == "maybe":
             reading.maybe = reading.maybe or kind == "maybe"
             reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
@@ -453,6 +455,15 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.aside.append((clause.start, clause.end, "talk"))
         # "… but idk what yet", "…, later ok": asked with a button at most, never charged now
         reading.maybe = reading.maybe or gate.unsure(clause.text) or gate.later_on_its_own(clause.text)
+
+
+def _setting_with_a_tag(text: str) -> bool:
+    """"always use kling for videos ok?", "以后都用 veo 做视频 ok?": a default said, then a tag asking for
+    agreement; the words before the tag ask nothing."""
+    end = gate.untagged_end(text)
+    said = text[:end]
+    return end < len(text.rstrip(" ?？")) and not gate.is_question(said) and bool(
+        pattern("always").search(said) or ALWAYS_ZH.search(said))
 
 
 def _asks_about_the_picture(text: str) -> bool:
@@ -835,7 +846,9 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         or VAGUE_ASK.search(described)
     )
     verb = (compiled(r"(?:^|[\s,，:：])(?:{v})", v=("request_verbs",)).search(" " + described)
-            or ZH_MAKE.search(described))
+            or ZH_MAKE.search(described)
+            # "…小熊 帮忙画下 感谢感谢" (the cut-out words left runs of spaces)
+            or any(gate.request_shape(c.text) for c in gate.clauses(_SPACES.sub(" ", described))))
     if not said and not intent.images and not draft.task_type and gate.asks_capability(described):
         intent.kind, intent.gate = IntentKind.HELP, gate.NONE  # "can you draw", "can u do music"
         intent.task_type = intent.media = None
@@ -853,12 +866,12 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         # "too dark", "pretty cool tbh": talk, not a prompt; "今晚加班 谁点外卖": words that name nothing to
         # make beside a question to the channel are the channel's talk
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
-    elif any(gate.chat_signal(c.text) in gate.TALK_SIGNALS for c in gate.clauses(described)):
-        # "这个月用了多少额度了？财务在问": nothing asks for something made, and the words beside the
-        # question tell the channel something: talk, not a button
-        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:
         intent.gate = gate.AMBIGUOUS
+    if intent.gate == gate.AMBIGUOUS and not intent.images and not draft.task_type and _only_told(described):
+        # "这个月用了多少额度了？财务在问", "老板说要做个宣传片，我还没想好内容": nothing asks for something
+        # made and the words tell the channel something (said, done, planned): talk, not a button
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     if not draft.task_type and (intent.gate == gate.REQUEST or (
             intent.gate == gate.AMBIGUOUS and intent.images and not draft.maybe)):
         # "i drew this myself btw, not ai" with a picture: talk about the picture, not a button
@@ -866,6 +879,14 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
 
 
 _SPACES = re.compile(r"\s\s+")
+
+
+def _only_told(described: str) -> bool:
+    """No clause opens like a request and one tells something (a talk signal): what was said or done, not
+    what to make."""
+    parts = gate.clauses(_SPACES.sub(" ", described))
+    return not any(gate.request_shape(c.text) for c in parts) and any(
+        gate.chat_signal(c.text) in gate.TALK_SIGNALS for c in parts)
 
 
 def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted: bool = False) -> None:

@@ -819,3 +819,35 @@ def test_questions_and_replies_in_other_words_are_answered_not_charged(text, kin
 def test_requests_said_politely_hedged_or_with_lyrics_are_charged(text, task_type):
     intent = _parse(text)
     assert (intent.request, intent.task_type) == (True, task_type)
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("can this thing make a 3 minute video", "help"), ("can it make songs in japanese?", "help"),
+    ("lmk when the poster is ready", "chat"), ("realistic pics always look uncanny to me", "chat"),
+    ("明天开会再讨论海报的事", "chat"), ("设计部那边说logo还要改", "chat"),
+    ("刚才那首歌前奏挺好听的 就是副歌有点吵", "chat"), ("哈哈哈哈我室友让它画自己结果画成了土豆", "chat"),
+    ("下午开会老板说要做个宣传片，我还没想好内容", "chat"),
+])
+def test_capability_questions_and_talk_about_results_and_work_are_never_charged(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False)
+
+
+@pytest.mark.parametrize("text, task_type", [
+    ("can you help me make a poster for my garage sale", "text_to_image"),  # "help" asks for the poster
+    ("could you do menu board art for a taco truck, hand drawn chalk", "text_to_image"),  # "menu" is no help
+    ("any chance of a wallpaper with a lonely astronaut on the moon?", "text_to_image"),
+    ("mind making a short clip of waves at sunset?", "text_to_video"),
+    ("双胞胎宝宝满月宴的背景板 粉蓝配色 左右各一只小熊 帮忙画下 感谢感谢", "text_to_image"),
+    ("need a 抖音 style vertical video 9:16 of 奶茶 being made", "text_to_video"),  # the option is no noun
+    ("给我的 vlog 配个 bgm，japan trip，轻快一点", "text_to_music"),  # the vlog is what the bgm is for
+])
+def test_polite_and_mixed_language_requests_name_their_media(text, task_type):
+    intent = _parse(text)
+    assert (intent.request, intent.task_type) == (True, task_type)
+
+
+@pytest.mark.parametrize("text", ["以后都用 veo 做视频 ok?", "always use kling for videos ok?"])
+def test_a_default_asked_only_by_its_tag_is_saved(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.model_mode, intent.request) == ("set_preference", "always", False)

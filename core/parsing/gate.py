@@ -238,7 +238,14 @@ def is_question(text: str) -> bool:
     if _ZH_ASKED.search(stripped) or _HOW_MUCH.search(stripped) or _ZH_CHOICE.search(stripped):
         return True
     first = _FIRST_WORD.match(stripped.lower())
-    return bool(first and first.group(1) in _QUESTION_FIRST)
+    if first and first.group(1) in _QUESTION_FIRST:
+        return True
+    return bool(_ASKED_OF_THE_BOT.match(stripped))  # "can this thing make a 3 minute video", no "?"
+
+
+# "can it …", "can this thing …", "could u …": a question to the bot even without its question mark
+_ASKED_OF_THE_BOT = re.compile(r"^\W*(?:can|could|will|does|do)\s+(?:it|this|this thing|the bot|this bot|ima|"
+                               r"u|you|ya)(?![a-z'])", re.I)
 
 
 def _starts_polite(text: str) -> re.Match[str] | None:
@@ -261,6 +268,9 @@ def capability_object(rest: str) -> bool:
     """"videos?", "make music", "do 4k" after "can you": a question about the bot, not a request."""
     rest = compiled(r"^\s*(?:{v}|generate|make|do|handle|support)?\s*", v=("create_verbs",)).sub("", rest)
     rest = re.sub(r"(?:吗|么|呢|嘛|不)?[\s?？!！。.]*$", "", rest)
+    from .options import take_options
+
+    rest = take_options(rest, None, 0)[1]  # "can this thing make a 3 minute video", "能做4k吗"
     return not residue(rest, "capability_objects", "capability_filler", "bot_words", "command_filler")
 
 
@@ -310,8 +320,8 @@ def _question_kind(text: str, model_count: int) -> str | None:
         if model_count == 0 and price_question(text) and not _LIST_ASKED.search(text):
             return "help"
         return "list_models"
-    if pattern("help_phrases").search(text) and len(text) < 60:
-        return "help"
+    if pattern("help_phrases").search(text) and len(text) < 60 and not _polite_with_a_thing(text):
+        return "help"  # but "can you help me make a poster for …", "could you do menu board art for …" ask
     text = _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text))
     polite = _starts_polite(text)
     if polite:
@@ -350,6 +360,17 @@ _GET_ONE = re.compile(r"\W*(?:to\s+)?(?:get|have|see)\s+(?:me\s+|us\s+)?(?:a|an|
 # "这个bot能做BGM吗", "this bot can do 4k?": the bot named before what is asked of it
 _BOT_FIRST = re.compile(r"^\W*(?:(?:这个|这|那个|你们的?|你们这个)\s*(?:机器人|bot|ai|助手|小助手)|它"
                         r"|(?:the|this)\s+bot(?![a-z]))\s*", re.I)
+def _polite_with_a_thing(text: str) -> bool:
+    """"can you help me make a poster for my garage sale": asked politely, naming what to make."""
+    text = _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text))
+    polite = _starts_polite(text)
+    if polite is None:
+        return False
+    from .media import nouns
+
+    return any(n.head for n in nouns(text[polite.end():]))
+
+
 _QUESTION_WORD = re.compile(r"(?<![a-z])(?:what|which|how|why|when|where|who|whose|whats|what's)(?![a-z])"
                             r"|什么|啥|哪|怎么|咋|为什么|为啥|多少|几|谁|是不是|有没有|会不会|多久", re.I)
 
@@ -364,7 +385,7 @@ def _verb_first_pattern() -> re.Pattern[str]:
     verbs = alternation(v for v in (*phrases("create_verbs"), "give me", "show me", "get me", "gimme")
                         if v != "do")
     return re.compile(rf"^\W*(?:(?:please|pls|plz|just|now|then|ok|okay|请|就|再|也)\s*)?(?:{verbs})"
-                      r"(?![了过的得来完好])", re.I)
+                      r"(?![了过的得来完好部师组])", re.I)  # not "设计部说…", "画师"
 
 
 @cache

@@ -85,6 +85,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     if any(w in _PREPOSITIONS() for w in words[-3:]):
         return False
     after = text[end:]
+    option = _OPTION_AFTER.match(after)  # "a vertical video 9:16 of …": the option is no noun
+    after = after[option.end():] if option else after
     if re.match(r"^(?:'s|’s)", after) or _NUMBERED.match(after):
         return False  # "the cat's …", "the dog in pic 2"
     if _noun_next().match(after) or _compound_head_after(after):
@@ -103,6 +105,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     return len(content) <= 3
 
 
+_OPTION_AFTER = re.compile(r"(?:\s*,?\s*(?:\d{1,2}\s*[:：x×]\s*\d{1,2}|\d+\s*(?:s|secs?|seconds?|p|k)|4k|8k|"
+                           r"hd|vertical|horizontal|portrait|landscape|widescreen)(?![\w:]))*", re.I)
 _QUANTITY_OF = re.compile(r"(?<![a-z])(?:versions?|variations?|variants?|takes|copies|options|kinds|sorts|"
                           r"types|couple|pair|set|series|bunch|handful|few)\s+of\s+(?:an?\s+|the\s+|some\s+)?$",
                           re.I)
@@ -194,7 +198,8 @@ def nouns(text: str, limit: int = 40) -> list[Noun]:
             break
         if media == "not" or (m.group(0).lower() in _VERB_NOUNS and _OBJECT_NEXT.match(text, m.end())):
             continue
-        if _CJK.match(m.group(0)) or _CJK.match(text[max(0, m.start() - 1): m.start()] or "x"):
+        # "给我的 vlog 配个 bgm": a Latin noun inside Chinese words is read the Chinese way
+        if _CJK.match(m.group(0)) or _CJK.match(text[max(0, m.start() - 2): m.start()].strip()[-1:] or "x"):
             head = _chinese_head(text, m.start(), m.end())
         else:
             head = _english_head(text, m.start(), m.end(), verbs)
