@@ -652,3 +652,19 @@ def test_typos_in_the_asking_words(text: str, expected: str) -> None:
 def test_chat_slang_before_the_request_goes(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what a picture says stays as written: its "!" inside the quote, and "the words" on a logo are no lyrics
+    ('a birthday banner that says "Happy 30th Sarah!" with balloons',
+     'a birthday banner that says "Happy 30th Sarah!" with balloons'),
+    ('a logo with the words "Moon Bakery" in cursive', 'a logo with the words "Moon Bakery" in cursive'),
+])
+def test_the_words_a_picture_shows_stay_in_its_prompt(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected and "lyrics" not in intent.options, intent
+
+
+def test_words_to_sing_are_still_lyrics() -> None:
+    intent = parse('a song with the words "we ride at dawn", rock', 0, catalogues())
+    assert intent.options.get("lyrics") == "we ride at dawn" and intent.prompt == "rock", intent

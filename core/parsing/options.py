@@ -67,10 +67,17 @@ def _cut(text: str, m: re.Match[str], tail: bool = False) -> str:
     return text[:start] + " " + text[end:]
 
 
+_WORDS_SAID = re.compile(r"(?:with\s+)?(?:the\s+)?words", re.I)
+_SUNG = re.compile(r"(?<![a-z])(?:songs?|music|tracks?|tunes?|jingle|melody|soundtrack|beats?|ballad|anthem|"
+                   r"rap|lullaby|hymn|sing|sung|singing|vocals?|chorus|verse)(?![a-z])|歌|曲|唱", re.I)
+
+
 def take_lyrics(text: str) -> tuple[str | None, str]:
     """Lyrics are the user's own words: a quoted part ends at its closing quote, "lyrics: …" runs to the
     end."""
     m = ORDERED_QUOTE.search(text)
+    if m and _WORDS_SAID.match(m.group(0)) and not _SUNG.search(text):
+        m = None  # "a logo with the words 'Moon Bakery'": what a picture says; words are sung only in a song
     if m:
         end = _closing(text, QUOTES[m.group(1)], m.end())
         if end > m.end():

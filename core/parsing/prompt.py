@@ -57,7 +57,7 @@ PLEASE = re.compile(r"\s*(?<![a-z'])(?:please|pls|plz|kindly)(?![a-z])", re.I)
 CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+\s*"
                           r"|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff]))")
 # "中间是 …", "中间做个 …": between two frames
-MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=\S)")
+MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=[^\s\"”'’」』)）])")  # not before a closing quote
 ZH_MEDIA_LEAD = re.compile(
     r"^(?:一?[张幅个首段条])?(?:图片|图|照片|[小短]视频|视频|[小短]片子?|音乐|歌曲|歌|画)\s*(?:[:：，,]|[吧啊呀嘛哈]?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
 )
@@ -987,7 +987,7 @@ _AFTER_BARE_THIS = (r"(?:an?|the|into|look|looks|more|less|so|for|to|with|and|bu
                     r"move|moves|moving|fly|flies|flying|flow|flows|walk|walks|dance|dances|turn|turns|"
                     r"wave|waves|smile|smiles|blink|blinks|spin|spins|drift|drifts|sway|sways|"
                     r"float|floats|run|runs|swim|swims|come|comes|start|starts|be|become|wear|wears)")
-PICTURE_POINTER_EN = re.compile(r"\s+(?:in|on|from|of)\s+(?:(?:this|the)\s+"
+PICTURE_POINTER_EN = re.compile(r"(?<!style)\s+(?:in|on|from|of)\s+(?:(?:this|the)\s+"
                                 r"(?:photo|pic|picture|image|drawing|painting|shot|selfie)(?![a-z])"
                                 rf"|this(?:\s+one)?(?=\s+{_AFTER_BARE_THIS}\s|\s*[,，.!?]|\s*$))"
                                 r"|\s+to\s+(?:this|the\s+(?:photo|pic|picture|image))(?:\s+one)?(?=\s*[,，.!?]|\s*$)",
