@@ -294,3 +294,23 @@ def test_this_text_made_into_a_song_is_the_lyrics() -> None:
     intent = parse("可以帮我把这段话做成一首歌吗：春风十里不如你", 0, catalogues())
     assert intent.request and intent.task_type == "text_to_music", intent
     assert intent.options.get("lyrics") == "春风十里不如你", intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # who is spoken to goes, whatever follows it
+    ("大佬 想要个婚礼开场视频 新郎新娘剪影 海边日落", 0, "婚礼开场视频 新郎新娘剪影 海边日落"),
+    ("老师们，帮我做张运动会海报 蓝色", 0, "运动会海报 蓝色"),
+    # thanks and pleading at the end, after a space, go
+    ("画个表情包：一只熊猫抱着键盘哭 感谢", 0, "表情包：一只熊猫抱着键盘哭"),
+    ("来张流浪狗领养日的 IG post，温暖可爱 style 拜托拜托", 0, "流浪狗领养日的 IG post，温暖可爱 style"),
+    # where it will be used goes, whatever ends the message (～, thanks, an emoji)
+    ("把这张产品图的背景换成纯白色，电商主图要用 谢谢啦🙏", 1, "背景换成纯白色"),
+    ("这张产品图帮我抠掉背景 换成纯白底 电商主图要用的～", 1, "抠掉背景 换成纯白底"),
+    # "一下" is how long the motion lasts, even with thanks after it
+    ("这张老照片能让爷爷奶奶笑一下吗，谢谢", 1, "爷爷奶奶笑一下"),
+    # "麻烦" before "可以…吗" asks politely; it is no question about the bot
+    ("麻烦可以帮我出一张团建的宣传图吗 主题是草原露营", 0, "团建的宣传图 主题是草原露营"),
+    ("麻烦能不能帮忙出一张小红书封面 奶油色系", 0, "小红书封面 奶油色系"),
+])
+def test_who_is_addressed_and_how_it_is_asked_leave_the_prompt(text: str, images: int, expected: str) -> None:
+    assert _prompt(text, images) == expected

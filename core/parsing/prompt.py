@@ -547,7 +547,8 @@ def _aside() -> re.Pattern[str]:
     tiktok", "ping me when it's done", "今天下班前要")."""
     starts = alternation([*phrases("purpose_starts", "zh_start"), *phrases("purpose_starts", "en_start")])
     ends = alternation(phrases("purpose_starts", "zh_end"))
-    return re.compile(rf"^\s*(?:and\s+|just\s+|then\s+)*(?:{starts})|(?<=[\u3400-\u9fff\w])(?:{ends})\s*$"
+    return re.compile(rf"^\s*(?:and\s+|just\s+|then\s+)*(?:{starts})"
+                      rf"|(?<=[\u3400-\u9fff\w])(?:{ends})[\s～~!！。.…\U0001F300-\U0001FAFF\u2600-\u27BF]*$"
                       rf"|{alt('bot_logistics')}", re.I)
 
 
@@ -639,7 +640,10 @@ _CONDITION_ZH = re.compile(r"^[^，,：:。！!？?\s]{0,10}(?:的话|的时候|
 
 # "宝 帮我画个…", "老铁，来张…", "急！帮我出一张…": who is spoken to, or a cry, before the asking word
 _VOCATIVE_ZH = re.compile(r"^[\u3400-\u9fff]{1,3}(?:\s+|\s*[，,！!～~]+\s*)"
-                          r"(?=(?:帮|请|麻烦|求|能不能|能否|可以|可不可以|给我|来[张个首段幅份]|整[个张段首]|画[个张幅一]|做[个张一段首]|出[个张一])\S)")
+                          r"(?=(?:帮|请|麻烦|求|能不能|能否|可以|可不可以|给我|来[张个首段幅份]|整[个张段首]|画[个张幅一]|做[个张一段首]|出[个张一])\S)"
+                          # "大佬 …", "老师们，…": who is spoken to, whatever follows
+                          r"|^(?:大佬|大神|老师|老铁|兄弟|哥们|姐妹|家人|宝子?|亲|朋友|各位|小伙伴|助手|小助手|机器人)们?"
+                          r"(?:\s+|\s*[，,！!～~]+\s*)(?=\S)")
 
 
 def drop_condition(text: str) -> str:
@@ -920,7 +924,8 @@ ANIMATE_WHAT = re.compile(r"^(?:(?:please|pls|plz|can\s+you|could\s+you|can\s+u|
                           r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
 
 
-_MOTION_ONCE = re.compile(r"(?<=[\u3400-\u9fff])(一下)[吗吧呀啊哦嘛呢\s?？!！~。.]*$")
+_MOTION_ONCE = re.compile(r"(?<=[\u3400-\u9fff])(一下)[吗吧呀啊哦嘛呢\s?？!！~～。.]*"
+                          r"[，,、\s]*(?:(?:谢谢|谢啦|感谢|辛苦|麻烦了|拜托)[^，,。]*)?$")
 
 
 def animation_prompt(text: str) -> str:
