@@ -851,3 +851,28 @@ def test_polite_and_mixed_language_requests_name_their_media(text, task_type):
 def test_a_default_asked_only_by_its_tag_is_saved(text):
     intent = _parse(text)
     assert (intent.kind, intent.model_mode, intent.request) == ("set_preference", "always", False)
+
+
+@pytest.mark.parametrize("text", [
+    "i usually use suno for songs", "我一般用suno写歌", "personally i'd go with hailuo for anime clips",
+    "原来它还能做音乐", "它居然能做视频", "so it can make 4k wallpapers huh", "sora videos look so real",
+    "videos take forever on this thing", "可灵做视频最稳", "海报发群里了 大家看看", "以后有空再玩",
+    "kling is my favourite for videos",
+])
+def test_habits_opinions_and_what_the_bot_can_do_told_as_facts_are_never_charged(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, task_type", [
+    ("can u make this a video", "image_to_video"), ("头发染成红色", "image_to_image"),
+    ("ghibli version pls", "image_to_image"), ("去水印", "image_to_image"),
+])
+def test_a_change_to_the_attached_picture_said_without_a_verb_is_a_request(text, task_type):
+    intent = _parse(text, 1)
+    assert (intent.request, intent.task_type) == (True, task_type)
+
+
+def test_morphing_between_two_attached_pictures_is_a_first_and_last_frame_video():
+    intent = _parse("morph from the first to the second", 2)
+    assert (intent.request, intent.task_type) == (True, "first_last_frame_to_video")
+    assert _parse("rate my drawing", 1).request is False

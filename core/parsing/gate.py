@@ -128,6 +128,11 @@ def _judged() -> re.Pattern[str]:
                       re.I)
 
 
+@cache
+def _verdict_end() -> re.Pattern[str]:
+    return re.compile(rf"(?:最|太|也太|真|超)(?:{alt('judgements', 'zh')})[了的啊呀吧~\s!！]*$")
+
+
 _MADE_BEFORE = re.compile(r"(?:出来|出|好|来)?[的得]")  # "做出来的视频": what was made
 
 
@@ -741,7 +746,7 @@ def _zh_markers() -> tuple[str, ...]:
 
 #: the signals that make a clause talk (a chat answer); the others (hypotheticals) are asked with a button
 TALK_SIGNALS = ("negation", "comparison", "reported", "past", "second_person", "statement", "deferral",
-                "plan", "own_action", "to_the_group", "work_talk")
+                "plan", "own_action", "to_the_group", "work_talk", "habit")
 
 _RELATIVE = re.compile(r"(?:that|who|which|where|when|whose|whom)\s+(?:[a-z'-]+\s+){0,2}$", re.I)
 # "a poster is way cheaper …", "posters of cats are everywhere": a thing we make named, then what it is
@@ -767,8 +772,8 @@ def _zh_done() -> re.Pattern[str]:
 
 @cache
 def _signal_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    names = ("negation", "comparison", "reported", "to_the_group", "work_talk", "second_person", "deferral",
-             "plan", "hypothetical", "past", "amused")
+    names = ("negation", "comparison", "reported", "to_the_group", "work_talk", "habit", "second_person",
+             "deferral", "plan", "hypothetical", "past", "amused")
     told = (rf"(?<![a-z'])(?:{alt('chat_signals', 'past_subjects')})(?:\s+[a-z'-]+){{0,2}}?\s+"
             rf"(?:{alt('chat_signals', 'past_told')})")
     # "i want to pick again", "need to trim the clip": the user's own doing, not something to make
@@ -853,6 +858,8 @@ def chat_signal(text: str, images: int = 0) -> str | None:
         return "statement"  # "a poster is way cheaper than a designer", "posters of cats are everywhere"
     if _judged().search(unquoted) and not _asks_for_a_change(unquoted):
         return "statement"  # "…打印出来效果很好", "颜色有点偏": a verdict on a result
+    if _verdict_end().search(unquoted) and not _ASKING.search(unquoted):
+        return "statement"  # "可灵做视频最稳": a verdict said last, whatever verb came before it
     if not images and _telling(opening):
         return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
     return None

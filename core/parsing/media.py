@@ -26,6 +26,8 @@ _DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "t
 _SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|both|the two|these "
                         r"two|those two)\s+(?:\w+\s+)?$", re.I)
 _RESULT_EN = re.compile(r"(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_MADE_INTO = re.compile(r"(?<![a-z])(?:make|turn|made|remake)\s+(?:this|it|that|them|these|those)\s+"
+                        r"(?:into\s+)?(?:an?|some)\s+$", re.I)
 _VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
 _SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$"
                         r"|(?:这|那)[一二两三几]?[张幅个些][\u4e00-\u9fff]{0,3}$")  # "这两张角色图"
@@ -69,6 +71,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces
     the description."""
     before = text[_clause_start(text, start): start]
+    if _MADE_INTO.search(before):
+        return True  # "can u make this a video", "make them a sticker": what the picture becomes
     last_verb = max(verbs.finditer(before), key=lambda m: m.end(), default=None)
     if last_verb is not None:
         # "use the cheapest model to make a video": what is made follows the verb
