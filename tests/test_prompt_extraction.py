@@ -668,3 +668,17 @@ def test_the_words_a_picture_shows_stay_in_its_prompt(text: str, expected: str) 
 def test_words_to_sing_are_still_lyrics() -> None:
     intent = parse('a song with the words "we ride at dawn", rock', 0, catalogues())
     assert intent.options.get("lyrics") == "we ride at dawn" and intent.prompt == "rock", intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a form of the request ("Image request - subject: …", "the following: …") and the bot's own version
+    ("Image request - subject: an old fisherman, style: charcoal sketch",
+     "an old fisherman, style: charcoal sketch"),
+    ("generate the following: a red panda drinking boba, kawaii style",
+     "a red panda drinking boba, kawaii style"),
+    ("show me your take on a haunted lighthouse", "a haunted lighthouse"),
+    ('i\'d like to see what you can do with "a city made of candy"', '"a city made of candy"'),
+])
+def test_forms_of_asking_leave_the_description(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -45,6 +45,10 @@ ZH_TIME_LEAD = re.compile(r"^(?:(?:下|这|本)(?:周|星期|礼拜)[一二三�
                           r"|下个?月|明天|后天|今晚|周末)(?![的\s，,])")
 # "some lofi beats": "some" is a count, like "3"
 SOME = re.compile(r"^some\s+(?=\S+\s+\S)", re.I)
+# "what you can do with …", "your take on …": the bot's own version of the thing asked for
+YOUR_TAKE = re.compile(r"^(?:what\s+(?:you|u)\s+(?:can|could|would)\s+(?:do|make|come\s+up)\s+with"
+                       r"|(?:your|ur)\s+(?:own\s+)?(?:take|spin|twist)\s+on"
+                       r"|(?:your|ur)\s+(?:own\s+)?(?:version|interpretation)\s+of)\s+(?=\S)", re.I)
 # "something cute: a hamster eating a strawberry": the vague part before the real description
 VAGUE_LEAD = re.compile(r"^(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}\s*(?:[:：]|\s[-—–]+)\s*(?=\S)",
                         re.I)
@@ -247,6 +251,8 @@ TRAILING_MAKE_IT = re.compile(r"(?:\s*(?:,|，|and|&)?\s*(?:make|render|do)\s+(?
 WANT_IT = re.compile(r"(?:and\s+|but\s+|so\s+)?(?:i|we)\s*(?:['’]d|\s+would)?\s+(?:really\s+)?"
                      r"(?:want|like|need|prefer)\s+(?:it|them|this|that|the\s+(?:colou?rs?|vibe|mood|style|background|lighting))\s+"
                      r"(?:to\s+(?:be|look|feel|sound|have)\s+)?(?=[a-z])", re.I)
+_WANT_VERB = re.compile(r"want|like|need|prefer", re.I)
+_MAKE_WORD = re.compile(r"make", re.I)
 WANT_IT_PART = re.compile(r"(?<=[,，.;；!！])(\s*)" + WANT_IT.pattern, re.I)
 # "a cat astronaut, but make it pixel art", "a song about rain and make it sad": after the description, what
 # "make it" says is its style ("make it pop" or "make it look like …" says how, and is left to the words)
@@ -320,6 +326,8 @@ def drop_preference_clauses(text: str) -> str:
     video model, then …", "… for all my videos pls. …")."""
     from .gate import residue
 
+    if not _PREFERENCE_CUE.search(text):
+        return text
     parts = CLAUSE_SPLIT.split(text)
     kept: list[str] = []
     for i in range(0, len(parts), 2):
@@ -686,7 +694,11 @@ _RELATION_TAIL = re.compile(r"(?:[,，.!;；]|\s(?:pls|please|plz|lol|lmao|haha|
 def drop_talk_tail(text: str) -> str:
     """A last clause that talks about the user rather than describing the thing ("my son loves dragons",
     "i'll print it for her", "you're the best"); "we are dancing at our wedding" describes, and stays."""
-    text = _RELATION_TAIL.sub("", _EMOJI_TALK_TAIL.sub("", text))
+    text = _EMOJI_TALK_TAIL.sub("", text)
+    if len(text) > 80:  # the relation ends the message: look at its end only
+        text = text[:-80] + _RELATION_TAIL.sub("", text[-80:])
+    else:
+        text = _RELATION_TAIL.sub("", text)
     text = _INTERJECTION.sub("", text)
     m = _TALK_TAIL_EN.search(text[-120:])
     if m is None:
@@ -782,12 +794,14 @@ ZH_POLITE_LEAD = re.compile(r"^(?:请|麻烦|帮我|给我|替我|帮忙|能不�
 # "(" would split or open a part
 EMOTICON = re.compile(r"(?<!\S)(?:[:;=8]['\-^]?[()\[\]DPpOo3/\\|*]+|x[Dd]+|T_T|;_;|>_<|\^_*\^)(?!\S)")
 HEART = re.compile(r"(?<!\S)<3+(?!\S)")
+_FACE_CHARS = re.compile(r"[:;=<_^]|x[Dd]")
 
 
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
-    text = HEART.sub(" ", EMOTICON.sub(". ", text))  # a face ends what was said, like an emoji
+    if _FACE_CHARS.search(text):  # a face ends what was said, like an emoji
+        text = HEART.sub(" ", EMOTICON.sub(". ", text))
     if not keep_instruction:
         text = drop_leading_talk(text)
     text = SEPARATORS.sub("", re.sub(r"\s+", " ", text).strip())  # ", we need a card": a clause blanked
@@ -803,9 +817,11 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = OF_AFTER_CUT.sub(" ", text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
-    text = text if keep_instruction else WANT_IT_PART.sub(r"\1", text)
+    if not keep_instruction and _WANT_VERB.search(text):
+        text = WANT_IT_PART.sub(r"\1", text)
     text = drop_talk_tail(drop_asides(text))
-    text = text if keep_instruction else MAKE_IT_STYLE.sub(", ", text)
+    if not keep_instruction and _MAKE_WORD.search(text):
+        text = MAKE_IT_STYLE.sub(", ", text)
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", WOULD_BE_NICE.sub("", text))))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
@@ -835,7 +851,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = IT_INTO.sub("", text)
             text = FRAME_LABEL.sub("", text)
             text = CONTENT_LABEL.sub("", text)
-            text = VAGUE_LEAD.sub("", text)
+            text = VAGUE_LEAD.sub("", YOUR_TAKE.sub("", text))
             text = SOME.sub("", text, count=1)
             text = DIFFERENT.sub("", text, count=1)
             text = ZH_TIME_LEAD.sub("", text, count=1)
