@@ -314,3 +314,25 @@ def test_this_text_made_into_a_song_is_the_lyrics() -> None:
 ])
 def test_who_is_addressed_and_how_it_is_asked_leave_the_prompt(text: str, images: int, expected: str) -> None:
     assert _prompt(text, images) == expected
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # pauses typed as spaces instead of commas leave the same prompt
+    ("用veo做个video 要有audio 海浪拍打礁石 8s", 0, "海浪拍打礁石"),
+    ("你好！我想要一个 picture 一只猫在月亮上钓鱼 谢谢 🙏", 0, "一只猫在月亮上钓鱼"),
+    ("pls 用 kling 做 video 一只狐狸 in the snow 5s", 0, "一只狐狸 in the snow"),
+    ("给我的 vlog 配个 bgm japan trip 轻快一点", 0, "vlog 的 bgm japan trip 轻快一点"),
+    ("用最便宜的模型随便出一张占位图就行 灰色背景", 0, "占位图 灰色背景"),
+    ("用 best 的 model 生成一个产品 demo video 智能手表在手腕上亮屏", 0,
+     "产品 demo video 智能手表在手腕上亮屏"),
+    ("用 suno 来两首 EDM。drop 要炸", 0, "EDM。drop 要炸"),
+    ("麻烦做一个家长会的开场短片 粉笔字在黑板上写出“欢迎回家” 横屏 辛苦", 0,
+     "家长会的开场短片 粉笔字在黑板上写出“欢迎回家”"),
+    ("用万相把这张古画做成视频 画里的船慢慢划走", 1, "船慢慢划走"),
+    ("这张老照片能让爷爷奶奶笑一下吗 谢谢啦🙏", 1, "爷爷奶奶笑一下"),
+    # count words that belong to the thing made, after a verb that is also a filler
+    ("来张618大促的电商主图，一台空气炸锅", 0, "618大促的电商主图，一台空气炸锅"),
+    ("求一张618大促的电商主图，一台空气炸锅", 0, "618大促的电商主图，一台空气炸锅"),
+])
+def test_spaces_for_commas_leave_the_same_prompt(text: str, images: int, expected: str) -> None:
+    assert _prompt(text, images) == expected

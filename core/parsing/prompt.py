@@ -30,6 +30,8 @@ MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照
                       rf"(?:of|about|showing|featuring|with|where|that shows|depicting|in which)\s+", re.I)
 MEDIA_LABEL = re.compile(
     rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|demo\s+(?=[\u3400-\u9fff])|"
+    # "做个 video 一只狐狸…", "一个 picture 一只猫…": a plain English media word before a Chinese description
+    rf"(?:video|vid|clip|picture|pic|image|img|photo|song|music|track)s?\s+(?=[\u3400-\u9fff])|"
     rf"{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
     re.I,
 )
@@ -59,7 +61,7 @@ PLEASE = re.compile(r"\s*(?<![a-z'])(?:please|pls|plz|kindly)(?![a-z])", re.I)
 # a part ends at a comma, a sentence end, a colon that is not in a time, or a dash between spaces
 # (a space between two Chinese phrases, "桌面壁纸 极简风", is a pause too; it is kept as typed)
 CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+\s*"
-                          r"|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff]))")
+                          r"|(?<=[\u3400-\u9fff”」』》）])\s+(?=[\u3400-\u9fff“「『《（]))")
 # "中间是 …", "中间做个 …": between two frames
 MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=[^\s\"”'’」』)）])")  # not before a closing quote
 ZH_MEDIA_LEAD = re.compile(
@@ -72,7 +74,7 @@ ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*(?:[:：，,]
 UNSAID_HEAD = re.compile(r"^(?P<x>[^，,。;；:：\s]{2,}(?<!点)(?<!些))的$")
 # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子])|一个(?=[^，,。的\s]{1,8}风格?的))\s*"
-                             r"(?=[\u3400-\u9fffA-Za-z])")
+                             r"(?=[\u3400-\u9fffA-Za-z0-9])")
 # "画三张不同的奶茶店logo", "3 different logos": "different" goes with the count that was cut
 DIFFERENT = re.compile(r"^(?:不同(?:的|款式的)|(?:different|separate|various|distinct)\s+(?=\S))", re.I)
 # "头像吧，要可爱点的", "我家的猫吗？": a sentence particle inside the prompt
@@ -80,7 +82,8 @@ DIFFERENT = re.compile(r"^(?:不同(?:的|款式的)|(?:different|separate|vario
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
                          r"[吧呀啊哦嘛啦吗呢么哈呗嘞]+(?=\s*[，,。！!？?~～]|\s*$|\s+(?=[\u3400-\u9fffA-Za-z]))")
 # "占位图就行，灰色背景": "that will do" at the end of a part, not its last (the end is strip_trailing's)
-ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即可|就可以了?)(?=\s*[，,。；;])")
+ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即可|就可以了?)"
+                       r"(?=\s*[，,。；;]|\s+[\u3400-\u9fff])")
 # "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
 # "a song about"
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])(?<!风格)(?<!风)(?<!质感)(?<!style)\s*的\s*"
@@ -129,8 +132,8 @@ def _lead_zh() -> re.Pattern[str]:
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
         # a filler that is also a verb ("来", "搞") is the verb when its measure word follows ("来点音乐")
-        rf"^(?:(?!{not_verbs})(?!(?:{verbs})\s*一?点)(?:{fillers}|你)\s*)*(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
-        rf"|要(?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段]))\s*"
+        rf"^(?:(?!{not_verbs})(?!(?:{verbs})\s*一?[张幅首段条份点])(?:{fillers}|你)\s*)*(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
+        rf"|[要求](?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段]))\s*"
         rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|一个(?=\s*[A-Za-z])"
         rf"|[个只位辆座棵朵艘](?=\S)|些|一?点(?=[^\s，,。点])"
         rf"|几[张个首段版])?\s*)?",
@@ -162,18 +165,27 @@ ZH_FOR_BARE = re.compile(r"^(?:这|那)?(?:一?[首段个张条支])?(?:新|小)
 
 def for_the_media(text: str) -> str:
     m = ZH_FOR.match(text)
-    if m is None or not _media_end().search(m.group("y")):
+    if m is None:
         return text
+    y, end = m.group("y"), m.end()
+    if not _media_end().search(y):
+        # "给我的 vlog 配个 bgm japan trip 轻快一点": the thing made is the words up to its media noun
+        spaces = [i for i, c in enumerate(y) if c == " "]
+        cut = next((i for i in reversed(spaces) if _media_end().search(y[:i])), None)
+        if cut is None:
+            return text
+        y, end = y[:cut], m.start("y") + cut
+    rest = text[end:]
     if m.group("verb") == "配" and ZH_FOR_BARE.match(m.group("x").strip()):
-        return f"{m.group('y').strip()}{text[m.end():]}"
-    x, y = m.group("x").strip(), m.group("y").strip()
+        return f"{y.strip()}{rest}"
+    x, y = m.group("x").strip(), y.strip()
     if "的" in y:  # one "的" in the phrase: "公司年会邀请函的底图", "乐队新专辑的封面"
-        return f"{x}{m.group('gap2')}{y}{text[m.end():]}"
+        return f"{x}{m.group('gap2')}{y}{rest}"
     x = x.replace("的", "")
     # "给我的 vlog 配个 bgm" → "vlog 的 bgm": a Latin word keeps the space it was typed with
     before = " " if m.group("gap") and x[-1:].isascii() else ""
     after = " " if m.group("gap2") and y[:1].isascii() else ""
-    return f"{x}{before}的{after}{y}{text[m.end():]}"
+    return f"{x}{before}的{after}{y}{rest}"
 
 
 ZH_ONE = re.compile(r"^一\s*个\s*(?=\S)")
@@ -185,7 +197,10 @@ def drop_media_measure(text: str) -> str:
     m = ZH_ONE.match(text)
     if m is None:
         return text
-    return text[m.end():] if _media_end().search(CLAUSE_SPLIT.split(text, maxsplit=1)[0]) else text
+    head = CLAUSE_SPLIT.split(text, maxsplit=1)[0]
+    # "一个产品 demo video 智能手表…": the head noun may end any word of the first part
+    ends = [len(head), *(i for i, c in enumerate(head) if c == " ")]
+    return text[m.end():] if any(_media_end().search(head[:i]) for i in ends) else text
 
 
 @cache
@@ -522,7 +537,8 @@ def _talk(sentence: str) -> bool:
 
     said = SEPARATORS.sub("", sentence).strip()
     if len(said.split()) <= 1 and not re.search(r"[\u3400-\u9fff]", said):
-        return True  # "", "emergency 😭", "Hello."
+        # "", "emergency 😭", "Hello." (a media word alone, "EDM。drop 要炸", names what is made)
+        return not pattern("media_nouns").fullmatch(said)
     if not residue(said, "greetings", "thanks", "prompt_filler"):
         return True
     if re.search(r"[\u3400-\u9fff]", said):
@@ -895,7 +911,7 @@ ANIMATION_LEAD = re.compile(
     r"|(?:做成|变成|弄成|转成)\s*(?:一个|一段|一条|个|段)?"
     r"(?=[^，,]+?(?:的\s*)?(?:短视频|视频|动画|动图|镜头)\s*$)"
     r"|(?:把|将)\s*(?:这|那)?[张个幅]?[^，,\s]{0,6}?(?:做成|变成|转成|生成)\s*(?:一个|一段|一条)?"
-    r"(?:\s*(?:短视频|视频|动画|动图)(?=\s*[，,：:]))?"
+    r"(?:\s*(?:短视频|视频|动画|动图)(?=\s*[，,：:。]|\s+\S))?"
     r"|animate\s+(?:[\w'’-]+\s+){0,4}?(?:so\s+that|so|and\s+make|where)(?=\s)"
     r"|animate(?:\s+(?:this|it|them|these|the\s+(?:photo|picture|image|pic)))?(?:\s+(?:so(?:\s+that)?|and|to))?"
     r"|(?:and\s+)?(?:make|create|generate|do|turn\s+(?:this|it|these|my|the)(?:\s+(?:photo|picture|image|pic|one|drawing|"
@@ -940,8 +956,9 @@ ANIMATE_WHAT = re.compile(r"^(?:(?:please|pls|plz|can\s+you|could\s+you|can\s+u|
                           r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
 
 
-_MOTION_ONCE = re.compile(r"(?<=[\u3400-\u9fff])(一下)[吗吧呀啊哦嘛呢\s?？!！~～。.]*"
-                          r"[，,、\s]*(?:(?:谢谢|谢啦|感谢|辛苦|麻烦了|拜托)[^，,。]*)?$")
+_MOTION_ONCE = re.compile(r"(?<=[\u3400-\u9fff])(一下)[吗吧呀啊哦嘛呢哈\s?？!！~～。.]*"
+                          r"[，,、\s]*(?:(?:谢谢|谢啦|感谢|辛苦|麻烦了|拜托)[^，,。]*)?"
+                          r"[\s\U0001F300-\U0001FAFF\u2600-\u27BF]*$")
 
 
 def animation_prompt(text: str) -> str:
