@@ -682,3 +682,15 @@ def test_words_to_sing_are_still_lyrics() -> None:
 def test_forms_of_asking_leave_the_description(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # brackets that only tell the bot how to make it go; a style in brackets stays
+    ("a fox in a field (use the cheapest model)", "a fox in a field"),
+    ("a castle on a hill [best quality]", "a castle on a hill"),
+    ("a dog in a hat (4k)", "a dog in a hat"),
+    ("a poster (retro style) for a jazz night", "a poster (retro style) for a jazz night"),
+])
+def test_bracketed_instructions_go(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -357,6 +357,20 @@ def drop_preference_clauses(text: str) -> str:
 PEOPLE_NOT_VOICES = frozenset({"女生", "男生"})
 
 
+# "a fox in a field (use the cheapest model)", "a castle [best quality]": a bracketed aside to the bot
+_BRACKETED = re.compile(r"\s*[(\[（【]([^()\[\]（）【】]{0,60})[)\]）】]")
+
+
+def drop_bracketed_instructions(text: str) -> str:
+    """Brackets holding only instructions, options or a preference (or nothing, once those were cut) go; "a
+    poster (retro style)" keeps its style."""
+    from .gate import residue
+
+    if not _BRACKETED.search(text):
+        return text
+    return _BRACKETED.sub(lambda m: "" if not residue(m.group(1), *PREFERENCE_LISTS) else m.group(0), text)
+
+
 def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str:
     """Drop every part (between commas, colons, sentence ends, dashes) that says nothing about what to make:
     "thanks", "aspect ratio" once its value was read, "would be awesome"; with ``INSTRUCTION_LISTS`` also
@@ -830,7 +844,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     # "a song, 3 minutes long, about …": the phrase cut by an option joins again before parts are weighed
-    text = OF_AFTER_CUT.sub(" ", text)
+    text = OF_AFTER_CUT.sub(" ", drop_bracketed_instructions(text))
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
     if not keep_instruction and _WANT_VERB.search(text):
