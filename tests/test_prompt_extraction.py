@@ -694,3 +694,14 @@ def test_forms_of_asking_leave_the_description(text: str, expected: str) -> None
 def test_bracketed_instructions_go(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # where the result will be used, said as a part of its own after the description
+    ("draw a koala eating eucalyptus, for a school project", "a koala eating eucalyptus"),
+    ("make a pixel art heart, need it for my game's UI", "a pixel art heart"),
+    ("draw a sunset over the ocean, for my instagram", "a sunset over the ocean"),
+])
+def test_where_the_result_goes_is_no_part_of_it(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
