@@ -700,7 +700,9 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
             )
         )
     )
-    always = pattern("always").search(work) or ALWAYS_ZH.search(work) or (
+    # "以后用的头像": what a picture is for later, not "from now on use"
+    always = next((m for m in pattern("always").finditer(work) if not work.startswith("的", m.end())), None) \
+        or ALWAYS_ZH.search(work) or (
         (_DEFAULT_BEFORE.search(work, 0, draft.ref.start) or _ONLY_BEFORE.search(work, 0, draft.ref.start))
         if draft.ref is not None else None)
     if always and draft.ref is None and always.group(0).lower() == "always" \

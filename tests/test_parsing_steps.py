@@ -876,3 +876,25 @@ def test_morphing_between_two_attached_pictures_is_a_first_and_last_frame_video(
     intent = _parse("morph from the first to the second", 2)
     assert (intent.request, intent.task_type) == (True, "first_last_frame_to_video")
     assert _parse("rate my drawing", 1).request is False
+
+
+@pytest.mark.parametrize("text", [
+    "abort abort wrong prompt", "香蕉pro出图是真的快", "这个能生成音乐不", "这个功能好 以后宣传片都让它做",
+    "积分扣了但是没出图", "生成视频要排队吗", "这个我以后当头像用", "gonna use it as my wallpaper lol",
+])
+def test_commands_complaints_verdicts_and_own_plans_are_never_charged(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("余额查询", "usage"), ("forget my video preference", "reset_preference"),
+    ("abort abort wrong prompt", "cancel"), ("生成视频要排队吗", "help"),
+])
+def test_answers_said_in_few_words(text, kind):
+    assert _parse(text).kind == kind
+
+
+def test_what_a_picture_is_for_later_is_no_default_and_the_request_beside_it_is_made():
+    intent = _parse("以后用的头像 帮我画一个")
+    assert (intent.request, intent.model_mode, intent.task_type) == (True, None, "text_to_image")
+    assert _parse("游戏背景音乐 8bit").task_type == "text_to_music"  # "8bit" is no picture number

@@ -130,7 +130,8 @@ def _judged() -> re.Pattern[str]:
 
 @cache
 def _verdict_end() -> re.Pattern[str]:
-    return re.compile(rf"(?:最|太|也太|真|超)(?:{alt('judgements', 'zh')})[了的啊呀吧~\s!！]*$")
+    return re.compile(rf"(?:最|太|也太|真|超|真的|是真的|好|挺|蛮|特别|非常)"
+                      rf"(?:{alt('judgements', 'zh')}|快|慢|贵)[了的啊呀吧~\s!！]*$")
 
 
 _MADE_BEFORE = re.compile(r"(?:出来|出|好|来)?[的得]")  # "做出来的视频": what was made
@@ -215,7 +216,7 @@ _OPINION_ASKED = re.compile(r"^\W*(?:你们|大家|你|您)(?:都)?(?:觉得|认
 
 
 _NOT_ASKED_END = re.compile(r"不[\s\W]*$")
-_CAN_FIRST = re.compile(r"^\W*你?(?:能|会|可以|要|行)")
+_CAN_FIRST = re.compile(r"^\W*(?:你|这个|它|这|机器人|这个机器人|bot|这个bot)?\s*(?:能|会|可以|要|行)", re.I)
 _A_NOT_A = re.compile(r"([\u3400-\u9fff])不\1[\s\W]*$")
 _ZH_ASKED = re.compile(
     r"(吗|么|呢|嘛)[\s\W]*$|多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|"
@@ -350,6 +351,8 @@ def _question_kind(text: str, model_count: int) -> str | None:
             return None  # "is it possible to make a video of a cat dancing?", "能让这张图里的瀑布流动起来吗"
         return "maybe"
     if _verb_first(text) and not _QUESTION_WORD.search(text):
+        if untagged_end(text) == len(text) and _HOW_IT_GOES.search(text):
+            return "help"  # "生成视频要排队吗": how making one goes, not a request
         return None  # "draw me a dragon?", "画一只猫好吗", "来首歌吧？": a request said with a question mark
     if (starts_like_a_description(text) and not _QUESTION_WORD.search(text)
             and len(_CONTENT.findall(text)) >= 2):
@@ -376,6 +379,8 @@ def _polite_with_a_thing(text: str) -> bool:
     return any(n.head for n in nouns(text[polite.end():]))
 
 
+# "…要排队吗", "…会很慢吗": a question about how making something goes
+_HOW_IT_GOES = re.compile(r"(?:要|需要|会|得)[^，。,.!！?？\s]{1,6}?(?:吗|么|嘛)[\W]*$")
 _QUESTION_WORD = re.compile(r"(?<![a-z])(?:what|which|how|why|when|where|who|whose|whats|what's)(?![a-z])"
                             r"|什么|啥|哪|怎么|咋|为什么|为啥|多少|几|谁|是不是|有没有|会不会|多久", re.I)
 
@@ -599,7 +604,7 @@ def past_story(text: str) -> bool:
 
 # "明天要用的海报" names a poster (a verb before 的 describes it)
 # "下周618我们组要出一套KV": who plans it may come with a few words before it
-_ZH_PLAN_VERB = re.compile(r"^\W*(?:[^，。,.!！?？\s]{0,6}?(?:我们|咱们|我|咱|组|团队|公司|部门))?"
+_ZH_PLAN_VERB = re.compile(r"^\W*(?:[^，。,.!！?？\s]{0,6}?(?:我们|咱们|我|咱|组|团队|公司|部门|都))?"
                            r"(?:再|要|会|得|去|打算|准备|想|让|叫)"
                            r"(?![\u3400-\u9fff]{0,2}的)")
 

@@ -32,7 +32,9 @@ _VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
 _SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$"
                         r"|(?:这|那)[一二两三几]?[张幅个些][\u4e00-\u9fff]{0,3}$")  # "这两张角色图"
 # "图1", "图二", "pic 2", "image #1": one of the attached pictures, named by its number
-_NUMBERED = re.compile(r"^\s*(?:#|no\.?\s*)?(?:\d|[一二三四五六七八九](?![\u4e00-\u9fff]*[张幅个只]))", re.I)
+_NUMBERED = re.compile(r"^\s*(?:#|no\.?\s*)?"
+                       r"(?:\d(?!\d*[a-z])|[一二三四五六七八九](?![\u4e00-\u9fff]*[张幅个只]))",
+                       re.I)  # not "背景音乐 8bit", "视频 4k"
 # after a Chinese noun, what ends its noun phrase: punctuation, particles, verbs and numbers ("做个视频展示…",
 # "视频一只猫在跳舞"); anything else continues it, so the noun was a modifier ("电影男主角的剧照")
 _ZH_PHRASE_END = re.compile(r"^(?:\s|[^\u4e00-\u9fff]|[的里中上内吧呢啊吗呀哦嘛了和跟与或及给为配来去让把被"
