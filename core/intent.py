@@ -102,7 +102,8 @@ _USE_BEFORE = re.compile(
     re.I,
 )
 _MODEL_AFTER = re.compile(r"^\s*(?:的)?(?:模型|model)?", re.I)
-_MODEL_JOIN = re.compile(r"^\s*(?:(?:to|for)(?![a-z])|来|去|给我)(?=\s*\S)", re.I)
+# "用可灵来…", "use kling for …" (not "用 veo 给我的歌配个MV": "给我的" is "for my")
+_MODEL_JOIN = re.compile(r"^\s*(?:(?:to|for)(?![a-z])|来|去|给我(?![的们]))(?=\s*\S)", re.I)
 
 
 # "@IMA draw …": the bot's name typed by hand, not a platform mention token
@@ -393,6 +394,19 @@ def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
     return reading
 
 
+# "用香蕉pro 可以帮我画…吗": the model named before the asking words
+_MODEL_FIRST = re.compile(r"^\s*(?:(?:用|使用|(?<![a-z])(?:use|using|with))\s*)?\s*$", re.I)
+
+
+def _model_named_first(text: str, spans: list[tuple[int, int]], start: int) -> str:
+    """The clause without a model named at its start: "用香蕉pro 可以帮我画一只海獭吗" is asked like
+    "可以帮我画一只海獭吗", a polite request, not a question about that model."""
+    for s, e in spans:
+        if start <= s < start + len(text) and _MODEL_FIRST.match(text[:s - start]):
+            return text[min(e, start + len(text)) - start:]
+    return text
+
+
 def _setting_clause(text: str, spans: list[tuple[int, int]], start: int) -> bool:
     """A clause that only names the model or the strategy for the request said around it."""
     named = False
@@ -432,7 +446,7 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.talk = True
         reading.aside.append((clause.start, clause.end, "social"))
     elif gate.is_question(clause.text):
-        kind = gate.question_kind(clause.text, named)
+        kind = gate.question_kind(_model_named_first(clause.text, spans, clause.start), named)
         if images and kind in ("help", "chat") and _asks_about_the_picture(clause.text):
             kind = None  # "can u animate this??", "这张老照片能让爷爷奶奶笑一下吗" with it: asked politely
         elif _setting_with_a_tag(clause.text):

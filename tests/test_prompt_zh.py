@@ -336,3 +336,21 @@ def test_who_is_addressed_and_how_it_is_asked_leave_the_prompt(text: str, images
 ])
 def test_spaces_for_commas_leave_the_same_prompt(text: str, images: int, expected: str) -> None:
     assert _prompt(text, images) == expected
+
+
+@pytest.mark.parametrize("text, model, expected", [
+    # a model named before the request changes nothing else: not its polite question, not "给我们…"
+    ("用香蕉pro 可以帮我画一只在弹吉他的海獭吗", "gemini-3-pro-image", "一只在弹吉他的海獭"),
+    ("用 nano banana 2 能不能帮我画一下我家楼下那棵银杏树秋天的样子？", "gemini-3.1-flash-image",
+     "我家楼下那棵银杏树秋天的样子"),
+    ("用香蕉pro 给我们公司年会做个邀请函的底图，中国风", "gemini-3-pro-image",
+     "公司年会邀请函的底图，中国风"),
+    ("用 veo 给我的歌配个MV片段，雨夜的便利店", "veo-3.1-generate-preview", "MV片段，雨夜的便利店"),
+    # the verb that asked for a count goes with it
+    ("来张流浪狗领养日的 IG post，温暖可爱 style 出两张", None, "流浪狗领养日的 IG post，温暖可爱 style"),
+])
+def test_a_model_named_first_leaves_the_rest_as_it_was(text: str, model: str | None, expected: str) -> None:
+    from .test_intent_corpus import model_id
+
+    intent = parse(text, 0, catalogues())
+    assert intent.request and model_id(intent) == model and intent.prompt == expected, intent

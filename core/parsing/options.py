@@ -336,8 +336,16 @@ def _count_of(text: str, found: Found, images: int) -> str:
     n = parse_number(m.group(1))
     assert n is not None
     found.n = n
-    # keep an English noun so "3 images of a cat" still names what is made
-    return text[: m.start()] + " " + (m.group(2) or "") + (m.group(4) or "") + " " + text[m.end():]
+    # keep an English noun so "3 images of a cat" still names what is made; "…style 出两张": the verb that
+    # asked for the count goes with it
+    start = m.start()
+    if m.group(3) and (verb := _VERB_BEFORE_COUNT.search(text, 0, start)):
+        start = verb.start()
+    return text[:start] + " " + (m.group(2) or "") + (m.group(4) or "") + " " + text[m.end():]
+
+
+_VERB_BEFORE_COUNT = re.compile(r"(?:^|(?<=[\s,，。；;:：]))(?:再|帮我|给我)?"
+                                r"(?:出|来|画|做|生成|整|搞|弄|要)\s*$")
 
 
 def settle(opts: dict[str, Any], media: str) -> None:
