@@ -705,3 +705,17 @@ def test_bracketed_instructions_go(text: str, expected: str) -> None:
 def test_where_the_result_goes_is_no_part_of_it(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a formal request: the courtesy around it and the sign-off under it go
+    ("Good afternoon. I would be very grateful if you could create a painting of a country church in autumn. "
+     "Kind regards, Margaret", "a painting of a country church in autumn"),
+    ("i'd love it if you could draw a koala in a eucalyptus tree. Thanks, Ann",
+     "a koala in a eucalyptus tree"),
+    # thanks written on the thing stays
+    ("make a banner saying thanks", "a banner saying thanks"),
+])
+def test_courtesy_and_sign_offs_around_a_formal_request(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -91,7 +91,8 @@ ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])(?<!风格)(?<!风)(?<!质感
                            r"(?=$|\s*[，,。；;])")
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
-AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)")
+# "a owl" → "an owl"; not "a eucalyptus", "a one-eyed"
+AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)(?![Ee][uw]|[Oo]n(?:e|ce)(?![a-z]))")
 EMPTY = re.compile(
     rf"^(?:an?\s+|some\s+|the\s+|me\s+|一[张个段首幅]\s*|的\s*)*(?:{_MEDIA_GENERIC}|视频|图片|图|照片|音乐|歌|歌曲|画|model|模型)?\s*"
     r"(?:吧|呀|啊|please|模型|生成|from now on|以后|for me|now|it|this|that)?$",
@@ -240,6 +241,10 @@ def _latin_alnum(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+_SAID_ON_IT = re.compile(r"(?<![a-z])(?:says|say|saying|reads|reading|written|text|caption|words?)"
+                         r"\s*[:：]?\s*$")
+
+
 def strip_trailing(text: str) -> str:
     """Drop "please", "吧", "thanks" at the end, in linear time; a final "的" stays ("四格的", "欢快的"
     describe the thing made)."""
@@ -250,6 +255,8 @@ def strip_trailing(text: str) -> str:
             if lowered.endswith(word) and (
                 not word.isascii() or len(lowered) == len(word) or not _latin_alnum(lowered[-len(word) - 1])
             ):
+                if _SAID_ON_IT.search(lowered, 0, len(lowered) - len(word)):
+                    return stripped  # "a sign that says thank you": the words written on it
                 stripped = stripped[: -len(word)]
                 break
         else:
@@ -520,7 +527,11 @@ WOULD_BE_NICE = re.compile(r"\s+(?:would|will|'d|’d)\s+be\s+(?:really\s+|so\s+
 # "… and make it vertical because it is for my phone": the reason is not the picture
 REASON_END = re.compile(r"\s+(?:because|since|cuz|cause)\s+[^,，.]*$", re.I)
 # "… Thank you very much. Margaret": a name signed under the message
-SIGNATURE = re.compile(r"(?<=[.!。！])\s*(?:[-—~]\s*)?[A-Z][a-z]+\.?\s*$")
+SIGNATURE = re.compile(r"(?<=[.!。！])\s*(?:[-—~,]\s*)?[A-Z][a-z]+\.?\s*$")
+# "… Kind regards, Margaret", "… Best wishes, Tom", "… Thanks, Ann": a sign-off, with or without the name
+SIGN_OFF = re.compile(r"(?<=[.!?。！？,，])\s*(?i:(?:kind|best|warm|warmest)\s+(?:regards|wishes)|regards|"
+                      r"sincerely|yours\s+truly|many\s+thanks|thanks(?:\s+again)?|thank\s+you(?:\s+again)?)"
+                      r"[\s,.!]*(?:[-—~]\s*)?(?:[A-Z][a-z]+\.?)?\s*$")
 # "upscale this to 4k and fix the hands" once "4k" is cut: the rest of the first edit is an option
 OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+", re.I)
 # "欢迎海报贴在教室门口": where the picture will hang
@@ -852,7 +863,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = drop_talk_tail(drop_asides(text))
     if not keep_instruction and _MAKE_WORD.search(text):
         text = MAKE_IT_STYLE.sub(", ", text)
-    text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", SIGNATURE.sub("", WOULD_BE_NICE.sub("", text))))
+    text = SIGNATURE.sub("", SIGN_OFF.sub("", WOULD_BE_NICE.sub("", text)))
+    text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", text))
     text = re.sub(r"\s+([,，.!?])", r"\1", text)
     text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
     text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
