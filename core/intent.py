@@ -462,7 +462,8 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.answers.append(standalone)
     elif reading.answers and not gate.residue(clause.text, "list_asks", "reply_filler", "thanks"):
         reading.aside.append((clause.start, clause.end, "question"))  # "都支持哪些模型 列一下": asks it again
-    elif not gate.chatty(clause.text):
+    elif not gate.chatty(clause.text) or gate.joined_request(clause.text):
+        # a story with a request joined on: "my dog died last week and i'd love a painting of him …"
         reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
     else:
         reading.talk = True

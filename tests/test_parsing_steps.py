@@ -898,3 +898,10 @@ def test_what_a_picture_is_for_later_is_no_default_and_the_request_beside_it_is_
     intent = _parse("以后用的头像 帮我画一个")
     assert (intent.request, intent.model_mode, intent.task_type) == (True, None, "text_to_image")
     assert _parse("游戏背景音乐 8bit").task_type == "text_to_music"  # "8bit" is no picture number
+
+
+def test_a_request_joined_on_after_a_story_in_one_clause_is_a_request_and_words_asked_for_are_not():
+    intent = _parse("my dog died last week and i'd love a painting of him in heaven with clouds, he was a "
+                    "golden retriever")
+    assert (intent.request, intent.task_type) == (True, "text_to_image")
+    assert _parse("i had a long day and can you write me a poem about it").request is False

@@ -903,8 +903,28 @@ def defers(text: str) -> bool:
 def request_shape(text: str) -> bool:
     """The clause opens the way a request opens: a verb that asks for something made ("draw …", "画…",
     "make me …"), or a polite or wanting lead before it or before what is wanted ("can you draw …", "i'd like
-    a poster …", "帮我画…", "给我来一张…"). "imagine …" is not one: it is how people start a daydream."""
-    opening = _opening(_QUOTED.sub(" ", text))
+    a poster …", "帮我画…", "给我来一张…"). "imagine …" is not one: it is how people start a daydream. A
+    request joined on after the story in the same clause counts too ("my dog died last week and i'd love a
+    painting of him …")."""
+    said = _QUOTED.sub(" ", text)
+    return _opens_a_request(said) or joined_request(said)
+
+
+def joined_request(text: str) -> bool:
+    """A request joined on after a story in the same clause ("my dog died last week and i'd love a painting
+    of him …", "…, so can you make …"), not words asked for ("… and can you write me a poem")."""
+    return any(_opens_a_request(text[m.end():]) and not text_request(text[m.end():].lower())
+               for m in _JOINED.finditer(text, 0, 400))
+
+
+# "… and i'd love a painting of him", "… so can you make …": a request joined on in one clause
+_JOINED = re.compile(r"\s(?:and|but|so|anyway|anyways)\s+"
+                     r"(?=(?:i'd|id|i would|can you|could you|would you|can u|could u|pls|please)(?![a-z']))",
+                     re.I)
+
+
+def _opens_a_request(text: str) -> bool:
+    opening = _opening(text)
     if _negated_start().match(opening):
         return False
     verb = _verb_first_pattern().match(opening)
