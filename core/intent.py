@@ -102,6 +102,9 @@ _USE_BEFORE = re.compile(
     re.I,
 )
 _MODEL_AFTER = re.compile(r"^\s*(?:的)?(?:模型|model)?", re.I)
+# "… 用即梦画", "…，用海螺做一下吧": the making verb after the model, at the end of the part
+_MODEL_VERB_END = re.compile(r"^\s*(?:来|去)?(?:画|做|生成|写|出|跑|弄|整)(?:一下|一版)?[吧呗呀哈]?"
+                             r"(?=\s*(?:$|[，,。!！~～]))")
 # "用可灵来…", "use kling for …" (not "用 veo 给我的歌配个MV": "给我的" is "for my")
 _MODEL_JOIN = re.compile(r"^\s*(?:(?:to|for)(?![a-z])|来|去|给我(?![的们]))(?=\s*\S)", re.I)
 
@@ -239,6 +242,8 @@ def _cut_model(text: str, ref: ModelRef) -> str:
         start = use.start()
     after = _MODEL_AFTER.match(text[end:])
     end += after.end() if after else 0
+    if verb := _MODEL_VERB_END.match(text[end:]):  # "…，用即梦画", "… 海螺做": the verb said with the model
+        end += verb.end()
     opening = not text[gate_clause_start(text, start): start].strip(" ,.!:;-@")
     joined = _MODEL_JOIN.match(text[end:])
     if use and opening and joined:  # "use kling for a cat video": what follows is the request itself

@@ -354,3 +354,31 @@ def test_a_model_named_first_leaves_the_rest_as_it_was(text: str, model: str | N
 
     intent = parse(text, 0, catalogues())
     assert intent.request and model_id(intent) == model and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, model, expected", [
+    # a model named after the request, with or without its verb, leaves the request as it was
+    ("画个表情包：一只熊猫捂脸说'我太难了' 用即梦画", "doubao-seedream-4.5",
+     "表情包：一只熊猫捂脸说'我太难了'"),
+    ("做个 9:16 的 TikTok 视频 一个女生在 Tokyo 街头展示 OOTD 海螺做", "MiniMax-Hailuo-2.3",
+     "一个女生在 Tokyo 街头展示 OOTD"),
+])
+def test_a_model_named_last_takes_its_verb_with_it(text: str, model: str, expected: str) -> None:
+    from .test_intent_corpus import model_id
+
+    intent = parse(text, 0, catalogues())
+    assert intent.request and model_id(intent) == model and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, model, lyrics", [
+    # the model named after the verses is no verse
+    ("给幼儿园毕业典礼写首歌 歌词是：小书包背起来 我们要长大 再见了滑滑梯 豆包歌曲", "GenSong",
+     "小书包背起来 我们要长大 再见了滑滑梯"),
+    ("写首歌 歌词：我们都是追梦人，用suno", "sonic", "我们都是追梦人"),
+    ("写首歌 歌词：用心去爱 用力去活", None, "用心去爱 用力去活"),
+])
+def test_a_model_named_after_the_lyrics_is_the_model(text: str, model: str | None, lyrics: str) -> None:
+    from .test_intent_corpus import model_id
+
+    intent = parse(text, 0, catalogues())
+    assert model_id(intent) == model and intent.options.get("lyrics") == lyrics, intent

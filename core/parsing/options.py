@@ -99,6 +99,8 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
         # "…\n帮我生成一下": the ask, not a verse; "…\n风格：城市民谣": the style, which is the prompt
         while len(lines) > 1 and (_instruction_only(lines[-1]) or _STYLE_LINE.match(lines[-1])):
             after = lines.pop() + "\n" + after
+        if (named := _model_at_the_end(lines[-1])) is not None:  # "…滑滑梯，用suno": the model, not a verse
+            lines[-1], after = lines[-1][:named], lines[-1][named:] + " " + after
         return "\n".join(lines).strip().strip("\"“”「」'"), before + " " + after
     return None, text
 
@@ -106,6 +108,24 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
 # a line after the verses that labels how the song sounds: "风格：城市民谣", "style: synthwave"
 _STYLE_LINE = re.compile(r"^\s*(?:风格|曲风|曲调|编曲|乐器|情绪|节奏|氛围|感觉|唱法|"
                          r"style|genre|vibe|mood|tempo|bpm|instruments?|arrangement)\s*[:：]", re.I)
+
+
+_PART_GAP = re.compile(r"[，,;；。\s]+")
+_USE_WORD = re.compile(r"^(?:用|使用|模型用|(?<![a-z])(?:use|using|with|via)(?![a-z]))?\s*", re.I)
+
+
+def _model_at_the_end(line: str) -> int | None:
+    """Where a last part that only names a model starts ("…，用suno", "… 豆包歌曲", "… nano banana 2"), or
+    None. The last few gaps are tried, the longest tail first, so a name with spaces is read whole."""
+    from .models import find_models
+
+    for gap in list(_PART_GAP.finditer(line))[-4:]:
+        tail = line[gap.end():]
+        said = tail[_USE_WORD.match(tail).end():]  # type: ignore[union-attr]
+        refs = find_models(said, None) if said else []
+        if len(refs) == 1 and refs[0].start == 0 and refs[0].end == len(said.rstrip()):
+            return gap.start()
+    return None
 
 
 def _closing(text: str, close: str, start: int) -> int:
