@@ -719,3 +719,14 @@ def test_where_the_result_goes_is_no_part_of_it(text: str, expected: str) -> Non
 def test_courtesy_and_sign_offs_around_a_formal_request(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an emoji after an article or a preposition is a thing to draw; chat emphasis marks go
+    ("draw a 🐱 in a 🎩 on the 🌙", "a 🐱 in a 🎩 on the 🌙"),
+    ("**a cyberpunk samurai** in the rain", "a cyberpunk samurai in the rain"),
+    ("draw a cat, thanks 🙏", "a cat"),
+])
+def test_emoji_nouns_stay_and_markdown_goes(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

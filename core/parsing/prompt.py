@@ -378,6 +378,13 @@ def drop_bracketed_instructions(text: str) -> str:
     return _BRACKETED.sub(lambda m: "" if not residue(m.group(1), *PREFERENCE_LISTS) else m.group(0), text)
 
 
+# "a 🐱 in a 🎩 on the 🌙": an emoji after an article or a preposition stands for a thing, and is content
+EMOJI_NOUN = re.compile(r"(?<![a-z])(?:a|an|the|in|on|with|of|and|my|some|under|over)\s*"
+                        r"[\U0001F300-\U0001FAFF\u2600-\u27BF]", re.I)
+EMOJI_NOUN_END = re.compile(EMOJI_NOUN.pattern + r"+\s*$", re.I)
+MARKDOWN = re.compile(r"\*\*|__|~~|`+")
+
+
 def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str:
     """Drop every part (between commas, colons, sentence ends, dashes) that says nothing about what to make:
     "thanks", "aspect ratio" once its value was read, "would be awesome"; with ``INSTRUCTION_LISTS`` also
@@ -389,7 +396,7 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
     for i in range(0, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
         if clause.strip() and not residue(clause, *lists) and not PLATFORM_MEDIA.search(clause) \
-                and clause.strip() not in PEOPLE_NOT_VOICES:
+                and clause.strip() not in PEOPLE_NOT_VOICES and not EMOJI_NOUN.search(clause):
             continue
         kept.append(clause + separator)
     return "".join(kept)
@@ -841,6 +848,7 @@ _FACE_CHARS = re.compile(r"[:;=<_^]|x[Dd]")
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
+    text = MARKDOWN.sub("", text)  # "**a cyberpunk samurai** in the rain": emphasis typed in chat
     if _FACE_CHARS.search(text):  # a face ends what was said, like an emoji
         text = HEART.sub(" ", EMOTICON.sub(". ", text))
     if not keep_instruction:
@@ -875,7 +883,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             break
         previous = text
         text = SEPARATORS.sub("", text).strip()
-        text = EDGE_SYMBOLS.sub("", text).strip()
+        text = EDGE_SYMBOLS.sub("", text).strip() if not EMOJI_NOUN_END.search(text) else text
         if keep_instruction:
             text = _polite_lead().sub("", INTERJECTION_LEAD.sub("", text, count=1), count=1)
             text = ZH_POLITE_LEAD.sub("", text)
