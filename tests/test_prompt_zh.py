@@ -382,3 +382,18 @@ def test_a_model_named_after_the_lyrics_is_the_model(text: str, model: str | Non
 
     intent = parse(text, 0, catalogues())
     assert model_id(intent) == model and intent.options.get("lyrics") == lyrics, intent
+
+
+@pytest.mark.parametrize("text, options", [
+    # options said in other Chinese words leave the prompt and set the option
+    ("做个视频 海边 竖着的", {"aspect_ratio": "9:16"}),
+    ("做个视频 海边 横着的", {"aspect_ratio": "16:9"}),
+    ("做个视频 海边 手机竖屏", {"aspect_ratio": "9:16"}),
+    ("做个视频 海边 高清1080", {"resolution": "1080P"}),
+    ("做个视频 海边 配上音效", {"generate_audio": True}),
+    ("写首歌 关于海边 两分半", {"duration": 150}),
+])
+def test_options_in_other_chinese_words(text: str, options: dict[str, object]) -> None:
+    intent = parse(text, 0, catalogues())
+    got = {k: v for k, v in intent.options.items() if k in options}
+    assert got == options and intent.prompt in ("海边", "关于海边"), intent

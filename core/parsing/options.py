@@ -22,6 +22,10 @@ ASPECT = re.compile(r"(?<![\d:.])(\d{1,2})\s*(?:[:：比]|by|x)\s*(\d{1,2})(?![\
 DURATION = re.compile(
     rf"(?:(\d+(?:\.\d+)?)\s*-?\s*|({ZH_NUMERAL})\s*|{_W}({EN_NUMERAL})[\s-]+)"
     rf"((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)", re.I)
+# "两分半", "3分半钟": minutes and a half
+MINUTES_AND_A_HALF = re.compile(rf"({ZH_NUMERAL}|\d+)\s*分半(?:钟)?")
+# "高清1080", "超清 720": a video resolution said without its "p"
+RESOLUTION_ZH = re.compile(r"(?:高清|超清|清晰度|分辨率)\s*(720|1080|1440|2160)(?![\d.:])")
 HALF_MINUTE = re.compile(rf"{_W}(half a minute|a minute and a half|a minute|one minute){_E}|(半分钟|一分半)",
                          re.I)
 # "x4" alone; "智能手表X3" is a product name
@@ -238,6 +242,10 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
             return text
         opts["duration"] = value * 60 if m.group(4).lower().startswith(("min", "分")) else value
         return _cut(text, m, tail=True)
+    m = MINUTES_AND_A_HALF.search(text)
+    if m and (minutes := parse_number(m.group(1))) is not None and m.group(0) not in ("一分半", "一分半钟"):
+        opts["duration"] = minutes * 60 + 30
+        return _cut(text, m)
     m = HALF_MINUTE.search(text)
     if m and media != "image":
         phrase = (m.group(1) or m.group(2)).lower()
@@ -249,6 +257,9 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
 
 def _resolution(text: str, opts: dict[str, Any], media: str | None) -> str:
     m = RESOLUTION.search(text)
+    if m is None and media != "image" and (zh := RESOLUTION_ZH.search(text)):
+        opts["resolution"] = f"{zh.group(1)}P"
+        return _cut(text, zh)
     if m is None:
         return text
     opts["resolution"] = f"{m.group(1)}P" if m.group(1) else "1080P"
