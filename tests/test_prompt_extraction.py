@@ -730,3 +730,13 @@ def test_courtesy_and_sign_offs_around_a_formal_request(text: str, expected: str
 def test_emoji_nouns_stay_and_markdown_goes(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # options said as a first part with a colon after them, and "as a square image" once "square" was read
+    ("make it 4k and 9:16: a neon alley in the rain", "a neon alley in the rain"),
+    ("draw a logo as a square image", "a logo"),
+])
+def test_option_parts_leave_no_scraps(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected and intent.options.get("aspect_ratio"), intent

@@ -18,7 +18,7 @@ from .vocab import alternation, pattern, words
 SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}",
                   re.I)
 RESOLUTION = re.compile(rf"{_W}(360|480|540|720|768|1080|1440|2160)\s*p{_E}|{_W}(full\s*hd|fhd){_E}", re.I)
-ASPECT = re.compile(r"(?<![\d:.])(\d{1,2})\s*(?:[:：比]|by|x)\s*(\d{1,2})(?![\d:])", re.I)
+ASPECT = re.compile(r"(?<![\d:.])(\d{1,2})\s*(?:[:：比]|by|x)\s*(\d{1,2})(?!\d|:\d)", re.I)  # "9:16: a …" too
 DURATION = re.compile(
     rf"(?:(\d+(?:\.\d+)?)\s*-?\s*|({ZH_NUMERAL})\s*|{_W}({EN_NUMERAL})[\s-]+)"
     rf"((?:s|sec|secs|second|seconds|min|mins|minute|minutes){_E}|秒钟|秒|分钟)", re.I)

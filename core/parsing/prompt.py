@@ -89,7 +89,9 @@ ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即�
 ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])(?<!风格)(?<!风)(?<!质感)(?<!style)\s*的\s*"
                            r"(?:图片|照片|视频|短视频|短片|图)"
                            r"(?=$|\s*[，,。；;])")
-EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
+# "… video" at the end, and "a logo as a square image" once "square" was read
+EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$"
+                           r"|\s+as\s+an?\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
 # "a owl" → "an owl"; not "a eucalyptus", "a one-eyed"
 AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)(?![Ee][uw]|[Oo]n(?:e|ce)(?![a-z]))")
