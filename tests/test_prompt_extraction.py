@@ -740,3 +740,19 @@ def test_emoji_nouns_stay_and_markdown_goes(text: str, expected: str) -> None:
 def test_option_parts_leave_no_scraps(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected and intent.options.get("aspect_ratio"), intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the attached picture pointed at before the change, in other words than "this photo, …"
+    ("based on this photo, make a cartoon version of my dog", "make a cartoon version of my dog"),
+    ("from this sketch, make a finished digital painting", "make a finished digital painting"),
+    ("attached is my dog. make him an astronaut", "make him an astronaut"),
+    ("take this logo and make it gold and shiny", "make it gold and shiny"),
+    ("use this as a reference and draw a similar cat but in space", "draw a similar cat but in space"),
+    # what a thing made is for stays; what the edit is for goes
+    ("with this pic, create a poster for our bake sale", "create a poster for our bake sale"),
+    ("make the sky more dramatic for my portfolio", "make the sky more dramatic"),
+])
+def test_the_picture_pointed_at_before_an_edit_goes(text: str, expected: str) -> None:
+    intent = parse(text, 1, catalogues())
+    assert intent.request and intent.task_type == "image_to_image" and intent.prompt == expected, intent

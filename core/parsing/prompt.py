@@ -1073,6 +1073,15 @@ PICTURE_BEFORE_PART = re.compile(rf"^(?:这张|这个|这幅)\s*[^\s，,的]{{0,
 EDIT_PURPOSE_EN = re.compile(r"\s+for\s+(?:my|our|the)\s+[\w' -]{1,40}$", re.I)
 
 
+def without_edit_purpose(text: str) -> str:
+    """"make the sky more dramatic for my portfolio" → "make the sky more dramatic"; "create a poster for our
+    bake sale" keeps what the poster is for (a thing made names what it is for)."""
+    m = EDIT_PURPOSE_EN.search(text)
+    if m is None or _media_end().search(text[:m.start()]):
+        return text
+    return text[:m.start()]
+
+
 def without_picture_pointer(text: str) -> str:
     """The change asked for, not where the picture is: "in this photo", "这张…的", "图里"; "给图里的小哥换…"
     keeps its "给" ("给小哥换…")."""
@@ -1095,14 +1104,21 @@ _PICTURE_WORD_EN = (r"(?:photo|pic|picture|image|selfie|sketch|drawing|painting|
 #: a clause that only points at the attached picture or says what it is for: "the attached sketch",
 #: "this photo of my dog", "for my portfolio", "my cat photo ->"
 _POINTER_CLAUSE_EN = re.compile(
-    rf"^(?:(?:here(?:'s| is)|so|ok|okay|and)\s+)?(?:(?:for|in|on|with)\s+)?"
+    rf"^(?:(?:here(?:'s| is)|so|ok|okay|and)\s+)?(?:(?:for|in|on|with|from|using|based\s+on|going\s+off)\s+)?"
     rf"(?:this|the|that|my|our|these|attached|uploaded)\b[^,，:：]*?{_PICTURE_WORD_EN}\b[^,，:：]*$"
+    # "attached is my dog.", "this is my living room": what the picture shows, said before the change
+    rf"|^(?:attached|uploaded|here)\s+(?:is|are)\s+[^,，:：]{{1,40}}$"
+    rf"|^(?:this|these)\s+(?:is|are)\s+(?:my|our)\s+[^,，:：]{{1,30}}$"
     rf"|^for\s+(?:my|our|the)\s+[\w' -]{{1,30}}$"
     # "old photo of my parents wedding, 1968.": the picture said as a noun phrase, and when it was taken
     rf"|^(?:an?\s+)?(?:[\w'-]+\s+){{0,2}}?{_PICTURE_WORD_EN}\s+(?:of|from)\s+[^,，:：]*$"
     r"|^(?:in\s+)?[\d\s/.-]+$", re.I)
 #: the same said before the verb, inside the clause: "in this pic please remove …"
-_POINTER_LEAD_EN = re.compile(rf"^(?:in|on|for)\s+(?:this|the|my)\s+{_PICTURE_WORD_EN}\s*[,，]?\s*"
+_POINTER_LEAD_EN = re.compile(rf"^(?:(?:in|on|for)\s+(?:this|the|my)\s+{_PICTURE_WORD_EN}\s*[,，]?\s*"
+                              # "take this logo and make it gold", "use this as a reference and draw …"
+                              r"|(?:take|grab)\s+(?:this|that|these|my|the)(?:\s+[\w'-]+){0,2}\s+and\s+"
+                              r"|use\s+(?:this|these|it|them|my\s+[\w'-]+)\s+as\s+(?:an?\s+|the\s+)?"
+                              r"(?:reference|ref|base|inspiration|template|starting\s+point)\s*(?:and\s+|,\s*)?)"
                               rf"(?:(?:please|pls|plz|can you|could you|could u|can u)\s+)*(?=\S)", re.I)
 #: "这张自拍帮我", "我家猫这张照片能不能", "把这个产品图": the picture pointed at and how it is asked, before
 #: the verb ("这张证件照背景换成…" keeps the part that changes)
@@ -1126,6 +1142,8 @@ def from_the_change(text: str, motion: bool = False) -> str:
     → "加个墨镜": the parts before the change that only point at the picture (or say what it is for) go.
     ``motion``: the change is a motion ("my cat photo -> make it a video where he yawns", "这张照片让…")."""
     verb_en, verb_zh = (_MOTION_EN, _MOTION_ZH) if motion else (_CHANGE_EN, _CHANGE_ZH)
+    if (lead := _POINTER_LEAD_EN.match(text)) and lead.end() < len(text):
+        return text[lead.end():]  # "in this pic please remove …", "take this logo and make it gold"
     parts = CLAUSE_SPLIT.split(_PICTURE_ARROW.sub(", ", text))
     start = 0
     for i in range(0, min(len(parts), 8), 2):  # bounded: the first few parts only
@@ -1185,7 +1203,7 @@ def edit_prompt(text: str) -> str:
     text = _drop_complaints(text)
     text = EDIT_SOURCE_ZH.sub("", SEPARATORS.sub("", text).strip(), count=1)
     text = EDIT_THIS_PICTURE_ZH.sub("", text, count=1)
-    text = EDIT_PURPOSE_EN.sub("", without_picture_pointer(text))
+    text = without_edit_purpose(without_picture_pointer(text))
     text = strip_trailing(SEPARATORS.sub("", text)).strip()
     return text if residue(text, *FILLER_LISTS, "instruction_words") else ""
 
