@@ -867,10 +867,12 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4)
         or VAGUE_ASK.search(described)
     )
-    verb = (compiled(r"(?:^|[\s,，:：])(?:{v})", v=("request_verbs",)).search(" " + described)
-            or ZH_MAKE.search(described)
-            # "…小熊 帮忙画下 感谢感谢" (the cut-out words left runs of spaces)
-            or any(gate.request_shape(c.text) for c in gate.clauses(_SPACES.sub(" ", described))))
+    # read only where nothing else already says "make this now" (most requests name what they are)
+    verb = not draft.signals and bool(
+        compiled(r"(?:^|[\s,，:：])(?:{v})", v=("request_verbs",)).search(" " + described)
+        or ZH_MAKE.search(described)
+        # "…小熊 帮忙画下 感谢感谢" (the cut-out words left runs of spaces)
+        or any(gate.request_shape(c.text) for c in gate.clauses(_SPACES.sub(" ", described))))
     if not said and not intent.images and not draft.task_type and gate.asks_capability(described):
         intent.kind, intent.gate = IntentKind.HELP, gate.NONE  # "can you draw", "can u do music"
         intent.task_type = intent.media = None

@@ -905,3 +905,11 @@ def test_a_request_joined_on_after_a_story_in_one_clause_is_a_request_and_words_
                     "golden retriever")
     assert (intent.request, intent.task_type) == (True, "text_to_image")
     assert _parse("i had a long day and can you write me a poem about it").request is False
+
+
+@pytest.mark.parametrize("text, charged", [
+    ("我们 PM 说 poster 明天要", False), ("下午开会老板说要做个宣传片，我还没想好内容", False),
+    ("女孩对着月亮说晚安", True),  # a scene, not someone reported
+])
+def test_reported_speech_needs_a_short_speaker_before_说(text, charged):
+    assert _parse(text).request is charged

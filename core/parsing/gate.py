@@ -108,7 +108,8 @@ def is_gibberish(text: str) -> bool:
 _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out|turned "
            r"out)\s+(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|pretty\s+|too\s+|a bit\s+)?(?:{en})(?![a-z])"
            # "bot's slow today huh", "ur so slow rn": a verdict said of the bot, the clause's last word
-           r"|(?:(?<=[a-z])['’]s|(?<![a-z'])(?:ur|u\s+r|u|ya|you))\s+(?:(?:so|really|very|super|kinda|pretty|"
+           # (each alternative opens with a plain character, so the regex engine skips it at a glance)
+           r"|(?:['’]s(?<=[a-z]['’]s)|u(?<![a-z']u)(?:r|\s+r)?|y(?<![a-z']y)(?:a|ou))\s+(?:(?:so|really|very|super|kinda|pretty|"
            r"too|a bit|still|being|acting|getting|running|always)\s+)*(?:{en})(?:\s+(?:{tails}))*[\W_]*$"
            r"|(?:太|好|真|也太|超|最)(?:{zh})了?"
            r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})"
@@ -510,7 +511,7 @@ _QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』|‘[
 
 # "[verse] the server's down again …", "lyrics: …": the words to sing, not the user's own
 _LYRICS_ON = re.compile(r"\[(?:verse|chorus|intro|outro|bridge|hook|pre-chorus|主歌|副歌)[^\]]{0,12}\].*"
-                        r"|(?<![a-z])lyrics\s*[:：].*|歌词\s*[:：].*", re.I | re.S)
+                        r"|l(?<![a-z]l)yrics\s*[:：].*|歌词\s*[:：].*", re.I | re.S)
 
 
 def _own_words(text: str) -> str:
@@ -767,7 +768,11 @@ _PARTICIPLE_AFTER = re.compile(r"\s+(?:of|from|out of|in|on|with|by|as|like|into
 
 
 # "小李说…", "我妈说…": what someone said (not 说唱, 说话, 小说, 传说)
-_ZH_SAID = re.compile(r"^\W*[^，。,.!！?？\s]{1,6}?(?<![小传听解演据])说(?![唱话明书服])")  # "小红书那边说"
+# "小红书那边说", "我们 PM 说"
+_ZH_SAID = re.compile(r"^\W*(?:(?:今天|昨天|刚才|早上|上午|中午|下午|晚上|开会时?|会上|群里)\s*)*"
+                      r"(?:[^，。,.!！?？\s]{1,4}?|[^，。,.!！?？]{0,4}?[a-z]+[^，。,.!！?？]{0,3}?)"
+                      r"(?:那边|这边|刚才|刚刚|刚|也|又|都|还|就)?\s*(?<![小传听解演据])说(?![唱话明书服])",
+                      re.I)
 # "那首歌我循环了一下午", "视频被老板夸了": something a person did or that happened to a result
 @cache
 def _zh_done() -> re.Pattern[str]:
@@ -849,7 +854,7 @@ def chat_signal(text: str, images: int = 0) -> str | None:
                     _PARTICIPLE_AFTER.match(unquoted, m.end()) or described)):
                 continue  # "a cat that was sleeping", "a knight made of glass": what the subject is
             return name
-    if _ZH_SAID.search(opening):
+    if _ZH_SAID.search(opening) and not described:  # not "一个女孩对着月亮说晚安"
         return "reported"
     if _future_plan(opening.lower()):
         return "plan"  # "下周我们要做个 trailer": what the user's team will do later
