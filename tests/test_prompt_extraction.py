@@ -756,3 +756,19 @@ def test_option_parts_leave_no_scraps(text: str, expected: str) -> None:
 def test_the_picture_pointed_at_before_an_edit_goes(text: str, expected: str) -> None:
     intent = parse(text, 1, catalogues())
     assert intent.request and intent.task_type == "image_to_image" and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "what X looks like" asks for X; asked as a question beside "show me a pic", the question is the prompt
+    ("show me what a cyberpunk tokyo street looks like", "a cyberpunk tokyo street"),
+    ("draw what a dragon would look like in the 1920s", "a dragon in the 1920s"),
+    ("what would a viking longship look like in space? make a pic", "a viking longship in space"),
+])
+def test_what_something_looks_like_is_the_thing_shown(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+def test_the_look_like_question_alone_charges_nothing() -> None:
+    intent = parse("what would a mcdonalds look like in ancient rome?", 0, catalogues())
+    assert not intent.request, intent

@@ -51,6 +51,11 @@ SOME = re.compile(r"^some\s+(?=\S+\s+\S)", re.I)
 YOUR_TAKE = re.compile(r"^(?:what\s+(?:you|u)\s+(?:can|could|would)\s+(?:do|make|come\s+up)\s+with"
                        r"|(?:your|ur)\s+(?:own\s+)?(?:take|spin|twist)\s+on"
                        r"|(?:your|ur)\s+(?:own\s+)?(?:version|interpretation)\s+of)\s+(?=\S)", re.I)
+# "what a cyberpunk tokyo street looks like", "how a mcdonalds would look in ancient rome": the thing shown
+LOOKS_LIKE = re.compile(r"^(?:what|how)\s+(?:(?:would|will|might|could|does|do)\s+)?"
+                        r"(?P<x>(?:an?|the|my|our|some)\s+[^,，.?!]{1,60}?)\s+"
+                        r"(?:(?:would|will|might|could)\s+)?(?:looks?)(?:\s+like)?"
+                        r"(?P<y>\s+(?:in|as|at|on|during|if)\s+[^,，.?!]{1,60})?\s*(?=$|[,，.?!？])", re.I)
 # "something cute: a hamster eating a strawberry": the vague part before the real description
 VAGUE_LEAD = re.compile(r"^(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}\s*(?:[:：]|\s[-—–]+)\s*(?=\S)",
                         re.I)
@@ -904,6 +909,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = FRAME_LABEL.sub("", text)
             text = CONTENT_LABEL.sub("", text)
             text = VAGUE_LEAD.sub("", YOUR_TAKE.sub("", text))
+            text = LOOKS_LIKE.sub(lambda m: m.group("x") + (m.group("y") or ""), text, count=1)
             text = SOME.sub("", text, count=1)
             text = DIFFERENT.sub("", text, count=1)
             text = ZH_TIME_LEAD.sub("", text, count=1)
@@ -1265,6 +1271,8 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
         # "hey bot could you do a logo for my brother's band?", "any chance you could whip up a birthday song
         # for my sister?": the request asked politely, before what else is said about it
         return True
+    if why == "question" and not zh and LOOKS_LIKE.match(said.rstrip("?？ ")):
+        return True  # "what would a mcdonalds look like in ancient rome? show me a pic": what to show
     if not begun:  # before the request, only the request itself: the rest is the story around it
         return False
     if not said or said.endswith(("?", "？", "吗", "呢")):
