@@ -349,6 +349,15 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
                    settings=" , ".join(work[s:e] for s, e in reading.settings), chatted=reading.chatted,
                    whole="" if slash else work, kept=(*reading.content, *reading.settings))
     _request(intent, draft, catalogues, options)
+    if (not slash and not images and intent.kind == IntentKind.GENERATE
+            and _SAME.fullmatch(intent.prompt.strip())
+            and not lyrics and draft.ref is None and intent.strategy is None and (intent.options or intent.n)
+            and _options_only(_OPTIONS_LEAD.sub("", content))):
+        # "16:9 pls", "same but vertical": only what to change, so the last request again with it (never a
+        # generation from no words at all)
+        intent.kind, intent.gate, intent.task_type, intent.media = IntentKind.AGAIN, gate.REQUEST, None, None
+        intent.prompt = ""
+        return intent
     if reading.commands and not slash and (intent.kind == IntentKind.CHAT or (
             intent.gate == gate.AMBIGUOUS and not reading.maybe and (reading.talk or gate.remark(content)))):
         # "meh, not feeling it. switch model", "取消取消，点错了": a remark beside a command is the command
@@ -500,8 +509,13 @@ _PERSONAL = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|i'd|me|my|mine|we|we're|our
                        r"[我你您咱]|上次|昨天|刚才", re.I)
 
 
-_OPTIONS_LEAD = re.compile(r"^\W*(?:(?:but|and|also|then|just|pls|please|make it|make them|make this one|"
+_OPTIONS_LEAD = re.compile(r"^\W*(?:(?:same thing|same one|same|一样的|同样的|but|and|also|then|just|pls|"
+                           r"please|make it|make them|make this one|"
                            r"do it|in|this time|这次|改成|换成|要)\s*)*", re.I)
+
+
+#: what is left of "16:9 pls" or "same but vertical" once the options are read: nothing new to make
+_SAME = re.compile(r"(?:(?:the\s+)?same(?:\s+(?:thing|one|again))?|一样的?|同样的?)?", re.I)
 
 
 def _options_only(text: str) -> bool:
@@ -700,6 +714,9 @@ _DEFAULT_BEFORE = re.compile(r"(?:默认|(?<![a-z])default)\s*的?\s*(?:图片|�
 _ONLY_BEFORE = re.compile(r"(?:只用|只使用|只要用|一律用|(?<![a-z])only\s+(?:ever\s+)?(?:use|go with))\s*$",
                           re.I)
 _THIRD_PERSON_BEFORE = re.compile(r"(?<![a-z'])(?:that|who|which|he|she|they|him|her|them)\s+$", re.I)
+# "以后视频就海螺吧", "今后都是可灵": from now on, the model said without 用
+_LATER_BEFORE = re.compile(r"(?:以后|今后|往后|从现在开始)[^，。,.!！?？]{0,8}?(?:都|一律|就|全|全部)"
+                           r"(?:用|是|选|换成)?\s*$")
 _NEGATED = re.compile(r"没|不是|别|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
 
 
@@ -723,7 +740,8 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
     # "以后用的头像": what a picture is for later, not "from now on use"
     always = next((m for m in pattern("always").finditer(work) if not work.startswith("的", m.end())), None) \
         or ALWAYS_ZH.search(work) or (
-        (_DEFAULT_BEFORE.search(work, 0, draft.ref.start) or _ONLY_BEFORE.search(work, 0, draft.ref.start))
+        (_DEFAULT_BEFORE.search(work, 0, draft.ref.start) or _ONLY_BEFORE.search(work, 0, draft.ref.start)
+         or _LATER_BEFORE.search(work, 0, draft.ref.start))
         if draft.ref is not None else None)
     if always and draft.ref is None and always.group(0).lower() == "always" \
             and _THIRD_PERSON_BEFORE.search(work, 0, always.start()):

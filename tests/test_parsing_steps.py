@@ -913,3 +913,31 @@ def test_a_request_joined_on_after_a_story_in_one_clause_is_a_request_and_words_
 ])
 def test_reported_speech_needs_a_short_speaker_before_说(text, charged):
     assert _parse(text).request is charged
+
+
+@pytest.mark.parametrize("text, model_id, strategy", [
+    ("以后视频就海螺吧", "MiniMax-Hailuo-2.3", None), ("can you remember that i like suno", "sonic", None),
+    ("remember i like cheap models", None, "cheapest"), ("用最便宜的就行 以后都是", None, "cheapest"),
+])
+def test_a_preference_said_as_a_habit_to_remember_is_saved_never_charged(text, model_id, strategy):
+    intent = _parse(text)
+    assert (intent.kind, intent.model_mode, intent.request, intent.strategy) == (
+        "set_preference", "always", False, strategy)
+    if model_id:
+        assert catalogues()[intent.task_type].by_key(intent.model_key).model_id.startswith(model_id)
+
+
+@pytest.mark.parametrize("text, options", [
+    ("16:9 pls", {"aspect_ratio": "16:9"}), ("same but vertical", {"aspect_ratio": "9:16"}),
+    ("4k pls", {"size": "4K"}),
+])
+def test_only_options_said_is_the_last_request_again_with_them_never_an_empty_prompt(text, options):
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.prompt) == ("again", True, "")
+    assert {k: intent.options[k] for k in options} == options
+    assert _parse("same").request is False  # "same" alone is "me too"
+
+
+@pytest.mark.parametrize("text, kind", [("确认生成", "yes"), ("later", "no")])
+def test_short_replies(text, kind):
+    assert _parse(text).kind == kind
