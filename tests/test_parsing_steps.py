@@ -941,3 +941,13 @@ def test_only_options_said_is_the_last_request_again_with_them_never_an_empty_pr
 @pytest.mark.parametrize("text, kind", [("确认生成", "yes"), ("later", "no")])
 def test_short_replies(text, kind):
     assert _parse(text).kind == kind
+
+
+@pytest.mark.parametrize("text, task_type", [
+    ("做成一个动态壁纸", "image_to_video"), ("live photo effect pls", "image_to_video"),
+    ("turn this into a movie poster", "image_to_image"),  # the poster is made, "movie" describes it
+    ("use this as reference for a fantasy portrait", "image_to_image"),
+])
+def test_what_the_attached_picture_becomes_names_the_media(text, task_type):
+    intent = _parse(text, 1)
+    assert (intent.request, intent.task_type) == (True, task_type)

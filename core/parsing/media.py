@@ -28,6 +28,8 @@ _SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|
 _RESULT_EN = re.compile(r"(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _MADE_INTO = re.compile(r"(?<![a-z])(?:make|turn|made|remake)\s+(?:this|it|that|them|these|those)\s+"
                         r"(?:into\s+)?(?:an?|some)\s+$", re.I)
+_REFERENCE_FOR = re.compile(r"(?:reference|ref|inspiration|template|base)\s+(?:for|to make)\s+"
+                            r"(?:an?\s+|the\s+|my\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
 _SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$"
                         r"|(?:这|那)[一二两三几]?[张幅个些][\u4e00-\u9fff]{0,3}$")  # "这两张角色图"
@@ -73,15 +75,19 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces
     the description."""
     before = text[_clause_start(text, start): start]
-    if _MADE_INTO.search(before):
+    compound = _noun_next().match(text[end:]) or _compound_head_after(text[end:])
+    if _MADE_INTO.search(before) and not compound:
         return True  # "can u make this a video", "make them a sticker": what the picture becomes
     last_verb = max(verbs.finditer(before), key=lambda m: m.end(), default=None)
     if last_verb is not None:
         # "use the cheapest model to make a video": what is made follows the verb
         before = before[last_verb.end():]
-    if _RESULT_EN.search(before) or (re.search(r"(?:in|into|as)\s+an?\s+$", before,
-                                               re.I) and _VIDEO_RESULT.match(text[start:end])):
-        return True  # "turn these two images into a video", "put this character in a video"
+    if (_RESULT_EN.search(before) or _REFERENCE_FOR.search(before) or (
+            re.search(r"(?:in|into|as)\s+an?\s+$", before, re.I) and _VIDEO_RESULT.match(text[start:end]))) \
+            and not compound:
+        # "turn these two images into a video", "put this character in a video", "use this as reference for a
+        # fantasy portrait" (but "into a movie poster" is a poster)
+        return True
     if _SOURCE_EN.search(before):
         return False  # "this photo", "these two images": what came with the message
     before = verbs.sub(" ", before)
