@@ -412,12 +412,33 @@ def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
 _MODEL_FIRST = re.compile(r"^\s*(?:(?:用|使用|(?<![a-z])(?:use|using|with))\s*)?\s*$", re.I)
 
 
+_ASKS_A_CHANGE = re.compile(r"^\W*(?:让|把|给|帮我|麻烦)")
+_ASKING = re.compile(r"能不能|可不可以|可以|能否|麻烦|请|帮我|帮忙")
+
+
+def _model_to_use(clause: gate.Clause, spans: list[tuple[int, int]]) -> bool:
+    """The model was named in another part ("能不能用海螺 让照片里的爷爷笑一下？") or right after the asking
+    words: the one to use, not what is asked about."""
+    ends = [e - clause.start for s, e in spans if clause.start <= s < clause.end]
+    if not ends:  # "能不能用海螺 | 让照片里的爷爷笑一下？": this part asks for the change itself
+        return bool(_ASKS_A_CHANGE.match(clause.text))
+    before = clause.text[:min(ends)]  # "能不能用香蕉P掉…？", not "用可灵能做这种效果吗？" (can it?)
+    return bool(_ASKING.search(before)) and not gate.residue(before, "polite_prefixes", "use_words")
+
+
+_POLITE_REST = re.compile(r"^\W*(?:可以|能不能|可不可以|能否|麻烦|请|帮我|帮忙|你能|能帮"
+                          r"|can\s+(?:you|u)|could\s+(?:you|u))", re.I)
+
+
 def _model_named_first(text: str, spans: list[tuple[int, int]], start: int) -> str:
     """The clause without a model named at its start: "用香蕉pro 可以帮我画一只海獭吗" is asked like
     "可以帮我画一只海獭吗", a polite request, not a question about that model."""
     for s, e in spans:
-        if start <= s < start + len(text) and _MODEL_FIRST.match(text[:s - start]):
-            return text[min(e, start + len(text)) - start:]
+        rest = text[min(e, start + len(text)) - start:]
+        # not "用可灵能做这种效果吗？": whether that model can is asked about it
+        inside = start <= s < start + len(text)
+        if inside and _MODEL_FIRST.match(text[:s - start]) and _POLITE_REST.match(rest):
+            return rest
     return text
 
 
@@ -461,8 +482,11 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.aside.append((clause.start, clause.end, "social"))
     elif gate.is_question(clause.text):
         kind = gate.question_kind(_model_named_first(clause.text, spans, clause.start), named)
-        if images and kind in ("help", "chat") and _asks_about_the_picture(clause.text):
-            kind = None  # "can u animate this??", "这张老照片能让爷爷奶奶笑一下吗" with it: asked politely
+        if images and (kind in ("help", "chat") or (kind == "list_models" and _model_to_use(clause, spans))) \
+                and _asks_about_the_picture(clause.text):
+            # "can u animate this??", "这张老照片能让爷爷奶奶笑一下吗", "能不能用海螺 让照片里的爷爷笑一下？"
+            # with it: asked politely (a model named after the asking words is the one to use)
+            kind = None
         elif _setting_with_a_tag(clause.text):
             kind = None  # "以后都用 veo 做视频 ok?": a default set, asked only by its tag
         if kind is None or kind == "maybe":

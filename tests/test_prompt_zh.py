@@ -397,3 +397,16 @@ def test_options_in_other_chinese_words(text: str, options: dict[str, object]) -
     intent = parse(text, 0, catalogues())
     got = {k: v for k, v in intent.options.items() if k in options}
     assert got == options and intent.prompt in ("海边", "关于海边"), intent
+
+
+@pytest.mark.parametrize("text, images, charged", [
+    # a model named right after the asking words, or in a part of its own, is the one to use
+    ("能不能用海螺 让照片里的爷爷眨眨眼笑一下？", 1, True),
+    ("用香蕉pro 可以帮我画一只在弹吉他的海獭吗", 0, True),
+    # whether a model can do something is a question about it: nothing is made
+    ("用可灵能做这种效果吗？", 1, False),
+    ("kling 好用吗", 0, False),
+])
+def test_a_model_to_use_and_a_model_asked_about(text: str, images: int, charged: bool) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request is charged, intent
