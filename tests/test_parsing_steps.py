@@ -951,3 +951,13 @@ def test_short_replies(text, kind):
 def test_what_the_attached_picture_becomes_names_the_media(text, task_type):
     intent = _parse(text, 1)
     assert (intent.request, intent.task_type) == (True, task_type)
+
+
+@pytest.mark.parametrize("text", [
+    "I hate my job and I'd love a vacation", "it's my birthday and i'd love a cake",
+    "i'd love a coffee right now",
+    "my cat knocked over my coffee and I'd love a new keyboard lol", "any chance of a refund?",
+])
+def test_a_request_lead_and_an_article_need_something_that_can_be_made_after_them(text):
+    assert _parse(text).request is False, text
+    assert _parse("my dog died and i'd love a painting of him in heaven").request is True

@@ -941,8 +941,21 @@ def _opens_a_request(text: str) -> bool:
     rest = opening[lead.end():]
     return bool(_verb_first_pattern().match(rest) or _combined("edit_words").match(rest.lstrip())
                 or _GET_ONE.match(rest)
-                or compiled(r"\W*(?:{a})", a=("articles",)).match(rest) or pattern("media_nouns").match(
-                    rest.lstrip()))
+                or (_article_first().match(rest) and _something_made(rest))
+                or pattern("media_nouns").match(rest.lstrip()))
+
+
+@cache
+def _article_first() -> re.Pattern[str]:
+    return compiled(r"\W*(?:{a})", a=("articles",))
+
+
+def _something_made(rest: str) -> bool:
+    """After a lead and an article, something that can be made must follow ("i'd love a painting of him",
+    "any chance of a poster …"); "i'd love a cake", "any chance of a refund?" want things the bot can't
+    make, and are talk."""
+    return bool(pattern("media_nouns").search(rest)
+                or _combined("create_verbs", "request_verbs").search(rest))
 
 
 @cache
