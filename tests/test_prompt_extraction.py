@@ -772,3 +772,14 @@ def test_what_something_looks_like_is_the_thing_shown(text: str, expected: str) 
 def test_the_look_like_question_alone_charges_nothing() -> None:
     intent = parse("what would a mcdonalds look like in ancient rome?", 0, catalogues())
     assert not intent.request, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # English as a second language: the media word without "of" before a possessive, "is possible make"
+    ("Please make photo my dog in space suit", "my dog in space suit"),
+    ("Is possible make picture of beautiful mountain with snow?", "beautiful mountain with snow"),
+    ("make a video my cat would love", "a video my cat would love"),
+])
+def test_second_language_english_leaves_the_subject(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == expected, intent

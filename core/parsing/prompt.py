@@ -27,7 +27,10 @@ _MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|ver
 # "a picture for my church newsletter: a dove …": a plain media word, what it is for, then the description
 MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]{{1,60}}[:：]\s*(?=\S)", re.I)
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照片|图)\s*"
-                      rf"(?:of|about|showing|featuring|with|where|that shows|depicting|in which)\s+", re.I)
+                      rf"(?:of|about|showing|featuring|with|where|that shows|depicting|in which)\s+"
+                      # "make photo my dog in space suit": the "of" left out before a possessive
+                      rf"|^(?:image|picture|pic|photo|video|vid|clip)\s+(?=(?:my|our|his|her|their)\s)",
+                      re.I)
 MEDIA_LABEL = re.compile(
     rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|demo\s+(?=[\u3400-\u9fff])|"
     # "做个 video 一只狐狸…", "一个 picture 一只猫…": a plain English media word before a Chinese description
