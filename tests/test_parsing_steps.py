@@ -961,3 +961,10 @@ def test_what_the_attached_picture_becomes_names_the_media(text, task_type):
 def test_a_request_lead_and_an_article_need_something_that_can_be_made_after_them(text):
     assert _parse(text).request is False, text
     assert _parse("my dog died and i'd love a painting of him in heaven").request is True
+
+
+@pytest.mark.parametrize("text", ["延时了，明天再说", "背景墙刷成白色了", "展板明天到", "art", "kv"])
+def test_everyday_words_that_can_name_a_picture_are_no_request_on_their_own(text):
+    assert _parse(text).request is False, text
+    assert _parse("帮我生成一段延时视频 城市夜景").task_type == "text_to_video"
+    assert _parse("pixel art of a cat").request is True
