@@ -968,3 +968,12 @@ def test_everyday_words_that_can_name_a_picture_are_no_request_on_their_own(text
     assert _parse(text).request is False, text
     assert _parse("帮我生成一段延时视频 城市夜景").task_type == "text_to_video"
     assert _parse("pixel art of a cat").request is True
+
+
+@pytest.mark.parametrize("text, charged", [
+    ("这期公众号的头图还没有 辛苦出一张", True), ("市场部需要三张banner 横版", True),
+    ("can someone review the promo clip", False), ("客户要一版更活泼的logo 设计组在做了", False),
+    ("KV 定稿了 大家辛苦", False),
+])
+def test_work_requests_to_the_bot_are_charged_and_work_given_to_colleagues_is_not(text, charged):
+    assert _parse(text).request is charged
