@@ -977,3 +977,12 @@ def test_everyday_words_that_can_name_a_picture_are_no_request_on_their_own(text
 ])
 def test_work_requests_to_the_bot_are_charged_and_work_given_to_colleagues_is_not(text, charged):
     assert _parse(text).request is charged
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("you do music too right", "chat"), ("is there a free tier", "help"), ("can i use my own lyrics", "help"),
+    ("what resolution are the videos", "help"), ("视频有声音吗", "help"),
+])
+def test_questions_about_what_the_bot_offers_are_answered_never_charged(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False)

@@ -227,6 +227,8 @@ _FIRST_WORD = re.compile(r"^\W*([a-z']+)")
 _QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "when", "where", "who",
                              "whose", "is", "are", "does", "do", "did", "who's", "whos", "where's", "how's",
                              "hows", "when's"})
+# "… right", "…, yeah": a statement turned into a question by its tag
+_EN_TAG = re.compile(r"(?:,\s*|\s)(?:right|innit|correct|isn't it|don't you|no)\W*$", re.I)
 # "是先发图还是先发文字": a choice asked between two things
 _ZH_CHOICE = re.compile(r"^\W*(?:是|要|该|应该)[^，。,.!！?？]{1,12}还是")
 
@@ -244,6 +246,8 @@ def is_question(text: str) -> bool:
         return True  # "你们觉得海报用蓝色好还是红色好": an opinion asked, of the group or of the bot
     if _ZH_ASKED.search(stripped) or _HOW_MUCH.search(stripped) or _ZH_CHOICE.search(stripped):
         return True
+    if _EN_TAG.search(stripped):
+        return True  # "you do music too right", "that's the cheapest one, yeah"
     first = _FIRST_WORD.match(stripped.lower())
     if first and first.group(1) in _QUESTION_FIRST:
         return True
