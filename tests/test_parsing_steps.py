@@ -986,3 +986,17 @@ def test_work_requests_to_the_bot_are_charged_and_work_given_to_colleagues_is_no
 def test_questions_about_what_the_bot_offers_are_answered_never_charged(text, kind):
     intent = _parse(text)
     assert (intent.kind, intent.request) == (kind, False)
+
+
+@pytest.mark.parametrize("text, task_type, prompt_text", [
+    ("any chance of a song about my cat?", "text_to_music", "a song about my cat"),
+    ("is it possible to get a song about my cat", "text_to_music", "a song about my cat"),
+    ("any chance of a poster for the event next week?", "text_to_image", "a poster for the event next week"),
+])
+def test_what_is_asked_for_after_a_polite_lead_is_what_is_made(text, task_type, prompt_text):
+    intent = _parse(text)
+    assert (intent.request, intent.task_type, intent.prompt) == (True, task_type, prompt_text)
+
+
+def test_whether_several_can_be_made_at_once_is_a_question_about_the_bot():
+    assert _parse("is it possible to have two songs at once").kind == "help"

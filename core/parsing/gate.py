@@ -346,7 +346,7 @@ def _question_kind(text: str, model_count: int) -> str | None:
         if asking and _GET_ONE.match(rest):
             from .media import nouns
 
-            if any(n.head for n in nouns(rest)):
+            if any(n.head for n in nouns(rest)) and not _AT_ONCE.search(rest):
                 return None  # "is it possible to get a 9:16 vid of fireworks …": asks for one, politely
         if capability_object(rest) or not _combined("create_verbs", "request_verbs").search(rest):
             return "help"  # "can I use these commercially?", "可以商用吗"
@@ -363,6 +363,10 @@ def _question_kind(text: str, model_count: int) -> str | None:
             and len(_CONTENT.findall(text)) >= 2):
         return "maybe"  # "a cat surfing?": perhaps what to make; asked with a button
     return "chat"
+
+
+# "is it possible to have two songs at once": whether the bot can, not a request
+_AT_ONCE = re.compile(r"(?<![a-z])(?:at once|at the same time|simultaneously|in one go)(?![a-z])", re.I)
 
 
 # "… to get a 9:16 vid of …", "… to have one of …": a thing asked for, not a verb of making

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import Tagged, alternation, pattern, per_message, phrases
+from .vocab import Tagged, alternation, compiled, pattern, per_message, phrases
 
 MEDIA = ("image", "video", "music")
 _WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
@@ -82,6 +82,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     if last_verb is not None:
         # "use the cheapest model to make a video": what is made follows the verb
         before = before[last_verb.end():]
+    elif lead := _asking_for().match(before):
+        before = before[lead.end():]  # "any chance of a song …", "is it possible to get a song …": asked for
     if (_RESULT_EN.search(before) or _REFERENCE_FOR.search(before) or (
             re.search(r"(?:in|into|as)\s+an?\s+$", before, re.I) and _VIDEO_RESULT.match(text[start:end]))) \
             and not compound:
@@ -232,6 +234,12 @@ def _chinese_compounds(text: str, found: list[Noun]) -> list[Noun]:
                 and not re.search(r"\s", text[noun.end:later.start]):
             out[i] = Noun(noun.media, noun.start, noun.end, False)
     return out
+
+
+@cache
+def _asking_for() -> re.Pattern[str]:
+    return compiled(r"^\W*(?:{lead})\s*(?:(?:to\s+)?(?:get|have|see)\s+(?:me\s+|us\s+)?)?",
+                    lead=("request_leads", "en"))
 
 
 @cache
