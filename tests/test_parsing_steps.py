@@ -1000,3 +1000,12 @@ def test_what_is_asked_for_after_a_polite_lead_is_what_is_made(text, task_type, 
 
 def test_whether_several_can_be_made_at_once_is_a_question_about_the_bot():
     assert _parse("is it possible to have two songs at once").kind == "help"
+
+
+@pytest.mark.parametrize("text", [
+    "usually I draw cats, but today draw me a dog", "i usually draw cats, this time draw me a dog",
+    "usually I draw cats, but draw me a dog",
+])
+def test_a_habit_told_before_a_request_joined_on_is_backstory_and_the_request_is_made(text):
+    intent = _parse(text)
+    assert (intent.request, intent.prompt) == (True, "a dog"), text

@@ -206,7 +206,8 @@ def _combined_start() -> re.Pattern[str]:
     return re.compile(rf"^(?:\W*(?:{words}))*\W*", re.I)
 
 
-_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|hmm|hm|well|oh|lol|lmao|lmfao|haha|and|but|also|btw|hey|"
+_LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|today|tonight|this time|hmm|hm|well|oh|lol|lmao|lmfao|haha|"
+                          r"and|but|also|btw|hey|"
                           r"um|uh|emm+|em|额|呃|quick "
                           r"question|question|嗯|那|所以|哦|问一下|请问|麻烦你?|请(?=可以|能|帮|你))"
                           r"(?![a-z])\W*)*", re.I)

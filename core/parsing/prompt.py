@@ -419,8 +419,12 @@ _WANT_EN = r"(?:need|want|would\s+like|like)"
 #: how many places a request may start at are tried (bounded, so a wall of "please" stays linear)
 ANCHOR_TRIES = 8
 #: where a request may start inside a message: a clause start, or after a joining word
-_ANCHOR_AT_EN = re.compile(r"(?:^|[,，;；:：!！?？。]+\s*|\.\s+|\s[—–\-]+\s*"
-                           r"|\s(?:so|and|but|anyway|anyways|then|now|lol|lmao|lmfao|haha|hahaha|ok|okay)\s+"
+#: the words that join a request on ("…, but today draw me a dog")
+_JOIN_EN = (r"(?:so|and|but|anyway|anyways|then|now|today|tonight|this\s+time|lol|lmao|lmfao|haha|hahaha|ok"
+            r"|okay)")
+_ANCHOR_AT_EN = re.compile(rf"(?:^|[,，;；:：!！?？。]+\s*(?:{_JOIN_EN}\s+)*|\.\s+(?:{_JOIN_EN}\s+)*"
+                           r"|\s[—–\-]+\s*"
+                           rf"|\s(?:{_JOIN_EN}\s+)+"
                            r"|\s(?=(?:please|pls|plz|kindly)\s)"
                            rf"|(?<=\s){_WE_EN}(?={_WANT_EN}\s))",
                            re.I)
