@@ -1009,3 +1009,10 @@ def test_whether_several_can_be_made_at_once_is_a_question_about_the_bot():
 def test_a_habit_told_before_a_request_joined_on_is_backstory_and_the_request_is_made(text):
     intent = _parse(text)
     assert (intent.request, intent.prompt) == (True, "a dog"), text
+
+
+@pytest.mark.parametrize("text, charged", [
+    ("超卡通风格的小狗", True), ("画一只超酷的猫", True), ("这个视频好卡", False), ("太卡了吧", False),
+])
+def test_a_one_character_verdict_is_a_verdict_only_where_its_word_ends(text, charged):
+    assert _parse(text).request is charged, text

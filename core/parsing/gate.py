@@ -111,8 +111,10 @@ _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out
            # (each alternative opens with a plain character, so the regex engine skips it at a glance)
            r"|(?:['’]s(?<=[a-z]['’]s)|u(?<![a-z']u)(?:r|\s+r)?|y(?<![a-z']y)(?:a|ou))\s+(?:(?:so|really|very|super|kinda|pretty|"
            r"too|a bit|still|being|acting|getting|running|always)\s+)*(?:{en})(?:\s+(?:{tails}))*[\W_]*$"
-           r"|(?:太|好|真|也太|超|最)(?:{zh})了?"
+           # "超卡通风格的小狗": the verdict word ends there, it does not open a longer word (卡通)
+           r"|(?:太|好|真|也太|超|最)(?:{zh})(?![\u3400-\u9fff](?<![了的啊呀吧哦呢啦嘛得]))"
            r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})"
+           r"(?![\u3400-\u9fff](?<![了的啊呀吧哦呢啦嘛得]))"
            r"|(?:太|挺|有点)[\u3400-\u9fff]{{1,2}}了[\W]*$"  # "做出来的视频太短了"
            r"|(?:很|挺|都|有点|有些)(?:{zh})[了的啊呀吧~\s!！]*$"  # "海报很好看", "三张图都不错", "有点糊"
            # "这张图的背景好看": the clause's verdict; a one-character one needs its 很/太 above
