@@ -139,14 +139,19 @@ def reply_kind(text: str) -> str | None:
     message counts: "forget me" deletes everything, and "yes, a cat" is a request. A question or a
     hesitation is never a yes, a no or a forget me ("可以吗？", "sure?", "删除我的数据吗", "hmm ok"): the
     first spends credits, the last deletes data."""
-    asked = bool(_ASKED.search(text))
+    # the whole-message test first: it stops at the first word no list covers, so most messages cost one
+    # short look instead of five scans of the whole text
+    asked: bool | None = None
     for kind, lists in REPLIES:
-        if asked and kind in _NEVER_ASKED:
+        if residue(text, *lists, "reply_filler") or not pattern(lists[0]).search(text):
             continue
+        if kind in _NEVER_ASKED:
+            asked = bool(_ASKED.search(text)) if asked is None else asked
+            if asked:
+                continue
         if kind == "no" and pattern("cancel").search(text):
             continue  # "算了取消吧", "取消吧 不要了": cancel the task on its way, not just decline an offer
-        if pattern(lists[0]).search(text) and not residue(text, *lists, "reply_filler"):
-            return kind
+        return kind
     return None
 
 

@@ -859,6 +859,15 @@ HEART = re.compile(r"(?<!\S)<3+(?!\S)")
 _FACE_CHARS = re.compile(r"[:;=<_^]|x[Dd]")
 
 
+# clean_prompt's fixed patterns, compiled once (a str pattern costs a cache look-up on every call)
+_SPACES = re.compile(r"\s+")
+_SLASH_LEAD = re.compile(r"^/\w+\s*")
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,，.!?])")
+_COMMA_RUN = re.compile(r"([,，])(?:\s*[,，])+")
+_SPACE_AFTER_ZH_MARK = re.compile(r"(?<=[，。；：！？、])\s+")
+_DE_LEAD = re.compile(r"^的\s*")
+
+
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
@@ -867,8 +876,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = HEART.sub(" ", EMOTICON.sub(". ", text))
     if not keep_instruction:
         text = drop_leading_talk(text)
-    text = SEPARATORS.sub("", re.sub(r"\s+", " ", text).strip())  # ", we need a card": a clause blanked
-    text = re.sub(r"^/\w+\s*", "", text)
+    text = SEPARATORS.sub("", _SPACES.sub(" ", text).strip())  # ", we need a card": a clause blanked
+    text = _SLASH_LEAD.sub("", text)
     text = TYPED_MENTION.sub("", text)
     text = _tidy_separators(text)
     text = ZH_ENOUGH.sub("", ZH_PARTICLE.sub("", text))
@@ -887,9 +896,9 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = MAKE_IT_STYLE.sub(", ", text)
     text = SIGNATURE.sub("", SIGN_OFF.sub("", WOULD_BE_NICE.sub("", text)))
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", text))
-    text = re.sub(r"\s+([,，.!?])", r"\1", text)
-    text = re.sub(r"([,，])(?:\s*[,，])+", r"\1", text)
-    text = re.sub(r"(?<=[，。；：！？、])\s+", "", text)  # "环保主题， 森林…": a blanked part's space
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+    text = _COMMA_RUN.sub(r"\1", text)
+    text = _SPACE_AFTER_ZH_MARK.sub("", text)  # "环保主题， 森林…": a blanked part's space
     text = PLEASE.sub("", text)
     previous = None
     for _ in range(5):  # bounded passes: "please draw me a picture of …" in a few, "画画画…" stays linear
@@ -905,7 +914,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = for_the_media(text)
             text = _lead_zh().sub("", drop_lead_in_zh(text), count=1)
             text = drop_lead_in(_lead_en().sub("", text, count=1))
-            text = re.sub(r"^的\s*", "", text)
+            text = _DE_LEAD.sub("", text)
             text = ZH_MEDIA_LEAD.sub("", ONCE_MORE.sub("", text))
             text = ZH_MEASURE_LEAD.sub("", text)
             text = drop_media_measure(text)
