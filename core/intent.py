@@ -138,10 +138,25 @@ _ASKED_OF_BOT = re.compile(r"(?<![a-z])(?:can|could|would|will|does|do|did|chanc
                            re.I)
 
 
+# where a bare "ima" is the bot addressed: first (after a greeting), last, before a comma, or asked of
+_ADDRESSED_BEFORE = re.compile(r"(?:^|[^\w\s'’]|(?<![a-z])(?:hey|hi|hello|yo|ok|okay|thanks|thank you|thx|"
+                               r"pls|please|@))\s*$", re.I)
+_ADDRESSED_AFTER = re.compile(r"\s*(?:$|[,，:：!！?？.。~]|[\u3400-\u9fff])")
+
+
 def _typed_bot_name(text: str) -> str:
     if "ima" not in text.lower():
         return text
-    return _BOT_NAME.sub(lambda m: " you " if _ASKED_OF_BOT.search(text, 0, m.start()) else " ", text)
+
+    def drop(m: re.Match[str]) -> str:
+        if _ASKED_OF_BOT.search(text, 0, m.start()):
+            return " you "
+        if (m.group(0).lower() == "ima" and not _ADDRESSED_BEFORE.search(text, 0, m.start())
+                and not _ADDRESSED_AFTER.match(text, m.end())):
+            return m.group(0)  # "draw my friend Ima smiling": someone's name inside the words
+        return " "
+
+    return _BOT_NAME.sub(drop, text)
 
 
 def clean(text: str) -> str:

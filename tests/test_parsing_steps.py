@@ -1016,3 +1016,11 @@ def test_a_habit_told_before_a_request_joined_on_is_backstory_and_the_request_is
 ])
 def test_a_one_character_verdict_is_a_verdict_only_where_its_word_ends(text, charged):
     assert _parse(text).request is charged, text
+
+
+@pytest.mark.parametrize("text, prompt_text", [
+    ("draw my friend Ima smiling", "my friend Ima smiling"), ("ima pls draw a cat", "a cat"),
+    ("draw a cat, ima", "a cat"), ("hey ima draw a fox", "a fox"),
+])
+def test_the_bots_name_is_dropped_where_it_is_addressed_and_kept_as_someones_name(text, prompt_text):
+    assert _parse(text).prompt == prompt_text
