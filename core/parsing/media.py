@@ -270,16 +270,21 @@ def _imperative(m: re.Match[str], text: str) -> bool:
     return bool(_IMPERATIVE_BEFORE.search(text[: m.start()]))
 
 
+_DESIGN_LEAD = re.compile(r"^\W*(?:design)", re.I)
+_DRAW_ANIMATION = re.compile(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)")
+
+
+@per_message
 def detect(text: str, images: int = 0) -> str | None:
-    """image | video | music, or None when the words don't say."""
+    """image | video | music, or None when the words don't say. Remembered per message: the media step and
+    the model step ask it of the same words (about one call in five repeats one)."""
     if any(_imperative(m, text) for m in _verb("video").finditer(text)):
         return "video"
     start = _START.match(text)
     opening = text[start.end() if start else 0:]
     said = pattern("media_verbs", "image").match(opening)
     if said and not pattern("not_media").match(opening):  # "画面要有海": 画面 is no "draw"
-        if not re.match(r"^\W*(?:design)", opening,
-                        re.I) and not re.match(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)", opening):
+        if not _DESIGN_LEAD.match(opening) and not _DRAW_ANIMATION.match(opening):
             return "image"  # "draw …", "画…" (but "画一段动画" is an animation)
     found = nouns(text)
     for noun in found:
