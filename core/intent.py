@@ -14,7 +14,9 @@ the conversation ask with a button instead of charging. The vocabulary is data
 
 from __future__ import annotations
 
+import inspect
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -197,9 +199,14 @@ def _blank(text: str, start: int, end: int) -> str:
 
 
 # ── strategy: "cheapest"/"best" only when they are about the model, not the subject ("a cheap toy") ──
-_STRATEGY_AFTER = (r"\s*(?:possible\s+|available\s+)?(?:的)?(?:model|option|one|way|version|setting|quality|"
-                   r"image|picture|photo|pic|video|clip|song|track|music|模型|的|视频|图片|图|音乐)")
-_STRATEGY_BEFORE = r"(?:use|using|with|go with|pick|choose|in|at|用|使用|选)\s*(?:the\s+)?$"
+_STRATEGY_AFTER = re.compile(r"\s*(?:possible\s+|available\s+)?(?:的)?(?:model|option|one|way|version|"
+                             r"setting|quality|image|picture|photo|pic|video|clip|song|track|music|模型|的|视频|图片|图|音乐)",
+                             re.I)
+_STRATEGY_BEFORE = re.compile(r"(?:use|using|with|go with|pick|choose|in|at|用|使用|选)\s*(?:the\s+)?$", re.I)
+_THE_BEFORE = re.compile(r"(?<![a-z])the\s+$", re.I)
+_STRATEGY_TAIL = re.compile(
+    r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:models?|options?|ones?|way|"
+    r"模型|的)?(?:\s+possible(?![a-z]))?(?:\s*(?:to|for))?", re.I)
 
 
 def _strategy(text: str) -> tuple[str | None, str]:
@@ -217,20 +224,13 @@ def _strategy(text: str) -> tuple[str | None, str]:
             # "最便宜" is about the model; "便宜的塑料玩具" and "最好的朋友" are about the subject
             strong_zh = bool(re.match(r"[\u3400-\u9fff]", m.group(0))) and m.group(0) not in (
                 "最好", "便宜", "高质量", "便宜的", "最好的", "便宜一点")
-            if clause_only or strong_zh or re.match(_STRATEGY_AFTER, after,
-                                                    re.I) or re.search(_STRATEGY_BEFORE, before, re.I):
+            if clause_only or strong_zh or _STRATEGY_AFTER.match(after) or _STRATEGY_BEFORE.search(before):
                 start = m.start()
-                use = re.search(_STRATEGY_BEFORE, before, re.I) or re.search(r"(?<![a-z])the\s+$", before,
-                                                                             re.I)
+                use = _STRATEGY_BEFORE.search(before) or _THE_BEFORE.search(before)
                 if use:
                     start = use.start()
                 end = m.end()
-                tail = re.match(
-                    r"\s*(?:possible\s+|available\s+)?(?:的)?(?:视频|图片|图|音乐|video|image|music)?\s*(?:models?|options?|ones?|way|模型|的)?"
-                    r"(?:\s+possible(?![a-z]))?(?:\s*(?:to|for))?",
-                    after,
-                    re.I,
-                )
+                tail = _STRATEGY_TAIL.match(after)
                 end += tail.end() if tail else 0
                 return name, text[:start] + " " + text[end:]
     return None, text
@@ -1055,7 +1055,39 @@ _WARM_UP = (("use kling o1 to make a 5s video of waves crashing on rocks", 0),
             ("switch model and draw a fox", 0), ("reset and then 画三张 logo, 16:9", 0),
             ("write a song about rain, lyrics: \"hello\"", 0), ("make this photo move", 1),
             ("which is better, veo or sora?", 0), ("以后都用可灵 4K 竖屏", 0), ("把背景换成星空", 1),
-            ("posters of cats are everywhere lol", 0))
+            ("posters of cats are everywhere lol", 0),
+            # each reaches patterns the ones above do not (found by parsing the regression corpus after them)
+            ("最便宜的模型画一只狗", 0),
+            ("写一首关于夏天的歌，女声，歌词：阳光洒在海面上", 0),
+            ("models", 0),
+            ("yes", 0),
+            ("ok", 0),
+            ("no", 0),
+            ("usage", 0),
+            ("赛博朋克风格的城市", 0),
+            ("epic orchestral soundtrack for a boss fight", 0),
+            ("请用可灵生成一个5秒的视频，一只猫在跳舞", 0),
+            ("thank you so much, this is perfect", 0),
+            ("nice, that track slaps", 0),
+            ("my cat is sleeping on my keyboard again", 0),
+            ("我今天好累", 0),
+            ("why is it so slow today?", 0),
+            ("你能做视频吗", 0),
+            ("is it possible to make a video of a cat dancing?", 0),
+            ("I'll try later", 0),
+            ("完全就是我想要的", 0),
+            ("我女儿想要一张独角兽的图", 0),
+            ("i need help", 0),
+            ("Could you please generate a logo for my band 'Velvet Static'? retro. Thank you!!", 0),
+            ("以后画图都默认用香蕉吧，先来一张：外婆家的土灶台", 0),
+            ("I wish I had a picture of a lighthouse", 0),
+            ("同事用它做了个宣传片，效果不错", 0),
+            ("视频贵不贵啊？算了 先做一个试试：小孩在沙滩上堆沙堡", 0),
+            ("歌词我写好了：\n妈妈的手 是冬天的暖阳\n帮我生成一下", 0),
+            ("cancel that, wrong prompt lol", 0),
+            ("画一只猫 真可爱", 0),
+            ("最便宜的视频模型就行，测试一下：一片树叶飘落到水面上", 0),
+            ("Hello. My grandson set this up for me. I would like a picture of a red barn. Thank you", 0))
 
 
 def warm_up(catalogues: Mapping[str, Catalogue] | None = None) -> None:
@@ -1063,4 +1095,12 @@ def warm_up(catalogues: Mapping[str, Catalogue] | None = None) -> None:
     start wait: in a burst every message queued behind that work would wait with them."""
     for text, images in _WARM_UP:
         parse(text, images, catalogues)
+    # the patterns no warm-up message reached (built lazily, each cached): the first message that needs one
+    # would otherwise pay for building it (up to ~20 ms)
+    for module in (gate, media, prompt, command_words, option_words, sys.modules[__name__]):
+        for value in list(vars(module).values()):
+            wrapped = getattr(value, "__wrapped__", None)
+            if callable(getattr(value, "cache_info", None)) and inspect.isfunction(wrapped) and not (
+                    inspect.signature(wrapped).parameters):
+                value()
 
