@@ -994,10 +994,19 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
         # put off ("…, I'll ask her what colors she likes first") is talk, however plain the rest
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         return
-    signals = [gate.chat_signal(c.text, intent.images) for c in parts]
-    found = next((s for s in signals if s), None)
-    if found is None or any(s is None and _names_something(c.text)
-                            for c, s in zip(parts, signals, strict=True)):
+    # the parts are read in turn, and the reading stops as soon as a plain part that names something is
+    # known to stand beside a sign of talk: the parts after it need not be looked at (a sign is costly)
+    found: str | None = None
+    for i, part in enumerate(parts):
+        signal = gate.chat_signal(part.text, intent.images)
+        if signal is None:
+            if found is not None and _names_something(part.text):
+                return
+        elif found is None:
+            found = signal  # every part before the first sign is plain
+            if any(_names_something(plain.text) for plain in parts[:i]):
+                return
+    if found is None:
         return
     if found in gate.TALK_SIGNALS:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
