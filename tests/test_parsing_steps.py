@@ -1024,3 +1024,11 @@ def test_a_one_character_verdict_is_a_verdict_only_where_its_word_ends(text, cha
 ])
 def test_the_bots_name_is_dropped_where_it_is_addressed_and_kept_as_someones_name(text, prompt_text):
     assert _parse(text).prompt == prompt_text
+
+
+@pytest.mark.parametrize("text, charged", [
+    ("空气污染好严重", False), ("朋友圈动态都是广告", False), ("头发染成红色", True), ("染个金发", True),
+    ("做成动态的", True),
+])
+def test_everyday_words_holding_an_edit_or_motion_character_are_no_change_asked_for(text, charged):
+    assert _parse(text, 1).request is charged, text
