@@ -15,7 +15,7 @@ from functools import cache
 from ..numbers import EN_COUNT, parse_number
 from .gate import chatty, residue
 from .options import take_options
-from .vocab import Tagged, pattern, phrases
+from .vocab import Tagged, alternation, pattern, phrases
 
 #: list name in intent_words.json → intent kind, in the order they are tried at one position
 COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"),
@@ -141,6 +141,8 @@ def reply_kind(text: str) -> str | None:
     first spends credits, the last deletes data."""
     # the whole-message test first: it stops at the first word no list covers, so most messages cost one
     # short look instead of five scans of the whole text
+    if not _reply_heads().search(text):
+        return None
     asked: bool | None = None
     for kind, lists in REPLIES:
         if residue(text, *lists, "reply_filler") or not pattern(lists[0]).search(text):
@@ -153,6 +155,13 @@ def reply_kind(text: str) -> str | None:
             continue  # "算了取消吧", "取消吧 不要了": cancel the task on its way, not just decline an offer
         return kind
     return None
+
+
+@cache
+def _reply_heads() -> re.Pattern[str]:
+    """The phrases every reply of :data:`REPLIES` must hold, as one trie: most messages hold none of them,
+    and one scan says so."""
+    return re.compile(alternation(p for _, lists in REPLIES for p in phrases(lists[0])), re.I)
 
 
 _NEVER_ASKED = frozenset({"forget_me", "yes", "no"})
