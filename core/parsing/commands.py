@@ -58,7 +58,7 @@ def _read(text: str, model_spans: Sequence[tuple[int, int]], offset: int) -> tup
     _, text = take_options(text, None, 0)  # "再来两张", "2 more": the count goes with "again"
     if any(kind == "again" for _, kind in found):
         text = _COUNT_AGAIN.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)], text)  # "再生成两个"
-        text = _COUNT_MORE.sub(" ", text)  # "again but 2 more", "give me 3 this time"
+        text = without_count(text)  # "again but 2 more", "give me 3 this time"
     said = bool(residue(text, "try_another", "reset", "cancel", "again", "command_filler", "bot_words",
                         "use_words", "reactions", "thanks", "media_nouns"))
     return [kind for _, kind in sorted(found)], said

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .media import nouns
+from .options import take_options
 from .vocab import alt, alternation, compiled, pattern, per_message, phrases
 
 REQUEST = "request"
@@ -282,8 +284,6 @@ def capability_object(rest: str) -> bool:
     """"videos?", "make music", "do 4k" after "can you": a question about the bot, not a request."""
     rest = compiled(r"^\s*(?:{v}|generate|make|do|handle|support)?\s*", v=("create_verbs",)).sub("", rest)
     rest = re.sub(r"(?:吗|么|呢|嘛|不)?[\s?？!！。.]*$", "", rest)
-    from .options import take_options
-
     rest = take_options(rest, None, 0)[1]  # "can this thing make a 3 minute video", "能做4k吗"
     return not residue(rest, "capability_objects", "capability_filler", "bot_words", "command_filler")
 
@@ -303,8 +303,6 @@ def price_question(text: str) -> bool:
     zh = _ZH_PRICE.search(text)
     if zh is None or re.search(r"还|剩|余", text):
         return False
-    from .media import nouns
-
     return any(n.head for n in nouns(text)) or bool(_combined("create_verbs").search(text))
 
 
@@ -336,7 +334,7 @@ def _question_kind(text: str, model_count: int) -> str | None:
         return "list_models"
     if pattern("help_phrases").search(text) and len(text) < 60 and not _polite_with_a_thing(text):
         return "help"  # but "can you help me make a poster for …", "could you do menu board art for …" ask
-    text = _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text))
+    text = _without_lead(text)
     polite = _starts_polite(text)
     if polite:
         return "help" if capability_object(text[polite.end():]) else None
@@ -347,8 +345,6 @@ def _question_kind(text: str, model_count: int) -> str | None:
             return "maybe"  # "what about something spooky?": a suggestion, ask before making it
         asking = compiled(r"^\W*(?:{c})", c=("capability_cues", "asking")).match(text)
         if asking and _GET_ONE.match(rest):
-            from .media import nouns
-
             if any(n.head for n in nouns(rest)) and not _AT_ONCE.search(rest):
                 return None  # "is it possible to get a 9:16 vid of fireworks …": asks for one, politely
         if capability_object(rest) or not _combined("create_verbs", "request_verbs").search(rest):
@@ -380,14 +376,19 @@ _GET_ONE = re.compile(r"\W*(?:to\s+)?(?:get|have|see)\s+(?:me\s+|us\s+)?(?:a|an|
 # "这个bot能做BGM吗", "this bot can do 4k?": the bot named before what is asked of it
 _BOT_FIRST = re.compile(r"^\W*(?:(?:这个|这|那个|你们的?|你们这个)\s*(?:机器人|bot|ai|助手|小助手)|它"
                         r"|(?:the|this)\s+bot(?![a-z]))\s*", re.I)
+
+
+def _without_lead(text: str) -> str:
+    """The question without its filler lead and the bot named first: where its asking words begin."""
+    return _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text))
+
+
 def _polite_with_a_thing(text: str) -> bool:
     """"can you help me make a poster for my garage sale": asked politely, naming what to make."""
-    text = _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text))
+    text = _without_lead(text)
     polite = _starts_polite(text)
     if polite is None:
         return False
-    from .media import nouns
-
     return any(n.head for n in nouns(text[polite.end():]))
 
 
@@ -507,8 +508,6 @@ def wants_something_made(text: str) -> bool:
     want = _WANT.search(text)
     if want is None:
         return False
-    from .media import nouns
-
     rest = text[want.end():]
     return any(noun.head for noun in nouns(rest)) or bool(
         compiled(r"\s*(?:to\s+|你)?(?:{v})", v=("create_verbs",)).match(rest)
@@ -674,8 +673,6 @@ def wished(text: str) -> tuple[int, int] | None:
     if ending:
         end = start + ending.start()
     rest = text[start:end]
-    from .media import nouns
-
     if _SELF_FIRST.match(rest) or not (any(n.head for n in nouns(rest))
                                        or _combined("create_verbs", "request_verbs").search(rest)):
         return start, start

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from ..catalogue import CATALOGUE_KEYS, Catalogue, Model
 from ..media import MEDIA_OF_CATEGORY
 from ..selection import knowledge
+from .media import detect
 from .vocab import model_names
 
 
@@ -254,8 +255,6 @@ def _branded(ref: ModelRef, text: str) -> ModelRef:
     families = _brands().get(ref.text.strip().lower())
     if families is None:
         return ref
-    from .media import detect
-
     asked = detect(text[:ref.start] + " " + text[ref.end:])
     family = families.get(asked or "") or next(iter(families.values()))
     return ModelRef(ref.start, ref.end, ref.text, None, (), family)

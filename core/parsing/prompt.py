@@ -11,6 +11,7 @@ import itertools
 import re
 from functools import cache
 
+from .gate import chatty, residue, starts_like_a_description
 from .vocab import alt, alternation, pattern, phrases
 
 SEPARATORS = re.compile(r"^[\s,，。.;；:：!！、\-—~]+|[\s,，。;；:：、\-—~]+$")
@@ -356,8 +357,6 @@ _PREFERENCE_CUE = re.compile(r"(?<![a-z'])(?:set|default|remember|always|prefer|
 def drop_preference_clauses(text: str) -> str:
     """Drop the English parts that only set a preference, once the model's name was cut ("set … as my default
     video model, then …", "… for all my videos pls. …")."""
-    from .gate import residue
-
     if not _PREFERENCE_CUE.search(text):
         return text
     parts = CLAUSE_SPLIT.split(text)
@@ -381,8 +380,6 @@ _BRACKETED = re.compile(r"\s*[(\[（【]([^()\[\]（）【】]{0,60})[)\]）】]
 def drop_bracketed_instructions(text: str) -> str:
     """Brackets holding only instructions, options or a preference (or nothing, once those were cut) go; "a
     poster (retro style)" keeps its style."""
-    from .gate import residue
-
     if not _BRACKETED.search(text):
         return text
     return _BRACKETED.sub(lambda m: "" if not residue(m.group(1), *PREFERENCE_LISTS) else m.group(0), text)
@@ -399,8 +396,6 @@ def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str
     """Drop every part (between commas, colons, sentence ends, dashes) that says nothing about what to make:
     "thanks", "aspect ratio" once its value was read, "would be awesome"; with ``INSTRUCTION_LISTS`` also
     "make a video", "来个", "2 versions". The words are data (``core/data/intent_words.json``)."""
-    from .gate import residue
-
     parts = CLAUSE_SPLIT.split(text)
     kept: list[str] = []
     for i in range(0, len(parts), 2):
@@ -468,8 +463,6 @@ def _anchor_edit() -> re.Pattern[str]:
 
 def _is_scaffolding(prefix: str) -> bool:
     """The part before the request says who it is for or what is going on, not what to draw."""
-    from .gate import chatty, starts_like_a_description
-
     said = SEPARATORS.sub("", prefix).strip()
     if not said:
         return False
@@ -517,8 +510,6 @@ def from_the_request(text: str) -> str:
     "can you draw our party"); when the request verb ends the message ("主题是智能家居，帮我做张海报"),
     only the verb goes. A message that starts with its request, or whose later verb is about "it", is left
     as is."""
-    from .gate import residue
-
     if _anchor_en().match(text) or _anchor_zh().match(text):
         return text
     for at in (_ANCHOR_AT_EN, _ANCHOR_AT_ZH):
@@ -579,8 +570,6 @@ QUOTE_LINE = re.compile(r"^\s*>[^\n]*(?:\n|$)", re.M)
 def _talk(sentence: str) -> bool:
     """A sentence about the user or the last result, not a description: "colors are way too washed out ngl",
     "my raid leader's bday is in like 10 min", "Hello"."""
-    from .gate import residue, starts_like_a_description
-
     said = SEPARATORS.sub("", sentence).strip()
     if len(said.split()) <= 1 and not re.search(r"[\u3400-\u9fff]", said):
         # "", "emergency 😭", "Hello." (a media word alone, "EDM。drop 要炸", names what is made)
@@ -597,8 +586,6 @@ def _talk(sentence: str) -> bool:
 def drop_leading_talk(text: str) -> str:
     """Sentences of talk before the request go ("hey, hope ur having a good day lol. could u make me a
     picture of …"); a first sentence that describes something stays."""
-    from .gate import residue
-
     text = QUOTE_LINE.sub("", text)
     start = 0
     for end in itertools.islice(SENTENCE_END.finditer(text), ANCHOR_TRIES):
@@ -1023,8 +1010,6 @@ def animation_prompt(text: str) -> str:
     """Pictures to animate: the prompt is the motion asked for ("the car drives off into the desert"), without
     what only says "animate what I sent" ("turn this into a video", "用这两张做首尾帧", "参考这个角色");
     "make this photo move" alone has no prompt. A causative stays: "make my grandma wave at the camera"."""
-    from .gate import residue
-
     asked = text
     text = from_the_change(clean_prompt(text, keep_instruction=True), motion=True)
     parts = CLAUSE_SPLIT.split(text)
@@ -1216,8 +1201,6 @@ GIVE_PICTURE = re.compile(rf"^give\s+(?:(?:this|the|my|that)\s+(?:[\w'-]+\s+){{0
 def edit_prompt(text: str) -> str:
     """An edit of the attached picture: the change asked for, as said ("make this look like a studio ghibli
     scene", "改成吉卜力画风"), without "edit:", counts or "把这张图"."""
-    from .gate import residue
-
     text = OPTION_ONLY_EDIT.sub("", EDIT_LABEL.sub("", text.strip()))
     text = drop_filler_clauses(text, (*FILLER_LISTS, "instruction_words"))
     text = from_the_change(SEPARATORS.sub("", text).strip())
@@ -1271,8 +1254,6 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
     and statements about the user ("我今年六十八了", "we're doing a halloween event") do not. Before the
     request has ``begun``, only a need for something made is read back ("my mom is retiring, we need a
     card, …")."""
-    from .gate import residue
-
     if why not in _ASIDE_KINDS:
         return False
     said = _TAG_ASKED.sub("", SEPARATORS.sub("", clause).strip())
