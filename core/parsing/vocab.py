@@ -62,8 +62,10 @@ def branches(phrases: Iterable[str]) -> list[str]:
         for char in phrase:
             node = node.setdefault(char, {})
         node[""] = True
-    return [_emit(char, trie[char], left=bool(re.match(r"[a-z0-9]", char)))
-            for char in sorted(trie, key=lambda c: (-_depth(trie[c]), c))]
+    depths: dict[int, int] = {}
+    _measure(trie, depths)
+    return [_emit(char, trie[char], depths, left=bool(re.match(r"[a-z0-9]", char)))
+            for char in sorted(trie, key=lambda c: (-depths[id(trie[c])], c))]
 
 
 _MIXED_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[a-z0-9])|(?<=[a-z0-9])\s+(?=[\u3400-\u9fff])")
@@ -73,8 +75,13 @@ def _cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff"
 
 
-def _depth(node: dict[str, Any]) -> int:
-    return 1 + max((_depth(child) for key, child in node.items() if key), default=0)
+def _measure(node: dict[str, Any], depths: dict[int, int]) -> int:
+    """Record the depth of ``node`` and of every node under it (by ``id``), each computed once: sorting
+    children by a depth walked anew at every level made building the vocabulary quadratic (a second of
+    CPU at every start)."""
+    depth = 1 + max((_measure(child, depths) for key, child in node.items() if key), default=0)
+    depths[id(node)] = depth
+    return depth
 
 
 #: what a lowercase ASCII letter matches case-insensitively (Python's re folds these three further)
@@ -102,14 +109,14 @@ def _first(char: str, left: bool) -> str:
     return head + (_LEFT_AFTER_FIRST if left else "")
 
 
-def _emit(char: str, node: dict[str, Any], left: bool | None = None) -> str:
+def _emit(char: str, node: dict[str, Any], depths: dict[int, int], left: bool | None = None) -> str:
     """The regex for one trie node: this character, then the longest continuation first, then the end of a
     phrase. ``left`` is given for a phrase's first character: whether a word edge must come before it."""
     head = r"\s+" if char == " " else re.escape(char) if left is None else _first(char, left)
     # "有啥 model", "有啥model": where Chinese meets Latin script a space is optional
     children = [(r"\s*" if _cjk(char) != _cjk(c) and c != " " and char != " " and (
-        c.isalnum() and char.isalnum()) else "") + _emit(c, node[c])
-                for c in sorted((k for k in node if k), key=lambda c: (-_depth(node[c]), c))]
+        c.isalnum() and char.isalnum()) else "") + _emit(c, node[c], depths)
+                for c in sorted((k for k in node if k), key=lambda c: (-depths[id(node[c])], c))]
     if "" in node:
         children.append(WORD_RIGHT if re.match(r"[a-z0-9]", char) else "")
     if not children:
