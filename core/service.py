@@ -237,8 +237,12 @@ class CoreService:
             await keeper.start()
         return keeper
 
-    async def start(self) -> None:
-        warm_up()  # the parser's patterns, built now rather than on the first messages of a burst
+    async def start(self, warm_up_parser: bool = True) -> None:
+        """Start polling and purging. ``warm_up_parser`` builds the parser's patterns now (about 2 s of CPU)
+        rather than on the first messages of a burst; a one-person terminal chat has no burst, and builds
+        only what its messages need when they come (half a second for the first) instead of starting later."""
+        if warm_up_parser:
+            warm_up()
         await self.purge()
         self._purger = asyncio.create_task(self._purge_daily())
         await self.manager.start()

@@ -146,7 +146,7 @@ async def run_terminal_chat(core: CoreService, stdin: TextIO = sys.stdin, out: T
     platform = TerminalPlatform(out, save_dir)
     piped = not stdin.isatty()
     core.add_platform(platform)
-    await core.start()
+    await core.start(warm_up_parser=False)  # one person typing: no burst to keep fast, a quicker start
     loop = asyncio.get_running_loop()
     while True:
         line = await loop.run_in_executor(None, stdin.readline)
