@@ -354,6 +354,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         begun = min(s for s, _ in reading.content + reading.settings)
         reading.content = sorted([*reading.content, *((s, e) for s, e, why in reading.aside
                                                      if prompt.describes(work[s:e], why, s > begun))])
+        reading.content = _through_quotes(work, reading.content)
     # "redo it: <prompt>" is the prompt
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)
@@ -588,6 +589,37 @@ def _asides(draft: _Draft) -> Iterator[str]:
         if not any(s <= c.start < e for s, e in draft.kept) and (
                 gate.is_question(c.text) or pattern("create_verbs").search(c.text)):
             yield c.text
+
+
+_QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "《": "》"}
+#: how far a quote opened in a kept clause is followed to its close
+_QUOTE_REACH = 200
+
+
+def _through_quotes(work: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A clause that opens a quote keeps it to its close: 'a sign that says "Welcome home!" please' was cut
+    at the "!" inside the quote, and the words on the sign end at the closing quote, not at the "!"."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and start < out[-1][1]:
+            start = out[-1][1]
+            if start >= end:
+                continue
+        open_quote = ""
+        for char in work[start:end]:
+            if open_quote:
+                if char == _QUOTE_PAIRS[open_quote]:
+                    open_quote = ""
+            elif char in _QUOTE_PAIRS:
+                open_quote = char
+        if open_quote:
+            close = work.find(_QUOTE_PAIRS[open_quote], end, end + _QUOTE_REACH)
+            end = close + 1 if close >= 0 else end
+        if out and start == out[-1][1]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
 
 
 def _keep_only(work: str, spans: list[tuple[int, int]]) -> str:

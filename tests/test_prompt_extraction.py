@@ -783,3 +783,79 @@ def test_the_look_like_question_alone_charges_nothing() -> None:
 def test_second_language_english_leaves_the_subject(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the words on a sign or card end at the closing quote, not at a "!" inside it
+    ('a sign that says "Welcome home!" please', 'a sign that says "Welcome home!"'),
+    ('Birthday card for my mom, elegant script that reads "Happy 60th, Mom!" Thanks so much',
+     'Birthday card for my mom, elegant script that reads "Happy 60th, Mom!"'),
+    ('a poster with the words "WE ARE OPEN! COME IN!" in red, retro style',
+     'a poster with the words "WE ARE OPEN! COME IN!" in red, retro style'),
+    ("画一个招牌，上面写着“欢迎光临！”，红色", "一个招牌，上面写着“欢迎光临！”，红色"),
+])
+def test_quoted_words_are_kept_whole(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what the picture must not have is part of what to make, said as typed
+    ("a corgi astronaut, do not make it too cartoony", "a corgi astronaut, do not make it too cartoony"),
+    ("a corgi astronaut, don't make it too cartoony", "a corgi astronaut, don't make it too cartoony"),
+    ("a corgi astronaut, don't add any text", "a corgi astronaut, don't add any text"),
+    ("a logo for my bakery, no gradients, black and white",
+     "a logo for my bakery, no gradients, black and white"),
+])
+def test_what_to_leave_out_stays_in_the_prompt(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected, ratio", [
+    # parameters typed for another generator: the ratio is read, the flags go, "--no" stays as words
+    ("A tiny ramen shop at night, warm lantern light, octane render --ar 16:9 --v 6",
+     "A tiny ramen shop at night, warm lantern light, octane render", "16:9"),
+    ("portrait of an old fisherman, detailed, photorealistic, --ar 3:4",
+     "portrait of an old fisherman, detailed, photorealistic", "3:4"),
+    ("a misty forest at dawn --ar 9:16 --style raw --no people", "a misty forest at dawn, no people", "9:16"),
+])
+def test_another_generators_flags_leave_the_prompt(text: str, expected: str, ratio: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected and intent.options["aspect_ratio"] == ratio, intent
+
+
+@pytest.mark.parametrize("text, expected, voice", [
+    # a voice said as a labelled field is the vocal option, not words of the prompt
+    ("a synthwave track about night driving, vocals: female", "a synthwave track about night driving",
+     "female"),
+    ("写首歌，风格：民谣，人声：男，关于故乡", "民谣，关于故乡", "male"),
+    # lyrics cut from the middle leave no dash behind the style said after them
+    ('write a song about summer love, lyrics: "sun on my skin" - make it upbeat pop, female vocals',
+     "a song about summer love, upbeat pop", "female"),
+])
+def test_a_labelled_voice_and_the_style_after_lyrics(text: str, expected: str, voice: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == expected and intent.options["vocal_gender"] == voice, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the story before the request goes, but the name or theme it gives the thing made stays
+    ("ok so our clan is called Frostbyte and we need a logo, wolf head made of ice shards, blue and white",
+     "a logo, our clan is called Frostbyte, wolf head made of ice shards, blue and white"),
+    ("年会主题是“乘风破浪”，帮我做一张海报，红金配色", "海报，年会主题是“乘风破浪”，红金配色"),
+])
+def test_a_name_given_in_the_story_stays(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "please" after a description asks; it is not talk about something ("please no more cats" is)
+    ("a cat in a hat, please", "a cat in a hat"),
+    ("a corgi astronaut, cute please", "a corgi astronaut, cute"),
+])
+def test_please_after_a_description_is_a_request(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+    assert not parse("please no more cats", 0, catalogues()).request

@@ -10,6 +10,7 @@ has three outcomes: ``request`` (charge as usual), ``ambiguous`` (ask with a one
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -47,11 +48,19 @@ def clauses(text: str) -> list[Clause]:
     """The message cut at sentence punctuation and "then"/"然后" (decimal points are not breaks)."""
     out = []
     last = 0
-    for m in _BREAK.finditer(text):
-        if text[last: m.start()].strip():
-            asked = "?" if "?" in m.group(0) or "？" in m.group(0) else ""
-            out.append(Clause(last, m.start(), text[last: m.start()] + asked))
-        last = m.end()
+    breaks: Iterable[tuple[int, int, str]] = ((m.start(), m.end(), m.group(0)) for m in _BREAK.finditer(text))
+    if '"' in text or "“" in text:
+        # words quoted are one piece: 'a sign that says "OPEN! COME IN!" thanks' is cut after the quote, not
+        # at its "!"
+        quoted = [m.span() for m in _QUOTED_WORDS.finditer(text)]
+        ends = ((b, b, "") for a, b in quoted if text[b - 2] in "!?.。！？" and text[b:b + 1] == " ")
+        breaks = sorted([*((s, e, said) for s, e, said in breaks if not any(a < s < b for a, b in quoted)),
+                         *ends])
+    for start, end, said in breaks:
+        if text[last: start].strip():
+            asked = "?" if "?" in said or "？" in said else ""
+            out.append(Clause(last, start, text[last: start] + asked))
+        last = end
     if text[last:].strip():
         out.append(Clause(last, len(text), text[last:]))
     return out
@@ -737,11 +746,17 @@ def starts_like_a_description(text: str) -> bool:
 def remark(text: str) -> bool:
     """Words people use when talking about something rather than describing it: "too dark", "颜色好看"."""
     lowered = _RELATIVE_THAT.sub(" ", text.lower())  # "a dragon that breathes rainbows" describes
+    if '"' in lowered or "“" in lowered:  # 'a poster that says "WE ARE OPEN"': the words on it, not talk
+        lowered = _QUOTED_WORDS.sub(" ", lowered)
+    if lowered.rstrip(" .!~").endswith(("please", "pls", "plz")):  # "a cat in a hat, please" asks
+        lowered = lowered[:-40] + _PLEASE_AT_THE_END.sub("", lowered[-40:])  # ("please no more" talks)
     zh = pattern("marker_compounds").sub(" ", lowered)  # 太阳 is the sun, not 太 "too"
     return bool(compiled("(?:{m})", 0, m=("markers", "en")).search(lowered)
                 or any(m in zh for m in _zh_markers()))
 
 
+_PLEASE_AT_THE_END = re.compile(r"[\s,.!~]*(?<![a-z])(?:please|pls|plz)[\s.!~]*$")
+_QUOTED_WORDS = re.compile(r'"[^"\n]{1,200}"|“[^”\n]{1,200}”')
 _RELATIVE_THAT = re.compile(r"(?<=[a-z]\s)(?:that|which|who)(?=\s+[a-z]+s(?![a-z']))", re.I)
 
 

@@ -338,8 +338,23 @@ def _trailing_noun() -> re.Pattern[str]:
     return re.compile(rf"\s(?:{alternation(nouns['image']['en'] + nouns['video']['en'])})$", re.I)
 
 
+# "vocals: male", "voice - female", "人声：女": the voice said as a labelled field of a power user's prompt
+VOCAL_LABEL = re.compile(r"(?:(?<![a-z])(?:lead\s+)?(?:vocals?|voice|singer|vox|vocalist)\s*[:：=\-]\s*"
+                         r"(?:an?\s+)?"
+                         r"(?:(?P<m>male|man|guy|boy|men)|(?P<f>female|woman|girl|women)|(?P<x>mixed|duet|both))"
+                         r"(?![a-z])(?:\s+(?:vocals?|voice|singer))?"
+                         r"|(?:人声|演唱|声音|歌手|唱)\s*[:：]\s*(?:(?P<zm>男)|(?P<zf>女)|(?P<zx>男女))(?:声|生)?)",
+                         re.I)
+
+
 def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
-    for gender in words()["vocal"]:
+    labelled = VOCAL_LABEL.search(text)
+    if labelled:
+        opts["custom_mode"] = True
+        opts["vocal_gender"] = ("male" if labelled.group("m") or labelled.group("zm") else
+                                "female" if labelled.group("f") or labelled.group("zf") else "mixed")
+        text = _cut(text, labelled)
+    for gender in () if labelled else words()["vocal"]:
         m = pattern("vocal", gender).search(text)
         if m:
             opts["vocal_gender"], opts["custom_mode"] = gender, True

@@ -69,7 +69,9 @@ TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
 PLEASE = re.compile(r"\s*(?<![a-z'])(?:please|pls|plz|kindly)(?![a-z])", re.I)
 # a part ends at a comma, a sentence end, a colon that is not in a time, or a dash between spaces
 # (a space between two Chinese phrases, "桌面壁纸 极简风", is a pause too; it is kept as typed)
-CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+\s*"
+# (not before a closing quote: 'a sign that says "Open!"' keeps its words to the quote's end)
+CLAUSE_SPLIT = re.compile(r"((?:[,，;；。!！?？]|(?<!\d)[:：](?!\d)|\.(?=\s)|\s[—–\-/]+(?=\s)|—)+"
+                          r"(?![\"”」』》’])\s*"
                           r"|(?<=[\u3400-\u9fff”」』》）])\s+(?=[\u3400-\u9fff“「『《（]))")
 # "中间是 …", "中间做个 …": between two frames
 MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=[^\s\"”'’」』)）])")  # not before a closing quote
@@ -289,7 +291,9 @@ _MAKE_WORD = re.compile(r"make", re.I)
 WANT_IT_PART = re.compile(r"(?<=[,，.;；!！])(\s*)" + WANT_IT.pattern, re.I)
 # "a cat astronaut, but make it pixel art", "a song about rain and make it sad": after the description, what
 # "make it" says is its style ("make it pop" or "make it look like …" says how, and is left to the words)
-MAKE_IT_STYLE = re.compile(r"(?<=[\w\"')])\s*[,，]?\s*(?:(?:but|and|just|pls|please)\s+){0,3}"
+# ("don't make it too cartoony" is a wish against, said as typed; "…" - make it upbeat pop" after lyrics cut)
+MAKE_IT_STYLE = re.compile(r"(?<=[\w\"')])(?<!n't)(?<!n’t)(?<!dont)(?<!\bnot)(?<!never)"
+                           r"\s*[,，]?\s*(?:[-—–]+\s*)?(?:(?:but|and|just|pls|please)\s+){0,3}"
                            r"make\s+(?:it|them|this|that)\s+(?!(?:an?|the|pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
                            r"in|at|with|to)(?![a-z]))(?=[a-z])", re.I)
 # with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano
@@ -527,9 +531,43 @@ def from_the_request(text: str) -> str:
             if not _is_scaffolding(text[:gap.start()]):
                 return text
             if residue(rest[found.end():], *INSTRUCTION_LISTS, "media_nouns"):
-                return rest
+                return _with_named_parts(text[:gap.start()], rest)
             return text[:start] + rest[found.end():]
     return text
+
+
+#: a part of the story before the request that names what is made: its theme, title, name or words
+NAMED_CONTENT = re.compile(r"主题|标题|题目|名字叫|名叫|叫做|店名|写着|文案|口号|"
+                           r"(?<![a-z])(?:called|named|titled|theme|title|tagline|slogan)(?![a-z])", re.I)
+
+
+_NAMED_EN = re.compile(r"(?:(?:my|our|his|her|their|the)\s+)?(?:[\w'’-]+\s+){0,2}?(?:is|are|was)\s+"
+                       r"(?:called|named|titled)\s+.+?(?=\s+(?:and|but|so|lol|haha)\s|\s*$)", re.I)
+
+
+def _with_named_parts(story: str, request: str) -> str:
+    """The story before the request goes, but a part of it that names the theme, title or name of what is
+    made stays, after the request's first part ("年会主题是“乘风破浪”，帮我做一张海报，红金配色" →
+    "帮我做一张海报，主题是…，红金配色")."""
+    if not NAMED_CONTENT.search(story):
+        return request
+    story_parts = CLAUSE_SPLIT.split(story)
+    named = []
+    for part in story_parts[::2]:
+        if not NAMED_CONTENT.search(part) or len(part) > 80:
+            continue
+        if re.search(r"[\u3400-\u9fff]", part):
+            named.append(part.strip())
+        elif said := _NAMED_EN.search(part):  # "ok so our clan is called Frostbyte and" → its name only
+            named.append(said.group(0))
+    if not named:
+        return request
+    zh = re.search(r"[\u3400-\u9fff]", request) is not None
+    comma = "，" if zh else ", "
+    head = CLAUSE_SPLIT.split(request, maxsplit=1)
+    if len(head) < 3:
+        return request + comma + comma.join(named)
+    return head[0] + comma + comma.join(named) + head[1] + head[2]
 
 
 # "…, watercolor style would be lovely": how the user would like it, said of the style
@@ -789,7 +827,15 @@ def drop_lead_in_zh(text: str) -> str:
 def _tidy_separators(text: str) -> str:
     """A question mark inside a prompt ("a banner for our club? moody noir alley") joins two parts: a comma.
     A space between two Chinese phrases ("桌面壁纸 极简风") stays as the user typed it."""
-    return MID_QUESTION.sub(lambda m: "，" if m.group(1) == "？" else ", ", text)
+    if not MID_QUESTION.search(text):
+        return text
+    # words quoted are kept as typed: 'a banner that says "WE ARE OPEN! COME IN!"'
+    parts = _QUOTED.split(text)
+    return "".join(part if i % 2 else MID_QUESTION.sub(lambda m: "，" if m.group(1) == "？" else ", ", part)
+                   for i, part in enumerate(parts))
+
+
+_QUOTED = re.compile(r'("[^"\n]{1,200}"|“[^”\n]{1,200}”|「[^」\n]{1,200}」|『[^』\n]{1,200}』)')
 
 
 @cache
@@ -855,9 +901,19 @@ _SPACE_AFTER_ZH_MARK = re.compile(r"(?<=[，。；：！？、])\s+")
 _DE_LEAD = re.compile(r"^的\s*")
 
 
+# "--ar 16:9 --v 6.1 --style raw": parameters power users type for other image generators (the ratio was read
+# as an option); "--no text" says what to leave out, and stays as words
+PARAMETER_FLAG = re.compile(r"(?<!\S)--(?:ar|aspect|v|version|style|q|quality|s|stylize|chaos|c|seed|weird|w|"
+                            r"iw|niji|tile|hd|raw|stop|repeat|r|sref|cref|cw|sw|p|personalize|fast|relax|turbo)"
+                            r"(?![\w-])(?:[ \t]+(?!--)[\w.:]+)?", re.I)
+NO_FLAG = re.compile(r"\s*(?<!\S)--no(?=\s)\s*", re.I)
+
+
 def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
     it darker")."""
+    if "--" in text:  # "… --ar 16:9 --v 6 --no text": flags typed for another generator
+        text = PARAMETER_FLAG.sub(" ", NO_FLAG.sub(", no ", text))
     text = MARKDOWN.sub("", text)  # "**a cyberpunk samurai** in the rain": emphasis typed in chat
     if _FACE_CHARS.search(text):  # a face ends what was said, like an emoji
         text = HEART.sub(" ", EMOTICON.sub(". ", text))
@@ -1245,6 +1301,11 @@ def _names_the_media(rest: str) -> bool:
 _TAG_ASKED = re.compile(r"\s*(?:ok|okay|好吗|可以吗|行吗|行不行|ok吗|可以不)\s*[?？]*$", re.I)
 
 
+#: a wish against something in the thing made, said after the description ("…, don't add any text")
+NEGATIVE_WISH = re.compile(r"^(?:(?:but|and|also|just|please|pls)\s+)*(?:don['’]?t|do\s+not|never)\s+"
+                           r"(?:make|add|put|include|use|show|draw|give|let|have|want)(?![a-z])", re.I)
+
+
 def describes(clause: str, why: str, begun: bool = True) -> bool:
     """A clause the gate set aside as talk, a reaction or a question, said once the request has begun,
     that goes on describing what to make: "…, cute", "…, epic" (a reaction word as a style),
@@ -1277,6 +1338,8 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
     if not residue(said, "thanks", "greetings", "bot_words", "interjections", "prompt_filler",
                    "command_filler", "trailing"):
         return False
+    if not zh and NEGATIVE_WISH.match(said):
+        return True  # "…, do not make it too cartoony", "…, don't add any text": what it must not have
     if _aside().search(said) or (why == "question" and not zh):
         return False
     if not zh and why == "talk" and WANT_IT.match(said) and len(said.split()) <= 12:
