@@ -146,11 +146,42 @@ _ADDRESSED_BEFORE = re.compile(r"(?:^|[^\w\s'’]|(?<![a-z])(?:hey|hi|hello|yo|o
 _ADDRESSED_AFTER = re.compile(r"\s*(?:$|[,，:：!！?？.。~]|[\u3400-\u9fff])")
 
 
+# "ima go to bed", "ima make dinner": English slang for "I'm going to", not the bot's name. A bare "ima"
+# that opens the message right before a verb is the slang unless the verb asks for something made: a verb
+# only the bot's work takes ("ima draw …", "ima animate this"), or a general one ("make", "do") with a
+# picture or a thing we make after it ("ima make this look like a ghibli frame")
+_SLANG_NEXT = re.compile(r"\s+([a-z']+)", re.I)
+_ADDRESSED_VERBS = frozenset(
+    "draw paint sketch illustrate animate generate render design edit turn change remove add put give show "
+    "write compose sing film restyle convert transform upscale pls please plz can could would will bot"
+    .split())
+_GENERAL_VERBS = frozenset("make do create build whip cook get".split())
+_PICTURE_AFTER = re.compile(r"(?<![a-z'])(?:this|these|it|them|that|the attached)(?![a-z'])", re.I)
+
+
+def _slang(text: str, m: re.Match[str]) -> bool:
+    """"ima go to bed": "I'm going to", said at the message's start before a verb (see _SLANG_NEXT)."""
+    if m.start() != 0 or m.group(0).lower() != "ima":
+        return False
+    verb = _SLANG_NEXT.match(text, m.end())
+    if verb is None:
+        return False
+    word = verb.group(1).lower()
+    if word in _ADDRESSED_VERBS:
+        return False
+    if word in _GENERAL_VERBS:
+        rest = text[verb.end(): gate_clause_end(text, verb.end())]
+        return not (_PICTURE_AFTER.search(rest) or any(n.head for n in media.nouns(rest)))
+    return True
+
+
 def _typed_bot_name(text: str) -> str:
     if "ima" not in text.lower():
         return text
 
     def drop(m: re.Match[str]) -> str:
+        if _slang(text, m):
+            return "i'm gonna"
         if _ASKED_OF_BOT.search(text, 0, m.start()):
             return " you "
         if (m.group(0).lower() == "ima" and not _ADDRESSED_BEFORE.search(text, 0, m.start())
@@ -476,6 +507,14 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         if not clause.text[start:end].strip(" \t,.!?~，。！？"):
             return
         clause = gate.Clause(clause.start + start, clause.start + end, clause.text[start:end])
+    if taken := gate.retraction(clause.text):
+        # "draw a cat in a hat? nah jk", "画个猪头 开玩笑的": what was asked is taken back; "… jk a video of a
+        # penguin …" takes it back and asks for what follows
+        reading.content, reading.maybe, reading.talk = [], False, True
+        reading.aside.append((clause.start, clause.end, "talk"))
+        if taken[0] == "end" or not clause.text[taken[1]:].strip():
+            return
+        clause = gate.Clause(clause.start + taken[1], clause.end, clause.text[taken[1]:])
     if pure := command_words.commands_in(clause.text, spans, clause.start):
         reading.commands += pure
         reading.said_first += [] if reading.content else pure
@@ -505,6 +544,8 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
             kind = None
         elif _setting_with_a_tag(clause.text):
             kind = None  # "以后都用 veo 做视频 ok?": a default set, asked only by its tag
+        if kind in (None, "maybe") and gate.reported_opening(clause.text):
+            kind = "chat"  # "朋友问我能不能帮他画个头像": a question someone asked the user, retold
         if kind is None or kind == "maybe":
             reading.maybe = reading.maybe or kind == "maybe"
             reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
@@ -1021,6 +1062,15 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     is a plain description beside the talk ("my friend's wedding is next month and they asked me to …. slow
     acoustic love song, warm"): the backstory people tell before what they want."""
     parts = gate.clauses(_SPACES.sub(" ", described))  # the cut-out words left runs of spaces
+    if quoted := gate.quoted_request(whole):
+        # 'my boss: "make me a poster by friday" 🙄': someone else's request retold (a quote alone: ask)
+        intent.kind, intent.gate = (IntentKind.CHAT, gate.NONE) if quoted == "told" else (intent.kind,
+                                                                                         gate.AMBIGUOUS)
+        return
+    if gate.attributed(whole):
+        # "Create a poster — that's what my manager said. lol": someone else's words
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
+        return
     if any(gate.request_shape(c.text) for c in parts):
         return
     if chatted:
@@ -1052,10 +1102,18 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
                 return
     if found is None:
         return
+    if found == "reported" and _PLEASE_END.search(whole):
+        return  # "老板让我做个…月饼礼盒包装图，醒狮元素，麻烦了🙏": the task passed on to the bot, politely
     if found in gate.TALK_SIGNALS:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:
         intent.gate = gate.AMBIGUOUS
+
+
+# a courtesy said last, to the one asked: "…，麻烦了🙏", "… thanks in advance"
+_PLEASE_END = re.compile(r"(?:麻烦了|麻烦你了|麻烦啦|拜托了|拜托啦|拜托|辛苦了|辛苦啦|辛苦|谢谢|多谢|感谢"
+                         r"|(?<![a-z])(?:please|pls|plz|thanks in advance|thx in advance|ty in advance"
+                         r"|thank you in advance)(?![a-z]))[\W_]*$", re.I)
 
 
 def _names_something(text: str) -> bool:

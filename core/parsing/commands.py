@@ -15,7 +15,7 @@ from functools import cache
 from ..numbers import EN_COUNT, parse_number
 from .gate import chatty, residue
 from .options import take_options
-from .vocab import Tagged, alternation, pattern, phrases
+from .vocab import Tagged, alt, alternation, pattern, phrases
 
 #: list name in intent_words.json → intent kind, in the order they are tried at one position
 COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"),
@@ -66,7 +66,10 @@ def _read(text: str, model_spans: Sequence[tuple[int, int]], offset: int) -> tup
 
 def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: int = 0) -> list[str] | None:
     """The commands a clause consists of, in order; None when the clause says anything else. "wait no cancel
-    that i typed the wrong thing": a command run on into why, said about oneself, is the command."""
+    that i typed the wrong thing": a command run on into why, said about oneself, is the command; a request
+    taken back ("forget the song", "不要做视频了") is a cancel."""
+    if take_back(text):
+        return ["cancel"]
     if not _pattern().search(_blank(text, model_spans, offset)):
         return None
     found, said = _read(text, model_spans, offset)
@@ -92,6 +95,41 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
         if found and text[m.end():].strip():
             return found, m.end()
     return None
+
+
+@cache
+def _take_back() -> tuple[re.Pattern[str], ...]:
+    """The shapes of a request taken back (intent_words.json: take_back), built once."""
+    nouns = alternation(phrases("media_nouns"))
+    # (not "scratch that" alone: before a new description it takes back words, which the prompt step reads)
+    thing = rf"(?:{nouns}|idea|request|ones?|thing)"
+    en = re.compile(
+        rf"^\W*(?:(?:{alt('take_back', 'en_fillers')})\W+)*(?:{alt('take_back', 'en_leads')})\s+"
+        r"(?:(?:the|that|this|those|these|my|our|it|them)\s+)?(?:(?!(?:and|then|but|instead|make|draw|do|"
+        r"create|generate|a|an|any)\s)[a-z'-]+\s+){0,3}?"
+        rf"{thing}(?![a-z])(?:\s+(?:for|about|of|with|from)\s+[^,.!?;]{{1,40}}?)?"
+        rf"(?:\W+(?:{alt('take_back', 'en_tails')}))*\W*$", re.I)
+    negator, verb = alt("take_back", "zh_negators"), alt("take_back", "zh_verbs")
+    kept = alt("take_back", "zh_kept")  # "那张图不要了": the thing kept no longer
+    # "不要做视频了", "算了不画了": a negated making verb, then 了 (what was going to happen no longer will);
+    # not "不要做成卡通的" (成: how to make it)
+    # (what follows the verb is the thing asked for or nothing: "不要画太多人了" asks for fewer people)
+    zh = re.compile(rf"^\W*(?:算了|那|那就|哎|唉|还是|我们|我)?\s*(?:先|就|还是|暂时|也)?(?:{negator})"
+                    rf"(?:先)?(?:{verb})(?:(?:这|那)?(?:一?[个张段首幅支部])?\s*(?:{nouns}))?"
+                    r"了[吧啊呀哈啦]*\W*$", re.I)
+    # "海报不做了", "那张图先不要了": what was asked for, then the take-back
+    zh_object = re.compile(rf"^\W*(?:算了|那|那就)?\s*(?:(?!{verb}|{kept})[^，。,.!！?？;；\s]){{0,8}}?"
+                           rf"(?:先|就|也|还是|暂时)?(?:不|别|不用|不要|甭)(?:{verb}|{kept})了[吧啊呀哈啦]*\W*$")
+    return en, zh, zh_object
+
+
+def take_back(text: str) -> bool:
+    """"don't make the video after all", "never mind the poster", "scratch the poster idea", "不要做视频了",
+    "海报不做了": a request withdrawn. The thing named after the lead is what was asked for, never a new
+    request (the head noun is at the end, so "cancel the cat picture" withdraws the picture)."""
+    if pattern("always").search(text) or pattern("reset").search(text):
+        return False  # "forget that always-veo thing": a default dropped, not a request
+    return any(p.match(text) for p in _take_back())
 
 
 _COUNT_AGAIN = re.compile(r"(?:再|重新)[^，。,.!！?？\s]{0,3}?(\d+|[两二三四五六七八九十])个")

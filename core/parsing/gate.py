@@ -144,8 +144,8 @@ def _judged() -> re.Pattern[str]:
 
 @cache
 def _verdict_end() -> re.Pattern[str]:
-    return re.compile(rf"(?:最|太|也太|真|超|真的|是真的|好|挺|蛮|特别|非常)"
-                      rf"(?:{alt('judgements', 'zh')}|快|慢|贵)[了的啊呀吧~\s!！]*$")
+    return re.compile(rf"(?:最|太|也太|真|超|真的|是真的|好|挺|蛮|特别|非常|很|这么|那么|越来越)"
+                      rf"(?:{alt('judgements', 'zh')}|{alt('complaints', 'zh')}|快)[了的啊呀吧~\s!！]*$")
 
 
 _MADE_BEFORE = re.compile(r"(?:出来|出|好|来)?[的得]")  # "做出来的视频": what was made
@@ -459,7 +459,10 @@ def _about_the_mentioned() -> re.Pattern[str]:
 
 
 _DONE_WELL = re.compile(r"(?:画|做|写|唱|拍|生成|弄|p)得")  # "画得真好": how it was made, not a request
-_NOT_NOW_END = re.compile(r"(?<!for )(?<!'s )(?<!until )(?<!by )(?:" + "{not_now}" + r")\W*$", re.I)
+# "draw it later lol": laughter or a shrug after it still ends the clause
+_NOT_NOW_END = re.compile(r"(?<!for )(?<!'s )(?<!until )(?<!by )(?:" + "{not_now}" + r")"
+                          r"(?:\W|(?<![a-z])(?:lol|lmao|haha|hehe|tho|though|maybe|probably|i guess)"
+                          r"(?![a-z]))*$", re.I)
 
 
 # "if @ima draws one more six-fingered elf im uninstalling": a condition on what the user will do
@@ -889,8 +892,8 @@ def chat_signal(text: str, images: int = 0) -> str | None:
                     _PARTICIPLE_AFTER.match(unquoted, m.end()) or described)):
                 continue  # "a cat that was sleeping", "a knight made of glass": what the subject is
             return name
-    if _ZH_SAID.search(opening) and not described:  # not "一个女孩对着月亮说晚安"
-        return "reported"
+    if (_ZH_SAID.search(opening) or _REPORTED_OPENING.match(opening)) and not described:
+        return "reported"  # not "一个女孩对着月亮说晚安"; "老板让我做个海报": what someone asked of the user
     if _future_plan(opening.lower()):
         return "plan"  # "下周我们要做个 trailer": what the user's team will do later
     if (_ZH_MADE_BY.search(unquoted) or _zh_done().search(unquoted)) and not described:
@@ -996,3 +999,86 @@ def _something_made(rest: str) -> bool:
 @cache
 def _request_lead() -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:(?:{alt('request_leads', 'en')}|{alt('request_leads', 'zh')})\s*)+", re.I)
+
+
+@cache
+def _retraction() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    said = alt("retractions")
+    filler = r"(?:\W|_|(?<![a-z])(?:nah|no|lol|lmao|haha|hehe|ok|okay|just|哈+|啦|哈哈+)(?![a-z]))*"
+    return (re.compile(rf"^{filler}(?:{said}){filler}(?=\S)", re.I),
+            re.compile(rf"(?:^|(?<=\W)|(?<=[\u3400-\u9fff])){filler}(?:{said}){filler}$", re.I))
+
+
+def retraction(text: str) -> tuple[str, int] | None:
+    """"nah jk", "… lol jk", "开玩笑的": what was just asked is taken back. ("end", where the clause's own
+    words stop) when the clause ends with it (or is only it), ("start", where the rest begins) when it opens
+    a clause that goes on ("jk a video of a penguin …": the rest is the real request)."""
+    if not _RETRACTION_CHARS.search(text):
+        return None
+    opening, closing = _retraction()
+    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)  # 'a song called "just kidding"'
+    if (end := closing.search(text)) and not _NAMED_BEFORE.search(text, 0, end.start()):
+        return "end", end.start()
+    start = opening.match(text)
+    if start and (re.search(r"[^\w\s]\s*$", text[:start.end()]) or request_shape(text[start.end():])
+                  or starts_like_a_description(text[start.end():])):
+        return "start", start.end()  # not "just kidding around on stage"
+    return None
+
+
+# "a song called just kidding": a title, not a retraction
+_NAMED_BEFORE = re.compile(r"(?:(?<![a-z])(?:called|named|titled|saying|says)|叫做?|名为|标题是?)\W*$", re.I)
+
+
+# every retraction holds one of these (a cheap look first: most clauses hold none)
+_RETRACTION_CHARS = re.compile(r"j|k|psych|玩|逗|说|话|不是", re.I)
+
+
+def quoted_request(text: str) -> str | None:
+    """'my boss: "make me a poster by friday" 🙄', '他说「给我做个视频」然后就走了': a request inside quotes,
+    with nothing outside them that asks or names what to make, is someone else's words retold ("told";
+    "alone" when nothing but the quote is said, which might still be the user's own request). A quote beside
+    words that name something ('a poster that says "make art not war"') is what goes on it."""
+    quotes = [m.group(0)[1:-1] for m in _QUOTED.finditer(text)]
+    if not any(_opens_a_request(q) for q in quotes):
+        return None
+    outside = _QUOTED.sub(" , ", text)
+    if any(request_shape(c.text) or descriptive(c.text) for c in clauses(outside)) \
+            or any(n.head for n in nouns(outside)):
+        return None
+    return "told" if _A_WORD_OUTSIDE.search(outside) else "alone"
+
+
+_A_WORD_OUTSIDE = re.compile(r"[a-z\u3400-\u9fff]", re.I)
+
+
+# "Create a poster — that's what my manager said", "…, or so my boss says", "…，这是老板的原话": the words
+# before are someone else's
+_ATTRIBUTED = re.compile(
+    r"(?<![a-z'])(?:that'?s|thats|this is|is|was)\s+what\s+(?:[a-z'-]+\s+){1,3}?"
+    r"(?:said|says|told|tells|wants|wanted|asked|asks|texted|wrote|messaged|emailed)(?![a-z])"
+    r"|(?<![a-z'])(?:or so|according to|quote|quoting|in (?:his|her|their) words)(?![a-z])"
+    r"|[—–-]\s*(?:my|our|the|his|her)\s+[a-z]+(?:\s+[a-z]+)?\s*(?:,|$|\W*\s(?:lol|smh|ugh|🙄))"
+    r"|原话|这是[^，。,.!！?？]{1,6}(?:说|讲|要求)的|[^，。,.!！?？]{1,6}(?:说|讲)的[。.!！]?\s*$",
+    re.I)
+
+
+def attributed(text: str) -> bool:
+    """The request said is credited to someone else ("— that's what my manager said", "…，老板说的")."""
+    return bool(_ATTRIBUTED.search(_QUOTED.sub(" ", text)))
+
+
+# "朋友问我能不能帮他画个头像", "my friend asked me if you could draw her cat": a question someone else asked,
+# retold (the speaker first, then the asking verb with the user as its object)
+_REPORTED_OPENING = re.compile(
+    r"^\W*(?!你|您|请|麻烦)[^，。,.!！?？\s]{1,6}?(?:又|也|还|刚|刚才|一直|老是|总)?(?:问我|让我|叫我|要我|逼我|催我|求我)"
+    r"|^\W*(?:my|our|his|her|their|a|the)\s+(?:[a-z'-]+\s+){0,2}?"
+    r"(?:asked|asks|wants|wanted|told|tells|keeps asking)\s+(?:me|us|him|her|if|whether)(?![a-z])"
+    r"|^\W*(?:he|she|they|someone|somebody|everyone|people)\s+"
+    r"(?:asked|asks|keeps asking|wants|wanted|told|tells)\s+(?:me|us|if|whether)(?![a-z])",
+    re.I)
+
+
+def reported_opening(text: str) -> bool:
+    """The clause opens by telling who asked something of the user: their words, not a request to the bot."""
+    return bool(_REPORTED_OPENING.match(_opening(text)))

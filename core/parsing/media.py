@@ -47,6 +47,7 @@ _CONNECTORS = re.compile(r"^\s*(?:of|about|showing|featuring|with|where|that|in 
 # "给我的新歌做个封面": what it is for; "给我整首歌" is not (整 makes the song)
 _ZH_MOD_BEFORE = re.compile(r"(?:给|为|用于|配合|替)[^画做生成写来配整搞弄出唱编求要]{0,5}$")
 _CLAUSE_BREAK = re.compile(r"[,，。.;；!！?？\n]")
+_STYLE_AFTER = re.compile(r"\s*(?:风格|风|感|质感|色调|画风|式|范儿?|味儿?|那种|一样|似的|般)")
 
 
 @dataclass(frozen=True)
@@ -188,6 +189,8 @@ def _chinese_head(text: str, start: int, end: int) -> bool:
         return False  # "从图1的花苞变成图2": the pictures that came with the message
     if _noun_start().match(text[end:]):
         return False  # "视频封面", "歌曲封面图": the last noun of a compound is the head
+    if _STYLE_AFTER.match(text, end):
+        return False  # "延时摄影风格的星空", "电影感的海报": a style of what is made, not what is made
     near = text[max(0, start - 12): start]
     if _RESULT_ZH.search(near):
         return True  # "做成视频"

@@ -17,7 +17,7 @@ from ..catalogue import CATALOGUE_KEYS, Catalogue, Model
 from ..media import MEDIA_OF_CATEGORY
 from ..selection import knowledge
 from .media import detect
-from .vocab import model_names
+from .vocab import model_names, pattern
 
 
 @dataclass(frozen=True)
@@ -237,7 +237,36 @@ def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[M
                 and not any(version.start() <= ref.start < version.end() for ref in taken):
             end = version.end()  # "kling 2.1", "suno v5": a version the catalogue has not is still the name
         taken.append(ModelRef(start, end, text[start:end], entry.name, entry.model_ids, entry.family))
-    return [_branded(ref, text) for ref in sorted(taken, key=lambda ref: ref.start)]
+    found = sorted(taken, key=lambda ref: ref.start)
+    return [_branded(ref, text) for ref in found if not _app_talk(ref, text, found)]
+
+
+_APP_VERB_AFTER = re.compile(r"^\s*(?:查|问|搜|聊|看|玩|说|算|翻译|回答|写作业|帮我查)")
+_BREAK = re.compile(r"[,，。.;；!！?？\n]")
+_SET_APART = re.compile(r"^\s*[:：\-—–,，]|^\s+\S")
+
+
+def _app_talk(ref: ModelRef, text: str, found: list[ModelRef]) -> bool:
+    """"豆包今天又抽风了", "你和豆包谁聪明", "用豆包查了一下天气": a brand that is also a chat app (豆包,
+    即梦), talked about as the app. It names a model only said with a use-word (not "用豆包查…"), "模型"
+    after it, what to make in its clause ("豆包 bgm", "即梦画一张"), or another model beside it
+    ("即梦和可灵哪个好")."""
+    if ref.text.strip().lower() not in _brands():
+        return False
+    lowered = text.lower()
+    if _CUE_AFTER.match(lowered[ref.end:]) or (_OPENS.match(lowered[:ref.start])
+                                               and _SET_APART.match(lowered[ref.end:])):
+        return False  # "即梦 水墨山水", "即梦，画一张…": named first, set apart, as the one to use
+    if _CUE_BEFORE.search(lowered[:ref.start]) and not _APP_VERB_AFTER.match(text[ref.end:]):
+        return False
+    starts = [m.end() for m in _BREAK.finditer(text, 0, ref.start)]
+    start = starts[-1] if starts else 0
+    stop = _BREAK.search(text, ref.end)
+    end = stop.start() if stop else len(text)
+    clause = text[start:ref.start] + " " + text[ref.end:end]
+    if any(other is not ref and start <= other.start < end for other in found):
+        return False
+    return not (detect(clause) or pattern("create_verbs").search(clause))
 
 
 #: a version said after a family's name: "v5", "2.1", "3" (not "5s", "9:16", "4k", "1080p", "2只", "3张")

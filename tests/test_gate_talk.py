@@ -1,0 +1,140 @@
+"""The request gate on talk that looks like a request (issue 14, session 8): a request taken back, someone
+else's request retold, "ima" as slang, a joke taken back, complaints with media-ish words, a brand that is
+also a chat app. None of them may start a paid task; the requests that look like them still do. Everything
+goes through the public parse entry (core.intent.parse)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.intent import parse
+
+from .test_intent_corpus import catalogues, model_id
+
+
+def _parse(text: str, images: int = 0):
+    return parse(text, images, catalogues())
+
+
+@pytest.mark.parametrize("text", [
+    "不要做视频了", "不想做视频了", "算了不画了", "算了 不画了，谢谢", "海报不做了", "视频先不做了",
+    "那个logo我们不要了",
+    "don't make the video after all", "never mind the poster", "forget the song, we don't need it",
+    "actually don't make that video", "scratch the poster idea", "cancel the cat picture, never mind",
+    "ok scratch the video idea lol", "forget about the video for my mom", "skip the poster then",
+])
+def test_a_request_taken_back_is_a_cancel_never_a_charge(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("cancel", False), text
+
+
+@pytest.mark.parametrize("text, kind, charged", [
+    ("别再画猫了", "chat", False),  # "stop drawing cats": no task of its own to cancel
+    ("please don't make any more videos", "chat", False),
+    ("不要背景了", "generate", True),  # with a picture: remove its background
+    ("forget the poster, make a banner instead", "generate", True),  # the new request is made
+])
+def test_what_is_not_a_take_back_keeps_its_meaning(text, kind, charged):
+    intent = _parse(text, 1 if text == "不要背景了" else 0)
+    assert (intent.kind, intent.request) == (kind, charged), text
+
+
+@pytest.mark.parametrize("text", [
+    'my boss: "make me a poster by friday" 🙄', "Create a poster — that's what my manager said. lol",
+    "老板说让我做个海报", "老板让我做个海报，烦死了", "朋友问我能不能帮他画个头像，我不会画",
+    "my friend asked me if you could draw her cat", '他说「给我做个视频」然后就走了',
+])
+def test_someone_elses_request_retold_is_talk(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", [
+    'a poster that says "make art not war"', "老板让我做个国潮风的月饼礼盒包装图，醒狮元素，麻烦了🙏",
+    "帮我画一张手抄报，老师让我交的",
+])
+def test_a_quote_on_the_thing_made_or_a_task_passed_on_politely_is_still_a_request(text):
+    assert _parse(text).request is True, text
+
+
+def test_a_request_quoted_with_nothing_around_it_is_asked_with_a_button():
+    intent = _parse('"make me a poster by friday"')
+    assert (intent.request, intent.gate) == (False, "ambiguous")
+
+
+@pytest.mark.parametrize("text", [
+    "ima go to bed", "ima make dinner", "ima draw this later lol", "ima head out", "ima make a cake for her "
+    "birthday", "ima try this later", "ima ask my boss first",
+])
+def test_ima_as_slang_for_im_going_to_is_never_the_bots_name(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, images, prompt_text", [
+    ("ima draw a fox", 0, "a fox"), ("ima make a video of my dog", 0, "my dog"),
+    ("ima, go draw a fox", 0, "a fox"),
+    ("ima make this look like a ghibli movie frame", 1, None),
+])
+def test_ima_before_a_verb_only_the_bot_does_is_the_bot_addressed(text, images, prompt_text):
+    intent = _parse(text, images)
+    assert intent.request is True, text
+    if prompt_text is not None:
+        assert intent.prompt == prompt_text
+
+
+@pytest.mark.parametrize("text", [
+    "draw a cat in a hat? nah jk", "画个猪头 开玩笑的", "make a video of my boss as a clown lol jk",
+    "画一只猫 开个玩笑", "draw me a unicorn... just kidding", "给我画个猪头哈哈哈 开玩笑啦",
+    "draw a cat later lol",
+])
+def test_a_request_taken_back_as_a_joke_or_put_off_is_never_charged(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, prompt_text", [
+    ("pls pls pls a video of a cat... jk a video of a penguin in a tiny tie", "a penguin in a tiny tie"),
+    ('make a song called "just kidding"', None), ("draw a goat kidding around", "a goat kidding around"),
+])
+def test_a_joke_word_that_is_a_title_or_comes_before_the_real_request_keeps_it(text, prompt_text):
+    intent = _parse(text)
+    assert intent.request is True, text
+    if prompt_text is not None:
+        assert intent.prompt == prompt_text
+
+
+@pytest.mark.parametrize("text", [
+    "服务器延时好高", "今天网络延时很严重", "排队好久", "这个网速也太慢了", "服务器又抽风了",
+])
+def test_complaints_are_talk_even_with_words_that_can_name_a_video(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, task_type", [
+    ("生成一张延时摄影风格的星空", "text_to_image"), ("延时摄影风格的城市夜景图片", "text_to_image"),
+    ("动画风格的头像", "text_to_image"), ("做一段延时摄影的视频 日落", "text_to_video"),
+    ("来一段电影感的视频 海边", "text_to_video"),
+])
+def test_a_media_word_used_as_a_style_does_not_name_what_is_made(text, task_type):
+    intent = _parse(text)
+    assert (intent.request, intent.task_type) == (True, task_type), text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("豆包今天又抽风了", "chat"), ("你和豆包谁聪明", "chat"), ("即梦最近好卡", "chat"),
+    ("豆包和你哪个好用", "chat"),
+])
+def test_a_brand_that_is_also_a_chat_app_talked_about_is_no_model_and_no_request(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.model_key) == (kind, False, None), text
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("用豆包查了一下天气，然后画一只猫", None), ("用即梦画一只猫", "doubao-seedream-4.5"),
+    ("即梦 做个视频 海边日落", "doubao-seedance-1.5-pro"),
+    ("即梦 水墨山水 远处有一只孤舟", "doubao-seedream-4.5"),
+    ("doubao bgm for a cooking channel intro, upbeat ukulele", "GenBGM"),
+])
+def test_a_brand_names_a_model_only_where_it_is_used_to_make_something(text, wanted):
+    intent = _parse(text)
+    assert intent.request is True, text
+    assert model_id(intent) == wanted, text
