@@ -859,3 +859,57 @@ def test_please_after_a_description_is_a_request(text: str, expected: str) -> No
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
     assert not parse("please no more cats", 0, catalogues()).request
+
+
+@pytest.mark.parametrize("text, expected, n", [
+    # a count said as a part of its own, with a making verb or "of them", is how many, not the prompt
+    ("a cozy lofi beat for studying, vinyl crackle, 75 bpm, no vocals, make 2",
+     "a cozy lofi beat for studying, vinyl crackle, 75 bpm, no vocals", 2),
+    ("product shot of a water bottle on wet slate, no logos, 4 of them",
+     "product shot of a water bottle on wet slate, no logos", 4),
+    ("a fox in the snow, give me three", "a fox in the snow", 3),
+    ("a fox with 2 tails, 9 lives", "a fox with 2 tails, 9 lives", None),
+])
+def test_a_count_said_apart_is_the_count(text: str, expected: str, n: int | None) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected and intent.n == n, intent
+
+
+@pytest.mark.parametrize("text, expected, lyrics_start", [
+    # verses under section tags on their own lines are the lyrics, however the ask before them ends
+    ("make a song with these lyrics, indie folk, male vocals\n[Verse 1]\nPacked the truck\n[Chorus]\nOh",
+     "indie folk", "[Verse 1]"),
+    ("suno, lyrics below, make it outlaw country\n(verse)\neighteen wheels\n(chorus)\nride with me",
+     "outlaw country", "(verse)"),
+    ("帮我写首歌，民谣，吉他弹唱，女声，歌词如下：\n[主歌]\n楼下的早餐铺又开门了\n[副歌]\n你说的明天",
+     "民谣，吉他弹唱", "[主歌]"),
+    # words after quoted lyrics start a part of their own
+    ('make a song with the lyrics "we were kings of the parking lot" pop punk, fast', "pop punk, fast",
+     "we were"),
+])
+def test_verses_under_section_tags_are_lyrics(text: str, expected: str, lyrics_start: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == expected and intent.options["lyrics"].startswith(lyrics_start), intent
+
+
+@pytest.mark.parametrize("text, expected, options", [
+    # options said in a power user's list: "audio yes", "mixed male/female vocals", a model named last
+    ("a barista pours latte art of a swan, camera pushes in slowly, audio yes, veo",
+     "a barista pours latte art of a swan, camera pushes in slowly", {"generate_audio": True}),
+    ("80s power ballad with a sax solo, mixed male/female vocals, about two lighthouse keepers",
+     "80s power ballad with a sax solo, about two lighthouse keepers", {"vocal_gender": "mixed"}),
+    ("a girl in a yellow raincoat dancing in an empty parking garage, strobing lights, 9:16, 5s, wan",
+     "a girl in a yellow raincoat dancing in an empty parking garage, strobing lights",
+     {"aspect_ratio": "9:16", "duration": 5}),
+])
+def test_options_in_a_list_leave_the_prompt(text: str, expected: str, options: dict[str, object]) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == expected and options.items() <= intent.options.items(), intent
+
+
+def test_a_description_that_opens_with_its_head_noun_keeps_a_later_verb_like_word() -> None:
+    # "film" in "film reel border" is no request verb starting after a story: the message opens with a banner
+    text = "banner for our film club discord, old projector beam with dust, film reel border"
+    assert parse(text, 0, catalogues()).prompt == text
+    text = "youtube thumbnail for my video, bold colors, shocked face guy on the right, 16:9"
+    assert parse(text, 0, catalogues()).prompt == text.removesuffix(", 16:9")

@@ -242,7 +242,8 @@ _QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "
                              "whose", "is", "are", "does", "do", "did", "who's", "whos", "where's", "how's",
                              "hows", "when's"})
 # "… right", "…, yeah": a statement turned into a question by its tag
-_EN_TAG = re.compile(r"(?:,\s*|\s)(?:right|innit|correct|isn't it|don't you|no)\W*$", re.I)
+# ("…, shocked guy on the right", "…, yes or no": a place or a choice, not a tag)
+_EN_TAG = re.compile(r"(?:,\s*|\s)(?<!the\s)(?<!or\s)(?:right|innit|correct|isn't it|don't you|no)\W*$", re.I)
 # "是先发图还是先发文字": a choice asked between two things
 _ZH_CHOICE = re.compile(r"^\W*(?:是|要|该|应该)[^，。,.!！?？]{1,12}还是")
 

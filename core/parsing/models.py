@@ -166,6 +166,9 @@ _CUE_AFTER = re.compile(r"^\s*(?:模型|model)", re.I)
 # "wan, 1080p, 10s — …", "suno: a lofi beat": a name opening the message on its own is addressed as a model
 _OPENS = re.compile(r"^[\W_]*$")
 _ALONE_AFTER = re.compile(r"^\s*(?:[:：\-—–]|[,，]\s*(?=\d))")  # not "Sonic, running through a loop"
+# "…, 9:16, 5s, wan": a name alone in the message's last part, after an option said the same way
+_LAST_PART_BEFORE = re.compile(r"(?:\d\s*(?:s|sec|secs|seconds|p|k)|\d:\d+|秒)\s*[,，]\s*$", re.I)
+_ENDS_AFTER = re.compile(r"^[\s.!。！~]*$")
 
 
 @cache
@@ -206,7 +209,9 @@ def _cued(lowered: str, start: int, end: int) -> bool:
     """A name that is also a common word counts as a model only with "use"/"用" before it, "model" after it,
     or alone at the start of the message."""
     return bool(_CUE_BEFORE.search(lowered[:start]) or _CUE_AFTER.match(lowered[end:])
-                or (_OPENS.match(lowered[:start]) and _ALONE_AFTER.match(lowered[end:])))
+                or (_OPENS.match(lowered[:start]) and _ALONE_AFTER.match(lowered[end:]))
+                or (_ENDS_AFTER.match(lowered[end:])
+                    and _LAST_PART_BEFORE.search(lowered[max(0, start - 16):start])))
 
 
 def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[ModelRef]:

@@ -73,19 +73,30 @@ def _cut(text: str, m: re.Match[str], tail: bool = False) -> str:
 
 _WORDS_SAID = re.compile(r"(?:with\s+)?(?:the\s+)?words", re.I)
 _SUNG = re.compile(r"(?<![a-z])(?:songs?|music|tracks?|tunes?|jingle|melody|soundtrack|beats?|ballad|anthem|"
-                   r"rap|lullaby|hymn|sing|sung|singing|vocals?|chorus|verse)(?![a-z])|歌|曲|唱", re.I)
+                   r"rap|lullaby|hymn|sing|sung|singing|vocals?|chorus|verse|lyrics?)(?![a-z])|歌|曲|唱",
+                   re.I)
+
+
+_NEW_PART_AFTER = re.compile(r"\s+(?!(?:about|for|of|with|in|on|to|by|and|but|or|from)(?![a-z]))[a-z]", re.I)
 
 
 def take_lyrics(text: str) -> tuple[str | None, str]:
     """Lyrics are the user's own words: a quoted part ends at its closing quote, "lyrics: …" runs to the
     end."""
+    if "\n" in text and (verses := _SECTION_LINE.search(text)) and _SUNG.search(text, 0, verses.start()):
+        # "…, male vocals\n[Verse 1]\n…\n[Chorus]\n…": the verses run from their first section line to the end
+        before = text[:verses.start()]
+        label = _LYRICS_LABEL_TAIL.search(before)
+        return text[verses.start():].strip(), before[:label.start()] if label else before
     m = ORDERED_QUOTE.search(text)
     if m and _WORDS_SAID.match(m.group(0)) and not _SUNG.search(text):
         m = None  # "a logo with the words 'Moon Bakery'": what a picture says; words are sung only in a song
     if m:
         end = _closing(text, QUOTES[m.group(1)], m.end())
         if end > m.end():
-            return text[m.end(): end].strip(), text[: m.start()] + " " + text[end + 1:]
+            # 'a song with the lyrics "…" pop punk, fast': the words after the quote start a part of their own
+            gap = " , " if _NEW_PART_AFTER.match(text, end + 1) else " "
+            return text[m.end(): end].strip(), text[: m.start()] + gap + text[end + 1:]
     tagged = _LYRICS_TAGGED.search(text)
     if tagged:  # "w/ these lyrics pls [verse] …": the verses run from their first section tag to the end
         return text[tagged.end():].strip(), text[: tagged.end()]
@@ -141,6 +152,13 @@ def _closing(text: str, close: str, start: int) -> int:
     return end
 
 
+# "…，歌词如下：", "…, lyrics:" right before the verses
+_LYRICS_LABEL_TAIL = re.compile(r"(?:歌词[^\n:：，,。]{0,8}?|(?<![a-z])lyrics?(?:\s+(?:below|are|is|go))?)"
+                                r"\s*[:：]?\s*$", re.I)
+# a line that is only a section tag: "[Verse 1]", "(chorus)", "【副歌】"
+_SECTION_LINE = re.compile(r"^[ \t]*[\[【(（]\s*(?:verse|chorus|intro|bridge|hook|outro|pre-?chorus|refrain|"
+                           r"主歌|副歌|前奏|桥段|间奏|尾奏|rap)[^\]】)）\n]{0,10}[\]】)）][ \t]*$",
+                           re.I | re.M)
 # "with these lyrics [verse] …", "歌词 【主歌】…": a section tag opens the verses, without a colon
 _LYRICS_TAGGED = re.compile(r"(?:(?<![a-z])lyrics?(?![a-z])|歌词)[^\n:：\[【\"“「]{0,40}?"
                             r"(?=[\[【]\s*(?:verse|chorus|intro|bridge|hook|outro|pre-?chorus|主歌|副歌|前奏|桥段|"
@@ -385,7 +403,12 @@ def _count_of(text: str, found: Found, images: int) -> str:
     if m is None:
         x = COUNT_X.search(text)
         if x is None:
-            return text
+            bare = _BARE_COUNT.search(text) if _DIGIT_OR_COUNT.search(text) else None
+            said = (bare.group("n") or bare.group("n2") or "").lower() if bare else ""
+            if bare is None or not 1 < (parse_number(said) or 0) <= 20:
+                return text
+            found.n = parse_number(said)
+            return text[:bare.start("all")] + " " + text[bare.end():]
         found.n = int(x.group(1) or x.group(2))
         return _cut(text, x)
     n = parse_number(m.group(1))
@@ -399,6 +422,16 @@ def _count_of(text: str, found: Found, images: int) -> str:
     return text[:start] + " " + (m.group(2) or "") + (m.group(4) or "") + " " + text[m.end():]
 
 
+# "…, no vocals, make 2", "…, no logos, 4 of them", "give me 3 pls": a count said as a part of its own, with a
+# making verb or "of them" (a bare "2" between commas says nothing)
+_BARE_COUNT = re.compile(rf"(?:^|[,，.;；!]\s*)(?P<all>(?:(?:make|give\s+me|gimme|do|generate|gen|render|"
+                         rf"need|want|i\s+want|i\s+need|i'd\s+like)\s+(?P<n>\d{{1,2}}|{EN_COUNT})"
+                         rf"(?:\s+(?:of\s+(?:them|those|these|each|it)|versions?|variations?|options?|takes?|"
+                         rf"please|pls|plz))?"
+                         rf"|(?P<n2>\d{{1,2}}|{EN_COUNT})\s+(?:of\s+(?:them|those|these|each|it)|versions?|"
+                         rf"variations?|takes?|options?)(?:\s+(?:please|pls|plz))?))"
+                         rf"\s*(?=[,，.!;；]|$)", re.I)
+_DIGIT_OR_COUNT = re.compile(rf"\d|{_W}(?:{EN_COUNT}){_E}", re.I)
 _VERB_BEFORE_COUNT = re.compile(r"(?:^|(?<=[\s,，。；;:：]))(?:再|帮我|给我)?"
                                 r"(?:出|来|画|做|生成|整|搞|弄|要)\s*$")
 

@@ -306,6 +306,8 @@ BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|
 # "a song with these lyrics", "用下面的歌词": the pointer to the lyrics, which went to their option
 LYRICS_POINTER = re.compile(r"\s*(?:(?:with|w/|using|from|to|for)\s*(?:these|this|my|the(?:\s+following)?|"
                             r"the\s+below|below)\s+(?:lyrics|words|text)(?:\s+below)?"
+                            r"|(?<![a-z])lyrics?\s+(?:below|as\s+follows|attached|underneath)(?![a-z])"
+                            r"|歌词(?:如下|在下面|我?(?:已经)?写好了)"
                             r"|(?:用|按|照)\s*(?:这|下面|以下)?(?:段|些|的)?\s*歌词)", re.I)
 
 
@@ -475,6 +477,11 @@ def _is_scaffolding(prefix: str) -> bool:
         return bool(context) or said.startswith(("给", "为"))
     if starts_like_a_description(said) and not _SCAFFOLD_EN.search(said):
         return False
+    first = CLAUSE_SPLIT.split(said, maxsplit=1)[0]
+    opening = first.split()[:3]
+    if any(_media_end().search(" ".join(opening[:k])) for k in range(1, len(opening) + 1)) \
+            and not _TALK_VERB_EN.search(first):
+        return False  # "banner for our film club discord, …, film reel border": it opens with what is made
     return bool(_SCAFFOLD_EN.search(said)) or chatty(said)
 
 
@@ -587,7 +594,9 @@ OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+",
 # "欢迎海报贴在教室门口": where the picture will hang
 ZH_PLACE_TAIL = re.compile(r"(?<=[\u3400-\u9fff])(?:贴|挂)在[^，,。\s]{1,10}(?=$|[，,。\s])")
 # "a wallpaper, 16:9, of a lake" once "16:9" is cut: "of" continues the phrase before the comma
-OF_AFTER_CUT = re.compile(r"\s*,(?:\s*,)+\s*(?=(?:of|about|showing|featuring|depicting)\s)", re.I)
+# (only after a bare head noun: "80s power ballad with a sax solo, female vocals, about …" keeps its comma)
+OF_AFTER_CUT = re.compile(r"(?:^|(?<=[,，.:：]))(\s*(?:[\w'’-]+\s+){0,4}[\w'’-]+)\s*,(?:\s*,)+\s*"
+                          r"(?=(?:of|about|showing|featuring|depicting)\s)", re.I)
 
 
 # ── talk around the request: "colors are way too washed out ngl. new pic: …", "…, ping me when it's done" ──
@@ -929,7 +938,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     # "a song, 3 minutes long, about …": the phrase cut by an option joins again before parts are weighed
-    text = OF_AFTER_CUT.sub(" ", drop_bracketed_instructions(text))
+    text = OF_AFTER_CUT.sub(r"\1 ", drop_bracketed_instructions(text))
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
     if not keep_instruction and _WANT_VERB.search(text):
