@@ -156,6 +156,8 @@ _ADDRESSED_VERBS = frozenset(
     "write compose sing film restyle convert transform upscale pls please plz can could would will bot"
     .split())
 _GENERAL_VERBS = frozenset("make do create build whip cook get".split())
+_OWN_DOING = re.compile(r"(?<![a-z'])(?:myself|ourselves|later|tonight|tomorrow|afterwards|brb)(?![a-z'])",
+                        re.I)
 _PICTURE_AFTER = re.compile(r"(?<![a-z'])(?:this|these|it|them|that|the attached)(?![a-z'])", re.I)
 
 
@@ -167,6 +169,8 @@ def _slang(text: str, m: re.Match[str]) -> bool:
     if verb is None:
         return False
     word = verb.group(1).lower()
+    if _OWN_DOING.search(text, verb.end(), gate_clause_end(text, verb.end())):
+        return True  # "ima draw this one myself actually": the user's own plan, whatever the verb
     if word in _ADDRESSED_VERBS:
         return False
     if word in _GENERAL_VERBS:
@@ -368,6 +372,12 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     reading = _Reading([(0, len(work))]) if slash else _read_clauses(work, refs, images)
     if not reading.content and reading.commands:
         return _command(intent, reading.commands, work, refs, catalogues)
+    if "cancel" in reading.commands and not slash and not any(
+            gate.request_shape(work[s:e]) or pattern("create_verbs").search(work[s:e])
+            or any(n.head for n in media.nouns(work[s:e])) for s, e in reading.content):
+        # "don't make the video after all, client changed their mind", "scratch that, no video": the cancel
+        # and why; nothing beside it asks for something made
+        return _command(intent, reading.commands, work, refs, catalogues)
     if reading.commands and not slash and all(_options_only(_OPTIONS_LEAD.sub("", work[s:e]))
                                               for s, e in reading.content):
         # "one more time pls, vertical this time", "one more pls but make it vertical": the command, with
@@ -435,6 +445,8 @@ class _Reading:
     said_first: list[str] = field(default_factory=list)  # commands said before any content
     # clauses set aside as talk, reactions or questions: the prompt step may read some back as description
     aside: list[tuple[int, int, str]] = field(default_factory=list)
+    # "帮我写个短视频脚本，30秒的，卖奶茶": words asked for; what follows describes them
+    words_asked: bool = False
 
 
 def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
@@ -515,7 +527,14 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         if taken[0] == "end" or not clause.text[taken[1]:].strip():
             return
         clause = gate.Clause(clause.start + taken[1], clause.end, clause.text[taken[1]:])
+    if reading.words_asked and not gate.request_shape(clause.text):
+        reading.aside.append((clause.start, clause.end, "talk"))  # "…脚本，30秒的，卖奶茶": about the words
+        return
     if pure := command_words.commands_in(clause.text, spans, clause.start):
+        if pure == ["cancel"] and reading.content and _WITHDRAWN.match(clause.text):
+            # "draw a wizard, scratch that, draw a witch": the words before are withdrawn, no task cancelled
+            reading.content, reading.talk = [], True
+            return
         reading.commands += pure
         reading.said_first += [] if reading.content else pure
     elif lead := command_words.leading_command(clause.text, spans, clause.start):
@@ -563,8 +582,14 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
     else:
         reading.talk = True
         reading.aside.append((clause.start, clause.end, "talk"))
+        reading.words_asked = reading.words_asked or gate.text_request(clause.text.lower())
         # "… but idk what yet", "…, later ok": asked with a button at most, never charged now
         reading.maybe = reading.maybe or gate.unsure(clause.text) or gate.later_on_its_own(clause.text)
+
+
+# "scratch that", "never mind", "nvm", "forget it": what was just said is withdrawn
+_WITHDRAWN = re.compile(r"^\W*(?:(?:oh|ok|okay|wait|no|nah|hmm|actually|um|uh)\W+)*"
+                        r"(?:scratch|scrap|never\s*mind|nvm|forget)(?:\s+(?:that|it|this))?\W*$", re.I)
 
 
 def _setting_with_a_tag(text: str) -> bool:
@@ -700,6 +725,9 @@ def _no_request(intent: Intent, answers: list[str], work: str, refs: list[ModelR
                 catalogues: Mapping[str, Catalogue] | None) -> Intent:
     """Questions and small talk: the most specific question asked decides the answer."""
     _answer(intent, IntentKind(gate.first_answer(answers)))
+    if (intent.kind in (IntentKind.LIST_MODELS, IntentKind.CHAT) and not refs
+            and gate.asks_on_a_condition(work)):
+        intent.kind = IntentKind.HELP  # "if I asked you to draw a dragon, how long would it take?"
     if intent.kind == IntentKind.HELP and not refs and gate.price_question(work):
         _about_media(intent, work)  # "how much is one song?": answered with that media's models and prices
     if intent.kind == IntentKind.LIST_MODELS:  # "how much does a video cost", "what does kling cost?"

@@ -138,3 +138,70 @@ def test_a_brand_names_a_model_only_where_it_is_used_to_make_something(text, wan
     intent = _parse(text)
     assert intent.request is True, text
     assert model_id(intent) == wanted, text
+
+
+@pytest.mark.parametrize("text, images, task_type", [
+    ("别做视频 太贵了 画张图就好：凌晨四点的便利店，暖黄灯光，插画风", 0, "text_to_image"),
+    ("不要做视频，就改图：把天空调成紫色", 1, "image_to_image"),
+    ("not a picture, i want a VIDEO of a whale jumping out of the sea", 0, "text_to_video"),
+    ("不要图片了，直接做视频吧：烟花在维多利亚港上空炸开", 0, "text_to_video"),
+    ("做个加载中的小动画…不对 画张图就行：转圈圈的小企鹅", 0, "text_to_image"),
+    ("dreamy indie pop about missing the last train home", 0, "text_to_music"),
+    ("character sheet for my bard: half-elf with a lute, front/side/back views", 0, "text_to_image"),
+])
+def test_the_media_said_not_to_make_or_corrected_does_not_decide_what_is_made(text, images, task_type):
+    intent = _parse(text, images)
+    assert (intent.request, intent.task_type) == (True, task_type), text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("don't make the video after all, client changed their mind", "cancel"),
+    ("scratch that, no video", "cancel"),
+    ("nah don't, too expensive", "no"), ("不用了 太贵", "no"),
+    ("draw a cat, never mind", "chat"),  # the words withdrawn, no task cancelled
+])
+def test_a_cancel_or_a_no_with_its_reason_is_never_a_new_request(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False), text
+    assert _parse("draw a wizard, scratch that, draw a witch on a broom").commands == []
+
+
+@pytest.mark.parametrize("text", [
+    "can you write lyrics for a breakup song? just the words, i'll sing it myself",
+    "帮我想个视频标题 关于露营vlog的",
+    "帮我写个短视频脚本，30秒的，卖奶茶", "write me a poem, about cats",
+])
+def test_words_asked_for_and_what_describes_them_are_never_a_generation(text):
+    assert _parse(text).request is False, text
+    assert _parse("画一只写诗的猫").request is True  # 诗 describes the cat
+
+
+@pytest.mark.parametrize("text", [
+    "lmaooo the goose video 😭😭", "nice video btw",
+    "server lag is insane rn, my render distance dropped to 2 chunks",
+    "render farm at work is down again so no renders till monday 😩", "今天飞书好卡 图片都加载不出来",
+    "游戏掉帧严重 4k开不动 换1080p也卡", "@ima-bot draw my ex as a goblin... jk jk don't",
+    "ima draw this one myself actually, the bot's art is too clean for this",
+    "不要动不动就让AI做视频好吗 自己剪一下又不难",
+])
+def test_reactions_complaints_and_own_plans_are_talk(text):
+    assert _parse(text).request is False, text
+    assert _parse("render a castle on a cliff").request is True
+
+
+@pytest.mark.parametrize("text", [
+    "would you be able to do video if I gave you a photo? asking for later",
+    "if I asked you to draw a dragon, how long would it take?", "如果我让你做个10秒的视频，大概要多久？",
+])
+def test_a_question_on_a_condition_the_user_sets_is_about_the_bot(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("help", False), text
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("豆包说画不了 那你来：一只穿宇航服的柴犬在火星上，画一张", None), ("即梦app最近是不是开始收费了", None),
+    ("豆包song 写首儿歌，关于刷牙，欢快", "GenSong"),
+])
+def test_a_brand_said_as_the_app_names_no_model_and_doubao_song_is_the_song_model(text, wanted):
+    intent = _parse(text)
+    assert model_id(intent) == wanted, text

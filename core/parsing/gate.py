@@ -144,8 +144,14 @@ def _judged() -> re.Pattern[str]:
 
 @cache
 def _verdict_end() -> re.Pattern[str]:
-    return re.compile(rf"(?:最|太|也太|真|超|真的|是真的|好|挺|蛮|特别|非常|很|这么|那么|越来越)"
-                      rf"(?:{alt('judgements', 'zh')}|{alt('complaints', 'zh')}|快)[了的啊呀吧~\s!！]*$")
+    long = alternation(w for w in phrases("complaints", "zh") if len(w) > 1)
+    return re.compile(r"(?:(?:最|太|也太|真|超|真的|是真的|好|挺|蛮|特别|非常|很|这么|那么|越来越"
+                      r"|也|又|还|老是|总是)"
+                      rf"(?:{alt('judgements', 'zh')}|{alt('complaints', 'zh')}|快)"
+                      rf"|(?<=[\u3400-\u9fff])(?:{long})"
+                      # "图片都加载不出来", "4k开不动": what will not work
+                      r"|(?<=[\u3400-\u9fff])不(?:出来|出去|上去|进去|上来|动|开|了)(?<!画不了)(?<!做不了))"
+                      r"[了的啊呀吧~\s!！]*$")
 
 
 _MADE_BEFORE = re.compile(r"(?:出来|出|好|来)?[的得]")  # "做出来的视频": what was made
@@ -183,12 +189,21 @@ def social(text: str) -> bool:
         and not _modifies(text, stripped)
     ):
         return True  # "wow the second one …", "牛啊 这个效果", "lmao the dog has 5 legs", "not bad for a bot"
+    if stripped != text.lstrip() and _REACTED_TO.match(stripped) and not _combined(
+            "request_verbs", "edit_words").search(stripped):
+        return True  # "lmaooo the goose video 😭", "nice video btw": a reaction to a result
     text = stripped
     ref = compiled(r"^\W*(?:{refs})", refs=("result_refs",)).match(text)
     if ref and not _combined("edit_words", "request_verbs").search(text[ref.end():]) and (
             _combined("evaluatives", "reactions").search(text[ref.end():])):
         return True
     return False
+
+
+# after a reaction, a result named: "the goose video", "that song", "video btw"
+_REACTED_TO = re.compile(r"^\W*(?:(?:the|that|this|your|ur|those|these)\s+(?:[a-z'-]+\s+){0,2})?"
+                         r"(?:video|vid|clip|song|track|pic|picture|image|poster|one|ones|result|results|render)"
+                         r"(?:\s+(?:btw|tho|though|lol|lmao|bro|man|dude|fr|ngl|tbh))*[\W_]*$", re.I)
 
 
 _NOT_A_NOUN_PHRASE = re.compile(r"^\W*(?:the|this|that|these|those|it|its|it's|my|your|ur|his|her|their|"
@@ -332,6 +347,8 @@ _LIST_ASKED = re.compile(r"(?<![a-z])(?:models?|list|options|all|every|each)(?![
 
 
 def _question_kind(text: str, model_count: int) -> str | None:
+    if _IF_MINE.search(text) and not model_count:
+        return "help"  # "if I asked you to draw a dragon, how long would it take?": how the bot works
     if pattern("usage_phrases").search(text) and (_MINE.search(text) or not price_question(text)):
         return "usage"
     if model_count >= 2 and pattern("compare_cues").search(text):
@@ -347,6 +364,8 @@ def _question_kind(text: str, model_count: int) -> str | None:
     text = _without_lead(text)
     polite = _starts_polite(text)
     if polite:
+        if text_request(text[polite.end():].lower()):
+            return "chat"  # "can you write lyrics for a breakup song?": words, nothing we make
         return "help" if capability_object(text[polite.end():]) else None
     hypothetical = _starts_hypothetical(text)
     if hypothetical:
@@ -372,6 +391,11 @@ def _question_kind(text: str, model_count: int) -> str | None:
             and len(_CONTENT.findall(text)) >= 2):
         return "maybe"  # "a cat surfing?": perhaps what to make; asked with a button
     return "chat"
+
+
+# "… if I gave you a photo?", "如果我让你做个10秒的视频，大概要多久？": on a condition the user sets
+_IF_MINE = re.compile(r"(?<![a-z])if\s+(?:i|we)\s+(?:asked|gave|sent|ask|give|send|wanted|want|uploaded|"
+                      r"upload)(?![a-z])|(?:如果|要是|假如)(?:我|我们)(?:让|叫|给|发|想|要)", re.I)
 
 
 # "is it possible to have two songs at once": whether the bot can, not a request
@@ -408,6 +432,11 @@ _QUESTION_WORD = re.compile(r"(?<![a-z])(?:what|which|how|why|when|where|who|who
                             r"|什么|啥|哪|怎么|咋|为什么|为啥|多少|几|谁|是不是|有没有|会不会|多久", re.I)
 
 
+def asks_on_a_condition(text: str) -> bool:
+    """"if I asked you to draw a dragon, how long would it take?": how the bot would do, not a request."""
+    return bool(_IF_MINE.search(text))
+
+
 def asks_what(text: str) -> bool:
     """A question word ("what", "which", "怎么", "谁"): asked for an answer, not for something made."""
     return bool(_QUESTION_WORD.search(text))
@@ -438,12 +467,21 @@ def _verb_first(text: str) -> bool:
 
 
 _STATEMENT = re.compile(
-    r"^\W*(?:the|my|our|his|her|their|its|this|that|these|those|your|ur)\s+(?:[\w'-]+\s+){0,3}?"
-    r"(?:is|are|was|were|has|have|had|can't|cannot|can "
+    r"^\W*(?:(?:the|my|our|his|her|their|its|this|that|these|those|your|ur)\s+(?:[\w'-]+\s+){0,3}?"
+    r"|(?:mine|yours|ours|theirs|hers)\s+(?:[\w'-]+\s+){0,2}?)"
+    # a verb in the past: "my render distance dropped to 2 chunks" (not "my cat dressed as a pirate")
+    r"(?:(?!(?:speed|seed|weed|bread|shed|sled|bed|red|need|breed|feed|steed|greed|tweed|reed|creed|deed|"
+    r"hundred|sacred|naked|wicked|beloved|crooked|rugged|ragged|jagged|wretched|blessed|learned|aged|"
+    r"winged|horned|hooded|masked|armored|armoured|haired|eyed|legged|tailed|colored|coloured|shaped|"
+    r"themed|styled|inspired|based|powered|bearded|striped|spotted|wooded|frosted|gilded)\b)"
+    r"[a-z]{2,}[^aeiou\s]ed(?!\s+(?:of|from|out|in|on|with|by|as|like|into|up|at|under|over|against|"
+    r"through|across|and)\b)(?=\s|$|[,.!?])"
+    r"|is|are|was|were|has|have|had|can't|cannot|can "
     r"not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
     r"made|makes|needs|wants|got|keeps|became|came out|turned "
     r"out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
     r"froze|failed|broke|glitched|is missing|went|sounds|sound|never|still|came|arrived|loaded|finished|"
+    r"come out|comes out|turn out|turns out|always come|always look|always turn|always end|"
     r"appeared|showed up|worked|works|helped|rocks|slaps|killed it)(?![a-z])(?!\s+\w+ing\b)",
     re.I,
 )
@@ -496,8 +534,9 @@ def _text_object() -> tuple[re.Pattern[str], frozenset[str]]:
     the verb (built once)."""
     after = re.compile(rf"^\W*(?:(?:me|us|a|an|some|the|few|a "
                        rf"few|one|想个|起个|取个|想|个|一个|一篇|一首|一段|几个|点|一些|首|篇|段|句)\s*)*"
-                       rf"(?:[a-z-]+\s+|[^，。,.!?！？\s]{{1,12}}的)?"  # "a short poem", "关于秋天的诗"
-                       rf"(?:{alt('text_objects')})", re.I)
+                       # "a short poem", "关于秋天的诗", "视频标题" (not "一只写诗的猫": 诗 describes the cat)
+                       rf"(?:[a-z-]+\s+|[^，。,.!?！？\s]{{1,12}}的|[\u3400-\u9fff]{{1,6}}?)?"
+                       rf"(?:{alt('text_objects')})(?!\s*的)", re.I)
     return after, frozenset(p.lower() for p in phrases("leading_fillers", "zh"))
 
 
@@ -972,6 +1011,8 @@ def _opens_a_request(text: str) -> bool:
     if _negated_start().match(opening):
         return False
     verb = _verb_first_pattern().match(opening)
+    if verb and _NOUN_VERB.fullmatch(verb.group(0).strip()) and not _VERB_OBJECT.match(opening, verb.end()):
+        verb = None  # "render farm at work is down", "design team says …": the noun, not the verb
     if verb and not re.match(r"\W*imagine", opening, re.I):
         return True
     lead = _request_lead().match(opening)
@@ -982,6 +1023,13 @@ def _opens_a_request(text: str) -> bool:
                 or _GET_ONE.match(rest)
                 or (_article_first().match(rest) and _something_made(rest))
                 or pattern("media_nouns").match(rest.lstrip()))
+
+
+_NOUN_VERB = re.compile(r"\W*(?:render|sketch|film|shoot|design|build|doodle|storyboard|photograph)", re.I)
+_VERB_OBJECT = re.compile(r"\s+(?:me|us|him|her|them|it|a|an|the|this|that|these|those|my|our|your|his|their|"
+                          r"some|one|two|three|four|\d|something|anything|whatever|out|up|like|in|on|with|"
+                          r"[a-z'-]+\s*(?:$|[,.!?]))|\s*$",
+                          re.I)
 
 
 @cache
@@ -1005,7 +1053,8 @@ def _request_lead() -> re.Pattern[str]:
 @cache
 def _retraction() -> tuple[re.Pattern[str], re.Pattern[str]]:
     said = alt("retractions")
-    filler = r"(?:\W|_|(?<![a-z])(?:nah|no|lol|lmao|haha|hehe|ok|okay|just|哈+|啦|哈哈+)(?![a-z]))*"
+    filler = (r"(?:\W|_|(?<![a-z])(?:nah|no|lol|lmao|haha|hehe|ok|okay|just|don't|dont|do not|nvm|never mind)"
+              r"(?![a-z])|哈+|啦|哈哈+|别)*")
     return (re.compile(rf"^{filler}(?:{said}){filler}(?=\S)", re.I),
             re.compile(rf"(?:^|(?<=\W)|(?<=[\u3400-\u9fff])){filler}(?:{said}){filler}$", re.I))
 

@@ -22,13 +22,15 @@ _DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "t
                 "little", "nice", "cool", "simple", "another", "it", "them", "me", "us", "into", "as", "use",
                 "using", "with", "via",
                 "cheapest", "cheap", "cheaper", "best", "highest", "quality", "premium", "budget", "always",
-                "high", "top"}
-_SOURCE_EN = re.compile(r"(?:this|these|those|that|the attached|the uploaded|my|both|the two|these "
+                "high", "top", "just", "only", "simply", "instead", "maybe", "now", "then", "also", "pls",
+                "please"}
+_SOURCE_EN = re.compile(r"(?<![a-z])(?:this|these|those|that|the attached|the uploaded|my|both|the two|these "
                         r"two|those two)\s+(?:\w+\s+)?$", re.I)
-_RESULT_EN = re.compile(r"(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
+_RESULT_EN = re.compile(r"(?<![a-z])(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?"
+                        r"(?:[\w\-]+\s+){0,2}$", re.I)
 _MADE_INTO = re.compile(r"(?<![a-z])(?:make|turn|made|remake)\s+(?:this|it|that|them|these|those)\s+"
                         r"(?:into\s+)?(?:an?|some)\s+$", re.I)
-_REFERENCE_FOR = re.compile(r"(?:reference|ref|inspiration|template|base)\s+(?:for|to make)\s+"
+_REFERENCE_FOR = re.compile(r"(?<![a-z])(?:reference|ref|inspiration|template|base)\s+(?:for|to make)\s+"
                             r"(?:an?\s+|the\s+|my\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
 _SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$"
@@ -104,6 +106,8 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     after = after[option.end():] if option else after
     if re.match(r"^(?:'s|’s)", after) or _NUMBERED.match(after):
         return False  # "the cat's …", "the dog in pic 2"
+    if _other_head_after()[1].match(after):
+        return False  # "video script", "music video editor": the phrase names something we don't make
     if _noun_next().match(after) or _compound_head_after(after):
         return False  # "song cover", "video thumbnail", "synthwave city wallpaper": the last noun is the head
     if _PARTICIPLE.search(text[start:end]) and _OBJECT_AFTER.match(after):
@@ -157,6 +161,13 @@ _PLAIN_WORD = re.compile(r"\s+([a-z][a-z'\-]*)(?=\s)", re.I)
 
 
 @cache
+def _other_head_after() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The nouns that make a media noun before them a modifier of something we don't make (zh, en)."""
+    return (re.compile(rf"(?:{alternation(phrases('not_media_heads', 'zh'))})"),
+            re.compile(rf"^[\s-]*(?:{alternation(phrases('not_media_heads', 'en'))})", re.I))
+
+
+@cache
 def _noun_after() -> re.Pattern[str]:
     return re.compile(r"\s+(?:" + _noun_alternation() + ")", re.I)
 
@@ -189,8 +200,8 @@ def _chinese_head(text: str, start: int, end: int) -> bool:
         return False  # "从图1的花苞变成图2": the pictures that came with the message
     if _noun_start().match(text[end:]):
         return False  # "视频封面", "歌曲封面图": the last noun of a compound is the head
-    if _STYLE_AFTER.match(text, end):
-        return False  # "延时摄影风格的星空", "电影感的海报": a style of what is made, not what is made
+    if _STYLE_AFTER.match(text, end) or _other_head_after()[0].match(text, end):
+        return False  # "延时摄影风格的星空", "电影感的海报": a style; "视频标题": words we don't make
     near = text[max(0, start - 12): start]
     if _RESULT_ZH.search(near):
         return True  # "做成视频"
@@ -220,8 +231,21 @@ def nouns(text: str, limit: int = 40) -> list[Noun]:
             head = _chinese_head(text, m.start(), m.end())
         else:
             head = _english_head(text, m.start(), m.end(), verbs)
+        if head and _NEGATED_BEFORE.search(text, max(0, m.start() - 16), m.start()):
+            head = False  # "别做视频 画张图就好", "not a picture, i want a VIDEO": what is not wanted
         out.append(Noun(media, m.start(), m.end(), head))
     return _chinese_compounds(text, out)
+
+
+# "不要做视频，就改图", "别做视频", "不是图片", "not a picture", "no video": the media said not to make
+_NEGATED_BEFORE = re.compile(r"(?:不要|不用|别|不是|不想要|不需要|不做|甭)(?:再|先)?"
+                             r"(?:做|画|生成|出|弄|改|要|搞)?(?:个|一个|张|一张|段|一段|首|一首)?\s*$"
+                             r"|(?<![a-z'])(?:not|no|don't want|dont want|don't make|dont make|no more|"
+                             r"not another)"
+                             r"\s+(?:(?:a|an|the|any|another)\s+)?$", re.I)
+# "做个小动画…不对 画张图就行", "a video… no wait, a picture": what is said after the correction counts
+_CORRECTED = re.compile(r"(?:不对|不是不是|算了|还是|改成|(?<![a-z'])(?:no wait|wait no|scratch that|i mean|"
+                        r"actually no|no actually|on second thought))[\s,，.。…!！:：]*(?=\S)", re.I)
 
 
 def _chinese_compounds(text: str, found: list[Noun]) -> list[Noun]:
@@ -281,6 +305,9 @@ _DRAW_ANIMATION = re.compile(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)")
 def detect(text: str, images: int = 0) -> str | None:
     """image | video | music, or None when the words don't say. Remembered per message: the media step and
     the model step ask it of the same words (about one call in five repeats one)."""
+    corrected = [m.end() for m in _CORRECTED.finditer(text) if m.start()]
+    if corrected and (after := detect(text[corrected[-1]:], images)):
+        return after  # "做个加载中的小动画…不对 画张图就行：…": the media after the correction
     if any(_imperative(m, text) for m in _verb("video").finditer(text)):
         return "video"
     start = _START.match(text)
