@@ -150,7 +150,8 @@ def _verdict_end() -> re.Pattern[str]:
                       rf"(?:{alt('judgements', 'zh')}|{alt('complaints', 'zh')}|快)"
                       rf"|(?<=[\u3400-\u9fff])(?:{long})"
                       # "图片都加载不出来", "4k开不动": what will not work
-                      r"|(?<=[\u3400-\u9fff])不(?:出来|出去|上去|进去|上来|动|开|了)(?<!画不了)(?<!做不了))"
+                      r"|(?:加载|开|跑|打|登|进|拖|带|玩|播|放|下载|上传|发|刷|连|用|看)"
+                      r"不(?:出来|出去|上去|进去|上来|动|开|了))"
                       r"[了的啊呀吧~\s!！]*$")
 
 
@@ -474,8 +475,10 @@ _STATEMENT = re.compile(
     r"hundred|sacred|naked|wicked|beloved|crooked|rugged|ragged|jagged|wretched|blessed|learned|aged|"
     r"winged|horned|hooded|masked|armored|armoured|haired|eyed|legged|tailed|colored|coloured|shaped|"
     r"themed|styled|inspired|based|powered|bearded|striped|spotted|wooded|frosted|gilded)\b)"
-    r"[a-z]{2,}[^aeiou\s]ed(?!\s+(?:of|from|out|in|on|with|by|as|like|into|up|at|under|over|against|"
-    r"through|across|and)\b)(?=\s|$|[,.!?])"
+    r"(?<!the )(?<!my )(?<!our )(?<!his )(?<!her )(?<!their )(?<!its )(?<!this )(?<!that )(?<!these )"
+    r"(?<!those )(?<!your )(?<!ur )[a-z]{2,}[^aeiou\s]ed"
+    r"(?!\s+(?:of|from|out|in|on|with|by|as|like|into|up|at|under|over|against|through|across|and)\b)"
+    r"(?=\s|$|[,.!?])"
     r"|is|are|was|were|has|have|had|can't|cannot|can "
     r"not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
     r"made|makes|needs|wants|got|keeps|became|came out|turned "
