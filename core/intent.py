@@ -196,8 +196,27 @@ def _typed_bot_name(text: str) -> str:
     return _BOT_NAME.sub(drop, text)
 
 
+# the bot named by its typed name in the middle of a message, words on both sides: a break between what was
+# said to the channel and what is asked of the bot ("老板说要定稿 😭 @ima 快画一张…", "lol ok. @ima-bot 4
+# frog emotes"); the prompt step reads the part after it as the request when it asks for something
+# (not "bro @ima is cracked", "does @ima-bot make music": the bot as the subject of what is said)
+_BOT_MENTION_MID = re.compile(r"(?<=\S)[ \t]+@(?:ima(?:[-_]?bot)?|ima助手)"
+                              r"(?=[ \t]+(?!(?:is|are|was|were|has|have|had|can|could|will|would|does|did|do|"
+                              r"makes|made|knows|said|says|just|really|also)(?![a-z]))[^\s:：,，])", re.I)
+
+
+def _said_before(before: str) -> bool:
+    """Words enough before the bot's name for a sentence of their own ("bro @ima is …" has one)."""
+    if before.rstrip().endswith((",", "，")):
+        return False  # "a theme song for my campaign lol, @ima-bot make one: …": the same sentence goes on
+    return len(before.split()) >= 2 or bool(_CJK_CHAR.search(before))
+
+
 def clean(text: str) -> str:
     text = QUOTED_LINE.sub("", text or "")
+    if "@" in text:
+        text = _BOT_MENTION_MID.sub(lambda m: "\n" if _said_before(m.string[:m.start()]) else m.group(0),
+                                    text)
     text = ZERO_WIDTH.sub("", MENTION_TOKENS.sub(" ", text))
     text = _typed_bot_name(TYPED_MENTION.sub(" ", text))
     return _SPACES_TABS.sub(" ", text).strip()

@@ -913,3 +913,53 @@ def test_a_description_that_opens_with_its_head_noun_keeps_a_later_verb_like_wor
     assert parse(text, 0, catalogues()).prompt == text
     text = "youtube thumbnail for my video, bold colors, shocked face guy on the right, 16:9"
     assert parse(text, 0, catalogues()).prompt == text.removesuffix(", 16:9")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an ask that ends in a colon: what follows is the description, the story before the ask goes
+    ("我们公司年会要搞个开场视频，主题是“乘风破浪”。帮我生成一段：一艘纸船在巨浪中前进，史诗感",
+     "一艘纸船在巨浪中前进，史诗感"),
+    ("最近在学日语，想做一套单词卡片。先来一张：一个富士山形状的饭团，白底", "一个富士山形状的饭团，白底"),
+    ("我弟弟下个月考研，想给他做个加油视频。内容：一只小狐狸爬上山顶，看到日出",
+     "一只小狐狸爬上山顶，看到日出"),
+    ("这个prompt帮我跑一下：a tiny library inside a hollow tree, storybook illustration",
+     "a tiny library inside a hollow tree, storybook illustration"),
+    ("jk about the goblin thing. real request: a portrait of a knight made of stained glass",
+     "a portrait of a knight made of stained glass"),
+    # … and an ask that names the thing made keeps it
+    ("我女儿下周生日，她超喜欢恐龙。能帮我画一张生日贺卡吗：一只粉色霸王龙抱着草莓蛋糕",
+     "生日贺卡：一只粉色霸王龙抱着草莓蛋糕"),
+    ("a theme song for my dnd campaign lol, make one: epic celtic folk, fiddles",
+     "a theme song for my dnd campaign, epic celtic folk, fiddles"),
+    # a colon after a head noun is no ask
+    ("a poster for my shop: a cat in a hat", "a poster for my shop: a cat in a hat"),
+])
+def test_the_description_after_an_ask_and_a_colon(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the bot named mid-message: talk before it goes when what follows asks; "go" after it ends the request
+    ("lol ok ok. @ima-bot 4 grumpy frog emotes, sticker style", "grumpy frog emotes, sticker style"),
+    ("老板说今天要定稿 😭 @ima 快画一张双十一促销海报 红色 大字留空", "双十一促销海报 红色 大字留空"),
+    ("飞书群里有人问年会用什么音乐 我直接让机器人做 @IMA助手 喜庆一点的年会开场音乐，鼓点要重",
+     "喜庆一点的年会开场音乐，鼓点要重"),
+    ("my boss wants a poster by friday so @ima-bot here we go: 'Hack Week 2027' poster, retro green",
+     "'Hack Week 2027' poster, retro green"),
+    ("need a soundtrack for my roguelike's boss fight, heavy synth and choir. @ima-bot go",
+     "a soundtrack for my roguelike's boss fight, heavy synth and choir"),
+    ("a goose stealing a baguette as a renaissance oil painting pls i beg @ima-bot",
+     "a goose stealing a baguette as a renaissance oil painting"),
+])
+def test_talk_before_the_bot_named_mid_message_goes(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+def test_a_count_after_a_chinese_making_verb_counts_only_things_made() -> None:
+    intent = parse("会议先暂停 @IMA助手 做两个年终总结开场动画，金色粒子汇聚成公司logo", 0, catalogues())
+    assert intent.n == 2 and intent.prompt == "年终总结开场动画，金色粒子汇聚成公司logo", intent
+    intent = parse("做两个logo，极简", 0, catalogues())
+    assert intent.n == 2 and intent.prompt == "logo，极简", intent
+    assert parse("画两个苹果", 0, catalogues()).n is None  # two apples in one picture

@@ -13,7 +13,7 @@ from typing import Any
 from ..numbers import EN_COUNT, EN_NUMERAL, ZH_NUMERAL, parse_number
 from .vocab import WORD_LEFT as _W
 from .vocab import WORD_RIGHT as _E
-from .vocab import alternation, pattern, phrases, words
+from .vocab import alternation, compiled, pattern, phrases, words
 
 SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}",
                   re.I)
@@ -400,6 +400,11 @@ def _count_of(text: str, found: Found, images: int) -> str:
               if 1 < (parse_number(c.group(1)) or 0) <= 20 and not text[:c.start()].endswith("第")
               and not (images and _ATTACHED_BEFORE.search(text[: c.start()]))
               and not (images == parse_number(c.group(1)) and _ATTACHED_AFTER.match(text[c.end():]))), None)
+    made = _MADE_COUNT_ZH.search(text) if m is None else None
+    if made and compiled(r"(?:{m})\s*$", m=("media_nouns",)).search(
+            _ZH_PART_END.split(text[made.end():], maxsplit=1)[0]):
+        found.n = parse_number(made.group(1))  # "做两个开场动画": the making verb counts the thing made
+        return text[:made.start(1)] + text[made.end():]
     if m is None:
         x = COUNT_X.search(text)
         if x is None:
@@ -419,7 +424,10 @@ def _count_of(text: str, found: Found, images: int) -> str:
     start = m.start()
     if m.group(3) and (verb := _VERB_BEFORE_COUNT.search(text, 0, start)):
         start = verb.start()
-    return text[:start] + " " + (m.group(2) or "") + (m.group(4) or "") + " " + text[m.end():]
+    # "做两个logo": the head noun after 个 stays, like an English one ("个版本" only counts)
+    measure = m.group(3) or ""
+    head = measure[1:] if measure.startswith("个") and measure[1:] not in ("版本", "方案") else ""
+    return text[:start] + " " + (m.group(2) or "") + (m.group(4) or "") + head + " " + text[m.end():]
 
 
 # "…, no vocals, make 2", "…, no logos, 4 of them", "give me 3 pls": a count said as a part of its own, with a
@@ -432,6 +440,10 @@ _BARE_COUNT = re.compile(rf"(?:^|[,，.;；!]\s*)(?P<all>(?:(?:make|give\s+me|gi
                          rf"variations?|takes?|options?)(?:\s+(?:please|pls|plz))?))"
                          rf"\s*(?=[,，.!;；]|$)", re.I)
 _DIGIT_OR_COUNT = re.compile(rf"\d|{_W}(?:{EN_COUNT}){_E}", re.I)
+_ZH_PART_END = re.compile(r"[，,。；;！!？?\s]")
+# ("画两个苹果" is two apples in one picture: only a thing made, "做两个开场动画", is counted)
+_MADE_COUNT_ZH = re.compile(r"(?:做|画|出|来|整|搞|弄|生成|设计)\s*([两三四五六七八九十]|[2-9])\s*个"
+                            r"(?=[^，,。\s的个])")
 _VERB_BEFORE_COUNT = re.compile(r"(?:^|(?<=[\s,，。；;:：]))(?:再|帮我|给我)?"
                                 r"(?:出|来|画|做|生成|整|搞|弄|要)\s*$")
 

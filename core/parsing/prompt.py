@@ -91,7 +91,7 @@ DIFFERENT = re.compile(r"^(?:不同(?:的|款式的)|(?:different|separate|vario
 # "头像吧，要可爱点的", "我家的猫吗？": a sentence particle inside the prompt
 # (not the 吧 of 酒吧, nor the 么 of 什么)
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
-                         r"[吧呀啊哦嘛啦吗呢么哈呗嘞]+(?=\s*[，,。！!？?~～]|\s*$|\s+(?=[\u3400-\u9fffA-Za-z]))")
+                         r"[吧呀啊哦嘛啦吗呢么哈呗嘞]+(?=\s*[，,。！!？?~～:：]|\s*$|\s+(?=[\u3400-\u9fffA-Za-z]))")
 # "占位图就行，灰色背景": "that will do" at the end of a part, not its last (the end is strip_trailing's)
 ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即可|就可以了?)"
                        r"(?=\s*[，,。；;]|\s+[\u3400-\u9fff])")
@@ -436,7 +436,8 @@ _SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|ive|i'll|we|we're|we've|
                           r"it's|its|there's|theres|that's|thats|for|because|since|cuz|cause)(?![a-z'])",
                           re.I)
 _SCAFFOLD_ZH = re.compile(r"我|咱|你|了|[的用]$|要用|为了|因为|所以|有个")
-_PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|her|him|它|这|那)(?![a-z])", re.I)
+_PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|her|him|one(?!\s+of)|它|这|那)(?![a-z])",
+                             re.I)
 
 
 @cache
@@ -577,6 +578,85 @@ def _with_named_parts(story: str, request: str) -> str:
     return head[0] + comma + comma.join(named) + head[1] + head[2]
 
 
+# ── the description after an ask that ends in a colon: "…。帮我生成一段：一艘纸船…", "real request: a …" ──
+#: a colon that is not in a time ("10:30") nor a ratio ("16:9")
+_ASK_COLON = re.compile(r"(?<!\d)[:：](?!\d)")
+#: where the part before a colon starts: a sentence or clause end, an emoji, "…"
+_HEAD_BREAK = re.compile(r"[。.!?！？,，;；\n…~～]\s*|[\U0001F300-\U0001FAFF\u2600-\u27BF]\s*"
+                         r"|(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+#: what an ask before a colon may hold beside its making words: "帮我生成一段", "画张图就行", "here we go"
+ASK_LISTS = (*INSTRUCTION_LISTS, "ask_heads", "request_verbs", "trailing", "thanks", "greetings")
+
+
+def after_the_ask(text: str) -> str:
+    """The description after an ask that ends in a colon: the story before it goes ("我们年会要搞个开场视频，
+    主题是…。帮我生成一段：一艘纸船…" → "一艘纸船…", "jk about the goblin thing. real request: a portrait …"
+    → "a portrait …"); an ask that names the thing made keeps it ("…。能帮我画一张生日贺卡吗：一只…" →
+    "能帮我画一张生日贺卡吗：一只…", whose lead the later cuts take). A colon after a plain head noun ("a
+    poster for my shop: a cat") is no ask, and nothing changes."""
+    if ":" not in text and "：" not in text:
+        return text
+    for colon in itertools.islice(_ASK_COLON.finditer(text), 3):
+        before, rest = text[:colon.start()], text[colon.end():]
+        if not rest.strip() or _inside_quotes(before):
+            continue
+        start = max((m.end() for m in _HEAD_BREAK.finditer(before)), default=0)
+        head = before[start:]
+        if not head.strip():
+            continue
+        if _ONE_OF_THEM.search(head):
+            return text  # "a theme song for my campaign, make one: epic celtic folk": "one" is the song named
+        if not residue(head, *ASK_LISTS):
+            return rest.strip()  # "帮我生成一段", "先来一张", "内容", "here we go", "a pic"
+        if start and _asks(head) and _is_scaffolding(before[:start]):
+            return text[start:].strip()  # "…。能帮我画一张生日贺卡吗：…": the story goes, the ask stays
+        return text
+    return text
+
+
+_ONE_OF_THEM = re.compile(r"(?<![a-z'])(?:one|it|them|that)(?![a-z'])|[它]", re.I)
+
+
+def from_the_last_line(text: str) -> str:
+    """A new line (or the bot named mid-message, which parsing turns into one: "老板说今天要定稿 😭 @ima
+    快画一张…") after talk: the talk before it goes when the last line asks or names the thing made; a last
+    line of only "go", "pls" ends the request before it ("…neon reflections.\ngo")."""
+    if "\n" not in text:
+        return text
+    before, _, after = text.rpartition("\n")
+    if not before.strip() or not after.strip():
+        return text
+    if not residue(after, *ASK_LISTS, "interjections", "courtesy_tails"):
+        return before.rstrip()  # "… @ima-bot go"
+    said = after.strip()
+    verb = _anchor_en().match(said) or _anchor_zh().match(said)
+    asks = _names_the_media(said) or _LEAD_ZH.match(said) is not None or _zh_lead_end(said) > 0 \
+        or bool(_media_end().search(CLAUSE_SPLIT.split(said, maxsplit=1)[0])) \
+        or bool(verb and not _PRONOUN_OBJECT.match(said[verb.end():])) or after_the_ask(said) != said
+    if asks and (_is_scaffolding(before) or not residue(before, *ASK_LISTS, "interjections")):
+        return said
+    return text
+
+
+def _zh_lead_end(said: str) -> int:
+    """How far a Chinese ask ("帮我画一张", "做个") runs at the start; 0 without one."""
+    lead = _lead_zh().match(said)
+    return lead.end() if lead else 0
+
+
+def _inside_quotes(before: str) -> bool:
+    """A colon inside a quote ('a sign that says "SALE: 50% off"') is part of the words quoted."""
+    return (before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+            or before.count("「") > before.count("」"))
+
+
+def _asks(head: str) -> bool:
+    """The part holds a making or asking verb at its start, after any polite lead."""
+    said = head.strip()
+    return bool(_anchor_en().match(said) or _anchor_zh().match(said) or _zh_lead_end(said)
+                or _LEAD_ZH.match(said))
+
+
 # "…, watercolor style would be lovely": how the user would like it, said of the style
 WOULD_BE_NICE = re.compile(r"\s+(?:would|will|'d|’d)\s+be\s+(?:really\s+|so\s+|very\s+)?(?:lovely|nice|great|"
                            r"awesome|cool|perfect|amazing|ideal|good|best|fun|sick|dope|fantastic|wonderful|"
@@ -593,6 +673,12 @@ SIGN_OFF = re.compile(r"(?<=[.!?。！？,，])\s*(?i:(?:kind|best|warm|warmest)
 OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+", re.I)
 # "欢迎海报贴在教室门口": where the picture will hang
 ZH_PLACE_TAIL = re.compile(r"(?<=[\u3400-\u9fff])(?:贴|挂)在[^，,。\s]{1,10}(?=$|[，,。\s])")
+def _rejoined(m: re.Match[str]) -> str:
+    """"make me a wallpaper, , of a lake" → "make me a wallpaper of a lake": the head noun the cut option
+    stood after goes on; "古筝 and 808 bass, , about …" keeps its comma."""
+    return m.group(1) + " " if _media_end().search(m.group(1)) else m.group(0)
+
+
 # "a wallpaper, 16:9, of a lake" once "16:9" is cut: "of" continues the phrase before the comma
 # (only after a bare head noun: "80s power ballad with a sax solo, female vocals, about …" keeps its comma)
 OF_AFTER_CUT = re.compile(r"(?:^|(?<=[,，.:：]))(\s*(?:[\w'’-]+\s+){0,4}[\w'’-]+)\s*,(?:\s*,)+\s*"
@@ -807,7 +893,7 @@ def drop_talk_tail(text: str) -> str:
 # measure word; the prefix holds a word of asking (我/你/帮/请/麻烦/能/想/求…), so "小猫抓一只蝴蝶" stays
 _LEAD_ZH = re.compile(r"^(?P<pre>[^，,：:。的\s]{0,8}?)"
                       r"(?P<verb>画|做|来|整|搞|弄|出|生成|写|求|要|配|拍|设计|绘制|制作|创作|搞到|整上)\s*(?=(?:一\s*)?[张幅个首段条份支款套组版]|几\s*[张个首段版])")
-_ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就也还劳驾拜托整]")
+_ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就也还劳驾拜托整快]|赶紧")
 
 
 # "老板要一张…", "我妈想要个…": someone else's need for the thing made, up to its measure word
@@ -926,6 +1012,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = MARKDOWN.sub("", text)  # "**a cyberpunk samurai** in the rain": emphasis typed in chat
     if _FACE_CHARS.search(text):  # a face ends what was said, like an emoji
         text = HEART.sub(" ", EMOTICON.sub(". ", text))
+    text = from_the_last_line(text)
     if not keep_instruction:
         text = drop_leading_talk(text)
     text = SEPARATORS.sub("", _SPACES.sub(" ", text).strip())  # ", we need a card": a clause blanked
@@ -934,11 +1021,11 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = _tidy_separators(text)
     text = ZH_ENOUGH.sub("", ZH_PARTICLE.sub("", text))
     text = drop_condition(text)
-    text = text if keep_instruction else after_correction(text)
+    text = after_the_ask(text if keep_instruction else after_correction(text))
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     # "a song, 3 minutes long, about …": the phrase cut by an option joins again before parts are weighed
-    text = OF_AFTER_CUT.sub(r"\1 ", drop_bracketed_instructions(text))
+    text = OF_AFTER_CUT.sub(_rejoined, drop_bracketed_instructions(text))
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
     if not keep_instruction and _WANT_VERB.search(text):
