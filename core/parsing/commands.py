@@ -127,9 +127,15 @@ def take_back(text: str) -> bool:
     """"don't make the video after all", "never mind the poster", "scratch the poster idea", "不要做视频了",
     "海报不做了": a request withdrawn. The thing named after the lead is what was asked for, never a new
     request (the head noun is at the end, so "cancel the cat picture" withdraws the picture)."""
-    if pattern("always").search(text) or pattern("reset").search(text):
-        return False  # "forget that always-veo thing": a default dropped, not a request
-    return any(p.match(text) for p in _take_back())
+    if not _TAKE_BACK_CHARS.search(text) or not any(p.match(text) for p in _take_back()):
+        return False
+    # "forget that always-veo thing": a default dropped, not a request
+    return not (pattern("always").search(text) or pattern("reset").search(text))
+
+
+# every take-back holds one of these (most clauses hold none: one cheap look first)
+_TAKE_BACK_CHARS = re.compile(r"[不别甭]|没必要|(?<![a-z])(?:don|do not|never|nvm|forget|scratch|scrap|"
+                              r"cancel|skip|ditch|nix|hold|no)", re.I)
 
 
 _COUNT_AGAIN = re.compile(r"(?:再|重新)[^，。,.!！?？\s]{0,3}?(\d+|[两二三四五六七八九十])个")

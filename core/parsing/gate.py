@@ -148,7 +148,7 @@ def _verdict_end() -> re.Pattern[str]:
     return re.compile(r"(?:(?:最|太|也太|真|超|真的|是真的|好|挺|蛮|特别|非常|很|这么|那么|越来越"
                       r"|也|又|还|老是|总是)"
                       rf"(?:{alt('judgements', 'zh')}|{alt('complaints', 'zh')}|快)"
-                      rf"|(?<=[\u3400-\u9fff])(?:{long})"
+                      rf"|[\u3400-\u9fff](?:{long})"
                       # "图片都加载不出来", "4k开不动": what will not work
                       r"|(?:加载|开|跑|打|登|进|拖|带|玩|播|放|下载|上传|发|刷|连|用|看)"
                       r"不(?:出来|出去|上去|进去|上来|动|开|了))"
@@ -1084,7 +1084,8 @@ _NAMED_BEFORE = re.compile(r"(?:(?<![a-z])(?:called|named|titled|saying|says)|�
 
 
 # every retraction holds one of these (a cheap look first: most clauses hold none)
-_RETRACTION_CHARS = re.compile(r"j|k|psych|玩|逗|说|话|不是", re.I)
+_RETRACTION_CHARS = re.compile(r"jk|j/k|kidding|joking|psych|messing|jokes|玩笑|逗你|着玩|说说|一说|瞎说"
+                               r"|不是真的", re.I)
 
 
 def quoted_request(text: str) -> str | None:
@@ -1092,6 +1093,8 @@ def quoted_request(text: str) -> str | None:
     with nothing outside them that asks or names what to make, is someone else's words retold ("told";
     "alone" when nothing but the quote is said, which might still be the user's own request). A quote beside
     words that name something ('a poster that says "make art not war"') is what goes on it."""
+    if not _QUOTE_CHARS.search(text):
+        return None
     quotes = [m.group(0)[1:-1] for m in _QUOTED.finditer(text)]
     if not any(_opens_a_request(q) for q in quotes):
         return None
@@ -1102,6 +1105,7 @@ def quoted_request(text: str) -> str | None:
     return "told" if _A_WORD_OUTSIDE.search(outside) else "alone"
 
 
+_QUOTE_CHARS = re.compile(r"[\"“「『‘']")
 _A_WORD_OUTSIDE = re.compile(r"[a-z\u3400-\u9fff]", re.I)
 
 
@@ -1118,7 +1122,11 @@ _ATTRIBUTED = re.compile(
 
 def attributed(text: str) -> bool:
     """The request said is credited to someone else ("— that's what my manager said", "…，老板说的")."""
-    return bool(_ATTRIBUTED.search(_QUOTED.sub(" ", text)))
+    return bool(_ATTRIBUTION_WORDS.search(text) and _ATTRIBUTED.search(_QUOTED.sub(" ", text)))
+
+
+# every attribution holds one of these (a cheap look first)
+_ATTRIBUTION_WORDS = re.compile(r"what|so my|accord|quot|words|[—–-]|原话|说|讲", re.I)
 
 
 # "朋友问我能不能帮他画个头像", "my friend asked me if you could draw her cat": a question someone else asked,
