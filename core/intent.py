@@ -418,7 +418,10 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     # "redo it: <prompt>" is the prompt
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     content = work if slash else _keep_only(work, reading.content)
-    kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content + reading.settings)]
+    kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content + reading.settings)] or [
+        r for r in refs if _USE_IT.search(work) or not any(s <= r.start < e for s, e, _ in reading.aside)]
+    # (a model named in a command said before the request, "你用 seedance 重新做一个：…", or asked about and
+    # then taken up, "vidu q2 is the cheap one right? ok use it: …", is the one to make it with)
     draft = _Draft(content, content, lyrics, kept[0] if kept else None, task_type, reading.maybe,
                    reading.talk, detect_language=language is None,
                    commanded=any(c in ("try_another", "again") for c in reading.said_first),
@@ -484,6 +487,10 @@ def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
         for clause in settings:
             _sort_clause(reading, clause, spans, len(refs), images)
     return reading
+
+
+_USE_IT = re.compile(r"(?<![a-z])(?:use|go with|try|pick)\s+(?:it|that|that one|this one|him)(?![a-z])"
+                     r"|(?:就用|用)(?:它|这个|那个)(?!的)", re.I)
 
 
 # "用香蕉pro 可以帮我画…吗": the model named before the asking words
@@ -870,8 +877,10 @@ def _only_talk_left(intent: Intent, draft: _Draft) -> bool:
     if gate.negated(said):
         return True  # "图片默认用即梦 别老给我换来换去": what not to do is no prompt, whatever verb it has
     if intent.images or draft.lyrics or any(n.head for n in media.nouns(said)) or pattern(
-            "create_verbs").search(said) or gate.starts_like_a_description(said):
+            "create_verbs").search(said):
         return False
+    if gate.starts_like_a_description(said):
+        return gate.chatty(said)  # "the o1 ones look plasticky" tells, "a red fox in snow" describes
     return bool(gate.remark(said) or gate.chatty(said) or _NEGATED.search(said)
                 or gate.chat_signal(said) in gate.TALK_SIGNALS)
 

@@ -205,3 +205,28 @@ def test_a_question_on_a_condition_the_user_sets_is_about_the_bot(text):
 def test_a_brand_said_as_the_app_names_no_model_and_doubao_song_is_the_song_model(text, wanted):
     intent = _parse(text)
     assert model_id(intent) == wanted, text
+
+
+@pytest.mark.parametrize("text, wanted", [
+    ("即梦上做的不满意，你用 seedance 重新做一个：樱花飘落的京都小巷 10秒", "doubao-seedance-1.5-pro"),
+    ("vidu q2 is the cheap one right? ok use it: a goldfish in a glass bowl, 5s", "viduq2"),
+])
+def test_a_model_named_in_a_command_or_asked_about_then_taken_up_makes_the_request(text, wanted):
+    intent = _parse(text)
+    assert (intent.request, model_id(intent)) == (True, wanted), text
+
+
+def test_a_second_thing_is_no_length_of_one_second():
+    intent = _parse("make the sky purple and add a second moon", 1)
+    assert (intent.task_type, intent.options.get("duration")) == ("image_to_image", None)
+    assert _parse("make a one second clip of a cat").options.get("duration") == 1
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("竖屏视频支持吗？", "help"), ("能不能用自己写的歌词啊", "help"),
+    ("how many 积分 do I have left", "usage"),
+    ("from now on kling 2.6 pls, the o1 ones look plasticky", "set_preference"),
+])
+def test_questions_about_support_and_a_default_said_with_a_remark_are_never_charged(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False), text

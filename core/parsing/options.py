@@ -253,7 +253,14 @@ _ZH_IDIOM_AFTER = re.compile(r"^(?!钟)[\u4e00-\u9fff]")
 
 
 def _idiom(text: str, m: re.Match[str]) -> bool:
+    if (m.group(3) or "").lower() in ("a", "one") and m.group(4).lower() == "second" and _ORDINAL_AFTER.match(
+            text, m.end()):
+        return True  # "add a second moon": the ordinal, not a length
     return m.group(2) == "一" and m.group(4) == "秒" and bool(_ZH_IDIOM_AFTER.match(text[m.end():]))
+
+
+_ORDINAL_AFTER = re.compile(r"\s+(?!(?:long|clip|video|shot|loop|gif|animation|of|and|or|for|to|at|in|"
+                            r"with|please|pls)(?![a-z]))[a-z]", re.I)
 
 
 def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
