@@ -963,3 +963,40 @@ def test_a_count_after_a_chinese_making_verb_counts_only_things_made() -> None:
     intent = parse("做两个logo，极简", 0, catalogues())
     assert intent.n == 2 and intent.prompt == "logo，极简", intent
     assert parse("画两个苹果", 0, catalogues()).n is None  # two apples in one picture
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # a media taken back first says what not to make; what to make follows it
+    ("不要歌，要纯音乐，钢琴，适合婚礼入场", 0, "纯音乐，钢琴，适合婚礼入场"),
+    ("算了海报不要了，改成一段BGM吧，紧张刺激的那种", 0, "BGM，紧张刺激的那种"),
+    ("not a picture, i want a VIDEO of a whale jumping out of the sea at night", 0,
+     "a whale jumping out of the sea at night"),
+    ("not a video this time, a pic: lighthouse keeper reading by candlelight", 0,
+     "lighthouse keeper reading by candlelight"),
+    ("不要改图，我要的是视频！让旗子飘起来", 1, "旗子飘起来"),
+    ("不要做视频，就改图：把天空调成紫色", 1, "天空调成紫色"),
+    # what to leave out of the picture is no media taken back
+    ("a plain blue background, no text, no people", 0, "a plain blue background, no text, no people"),
+])
+def test_a_media_taken_back_before_the_one_asked_for(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # a few words set off before the polite ask
+    ('quick q - can u do a logo for my podcast "Night Shift"? dark purple, microphone', 0,
+     'a logo for my podcast "Night Shift", dark purple, microphone'),
+    ("a cat - make it orange", 0, "a cat, orange"),
+    # "a second moon" is an ordinal, not a length; "主题是…" is the theme and stays; "不要水印" stays
+    ("make the sky purple and add a second moon", 1, "make the sky purple and add a second moon"),
+    ("做一首歌，主题是给十年后的自己，流行，温暖", 0, "主题是给十年后的自己，流行，温暖"),
+    ("赛博朋克风格的重庆夜景，雨夜，广角，16:9，不要水印", 0, "赛博朋克风格的重庆夜景，雨夜，广角，不要水印"),
+    # animation leads
+    ("这两张分别是首帧和尾帧，做成花朵盛开的延时摄影，可灵，5秒", 2, "花朵盛开的延时摄影"),
+    ("把这张图 animate 成 5s 的视频，camera pans left slowly, leaves falling", 1,
+     "camera pans left slowly, leaves falling"),
+])
+def test_leads_ordinals_themes_and_animation_asks(text: str, images: int, expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent

@@ -248,6 +248,12 @@ def _decade(text: str, m: re.Match[str]) -> bool:
     return bool(_DECADE_BEFORE.search(text[: m.start()])) or not _DURATION_AFTER.match(text[m.end():])
 
 
+def _ordinal(text: str, m: re.Match[str]) -> bool:
+    """"add a second moon", "a second pair of wings": "second" as an ordinal before its noun, not a length."""
+    return (m.group(3) or "").lower() in ("a", "an", "one") and m.group(4).lower() == "second" \
+        and not _DURATION_AFTER.match(text[m.end():])
+
+
 # "一秒换装", "一秒入冬": "in a second", not a length
 _ZH_IDIOM_AFTER = re.compile(r"^(?!钟)[\u4e00-\u9fff]")
 
@@ -267,7 +273,7 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
     if media == "image":
         return text  # "bday is in like 10 min. birthday card with …": a picture has no length
     m = next((found for found in DURATION.finditer(text)
-              if not _decade(text, found) and not _idiom(text, found)), None)
+              if not _decade(text, found) and not _idiom(text, found) and not _ordinal(text, found)), None)
     if m:
         value = parse_number((m.group(1) or m.group(2) or m.group(3) or "").replace(" ", ""))
         if value is None and m.group(1):

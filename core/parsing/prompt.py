@@ -41,7 +41,8 @@ MEDIA_LABEL = re.compile(
 )
 # "内容是一只熊猫", "prompt: a fox", "subject - a lighthouse": a label before the description
 CONTENT_LABEL = re.compile(
-    r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|画面)?\s*(?:画面|内容|主题|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
+    # ("主题是…" stays: the theme is what the blind sets keep, "做一首歌，主题是给十年后的自己")
+    r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|画面)?\s*(?:画面|内容|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
     r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—])|(?:my|our)\s+(?:idea|concept|prompt|vision)\s*[:：\-—]"
     r"|(?:风格|曲风|style|genre)\s*[:：])\s*",
     re.I,
@@ -78,6 +79,9 @@ MID_QUESTION = re.compile(r"\s*([?？!！])[?？!！]*\s*(?=[^\s\"”'’」』)
 ZH_MEDIA_LEAD = re.compile(
     r"^(?:一?[张幅个首段条])?(?:图片|图|照片|[小短]视频|视频|[小短]片子?|音乐|歌曲|歌|画)\s*(?:[:：，,]|[吧啊呀嘛哈]?\s*就是|(?<=\s)(?:about|of|showing)\s)\s*"
 )
+# "改成一段BGM吧", "换成一张海报": the media switched to, said before what it shows (the request after a first
+# thing taken back)
+ZH_SWITCH = re.compile(r"^(?:那就|就|那)?(?:改成|换成|改为)(?=\s*(?:一?[张幅个首段条份支款]|[A-Za-z]))")
 # "换个模型再做一遍：老虎…": how many times, before the restated prompt
 ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*(?:[:：，,]\s*(?=\S)|$)")
 # "做个小狗追泡泡的", "来首古风的": a last "的" that stands for the thing made, left unsaid (a later part's
@@ -644,6 +648,32 @@ def _zh_lead_end(said: str) -> int:
     return lead.end() if lead else 0
 
 
+# ── a media taken back before the one asked for: "不要歌，要纯音乐", "not a picture, i want a VIDEO of …" ──
+_MEDIA_WORDS_EN = (r"(?:video|vid|clip|picture|pic|image|photo|song|track|music|gif|animation|poster|edit|"
+                   r"mv)s?")
+_MEDIA_WORDS_ZH = r"(?:视频|短视频|图片|图|歌曲|歌|MV|mv|海报|动画|音乐|改图|照片|画)"
+NEGATED_MEDIA = re.compile(
+    rf"^\s*(?:(?:ok|okay|so|actually|nah|and|but|just|wait)\s+)*(?:not|no|no\s+more|scrap|skip|forget|cancel|"
+    rf"never\s*mind|instead\s+of)\s+(?:the\s+|a\s+|an\s+|any\s+)?{_MEDIA_WORDS_EN}"
+    r"(?:\s+(?:idea|thing|version|one))?(?:\s+(?:this\s+time|today|anymore|now|pls|please|lol|then))*\s*$"
+    rf"|^\s*(?:算了|那|那就)?\s*(?:不要|别|不用|不想|不)再?(?:做|画|生成|出|改|要)?{_MEDIA_WORDS_ZH}了?\s*$"
+    rf"|^\s*(?:算了)?\s*{_MEDIA_WORDS_ZH}(?:就|也)?(?:不要|不用|不做|别做)了?\s*$", re.I)
+#: how the media wanted instead is said after the one taken back: "要纯音乐", "改成一段BGM", "i want a …"
+SWITCH_LEAD = re.compile(r"^\s*(?:(?:但是|而是|改成|换成|我要的是|要的是|就要|我要|要|直接|就"
+                         r"|(?:just|instead|but|rather)(?=\s)|i\s+(?:want|need)(?=\s)|make\s+it(?=\s))\s*)+",
+                         re.I)
+
+
+def drop_negated_media(text: str) -> str:
+    """"不要歌，要纯音乐，钢琴" → "纯音乐，钢琴", "算了海报不要了，改成一段BGM吧" → "一段BGM吧": a first
+    part that takes a media back says what not to make; what to make follows it."""
+    parts = CLAUSE_SPLIT.split(text, maxsplit=1)
+    if len(parts) < 3 or not NEGATED_MEDIA.match(parts[0]):
+        return text
+    rest = parts[2]
+    return rest[SWITCH_LEAD.match(rest).end():] if SWITCH_LEAD.match(rest) else rest  # type: ignore[union-attr]
+
+
 def _inside_quotes(before: str) -> bool:
     """A colon inside a quote ('a sign that says "SALE: 50% off"') is part of the words quoted."""
     return (before.count('"') % 2 == 1 or before.count("“") > before.count("”")
@@ -836,11 +866,20 @@ _VOCATIVE_ZH = re.compile(r"^[\u3400-\u9fff]{1,3}(?:\s+|\s*[，,！!～~]+\s*)"
                           r"(?:\s+|\s*[，,！!～~]+\s*)(?=\S)")
 
 
+# "quick q - can u do a logo …", "real quick: make me …": words set off by a dash or colon before the ask
+_SET_OFF_ASK = re.compile(r"^(?:(?:quick|real|ok|okay|so|hey|yo|hi|hello|um+|uh+|alright|also|btw|one|small|"
+                          r"random|another|last|serious|new)\s+){0,3}"
+                          r"(?:q|qq|question|one|thing|request|favou?r|talk|ask|quick|idea)\s*[-—–:]+\s+"
+                          r"(?=(?:can|could|would|will|pls|please|plz|make|draw|generate|create|give|gimme|i\s+need|"
+                          r"i\s+want|i['’]d\s+like|need|want)(?![a-z]))", re.I)
+
+
 def drop_condition(text: str) -> str:
     """A first clause that says when or whether, about the user or the bot ("if it's no bother,", "when you
     get a chance,", "有空的话，"), not the picture: "when the sun sets, a wolf howls" has no "you" or "it"
     and stays."""
-    m = _CONDITION_EN.match(text) or _CONDITION_ZH.match(text) or _VOCATIVE_ZH.match(text)
+    m = _CONDITION_EN.match(text) or _CONDITION_ZH.match(text) or _VOCATIVE_ZH.match(text) \
+        or _SET_OFF_ASK.match(text)
     return text[m.end():] if m else text
 
 
@@ -883,10 +922,15 @@ def drop_talk_tail(text: str) -> str:
         text = _RELATION_TAIL.sub("", text)
     text = _INTERJECTION.sub("", text)
     m = _TALK_TAIL_EN.search(text[-120:])
-    if m is None:
-        return text
+    if m is None or _WANTS_MEDIA_OF.search(m.group(0)):
+        return text  # ", i want a VIDEO of a whale …" asks for the thing, it is no talk about the user
     start = len(text) - len(text[-120:]) + m.start()
     return text[:start] if len(text[:start].split()) >= 2 else text
+
+
+_WANTS_MEDIA_OF = re.compile(rf"(?<![a-z])(?:want|need|like)\s+(?:an?\s+|some\s+|the\s+)?"
+                             rf"(?:[\w'-]+\s+){{0,2}}?{_MEDIA_WORDS_EN}\s+(?:of|about|with|where|showing)\s",
+                             re.I)
 
 
 # "麻烦大佬出一张…", "求一张…", "想整一段…", "能给我来首…": who is asked and how, up to a making word and its
@@ -1012,7 +1056,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = MARKDOWN.sub("", text)  # "**a cyberpunk samurai** in the rain": emphasis typed in chat
     if _FACE_CHARS.search(text):  # a face ends what was said, like an emoji
         text = HEART.sub(" ", EMOTICON.sub(". ", text))
-    text = from_the_last_line(text)
+    text = drop_negated_media(from_the_last_line(text))
     if not keep_instruction:
         text = drop_leading_talk(text)
     text = SEPARATORS.sub("", _SPACES.sub(" ", text).strip())  # ", we need a card": a clause blanked
@@ -1054,7 +1098,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = _lead_zh().sub("", drop_lead_in_zh(text), count=1)
             text = drop_lead_in(_lead_en().sub("", text, count=1))
             text = _DE_LEAD.sub("", text)
-            text = ZH_MEDIA_LEAD.sub("", ONCE_MORE.sub("", text))
+            text = ZH_MEDIA_LEAD.sub("", ONCE_MORE.sub("", ZH_SWITCH.sub("", text)))
             text = ZH_MEASURE_LEAD.sub("", text)
             text = drop_media_measure(text)
             text = _scraps().sub("", text)
@@ -1106,7 +1150,9 @@ ANIMATION_LEAD = re.compile(
     r"|(?:当|作为|用作)\s*(?:reference|refs?|参考图?)"
     # "做成三百六十度旋转展示的视频", "做成一个慢慢推进的镜头"
     r"|(?:做成|变成|弄成|转成)\s*(?:一个|一段|一条|个|段)?"
-    r"(?=[^，,]+?(?:的\s*)?(?:短视频|视频|动画|动图|镜头)\s*$)"
+    r"(?=[^，,]+?(?:的\s*)?(?:短视频|视频|动画|动图|镜头|延时摄影|延时)\s*$)"
+    # "把这张图 animate 成 5s 的视频": an English verb inside a Chinese sentence
+    r"|(?:(?:把|将)\s*(?:这|那)?[张个幅]?[^，,]{0,6}?\s*)?animate\s*成\s*(?:的\s*)?(?:短视频|视频|动画)?"
     r"|(?:把|将)\s*(?:这|那)?[张个幅]?[^，,\s]{0,6}?(?:做成|变成|转成|生成)\s*(?:一个|一段|一条)?"
     r"(?:\s*(?:短视频|视频|动画|动图)(?=\s*[，,：:。]|\s+\S))?"
     r"|animate\s+(?:[\w'’-]+\s+){0,4}?(?:so\s+that|so|and\s+make|where)(?=\s)"
@@ -1402,6 +1448,10 @@ NEGATIVE_WISH = re.compile(r"^(?:(?:but|and|also|just|please|pls)\s+)*(?:don['�
                            r"(?:make|add|put|include|use|show|draw|give|let|have|want)(?![a-z])", re.I)
 
 
+# "quick q - can u do a logo …", "ok so: could you …": a few words set off before the polite ask
+_SHORT_LEAD = re.compile(r"^[^,:;.!?\-—–]{1,20}?\s+[-—–:]+\s+(?=\S)")
+
+
 def describes(clause: str, why: str, begun: bool = True) -> bool:
     """A clause the gate set aside as talk, a reaction or a question, said once the request has begun,
     that goes on describing what to make: "…, cute", "…, epic" (a reaction word as a style),
@@ -1421,7 +1471,7 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
             (rest := drop_lead_in(said)) != said and _media_end().search(" ".join(rest.split()[:4]))):
         return True  # "honestly just make a chill beat": the request, after an adverb the gate took for talk
     if why in ("question", "social") and not zh and not _NOT_ASKED_YET.search(said) and (
-            (rest := drop_lead_in(said)) != said and _names_the_media(rest)):
+            (rest := drop_lead_in(_SHORT_LEAD.sub("", said, count=1))) != said and _names_the_media(rest)):
         # "hey bot could you do a logo for my brother's band?", "any chance you could whip up a birthday song
         # for my sister?": the request asked politely, before what else is said about it
         return True
