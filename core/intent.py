@@ -900,6 +900,10 @@ _LATER_BEFORE = re.compile(r"(?:以后|今后|往后|从现在开始)[^，。,.!
 _NEGATED = re.compile(r"没|不是|别|(?<![a-z])(?:not|isn't|no|don't|dont)(?![a-z])", re.I)
 
 
+# "我画的，怎么样" with a picture: a verb before 的/了/过 tells what was made, it asks for nothing
+_DONE_AFTER = re.compile(r"(?:出来|好|完)?[的了过得]")
+
+
 def _model_step(intent: Intent, draft: _Draft) -> None:
     """"always use …" and the model named (cut with its "use"/"用"), before numbers in names are read as
     options."""
@@ -913,7 +917,7 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
                 not work.strip()
                 or pattern("edit_words").search(work)
                 or media.motion(work)
-                or pattern("create_verbs").search(work)
+                or any(not _DONE_AFTER.match(work, m.end()) for m in pattern("create_verbs").finditer(work))
             )
         )
     )

@@ -230,3 +230,13 @@ def test_a_second_thing_is_no_length_of_one_second():
 def test_questions_about_support_and_a_default_said_with_a_remark_are_never_charged(text, kind):
     intent = _parse(text)
     assert (intent.kind, intent.request) == (kind, False), text
+
+
+@pytest.mark.parametrize("text, images", [
+    ("帮我算一下 12 乘以 8", 0), ("帮我推荐一首歌", 0), ("can you check my poster for typos?", 0),
+    ("帮我看看这张海报有没有错别字", 1), ("我不要视频", 0), ("海报发你了，看一下", 0), ("我画的，怎么样", 1),
+    ("i don't want a poster, i want a banner. jk i don't need anything", 0),
+])
+def test_errands_reviews_refusals_and_what_the_user_drew_are_never_charged(text, images):
+    assert _parse(text, images).request is False, text
+    assert _parse("帮我画一只猫").request is True

@@ -365,7 +365,7 @@ def _question_kind(text: str, model_count: int) -> str | None:
     text = _without_lead(text)
     polite = _starts_polite(text)
     if polite:
-        if text_request(text[polite.end():].lower()):
+        if text_request(text[polite.end():].lower()) or text_request(text.lower()):
             return "chat"  # "can you write lyrics for a breakup song?": words, nothing we make
         return "help" if capability_object(text[polite.end():]) else None
     hypothetical = _starts_hypothetical(text)
@@ -532,6 +532,13 @@ def _not_now() -> re.Pattern[str]:
 
 
 @cache
+def _errand() -> re.Pattern[str]:
+    lead = alternation([*phrases("polite_prefixes"), *phrases("leading_fillers", "zh"), "can you",
+                        "could you", "can u", "could u", "please", "pls", "would you"])
+    return re.compile(rf"^\W*(?:(?:{lead})\s*)+(?:{alt('errands')})(?![a-z])", re.I)
+
+
+@cache
 def _text_object() -> tuple[re.Pattern[str], frozenset[str]]:
     """What follows a verb when words are asked for, and the lead-ins ("帮我", "给我") that are asking, not
     the verb (built once)."""
@@ -544,7 +551,10 @@ def _text_object() -> tuple[re.Pattern[str], frozenset[str]]:
 
 
 def text_request(text: str) -> bool:
-    """"write me a poem", "tell me a joke", "给我讲个笑话": words, not pictures or sound — nothing we make."""
+    """"write me a poem", "tell me a joke", "给我讲个笑话": words, not pictures or sound — nothing we make; so
+    are errands asked after an asking lead ("帮我算一下", "帮我推荐一首歌", "can you check my poster")."""
+    if _errand().match(text):
+        return True
     words_after, lead_ins = _text_object()
     for verb in _combined("request_verbs", "create_verbs").finditer(text):
         if words_after.match(text[verb.end(): verb.end() + 40]):
@@ -1074,11 +1084,12 @@ def retraction(text: str) -> tuple[str, int] | None:
         return "end", end.start()
     start = opening.match(text)
     if start and (re.search(r"[^\w\s]\s*$", text[:start.end()]) or request_shape(text[start.end():])
-                  or starts_like_a_description(text[start.end():])):
+                  or starts_like_a_description(text[start.end():]) or _NEW_SENTENCE.match(text, start.end())):
         return "start", start.end()  # not "just kidding around on stage"
     return None
 
 
+_NEW_SENTENCE = re.compile(r"(?:i|i'm|im|i've|we|you|it|that|this)(?![a-z'])", re.I)
 # "a song called just kidding": a title, not a retraction
 _NAMED_BEFORE = re.compile(r"(?:(?<![a-z])(?:called|named|titled|saying|says)|叫做?|名为|标题是?)\W*$", re.I)
 

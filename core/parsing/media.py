@@ -49,6 +49,8 @@ _CONNECTORS = re.compile(r"^\s*(?:of|about|showing|featuring|with|where|that|in 
 # "给我的新歌做个封面": what it is for; "给我整首歌" is not (整 makes the song)
 _ZH_MOD_BEFORE = re.compile(r"(?:给|为|用于|配合|替)[^画做生成写来配整搞弄出唱编求要]{0,5}$")
 _CLAUSE_BREAK = re.compile(r"[,，。.;；!！?？\n]")
+_DRAWN_BY = re.compile(r"(?:我|你|他|她|它|们|谁|自己|女儿|儿子|孩子|朋友)\s*$")
+_DONE = re.compile(r"(?:出来|好|完)?[的了过得]")
 _STYLE_AFTER = re.compile(r"\s*(?:风格|风|感|质感|色调|画风|式|范儿?|味儿?|那种|一样|似的|般)")
 
 
@@ -196,6 +198,9 @@ def _PREPOSITIONS() -> frozenset[str]:
 def _chinese_head(text: str, start: int, end: int) -> bool:
     if text[start:end] == "画" and re.match(r"^\s*[一个张幅段只些下两三几]", text[end:]):
         return False  # "画一段动画": 画 is the verb here
+    if text[start:end] == "画" and _DRAWN_BY.search(text, max(0, start - 4), start) and _DONE.match(text,
+                                                                                                    end):
+        return False  # "我画的，怎么样": who drew it, the verb
     if _NUMBERED.match(text[end:]):
         return False  # "从图1的花苞变成图2": the pictures that came with the message
     if _noun_start().match(text[end:]):
@@ -289,7 +294,9 @@ _DOING_ZH = re.compile(r"(?:在|正在|着|都在)\s*$")
 def _imperative(m: re.Match[str], text: str) -> bool:
     """"animate a paper boat" / "film a …" are verbs; "an animated-film hero" is not."""
     if not m.group(0).isascii():  # "大家在唱歌", "正在画画": what someone in the scene is doing
-        return not _DOING_ZH.search(text[: m.start()])
+        # "我画的，怎么样": who made it, not a verb asking
+        return not _DOING_ZH.search(text[: m.start()]) and not (
+            _DRAWN_BY.search(text, max(0, m.start() - 4), m.start()) and _DONE.match(text, m.end()))
     if " " in m.group(0):
         return True
     if m.group(0).lower() in _VERB_NOUNS and not _OBJECT_NEXT.match(text, m.end()):
