@@ -535,7 +535,11 @@ def _not_now() -> re.Pattern[str]:
 def _errand() -> re.Pattern[str]:
     lead = alternation([*phrases("polite_prefixes"), *phrases("leading_fillers", "zh"), "can you",
                         "could you", "can u", "could u", "please", "pls", "would you"])
-    return re.compile(rf"^\W*(?:(?:{lead})\s*)+(?:{alt('errands')})(?![a-z])", re.I)
+    # a one-character errand only before what it takes ("帮我算一下", not "给我们读书会做个海报")
+    single = alternation(w for w in phrases("errands", "zh") if len(w) == 1)
+    longer = alternation(w for w in phrases("errands") if len(w) > 1)
+    return re.compile(rf"^\W*(?:(?:{lead})\s*)+(?:(?:{longer})(?![a-z])"
+                      rf"|(?:{single})(?=一下|一|下|个|些|点|这|那|\s|\d|$))", re.I)
 
 
 @cache
