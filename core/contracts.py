@@ -37,6 +37,9 @@ class ChatEvent:
     options: Mapping[str, Any] = field(default_factory=dict)  # typed options from slash commands
     media: str | None = None  # forced by a command (/image, /video, /music)
     is_admin: bool = False
+    # the platform message this event is (e.g. its id), when it is one a platform may hand over again after
+    # a restart (core/inbox.py): the task it starts records it, and a second task for it is never reserved
+    source: str | None = None
 
 
 class ChannelError(Exception):

@@ -65,6 +65,10 @@ class ManagerSettings:
     close_drain_s: float = 10.0
 
 
+class AlreadyStarted(Exception):
+    """The message asking for this task already started one (it was handed over again after a restart)."""
+
+
 class LimitReached(Exception):
     def __init__(self, scope: str, limit: int) -> None:
         super().__init__(scope)
@@ -308,7 +312,7 @@ class TaskManager:
             est_min_s=round(timing.typical_min_s, 3), est_max_s=round(timing.typical_max_s, 3),
             check_every_s=est.check_every_s,
             progress_every_s=est.progress_every_s, created_at=self._clock(),
-            from_preference=request.from_preference)
+            from_preference=request.from_preference, source=event.source)
         limits = Limits(self.settings.max_active_per_user, self.settings.max_active_total, *request.budgets,
                         since=request.budget_day)
         # before the row exists: our own takeover loop must never mistake it for an orphan
@@ -322,6 +326,8 @@ class TaskManager:
             raise
         if refused is not None:  # checked and reserved in one step: requests sent together cannot all pass
             self._mine.discard(record.id)
+            if refused == "duplicate":
+                raise AlreadyStarted(record.source)
             raise LimitReached(refused, {"user": limits.max_active_per_user,
                                          "total": limits.max_active_total}.get(refused, 0))
         channel = self.platforms[event.platform].channel(event.route)

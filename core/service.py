@@ -22,6 +22,7 @@ from .conversation.chat import day_start
 from .feed import Feed, Subscriber, open_feed
 from .gallery import GalleryItem, Spending, gallery
 from .ima_client import IMAClient
+from .inbox import Inbox
 from .intent import warm_up
 from .manager import ManagerSettings, TaskManager
 from .media import CATEGORIES, MEDIA_OF_CATEGORY
@@ -48,6 +49,7 @@ class CoreService:
     conversation: Conversation
     metrics: Metrics
     feed: Feed
+    inbox: Inbox
     _purger: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
     _keepers: list[ShardKeeper] = field(default_factory=list, init=False, repr=False)
     _started: bool = field(default=False, init=False, repr=False)
@@ -78,7 +80,8 @@ class CoreService:
         metrics = Metrics()
         metrics.observe(client, manager)
         feed = await open_feed(store)
-        return cls(settings, store, client, selector, manager, conversation, metrics, feed)
+        inbox = Inbox(store, manager.instance_id, bot.lease_s, shared=manager.shared)
+        return cls(settings, store, client, selector, manager, conversation, metrics, feed, inbox)
 
     async def health(self) -> dict[str, bool]:
         """IMA answering now, the database taking a real write, every adapter connected.
@@ -94,6 +97,8 @@ class CoreService:
         checks = {"ima": ima, "database": database}
         if self.feed.shared:  # live updates between instances: said when they stop, never silently lost
             checks["live_updates"] = self.feed.listening()
+        if self.inbox.used:  # messages received but not kept are lost if the process dies: said
+            checks["inbox"] = not self.inbox.failing
         for name, platform in self.manager.platforms.items():
             checks[f"adapter:{name}"] = platform.connected()
         self._health = (now, checks)
@@ -246,6 +251,7 @@ class CoreService:
         await self.purge()
         self._purger = asyncio.create_task(self._purge_daily())
         await self.manager.start()
+        await self.inbox.start()  # messages left unanswered: once the tasks they may have started are back
         self._started = True
         for keeper in self._keepers:
             await keeper.start()
@@ -269,6 +275,7 @@ class CoreService:
             self._purger.cancel()
         for keeper in self._keepers:
             await keeper.close()
+        await self.inbox.close()
         await self.manager.close()
         await self.feed.close()
         await self.client.close()

@@ -80,6 +80,17 @@ MIGRATIONS: list[str] = [
     CREATE TABLE leases (name TEXT PRIMARY KEY, lease_owner TEXT, lease_until REAL NOT NULL);
     CREATE INDEX usage_task ON usage_events(task_id);
     """,
+    # the inbox: messages kept from before the platform is told they arrived until they are answered, and
+    # the message each task was started by, once (see core/inbox.py)
+    """
+    ALTER TABLE tasks ADD COLUMN source TEXT;
+    CREATE UNIQUE INDEX tasks_source ON tasks(platform, source);
+    CREATE TABLE inbox (
+        platform TEXT NOT NULL, key TEXT NOT NULL, user_id TEXT NOT NULL, payload TEXT NOT NULL,
+        received_at REAL NOT NULL, owner TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (platform, key));
+    CREATE INDEX inbox_open ON inbox(done, received_at);
+    """,
 ]
 
 # The same schema for PostgreSQL, version for version: timestamps are DOUBLE PRECISION (REAL is 4 bytes
@@ -141,6 +152,15 @@ PG_MIGRATIONS: list[str] = [
     CREATE TABLE leases (name TEXT PRIMARY KEY, lease_owner TEXT, lease_until DOUBLE PRECISION NOT NULL);
     CREATE INDEX usage_task ON usage_events(task_id);
     """,
+    """
+    ALTER TABLE tasks ADD COLUMN source TEXT;
+    CREATE UNIQUE INDEX tasks_source ON tasks(platform, source);
+    CREATE TABLE inbox (
+        platform TEXT NOT NULL, key TEXT NOT NULL, user_id TEXT NOT NULL, payload TEXT NOT NULL,
+        received_at DOUBLE PRECISION NOT NULL, owner TEXT NOT NULL, done INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (platform, key));
+    CREATE INDEX inbox_open ON inbox(done, received_at);
+    """,
 ]
 
 
@@ -175,6 +195,8 @@ class TaskRecord:
     finished_at: float | None = None
     delivered_at: float | None = None
     from_preference: bool = False
+    # the platform message that started it (None for buttons and commands): one task per message at most
+    source: str | None = None
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> TaskRecord:
@@ -194,7 +216,7 @@ _TASK_COLUMNS = ("id", "platform", "chat_id", "user_id", "guild_id", "route", "s
                  "model_id", "model_version", "model_name", "request", "credits", "n", "ima_task_id", "state",
                  "error_kind", "result", "est_min_s", "est_max_s", "check_every_s", "progress_every_s",
                  "created_at",
-                 "submitted_at", "deadline_at", "finished_at", "delivered_at", "from_preference")
+                 "submitted_at", "deadline_at", "finished_at", "delivered_at", "from_preference", "source")
 
 
 SETTINGS_TTL_S = 5.0
@@ -586,8 +608,8 @@ class Store:
     async def insert_task_within(self, record: TaskRecord, limits: Limits,
                                  lease: tuple[str, float] | None = None, *,
                                  save_default: bool = False) -> str | None:
-        """Insert a new task only if every limit still holds with it; returns the limit that refused it, or
-        None.
+        """Insert a new task only if every limit still holds with it; returns the limit that refused it,
+        "duplicate" when its source message already started a task (a replayed message), or None.
 
         Check and reservation are one statement (SQLite runs one writer at a time, and the statements of a
         write group one after the other; PostgreSQL takes a lock first), so requests sent together cannot
@@ -616,7 +638,9 @@ class Store:
             args += [*spent_args, record.platform, record.guild_id, TaskState.CREATING, limits.since,
                      record.platform, record.guild_id, record.credits, limits.budget_server]
         where = " AND ".join(conds) or "1=1"
-        sql = f"INSERT INTO tasks ({','.join(columns)}) SELECT {','.join('?' * len(values))} WHERE {where}"
+        # a second task for the same source message is no row at all (the unique index decides, not timing)
+        sql = (f"INSERT INTO tasks ({','.join(columns)}) SELECT {','.join('?' * len(values))} WHERE {where} "
+               "ON CONFLICT (platform, source) DO NOTHING")
         default = (_SAVE_DEFAULT_SQL, [record.platform, record.user_id, record.task_type, record.model_id,
                                        record.model_version, record.model_name, time.time(), record.id])
         if self.dialect == "postgresql":
@@ -639,6 +663,8 @@ class Store:
             inserted = await self._write(sql, [*values, *args])
         if inserted == 1:
             return None
+        if record.source is not None and await self.started_by(record.platform, record.source):
+            return "duplicate"
         if (
             limits.max_active_per_user
             and await self.count_active(record.platform, record.user_id) >= limits.max_active_per_user
@@ -756,6 +782,56 @@ class Store:
         async with self._db.execute(sql, args) as cur:
             row = await cur.fetchone()
         return int(row[0])
+
+    async def started_by(self, platform: str, source: str) -> bool:
+        """Whether the platform message ``source`` already started a task."""
+        rows = await self._rows("SELECT 1 FROM tasks WHERE platform=? AND source=?", (platform, source))
+        return bool(rows)
+
+    # ── the inbox: messages kept until answered (see core/inbox.py) ──────────────────────────
+    async def keep_message(self, platform: str, key: str, user_id: str, payload: dict[str, Any],
+                           owner: str) -> bool:
+        """Keep a received message for ``owner`` to answer; False when it is kept already (a redelivery)."""
+        return await self._write(
+            "INSERT INTO inbox (platform, key, user_id, payload, received_at, owner) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, key) DO NOTHING",
+            (platform, key, user_id, json.dumps(payload, ensure_ascii=False), time.time(), owner)) == 1
+
+    async def message_answered(self, platform: str, key: str) -> None:
+        """The message is answered (or its task reserved): never replayed, and its text no longer kept."""
+        await self._write("UPDATE inbox SET done=1, payload='' WHERE platform=? AND key=?", (platform, key))
+
+    async def claim_messages(self, owner: str, now: float, platforms: Iterable[str], *,
+                             any_owner: bool = False, own: bool = False,
+                             limit: int = 200) -> list[tuple[str, str, dict[str, Any]]]:
+        """Take the unanswered messages whose instance is gone: (platform, key, payload), oldest first.
+
+        An instance is alive while its lease ``instance:<name>`` (core/inbox.py renews it) has not run
+        out. ``own``: ``owner``'s messages too (an instance restarting under the same name). ``any_owner``:
+        every one (a single process on its SQLite file, restarting). On PostgreSQL the rows are locked
+        with SKIP LOCKED, so two instances looking at once split them instead of both taking them.
+        """
+        names = list(platforms) or [""]
+        args: list[Any] = [owner, *names]
+        alive = ("EXISTS (SELECT 1 FROM leases WHERE leases.name = 'instance:' || i.owner "
+                 "AND leases.lease_until >= ?)")
+        if any_owner:
+            cond = ""
+        elif own:
+            cond = f" AND (i.owner = ? OR NOT {alive})"
+            args += [owner, now]
+        else:
+            cond = f" AND i.owner <> ? AND NOT {alive}"
+            args += [owner, now]
+        args.append(limit)
+        lock = " FOR UPDATE SKIP LOCKED" if self.dialect == "postgresql" else ""
+        sql = (f"UPDATE inbox SET owner=? WHERE (platform, key) IN (SELECT i.platform, i.key FROM inbox AS i "
+               f"WHERE i.done = 0 AND i.platform IN ({','.join('?' * len(names))}){cond} "
+               f"ORDER BY i.received_at LIMIT ?{lock}) RETURNING platform, key, payload, received_at")
+        async with self._db.execute(sql, args) as cur:  # one statement: its own transaction on both
+            rows = await cur.fetchall()
+        rows = sorted(rows, key=lambda r: r["received_at"])
+        return [(r["platform"], r["key"], json.loads(r["payload"])) for r in rows]
 
     # ── events and pending offers ────────────────────────────────────────────────────────────
     async def claim_event(self, platform: str, event_id: str) -> bool:
@@ -897,6 +973,7 @@ class Store:
                     "DELETE FROM tasks WHERE created_at < ? AND state NOT IN ('creating', 'running', "
                     "'delivering')",
                     "DELETE FROM processed_events WHERE at < ?",
+                    "DELETE FROM inbox WHERE received_at < ?",
                     "DELETE FROM pending WHERE created_at < ?"):
             cur = await self._db.execute(sql, (cutoff,))
             removed += cur.rowcount
@@ -915,7 +992,7 @@ class Store:
         self._users.pop(key, None)
         deletes: list[tuple[str, tuple[Any, ...]]] = [
             (f"DELETE FROM {table} WHERE platform=? AND user_id=?", key)
-            for table in ("users", "preferences", "usage_events", "pending")]
+            for table in ("users", "preferences", "usage_events", "pending", "inbox")]
         deletes.append(("DELETE FROM tasks WHERE platform=? AND user_id=? AND state NOT IN ('creating', "
                         "'running', 'delivering')", key))
         if self._groups is not None:

@@ -1,8 +1,11 @@
 """Feishu adapter: events in (long connection by default, signed webhook as the alternative), cards out.
 
-Events are acknowledged at once and handled on the bot's loop; redeliveries are recognised by
-event id and by message id, persisted, so a message never creates two tasks even across a
-restart. The status card is a reply to the user's message, patched in place; if a patch fails,
+A message addressed to the bot is kept in the core's inbox (core/inbox.py) before the SDK
+acknowledges it (Feishu never pushes an acknowledged event again), then handled on the bot's loop
+and marked answered; one left unanswered by a process that died is handed back here and answered
+after the restart (or by another instance). Redeliveries are recognised by event id and by message
+id, persisted, and a task records the message that started it, so a message never creates two tasks
+even across a restart. The status card is a reply to the user's message, patched in place; if a patch fails,
 the outcome goes out as a new card, and if even that fails, as plain text. Finished videos and
 music also arrive as Feishu media / file messages (≤ 30 MB; larger ones stay links on the card).
 Everything that leans on lark-oapi internals lives in :mod:`.sdk`.
@@ -65,6 +68,10 @@ BODY_TIMEOUT_S = 10.0
 # calls of an app per second (50) and per minute (1,000): a burst that spends the minute's quota is told to
 # wait up to a minute, and a first reply given up sooner left that user's message unanswered.
 MAX_POST_WAIT_S = 75.0
+# How long the SDK's thread waits for a message to be kept before acknowledging it: inside Feishu's 3 s
+# (as a card action's answer). A store slower than that, or failing, does not lose the message: it is
+# answered from memory, and /healthz says the inbox is failing.
+INBOX_WAIT_S = 2.5
 
 
 class FeishuPlatform:
@@ -328,6 +335,7 @@ class FeishuAdapter:
         self.loop = asyncio.get_running_loop()
         if self.bot_open_id is None:
             self.bot_open_id = await self._fetch_bot_open_id()
+        self.core.inbox.register(PLATFORM, self._replay)  # what a dead process left, once the core runs
         if long_connection:
             self._ws_thread = threading.Thread(target=self._run_long_connection, name="feishu-ws",
                                                daemon=True)
@@ -379,13 +387,18 @@ class FeishuAdapter:
         return future
 
     def _on_message_event(self, data: Any) -> None:
-        """Called by the SDK (long connection or webhook): acknowledge at once, work in the background."""
+        """Called by the SDK (long connection or webhook), which acknowledges the event when this returns:
+        returns once the message is kept (or after INBOX_WAIT_S); the answer is worked on in the
+        background."""
         try:
             raw = json.loads(sdk.marshal(data))
         except Exception:
             log.warning("unreadable Feishu event")
             return
-        self._submit(self.handle_message(raw))
+        kept = threading.Event()
+        self._submit(self._receive(raw, kept))
+        if not kept.wait(INBOX_WAIT_S + 0.2):
+            log.error("a Feishu message was not kept in time; it is answered from memory")
 
     def _on_card_action(self, data: P2CardActionTrigger) -> P2CardActionTriggerResponse:
         try:
@@ -398,27 +411,73 @@ class FeishuAdapter:
         return P2CardActionTriggerResponse({"toast": toast} if toast else {})
 
     # ── events, on the bot's loop ────────────────────────────────────────────────────────────
-    async def handle_message(self, raw: dict[str, Any]) -> None:
+    def _addressed(self, raw: dict[str, Any]) -> tuple[str, str] | None:
+        """(message id, sender) of a person's message to the bot (a direct message, or a group message
+        that mentions it when it must); None for anything else, which is neither kept nor answered."""
         event = raw.get("event") or {}
         message = event.get("message") or {}
         sender = (event.get("sender") or {}).get("sender_id") or {}
-        event_id = (raw.get("header") or {}).get("event_id")
-        message_id = message.get("message_id")
-        if (
-            not message_id
-            or not sender.get("open_id")
-            or (event.get("sender") or {}).get("sender_type") == "app"
-        ):
-            return
-        if event_id and not await self.core.first_delivery(PLATFORM, f"e:{event_id}"):
-            return
-        if not await self.core.first_delivery(PLATFORM, f"m:{message_id}"):
-            return
+        message_id, user_id = message.get("message_id"), sender.get("open_id")
+        if not message_id or not user_id or (event.get("sender") or {}).get("sender_type") == "app":
+            return None
         mentions = message.get("mentions") or []
         direct = message.get("chat_type") == "p2p"
         mentioned = any((m.get("id") or {}).get("open_id") == self.bot_open_id for m in mentions)
         if not direct and self.group_needs_mention and not mentioned:
+            return None
+        return str(message_id), str(user_id)
+
+    async def _receive(self, raw: dict[str, Any], kept: threading.Event) -> None:
+        """Keep the message (the SDK's thread waits for ``kept`` before acknowledging it), then answer it."""
+        try:
+            addressed = self._addressed(raw)
+            new = addressed is not None
+            if addressed is not None:
+                try:
+                    new = await asyncio.wait_for(self.core.inbox.receive(PLATFORM, *addressed, raw),
+                                                 INBOX_WAIT_S)
+                except Exception as exc:  # never the message itself in the log: it holds what the user typed
+                    log.error("could not keep a received Feishu message; answering it from memory",
+                              extra={"error": type(exc).__name__})
+        finally:
+            kept.set()
+        if addressed is not None and new:  # not new: kept already, answered by whoever has it
+            await self._answer(raw, addressed[0])
+
+    def _replay(self, message_id: str, raw: dict[str, Any]) -> None:
+        """A kept message nobody answered (its process died): answered now, on the bot's loop."""
+        self._submit(self._answer(raw, message_id, replay=True))
+
+    async def _answer(self, raw: dict[str, Any], message_id: str, replay: bool = False) -> None:
+        """Answer a kept message, then mark it answered (also when answering failed: a message that
+        breaks the bot is not replayed forever). One whose task was reserved before its process died
+        is only marked."""
+        try:
+            if not (replay and await self.core.inbox.started_task(PLATFORM, message_id)):
+                await self.handle_message(raw, replay=replay)
+        except Exception:
+            log.exception("answering a Feishu message failed")
+        try:
+            await self.core.inbox.answered(PLATFORM, message_id)
+        except Exception as exc:
+            log.error("could not mark a Feishu message answered; it is answered again after a restart",
+                      extra={"error": type(exc).__name__})
+
+    async def handle_message(self, raw: dict[str, Any], replay: bool = False) -> None:
+        """Answer a message. ``replay``: one kept in the inbox and claimed for this process, whose
+        deliveries its dead process had already claimed (so they are not asked again)."""
+        addressed = self._addressed(raw)
+        if addressed is None:
             return
+        message_id, user_id = addressed
+        message = (raw.get("event") or {}).get("message") or {}
+        event_id = (raw.get("header") or {}).get("event_id")
+        if not replay:
+            if event_id and not await self.core.first_delivery(PLATFORM, f"e:{event_id}"):
+                return
+            if not await self.core.first_delivery(PLATFORM, f"m:{message_id}"):
+                return
+        mentions = message.get("mentions") or []
         text, image_keys = _text_of(message.get("message_type", ""), message.get("content", ""),
                                     [m.get("key", "") for m in mentions])
         attachments = []
@@ -429,9 +488,9 @@ class FeishuAdapter:
         route = {"chat_id": message.get("chat_id"), "reply_to": message_id,
                  "thread": bool(message.get("thread_id"))}
         await self.core.handle(ChatEvent(
-            platform=PLATFORM, user_id=sender["open_id"], chat_id=str(message.get("chat_id")), text=text,
+            platform=PLATFORM, user_id=user_id, chat_id=str(message.get("chat_id")), text=text,
             route=route, attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key"),
-            is_admin=sender["open_id"] in self.admin_ids))
+            is_admin=user_id in self.admin_ids, source=message_id))
 
     async def _download(self, message_id: str, key: str) -> bytes | None:
         request = (

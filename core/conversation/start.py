@@ -15,7 +15,7 @@ from ..catalogue import Catalogue, Quote
 from ..contracts import ChatEvent
 from ..i18n import t
 from ..kinds import ActionKind, ViewKind
-from ..manager import LimitReached, TaskRequest
+from ..manager import AlreadyStarted, LimitReached, TaskRequest
 from ..media import MEDIA_OF_CATEGORY
 from ..views import Action, View
 from .budgets import budgets, over_budget
@@ -76,6 +76,8 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
                           save_default=default_rule[0] == "save")
     try:
         await chat.manager.submit(request)
+    except AlreadyStarted:
+        return None  # its own status message is the answer (told again by its instance, or taken over)
     except LimitReached as exc:
         # another request took what was left in the meantime: say how much is left now
         if exc.scope == "budget":
