@@ -240,3 +240,11 @@ def test_questions_about_support_and_a_default_said_with_a_remark_are_never_char
 def test_errands_reviews_refusals_and_what_the_user_drew_are_never_charged(text, images):
     assert _parse(text, images).request is False, text
     assert _parse("帮我画一只猫").request is True
+
+
+@pytest.mark.parametrize("text", [
+    "if you're reading this, the video render failed", "给大家看看我新画的画", "下午三点开会 记得带上海报",
+])
+def test_a_thing_told_about_and_a_drawing_shown_to_the_group_are_talk(text):
+    assert _parse(text).request is False, text
+    assert _parse("my daughter wants a unicorn picture").request is True  # a request told as a statement

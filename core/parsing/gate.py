@@ -957,6 +957,8 @@ def chat_signal(text: str, images: int = 0) -> str | None:
         return "past"
     if _ZH_THAN.search(unquoted):
         return "comparison"
+    if not images and _STATEMENT.match(opening.lower()) and not wants_something_made(opening.lower()):
+        return "statement"  # "the video render failed", "my render distance dropped": told about a thing
     copula = _COPULA.search(opening)
     if (copula and not images and not _RELATIVE.search(opening[: copula.start()])
             and pattern("media_nouns").search(opening[: copula.start()])):

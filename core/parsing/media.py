@@ -49,7 +49,8 @@ _CONNECTORS = re.compile(r"^\s*(?:of|about|showing|featuring|with|where|that|in 
 # "给我的新歌做个封面": what it is for; "给我整首歌" is not (整 makes the song)
 _ZH_MOD_BEFORE = re.compile(r"(?:给|为|用于|配合|替)[^画做生成写来配整搞弄出唱编求要]{0,5}$")
 _CLAUSE_BREAK = re.compile(r"[,，。.;；!！?？\n]")
-_DRAWN_BY = re.compile(r"(?:我|你|他|她|它|们|谁|自己|女儿|儿子|孩子|朋友)\s*$")
+_DRAWN_BY = re.compile(r"(?:我|你|他|她|它|们|谁|自己|女儿|儿子|孩子|朋友)(?:新|刚|刚刚|自己|昨天|今天|亲手)?"
+                       r"\s*$")
 _DONE = re.compile(r"(?:出来|好|完)?[的了过得]")
 _STYLE_AFTER = re.compile(r"\s*(?:风格|风|感|质感|色调|画风|式|范儿?|味儿?|那种|一样|似的|般)")
 
