@@ -1000,3 +1000,20 @@ def test_a_media_taken_back_before_the_one_asked_for(text: str, images: int, exp
 def test_leads_ordinals_themes_and_animation_asks(text: str, images: int, expected: str) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected, lyrics", [
+    # a poem to sing: the lines are the lyrics; how it should sound, said after them, is the prompt
+    ("能帮我把这首诗做成歌吗：床前明月光，疑是地上霜，举头望明月，低头思故乡。古风，女声", "古风",
+     "床前明月光，疑是地上霜，举头望明月，低头思故乡"),
+    ("turn this poem into a song: roses are red, violets are blue. soft piano, female vocals", "soft piano",
+     "roses are red, violets are blue"),
+])
+def test_a_poem_to_sing_and_the_style_after_it(text: str, expected: str, lyrics: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == expected and intent.options["lyrics"] == lyrics, intent
+
+
+def test_a_plan_before_the_ask_is_its_story() -> None:
+    intent = parse("想做个vlog片头，帮我写段背景音乐，轻松活泼", 0, catalogues())
+    assert intent.request and intent.prompt == "背景音乐，轻松活泼", intent

@@ -111,6 +111,9 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
                 return rest[1:end].strip(), before + " " + rest[end + 1:]
         lines = rest.rstrip().split("\n")
         after = ""
+        if len(lines) == 1 and (style := _STYLE_AFTER_VERSES.search(lines[0])):
+            # "…低头思故乡。古风，女声": how it should sound, said after the last verse on the same line
+            lines[0], after = lines[0][:style.start()], style.group(1)
         # "…\n帮我生成一下": the ask, not a verse; "…\n风格：城市民谣": the style, which is the prompt
         while len(lines) > 1 and (_instruction_only(lines[-1]) or _STYLE_LINE.match(lines[-1])):
             after = lines.pop() + "\n" + after
@@ -120,6 +123,8 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+_STYLE_AFTER_VERSES = re.compile(r"[。.!！]\s*([^。.!！\n]{1,24}?"
+                                 r"(?:风|声|唱|style|vocals?|voice|beat|节奏|感|调)[^。.!！\n]{0,12})$", re.I)
 # a line after the verses that labels how the song sounds: "风格：城市民谣", "style: synthwave"
 _STYLE_LINE = re.compile(r"^\s*(?:风格|曲风|曲调|编曲|乐器|情绪|节奏|氛围|感觉|唱法|"
                          r"style|genre|vibe|mood|tempo|bpm|instruments?|arrangement)\s*[:：]", re.I)
@@ -167,7 +172,9 @@ _LYRICS_TAGGED = re.compile(r"(?:(?<![a-z])lyrics?(?![a-z])|歌词)[^\n:：\[【
 _LYRICS_LABEL = re.compile(
     r"(?:歌词[^\n:：，,。；;]{0,8}?|(?<![a-z])lyrics?(?:\s*(?:are|is|go|say|should be))?"
     # "把这段话做成一首歌：…", "这几句写成歌吧：…": the words to sing, said as "this text"
-    r"|(?:这段话|这段文字|这几句话?|下面这段话?)[^\n:：，,。]{0,10}?(?:歌|曲)[吗吧呀啊]?)\s*[:：]\s*", re.I)
+    r"|(?:这段话|这段文字|这几句话?|下面这段话?|这首诗|这首词|这几句诗|这段诗|这首小诗"
+    r"|(?:(?:turn|make)\s+)?(?:this|my)\s+poem)"
+    r"[^\n:：，,。]{0,10}?(?:歌|曲|song|track)[吗吧呀啊]?)\s*[:：]\s*", re.I)
 
 
 # "with these lyrics, indie pop, female voice:" and the verses on the lines below

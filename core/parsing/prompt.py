@@ -439,7 +439,8 @@ _ANCHOR_AT_ZH = re.compile(r"(?:[,，;；:：!！?？。]+\s*|(?<=[\u3400-\u9fff
 _SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|ive|i'll|we|we're|we've|we'll|my|our|me|us|you|your|"
                           r"it's|its|there's|theres|that's|thats|for|because|since|cuz|cause)(?![a-z'])",
                           re.I)
-_SCAFFOLD_ZH = re.compile(r"我|咱|你|了|[的用]$|要用|为了|因为|所以|有个")
+# ("想做个vlog片头，帮我写段背景音乐": a plan said before the ask is its story too)
+_SCAFFOLD_ZH = re.compile(r"我|咱|你|了|[的用]$|要用|为了|因为|所以|有个|^(?:想|打算|准备|计划)")
 _PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|her|him|one(?!\s+of)|它|这|那)(?![a-z])",
                              re.I)
 
@@ -664,9 +665,14 @@ SWITCH_LEAD = re.compile(r"^\s*(?:(?:但是|而是|改成|换成|我要的是|�
                          re.I)
 
 
+_TAKEN_BACK = re.compile(r"(?<![a-z])(?:not|no|scrap|skip|forget|cancel|never|instead)(?![a-z])|不|别", re.I)
+
+
 def drop_negated_media(text: str) -> str:
     """"不要歌，要纯音乐，钢琴" → "纯音乐，钢琴", "算了海报不要了，改成一段BGM吧" → "一段BGM吧": a first
     part that takes a media back says what not to make; what to make follows it."""
+    if not _TAKEN_BACK.search(text, 0, 40):  # most messages take nothing back: one scan of their start
+        return text
     parts = CLAUSE_SPLIT.split(text, maxsplit=1)
     if len(parts) < 3 or not NEGATED_MEDIA.match(parts[0]):
         return text
