@@ -1071,7 +1071,8 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
     )
     # read only where nothing else already says "make this now" (most requests name what they are)
     verb = not draft.signals and bool(
-        compiled(r"(?:^|[\s,，:：])(?:{v})", v=("request_verbs",)).search(" " + described)
+        compiled(r"(?:^|[\s,，:：])(?!{nv})(?:{v})", v=("request_verbs",), nv=("not_verbs",)).search(
+            " " + described)
         or ZH_MAKE.search(described)
         # "…小熊 帮忙画下 感谢感谢" (the cut-out words left runs of spaces)
         or any(gate.request_shape(c.text) for c in gate.clauses(_SPACES.sub(" ", described))))

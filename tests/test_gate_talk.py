@@ -248,3 +248,13 @@ def test_errands_reviews_refusals_and_what_the_user_drew_are_never_charged(text,
 def test_a_thing_told_about_and_a_drawing_shown_to_the_group_are_talk(text):
     assert _parse(text).request is False, text
     assert _parse("my daughter wants a unicorn picture").request is True  # a request told as a statement
+
+
+@pytest.mark.parametrize("text", [
+    "make it to the meeting on time pls", "make some noise for the winners!!", "做饭去了 回头聊",
+    "拍照的时候记得开美颜",
+])
+def test_idioms_with_a_making_verb_and_reminders_are_talk(text):
+    assert _parse(text).request is False, text
+    assert _parse("画一只猫，记得加上帽子").request is True
+    assert _parse("make it a video", 1).request is True

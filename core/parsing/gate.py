@@ -447,7 +447,8 @@ def asks_what(text: str) -> bool:
 def _verb_first_pattern() -> re.Pattern[str]:
     verbs = alternation(v for v in (*phrases("create_verbs"), "give me", "show me", "get me", "gimme")
                         if v != "do")
-    return re.compile(rf"^\W*(?:(?:please|pls|plz|just|now|then|ok|okay|请|就|再|也)\s*)?(?:{verbs})"
+    return re.compile(rf"^\W*(?:(?:please|pls|plz|just|now|then|ok|okay|请|就|再|也)\s*)?"
+                      rf"(?!{alt('not_verbs')})(?:{verbs})"
                       r"(?![了过的得来完好部师组])", re.I)  # not "设计部说…", "画师"
 
 
