@@ -1017,3 +1017,10 @@ def test_a_poem_to_sing_and_the_style_after_it(text: str, expected: str, lyrics:
 def test_a_plan_before_the_ask_is_its_story() -> None:
     intent = parse("想做个vlog片头，帮我写段背景音乐，轻松活泼", 0, catalogues())
     assert intent.request and intent.prompt == "背景音乐，轻松活泼", intent
+
+
+def test_an_option_word_set_off_by_a_dash_is_the_option() -> None:
+    intent = parse("isometric render of a cozy coffee shop, soft shadows, high detail — square, 2K", 0,
+                   catalogues())
+    assert intent.prompt == "isometric render of a cozy coffee shop, soft shadows, high detail", intent
+    assert intent.options["aspect_ratio"] == "1:1" and intent.options["size"] == "2K", intent

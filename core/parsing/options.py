@@ -363,7 +363,9 @@ def _words(text: str, opts: dict[str, Any], media: str | None) -> str:
 
 
 def _bare(words: str) -> re.Pattern[str]:
-    return re.compile(rf"(?:^|(?<=[,，;；]))\s*(?:{words})\s*(?=[,，.。;；!！]|$)", re.I)
+    # ("…, high detail — square, 2K": a dash sets a part off too)
+    return re.compile(rf"(?:^|(?<=[,，;；—–])|(?<=\s-))\s*(?:{words})\s*(?=[,，.。;；!！]|\s+[—–-]\s|$)",
+                      re.I)
 
 
 _BARE_CLAUSES = (("generate_audio", False, _bare("silent|muted|mute"), ("video", None)),
