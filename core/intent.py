@@ -1083,7 +1083,8 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         intent.gate = gate.AMBIGUOUS
     elif intent.images:  # words with a picture are about the picture: only an instruction makes it a request
         intent.gate = (
-            gate.REQUEST if draft.signals or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
+            gate.REQUEST if (draft.signals and not _shows_its_own(described, draft, intent))
+            or (verb and not gate.chatty(described)) else gate.AMBIGUOUS
         )
     elif (draft.signals or verb or (draft.commanded and not gate.remark(described))
           or (gate.descriptive(described) and (not draft.talk or gate.starts_like_a_description(described)))):
@@ -1106,6 +1107,23 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
 
 
 _SPACES = re.compile(r"\s\s+")
+# "new pfp 😎", "our team photo from the offsite", "新头像": what the picture is, shown; no change asked of it
+_OWN_THING = re.compile(r"^\W*(?:my|our|his|her|their|new|the new|my new|our new|我的|我们的|我家|我们家|新)"
+                        r"(?![a-z])", re.I)
+
+
+def _shows_its_own(described: str, draft: _Draft, intent: Intent) -> bool:
+    """With a picture, a noun phrase naming one's own thing and asking nothing of it (no verb, edit, motion,
+    option or model) is the picture shown, not a change asked for."""
+    said = described.strip()
+    return bool(_OWN_THING.match(said)) and draft.ref is None and not draft.lyrics and not (
+        intent.options or intent.n or intent.strategy or
+        pattern("create_verbs").search(said) or pattern("request_verbs").search(said)
+        or pattern("edit_words").search(said) or media.motion(said) or _STYLED.search(said))
+
+
+_STYLED = re.compile(r"(?<![a-z])(?:version|style|edition|vibe|look|but|as|in|into|with|without|more|less)"
+                     r"(?![a-z])|风格|版|风|画风|效果|改|换|加|变|成", re.I)
 
 
 def _only_told(described: str) -> bool:

@@ -258,3 +258,15 @@ def test_idioms_with_a_making_verb_and_reminders_are_talk(text):
     assert _parse(text).request is False, text
     assert _parse("画一只猫，记得加上帽子").request is True
     assert _parse("make it a video", 1).request is True
+
+
+@pytest.mark.parametrize("text", ["new pfp 😎", "our team photo from the offsite", "新头像 好看吗"])
+def test_a_picture_shown_as_ones_own_thing_is_never_charged(text):
+    assert _parse(text, 1).request is False, text
+    assert _parse("my cat as a ghibli character", 1).request is True
+
+
+@pytest.mark.parametrize("text", ["豆包风格的头像 一只小熊", "画一只豆包形状的猫"])
+def test_doubao_as_a_shape_or_style_is_the_steamed_bun_not_the_model(text):
+    intent = _parse(text)
+    assert (intent.request, intent.model_key) == (True, None), text

@@ -248,6 +248,7 @@ def find_models(text: str, catalogues: Mapping[str, Catalogue] | None) -> list[M
 
 _APP_AFTER = re.compile(r"^\s*(?:说|上|里|那边|这边|app|APP|App|又|也|居然|竟然|最近|今天|好像|是不是|都)"
                         r"|^\s*(?:is|was|keeps|said|says|app|told|can't|cannot|won't)(?![a-z])", re.I)
+_SHAPE_AFTER = re.compile(r"\s*(?:风格|风|形状|样子|造型|味|馅|一样|似的|状|那样|这样)")
 _APP_VERB_AFTER = re.compile(r"^\s*(?:查|问|搜|聊|看|玩|说|算|翻译|回答|写作业|帮我查)")
 _BREAK = re.compile(r"[,，。.;；!！?？\n]")
 _SET_APART = re.compile(r"^\s*[:：\-—–,，]|^\s+\S")
@@ -261,8 +262,9 @@ def _app_talk(ref: ModelRef, text: str, found: list[ModelRef]) -> bool:
     if ref.text.strip().lower() not in _brands():
         return False
     lowered = text.lower()
-    if _APP_AFTER.match(text[ref.end:]):
-        return True  # "豆包说画不了", "即梦上做的不满意", "即梦app最近…": the app, or what it did
+    if _APP_AFTER.match(text[ref.end:]) or _SHAPE_AFTER.match(text, ref.end):
+        # "豆包说画不了", "即梦上做的不满意", "即梦app最近…": the app, or what it did; "豆包形状的猫": the bun
+        return True
     if _CUE_AFTER.match(lowered[ref.end:]) or (_OPENS.match(lowered[:ref.start])
                                                and _SET_APART.match(lowered[ref.end:])):
         return False  # "即梦 水墨山水", "即梦，画一张…": named first, set apart, as the one to use
