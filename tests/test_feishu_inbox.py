@@ -8,14 +8,19 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
+from bot.feishu import FeishuAdapter
+from core.config import Settings
+from core.inbox import heartbeat_name
+from core.service import CoreService
 from core.store import Store
 from fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu
 
 from . import test_feishu_e2e as e2e
 from .conftest import TEST_KEY, Sandbox, until
-from .test_feishu_e2e import Env, final, reply_card
+from .test_feishu_e2e import SCALE, Env, final, reply_card
 
 ROOT = Path(__file__).resolve().parent.parent
 env, sandbox_config = e2e.env, e2e.sandbox_config
@@ -116,3 +121,31 @@ async def test_a_message_the_inbox_cannot_keep_is_still_answered_and_health_says
     env.core._health = None  # the answer is kept 3 s: ask afresh
     assert (await env.core.health())["inbox"] is False
     assert len(env.sandbox.state.creates()) == 1
+
+
+async def test_a_message_kept_by_an_instance_that_died_is_answered_by_a_live_one(
+        sandbox: Sandbox, pg_url: str, tmp_path: Path):
+    """Instances on one PostgreSQL database: instance "b" runs; instance "a" had kept a message (Feishu had
+    its ack) and died, so its heartbeat runs out. The row and the heartbeat are written as "a" left them: an
+    instance cannot die inside this process."""
+    os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
+    fake = FakeFeishu()
+    fake.start_in_thread()
+    settings = Settings.model_validate({"bot": {"data_dir": str(tmp_path), "time_scale": SCALE,
+                                                "instance_id": "b", "lease_s": 1.5},
+                                        "database": {"url": pg_url}})
+    core = await CoreService.open(settings, api_key=TEST_KEY, base_url=sandbox.url, upload_url=sandbox.url)
+    adapter = FeishuAdapter(core, app_id=APP_ID, app_secret=APP_SECRET, domain=fake.url)
+    event = fake.message_event("draw a copper teapot")
+    user_message = event["event"]["message"]["message_id"]
+    try:
+        await core.start()
+        await adapter.start(long_connection=False)  # the message never reaches "b" from Feishu
+        await core.store.hold_leases("a", [heartbeat_name("a")], time.time() + 1.0)
+        assert await core.store.keep_message("feishu", user_message, "ou_alice", event, "a")
+        await until(lambda: final(reply_card(fake, user_message)), 40, "the answer from the live instance")
+    finally:
+        await adapter.close()
+        await core.close()
+        fake.stop_thread()
+    assert len(fake.replies_to(user_message)) == 1 and len(sandbox.state.creates()) == 1
