@@ -1024,3 +1024,13 @@ def test_an_option_word_set_off_by_a_dash_is_the_option() -> None:
                    catalogues())
     assert intent.prompt == "isometric render of a cozy coffee shop, soft shadows, high detail", intent
     assert intent.options["aspect_ratio"] == "1:1" and intent.options["size"] == "2K", intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # which media, said as a part of its own, and leaving the style to the bot, describe nothing
+    ("a panda eating ramen — as an image, not a video", "a panda eating ramen"),
+    ("a panda eating ramen, surprise me with the style", "a panda eating ramen"),
+    ("a panda as a video game character", "a panda as a video game character"),
+])
+def test_which_media_and_leaving_the_style_to_the_bot_are_no_prompt(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected
