@@ -1076,6 +1076,12 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         or ZH_MAKE.search(described)
         # "…小熊 帮忙画下 感谢感谢" (the cut-out words left runs of spaces)
         or any(gate.request_shape(c.text) for c in gate.clauses(_SPACES.sub(" ", described))))
+    if (draft.ref is not None and not intent.images and not draft.task_type
+            and _talks_about_the_model(described, draft.ref)):
+        # "suno v5 dropped today", "海螺最近更新了", "sora videos all look the same now": news or a verdict
+        # about the model, nothing asked of it
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
+        return
     if not said and not intent.images and not draft.task_type and gate.asks_capability(described):
         intent.kind, intent.gate = IntentKind.HELP, gate.NONE  # "can you draw", "can u do music"
         intent.task_type = intent.media = None
@@ -1107,6 +1113,24 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
 
 
 _SPACES = re.compile(r"\s\s+")
+# after a model's name, what tells about it: "… dropped today", "… videos all look the same", "…最近更新了"
+_MODEL_TOLD = re.compile(
+    r"\s*(?:[a-z0-9.\-]+\s+){0,2}?(?:all\s+|just\s+|finally\s+|really\s+|still\s+)?"
+    r"(?:is|are|was|were|got|gets|dropped|released|launched|looks?|seems?|keeps?|came out|has|had|can't|"
+    r"cannot|doesn't|don't|sucks?|rocks?|slaps|went|became|updated|improved|changed|broke|failed)(?![a-z])"
+    r"|\s*(?:最近|又|也|真|已经|终于|居然|竟然|现在)?(?:出了|更新了|发布了|上线了|升级了|降价了|涨价了|挂了|崩了|变强了|"
+    r"变好了|不行了|出新版|出新版本)", re.I)
+
+
+def _talks_about_the_model(described: str, ref: ModelRef) -> bool:
+    """The model's name opens its clause and a verb that tells about it follows, with nothing asked anywhere
+    (no making verb, no request shape, no head noun after it)."""
+    start = gate_clause_start(described, ref.start)
+    if described[start:ref.start].strip(" ,.!:;-@~") or not _MODEL_TOLD.match(described, ref.end):
+        return False
+    return not (any(gate.request_shape(c.text) for c in gate.clauses(described))
+                or any(not _DONE_AFTER.match(described, m.end())
+                       for m in pattern("request_verbs").finditer(described)))
 # "new pfp 😎", "our team photo from the offsite", "新头像": what the picture is, shown; no change asked of it
 _OWN_THING = re.compile(r"^\W*(?:my|our|his|her|their|new|the new|my new|our new|我的|我们的|我家|我们家|新)"
                         r"(?![a-z])", re.I)

@@ -270,3 +270,11 @@ def test_a_picture_shown_as_ones_own_thing_is_never_charged(text):
 def test_doubao_as_a_shape_or_style_is_the_steamed_bun_not_the_model(text):
     intent = _parse(text)
     assert (intent.request, intent.model_key) == (True, None), text
+
+
+@pytest.mark.parametrize("text", [
+    "suno v5 dropped today", "sora videos all look the same now", "可灵2.6出了 大家试了吗", "海螺最近更新了",
+])
+def test_news_or_a_verdict_about_a_model_is_talk(text):
+    assert _parse(text).request is False, text
+    assert model_id(_parse("kling, a cat surfing")) == "kling-video-o1"
