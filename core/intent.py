@@ -1075,7 +1075,10 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
             " " + described)
         or ZH_MAKE.search(described)
         # "…小熊 帮忙画下 感谢感谢" (the cut-out words left runs of spaces)
-        or any(gate.request_shape(c.text) for c in gate.clauses(_SPACES.sub(" ", described))))
+        or any(gate.request_shape(c.text) for c in gate.clauses(_SPACES.sub(" ", described)))
+        # "熊猫吃拉面，风格你定": the details left to the bot, beside what to make
+        or bool(said and gate.residue(said, "delegation", "command_filler")
+                and pattern("delegation").search(draft.whole or described)))
     if (draft.ref is not None and not intent.images and not draft.task_type
             and _talks_about_the_model(described, draft.ref)):
         # "suno v5 dropped today", "海螺最近更新了", "sora videos all look the same now": news or a verdict

@@ -278,3 +278,9 @@ def test_doubao_as_a_shape_or_style_is_the_steamed_bun_not_the_model(text):
 def test_news_or_a_verdict_about_a_model_is_talk(text):
     assert _parse(text).request is False, text
     assert model_id(_parse("kling, a cat surfing")) == "kling-video-o1"
+
+
+@pytest.mark.parametrize("text", ["熊猫吃拉面，风格你定", "a cat eating ramen, surprise me with the style"])
+def test_details_left_to_the_bot_beside_what_to_make_is_a_request(text):
+    assert _parse(text).request is True, text
+    assert _parse("随你").request is False and _parse("surprise me").request is False
