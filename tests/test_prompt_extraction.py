@@ -1034,3 +1034,20 @@ def test_an_option_word_set_off_by_a_dash_is_the_option() -> None:
 ])
 def test_which_media_and_leaving_the_style_to_the_bot_are_no_prompt(text: str, expected: str) -> None:
     assert parse(text, 0, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a wish, a deadline or a season's greeting said after the request is no part of the picture
+    ("a watercolor of a cherry blossom tree, hope that's not too hard haha",
+     "a watercolor of a cherry blossom tree"),
+    ('a logo for "Moonlight Bakery", crescent moon, gold on navy. need it by friday!',
+     'a logo for "Moonlight Bakery", crescent moon, gold on navy'),
+    ("a cozy cabin in a snowy forest, warm lights in the windows. merry christmas everyone 🎄",
+     "a cozy cabin in a snowy forest, warm lights in the windows"),
+    # … but words that describe stay
+    ("a card with friends around a table, everyone laughing",
+     "a card with friends around a table, everyone laughing"),
+])
+def test_wishes_deadlines_and_greetings_after_the_request_go(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected, intent

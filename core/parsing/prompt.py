@@ -798,6 +798,21 @@ _TO_THE_OTHERS_ZH = re.compile(r"^\s*(?:大家|其他(?:老师|同事|同学|人
                                r"[^，,。]{0,12}?(?:看看|看到|看下|提|意见|觉得|参考|帮忙看|评评|投票)")
 
 
+# ", hope that's not too hard haha", ". need it by friday!", ", due tomorrow": a wish about the work or
+# when it is needed, said after the request
+_WISH_OR_DEADLINE = re.compile(r"^\s*(?:(?:i|we)\s+)?(?:hope|hopefully|fingers\s+crossed)(?![a-z])"
+                               r"|^\s*(?:(?:i|we)\s+)?need\s+(?:it|this|them|these)\s+(?:by|before|asap|today|tonight|"
+                               r"tomorrow|soon|for\s+(?:tomorrow|tonight|today|friday|monday|the\s+weekend))"
+                               r"|^\s*(?:it['’]?s\s+)?due\s+(?:by\s+|on\s+)?(?:today|tonight|tomorrow|monday|tuesday|"
+                               r"wednesday|thursday|friday|saturday|sunday|next)", re.I)
+
+
+def _greeting_only(clause: str) -> bool:
+    """"merry christmas everyone", "thanks all": a part that only greets or thanks."""
+    return bool(clause.strip()) and not residue(clause, "greetings", "season_greetings", "thanks",
+                                                "interjections")
+
+
 def drop_asides(text: str) -> str:
     """Drop every part after the first that is an aside (where it will be used, when to deliver it). The
     first part is the request itself, and "…要用的主视觉" inside a part is the thing made, not an aside."""
@@ -808,7 +823,8 @@ def drop_asides(text: str) -> str:
     for i in range(2, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
         if (_aside().search(clause) and len(clause) <= 40) or PAST_REMARK.match(clause) \
-                or _FOR_SOMEONE.match(clause) or _TO_THE_OTHERS_ZH.search(clause):
+                or _FOR_SOMEONE.match(clause) or _TO_THE_OTHERS_ZH.search(clause) \
+                or _WISH_OR_DEADLINE.match(clause) or _greeting_only(clause):
             continue
         kept.append(clause + separator)
     return "".join(kept)
