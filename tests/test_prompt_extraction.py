@@ -1051,3 +1051,15 @@ def test_which_media_and_leaving_the_style_to_the_bot_are_no_prompt(text: str, e
 def test_wishes_deadlines_and_greetings_after_the_request_go(text: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a sentence that only set an option goes once its value was read; a sentence that describes stays
+    ("A Japanese garden with a red bridge. Use a 16:9 ratio. The video should be 10 seconds long.",
+     "A Japanese garden with a red bridge"),
+    ("Create an image of a futuristic library. Include floating books. The image should be in 4K resolution.",
+     "a futuristic library. Include floating books"),
+    ("a cat in a hat, it should be cute", "a cat in a hat, it should be cute"),
+])
+def test_sentences_that_only_set_an_option_go(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected

@@ -346,6 +346,9 @@ def drop_dangling_end(text: str) -> str:
 FILLER_LISTS = ("prompt_filler", "thanks", "aspect_words", "audio_on", "audio_off", "vocal")
 #: a part made only of these is an instruction ("make a video", "生成一段视频", "2 versions"), not content
 INSTRUCTION_LISTS = (*FILLER_LISTS, "instruction_words", "create_verbs", "leading_fillers", "prompt_scraps")
+#: "Use a 16:9 ratio.", "The video should be 10 seconds long.": a sentence that only set an option, once its
+#: value was read
+OPTION_SENTENCE_LISTS = (*INSTRUCTION_LISTS, "option_talk")
 #: what is left of a preference said beside the request once the model's name was cut ("set … as my
 #: default video model, then …", "from now on use … for videos. first one: …"): a part made only of these
 #: sets something, it describes nothing
@@ -1092,7 +1095,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     # "a song, 3 minutes long, about …": the phrase cut by an option joins again before parts are weighed
     text = OF_AFTER_CUT.sub(_rejoined, drop_bracketed_instructions(text))
-    text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else INSTRUCTION_LISTS)
+    text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else OPTION_SENTENCE_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
     if not keep_instruction and _WANT_VERB.search(text):
         text = WANT_IT_PART.sub(r"\1", text)
