@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from .leases import lease_end, period
@@ -82,6 +82,34 @@ class Inbox:
         if not new:
             self._live.discard((platform, key))
         return new
+
+    async def keep(self, platform: str, key: str, user_id: str, payload: dict[str, Any],
+                   timeout_s: float | None = None) -> bool:
+        """:meth:`receive`, never raising: a store that fails or takes longer than ``timeout_s`` is logged
+        (never the message: it holds what the user typed) and the message answered from memory (True).
+        False only for a message kept already."""
+        try:
+            return await asyncio.wait_for(self.receive(platform, key, user_id, payload), timeout_s)
+        except Exception as exc:
+            log.error("could not keep a received message; answering it from memory",
+                      extra={"platform": platform, "error": type(exc).__name__})
+            return True
+
+    async def answer(self, platform: str, key: str, handle: Callable[[], Awaitable[None]], *,
+                     replay: bool = False) -> None:
+        """Answer a kept message with ``handle``, then mark it answered, also when answering failed (a
+        message that breaks the bot is not replayed forever). A replayed one whose task was reserved
+        before its process died is only marked."""
+        try:
+            if not (replay and await self.started_task(platform, key)):
+                await handle()
+        except Exception:
+            log.exception("answering a message failed", extra={"platform": platform})
+        try:
+            await self.answered(platform, key)
+        except Exception as exc:
+            log.error("could not mark a message answered; it is answered again after a restart",
+                      extra={"platform": platform, "error": type(exc).__name__})
 
     async def answered(self, platform: str, key: str) -> None:
         """The message is answered or its task reserved: it is never replayed."""

@@ -232,11 +232,16 @@ class DiscordAdapter(discord.Client):
         self.models = ModelMenu(catalogue_loader(core))
         self.tree = build_tree(self, self)
         self.tree.error(self.on_app_command_error)
+        # the instance's own client (not an extra connection for a taken-over shard): it answers replays
+        self._primary = platform is None
+        self._replays: set[asyncio.Task[None]] = set()
         if platform is None:
             core.add_platform(self.platform)
 
     async def setup_hook(self) -> None:
         self.models.warm()  # in the background: autocomplete answers from it, never waits for IMA
+        if self._primary:  # mentions a dead process left unanswered: answered once the core runs
+            self.core.inbox.register(PLATFORM, self._replay)
         await self.tree.set_translator(Translator())
         if not self.sync_commands:
             return
@@ -337,25 +342,50 @@ class DiscordAdapter(discord.Client):
         return any(role.id in own_roles for role in message.role_mentions)
 
     async def on_message(self, message: discord.Message) -> None:
+        """A mention or a DM: kept in the core's inbox (core/inbox.py) before it is worked on, so that a
+        process that dies before answering leaves it to the next run (or another instance) instead of
+        losing it: the gateway hands a message to one connection once and never again."""
         if message.author.bot or self.user is None:
             return
         if not self.addressed(message):
             return
         if not self.allowed(message.guild.id if message.guild else None):
             return
+        user_id = str(message.author.id)
+        kept: dict[str, Any] = {
+            "message_id": message.id, "channel_id": message.channel.id, "author_id": user_id,
+            "content": message.content, "guild_id": str(message.guild.id) if message.guild else None,
+            "limit": message.guild.filesize_limit if message.guild else DEFAULT_UPLOAD_LIMIT,
+            "attachments": [{"filename": a.filename, "url": a.url, "content_type": a.content_type}
+                            for a in message.attachments[:4]]}
+        key = f"m{message.id}"
+        if await self.core.inbox.keep(PLATFORM, key, user_id, kept):  # False: kept already
+            await self.core.inbox.answer(PLATFORM, key, lambda: self.handle_kept(kept))
+
+    def _replay(self, key: str, kept: dict[str, Any]) -> None:
+        """A kept mention nobody answered (its process died): answered now."""
+        task = asyncio.get_running_loop().create_task(
+            self.core.inbox.answer(PLATFORM, key, lambda: self.handle_kept(kept, replay=True), replay=True))
+        self._replays.add(task)
+        task.add_done_callback(self._replays.discard)
+
+    async def handle_kept(self, kept: dict[str, Any], replay: bool = False) -> None:
+        """Answer a kept mention. ``replay``: its dead process had claimed its id already (not asked
+        again)."""
         attachments = []
-        for item in message.attachments[:4]:
+        for item in kept["attachments"]:
             try:
-                attachments.append(Attachment(item.filename, await item.read(), item.content_type))
+                attachments.append(Attachment(item["filename"], await self.http.get_from_cdn(item["url"]),
+                                              item["content_type"]))
             except discord.HTTPException:
                 continue
-        route = {"kind": "message", "channel_id": message.channel.id, "reply_to": message.id,
-                 "limit": message.guild.filesize_limit if message.guild else DEFAULT_UPLOAD_LIMIT}
+        route = {"kind": "message", "channel_id": kept["channel_id"], "reply_to": kept["message_id"],
+                 "limit": kept["limit"]}
+        source = f"m{kept['message_id']}"
         await self.core.handle(ChatEvent(
-            platform=PLATFORM, user_id=str(message.author.id), chat_id=str(message.channel.id),
-            text=message.content,
-            route=route, attachments=tuple(attachments),
-            guild_id=str(message.guild.id) if message.guild else None, event_id=f"m{message.id}"))
+            platform=PLATFORM, user_id=kept["author_id"], chat_id=str(kept["channel_id"]),
+            text=kept["content"], route=route, attachments=tuple(attachments), guild_id=kept["guild_id"],
+            event_id=None if replay else source, source=source))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

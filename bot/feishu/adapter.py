@@ -431,14 +431,8 @@ class FeishuAdapter:
         """Keep the message (the SDK's thread waits for ``kept`` before acknowledging it), then answer it."""
         try:
             addressed = self._addressed(raw)
-            new = addressed is not None
-            if addressed is not None:
-                try:
-                    new = await asyncio.wait_for(self.core.inbox.receive(PLATFORM, *addressed, raw),
-                                                 INBOX_WAIT_S)
-                except Exception as exc:  # never the message itself in the log: it holds what the user typed
-                    log.error("could not keep a received Feishu message; answering it from memory",
-                              extra={"error": type(exc).__name__})
+            new = addressed is not None and await self.core.inbox.keep(PLATFORM, *addressed, raw,
+                                                                       INBOX_WAIT_S)
         finally:
             kept.set()
         if addressed is not None and new:  # not new: kept already, answered by whoever has it
@@ -449,19 +443,8 @@ class FeishuAdapter:
         self._submit(self._answer(raw, message_id, replay=True))
 
     async def _answer(self, raw: dict[str, Any], message_id: str, replay: bool = False) -> None:
-        """Answer a kept message, then mark it answered (also when answering failed: a message that
-        breaks the bot is not replayed forever). One whose task was reserved before its process died
-        is only marked."""
-        try:
-            if not (replay and await self.core.inbox.started_task(PLATFORM, message_id)):
-                await self.handle_message(raw, replay=replay)
-        except Exception:
-            log.exception("answering a Feishu message failed")
-        try:
-            await self.core.inbox.answered(PLATFORM, message_id)
-        except Exception as exc:
-            log.error("could not mark a Feishu message answered; it is answered again after a restart",
-                      extra={"error": type(exc).__name__})
+        await self.core.inbox.answer(PLATFORM, message_id, lambda: self.handle_message(raw, replay=replay),
+                                     replay=replay)
 
     async def handle_message(self, raw: dict[str, Any], replay: bool = False) -> None:
         """Answer a message. ``replay``: one kept in the inbox and claimed for this process, whose
