@@ -284,3 +284,13 @@ def test_news_or_a_verdict_about_a_model_is_talk(text):
 def test_details_left_to_the_bot_beside_what_to_make_is_a_request(text):
     assert _parse(text).request is True, text
     assert _parse("随你").request is False and _parse("surprise me").request is False
+
+
+@pytest.mark.parametrize("text", [
+    "音乐版权的问题法务在看", "封面图用哪张比较好", "老板说视频太长了 剪到30秒",
+    "the deck needs a new cover image, can someone handle it",
+    "sprint retro notes: poster done, video blocked",
+])
+def test_work_talk_among_colleagues_is_never_charged(text):
+    assert _parse(text).request is False, text
+    assert _parse("can someone make the bot do a song about my friend dave").request is True

@@ -251,6 +251,7 @@ _CAN_FIRST = re.compile(r"^\W*(?:你|这个|它|这|机器人|这个机器人|bo
 _A_NOT_A = re.compile(r"([\u3400-\u9fff])不\1[\s\W]*$")
 _ZH_ASKED = re.compile(
     r"(吗|么|呢|嘛)[\s\W]*$|多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|"
+    r"哪张|哪首|哪段|哪版|哪一|哪款|哪种|"
     r"怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|能不能|可不可以|有没有|是不是|会不会")
 _HOW_MUCH = re.compile(r"(?<![a-z])how (?:much|many|long)(?![a-z])", re.I)
 _FIRST_WORD = re.compile(r"^\W*([a-z']+)")
@@ -282,9 +283,15 @@ def is_question(text: str) -> bool:
     first = _FIRST_WORD.match(stripped.lower())
     if first and first.group(1) in _QUESTION_FIRST:
         return True
+    if _ASKED_OF_THE_CHANNEL.match(stripped):
+        return True  # "can someone handle it": asked of the people in the channel
     return bool(_ASKED_OF_THE_BOT.match(stripped))  # "can this thing make a 3 minute video", no "?"
 
 
+# (not "can someone make the bot do a song …": the bot is asked through them)
+_ASKED_OF_THE_CHANNEL = re.compile(r"^\W*(?:can|could|would|will|does|do)\s+(?:someone|somebody|anyone|"
+                                   r"anybody|one of you|you guys|y'all|yall|everyone)(?![a-z'])"
+                                   r"(?!.*(?<![a-z])(?:bot|ima|this thing)(?![a-z]))", re.I)
 # "can it …", "can this thing …", "could u …": a question to the bot even without its question mark
 _ASKED_OF_THE_BOT = re.compile(r"^\W*(?:can|could|will|does|do)\s+(?:it|this|this thing|the bot|this bot|ima|"
                                r"u|you|ya)(?![a-z'])", re.I)
@@ -958,6 +965,8 @@ def chat_signal(text: str, images: int = 0) -> str | None:
         return "past"
     if _ZH_THAN.search(unquoted):
         return "comparison"
+    if _STATUS.match(opening):
+        return "work_talk"  # "poster done", "video blocked", "海报已定稿": where a piece of work stands
     if not images and _STATEMENT.match(opening.lower()) and not wants_something_made(opening.lower()):
         return "statement"  # "the video render failed", "my render distance dropped": told about a thing
     copula = _COPULA.search(opening)
@@ -971,6 +980,13 @@ def chat_signal(text: str, images: int = 0) -> str | None:
     if not images and _telling(opening):
         return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
     return None
+
+
+# a status said of a piece of work: "poster done", "video blocked, waiting on legal", "banner approved"
+_STATUS = re.compile(r"^\W*(?:[\w'-]+\s+){0,3}?(?:done|finished|ready|blocked|approved|shipped|delivered|"
+                     r"pending|wip|in progress|on hold|uploaded|sent|posted|live|out|rejected|cancelled|"
+                     r"canceled|"
+                     r"delayed)(?:\s+(?:already|now|too|btw|lol|yet))?[\W_]*$", re.I)
 
 
 _NARRATED = re.compile(r"^\W*[a-z]+ing\s+(?:the|my|our|his|her|their|this|that|it|them|your)(?![a-z'])"
