@@ -1190,6 +1190,9 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     if intent.gate == gate.AMBIGUOUS and talk:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # a picture shown with small talk about it
         return
+    if any(gate.status(p.text) for p in parts):
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE  # "notes: poster done, video blocked"
+        return
     if any(gate.defers(c.text) for c in gate.clauses(whole)):
         # put off ("…, I'll ask her what colors she likes first") is talk, however plain the rest
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE

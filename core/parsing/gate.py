@@ -982,9 +982,14 @@ def chat_signal(text: str, images: int = 0) -> str | None:
     return None
 
 
+def status(text: str) -> bool:
+    """"poster done", "video blocked": where a piece of work stands, told to colleagues."""
+    return bool(_STATUS.match(_opening(text)))
+
+
 # a status said of a piece of work: "poster done", "video blocked, waiting on legal", "banner approved"
 _STATUS = re.compile(r"^\W*(?:[\w'-]+\s+){0,3}?(?:done|finished|ready|blocked|approved|shipped|delivered|"
-                     r"pending|wip|in progress|on hold|uploaded|sent|posted|live|out|rejected|cancelled|"
+                     r"pending|wip|in progress|on hold|uploaded|sent|posted|rejected|cancelled|"
                      r"canceled|"
                      r"delayed)(?:\s+(?:already|now|too|btw|lol|yet))?[\W_]*$", re.I)
 
