@@ -410,3 +410,14 @@ def test_options_in_other_chinese_words(text: str, options: dict[str, object]) -
 def test_a_model_to_use_and_a_model_asked_about(text: str, images: int, charged: bool) -> None:
     intent = parse(text, images, catalogues())
     assert intent.request is charged, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # when or where the thing is played describes it ("用于…", "…的时候用"); where the user will hang or post
+    # it does not
+    ("帮我生成一段游戏背景音乐，像素风，打boss的时候用", "游戏背景音乐，像素风，打boss的时候用"),
+    ("帮我生成两首不同风格的BGM，用于美食vlog，轻松愉快", "不同风格的BGM，用于美食vlog，轻松愉快"),
+    ("想请你帮我画一张牡丹花，国画的那种，挂在客厅", "牡丹花，国画的那种"),
+])
+def test_the_use_that_describes_the_thing_stays(text: str, expected: str) -> None:
+    assert _prompt(text) == expected

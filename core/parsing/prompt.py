@@ -777,7 +777,8 @@ def _aside() -> re.Pattern[str]:
     starts = alternation([*phrases("purpose_starts", "zh_start"), *phrases("purpose_starts", "en_start")])
     ends = alternation(phrases("purpose_starts", "zh_end"))
     return re.compile(rf"^\s*(?:and\s+|just\s+|then\s+)*(?:{starts})"
-                      rf"|(?<=[\u3400-\u9fff\w])(?:{ends})[\s～~!！。.…\U0001F300-\U0001FAFF\u2600-\u27BF]*$"
+                      # ("打boss的时候用": when it plays, which describes the music, stays)
+                      rf"|(?<=[\u3400-\u9fff\w])(?<!时候)(?<!时)(?:{ends})[\s～~!！。.…\U0001F300-\U0001FAFF\u2600-\u27BF]*$"
                       rf"|{alt('bot_logistics')}", re.I)
 
 
