@@ -1324,4 +1324,7 @@ def warm_up(catalogues: Mapping[str, Catalogue] | None = None) -> None:
             if callable(getattr(value, "cache_info", None)) and inspect.isfunction(wrapped) and not (
                     inspect.signature(wrapped).parameters):
                 value()
+    # what a take-back checks last ("forget that always-veo thing" drops a default): no warm-up message is one
+    for name in ("always", "reset"):
+        pattern(name)
 

@@ -294,3 +294,54 @@ def test_details_left_to_the_bot_beside_what_to_make_is_a_request(text):
 def test_work_talk_among_colleagues_is_never_charged(text):
     assert _parse(text).request is False, text
     assert _parse("can someone make the bot do a song about my friend dave").request is True
+
+
+# A false cancel kills the user's running paid task: whatever only looks like a take-back is never one.
+@pytest.mark.parametrize("text", [
+    "为什么不画了", "怎么不画了", "你怎么不画了", "视频怎么不出了", "图怎么还不出了", "咋不做了",
+    "为啥不弄了", "海报怎么不做了",  # questions about the task asked while it runs
+    "老师说不用画了", "他说不要了", "客户说不用做了，白忙活", "群主说不用弄了", "我女儿不画了",
+    "我朋友不拍了", "我们不做海报了 改发朋友圈", "她说视频不做了",  # someone else's decision, retold
+])
+def test_a_question_about_the_task_or_someone_elses_decision_is_no_cancel(text):
+    intent = _parse(text)
+    assert intent.kind != "cancel" and intent.request is False, text
+    assert "cancel" not in intent.commands, text
+
+
+@pytest.mark.parametrize("text", [
+    "帽子不要了", "眼镜不要了", "水印不要了", "后面的人不要了", "右边的树不要了，天空保留",
+    "背景不要了，换成纯白", "文字不要了，其他不变", "左边那只狗不要了",
+])
+def test_with_a_picture_something_in_it_no_longer_wanted_is_an_edit_never_a_cancel(text):
+    intent = _parse(text, 1)
+    assert intent.kind == "generate" and intent.task_type == "image_to_image", text
+    assert "cancel" not in intent.commands, text
+
+
+@pytest.mark.parametrize("text", [
+    "scratch art poster of a fox", "scratch art style image of an owl", "scrap metal robot sculpture image",
+    "skip rope girl illustration", "cancel culture meme image", "forget me not flowers painting, watercolor",
+    "no more heroes style poster, neon", "nix culture zine cover",
+])
+def test_a_style_or_subject_that_begins_with_a_take_back_word_cancels_nothing(text):
+    intent = _parse(text)
+    assert intent.kind != "cancel" and "cancel" not in intent.commands, text
+
+
+@pytest.mark.parametrize("text, task", [
+    ("skip the video, do a poster: summer drinks", "text_to_image"),
+    ("forget the poster, make a banner instead", "text_to_image"),
+])
+def test_a_media_taken_back_before_another_asked_for_charges_the_new_one(text, task):
+    intent = _parse(text)
+    assert (intent.request, intent.task_type) == (True, task), text
+
+
+@pytest.mark.parametrize("text", [
+    "那个视频先不要了", "刚才那张海报不用画了", "nvm don't need the poster anymore", "scrap my video idea",
+    "forget that poster for mom", "no more videos please",
+])
+def test_the_take_backs_that_name_the_thing_asked_for_still_cancel(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("cancel", False), text

@@ -103,23 +103,33 @@ def _take_back() -> tuple[re.Pattern[str], ...]:
     nouns = alternation(phrases("media_nouns"))
     # (not "scratch that" alone: before a new description it takes back words, which the prompt step reads)
     thing = rf"(?:{nouns}|idea|request|ones?|thing)"
+    # the thing comes right after the lead, or after a determiner with at most two words of its own ("the
+    # cat picture", "that always-veo thing"): a lead word that opens a name or a style ("scratch art
+    # poster", "skip rope girl illustration", "forget me not flowers painting", "cancel culture meme")
+    # takes nothing back
     en = re.compile(
         rf"^\W*(?:(?:{alt('take_back', 'en_fillers')})\W+)*(?:{alt('take_back', 'en_leads')})\s+"
-        r"(?:(?:the|that|this|those|these|my|our|it|them)\s+)?(?:(?!(?:and|then|but|instead|make|draw|do|"
-        r"create|generate|a|an|any)\s)[a-z'-]+\s+){0,3}?"
-        rf"{thing}(?![a-z])(?:\s+(?:for|about|of|with|from)\s+[^,.!?;]{{1,40}}?)?"
+        r"(?:(?:the|that|this|those|these|my|our)\s+(?:(?!(?:and|then|but|instead|make|draw|do|create|generate|"
+        r"a|an|any)\s)[a-z'-]+\s+){0,2}?)?"
+        rf"{thing}(?![a-z])(?:\s+(?:for|about|of|with|from)\s+[^,.!?;:]{{1,40}}?)?"
         rf"(?:\W+(?:{alt('take_back', 'en_tails')}))*\W*$", re.I)
     negator, verb = alt("take_back", "zh_negators"), alt("take_back", "zh_verbs")
     kept = alt("take_back", "zh_kept")  # "那张图不要了": the thing kept no longer
     # "不要做视频了", "算了不画了": a negated making verb, then 了 (what was going to happen no longer will);
     # not "不要做成卡通的" (成: how to make it)
     # (what follows the verb is the thing asked for or nothing: "不要画太多人了" asks for fewer people)
-    zh = re.compile(rf"^\W*(?:算了|那|那就|哎|唉|还是|我们|我)?\s*(?:先|就|还是|暂时|也)?(?:{negator})"
+    # (the user is the one who stops, or no one is named: "我女儿不画了", "我们不做海报了 改发朋友圈"
+    # tell of others)
+    zh = re.compile(rf"^\W*(?:算了|那|那就|哎|唉|还是|我)?\s*(?:先|就|还是|暂时|也)?(?:{negator})"
                     rf"(?:先)?(?:{verb})(?:(?:这|那)?(?:一?[个张段首幅支部])?\s*(?:{nouns}))?"
                     r"了[吧啊呀哈啦]*\W*$", re.I)
-    # "海报不做了", "那张图先不要了": what was asked for, then the take-back
-    zh_object = re.compile(rf"^\W*(?:算了|那|那就)?\s*(?:(?!{verb}|{kept})[^，。,.!！?？;；\s]){{0,8}}?"
-                           rf"(?:先|就|也|还是|暂时)?(?:不|别|不用|不要|甭)(?:{verb}|{kept})了[吧啊呀哈啦]*\W*$")
+    # "海报不做了", "刚才那个视频先别生成了", "那张图不要了": what was asked for, then the take-back. Only a
+    # media noun is the thing: "为什么不画了", "视频怎么不出了" ask about the task, "老师说不用画了" retells
+    # someone's decision, and with a picture "帽子不要了" is an edit (remove the hat)
+    zh_object = re.compile(rf"^\W*(?:算了|那|那就)?\s*(?:(?:刚才|之前|上面|前面)?的?(?:这|那)?"
+                           rf"(?:一?[个张段首幅支部])?\s*(?:{nouns})\s*(?:我们|我)?)?"
+                           rf"(?:先|就|也|还是|暂时)?(?:不|别|不用|不要|甭)(?:{verb}|{kept})了[吧啊呀哈啦]*\W*$",
+                           re.I)
     return en, zh, zh_object
 
 

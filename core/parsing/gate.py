@@ -258,6 +258,7 @@ _FIRST_WORD = re.compile(r"^\W*([a-z']+)")
 _QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "when", "where", "who",
                              "whose", "is", "are", "does", "do", "did", "who's", "whos", "where's", "how's",
                              "hows", "when's"})
+_DO_MAKE = re.compile(r"\s+(?:a|an|me|us|one|another|some)\s", re.I)
 # "… right", "…, yeah": a statement turned into a question by its tag
 # ("…, shocked guy on the right", "…, yes or no": a place or a choice, not a tag)
 _EN_TAG = re.compile(r"(?:,\s*|\s)(?<!the\s)(?<!or\s)(?:right|innit|correct|isn't it|don't you|no)\W*$", re.I)
@@ -282,7 +283,10 @@ def is_question(text: str) -> bool:
         return True  # "you do music too right", "that's the cheapest one, yeah"
     first = _FIRST_WORD.match(stripped.lower())
     if first and first.group(1) in _QUESTION_FIRST:
-        return True
+        # "do a poster: summer drinks": "do" with a media noun to make is the making verb ("do a barrel roll"
+        # stays what it was)
+        return not (first.group(1) == "do" and _DO_MAKE.match(stripped, first.end())
+                    and pattern("media_nouns").search(stripped))
     if _ASKED_OF_THE_CHANNEL.match(stripped):
         return True  # "can someone handle it": asked of the people in the channel
     return bool(_ASKED_OF_THE_BOT.match(stripped))  # "can this thing make a 3 minute video", no "?"
