@@ -40,6 +40,9 @@ class ChatEvent:
     # the platform message this event is (e.g. its id), when it is one a platform may hand over again after
     # a restart (core/inbox.py): the task it starts records it, and a second task for it is never reserved
     source: str | None = None
+    # answered long after it was sent (kept while the bot was down, see core/inbox.py): the user may have
+    # asked again meanwhile, so whatever it would charge is asked with a button first, never just run
+    late: bool = False
 
 
 class ChannelError(Exception):

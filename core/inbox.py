@@ -27,8 +27,12 @@ from .store import Store
 
 log = logging.getLogger(__name__)
 
-#: what an adapter is handed back: (key, payload) of a message kept and never answered
-Replay = Callable[[str, dict[str, Any]], None]
+#: what an adapter is handed back: (key, payload, late) of a message kept and never answered
+Replay = Callable[[str, dict[str, Any], bool], None]
+#: A message replayed later than this after it came is "late" (ChatEvent.late): its user, unanswered, may
+#: well have asked again meanwhile, so what it would charge is asked with a button first. A restart of a
+#: few seconds (a deploy, a crash and its restart policy) stays well inside it and just answers.
+ASK_FIRST_AFTER_S = 60.0
 
 
 def heartbeat_name(instance_id: str) -> str:
@@ -158,12 +162,13 @@ class Inbox:
         rows = await self.store.claim_messages(self.instance_id, self._clock(), tuple(self._replays),
                                                any_owner=not self.shared, own=own)
         replayed = 0
-        for platform, key, payload in rows:
+        now = self._clock()
+        for platform, key, payload, received_at in rows:
             if (platform, key) in self._live:
                 continue  # ours, being answered now
             self._live.add((platform, key))
             replayed += 1
-            self._replays[platform](key, payload)
+            self._replays[platform](key, payload, now - received_at > ASK_FIRST_AFTER_S)
         if replayed:  # never what the messages say
             log.info("answering messages received before a restart", extra={"count": replayed})
         return replayed

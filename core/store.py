@@ -803,8 +803,9 @@ class Store:
 
     async def claim_messages(self, owner: str, now: float, platforms: Iterable[str], *,
                              any_owner: bool = False, own: bool = False,
-                             limit: int = 200) -> list[tuple[str, str, dict[str, Any]]]:
-        """Take the unanswered messages whose instance is gone: (platform, key, payload), oldest first.
+                             limit: int = 200) -> list[tuple[str, str, dict[str, Any], float]]:
+        """Take the unanswered messages whose instance is gone: (platform, key, payload, received at), oldest
+        first.
 
         An instance is alive while its lease ``instance:<name>`` (core/inbox.py renews it) has not run
         out. ``own``: ``owner``'s messages too (an instance restarting under the same name). ``any_owner``:
@@ -831,7 +832,7 @@ class Store:
         async with self._db.execute(sql, args) as cur:  # one statement: its own transaction on both
             rows = await cur.fetchall()
         rows = sorted(rows, key=lambda r: r["received_at"])
-        return [(r["platform"], r["key"], json.loads(r["payload"])) for r in rows]
+        return [(r["platform"], r["key"], json.loads(r["payload"]), float(r["received_at"])) for r in rows]
 
     # ── events and pending offers ────────────────────────────────────────────────────────────
     async def claim_event(self, platform: str, event_id: str) -> bool:

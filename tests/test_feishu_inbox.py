@@ -110,6 +110,30 @@ async def test_a_message_whose_task_was_reserved_before_the_crash_is_not_started
     assert len(sandbox.state.creates()) == 1 and len(fake.replies_to(user_message)) == 1
 
 
+async def test_a_request_kept_while_the_bot_was_down_for_minutes_asks_before_charging(env: Env):
+    """Its user, unanswered for minutes, may have asked again meanwhile: the price is asked with a button."""
+    fake, sandbox = env.fake, env.sandbox
+    await env.stop()
+    event = fake.message_event("draw a red lantern")
+    user_message = event["event"]["message"]["message_id"]
+    # what a process that kept the message two minutes ago and died at once left (written directly: the
+    # test cannot wait two minutes for it)
+    store = await Store.open(env.data_dir)
+    try:
+        assert await store.keep_message("feishu", user_message, "ou_alice", event, "gone")
+        await store._db.execute("UPDATE inbox SET received_at = received_at - 120")
+    finally:
+        await store.close()
+    await env.start()
+    await until(lambda: reply_card(fake, user_message) is not None, 30, "the answer after the restart")
+    card = reply_card(fake, user_message)
+    go = next(b for b in card.buttons() if b["text"]["content"].startswith("Go ahead"))
+    assert sandbox.state.creates() == []
+    await fake.call(fake.push(fake.card_action(card, go)))
+    await until(lambda: final(reply_card(fake, card.message_id)), 40, "the image once the user said go")
+    assert len(sandbox.state.creates()) == 1 and len(fake.replies_to(user_message)) == 1
+
+
 async def test_a_message_the_inbox_cannot_keep_is_still_answered_and_health_says_so(env: Env):
     fake = env.fake
     await env.core.store._db.execute("DROP TABLE inbox")  # the inbox broken, the rest of the store fine

@@ -57,14 +57,14 @@ async def test_kept_messages_go_to_whoever_may_answer_them(database_url: str | N
         assert not await store.keep_message("feishu", "m_dead", "ou_alice", {"text": "again"}, "me")
         await store.message_answered("feishu", "m_done")
 
-        def keys(rows: list[tuple[str, str, dict[str, str]]]) -> list[str]:
-            return sorted(key for _platform, key, _payload in rows)
+        def keys(rows: list[tuple[str, str, dict[str, str], float]]) -> list[str]:
+            return sorted(row[1] for row in rows)
 
         assert await store.claim_messages("me", now, ["discord"]) == []  # not a platform it answers
         # running: only messages whose instance stopped, never its own (it is answering them)
         taken = await store.claim_messages("me", now, ["feishu"])
         assert keys(taken) == ["m_dead", "m_never_beat"]
-        assert dict((k, p) for _pl, k, p in taken)["m_dead"] == {"text": "m_dead"}  # the first one kept
+        assert {row[1]: row[2] for row in taken}["m_dead"] == {"text": "m_dead"}  # the first one kept
         assert await store.claim_messages("other", now, ["feishu"]) == []  # "me" holds them now, alive
         await store.hold_leases("me", [heartbeat_name("me")], now - 1)  # ... until it stops beating
         assert keys(await store.claim_messages("other", now, ["feishu"])) == [
@@ -77,6 +77,10 @@ async def test_kept_messages_go_to_whoever_may_answer_them(database_url: str | N
         assert keys(await store.claim_messages("solo", now, ["feishu"], any_owner=True)) == [
             "m_alive", "m_dead", "m_mine", "m_never_beat"]
         assert [r["payload"] for r in await store.rows("inbox") if r["key"] == "m_done"] == [""]
-        assert await store.purge(0) >= 5 and await store.rows("inbox") == []
+        # "forget me" takes what the user typed out of the inbox too, answered or not; others' stay
+        assert await store.keep_message("feishu", "m_bob", "ou_bob", {"text": "bob's"}, "me")
+        await store.forget_user("feishu", "ou_alice")
+        assert [r["key"] for r in await store.rows("inbox")] == ["m_bob"]
+        assert await store.purge(0) >= 1 and await store.rows("inbox") == []
     finally:
         await store.close()

@@ -362,16 +362,16 @@ class DiscordAdapter(discord.Client):
         if await self.core.inbox.keep(PLATFORM, key, user_id, kept):  # False: kept already
             await self.core.inbox.answer(PLATFORM, key, lambda: self.handle_kept(kept))
 
-    def _replay(self, key: str, kept: dict[str, Any]) -> None:
+    def _replay(self, key: str, kept: dict[str, Any], late: bool) -> None:
         """A kept mention nobody answered (its process died): answered now."""
-        task = asyncio.get_running_loop().create_task(
-            self.core.inbox.answer(PLATFORM, key, lambda: self.handle_kept(kept, replay=True), replay=True))
+        task = asyncio.get_running_loop().create_task(self.core.inbox.answer(
+            PLATFORM, key, lambda: self.handle_kept(kept, replay=True, late=late), replay=True))
         self._replays.add(task)
         task.add_done_callback(self._replays.discard)
 
-    async def handle_kept(self, kept: dict[str, Any], replay: bool = False) -> None:
+    async def handle_kept(self, kept: dict[str, Any], replay: bool = False, late: bool = False) -> None:
         """Answer a kept mention. ``replay``: its dead process had claimed its id already (not asked
-        again)."""
+        again); ``late``: see ChatEvent.late."""
         attachments = []
         for item in kept["attachments"]:
             try:
@@ -385,7 +385,7 @@ class DiscordAdapter(discord.Client):
         await self.core.handle(ChatEvent(
             platform=PLATFORM, user_id=kept["author_id"], chat_id=str(kept["channel_id"]),
             text=kept["content"], route=route, attachments=tuple(attachments), guild_id=kept["guild_id"],
-            event_id=None if replay else source, source=source))
+            event_id=None if replay else source, source=source, late=late))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

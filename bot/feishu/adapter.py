@@ -438,17 +438,18 @@ class FeishuAdapter:
         if addressed is not None and new:  # not new: kept already, answered by whoever has it
             await self._answer(raw, addressed[0])
 
-    def _replay(self, message_id: str, raw: dict[str, Any]) -> None:
+    def _replay(self, message_id: str, raw: dict[str, Any], late: bool) -> None:
         """A kept message nobody answered (its process died): answered now, on the bot's loop."""
-        self._submit(self._answer(raw, message_id, replay=True))
+        self._submit(self.core.inbox.answer(
+            PLATFORM, message_id, lambda: self.handle_message(raw, replay=True, late=late), replay=True))
 
-    async def _answer(self, raw: dict[str, Any], message_id: str, replay: bool = False) -> None:
-        await self.core.inbox.answer(PLATFORM, message_id, lambda: self.handle_message(raw, replay=replay),
-                                     replay=replay)
+    async def _answer(self, raw: dict[str, Any], message_id: str) -> None:
+        await self.core.inbox.answer(PLATFORM, message_id, lambda: self.handle_message(raw))
 
-    async def handle_message(self, raw: dict[str, Any], replay: bool = False) -> None:
+    async def handle_message(self, raw: dict[str, Any], replay: bool = False, late: bool = False) -> None:
         """Answer a message. ``replay``: one kept in the inbox and claimed for this process, whose
-        deliveries its dead process had already claimed (so they are not asked again)."""
+        deliveries its dead process had already claimed (so they are not asked again); ``late``: see
+        ChatEvent.late."""
         addressed = self._addressed(raw)
         if addressed is None:
             return
@@ -473,7 +474,7 @@ class FeishuAdapter:
         await self.core.handle(ChatEvent(
             platform=PLATFORM, user_id=user_id, chat_id=str(message.get("chat_id")), text=text,
             route=route, attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key"),
-            is_admin=user_id in self.admin_ids, source=message_id))
+            is_admin=user_id in self.admin_ids, source=message_id, late=late))
 
     async def _download(self, message_id: str, key: str) -> bytes | None:
         request = (

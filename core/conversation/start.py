@@ -67,7 +67,7 @@ async def start(chat: Chat, event: ChatEvent, lang: str, quote: Quote, prompt: s
     over = await over_budget(chat, event, lang, quote.total)
     if over is not None:
         return over
-    if quote.total > chat.settings.confirm_above and not confirmed:
+    if (quote.total > chat.settings.confirm_above or event.late) and not confirmed:
         return await _confirmation(chat, event, lang, quote, prompt, images, options, choice, default_rule)
     request = TaskRequest(event, lang, quote, prompt, images=images,
                           from_preference=choice.source == "preference",
