@@ -421,3 +421,13 @@ def test_a_model_to_use_and_a_model_asked_about(text: str, images: int, charged:
 ])
 def test_the_use_that_describes_the_thing_stays(text: str, expected: str) -> None:
     assert _prompt(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # asking for a sharp picture is an instruction, like "best quality" ("倒影清晰" describes, and stays)
+    ("一个女孩在图书馆看书，日系清新风，帮我画一下，要高清的", "一个女孩在图书馆看书，日系清新风"),
+    ("熊猫吃拉面，帮我出两张，高清一点", "熊猫吃拉面"),
+    ("雪山下的湖泊 倒影清晰", "雪山下的湖泊 倒影清晰"),
+])
+def test_asking_for_sharpness_is_no_prompt(text: str, expected: str) -> None:
+    assert _prompt(text) == expected
