@@ -63,6 +63,8 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None,
     Everything started is registered on one exit stack as it starts, so a part that fails to start
     (a port in use, a missing token) closes every part already running, in reverse order.
     """
+    from core.intent import warm_up
+
     from .listen import quiet_accept_errors
     from .runtime import running_core
 
@@ -71,6 +73,9 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None,
     async with AsyncExitStack() as stack:
         _stop_on_signals(stack, stop)
         core = await stack.enter_async_context(running_core(settings))
+        # the parser's patterns first (seconds of CPU that hold the event loop): a chat event that came in
+        # meanwhile, over a connection already open, would wait past its platform's ack deadline
+        warm_up()
         if settings.web.enabled:
             from .web import WebPlatform, create_web_app
             from .web.guard import WebGuard
@@ -98,7 +103,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None,
             await _start_discord(stack, core, settings)
         if settings.feishu.enabled:
             await _start_feishu(stack, core, settings)
-        await core.start()
+        await core.start(warm_up_parser=False)  # warmed up above, before anything could reach us
         if ready is not None:
             ready.set()
         await stop.wait()
