@@ -1168,10 +1168,9 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     is a plain description beside the talk ("my friend's wedding is next month and they asked me to …. slow
     acoustic love song, warm"): the backstory people tell before what they want."""
     parts = gate.clauses(_SPACES.sub(" ", described))  # the cut-out words left runs of spaces
-    if quoted := gate.quoted_request(whole):
-        # 'my boss: "make me a poster by friday" 🙄': someone else's request retold (a quote alone: ask)
-        intent.kind, intent.gate = (IntentKind.CHAT, gate.NONE) if quoted == "told" else (intent.kind,
-                                                                                         gate.AMBIGUOUS)
+    if gate.quoted_request(whole):
+        # 'my boss: "make me a poster by friday" 🙄': someone else's request retold
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         return
     if gate.attributed(whole):
         # "Create a poster — that's what my manager said. lol": someone else's words

@@ -57,9 +57,39 @@ def test_a_quote_on_the_thing_made_or_a_task_passed_on_politely_is_still_a_reque
     assert _parse(text).request is True, text
 
 
-def test_a_request_quoted_with_nothing_around_it_is_asked_with_a_button():
-    intent = _parse('"make me a poster by friday"')
-    assert (intent.request, intent.gate) == (False, "ambiguous")
+@pytest.mark.parametrize("text", [
+    '"make me a poster by friday"', '"draw a dragon eating noodles"', '@ima "draw a dragon eating noodles"',
+    'try this: "generate a cyberpunk city, neon, rain"', '"make me a poster for our bake sale" pls',
+    '「画一只戴帽子的猫」 谢谢',
+])
+def test_a_request_in_quotes_alone_or_with_words_that_ask_for_it_is_the_users_own(text):
+    # (REVIEW8 section 2: the quote alone was asked with a button, "pls"/"try this" beside it made it chat)
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("generate", True), text
+
+
+@pytest.mark.parametrize("text", [
+    "make a poster with a quote from Einstein", "a poster with a motivational quote, minimalist",
+    'generate an image with the quote "stay hungry, stay foolish"',
+    "design a gym poster, quote: no pain no gain",
+    "according to the brief, make a poster for the spring sale, pastel colors", "draw a dragon - the red one",
+    "make a logo for my bakery - the blue version", "draw a cat - my cat, orange tabby",
+    "a sci-fi city at night - the skyline glowing", "this is what my kid wants: a unicorn cake on a rainbow",
+    "画一张图，就按我说的", "做个视频，按我刚才说的", "做一首歌，歌词就是我刚才说的",
+    "客户原话：做个高级感的海报",
+    "a poster quoting my favourite poem, soft colors", "画个海报，就照你说的来",
+])
+def test_a_quote_a_dash_or_my_own_words_referred_to_are_no_attribution(text):
+    assert _parse(text).request is True, text
+
+
+@pytest.mark.parametrize("text", [
+    "Create a poster — that's what my manager said. lol", "做个海报，老板说的", "做个海报，这是老板的原话",
+    "make a poster for the sale - my boss lol", "make a poster for the sale, according to my boss",
+    '客户原话："要一张高端大气上档次的海报" 我真的会谢', "draw a logo, quoting the client",
+])
+def test_a_request_credited_to_someone_else_is_still_talk(text):
+    assert _parse(text).request is False, text
 
 
 @pytest.mark.parametrize("text", [

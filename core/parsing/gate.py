@@ -1131,21 +1131,28 @@ _RETRACTION_CHARS = re.compile(r"jk|j/k|kidding|joking|psych|messing|jokes|玩�
                                r"|不是真的", re.I)
 
 
-def quoted_request(text: str) -> str | None:
+def quoted_request(text: str) -> bool:
     """'my boss: "make me a poster by friday" 🙄', '他说「给我做个视频」然后就走了': a request inside quotes,
-    with nothing outside them that asks or names what to make, is someone else's words retold ("told";
-    "alone" when nothing but the quote is said, which might still be the user's own request). A quote beside
-    words that name something ('a poster that says "make art not war"') is what goes on it."""
+    with nothing outside them that asks or names what to make, is someone else's words retold. Nothing but
+    the quote, or only words that ask for it ('try this: "…"', '"…" pls'), is the user's own request. A
+    quote beside words that name something ('a poster that says "make art not war"') is what goes on it."""
     if not _QUOTE_CHARS.search(text):
-        return None
+        return False
     quotes = [m.group(0)[1:-1] for m in _QUOTED.finditer(text)]
     if not any(_opens_a_request(q) for q in quotes):
-        return None
+        return False
     outside = _QUOTED.sub(" , ", text)
     if any(request_shape(c.text) or descriptive(c.text) for c in clauses(outside)) \
             or any(n.head for n in nouns(outside)):
-        return None
-    return "told" if _A_WORD_OUTSIDE.search(outside) else "alone"
+        return False
+    # 'try this: "…"', '"…" pls', '@ima "…"', or the quote alone: the user's own request, in quotes
+    return bool(_A_WORD_OUTSIDE.search(_quote_asks().sub(" ", outside)))
+
+
+@cache
+def _quote_asks() -> re.Pattern[str]:
+    """The words around a quoted request that ask for it (intent_words.json: quote_asks)."""
+    return re.compile(rf"(?<![a-z])(?:{alt('quote_asks')})(?![a-z])", re.I)
 
 
 _QUOTE_CHARS = re.compile(r"[\"“「『‘']")
@@ -1153,19 +1160,40 @@ _A_WORD_OUTSIDE = re.compile(r"[a-z\u3400-\u9fff]", re.I)
 
 
 # "Create a poster — that's what my manager said", "…, or so my boss says", "…，这是老板的原话": the words
-# before are someone else's
-_ATTRIBUTED = re.compile(
-    r"(?<![a-z'])(?:that'?s|thats|this is|is|was)\s+what\s+(?:[a-z'-]+\s+){1,3}?"
-    r"(?:said|says|told|tells|wants|wanted|asked|asks|texted|wrote|messaged|emailed)(?![a-z])"
-    r"|(?<![a-z'])(?:or so|according to|quote|quoting|in (?:his|her|their) words)(?![a-z])"
-    r"|[—–-]\s*(?:my|our|the|his|her)\s+[a-z]+(?:\s+[a-z]+)?\s*(?:,|$|\W*\s(?:lol|smh|ugh|🙄))"
-    r"|原话|这是[^，。,.!！?？]{1,6}(?:说|讲|要求)的|[^，。,.!！?？]{1,6}(?:说|讲)的[。.!！]?\s*$",
-    re.I)
+# before are someone else's. Not "quote" as a noun ("a poster with a quote from Einstein"), not what
+# someone wants introduced with a colon ("this is what my kid wants: a unicorn cake"), not a dash before a
+# thing ("draw a dragon - the red one"), not the client's brief passed on unquoted ("客户原话：做个…海报";
+# quoted, '客户原话："要一张…海报" 我真的会谢', they are the client's words retold: the quote is blanked to
+# spaces before this is read)
+@cache
+def _attributed() -> re.Pattern[str]:
+    people = alt("attribution_people", "en")
+    return re.compile(
+        r"(?<![a-z'])(?:that'?s|thats|this is|is|was)\s+what\s+(?:[a-z'-]+\s+){1,3}?"
+        r"(?:said|says|told|tells|wants|wanted|asked|asks|texted|wrote|messaged|emailed)(?![a-z])(?!\s*[:：])"
+        r"|(?<![a-z'])(?:or so|in (?:his|her|their) words)(?![a-z])"
+        rf"|(?<![a-z'])(?:according to|quoting|to quote)\s+(?:him|her|them|"
+        rf"(?:(?:my|our|his|her|their|the)\s+)?(?:{people}))(?![a-z])"
+        rf"|[—–-]\s*(?:my|our|the|his|her)\s+(?:[a-z]+\s+)?(?:{people})(?![a-z])"
+        r"(?:\W*(?:lol|lmao|smh|ugh|said|says|again))*\W*$"
+        r"|原话(?!\s?[:：]\s?\S)|这是[^，。,.!！?？]{1,6}(?:说|讲|要求)的",
+        re.I)
+
+
+# "…，老板说的": someone said it (not "就按我说的", "歌词就是我刚才说的": the user's own words)
+_SAID_LAST = re.compile(r"([^，。,.!！?？\s]{1,6})(?:说|讲)的[。.!！]?\s*$")
+_YOU_OR_I = re.compile(r"[我你您]")
 
 
 def attributed(text: str) -> bool:
     """The request said is credited to someone else ("— that's what my manager said", "…，老板说的")."""
-    return bool(_ATTRIBUTION_WORDS.search(text) and _ATTRIBUTED.search(_QUOTED.sub(" ", text)))
+    if not _ATTRIBUTION_WORDS.search(text):
+        return False
+    text = _QUOTED.sub(" ", text)
+    if _attributed().search(text):
+        return True
+    said = _SAID_LAST.search(text)
+    return bool(said and not _YOU_OR_I.search(said.group(1)))
 
 
 # every attribution holds one of these (a cheap look first)
