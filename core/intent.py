@@ -480,12 +480,12 @@ def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
         if _setting_clause(clause.text, spans, clause.start):
             settings.append(clause)
         else:
-            _sort_clause(reading, clause, spans, len(refs), images)
+            _sort_clause(reading, clause, spans, len(refs), images, work)
     if reading.content:  # "这次用 nano banana 2 就行，画个…", "cheapest model pls, …: a red apple"
         reading.settings = [(c.start, c.end) for c in settings]
     else:  # nothing else said: "cheapest model?" asks for the list, "switch to kling" is a command
         for clause in settings:
-            _sort_clause(reading, clause, spans, len(refs), images)
+            _sort_clause(reading, clause, spans, len(refs), images, work)
     return reading
 
 
@@ -539,13 +539,17 @@ def _setting_clause(text: str, spans: list[tuple[int, int]], start: int) -> bool
 
 
 def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, int]], named: int,
-                 images: int = 0) -> None:
+                 images: int = 0, work: str = "") -> None:
     start, end = gate.courtesy(clause.text)
     if start or end < len(clause.text):  # "if you can, …", "可以的话帮我画…", "… that'd be great"
         if not clause.text[start:end].strip(" \t,.!?~，。！？"):
             return
         clause = gate.Clause(clause.start + start, clause.start + end, clause.text[start:end])
-    if taken := gate.retraction(clause.text):
+    taken = gate.retraction(clause.text)
+    if taken and taken[0] == "end" and not clause.text[:taken[1]].strip() and gate.named_before(
+            work[:clause.start]):
+        taken = None  # "video of a goat, title: jk": the clause is the label's value
+    if taken:
         # "draw a cat in a hat? nah jk", "画个猪头 开玩笑的": what was asked is taken back; "… jk a video of a
         # penguin …" takes it back and asks for what follows
         reading.content, reading.maybe, reading.talk = [], False, True

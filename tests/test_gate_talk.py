@@ -375,3 +375,24 @@ def test_a_media_taken_back_before_another_asked_for_charges_the_new_one(text, t
 def test_the_take_backs_that_name_the_thing_asked_for_still_cancel(text):
     intent = _parse(text)
     assert (intent.kind, intent.request) == ("cancel", False), text
+
+
+@pytest.mark.parametrize("text", [
+    "画一只小丑在开玩笑", "画两个人在开玩笑", "做个视频：朋友之间开玩笑", "一张图：小孩在逗你玩",
+    "画一群猴子互相开玩笑",
+    "generate a track, genre: psych", "lofi beat, chill, psych", "a song, style: psych, tempo fast",
+    "draw a dad who is kidding", "generate an image of a comedian, kidding",
+    "a poster for my comedy show Only Joking",
+    "video of a goat, title: jk", "a kid kidding around with his dog, watercolor",
+])
+def test_joking_said_inside_the_description_takes_nothing_back(text):
+    # (REVIEW8 section 3: what the subject does, a genre, a title)
+    assert _parse(text).request is True, text
+
+
+@pytest.mark.parametrize("text", [
+    "画个猪头 开玩笑的", "画个猪头开玩笑的", "画个猪头，开玩笑啦", "draw a cat in a hat? nah jk",
+    "draw a cat in a hat, kidding lol", "make me a poster of my boss as a clown... just kidding",
+])
+def test_a_joke_taken_back_after_the_request_still_charges_nothing(text):
+    assert _parse(text).request is False, text

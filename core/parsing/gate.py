@@ -1101,7 +1101,9 @@ def _retraction() -> tuple[re.Pattern[str], re.Pattern[str]]:
     filler = (r"(?:\W|_|(?<![a-z])(?:nah|no|lol|lmao|haha|hehe|ok|okay|just|don't|dont|do not|nvm|never mind)"
               r"(?![a-z])|哈+|啦|哈哈+|别)*")
     return (re.compile(rf"^{filler}(?:{said}){filler}(?=\S)", re.I),
-            re.compile(rf"(?:^|(?<=\W)|(?<=[\u3400-\u9fff])){filler}(?:{said}){filler}$", re.I))
+            # (after a character, not after 在/之间/着…: "画一只小丑在开玩笑" is what the clown does)
+            re.compile(rf"(?:^|(?<=\W)|(?<=[\u3400-\u9fff])(?<![在间着相跟和与同])){filler}(?:{said}){filler}$",
+                       re.I))
 
 
 def retraction(text: str) -> tuple[str, int] | None:
@@ -1123,7 +1125,15 @@ def retraction(text: str) -> tuple[str, int] | None:
 
 _NEW_SENTENCE = re.compile(r"(?:i|i'm|im|i've|we|you|it|that|this)(?![a-z'])", re.I)
 # "a song called just kidding": a title, not a retraction
-_NAMED_BEFORE = re.compile(r"(?:(?<![a-z])(?:called|named|titled|saying|says)|叫做?|名为|标题是?)\W*$", re.I)
+# ("genre: psych", "title: jk", "a dad who is kidding", "my comedy show Only Joking": a label's value, what
+# someone does, a name)
+_NAMED_BEFORE = re.compile(r"(?:(?<![a-z])(?:called|named|titled|saying|says|genre|style|title|name|who is|"
+                           r"who's|show)|叫做?|名为|标题是?)\W*$|[:：]\s*$", re.I)
+
+
+def named_before(text: str) -> bool:
+    """The words before end in a label or a naming verb ("title:", "a song called"): what follows names."""
+    return bool(_NAMED_BEFORE.search(text, max(0, len(text) - 24)))
 
 
 # every retraction holds one of these (a cheap look first: most clauses hold none)
