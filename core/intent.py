@@ -606,7 +606,8 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.answers.append(standalone)
     elif reading.answers and not gate.residue(clause.text, "list_asks", "reply_filler", "thanks"):
         reading.aside.append((clause.start, clause.end, "question"))  # "都支持哪些模型 列一下": asks it again
-    elif not gate.chatty(clause.text) or gate.joined_request(clause.text):
+    elif not gate.chatty(clause.text, f"{work[:clause.start]} , {work[clause.end:]}") or gate.joined_request(
+            clause.text):
         # a story with a request joined on: "my dog died last week and i'd love a painting of him …"
         reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
     else:
@@ -1171,7 +1172,8 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     answer) or, for a hypothetical, asked with a button, unless one of its clauses opens like a request or
     is a plain description beside the talk ("my friend's wedding is next month and they asked me to …. slow
     acoustic love song, warm"): the backstory people tell before what they want."""
-    parts = gate.clauses(_SPACES.sub(" ", described))  # the cut-out words left runs of spaces
+    spaced = _SPACES.sub(" ", described)  # the cut-out words left runs of spaces
+    parts = gate.clauses(spaced)
     if gate.quoted_request(whole):
         # 'my boss: "make me a poster by friday" 🙄': someone else's request retold
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
@@ -1204,7 +1206,7 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     # known to stand beside a sign of talk: the parts after it need not be looked at (a sign is costly)
     found: str | None = None
     for i, part in enumerate(parts):
-        signal = gate.chat_signal(part.text, intent.images)
+        signal = gate.chat_signal(part.text, intent.images, f"{spaced[:part.start]} , {spaced[part.end:]}")
         if signal is None:
             if found is not None and _names_something(part.text):
                 return

@@ -396,3 +396,27 @@ def test_joking_said_inside_the_description_takes_nothing_back(text):
 ])
 def test_a_joke_taken_back_after_the_request_still_charges_nothing(text):
     assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, prompt", [
+    ("the old man smiled, oil painting", "the old man smiled, oil painting"),
+    ("my dog named Luna as a superhero, comic style", "my dog named Luna as a superhero, comic style"),
+    ("the forest burned, dramatic sky, 16:9", "the forest burned, dramatic sky"),
+    ("his eyes glowed red, dark fantasy portrait", "his eyes glowed red, dark fantasy portrait"),
+    ("the city flooded, cinematic, aerial shot", "the city flooded, cinematic, aerial shot"),
+    ("the dragon named Smaug sleeping on gold", "the dragon named Smaug sleeping on gold"),
+    ("our village celebrated the harvest, watercolor", "our village celebrated the harvest, watercolor"),
+])
+def test_a_past_tense_scene_beside_a_style_or_media_word_is_the_description(text, prompt):
+    # (REVIEW8 section 4: the subject was cut off as "a statement", or the message answered as chat)
+    intent = _parse(text)
+    assert (intent.request, intent.prompt) == (True, prompt), text
+
+
+@pytest.mark.parametrize("text", [
+    "server lag is insane rn, my render distance dropped to 2 chunks",
+    "my render distance dropped to 2 chunks",
+    "the video render failed", "thanks!! the guild loved the banner",
+])
+def test_a_past_tense_statement_with_no_scene_beside_it_is_still_talk(text):
+    assert _parse(text).request is False, text

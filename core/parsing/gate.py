@@ -479,19 +479,11 @@ def _verb_first(text: str) -> bool:
     return bool(_verb_first_pattern().match(text.strip()))
 
 
+_STATEMENT_SUBJECT = (r"^\W*(?:(?:the|my|our|his|her|their|its|this|that|these|those|your|ur)\s+"
+                      r"(?:[\w'-]+\s+){0,3}?|(?:mine|yours|ours|theirs|hers)\s+(?:[\w'-]+\s+){0,2}?)")
 _STATEMENT = re.compile(
-    r"^\W*(?:(?:the|my|our|his|her|their|its|this|that|these|those|your|ur)\s+(?:[\w'-]+\s+){0,3}?"
-    r"|(?:mine|yours|ours|theirs|hers)\s+(?:[\w'-]+\s+){0,2}?)"
-    # a verb in the past: "my render distance dropped to 2 chunks" (not "my cat dressed as a pirate")
-    r"(?:(?!(?:speed|seed|weed|bread|shed|sled|bed|red|need|breed|feed|steed|greed|tweed|reed|creed|deed|"
-    r"hundred|sacred|naked|wicked|beloved|crooked|rugged|ragged|jagged|wretched|blessed|learned|aged|"
-    r"winged|horned|hooded|masked|armored|armoured|haired|eyed|legged|tailed|colored|coloured|shaped|"
-    r"themed|styled|inspired|based|powered|bearded|striped|spotted|wooded|frosted|gilded)\b)"
-    r"(?<!the )(?<!my )(?<!our )(?<!his )(?<!her )(?<!their )(?<!its )(?<!this )(?<!that )(?<!these )"
-    r"(?<!those )(?<!your )(?<!ur )[a-z]{2,}[^aeiou\s]ed"
-    r"(?!\s+(?:of|from|out|in|on|with|by|as|like|into|up|at|under|over|against|through|across|and)\b)"
-    r"(?=\s|$|[,.!?])"
-    r"|is|are|was|were|has|have|had|can't|cannot|can "
+    _STATEMENT_SUBJECT
+    + r"(?:is|are|was|were|has|have|had|can't|cannot|can "
     r"not|doesn't|don't|didn't|won't|looks|look|looked|seems|seem|"
     r"made|makes|needs|wants|got|keeps|became|came out|turned "
     r"out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
@@ -500,6 +492,41 @@ _STATEMENT = re.compile(
     r"appeared|showed up|worked|works|helped|rocks|slaps|killed it)(?![a-z])(?!\s+\w+ing\b)",
     re.I,
 )
+# a verb in the past: "my render distance dropped to 2 chunks" (not "my cat dressed as a pirate", "my dog
+# named Luna"); beside a style, a media noun or an option in another clause ("the old man smiled, oil
+# painting") it is the scene described, see :func:`_told`
+_PAST_STATEMENT = re.compile(
+    _STATEMENT_SUBJECT
+    + r"(?!(?:speed|seed|weed|bread|shed|sled|bed|red|need|breed|feed|steed|greed|tweed|reed|creed|deed|"
+    r"hundred|sacred|naked|wicked|beloved|crooked|rugged|ragged|jagged|wretched|blessed|learned|aged|"
+    r"winged|horned|hooded|masked|armored|armoured|haired|eyed|legged|tailed|colored|coloured|shaped|"
+    r"themed|styled|inspired|based|powered|bearded|striped|spotted|wooded|frosted|gilded|named|called|"
+    r"titled|nicknamed|dubbed|labeled|labelled)\b)"
+    r"(?<!the )(?<!my )(?<!our )(?<!his )(?<!her )(?<!their )(?<!its )(?<!this )(?<!that )(?<!these )"
+    r"(?<!those )(?<!your )(?<!ur )[a-z]{2,}[^aeiou\s]ed"
+    r"(?!\s+(?:of|from|out|in|on|with|by|as|like|into|up|at|under|over|against|through|across|and)\b)"
+    r"(?=\s|$|[,.!?])(?!\s+\w+ing\b)",
+    re.I,
+)
+# a style or a look said beside the story: "…, cinematic, aerial shot", "…, comic style"
+_SCENE_WORDS = re.compile(r"(?<![a-z])(?:style|styled|cinematic|aerial|shot|lighting|realistic|"
+                          r"photorealistic|anime|cartoon|comic|renaissance|baroque|surreal|fantasy|noir|watercolou?r|oil|pencil|"
+                          r"ink|pastel|neon|vintage|retro|minimalist|4k|8k|hdr|16:9|9:16|1:1)(?![a-z])", re.I)
+
+
+def _told(lowered: str, rest: str) -> bool:
+    """A statement about a thing ("the video render failed", "my render distance dropped to 2 chunks"). A
+    past-tense one counts only when the rest of the message (its other clauses) sets no scene: beside a
+    style, a head media noun or an option ("the old man smiled, oil painting", "the forest burned, 16:9") it
+    describes what to make."""
+    if _STATEMENT.match(lowered):
+        return True
+    if not _PAST_STATEMENT.match(lowered):
+        return False
+    return not (rest and (_SCENE_WORDS.search(rest) or any(n.head for n in nouns(rest))
+                          or take_options(rest, None, 0)[0].options))
+
+
 #: a verdict after the thing named ("手指总是不对", "字都是乱码", "太糊了"): talk about a result
 _STATEMENT_ZH = re.compile(r"(?:总是|老是|都是|又|不对|不行|乱码|变形|糊|有问题|崩了|好丑|太丑|一般)")
 @cache
@@ -610,8 +637,9 @@ def _own_words(text: str) -> str:
     return _QUOTED.sub(" ", _LYRICS_ON.sub(" ", text))
 
 
-def chatty(text: str) -> bool:
-    """A statement about oneself or the result ("i think the first one was better", "我今天好累")."""
+def chatty(text: str, rest: str = "") -> bool:
+    """A statement about oneself or the result ("i think the first one was better", "我今天好累"). ``rest``
+    is the message's other clauses (see :func:`_told`)."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
     unquoted = _QUOTED.sub(" ", lowered)  # 'a poster that says "see you tomorrow"' is not for later
     starts = compiled(r"^\W*(?:{starts})(?!['’]s)", 0, starts=("chat_starts",))
@@ -625,7 +653,7 @@ def chatty(text: str) -> bool:
         return False
     if past_story(lowered) or _plan(lowered):
         return True  # what happened, or what the user will do themselves ("I'll draw it myself lol")
-    if (_STATEMENT.match(lowered) or _about_the_mentioned().match(lowered) or _IF_I.match(lowered)
+    if (_told(lowered, rest) or _about_the_mentioned().match(lowered) or _IF_I.match(lowered)
             or _DONE_WELL.search(lowered)):
         return True
     if _combined("polite_prefixes").match(lowered):
@@ -945,7 +973,7 @@ def _opening(text: str) -> str:
     return _LEAD_FILLER.sub("", text[start:])
 
 
-def chat_signal(text: str, images: int = 0) -> str | None:
+def chat_signal(text: str, images: int = 0, rest: str = "") -> str | None:
     """The first sign of talk in a clause ("negation", "comparison", "reported", "second_person", "past",
     "statement"; "hypothetical" and "amused" are asked about with a button), or None. Quoted words
     (lyrics, the words on a poster) are not looked at."""
@@ -971,7 +999,7 @@ def chat_signal(text: str, images: int = 0) -> str | None:
         return "comparison"
     if _STATUS.match(opening):
         return "work_talk"  # "poster done", "video blocked", "海报已定稿": where a piece of work stands
-    if not images and _STATEMENT.match(opening.lower()) and not wants_something_made(opening.lower()):
+    if not images and _told(opening.lower(), rest) and not wants_something_made(opening.lower()):
         return "statement"  # "the video render failed", "my render distance dropped": told about a thing
     copula = _COPULA.search(opening)
     if (copula and not images and not _RELATIVE.search(opening[: copula.start()])
