@@ -1063,3 +1063,10 @@ def test_wishes_deadlines_and_greetings_after_the_request_go(text: str, expected
 ])
 def test_sentences_that_only_set_an_option_go(text: str, expected: str) -> None:
     assert parse(text, 0, catalogues()).prompt == expected
+
+
+def test_make_it_said_as_a_sentence_of_its_own_is_the_style() -> None:
+    text = "Make me an image: a tiny dragon sleeping in a teacup. Make it cute. Square format please."
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == "a tiny dragon sleeping in a teacup, cute", intent
+    assert intent.options["aspect_ratio"] == "1:1", intent

@@ -297,7 +297,7 @@ WANT_IT_PART = re.compile(r"(?<=[,，.;；!！])(\s*)" + WANT_IT.pattern, re.I)
 # "make it" says is its style ("make it pop" or "make it look like …" says how, and is left to the words)
 # ("don't make it too cartoony" is a wish against, said as typed; "…" - make it upbeat pop" after lyrics cut)
 MAKE_IT_STYLE = re.compile(r"(?<=[\w\"')])(?<!n't)(?<!n’t)(?<!dont)(?<!\bnot)(?<!never)"
-                           r"\s*[,，]?\s*(?:[-—–]+\s*)?(?:(?:but|and|just|pls|please)\s+){0,3}"
+                           r"\s*[,，.]?\s*(?:[-—–]+\s*)?(?:(?:but|and|just|pls|please)\s+){0,3}"
                            r"make\s+(?:it|them|this|that)\s+(?!(?:an?|the|pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
                            r"in|at|with|to)(?![a-z]))(?=[a-z])", re.I)
 # with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano
