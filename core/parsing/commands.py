@@ -184,7 +184,9 @@ def main_kind(found: Sequence[str]) -> tuple[str, list[str]]:
 
 #: whole-message replies, in the order they are tried; each with the extra words it may stand among
 REPLIES = (("forget_me", ("forget_me", "forget_me_filler")),
-           ("show_preferences", ("show_preferences", "show_filler")), ("yes", ("yes",)), ("no", ("no",)))
+           ("show_preferences", ("show_preferences", "show_filler")), ("yes", ("yes",)), ("no", ("no",)),
+           # "give me a sec", "等我5分钟": a moment asked for, never "a sec" of the last request again
+           ("chat", ("waiting", "waiting_filler")))
 
 
 def reply_kind(text: str) -> str | None:
@@ -199,7 +201,8 @@ def reply_kind(text: str) -> str | None:
         return None
     asked: bool | None = None
     for kind, lists in REPLIES:
-        if residue(text, *lists, "reply_filler") or not pattern(lists[0]).search(text):
+        said = _DIGITS.sub(" ", text) if kind == "chat" else text  # "give me 5 min"
+        if residue(said, *lists, "reply_filler") or not pattern(lists[0]).search(text):
             continue
         if kind in _NEVER_ASKED:
             asked = bool(_ASKED.search(text)) if asked is None else asked
@@ -218,6 +221,7 @@ def _reply_heads() -> re.Pattern[str]:
     return re.compile(alternation(p for _, lists in REPLIES for p in phrases(lists[0])), re.I)
 
 
+_DIGITS = re.compile(r"\d+")
 _NEVER_ASKED = frozenset({"forget_me", "yes", "no"})
 _ASKED = re.compile(r"[?？]|[吗么呢嘛][\s~。.!！]*$|(?<![a-z])(?:hmm+|um+|uh+|i guess|i think|maybe|not sure)"
                     r"(?![a-z])", re.I)
