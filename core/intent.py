@@ -469,6 +469,7 @@ class _Reading:
     aside: list[tuple[int, int, str]] = field(default_factory=list)
     # "帮我写个短视频脚本，30秒的，卖奶茶": words asked for; what follows describes them
     words_asked: bool = False
+    words: list[tuple[int, int, str]] = field(default_factory=list)  # the words asked and what describes them
 
 
 def _read_clauses(work: str, refs: list[ModelRef], images: int = 0) -> _Reading:
@@ -557,9 +558,21 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         if taken[0] == "end" or not clause.text[taken[1]:].strip():
             return
         clause = gate.Clause(clause.start + taken[1], clause.end, clause.text[taken[1]:])
-    if reading.words_asked and not gate.request_shape(clause.text):
-        reading.aside.append((clause.start, clause.end, "talk"))  # "…脚本，30秒的，卖奶茶": about the words
-        return
+    if reading.words_asked:
+        if not (gate.request_shape(clause.text) or gate.asks_for_something_made(clause.text)
+                or (images and pattern("edit_words").search(clause.text))):
+            # "…脚本，30秒的，卖奶茶": about the words
+            reading.aside.append((clause.start, clause.end, "talk"))
+            reading.words.append(reading.aside[-1])
+            return
+        # "帮我写一首诗，再配一张图：…", [picture] "帮我看一下这张图，把背景换成白色": something made is asked
+        # after the words or the errand; what follows describes it
+        reading.words_asked = False
+        if _MADE_FROM_THEM.search(clause.text):
+            # "write lyrics about summer, then make it a song": the words are what the song is made of
+            reading.aside = [a for a in reading.aside if a not in reading.words]
+            reading.content += [(s, e) for s, e, _ in reading.words]
+        reading.words = []
     if pure := command_words.commands_in(clause.text, spans, clause.start):
         if pure == ["cancel"] and reading.content and _WITHDRAWN.match(clause.text):
             # "draw a wizard, scratch that, draw a witch": the words before are withdrawn, no task cancelled
@@ -613,9 +626,15 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
     else:
         reading.talk = True
         reading.aside.append((clause.start, clause.end, "talk"))
-        reading.words_asked = reading.words_asked or gate.text_request(clause.text.lower())
+        if not reading.words_asked and gate.text_request(clause.text.lower()):
+            reading.words_asked, reading.words = True, [reading.aside[-1]]
         # "… but idk what yet", "…, later ok": asked with a button at most, never charged now
         reading.maybe = reading.maybe or gate.unsure(clause.text) or gate.later_on_its_own(clause.text)
+
+
+# "then make it a song", "然后做成一首歌": what was asked before is made into the thing
+_MADE_FROM_THEM = re.compile(r"(?<![a-z])(?:make|turn|put|set)\s+(?:it|them|this|that|those)(?![a-z])"
+                             r"|做成|变成|谱成|改成|唱成|配成", re.I)
 
 
 # "scratch that", "never mind", "nvm", "forget it": what was just said is withdrawn

@@ -420,3 +420,37 @@ def test_a_past_tense_scene_beside_a_style_or_media_word_is_the_description(text
 ])
 def test_a_past_tense_statement_with_no_scene_beside_it_is_still_talk(text):
     assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, images, task", [
+    ("帮我看一下这张图，把背景换成白色", 1, "image_to_image"),
+    ("pls look at this and make it anime style", 1, "image_to_image"),
+    ("帮我选个风格画只猫", 0, "text_to_image"),
+    ("帮我挑个好看的配色画一张海报：咖啡店开业", 0, "text_to_image"),
+    ("please read the lyrics below and make a song: la la la summer nights", 0, "text_to_music"),
+    ("pls check the vibe and make a lofi song", 0, "text_to_music"),
+    ("please book cover for my novel, dark fantasy", 0, "text_to_image"),
+    ("帮我写一首诗，再配一张图：秋天的落叶", 0, "text_to_image"),
+    ("can you recommend a style and draw a fox in it", 0, "text_to_image"),
+])
+def test_an_errand_or_words_asked_before_something_made_leave_the_request(text, images, task):
+    # (REVIEW8 section 5: the errand lead swallowed the request after it)
+    intent = _parse(text, images)
+    assert (intent.request, intent.task_type) == (True, task), text
+
+
+@pytest.mark.parametrize("text, prompt", [
+    ("write lyrics about summer, then make it a song, upbeat pop", "lyrics about summer, upbeat pop"),
+    ("帮我写一首诗，再配一张图：秋天的落叶", "秋天的落叶"),
+])
+def test_words_made_into_the_thing_asked_stay_in_its_prompt(text, prompt):
+    assert _parse(text).prompt == prompt, text
+
+
+@pytest.mark.parametrize("text", [
+    "帮我算一下", "帮我推荐一首歌", "帮我推荐几首歌，周杰伦那种", "帮我看看这张海报有没有错别字",
+    "can you check my poster",
+    "帮我写个脚本，30秒的，卖奶茶", "帮我想个视频标题 关于露营vlog的",
+])
+def test_errands_and_words_with_nothing_made_after_them_are_still_never_charged(text):
+    assert _parse(text).request is False, text

@@ -596,7 +596,11 @@ def _text_object() -> tuple[re.Pattern[str], frozenset[str]]:
 def text_request(text: str) -> bool:
     """"write me a poem", "tell me a joke", "给我讲个笑话": words, not pictures or sound — nothing we make; so
     are errands asked after an asking lead ("帮我算一下", "帮我推荐一首歌", "can you check my poster")."""
-    if _errand().match(text):
+    errand = _errand().match(text)
+    if errand and not _combined("create_verbs").search(text, errand.end()) and not any(
+            n.start < errand.end() <= n.end for n in nouns(text)):
+        # (not "帮我选个风格画只猫", "pls check the vibe and make a lofi song": the errand leads to what is
+        # made; not "please book cover for my novel": the errand's word opens a media noun)
         return True
     words_after, lead_ins = _text_object()
     for verb in _combined("request_verbs", "create_verbs").finditer(text):
@@ -605,6 +609,19 @@ def text_request(text: str) -> bool:
         if verb.group(0).lower() not in lead_ins:
             break  # only the first verb is what is asked: "画一只写诗的猫" draws a cat (that writes poems)
     return False
+
+
+def asks_for_something_made(text: str) -> bool:
+    """A making verb ("画", "make") or a counted media noun that heads what is named ("再配一张图", "a lofi
+    song"): the words ask for something we make, whatever errand or words were asked before them (not "关于
+    露营vlog的": what the words are about)."""
+    return bool(_combined("create_verbs").search(text) or any(
+        n.head and _COUNTED.search(text, max(0, n.start - 16), n.start) for n in nouns(text)))
+
+
+# a count or an article right before a media noun (an adjective or two between, in English)
+_COUNTED = re.compile(r"(?:[一两二三四五六七八九十几\d][张个首段幅支部份]"
+                      r"|(?<![a-z])(?:a|an|one|two|three|some)\s+(?:[a-z'-]+\s+){0,2})\s*$", re.I)
 
 
 _WANT = re.compile(r"(?<![a-z])(?:wants?|needs?|would like|'d like|'d love|would love|looking "
