@@ -27,7 +27,6 @@ import os
 import random
 import re
 import signal
-import socket
 import sys
 import tempfile
 import time
@@ -43,9 +42,10 @@ KEY = "ima_load_bench_key"
 
 
 def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port for a bot process to bind later: one the kernel never hands to a client meanwhile."""
+    from fakes import free_port
+
+    return free_port()
 
 
 def _bot_command(phase: str) -> list[str]:

@@ -18,6 +18,7 @@ from aiohttp import web
 from bot.feishu import FeishuAdapter
 from core.config import Settings
 from core.service import CoreService
+from fakes import free_ports
 from fakes.feishu_server import APP_ID, APP_SECRET, FakeFeishu, FeishuMessage
 from sandbox.app import SandboxConfig
 
@@ -234,16 +235,11 @@ async def test_when_the_card_cannot_be_patched_the_outcome_still_arrives(env: En
 async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sandbox, tmp_path):
     """The real command, configured only by environment variables, against the fake Feishu."""
     import signal
-    import socket
     import sys
 
     fake = FakeFeishu()
     fake.start_in_thread()
-    ports = []
-    for _ in range(2):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            ports.append(s.getsockname()[1])
+    ports = free_ports(1)  # not a port 0 picked and closed: a client could be given it before the bot binds
     root = ROOT
     env = {**os.environ, "PYTHONPATH": str(root), "IMA_API_KEY": TEST_KEY, "IMA_BASE_URL": sandbox.url,
            "IMA_UPLOAD_URL": sandbox.url,
@@ -254,9 +250,11 @@ async def test_ima_bot_run_starts_the_feishu_adapter_when_configured(sandbox: Sa
            "NO_PROXY": "127.0.0.1,localhost"}
     bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "run", env=env, cwd=root,
                                                stdout=asyncio.subprocess.DEVNULL,
-                                               stderr=asyncio.subprocess.DEVNULL)
+                                               stderr=(tmp_path / "bot.log").open("wb"))
     try:
-        await until(lambda: fake.connections > 0, 90, "the long connection")  # importing lark-oapi is slow
+        await until(lambda: fake.connections > 0 or bot.returncode is not None, 90,  # lark-oapi: slow import
+                    "the long connection")
+        assert bot.returncode is None, (tmp_path / "bot.log").read_text(errors="replace")
         event = fake.message_event("画一只雪地里的狐狸")
         await fake.call(fake.push(event))
         await until(lambda: final(reply_card(fake, event["event"]["message"]["message_id"])), 90, "the card")
