@@ -1105,6 +1105,11 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
                 and pattern("delegation").search(draft.whole or described)))
     if (draft.ref is not None and not intent.images and not draft.task_type
             and _talks_about_the_model(described, draft.ref)):
+        if _TRY_IT_ON.search(draft.whole):
+            # "海螺最近更新了，试试：猫在跳舞", "sora videos look the same now, try kling: a cat dancing":
+            # the news and an ask beside it; which model and what are asked with the button, never guessed
+            intent.gate = gate.AMBIGUOUS
+            return
         # "suno v5 dropped today", "海螺最近更新了", "sora videos all look the same now": news or a verdict
         # about the model, nothing asked of it
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
@@ -1158,6 +1163,11 @@ def _talks_about_the_model(described: str, ref: ModelRef) -> bool:
     return not (any(gate.request_shape(c.text) for c in gate.clauses(described))
                 or any(not _DONE_AFTER.match(described, m.end())
                        for m in pattern("request_verbs").finditer(described)))
+
+
+# "…, try kling: a cat dancing", "海螺最近更新了，试试：猫在跳舞": the model tried on what follows the colon
+_TRY_IT_ON = re.compile(r"(?:(?<![a-z])(?:try|use|using|switch to|go with)(?![a-z])[^,.!?:：]{0,30}"
+                        r"|试试|试一下|试一试|用)[^，。,.!！?？:：]{0,12}[:：]\s*\S", re.I)
 # "new pfp 😎", "our team photo from the offsite", "新头像": what the picture is, shown; no change asked of it
 _OWN_THING = re.compile(r"^\W*(?:my|our|his|her|their|new|the new|my new|our new|我的|我们的|我家|我们家|新)"
                         r"(?![a-z])", re.I)
@@ -1236,7 +1246,12 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     if found is None:
         return
     if found == "reported" and _PLEASE_END.search(whole):
-        return  # "老板让我做个…月饼礼盒包装图，醒狮元素，麻烦了🙏": the task passed on to the bot, politely
+        # "老板让我做个…月饼礼盒包装图，醒狮元素，麻烦了🙏": the task passed on to the bot, politely, saying
+        # what it is; "朋友让我给他画个头像，拜托了" names only the thing: asked with the button at most
+        if not any(gate.residue(gate.after_reported_opening(c.text), "media_nouns", "command_filler")
+                   and not gate.remark(c.text) for c in gate.clauses(intent.prompt)):
+            intent.gate = gate.AMBIGUOUS
+        return
     if found in gate.TALK_SIGNALS:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     else:

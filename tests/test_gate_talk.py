@@ -454,3 +454,23 @@ def test_words_made_into_the_thing_asked_stay_in_its_prompt(text, prompt):
 ])
 def test_errands_and_words_with_nothing_made_after_them_are_still_never_charged(text):
     assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text", ["朋友让我给他画个头像，拜托了", "老板让我做个海报，烦死了，谢谢"])
+def test_a_task_passed_on_politely_that_names_only_the_thing_is_asked_never_charged(text):
+    # (REVIEW8 section 6: charged with the prompt '朋友让我头像')
+    intent = _parse(text)
+    assert (intent.request, intent.gate) == (False, "ambiguous"), text
+
+
+@pytest.mark.parametrize("text", ["海螺最近更新了，试试：猫在跳舞",
+                                  "sora videos look the same now, try kling: a cat dancing"])
+def test_model_news_with_a_try_it_on_a_description_is_asked_with_the_button(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.gate) == ("generate", False, "ambiguous"), text
+
+
+@pytest.mark.parametrize("text", ["要不要做个视频", "要不要做个视频？", "要不要画一只猫",
+                                  "should we make a video?"])
+def test_should_we_make_it_is_a_question_never_a_charge(text):
+    assert _parse(text).request is False, text

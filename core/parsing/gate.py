@@ -252,7 +252,7 @@ _A_NOT_A = re.compile(r"([\u3400-\u9fff])不\1[\s\W]*$")
 _ZH_ASKED = re.compile(
     r"(吗|么|呢|嘛)[\s\W]*$|多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|"
     r"哪张|哪首|哪段|哪版|哪一|哪款|哪种|"
-    r"怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|能不能|可不可以|有没有|是不是|会不会")
+    r"怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|能不能|可不可以|有没有|是不是|会不会|要不要")
 _HOW_MUCH = re.compile(r"(?<![a-z])how (?:much|many|long)(?![a-z])", re.I)
 _FIRST_WORD = re.compile(r"^\W*([a-z']+)")
 _QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "when", "where", "who",
@@ -1269,3 +1269,9 @@ _REPORTED_OPENING = re.compile(
 def reported_opening(text: str) -> bool:
     """The clause opens by telling who asked something of the user: their words, not a request to the bot."""
     return bool(_REPORTED_OPENING.match(_opening(text)))
+
+
+def after_reported_opening(text: str) -> str:
+    """The words after "朋友让我", "my boss wants me to" …: what was asked of the user."""
+    found = _REPORTED_OPENING.match(text)
+    return text[found.end():] if found else text
