@@ -568,8 +568,10 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         # "帮我写一首诗，再配一张图：…", [picture] "帮我看一下这张图，把背景换成白色": something made is asked
         # after the words or the errand; what follows describes it
         reading.words_asked = False
-        if _MADE_FROM_THEM.search(clause.text):
-            # "write lyrics about summer, then make it a song": the words are what the song is made of
+        if _MADE_FROM_THEM.search(clause.text) and reading.words and not gate.errand(
+                work[reading.words[0][0]:reading.words[0][1]].lower()):
+            # "write lyrics about summer, then make it a song": the words are what the song is made of (not
+            # an errand: "帮我看看这张图，做成视频" makes the video of the picture)
             reading.aside = [a for a in reading.aside if a not in reading.words]
             reading.content += [(s, e) for s, e, _ in reading.words]
         reading.words = []

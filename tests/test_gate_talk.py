@@ -474,3 +474,8 @@ def test_model_news_with_a_try_it_on_a_description_is_asked_with_the_button(text
                                   "should we make a video?"])
 def test_should_we_make_it_is_a_question_never_a_charge(text):
     assert _parse(text).request is False, text
+
+
+def test_an_errand_before_the_thing_made_from_the_picture_is_not_its_prompt():
+    intent = _parse("帮我看看这张图，做成视频", 1)
+    assert (intent.request, intent.task_type, intent.prompt) == (True, "image_to_video", "")

@@ -611,6 +611,11 @@ def text_request(text: str) -> bool:
     return False
 
 
+def errand(text: str) -> bool:
+    """The (lowercased) clause opens with an errand asked of the bot ("帮我看看", "can you check")."""
+    return bool(_errand().match(text))
+
+
 def asks_for_something_made(text: str) -> bool:
     """A making verb ("画", "make") or a counted media noun that heads what is named ("再配一张图", "a lofi
     song"): the words ask for something we make, whatever errand or words were asked before them (not "关于
