@@ -479,3 +479,8 @@ def test_should_we_make_it_is_a_question_never_a_charge(text):
 def test_an_errand_before_the_thing_made_from_the_picture_is_not_its_prompt():
     intent = _parse("帮我看看这张图，做成视频", 1)
     assert (intent.request, intent.task_type, intent.prompt) == (True, "image_to_video", "")
+
+
+def test_a_count_cut_leaves_no_space_before_the_colon_after_it():
+    intent = _parse("4 frog emotes: happy, sad, angry, sleepy")
+    assert (intent.n, intent.prompt) == (4, "frog emotes: happy, sad, angry, sleepy")

@@ -449,7 +449,12 @@ def _count_of(text: str, found: Found, images: int) -> str:
     # "做两个logo": the head noun after 个 stays, like an English one ("个版本" only counts)
     measure = m.group(3) or ""
     head = measure[1:] if measure.startswith("个") and measure[1:] not in ("版本", "方案") else ""
-    return text[:start] + " " + (m.group(2) or "") + (m.group(4) or "") + head + " " + text[m.end():]
+    rest = text[m.end():]  # ("4 frog emotes: happy, sad": no space is left before the colon)
+    return (text[:start] + " " + (m.group(2) or "") + (m.group(4) or "") + head
+            + ("" if rest[:1] in _TIGHT_AFTER else " ") + rest)
+
+
+_TIGHT_AFTER = frozenset(",.:;!?，。：；！？")
 
 
 # "…, no vocals, make 2", "…, no logos, 4 of them", "give me 3 pls": a count said as a part of its own, with a
