@@ -484,3 +484,9 @@ def test_an_errand_before_the_thing_made_from_the_picture_is_not_its_prompt():
 def test_a_count_cut_leaves_no_space_before_the_colon_after_it():
     intent = _parse("4 frog emotes: happy, sad, angry, sleepy")
     assert (intent.n, intent.prompt) == (4, "frog emotes: happy, sad, angry, sleepy")
+
+
+@pytest.mark.parametrize("text", ["一只猫，其他你看着办", "画一只猫，细节你定"])
+def test_the_rest_left_to_the_bot_is_not_in_the_prompt(text):
+    intent = _parse(text)
+    assert (intent.request, intent.prompt) == (True, "一只猫"), text
