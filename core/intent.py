@@ -621,8 +621,7 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
         reading.answers.append(standalone)
     elif reading.answers and not gate.residue(clause.text, "list_asks", "reply_filler", "thanks"):
         reading.aside.append((clause.start, clause.end, "question"))  # "都支持哪些模型 列一下": asks it again
-    elif not gate.chatty(clause.text, f"{work[:clause.start]} , {work[clause.end:]}") or gate.joined_request(
-            clause.text):
+    elif not gate.chatty(clause.text, (work, clause.start, clause.end)) or gate.joined_request(clause.text):
         # a story with a request joined on: "my dog died last week and i'd love a painting of him …"
         reading.content.append((clause.start, clause.start + gate.untagged_end(clause.text)))
     else:
@@ -1237,7 +1236,7 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     # known to stand beside a sign of talk: the parts after it need not be looked at (a sign is costly)
     found: str | None = None
     for i, part in enumerate(parts):
-        signal = gate.chat_signal(part.text, intent.images, f"{spaced[:part.start]} , {spaced[part.end:]}")
+        signal = gate.chat_signal(part.text, intent.images, (spaced, part.start, part.end))
         if signal is None:
             if found is not None and _names_something(part.text):
                 return
@@ -1250,7 +1249,9 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     if found == "reported" and _PLEASE_END.search(whole):
         # "老板让我做个…月饼礼盒包装图，醒狮元素，麻烦了🙏": the task passed on to the bot, politely, saying
         # what it is; "朋友让我给他画个头像，拜托了" names only the thing: asked with the button at most
-        if not any(gate.residue(gate.after_reported_opening(c.text), "media_nouns", "command_filler")
+        # (the lists of the residue read in _request, whose pattern is built already)
+        if not any(gate.residue(gate.after_reported_opening(c.text), "preference_filler", "media_nouns",
+                                "command_filler")
                    and not gate.remark(c.text) for c in gate.clauses(intent.prompt)):
             intent.gate = gate.AMBIGUOUS
         return

@@ -514,15 +514,20 @@ _SCENE_WORDS = re.compile(r"(?<![a-z])(?:style|styled|cinematic|aerial|shot|ligh
                           r"ink|pastel|neon|vintage|retro|minimalist|4k|8k|hdr|16:9|9:16|1:1)(?![a-z])", re.I)
 
 
-def _told(lowered: str, rest: str) -> bool:
+def _told(lowered: str, around: tuple[str, int, int] | None) -> bool:
     """A statement about a thing ("the video render failed", "my render distance dropped to 2 chunks"). A
     past-tense one counts only when the rest of the message (its other clauses) sets no scene: beside a
     style, a head media noun or an option ("the old man smiled, oil painting", "the forest burned, 16:9") it
-    describes what to make."""
+    describes what to make. ``around`` is the whole message and where the clause is in it (the rest is cut
+    out only when a past-tense statement was found)."""
     if _STATEMENT.match(lowered):
         return True
     if not _PAST_STATEMENT.match(lowered):
         return False
+    if around is None:
+        return True
+    whole, start, end = around
+    rest = f"{whole[:start]} , {whole[end:]}"
     return not (rest and (_SCENE_WORDS.search(rest) or any(n.head for n in nouns(rest))
                           or take_options(rest, None, 0)[0].options))
 
@@ -659,9 +664,9 @@ def _own_words(text: str) -> str:
     return _QUOTED.sub(" ", _LYRICS_ON.sub(" ", text))
 
 
-def chatty(text: str, rest: str = "") -> bool:
-    """A statement about oneself or the result ("i think the first one was better", "我今天好累"). ``rest``
-    is the message's other clauses (see :func:`_told`)."""
+def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
+    """A statement about oneself or the result ("i think the first one was better", "我今天好累"). ``around``
+    is the whole message and the clause's place in it (see :func:`_told`)."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
     unquoted = _QUOTED.sub(" ", lowered)  # 'a poster that says "see you tomorrow"' is not for later
     starts = compiled(r"^\W*(?:{starts})(?!['’]s)", 0, starts=("chat_starts",))
@@ -675,7 +680,7 @@ def chatty(text: str, rest: str = "") -> bool:
         return False
     if past_story(lowered) or _plan(lowered):
         return True  # what happened, or what the user will do themselves ("I'll draw it myself lol")
-    if (_told(lowered, rest) or _about_the_mentioned().match(lowered) or _IF_I.match(lowered)
+    if (_told(lowered, around) or _about_the_mentioned().match(lowered) or _IF_I.match(lowered)
             or _DONE_WELL.search(lowered)):
         return True
     if _combined("polite_prefixes").match(lowered):
@@ -995,7 +1000,7 @@ def _opening(text: str) -> str:
     return _LEAD_FILLER.sub("", text[start:])
 
 
-def chat_signal(text: str, images: int = 0, rest: str = "") -> str | None:
+def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None = None) -> str | None:
     """The first sign of talk in a clause ("negation", "comparison", "reported", "second_person", "past",
     "statement"; "hypothetical" and "amused" are asked about with a button), or None. Quoted words
     (lyrics, the words on a poster) are not looked at."""
@@ -1021,7 +1026,7 @@ def chat_signal(text: str, images: int = 0, rest: str = "") -> str | None:
         return "comparison"
     if _STATUS.match(opening):
         return "work_talk"  # "poster done", "video blocked", "海报已定稿": where a piece of work stands
-    if not images and _told(opening.lower(), rest) and not wants_something_made(opening.lower()):
+    if not images and _told(opening.lower(), around) and not wants_something_made(opening.lower()):
         return "statement"  # "the video render failed", "my render distance dropped": told about a thing
     copula = _COPULA.search(opening)
     if (copula and not images and not _RELATIVE.search(opening[: copula.start()])
