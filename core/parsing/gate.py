@@ -32,7 +32,6 @@ _BREAK = re.compile(r"[!！?？;；。\n][!！?？;；。\n]*|[,，][,，]*|[:�
                     r"|\s(?<=[了吧啊呢嘛呀哦啦]\s)\s*"
                     # a face ends a sentence: "lmao the goblin has three arms 😭 one more time"
                     rf"|\s\s*{_FACES}{_FACES}*\s*|{_FACES}{_FACES}*\s*")
-_NON_WORD = re.compile(r"[\W_]+", re.U)
 _EMOJI_ONLY = re.compile(r"^[\W_\d]*$", re.U)
 
 

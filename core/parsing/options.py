@@ -30,8 +30,6 @@ HALF_MINUTE = re.compile(rf"{_W}(half a minute|a minute and a half|a minute|one 
                          re.I)
 # "x4" alone; "智能手表X3" is a product name
 COUNT_X = re.compile(rf"(?:{_W}(?<![\u3400-\u9fff])[x×]\s*(\d)|{_W}n\s*=\s*(\d)){_E}", re.I)
-LYRICS_LABEL = re.compile(r"(?:歌词(?:是|为)?|(?<![a-z])lyrics?(?:\s+(?:are|is|go|say|should "
-                          r"be))?)\s*[:：]?\s*", re.I)
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "《": "》", "'": "'", "‘": "’"}
 ORDERED_QUOTE = re.compile(r"(?:with\s+)?(?:the\s+)?(?:lyrics?|words|歌词)[^\"“「『'‘]{0,16}?([\"“「『'‘])",
                            re.I)

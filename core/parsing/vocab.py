@@ -39,15 +39,6 @@ def model_names() -> dict[str, Any]:
     return data
 
 
-def phrase_regex(phrase: str) -> str:
-    """One phrase as a regex: spaces match any whitespace, Latin edges must be word edges."""
-    lowered = phrase.lower().strip()
-    body = r"\s+".join(re.escape(part) for part in lowered.split())
-    left = WORD_LEFT if re.match(r"[a-z0-9]", lowered) else ""
-    right = WORD_RIGHT if re.search(r"[a-z0-9]$", lowered) else ""
-    return left + body + right
-
-
 def alternation(phrases: Iterable[str]) -> str:
     """Phrases as one regex, factored into a trie ("make it", "make this" share "make ") so a list of
     hundreds of phrases is still one fast scan; at one position the longest phrase wins."""
