@@ -1015,7 +1015,7 @@ def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None 
                     _PARTICIPLE_AFTER.match(unquoted, m.end()) or described)):
                 continue  # "a cat that was sleeping", "a knight made of glass": what the subject is
             return name
-    if (_ZH_SAID.search(opening) or _REPORTED_OPENING.match(opening)) and not described:
+    if (("说" in opening and _ZH_SAID.search(opening)) or _REPORTED_OPENING.match(opening)) and not described:
         return "reported"  # not "一个女孩对着月亮说晚安"; "老板让我做个海报": what someone asked of the user
     if _future_plan(opening.lower()):
         return "plan"  # "下周我们要做个 trailer": what the user's team will do later

@@ -31,6 +31,7 @@ HALF_MINUTE = re.compile(rf"{_W}(half a minute|a minute and a half|a minute|one 
 # "x4" alone; "智能手表X3" is a product name
 COUNT_X = re.compile(rf"(?:{_W}(?<![\u3400-\u9fff])[x×]\s*(\d)|{_W}n\s*=\s*(\d)){_E}", re.I)
 QUOTES = {'"': '"', "“": "”", "「": "」", "『": "』", "《": "》", "'": "'", "‘": "’"}
+_QUOTE_MARK = re.compile(r"[\"“「『'‘]")
 ORDERED_QUOTE = re.compile(r"(?:with\s+)?(?:the\s+)?(?:lyrics?|words|歌词)[^\"“「『'‘]{0,16}?([\"“「『'‘])",
                            re.I)
 
@@ -86,7 +87,7 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
         before = text[:verses.start()]
         label = _LYRICS_LABEL_TAIL.search(before)
         return text[verses.start():].strip(), before[:label.start()] if label else before
-    m = ORDERED_QUOTE.search(text)
+    m = ORDERED_QUOTE.search(text) if _QUOTE_MARK.search(text) else None  # a quote opens with one of these
     if m and _WORDS_SAID.match(m.group(0)) and not _SUNG.search(text):
         m = None  # "a logo with the words 'Moon Bakery'": what a picture says; words are sung only in a song
     if m:
@@ -98,7 +99,9 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
     tagged = _LYRICS_TAGGED.search(text)
     if tagged:  # "w/ these lyrics pls [verse] …": the verses run from their first section tag to the end
         return text[tagged.end():].strip(), text[: tagged.end()]
-    label = _LYRICS_LABEL.search(text) or _LYRICS_BELOW.search(text)
+    # a label ends at its colon: most messages have none, and the pattern would be tried at every place
+    label = ((_LYRICS_LABEL.search(text) if ":" in text or "：" in text else None)
+             or _LYRICS_BELOW.search(text))
     if label:
         # "a song with these lyrics, indie pop, female voice:\n…": the words before the colon are the ask
         before = text[: label.start()] + (" " + label.group(1) if label.re is _LYRICS_BELOW else "")
@@ -426,7 +429,8 @@ def _count_of(text: str, found: Found, images: int) -> str:
         found.n = parse_number(made.group(1))  # "做两个开场动画": the making verb counts the thing made
         return text[:made.start(1)] + text[made.end():]
     if m is None:
-        x = COUNT_X.search(text)
+        # "x4", "×4", "n=4": without one of these marks there is nothing to find
+        x = COUNT_X.search(text) if ("x" in text or "X" in text or "×" in text or "=" in text) else None
         if x is None:
             bare = _BARE_COUNT.search(text) if _DIGIT_OR_COUNT.search(text) else None
             said = (bare.group("n") or bare.group("n2") or "").lower() if bare else ""

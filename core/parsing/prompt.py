@@ -405,6 +405,20 @@ EMOJI_NOUN_END = re.compile(EMOJI_NOUN.pattern + r"+\s*$", re.I)
 MARKDOWN = re.compile(r"\*\*|__|~~|`+")
 
 
+def _emoji_noun_end(text: str) -> bool:
+    """EMOJI_NOUN_END, tried only when the text ends with an emoji: a pattern anchored at the end is otherwise
+    tried at every place of the text."""
+    last = text.rstrip()[-1:]
+    return bool(last) and ("\U0001F300" <= last <= "\U0001FAFF" or "\u2600" <= last <= "\u27BF") \
+        and bool(EMOJI_NOUN_END.search(text))
+
+
+# the last letters TRAILING_MAKE_IT and EN_MEDIA_TAIL can end with ('ſ' is an 's' to a case-blind pattern),
+# checked before those end-anchored patterns are tried at every place of the text
+_MAKE_IT_LAST = frozenset("tTmMsSſ")
+_MEDIA_LAST = frozenset("oOpPeEcCdD")
+
+
 def drop_filler_clauses(text: str, lists: tuple[str, ...] = FILLER_LISTS) -> str:
     """Drop every part (between commas, colons, sentence ends, dashes) that says nothing about what to make:
     "thanks", "aspect ratio" once its value was read, "would be awesome"; with ``INSTRUCTION_LISTS`` also
@@ -1095,7 +1109,9 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     # the request is found before instruction-only parts go ("下个月公司年会，帮我写一首歌，关于…")
     text = from_the_edit(text) if keep_instruction else from_the_request(text)
     # "a song, 3 minutes long, about …": the phrase cut by an option joins again before parts are weighed
-    text = OF_AFTER_CUT.sub(_rejoined, drop_bracketed_instructions(text))
+    text = drop_bracketed_instructions(text)
+    if text.count(",") > 1:  # the cut leaves two commas in a row
+        text = OF_AFTER_CUT.sub(_rejoined, text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else OPTION_SENTENCE_LISTS)
     text = text if keep_instruction else drop_preference_clauses(text)
     if not keep_instruction and _WANT_VERB.search(text):
@@ -1115,7 +1131,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             break
         previous = text
         text = SEPARATORS.sub("", text).strip()
-        text = EDGE_SYMBOLS.sub("", text).strip() if not EMOJI_NOUN_END.search(text) else text
+        text = EDGE_SYMBOLS.sub("", text).strip() if not _emoji_noun_end(text) else text
         if keep_instruction:
             text = _polite_lead().sub("", INTERJECTION_LEAD.sub("", text, count=1), count=1)
             text = ZH_POLITE_LEAD.sub("", text)
@@ -1139,11 +1155,13 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = DIFFERENT.sub("", text, count=1)
             text = ZH_TIME_LEAD.sub("", text, count=1)
             text = DANGLING_START.sub("", text)
-        text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])  # the end only: linear on any input
+        if text.rstrip()[-1:] in _MAKE_IT_LAST:  # the end only: linear on any input
+            text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])
         text = drop_dangling_end(text)
         if not keep_instruction:
-            text = ZH_MEDIA_TAIL.sub("", text, count=1)
-            text = EN_MEDIA_TAIL.sub("", text) if len(text.split()) > 2 else text
+            text = ZH_MEDIA_TAIL.sub("", text, count=1) if "的" in text else text
+            if (text[-1:] in _MEDIA_LAST or text[-2:-1] in _MEDIA_LAST) and len(text.split()) > 2:
+                text = EN_MEDIA_TAIL.sub("", text)
         text = strip_trailing(text).strip()
         text = SEPARATORS.sub("", text).strip()
     if not keep_instruction:
