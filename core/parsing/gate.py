@@ -120,9 +120,11 @@ _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out
            # "bot's slow today huh", "ur so slow rn": a verdict said of the bot, the clause's last word
            # (each alternative opens with a plain character, so the regex engine skips it at a glance)
            r"|(?:['’]s(?<=[a-z]['’]s)|u(?<![a-z']u)(?:r|\s+r)?|y(?<![a-z']y)(?:a|ou))\s+(?:(?:so|really|very|super|kinda|pretty|"
-           r"too|a bit|still|being|acting|getting|running|always)\s+)*(?:{en})(?:\s+(?:{tails}))*[\W_]*$"
+           r"too|a bit|still|being|acting|getting|running|always)\s+)*(?:{en})(?:\s+(?:{tails}))*[\W_]*$")
+# the Chinese verdicts: each needs a Chinese character (built so with today's words; checked in _judged_en)
+_JUDGED_ZH = (
            # "超卡通风格的小狗": the verdict word ends there, it does not open a longer word (卡通)
-           r"|(?:太|好|真|也太|超|最)(?:{zh})(?![\u3400-\u9fff](?<![了的啊呀吧哦呢啦嘛得]))"
+           r"(?:太|好|真|也太|超|最)(?:{zh})(?![\u3400-\u9fff](?<![了的啊呀吧哦呢啦嘛得]))"
            r"|(?:{quality})(?:很|挺|有点|太|真|特别|非常|还|也|都|比较|不太|不)?(?:{zh})"
            r"(?![\u3400-\u9fff](?<![了的啊呀吧哦呢啦嘛得]))"
            r"|(?:太|挺|有点)[\u3400-\u9fff]{{1,2}}了[\W]*$"  # "做出来的视频太短了"
@@ -136,9 +138,26 @@ _JUDGED = (r"(?<![a-z])(?:is|are|was|were|looks?|looked|sounds?|sounded|came out
 def _judged() -> re.Pattern[str]:
     """"the colors in this one are so nice", "这个 poster 太绝了": a verdict on something already made."""
     zh_long = alternation(w for w in phrases("judgements", "zh") if len(w) > 1)
-    return re.compile(_JUDGED.format(en=alt("judgements", "en"), zh=alt("judgements", "zh"), zh_long=zh_long,
-                                     quality=alt("quality_nouns", "zh"), tails=alt("remark_tails", "en")),
-                      re.I)
+    return re.compile((_JUDGED + "|" + _JUDGED_ZH).format(
+        en=alt("judgements", "en"), zh=alt("judgements", "zh"), zh_long=zh_long,
+        quality=alt("quality_nouns", "zh"), tails=alt("remark_tails", "en")), re.I)
+
+
+@cache
+def _judged_en() -> re.Pattern[str]:
+    """:func:`_judged` for a text without a Chinese character: its Chinese verdicts cannot match there and
+    were tried at every place of the text (the whole pattern again if a quality noun has no Chinese)."""
+    if not all(_HAN.search(w) for w in phrases("quality_nouns", "zh")):
+        return _judged()
+    return re.compile(_JUDGED.format(en=alt("judgements", "en"), tails=alt("remark_tails", "en")), re.I)
+
+
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def judged(text: str) -> bool:
+    """A verdict on something already made (:func:`_judged`)."""
+    return bool((_judged() if _HAN.search(text) else _judged_en()).search(text))
 
 
 @cache
@@ -177,7 +196,7 @@ def social(text: str) -> bool:
     if not residue(text, "greetings", "thanks", "reactions", "bot_words",
                    "intensifiers") and _combined("greetings", "thanks", "reactions").search(text):
         return True
-    if _judged().search(_own_words(text)) and not _asks_for_a_change(text):
+    if judged(_own_words(text)) and not _asks_for_a_change(text):
         return True  # "the colors in this one are so nice", "太好看了吧" (a title "'Rin Is Wrong'" is none)
     stripped = _combined_start().sub("", text)
     if (
@@ -1031,9 +1050,9 @@ def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None 
     if (copula and not images and not _RELATIVE.search(opening[: copula.start()])
             and pattern("media_nouns").search(opening[: copula.start()])):
         return "statement"  # "a poster is way cheaper than a designer", "posters of cats are everywhere"
-    if _judged().search(unquoted) and not _asks_for_a_change(unquoted):
+    if judged(unquoted) and not _asks_for_a_change(unquoted):
         return "statement"  # "…打印出来效果很好", "颜色有点偏": a verdict on a result
-    if _verdict_end().search(unquoted) and not _ASKING.search(unquoted):
+    if _HAN.search(unquoted) and _verdict_end().search(unquoted) and not _ASKING.search(unquoted):
         return "statement"  # "可灵做视频最稳": a verdict said last, whatever verb came before it
     if not images and _telling(opening):
         return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
