@@ -677,16 +677,27 @@ _LYRICS_ON = re.compile(r"\[(?:verse|chorus|intro|outro|bridge|hook|pre-chorus|�
                         r"|l(?<![a-z]l)yrics\s*[:：].*|歌词\s*[:：].*", re.I | re.S)
 
 
+#: the marks a quote or a lyrics part needs: most clauses have none, and the patterns above were tried at
+#: every place of every clause
+_QUOTE_MARKS = re.compile("[\"“「『‘']")
+_LYRICS_MARKS = re.compile("[\\[:：]")
+
+
+def _unquoted(text: str) -> str:
+    """The text with each quote blanked (:data:`_QUOTED`)."""
+    return _QUOTED.sub(" ", text) if _QUOTE_MARKS.search(text) else text
+
+
 def _own_words(text: str) -> str:
     """The clause without what the user quotes: lyrics, titles, the words on a poster."""
-    return _QUOTED.sub(" ", _LYRICS_ON.sub(" ", text))
+    return _unquoted(_LYRICS_ON.sub(" ", text) if _LYRICS_MARKS.search(text) else text)
 
 
 def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累"). ``around``
     is the whole message and the clause's place in it (see :func:`_told`)."""
     lowered = _LEAD_FILLER.sub("", text.strip().lower())
-    unquoted = _QUOTED.sub(" ", lowered)  # 'a poster that says "see you tomorrow"' is not for later
+    unquoted = _unquoted(lowered)  # 'a poster that says "see you tomorrow"' is not for later
     starts = compiled(r"^\W*(?:{starts})(?!['’]s)", 0, starts=("chat_starts",))
     if starts.match(lowered) or text_request(lowered) or put_off(unquoted):
         return True
@@ -1001,12 +1012,12 @@ def asks_the_channel(text: str) -> bool:
 
 
 def _signal(text: str, name: str) -> bool:
-    return any(n == name and found.search(_QUOTED.sub(" ", text)) for n, found in _signal_patterns())
+    return any(n == name and found.search(_unquoted(text)) for n, found in _signal_patterns())
 
 
 def negated(text: str) -> bool:
     """The clause opens with a negation ("别老给我换来换去", "don't make it blue"): what not to do."""
-    return bool(_negated_start().match(_opening(_QUOTED.sub(" ", text))))
+    return bool(_negated_start().match(_opening(_unquoted(text))))
 
 
 @per_message
@@ -1097,7 +1108,7 @@ _WOULD_WANT = re.compile(r"\s+(?:really\s+|so\s+|just\s+)?(?:love|like|appreciat
 
 def defers(text: str) -> bool:
     """"I'll ask her what colors she likes first", "到时候再说": the user will come back to it, not now."""
-    unquoted = _QUOTED.sub(" ", text)
+    unquoted = _unquoted(text)
     return any(name == "deferral" and found.search(unquoted) for name, found in _signal_patterns())
 
 
@@ -1107,7 +1118,7 @@ def request_shape(text: str) -> bool:
     a poster …", "帮我画…", "给我来一张…"). "imagine …" is not one: it is how people start a daydream. A
     request joined on after the story in the same clause counts too ("my dog died last week and i'd love a
     painting of him …")."""
-    said = _QUOTED.sub(" ", text)
+    said = _unquoted(text)
     return _opens_a_request(said) or joined_request(said)
 
 

@@ -96,12 +96,12 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
             # 'a song with the lyrics "…" pop punk, fast': the words after the quote start a part of their own
             gap = " , " if _NEW_PART_AFTER.match(text, end + 1) else " "
             return text[m.end(): end].strip(), text[: m.start()] + gap + text[end + 1:]
-    tagged = _LYRICS_TAGGED.search(text)
+    tagged = _LYRICS_TAGGED.search(text) if "[" in text or "【" in text else None  # a tag opens with one
     if tagged:  # "w/ these lyrics pls [verse] …": the verses run from their first section tag to the end
         return text[tagged.end():].strip(), text[: tagged.end()]
     # a label ends at its colon: most messages have none, and the pattern would be tried at every place
     label = ((_LYRICS_LABEL.search(text) if ":" in text or "：" in text else None)
-             or _LYRICS_BELOW.search(text))
+             or (_LYRICS_BELOW.search(text) if "\n" in text else None))
     if label:
         # "a song with these lyrics, indie pop, female voice:\n…": the words before the colon are the ask
         before = text[: label.start()] + (" " + label.group(1) if label.re is _LYRICS_BELOW else "")
@@ -290,11 +290,13 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
             return text
         opts["duration"] = value * 60 if m.group(4).lower().startswith(("min", "分")) else value
         return _cut(text, m, tail=True)
-    m = MINUTES_AND_A_HALF.search(text)
+    # each pattern below is tried only when the text holds a word it needs ("nute" has no letter that a
+    # case-blind pattern folds further, as "i" and "s" are)
+    m = MINUTES_AND_A_HALF.search(text) if "分半" in text else None
     if m and (minutes := parse_number(m.group(1))) is not None and m.group(0) not in ("一分半", "一分半钟"):
         opts["duration"] = minutes * 60 + 30
         return _cut(text, m)
-    m = HALF_MINUTE.search(text)
+    m = HALF_MINUTE.search(text) if "半" in text or "nute" in text.lower() else None
     if m and media != "image":
         phrase = (m.group(1) or m.group(2)).lower()
         opts["duration"] = {"half a minute": 30, "半分钟": 30, "a minute and a half": 90,
@@ -304,7 +306,8 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
 
 
 def _resolution(text: str, opts: dict[str, Any], media: str | None) -> str:
-    m = RESOLUTION.search(text)
+    # every resolution has a "0" but 768, or is "full hd"/"fhd"
+    m = RESOLUTION.search(text) if "0" in text or "768" in text or "hd" in text.lower() else None
     if m is None and media != "image" and (zh := RESOLUTION_ZH.search(text)):
         opts["resolution"] = f"{zh.group(1)}P"
         return _cut(text, zh)
