@@ -30,7 +30,7 @@ from .parsing import commands as command_words
 from .parsing import gate, media, prompt
 from .parsing import options as option_words
 from .parsing.models import ModelRef, find_models, media_of
-from .parsing.vocab import alt, alternation, compiled, fix_typos, new_message, pattern, phrases
+from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern
 from .selection import find_mention
 
 __all__ = ["IMAGE_TYPES", "VIDEO_TYPES", "Intent", "images_needed", "parse", "slash_intent"]
@@ -799,25 +799,15 @@ def _about_media(intent: Intent, text: str) -> Intent:
     return intent
 
 
-@cache
-def _standalone_phrases() -> re.Pattern[str]:
-    """The phrases of the three lists of :func:`_standalone_question` as one trie: most clauses hold none of
-    them, and one scan says so where three did."""
-    return re.compile(alternation(p for name in _STANDALONE for p in phrases(name)), re.I)
-
-
-_STANDALONE = ("usage_phrases", "models_phrases", "help_phrases")
-
-
 def _standalone_question(text: str) -> str | None:
     """"my balance", "price list", "模型", "怎么用这个机器人", "list models for video": a question without a
     question mark (the media named says which models)."""
-    if not _standalone_phrases().search(text):
-        return None
+    # the text must be these phrases only: that check stops at the first word none covers, where a search
+    # for the phrases first read the whole text
     for name, kind in (("usage_phrases", "usage"), ("models_phrases", "list_models"),
                        ("help_phrases", "help")):
-        if pattern(name).search(text) and not gate.residue(text, name, "command_filler", "bot_words",
-                                                           "thanks", "greetings", "list_asks", "media_nouns"):
+        if not gate.residue(text, name, "command_filler", "bot_words", "thanks", "greetings", "list_asks",
+                            "media_nouns") and pattern(name).search(text):
             return kind
     return None
 
