@@ -1541,7 +1541,7 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
         return False
     if not zh and NEGATIVE_WISH.match(said):
         return True  # "…, do not make it too cartoony", "…, don't add any text": what it must not have
-    if _aside().search(said) or (why == "question" and not zh):
+    if (why == "question" and not zh) or _aside().search(said):
         return False
     if not zh and why == "talk" and WANT_IT.match(said) and len(said.split()) <= 12:
         return True  # "…, I want it dark and moody": the style, said as a wish
