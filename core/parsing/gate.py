@@ -289,13 +289,14 @@ def is_question(text: str) -> bool:
     stripped = _LEAD_FILLER.sub("", text.strip())
     if stripped.endswith(("?", "？")):
         return True
-    if _NOT_ASKED_END.search(stripped) and _CAN_FIRST.match(stripped):
+    zh = not stripped.isascii()  # each Chinese pattern needs a Chinese character: an ASCII text skips them
+    if zh and _NOT_ASKED_END.search(stripped) and _CAN_FIRST.match(stripped):
         return True  # "能做音乐不"
-    if _A_NOT_A.search(stripped):
+    if zh and _A_NOT_A.search(stripped):
         return True  # "行不行", "贵不贵": asked as A-not-A
-    if _OPINION_ASKED.search(stripped):
+    if zh and _OPINION_ASKED.search(stripped):
         return True  # "你们觉得海报用蓝色好还是红色好": an opinion asked, of the group or of the bot
-    if _ZH_ASKED.search(stripped) or _HOW_MUCH.search(stripped) or _ZH_CHOICE.search(stripped):
+    if (zh and (_ZH_ASKED.search(stripped) or _ZH_CHOICE.search(stripped))) or _HOW_MUCH.search(stripped):
         return True
     if _EN_TAG.search(stripped):
         return True  # "you do music too right", "that's the cheapest one, yeah"
