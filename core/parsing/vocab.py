@@ -47,6 +47,24 @@ def alternation(phrases: Iterable[str]) -> str:
 
 def branches(phrases: Iterable[str]) -> list[str]:
     """The alternatives of :func:`alternation`, one per first character, in the order they are tried."""
+    return [branch for _, branch in first_branches(phrases)]
+
+
+def ascii_alternation(phrases: Iterable[str]) -> str:
+    """The alternatives of :func:`alternation` that can match in an ASCII text, in the same order. In such
+    a text the others (a Chinese first character) never match, yet the engine steps over each of them at
+    every position: a search of this pattern finds in an ASCII text exactly what the whole one finds, in
+    about half the time for the mixed lists."""
+    return "|".join(branch for first, branch in first_branches(phrases) if _meets_ascii(first))
+
+
+def _meets_ascii(char: str) -> bool:
+    """Whether a phrase's first character can match an ASCII character (case-blind: "ſ" is an "s")."""
+    return char.isascii() or any(re.fullmatch(re.escape(char), chr(c), re.I) for c in range(128))
+
+
+def first_branches(phrases: Iterable[str]) -> list[tuple[str, str]]:
+    """(first character, alternative) of :func:`alternation`, in the order they are tried."""
     trie: dict[str, Any] = {}
     for phrase in {_MIXED_GAP.sub("", " ".join(p.lower().split())) for p in phrases if p.strip()}:
         node = trie
@@ -55,7 +73,7 @@ def branches(phrases: Iterable[str]) -> list[str]:
         node[""] = True
     depths: dict[int, int] = {}
     _measure(trie, depths)
-    return [_emit(char, trie[char], depths, left=bool(re.match(r"[a-z0-9]", char)))
+    return [(char, _emit(char, trie[char], depths, left=bool(re.match(r"[a-z0-9]", char))))
             for char in sorted(trie, key=lambda c: (-depths[id(trie[c])], c))]
 
 
@@ -127,12 +145,18 @@ class Tagged:
 
     def __init__(self, lists: Sequence[tuple[str, Iterable[str]]]) -> None:
         named = [(name, list(words)) for name, words in lists]
-        self._any = re.compile(alternation(p for _, words in named for p in words) or r"(?!)", re.I)
+        every = [p for _, words in named for p in words]
+        self._any = re.compile(alternation(every) or r"(?!)", re.I)
+        self._any_ascii = re.compile(ascii_alternation(every) or r"(?!)", re.I)  # for an ASCII text
         self._each = [(name, re.compile(alternation(words) or r"(?!)", re.I)) for name, words in named]
+
+    def _scan(self, text: str) -> re.Pattern[str]:
+        return self._any_ascii if text.isascii() else self._any
 
     def finditer(self, text: str, pos: int = 0) -> Iterator[tuple[str, re.Match[str]]]:
         """(list name, match) for each phrase in the text, left to right, not overlapping."""
-        while (found := self._any.search(text, pos)) is not None:
+        scan = self._scan(text)
+        while (found := scan.search(text, pos)) is not None:
             pos = found.start() + 1
             for name, each in self._each:
                 if (m := each.match(text, found.start())) is not None:
@@ -142,7 +166,7 @@ class Tagged:
 
     def search(self, text: str) -> bool:
         """Whether any list has a phrase in the text."""
-        return self._any.search(text) is not None
+        return self._scan(text).search(text) is not None
 
 
 @cache
