@@ -58,9 +58,13 @@ def ascii_alternation(phrases: Iterable[str]) -> str:
     return "|".join(branch for first, branch in first_branches(phrases) if _meets_ascii(first))
 
 
+#: the characters outside ASCII that match an ASCII one case-blind ("ſ", "K", "İ", "ı")
+_FOLDS_TO_ASCII = re.compile(r"[\x00-\x7f]", re.I)
+
+
 def _meets_ascii(char: str) -> bool:
     """Whether a phrase's first character can match an ASCII character (case-blind: "ſ" is an "s")."""
-    return char.isascii() or any(re.fullmatch(re.escape(char), chr(c), re.I) for c in range(128))
+    return char.isascii() or _FOLDS_TO_ASCII.fullmatch(char) is not None
 
 
 def first_branches(phrases: Iterable[str]) -> list[tuple[str, str]]:
