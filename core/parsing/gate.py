@@ -16,7 +16,7 @@ from functools import cache
 
 from .media import nouns
 from .options import take_options
-from .vocab import alt, alternation, ascii_alternation, compiled, pattern, per_message, phrases
+from .vocab import PhraseScan, alt, alternation, compiled, pattern, per_message, phrases
 
 REQUEST = "request"
 AMBIGUOUS = "ambiguous"
@@ -979,21 +979,19 @@ _SIGNAL_LISTS = ("negation", "comparison", "reported", "to_the_group", "work_tal
 
 
 @cache
-def _any_signal() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _any_signal() -> tuple[PhraseScan, re.Pattern[str]]:
     """Every sign of :func:`_signal_patterns` in two scans: most clauses carry none, and two scans say so
     where a scan per sign took fifteen. The phrases are one trie (an alternation of the lists' own tries
     made the regex engine enter every list at every position: 3x slower), the built patterns the other."""
-    every = [p for name in _SIGNAL_LISTS for p in phrases("chat_signals", name)]
-    phrase_lists = re.compile(alternation(every) or r"(?!)", re.I)
-    phrase_lists_ascii = re.compile(ascii_alternation(every) or r"(?!)", re.I)  # for an ASCII clause
+    phrase_lists = PhraseScan(p for name in _SIGNAL_LISTS for p in phrases("chat_signals", name))
     others = _signal_patterns()[len(_SIGNAL_LISTS):]
     built = re.compile("|".join(f"(?:{found.pattern})" for _, found in others), re.I)
-    return phrase_lists, phrase_lists_ascii, built
+    return phrase_lists, built
 
 
 def _signalled(text: str) -> bool:
-    phrase_lists, phrase_lists_ascii, built = _any_signal()
-    return bool((phrase_lists_ascii if text.isascii() else phrase_lists).search(text) or built.search(text))
+    phrase_lists, built = _any_signal()
+    return bool(phrase_lists.search(text) or built.search(text))
 
 
 @cache

@@ -13,7 +13,7 @@ from typing import Any
 from ..numbers import EN_COUNT, EN_NUMERAL, ZH_NUMERAL, parse_number
 from .vocab import WORD_LEFT as _W
 from .vocab import WORD_RIGHT as _E
-from .vocab import alternation, ascii_alternation, compiled, pattern, phrases, words
+from .vocab import PhraseScan, alternation, compiled, pattern, phrases, words
 
 SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}",
                   re.I)
@@ -203,20 +203,12 @@ def _word_options() -> list[tuple[str, Any, re.Pattern[str]]]:
 
 
 @cache
-def _any_word_option() -> re.Pattern[str]:
+def _any_word_option() -> PhraseScan:
     """Every phrase of :func:`_word_options` as one trie: most messages hold none, and one scan says so
     where seven did."""
     lists: list[tuple[str, ...]] = [("aspect_words", ratio) for ratio in words()["aspect_words"]]
     lists += [("audio_off",), ("audio_on",), ("mode_pro",), ("mode_std",)]
-    return re.compile(alternation(p for path in lists for p in phrases(*path)), re.I)
-
-
-@cache
-def _any_word_option_ascii() -> re.Pattern[str]:
-    """:func:`_any_word_option` for an ASCII text (:func:`~core.parsing.vocab.ascii_alternation`)."""
-    lists: list[tuple[str, ...]] = [("aspect_words", ratio) for ratio in words()["aspect_words"]]
-    lists += [("audio_off",), ("audio_on",), ("mode_pro",), ("mode_std",)]
-    return re.compile(ascii_alternation([p for path in lists for p in phrases(*path)]) or r"(?!)", re.I)
+    return PhraseScan(p for path in lists for p in phrases(*path))
 
 
 # "2 short videos", "3 cute pixel-art images": a word or two may stand between a count and its noun
@@ -355,8 +347,7 @@ def _pixel_grid(text: str, m: re.Match[str]) -> bool:
 
 def _words(text: str, opts: dict[str, Any], media: str | None) -> str:
     """Options said in words: "vertical", "竖屏", "with sound", "no audio", "pro mode"."""
-    scan = _any_word_option_ascii() if text.isascii() else _any_word_option()
-    for key, value, pat in _word_options() if scan.search(text) else ():
+    for key, value, pat in _word_options() if _any_word_option().search(text) else ():
         if key in opts or (m := pat.search(text)) is None:
             continue
         opts[key] = value
