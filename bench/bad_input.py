@@ -30,6 +30,7 @@ from bot.feishu import FeishuAdapter
 from bot.web import WebPlatform, create_web_app
 from core.contracts import Attachment, ChatEvent
 from core.i18n import detect_language
+from core.intent import warm_up
 
 from .harness import RecordingChat, machine, open_core, start_sandbox
 
@@ -171,6 +172,7 @@ async def main() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         core = await open_core(url, tmp, 0.02, max_active_per_user=1000, max_active_total=10000)
         core.add_platform(chat)
+        warm_up()  # as a server does before it starts (bot/commands.py serve)
         await core.start()
         for i, (text, files) in enumerate(messages()):
             inputs += 1

@@ -17,6 +17,7 @@ from typing import Any
 import aiohttp
 
 from core.contracts import ChatEvent
+from core.intent import warm_up
 from core.manager import TaskRequest
 
 from .harness import RecordingChat, machine, open_core, start_sandbox
@@ -43,6 +44,7 @@ async def main(tasks: int, scale: float = 0.02, seed: int = 11) -> dict[str, Any
         core = await open_core(url, tmp, scale, max_active_per_user=tasks, max_active_total=tasks * 2)
         core.client.timeout = aiohttp.ClientTimeout(total=0.3)  # 15 s, on the same time scale as the tasks
         core.add_platform(chat)
+        warm_up()  # as a server does before it starts (bot/commands.py serve)
         await core.start()
         ids = []
         for i in range(tasks):

@@ -29,6 +29,7 @@ from typing import Any
 from core.catalogue import Model
 from core.contracts import ChatEvent
 from core.ima_client import IMAClient
+from core.intent import warm_up
 from core.manager import TaskRequest
 from core.media import IMAGES_NEEDED, MEDIA_OF_CATEGORY
 from core.timetable import _table
@@ -84,6 +85,7 @@ async def _run_ours(tasks: list[tuple[str, str, int, str]], scale: float, seed: 
     core = await open_core(url, data_dir, scale, max_active_per_user=n, max_active_total=n * 2,
                            check_concurrency=64)
     core.add_platform(chat)
+    warm_up()  # as a server does before it starts (bot/commands.py serve)
     await core.start()
     ids = []
     for i, (category, model_id, rule, prompt) in enumerate(tasks):

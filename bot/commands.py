@@ -73,8 +73,9 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None,
     async with AsyncExitStack() as stack:
         _stop_on_signals(stack, stop)
         core = await stack.enter_async_context(running_core(settings))
-        # the parser's patterns first (seconds of CPU that hold the event loop): a chat event that came in
-        # meanwhile, over a connection already open, would wait past its platform's ack deadline
+        # the parser's patterns first, rather than on the first messages of a burst, and before anything can
+        # reach us: seconds of CPU that hold the event loop, and a chat event that came in meanwhile, over a
+        # connection already open, would wait past its platform's ack deadline
         warm_up()
         if settings.web.enabled:
             from .web import WebPlatform, create_web_app
@@ -103,7 +104,7 @@ async def serve(settings: Settings, ready: asyncio.Event | None = None,
             await _start_discord(stack, core, settings)
         if settings.feishu.enabled:
             await _start_feishu(stack, core, settings)
-        await core.start(warm_up_parser=False)  # warmed up above, before anything could reach us
+        await core.start()
         if ready is not None:
             ready.set()
         await stop.wait()

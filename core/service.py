@@ -23,7 +23,6 @@ from .feed import Feed, Subscriber, open_feed
 from .gallery import GalleryItem, Spending, gallery
 from .ima_client import IMAClient
 from .inbox import Inbox
-from .intent import warm_up
 from .manager import ManagerSettings, TaskManager
 from .media import CATEGORIES, MEDIA_OF_CATEGORY
 from .metrics import Metrics
@@ -242,12 +241,9 @@ class CoreService:
             await keeper.start()
         return keeper
 
-    async def start(self, warm_up_parser: bool = True) -> None:
-        """Start polling and purging. ``warm_up_parser`` builds the parser's patterns now (about 2 s of CPU)
-        rather than on the first messages of a burst; a one-person terminal chat has no burst, and builds
-        only what its messages need when they come (half a second for the first) instead of starting later."""
-        if warm_up_parser:
-            warm_up()
+    async def start(self) -> None:
+        """Start polling and purging. The parser is not warmed up here: a server does it before it opens
+        any connection (bot/commands.py serve), and a one-person terminal chat not at all."""
         await self.purge()
         self._purger = asyncio.create_task(self._purge_daily())
         await self.manager.start()
