@@ -2,8 +2,10 @@
 
 A second annotator, blind to the parser and to the first labels, labelled 180 messages drawn at
 random from the blind development sets 3-5 following tests/data/HELDOUT.md only
-(tests/data/second_annotator.jsonl, see DEV.md). This script compares the two labellings field by
-field with the very rules `bench.intents` scores the parser by, the first annotator as reference.
+(tests/data/second_annotator.jsonl, see DEV.md); another labelled the whole held-out set the same way
+(tests/data/heldout_second_annotator.jsonl, see HELDOUT.md), whose agreement is printed as aggregates only.
+This script compares the two labellings field by field with the very rules `bench.intents` scores the
+parser by, the first annotator as reference.
 A parser cannot be expected to agree with one annotator more often than a second annotator does.
 Usage: python -m bench.agreement [-v]
 """
@@ -47,6 +49,18 @@ def main(argv: list[str]) -> dict[str, Any]:
         first = sets[second["set"]][second["line"] - 1]
         assert first["text"] == second["text"], second
         pairs.append((first, second))
+    report = agree(pairs, "dev sets 3-5", verbose="-v" in argv)
+    heldout, seconds = DATA / "heldout_intents.jsonl", DATA / "heldout_second_annotator.jsonl"
+    if heldout.exists() and seconds.exists():
+        firsts, others = _load(heldout), _load(seconds)
+        assert [f["text"] for f in firsts] == [o["text"] for o in others], "second labelling out of line"
+        # the held-out set is frozen and never tuned on: aggregates only, never a message (no -v)
+        report["heldout"] = agree(list(zip(firsts, others, strict=True)), "the held-out set", verbose=False)
+    return report
+
+
+def agree(pairs: list[tuple[dict[str, Any], dict[str, Any]]], label: str, *, verbose: bool) -> dict[str, Any]:
+    """Print and return how often the two labellings of ``pairs`` agree, field by field."""
     right, total = dict.fromkeys(FIELDS, 0), dict.fromkeys(FIELDS, 0)
     all_same = same_words = prompts = 0
     f1 = 0.0
@@ -61,11 +75,11 @@ def main(argv: list[str]) -> dict[str, Any]:
             prompts += 1
             same_words += got == wanted
             f1 += overlap_f1(got, wanted)
-        if "-v" in argv and not all(fields.values()):
+        if verbose and not all(fields.values()):
             differ = [k for k, ok in fields.items() if not ok]
             print(f"  ✗ {first['text'][:70]!r}: {', '.join(differ)}; prompts {first.get('prompt')!r} / "
                   f"{second.get('prompt')!r}")
-    print(f"agreement of two blind annotators on {len(pairs)} messages (dev sets 3-5; first as reference)")
+    print(f"agreement of two blind annotators on {len(pairs)} messages ({label}; first as reference)")
     for name in FIELDS:
         if total[name]:
             print(f"  {name:<13} {right[name] / total[name]:7.1%}  ({right[name]}/{total[name]})")

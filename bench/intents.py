@@ -112,6 +112,11 @@ class Score:
     # diagnostics beside the exact prompt figure: how far off the wrong prompts are
     prompt_same_words: int = 0  # the same words in the same order; only punctuation or spacing differ
     prompt_f1: float = 0.0  # summed word-overlap F1 of each prompt against its label
+    # with a second annotator's labelling of the same messages: a prompt counts as right when it matches
+    # either careful human (multi-reference scoring; the exact figure against the first stays the headline)
+    seconds: int = 0  # messages that carry a second annotator's prompt
+    prompt_either: int = 0
+    all_right_either: int = 0
     failures: list[str] = field(default_factory=list)
 
     def add(self, name: str, ok: bool) -> bool:
@@ -125,6 +130,7 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
     """Score one message. ``complete``: a label without a key means the field is empty (held-out
     convention)."""
     wrong: list[str] = []
+    either, prompt_wrong = False, ""  # the prompt matches either annotator; its line in `wrong`
     score.messages += 1
     if "request" in case:
         if case["request"]:
@@ -167,14 +173,42 @@ def judge(case: dict[str, Any], intent: Intent, cats: Mapping[str, Catalogue], c
         got_words, wanted_words = prompt_tokens(intent.prompt), prompt_tokens(case["prompt"])
         score.prompt_same_words += got_words == wanted_words
         score.prompt_f1 += overlap_f1(got_words, wanted_words)
-        if not score.add("prompt", norm_prompt(intent.prompt) == norm_prompt(case["prompt"])):
+        first = norm_prompt(intent.prompt) == norm_prompt(case["prompt"])
+        if not score.add("prompt", first):
             wrong.append(f"prompt={intent.prompt!r}")
+        if SECOND_PROMPT in case:
+            score.seconds += 1
+            either = first or norm_prompt(intent.prompt) == norm_prompt(case[SECOND_PROMPT])
+            score.prompt_either += either
+            prompt_wrong = "" if first else wrong[-1]
     if "lang" in case and not score.add("language", intent.language == case["lang"]):
         wrong.append(f"lang={intent.language}")
+    # every field right, the prompt against either annotator: nothing wrong, or only a prompt the second wrote
+    score.all_right_either += not wrong or (either and wrong == [prompt_wrong])
     if wrong:
         score.failures.append(f"{case['text'][:80]!r}: " + "; ".join(wrong))
     else:
         score.all_right += 1
+
+
+SECOND_PROMPT = "second_prompt"
+SECOND_REFERENCE = DATA / "heldout_second_annotator.jsonl"
+
+
+def with_second_prompts(cases: list[dict[str, Any]], path: Path) -> list[dict[str, Any]]:
+    """The held-out cases; each one with a prompt also carries the second annotator's prompt for it.
+
+    Two careful people write the same prompt only ~87% of the time (bench.agreement), so an exact match
+    against one of them caps any parser near that figure; a prompt either of them wrote is a right prompt.
+    The second labelling was made blind to the first (see HELDOUT.md). A file out of line with the set
+    stops the run rather than compare different messages."""
+    if not path.exists():
+        return cases
+    seconds = load(path)
+    if len(seconds) != len(cases) or any(a["text"] != b["text"] for a, b in zip(cases, seconds, strict=True)):
+        raise SystemExit(f"{path.name} is out of line with the held-out set: fix it before scoring")
+    return [{**case, SECOND_PROMPT: second.get("prompt", "")} if "prompt" in case else case
+            for case, second in zip(cases, seconds, strict=True)]
 
 
 HELD_BACK = frozenset({"dev_intents_12.jsonl"})
@@ -207,6 +241,12 @@ def report(name: str, score: Score, times: list[float]) -> None:
               f"{score.prompt_f1 / score.total['prompt']:.3f}")
     print(f"  every field right on {score.all_right}/{score.messages} messages "
           f"({score.all_right / max(1, score.messages):.1%})")
+    if score.seconds:
+        prompts = score.total["prompt"]
+        print(f"  against either of two blind annotators (a prompt either of them wrote is right): prompt "
+              f"{score.prompt_either / prompts:.1%} ({score.prompt_either}/{prompts}); "
+              f"every field right on {score.all_right_either}/{score.messages} messages "
+              f"({score.all_right_either / max(1, score.messages):.1%})")
     print(f"  false charges: {score.false_charges} of {score.non_requests} non-requests"
           f"; requests not charged: {score.missed} of {score.requests}; asked with a button: {score.asked}")
     ordered = sorted(times)
@@ -241,7 +281,7 @@ def main(argv: list[str]) -> None:
                 print("   ✗", line)
     heldout = DATA / "heldout_intents.jsonl"
     if heldout.exists():
-        score, times = run(load(heldout), cats, complete=True)
+        score, times = run(with_second_prompts(load(heldout), SECOND_REFERENCE), cats, complete=True)
         report("held-out set (tests/data/heldout_intents.jsonl; frozen, aggregate figures only)", score,
                times)
     else:

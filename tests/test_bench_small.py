@@ -6,7 +6,11 @@ The full runs print them and bench/RESULTS.md records them.
 
 from __future__ import annotations
 
-from bench import agreement, bad_input, crashes, faults, load, parser_scaling, watching_cost
+import json
+
+import pytest
+
+from bench import agreement, bad_input, crashes, faults, intents, load, parser_scaling, watching_cost
 
 
 async def test_watching_cost_bench_delivers_every_task_and_counts_the_calls_ima_saw():
@@ -74,3 +78,20 @@ def test_the_second_annotators_labels_still_point_at_their_development_messages(
     with tests/data/second_annotator.jsonl would compare different messages, so it fails loudly."""
     report = agreement.main([])
     assert report["messages"] == 180 and report["total"]["request/kind"] == 180
+
+
+def test_a_prompt_either_blind_annotator_wrote_counts_as_right_and_a_file_out_of_line_stops(tmp_path):
+    """Two careful people write the same prompt ~87% of the time, so the held-out prompt is also scored
+    against a second blind labelling; one edited out of line with the set would compare different
+    messages, so scoring stops rather than print a wrong figure."""
+    cats = intents.catalogues()
+    cases = [{"text": "draw a red fox in the snow", "request": True, "kind": "generate",
+              "task_type": "text_to_image", "model": None, "lang": "en", "prompt": "a fox"}]
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps({"text": cases[0]["text"], "prompt": "a red fox in the snow"}), "utf-8")
+    score, _ = intents.run(intents.with_second_prompts(cases, second), cats, complete=True)
+    assert (score.right["prompt"], score.all_right) == (0, 0)  # "a fox" is not the first annotator's prompt
+    assert (score.prompt_either, score.all_right_either) == (1, 1)
+    second.write_text(json.dumps({"text": "something else", "prompt": "a red fox in the snow"}), "utf-8")
+    with pytest.raises(SystemExit, match="out of line"):
+        intents.with_second_prompts(cases, second)
