@@ -132,10 +132,10 @@ QUOTED_LINE = re.compile(r"^>[^\n]*(?:\n|$)", re.M)
 
 
 # "ima pls draw …", "yo ima bot can u …", "can ima-bot make …": the bot's name typed without "@" is who is
-# spoken to, like a mention; asked of it ("can ima make", "tell ima to") it stands for "you". "IMA Studio" and
-# "a logo for ima" name something else
+# spoken to, like a mention (a Chinese character after it ends the name too: "ima画一只猫"); asked of it
+# ("can ima make", "tell ima to") it stands for "you". "IMA Studio" and "a logo for ima" name something else
 _BOT_NAME = re.compile(r"(?<![\w@'’-])(?<!for )(?<!the )(?<!of )(?<!by )(?<!called )(?<!named )"
-                       r"ima(?:[\s-]?bot)?(?![\w'’-])(?!\s+(?:studio|api|credits?)(?![a-z]))", re.I)
+                       r"ima(?:[\s-]?bot)?(?![A-Za-z0-9_'’-])(?!\s+(?:studio|api|credits?)(?![a-z]))", re.I)
 _ASKED_OF_BOT = re.compile(r"(?<![a-z])(?:can|could|would|will|does|do|did|chance|tell|ask|let|get)\s*$",
                            re.I)
 

@@ -1070,3 +1070,25 @@ def test_make_it_said_as_a_sentence_of_its_own_is_the_style() -> None:
     intent = parse(text, 0, catalogues())
     assert intent.prompt == "a tiny dragon sleeping in a teacup, cute", intent
     assert intent.options["aspect_ratio"] == "1:1", intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a third person doing something is the description, not a lead-in before it
+    ("a video of someone drawing a cat", "someone drawing a cat"),
+    ("a pic of somebody playing guitar on a roof", "somebody playing guitar on a roof"),
+    # a laugh or a chat sound before the thing asked for is no part of it
+    ("lmaooo a poster of my boss as a clown", "a poster of my boss as a clown"),
+    ("hahaha my boss as a clown, poster", "my boss as a clown, poster"),
+    # the bot's typed name before a Chinese word is who is asked
+    ("ima画一只猫", "一只猫"),
+    # a time of day is what the clock shows, not a ratio
+    ("a clock showing 3:30", "a clock showing 3:30"),
+])
+def test_subjects_laughs_typed_names_and_times(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.prompt == expected and "aspect_ratio" not in intent.options, intent
+
+
+def test_a_ratio_is_still_a_ratio_beside_a_time_shaped_number() -> None:
+    assert parse("a cat on a windowsill 16:9", 0, catalogues()).options["aspect_ratio"] == "16:9"
+    assert parse("a poster 9:16 of a cat", 0, catalogues()).options["aspect_ratio"] == "9:16"

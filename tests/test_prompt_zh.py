@@ -431,3 +431,29 @@ def test_the_use_that_describes_the_thing_stays(text: str, expected: str) -> Non
 ])
 def test_asking_for_sharpness_is_no_prompt(text: str, expected: str) -> None:
     assert _prompt(text) == expected
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    # a count said with the making verb and the thing made, before a colon, is how many
+    ("做4个表情包：打工人崩溃", 4, "表情包：打工人崩溃"),
+    # a count inside the subject (after its own measure word, or 条 before what is not a video) is no count
+    ("不是开玩笑 帮我画一只八条腿的猫", None, "一只八条腿的猫"),
+    ("画三条腿的凳子", None, "三条腿的凳子"),
+    ("来三条短视频 猫咪跳舞", 3, "猫咪跳舞"),
+])
+def test_counts_of_things_made_and_counts_inside_the_subject(text: str, n: int | None, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.n == n and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, style", [
+    # the ask said after one line of lyrics is no verse; "用我自己写的" only says whose lyrics they are
+    ("用我自己写的歌词：月亮代表我的心，做一首歌", ""),
+    ("用我自己写的歌词：月亮代表我的心，做一首民谣", "民谣"),
+    ("make a folk song with my own lyrics: the moon is bright tonight", "a folk song"),
+])
+def test_own_lyrics_and_the_ask_after_them(text: str, style: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.task_type == "text_to_music", intent
+    assert intent.prompt == style
+    assert intent.options["lyrics"] in ("月亮代表我的心", "the moon is bright tonight")

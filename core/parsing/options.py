@@ -105,6 +105,8 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
     if label:
         # "a song with these lyrics, indie pop, female voice:\n…": the words before the colon are the ask
         before = text[: label.start()] + (" " + label.group(1) if label.re is _LYRICS_BELOW else "")
+        if (own := _OWN_LYRICS_BEFORE.search(before)) is not None:
+            before = before[:own.start()]  # "用我自己写的歌词：…": whose lyrics they are, not the style
         rest = text[label.end():]
         if rest[:1] in QUOTES:
             end = _closing(rest, QUOTES[rest[0]], 1)
@@ -112,7 +114,11 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
                 return rest[1:end].strip(), before + " " + rest[end + 1:]
         lines = rest.rstrip().split("\n")
         after = ""
-        if len(lines) == 1 and (style := _STYLE_AFTER_VERSES.search(lines[0])):
+        if len(lines) == 1 and (ask := _ASK_AFTER_VERSES.search(lines[0])) and ask.start() > 0 and (
+                _instruction_only(ask.group(1)) or _ZH_ASK.match(ask.group(1))):
+            # "歌词：月亮代表我的心，做一首歌": the ask said after the verses on the same line, not a verse
+            lines[0], after = lines[0][:ask.start()], ask.group(1)
+        elif len(lines) == 1 and (style := _STYLE_AFTER_VERSES.search(lines[0])):
             # "…低头思故乡。古风，女声": how it should sound, said after the last verse on the same line
             lines[0], after = lines[0][:style.start()], style.group(1)
         # "…\n帮我生成一下": the ask, not a verse; "…\n风格：城市民谣": the style, which is the prompt
@@ -126,6 +132,13 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
 
 _STYLE_AFTER_VERSES = re.compile(r"[。.!！]\s*([^。.!！\n]{1,24}?"
                                  r"(?:风|声|唱|style|vocals?|voice|beat|节奏|感|调)[^。.!！\n]{0,12})$", re.I)
+# "用我自己写的(歌词)", "按我写的(歌词)": said right before the label, it only points at the lyrics
+_OWN_LYRICS_BEFORE = re.compile(r"(?:用|按|照|拿)\s*(?:我|我们)?(?:自己)?(?:写|填|编|作)?的?\s*$"
+                                r"|(?<![a-z])(?:with|using|use|w/)\s+(?:my|our)\s+own\s*$", re.I)
+# the last part of a one-line lyric: "…，做一首歌", "…, make it a song"
+_ASK_AFTER_VERSES = re.compile(r"[，,。.!！;；]\s*([^，,。.!！;；\n]{1,30})$")
+# "做一首民谣", "帮我写成一首歌": a making verb and its measure word open the ask, whatever style follows
+_ZH_ASK = re.compile(r"^(?:帮我|请|麻烦|再|就)?(?:做|写|生成|来|整|搞|创作|谱|唱)(?:成)?\s*一?[首段支]")
 # a line after the verses that labels how the song sounds: "风格：城市民谣", "style: synthwave"
 _STYLE_LINE = re.compile(r"^\s*(?:风格|曲风|曲调|编曲|乐器|情绪|节奏|氛围|感觉|唱法|"
                          r"style|genre|vibe|mood|tempo|bpm|instruments?|arrangement)\s*[:：]", re.I)
@@ -329,8 +342,22 @@ def _size(text: str, opts: dict[str, Any], media: str | None) -> str:
 _PIXEL_GRID = re.compile(r"^\s*(?:px|pixels?|像素|grid|sprites?|tiles?|icons?|look|style|风)", re.I)
 
 
+# "a clock showing 3:30", "10:05 pm", "下午3:30": minutes (two digits from 22, or a leading 0) or am/pm make a
+# time of day; a ratio's second number is small ("16:9", "9:16", "21:9")
+_TIME_AFTER = re.compile(r"\s*(?:[ap]\.?m\.?|o['’]?clock)(?![a-z])", re.I)
+
+
+def _time_of_day(text: str, m: re.Match[str]) -> bool:
+    minutes = m.group(2)
+    if ":" not in m.group(0) and "：" not in m.group(0):
+        return False
+    minute_shaped = len(minutes) == 2 and (minutes[0] == "0" or int(minutes) >= 22)
+    return minute_shaped or bool(_TIME_AFTER.match(text, m.end()))
+
+
 def _aspect(text: str, opts: dict[str, Any], media: str | None) -> str:
-    m = next((found for found in ASPECT.finditer(text) if not _pixel_grid(text, found)), None)
+    m = next((found for found in ASPECT.finditer(text) if not _pixel_grid(text, found)
+              and not _time_of_day(text, found)), None)
     if m is None or not (0 < int(m.group(1)) <= 32 and 0 < int(m.group(2)) <= 32):
         return text
     opts["aspect_ratio"] = f"{int(m.group(1))}:{int(m.group(2))}"
@@ -425,10 +452,11 @@ def _count_of(text: str, found: Found, images: int) -> str:
     m = next((c for c in _count().finditer(text)
               if 1 < (parse_number(c.group(1)) or 0) <= 20 and not text[:c.start()].endswith("第")
               and not (images and _ATTACHED_BEFORE.search(text[: c.start()]))
-              and not (images == parse_number(c.group(1)) and _ATTACHED_AFTER.match(text[c.end():]))), None)
+              and not (images == parse_number(c.group(1)) and _ATTACHED_AFTER.match(text[c.end():]))
+              and not (c.group(3) and _inside_the_subject(text, c))), None)
     made = _MADE_COUNT_ZH.search(text) if m is None else None
     if made and compiled(r"(?:{m})\s*$", m=("media_nouns",)).search(
-            _ZH_PART_END.split(text[made.end():], maxsplit=1)[0]):
+            _ZH_PART_END.split(text[made.end():], maxsplit=1)[0].split("：", 1)[0].split(":", 1)[0]):
         found.n = parse_number(made.group(1))  # "做两个开场动画": the making verb counts the thing made
         return text[:made.start(1)] + text[made.end():]
     if m is None:
@@ -460,6 +488,19 @@ def _count_of(text: str, found: Found, images: int) -> str:
 
 
 _TIGHT_AFTER = frozenset(",.:;!?，。：；！？")
+# "画一只八条腿的猫", "一个三张嘴的怪物": a count after the thing's own measure word is part of the subject
+_MEASURED_BEFORE = re.compile(r"(?:一|[两三四五六七八九十]|\d)\s*[只个位头匹条张座棵朵艘辆件把]"
+                              r"[^，,。；;！!？?:：\s]{0,12}$")
+# "三条腿", "两条狗": 条 counts videos only when one is named ("来三条短视频", "来三条")
+_VIDEO_AFTER_TIAO = re.compile(r"\s*(?:$|[，,。；;！!？?:：]|(?:短视频|视频|vlog|片子|动画|广告|口播))", re.I)
+
+
+def _inside_the_subject(text: str, m: re.Match[str]) -> bool:
+    """A Chinese measure-word count that describes the subject ("一只八条腿的猫", "三条腿的凳子"), not how
+    many results."""
+    if _MEASURED_BEFORE.search(text, 0, m.start()):
+        return True
+    return m.group(3) == "条" and not _VIDEO_AFTER_TIAO.match(text, m.end())
 
 
 # "…, no vocals, make 2", "…, no logos, 4 of them", "give me 3 pls": a count said as a part of its own, with a

@@ -875,6 +875,11 @@ _LEAD_MEDIA = re.compile(rf"^{_MEDIA_PLAIN}$|^(?:image|picture|pic|photo|video|v
                          rf"tune|wallpaper|poster|logo|drawing|painting|gif|animation)s?$", re.I)
 # "hiii", "heyyy", "pleaseee": a letter held for emphasis
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
+# "lol", "lmaooo", "hahaha", "omg", "ok": a sound or chat word said before the thing asked for
+_CHAT_SOUND = re.compile(r"lo+l|lm+a+o+|lmfao|rofl|(?:ha)+h?|(?:he)+h?|xd|omg|bruh|ok|okay|yo|ayo|oi|welp|"
+                         r"um+|uh+|hm+|oh|ah|yeah|yea|yep|yup|alright|aight|ight|wow|dang|damn", re.I)
+#: "someone drawing a cat", "somebody playing guitar": a subject and what it does, not a lead-in
+_THIRD_PERSON = frozenset({"someone", "somebody", "anyone", "anybody", "one", "it", "there"})
 #: how many words a lead-in may have: "would you be so kind as to please make me" is 10
 LEAD_MAX_WORDS = 14
 
@@ -886,15 +891,21 @@ def drop_lead_in(text: str) -> str:
     word ("love birds on a branch", "imagine dragons poster") is content and stays."""
     allowed, wants, opens = _lead_classes()
     wanted = False
+    sounds = True  # only chat sounds so far: "lmaooo a poster of …", "ok so a cat …"
+    previous = ""
     for i, m in enumerate(itertools.islice(_LEAD_WORD.finditer(text), LEAD_MAX_WORDS)):
         word = _ELONGATED.sub(r"\1", m.group(0).lower().replace("’", "'"))
-        if wanted and i > 0 and (word in opens or _LEAD_MEDIA.match(word)):
+        if (wanted or sounds) and i > 0 and (word in opens or _LEAD_MEDIA.match(word)):
             rest = text[m.start():]
             return rest if len(rest.split()) >= 2 else text
+        if previous in _THIRD_PERSON and word.endswith("ing"):
+            return text  # "someone drawing a cat": who does what, a description
+        sounds = sounds and bool(_CHAT_SOUND.fullmatch(word) or word == ",")
         if word in wants:
             wanted = True
-        elif word not in allowed and word not in (",", "/"):  # "hit me w/ a …"
+        elif word not in allowed and word not in (",", "/") and not sounds:  # "hit me w/ a …"
             return text
+        previous = word
     return text
 
 
