@@ -27,7 +27,7 @@ from .i18n import detect_language
 from .kinds import IntentKind
 from .media import CATEGORIES_OF_MEDIA, IMAGE_TYPES, MEDIA_OF_CATEGORY, VIDEO_TYPES, images_needed
 from .parsing import commands as command_words
-from .parsing import gate, media, prompt
+from .parsing import gate, media, prompt, task_talk
 from .parsing import options as option_words
 from .parsing.models import ModelRef, find_models, media_of
 from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern
@@ -61,6 +61,9 @@ class Intent:
     # follow-up commands to do first, in order ("reset and then draw …")
     commands: list[IntentKind] = field(default_factory=list)
     compare: list[str] = field(default_factory=list)  # model_ids a comparison or price question names
+    # a cancel said plainly ("cancel", "别画了"): done at once; one read from a sentence is asked first
+    plain: bool = False
+    about_task: bool = False  # a chat asking how the task on its way is doing ("好了没", "is it done yet?")
 
     @property
     def request(self) -> bool:
@@ -376,6 +379,21 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     catalogue) lets model names be recognised; ``task_type`` and ``options`` come from slash
     commands, which are always requests, and win over what the text says.
     """
+    intent = _parse(text, images, catalogues, task_type=task_type, options=options, language=language)
+    if intent.kind in _MAY_ASK_ABOUT_TASK and task_talk.asks_progress(text):
+        # "is it done yet?", "how much longer?": talk about the task on its way, answered with its progress
+        intent.kind, intent.about_task = IntentKind.CHAT, True
+        intent.media = intent.task_type = None
+        intent.compare = []
+    return intent
+
+
+#: what a question about a task on its way may have been read as (only talk: a request never pays the look)
+_MAY_ASK_ABOUT_TASK = frozenset({IntentKind.CHAT, IntentKind.LIST_MODELS, IntentKind.HELP})
+
+
+def _parse(text: str, images: int, catalogues: Mapping[str, Catalogue] | None, *,
+           task_type: str | None, options: Mapping[str, Any] | None, language: str | None) -> Intent:
     new_message()
     raw = clean(text)
     intent = Intent(IntentKind.GENERATE, language or _language_of(raw), images=images)
@@ -760,6 +778,7 @@ def _command(intent: Intent, found: list[str], work: str, refs: list[ModelRef],
     with kling."""
     main, before = command_words.main_kind(found)
     intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
+    intent.plain = intent.kind == IntentKind.CANCEL and task_talk.plain_cancel(work)
     intent.gate = gate.REQUEST if intent.kind in CHARGING_KINDS else gate.NONE
     if intent.kind == IntentKind.AGAIN:
         intent.n = option_words.take_options(work, None, 0)[0].n or command_words.count_again(work)
@@ -1350,7 +1369,7 @@ def warm_up(catalogues: Mapping[str, Catalogue] | None = None) -> None:
         parse(text, images, catalogues)
     # the patterns no warm-up message reached (built lazily, each cached): the first message that needs one
     # would otherwise pay for building it (up to ~20 ms)
-    for module in (gate, media, prompt, command_words, option_words, sys.modules[__name__]):
+    for module in (gate, media, prompt, command_words, option_words, task_talk, sys.modules[__name__]):
         for value in list(vars(module).values()):
             wrapped = getattr(value, "__wrapped__", None)
             if callable(getattr(value, "cache_info", None)) and inspect.isfunction(wrapped) and not (

@@ -671,6 +671,10 @@ class TaskManager:
             view, final = self._success_view(record), TaskState.DONE
         await self._deliver_final(record, editor, view, final)
 
+    def now(self) -> float:
+        """The clock tasks are timed by (their ``created_at``), for saying how long one has been running."""
+        return self._clock()
+
     # ── cancel ───────────────────────────────────────────────────────────────────────────────
     async def cancel(self, platform: str, user_id: str, task_id: str | None = None) -> int:
         """Stop watching the user's task(s) and say so on their status message. Returns how many."""

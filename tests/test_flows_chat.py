@@ -14,11 +14,13 @@ from aiohttp import web as web_server
 
 from core.config import Settings
 from core.service import CoreService
+from core.views import View
 from sandbox.app import SandboxConfig
 
 from .chat_driver import ChatSession
-from .conftest import Sandbox
+from .conftest import Sandbox, until
 from .images import RED_PNG
+from .test_conversation import finals, press, say
 from .web_driver import WebChat, close_web_core, open_web_core
 
 EXPENSIVE_EN = "use sora to make an 8s 1080p video of a spaceship"
@@ -331,3 +333,161 @@ async def test_a_named_model_behind_a_cost_confirmation_is_saved_once_the_user_g
     await chat.expect(r"✅")
     await chat.type("my preferences")
     await chat.expect(r"Video from text: Sora 2 Pro")
+
+
+# ── a user with a task running: risky cancels are asked, questions about it answered ─────────────
+# The stand-in holds each task these tests start ("hang") until the test lets IMA finish it, so every question
+# is surely asked while the task runs, whatever the machine's load (no race against the scaled clock).
+VIDEO_EN = "make a video of a cat surfing a wave"
+VIDEO_ZH = "做一个猫在冲浪的视频"
+
+
+async def running(core: CoreService, sandbox: Sandbox, text: str, user: str = "u1") -> View:
+    """Start a task that stays running; returns its status message."""
+    sandbox.config.faults.update({"outcomes": ["hang"]})
+    creates = len(sandbox.state.creates())
+    shown = await say(core, text, user)
+    status = next(v for v in shown if v.kind == "status")
+    await until(lambda: len(sandbox.state.creates()) == creates + 1, what="the task sent to IMA")
+    return status
+
+
+def let_ima_finish(sandbox: Sandbox) -> None:
+    """IMA finishes every held task now (the next status check sees it done)."""
+    for task in sandbox.state.tasks.values():
+        if task.outcome == "hang":
+            task.outcome, task.durations = "ok", [0.0] * task.n
+
+
+async def states(core: CoreService, user: str = "u1") -> list[str]:
+    return [r.state for r in await core.store.user_tasks("test", user)]
+
+
+@pytest.mark.parametrize("text", ["no more videos for today lol, I'm out of credits", "不想画画了，好累"])
+async def test_a_cancel_read_from_a_sentence_asks_and_keep_going_delivers_the_task(
+        core: CoreService, sandbox: Sandbox, text: str):
+    await running(core, sandbox, VIDEO_EN)
+    (ask,) = await say(core, text)
+    assert ask.kind == "confirm" and [a.label for a in ask.actions] in (["Stop it", "Keep it going"],
+                                                                       ["停止生成", "继续生成"])
+    assert "cat surfing a wave" in ask.title and ("Stop your video" in ask.title or "要停掉" in ask.title)
+    assert await states(core) == ["running"]  # asking stops nothing
+    kept = await press(core, ask, 1)
+    assert kept is not None and ("keep going" in kept.text or "继续生成" in kept.text)
+    let_ima_finish(sandbox)
+    (result,) = await finals(core)
+    assert result.kind == "result" and result.media  # delivered, not cancelled
+    assert await states(core) == ["done"]
+
+
+async def test_a_typed_no_to_the_stop_question_keeps_it_and_a_typed_yes_stops_it(core: CoreService,
+                                                                                  sandbox: Sandbox):
+    await running(core, sandbox, VIDEO_ZH)
+    await say(core, "不想画画了，好累")
+    *answered, kept = await say(core, "不要")  # the question loses its buttons, then the answer
+    assert "继续生成" in kept.text and await states(core) == ["running"]
+    assert [v.actions for v in answered] == [()] and "你选择了：继续生成" in answered[0].text
+    await say(core, "不想画画了，好累")
+    *_, stopped = await say(core, "是")
+    assert "已取消 1" in stopped.text
+    (final,) = await finals(core)
+    assert final.kind == "cancelled" and await states(core) == ["cancelled"]
+
+
+async def test_stop_stops_exactly_the_tasks_running_when_asked_and_is_harmless_once_they_ended(
+        core: CoreService, sandbox: Sandbox):
+    await running(core, sandbox, VIDEO_EN)
+    (ask,) = await say(core, "meh, not feeling it. cancel")
+    await running(core, sandbox, "draw a red fox in the snow")  # started after the question
+    stopped = await press(core, ask, 0)
+    assert stopped is not None and "Cancelled 1" in stopped.text
+    assert await states(core) == ["cancelled", "running"]
+    (ask,) = await say(core, "cancel the fox picture")
+    (plain_cancel,) = await say(core, "cancel")  # said plainly meanwhile: the fox stops at once
+    assert "Cancelled 1" in plain_cancel.text
+    again = await press(core, ask, 0)
+    assert again is not None and "Nothing left to stop" in again.text
+    assert await states(core) == ["cancelled", "cancelled"]
+    let_ima_finish(sandbox)
+    later = await running(core, sandbox, "draw a blue boat")  # nothing an old answer could still stop
+    assert later.kind == "status" and await press(core, ask, 1) is not None
+    assert (await states(core))[-1] == "running"
+
+
+@pytest.mark.parametrize("text", ["cancel", "stop", "取消", "别画了", "算了不要了", "cancel it pls", "停"])
+async def test_a_plain_cancel_still_cancels_at_once(core: CoreService, sandbox: Sandbox, text: str):
+    await running(core, sandbox, VIDEO_EN)
+    (said,) = await say(core, text)
+    assert said.kind == "notice" and ("Cancelled 1" in said.text or "已取消 1" in said.text)
+    (final,) = await finals(core)
+    assert final.kind == "cancelled" and await states(core) == ["cancelled"]
+
+
+async def test_a_sentence_cancel_with_nothing_running_says_there_is_nothing_to_stop(core: CoreService):
+    (said,) = await say(core, "no more videos for today lol, I'm out of credits")
+    assert said.kind == "notice" and not said.actions and "nothing to stop" in said.text
+    (said,) = await say(core, "不想画画了，好累")
+    assert "不用停" in said.text
+
+
+@pytest.mark.parametrize(("question", "lang"), [
+    ("is it done yet?", "en"), ("how much longer?", "en"), ("still working on it?", "en"),
+    ("where's my video", "en"), ("为什么不画了", "zh"), ("还没好吗", "zh"), ("好了没", "zh"),
+    ("进度怎么样", "zh"),
+])
+async def test_a_question_about_a_running_task_gets_its_progress(core: CoreService, sandbox: Sandbox,
+                                                                  question: str, lang: str):
+    await running(core, sandbox, VIDEO_EN if lang == "en" else VIDEO_ZH)
+    record = (await core.store.user_tasks("test", "u1"))[0]
+    (answer,) = await say(core, question)
+    assert answer.kind == "notice" and answer.progress is not None and 0 <= answer.progress <= 95
+    text = answer.text
+    assert record.model_name in text and f"{answer.progress}%" in text
+    if lang == "en":
+        assert "Your video with" in text and "cat surfing a wave" in text and "usually done within" in text
+    else:
+        assert "你的视频「猫在冲浪」正在用" in text and "预计耗时" in text and "已等待" in text
+    assert "What should I make next" not in text and "接下来想让我做点什么" not in text
+    assert await states(core) == ["running"]
+
+
+async def test_a_question_about_progress_with_nothing_running_says_so_and_what_the_last_one_was(
+        core: CoreService, sandbox: Sandbox):
+    (none,) = await say(core, "is it done yet?")
+    assert "haven't made anything yet" in none.text
+    (none,) = await say(core, "好了没")
+    assert "还没有生成过" in none.text
+    await say(core, "draw a red fox in the snow")
+    await finals(core)
+    (answer,) = await say(core, "where's my picture?")
+    assert "Nothing of yours is being made right now" in answer.text
+    assert "your image with" in answer.text and "red fox in the snow" in answer.text
+    assert "is ready" in answer.text
+    (answer,) = await say(core, "为什么不画了")
+    assert "你现在没有正在生成的内容" in answer.text and "已经做好并发给你了" in answer.text
+
+
+def test_a_cancel_is_plain_only_when_nothing_but_the_cancel_words_and_filler_is_said():
+    from core.intent import parse
+    from core.parsing.task_talk import plain_cancel
+
+    for text in ("cancel", "stop", "取消", "别画了", "算了不要了", "cancel it pls", "停", "<@123> cancel",
+                 "ok stop it now", "算了取消吧"):
+        intent = parse(text)
+        assert intent.kind == "cancel" and intent.plain, text
+    for text in ("no more videos for today lol, I'm out of credits", "不想画画了，好累", "不要做视频了",
+                 "cancel that, wrong prompt lol", "never mind the poster"):
+        intent = parse(text)
+        assert intent.kind == "cancel" and not intent.plain, text
+    assert not plain_cancel("") and not plain_cancel("cancel culture")
+
+
+def test_questions_about_a_running_task_stay_chat_and_are_marked():
+    from core.intent import parse
+
+    for text in ("为什么不画了", "还没好吗", "好了没", "进度怎么样", "is it done yet?", "how much longer?",
+                 "still working on it?", "where's my video"):
+        intent = parse(text)
+        assert intent.kind == "chat" and intent.about_task and not intent.request, text
+    for text in ("thanks!", "how long does a video take?", "画一个进度条", "draw a cat"):
+        assert not parse(text).about_task, text

@@ -68,7 +68,9 @@ class Conversation:
             kind = IntentKind(name)
         except ValueError:
             kind = IntentKind.HELP
-        intent = Intent(kind, language, media=media, model_hint=model, model_mode="always" if model else None)
+        # a command from the menu is said plainly: /cancel stops at once
+        intent = Intent(kind, language, media=media, model_hint=model, model_mode="always" if model else None,
+                        plain=True)
         return await self._reply(event, language, self._command(Turn(event, intent), model))
 
     async def refusal(self, event: ChatEvent, kind: str, ref: str) -> View | None:

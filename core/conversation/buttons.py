@@ -21,6 +21,7 @@ from .chat import Chat, Choice
 from .offers import alternatives_offer
 from .pending import PendingOffer, answered_id, answered_view, group_of, shown_id
 from .preferences import answer_preference, apply_default_rule, forget
+from .running import answer_stop
 from .start import start
 
 log = logging.getLogger(__name__)
@@ -116,6 +117,8 @@ async def accept(chat: Chat, event: ChatEvent, pending_id: str, *, typed: bool =
         return views.notice(lang, "forget.kept") if offer.drop else await forget(chat, event, lang)
     if offer.preference is not None:
         return await answer_preference(chat, event, offer, lang)
+    if offer.stop:
+        return await answer_stop(chat, event, offer, lang)
     if offer.drop:
         return views.notice(lang, "reply.dropped")
     catalogue = await chat.selector.catalogue(offer.task_type, lang)

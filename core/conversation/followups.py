@@ -15,6 +15,7 @@ from .generate import on_generate
 from .offers import alternatives_offer
 from .pending import PendingOffer, choice_id
 from .preferences import on_reset_preference
+from .running import cancel_or_ask
 
 
 async def on_yes(chat: Chat, turn: Turn) -> View | None:
@@ -39,8 +40,9 @@ async def on_no(chat: Chat, turn: Turn) -> View | None:
 
 
 async def on_cancel(chat: Chat, turn: Turn) -> View:
-    n = await chat.manager.cancel(turn.event.platform, turn.event.user_id)
-    return views.notice(turn.language, "cancel.done" if n else "cancel.none", n=n)
+    """"cancel", "别画了": the running tasks stop; "no more videos for today lol, I'm out of credits": asked
+    first (:mod:`.running`), and with nothing running, said gently that there is nothing to stop."""
+    return await cancel_or_ask(chat, turn, none_key="cancel.soft_none")
 
 
 async def on_again(chat: Chat, turn: Turn) -> View | None:
@@ -83,16 +85,12 @@ async def run_first(chat: Chat, turn: Turn) -> list[View]:
         if kind is IntentKind.TRY_ANOTHER:
             await _another_model(chat, turn)
             continue
-        handler = (
-            on_reset_preference
-            if kind is IntentKind.RESET_PREFERENCE
-            else on_cancel
-            if kind is IntentKind.CANCEL
-            else None
-        )
-        if handler is not None:
-            said.append(await handler(chat, Turn(turn.event, Intent(kind, turn.language),
-                                                 loaded=turn.loaded)))
+        first = Turn(turn.event, Intent(kind, turn.language), loaded=turn.loaded)
+        if kind is IntentKind.RESET_PREFERENCE:
+            said.append(await on_reset_preference(chat, first))
+        elif kind is IntentKind.CANCEL:
+            # a cancel said beside a new request is not said plainly: asked while something runs
+            said.append(await cancel_or_ask(chat, first))
     return said
 
 

@@ -14,6 +14,7 @@ from ..timetable import estimate
 from ..views import View
 from .budgets import budgets
 from .chat import Chat, Turn, day_start
+from .running import on_task_question
 
 HELP_TOPICS = ("image", "video", "music", "models", "prefs")
 
@@ -27,7 +28,10 @@ async def on_help(chat: Chat, turn: Turn) -> View:
 
 
 async def on_chat(chat: Chat, turn: Turn) -> View:
-    """Thanks, reactions, greetings, small talk: a friendly "what should I make?", never a paid task."""
+    """Thanks, reactions, greetings, small talk: a friendly "what should I make?", never a paid task; a
+    question about the task on its way ("好了没", "is it done yet?"): how it is doing."""
+    if turn.intent.about_task:
+        return await on_task_question(chat, turn)
     lang = turn.language
     return View(ViewKind.NOTICE, t(lang, "chat.reply"), (t(lang, "chat.examples"),), language=lang)
 

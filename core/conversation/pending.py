@@ -37,6 +37,7 @@ class PendingOffer:
     default_rule: str = ""  # a confirmed named model: "save" it as the default, or "ask" (change prompt)
     old_default: str = ""  # with "ask": the name of the default it would replace
     forget: bool = False  # a "forget me" question: its go choice deletes the user's data (on a press only)
+    stop: tuple[str, ...] = ()  # a "stop it?" question: the tasks running when it was asked (ids)
 
     @classmethod
     def of(cls, quote: Quote, prompt: str, urls: list[str], options: Mapping[str, Any], lang: str,
@@ -52,9 +53,10 @@ class PendingOffer:
     def to_json(self) -> dict[str, Any]:
         if self.drop:
             return {"group": self.group, "drop": True, "language": self.language, "label": self.label,
-                    "preference": self.preference, "forget": self.forget}
+                    "preference": self.preference, "forget": self.forget, "stop": list(self.stop)}
         out = asdict(self)
         out["images"] = list(self.images)
+        out["stop"] = list(self.stop)
         del out["drop"]
         return out
 
@@ -62,6 +64,7 @@ class PendingOffer:
     def from_json(cls, data: Mapping[str, Any]) -> PendingOffer:
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         known["images"] = tuple(known.get("images", ()))
+        known["stop"] = tuple(known.get("stop") or ())
         known["drop"] = bool(known.get("drop", False))
         known["forget"] = bool(known.get("forget", False))
         return cls(**known)
