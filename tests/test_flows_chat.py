@@ -443,10 +443,13 @@ async def test_a_question_about_a_running_task_gets_its_progress(core: CoreServi
     assert answer.kind == "notice" and answer.progress is not None and 0 <= answer.progress <= 95
     text = answer.text
     assert record.model_name in text and f"{answer.progress}%" in text
+    assert str(record.credits) in text  # the status message's facts: credits and settings too
     if lang == "en":
         assert "Your video with" in text and "cat surfing a wave" in text and "usually done within" in text
+        assert "Settings: 5 s" in text
     else:
         assert "你的视频「猫在冲浪」正在用" in text and "预计耗时" in text and "已等待" in text
+        assert "参数：5 秒" in text
     assert "What should I make next" not in text and "接下来想让我做点什么" not in text
     assert await states(core) == ["running"]
 
@@ -489,5 +492,5 @@ def test_questions_about_a_running_task_stay_chat_and_are_marked():
                  "still working on it?", "where's my video"):
         intent = parse(text)
         assert intent.kind == "chat" and intent.about_task and not intent.request, text
-    for text in ("thanks!", "how long does a video take?", "画一个进度条", "draw a cat"):
+    for text in ("thanks!", "how long does a video take?", "画一个进度条", "draw a cat", "where is my data?"):
         assert not parse(text).about_task, text

@@ -8,10 +8,13 @@ that were running when it asked (a task that ended meanwhile is left as it is).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import views
 from ..contracts import ChatEvent
 from ..i18n import t
 from ..kinds import ActionKind, TaskState, ViewKind
+from ..manager import facts_of
 from ..media import MEDIA_OF_CATEGORY
 from ..store import ACTIVE_STATES, TaskRecord
 from ..timetable import progress_percent
@@ -90,7 +93,10 @@ async def on_task_question(chat: Chat, turn: Turn) -> View:
         percent = progress_percent(elapsed, record.est_max_s)
         lines = [t(lang, "status.model", model=record.model_name),
                  t(lang, "status.estimate", min=views.seconds(record.est_min_s),
-                   max=views.seconds(record.est_max_s))]
+                   max=views.seconds(record.est_max_s)),
+                 t(lang, "status.credits", credits=record.credits),
+                 # (in the language of the question, not of the request)
+                 *filter(None, [views.settings_line(replace(facts_of(record), language=lang))])]
         waited = t(lang, "progress.waited", elapsed=views.seconds(elapsed),
                    max=views.seconds(record.est_max_s))
         lines.append(t(lang, "task.queued") if record.state == TaskState.CREATING else waited)
