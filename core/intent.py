@@ -87,8 +87,11 @@ REFERENCE_WORDS = re.compile(
     r"|(this|these|those|both|the two|these two|these three) (characters?|persons?|people|guys?|girls?"
     r"|man|men|woman|women|mascots?))(?![a-z])",
     re.I)
-THIS_PICTURE = re.compile(r"这张|这个图|这幅|图片里|照片里|(?<![a-z])(this (image|picture|photo|pic)|my "
-                          r"(photo|picture|selfie)|the (attached|uploaded) )", re.I)
+THIS_PICTURE = re.compile(r"这张|这个图|这幅|图片里|照片里"
+                          r"|(?:自己|我|我们|我家)(?:拍|画|照)的(?:照片|图|相片|画)|我的(?:照片|自拍|相片)"
+                          r"|(?<![a-z])(this (image|picture|photo|pic)|my (own )?(photo|picture|selfie)"
+                          r"|the (attached|uploaded) |a (photo|picture|pic) i took)",
+                          re.I)
 VAGUE_ASK = re.compile(
     r"(?<![a-z])(?:do|make|draw|create|generate)\s+(?:something|anything|whatever)(?:\s+(?:cool|nice|fun|random|else))?"
     r"(?:\s+(?:with|from|of)\s+(?:this|it|these|them|that))?\W*$",
@@ -1102,6 +1105,8 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         or pattern("referential").match(described.strip().lower())
         or (re.match(r"^(?:something|anything|whatever)\b", said) and len(said.split()) <= 4)
         or VAGUE_ASK.search(described)
+        or gate.unsure(described)  # "我想做个视频但是还没想好": what to make is not decided yet
+        or gate.planned_for_later(described)  # "let's make a video for mom's birthday this weekend"
     )
     # read only where nothing else already says "make this now" (most requests name what they are)
     verb = not draft.signals and bool(
@@ -1124,8 +1129,11 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         # about the model, nothing asked of it
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         return
-    if not said and not intent.images and not draft.task_type and gate.asks_capability(described):
-        intent.kind, intent.gate = IntentKind.HELP, gate.NONE  # "can you draw", "can u do music"
+    if not said and not intent.images and not draft.task_type and not draft.lyrics and (
+            gate.asks_capability(described) or gate.asks_on_a_condition(draft.whole or described)):
+        # "can you draw", "can u do music"; "if I send you a photo of my cat, make it a video" with no
+        # picture: nothing to make yet, how the bot works is asked
+        intent.kind, intent.gate = IntentKind.HELP, gate.NONE
         intent.task_type = intent.media = None
     elif unclear and not draft.task_type:
         intent.gate = gate.AMBIGUOUS

@@ -490,3 +490,68 @@ def test_a_count_cut_leaves_no_space_before_the_colon_after_it():
 def test_the_rest_left_to_the_bot_is_not_in_the_prompt(text):
     intent = _parse(text)
     assert (intent.request, intent.prompt) == (True, "一只猫"), text
+
+
+# ── session 9 (REVIEW8 sections 7-8, still charged at the session's start) ──
+
+@pytest.mark.parametrize("text", ["你能画什么", "你会画什么？", "你都能做些什么", "可以做个视频吗？",
+                                  "可以做一首歌吗", "如果我发一张照片给你，你能做成视频吗",
+                                  "if I send you a photo of my cat, make it a video"])
+def test_what_the_bot_can_make_asked_with_no_subject_is_help(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("help", False), text
+
+
+@pytest.mark.parametrize("text", ["你能画一只猫吗", "可以画个猫吗？", "能做个猫咪跳舞的视频吗"])
+def test_the_same_question_naming_a_subject_still_asks_for_it(text):
+    assert _parse(text).request is True, text
+
+
+@pytest.mark.parametrize("text", ["画饼", "画蛇添足", "放首歌", "send pics", "make way for the king",
+                                  "make yourself at home", "draw the line somewhere man",
+                                  "paint the town red tonight boys", "time to make dinner",
+                                  "generate the invoice for client X", "render the page server side",
+                                  "show me your desk setup", "design review at 3pm", "build failed again",
+                                  "film night tonight? 🍿", "everyone try @ima it's great"])
+def test_everyday_phrases_with_a_making_verb_are_talk(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", ["我想做个视频但是还没想好",
+                                  "let's make a video for mom's birthday this weekend"])
+def test_an_undecided_wish_or_a_plan_for_later_is_never_charged(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, media", [
+    ("刚在即梦做完视频，再帮我画一张封面：海边日落", "text_to_image"),  # the video was made elsewhere
+    ("不画了不画了，做个视频吧：猫在跳舞", "text_to_video"),  # 画 with 了 is the verb taken back
+    ("my boss wants a video by friday", "text_to_video"),  # what is wanted is what is made
+])
+def test_the_media_is_what_is_asked_for_now(text, media):
+    intent = _parse(text)
+    assert (intent.request, intent.task_type, intent.model_key) == (True, media, None), text
+
+
+@pytest.mark.parametrize("text", ["字太小了，调大", "这张图太暗了，调亮一点", "把人物变大，现在太小了"])
+def test_a_complaint_then_the_change_asked_of_the_picture_is_an_edit(text):
+    intent = _parse(text, 1)
+    assert (intent.request, intent.task_type) == (True, "image_to_image"), text
+
+
+def test_an_edit_of_ones_own_photo_with_no_picture_asks_for_it():
+    intent = _parse("自己拍的照片，帮我调成胶片风")
+    assert (intent.task_type, intent.problem) == ("image_to_image", "need_image")
+
+
+@pytest.mark.parametrize("text", ["never mind the typo, draw a cat in a hat",
+                                  "sorry for the typos, draw a cat in a hat"])
+def test_a_slip_overlooked_cancels_nothing(text):
+    intent = _parse(text)
+    assert (intent.request, intent.commands, intent.prompt) == (True, [], "a cat in a hat"), text
+
+
+def test_a_slip_overlooked_alone_is_talk_and_a_cancel_with_a_typo_still_cancels():
+    assert _parse("never mind the typo").kind == "chat"
+    assert _parse("cancel that, typo").kind == "cancel"

@@ -30,6 +30,13 @@ _SPLIT = re.compile(
 # "cancel that i typed the wrong thing", "stop it im not happy with the prompt": the reason begins
 _SELF_AFTER = re.compile(r"(?<=[a-z])\s+(?=(?:i|i'm|im|i've|ive|my)\s)", re.I)
 
+# "never mind the typo", "ignore my spelling": a slip of the user's own overlooked, nothing stopped
+_OVERLOOKED = re.compile(r"^\W*(?:never\s*mind|nvm|ignore|forget|don't mind|dont mind|excuse|sorry for|"
+                         r"sorry about)"
+                         r"\s+(?:the|my|that|this|those|all the)\s+(?:typos?|spelling|grammar|mistakes?|caps|"
+                         r"autocorrect|formatting|english|chinese|bad english|last message|previous message|"
+                         r"double post|wall of text)(?![a-z])", re.I)
+
 #: the longest part read as a command said before the request (filler included)
 LEADING_MAX = 200
 
@@ -70,7 +77,7 @@ def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: 
     taken back ("forget the song", "不要做视频了") is a cancel."""
     if take_back(text):
         return ["cancel"]
-    if not _pattern().search(_blank(text, model_spans, offset)):
+    if not _pattern().search(_blank(text, model_spans, offset)) or _OVERLOOKED.match(text):
         return None
     found, said = _read(text, model_spans, offset)
     if said and (why := _SELF_AFTER.search(text)) and chatty(text[why.end():]):

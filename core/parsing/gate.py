@@ -336,10 +336,13 @@ def asks_capability(text: str) -> bool:
                 and capability_object(_LEAD_FILLER.sub("", text.strip())[polite.end():]))
 
 
+_ASKED_END = re.compile(r"(?:吗|(?<![什怎那这多])么|呢|嘛|不)?[\s?？!！。.]*$")
+
+
 def capability_object(rest: str) -> bool:
     """"videos?", "make music", "do 4k" after "can you": a question about the bot, not a request."""
     rest = compiled(r"^\s*(?:{v}|generate|make|do|handle|support)?\s*", v=("create_verbs",)).sub("", rest)
-    rest = re.sub(r"(?:吗|么|呢|嘛|不)?[\s?？!！。.]*$", "", rest)
+    rest = _ASKED_END.sub("", rest)  # (not the 么 of "画什么": what it can draw is asked)
     rest = take_options(rest, None, 0)[1]  # "can this thing make a 3 minute video", "能做4k吗"
     return not residue(rest, "capability_objects", "capability_filler", "bot_words", "command_filler")
 
@@ -702,6 +705,8 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     starts = compiled(r"^\W*(?:{starts})(?!['’]s)", 0, starts=("chat_starts",))
     if starts.match(lowered) or text_request(lowered) or put_off(unquoted):
         return True
+    if compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered):
+        return True  # "make sure you bring a jacket", "time to make dinner", "画饼", "放首歌": everyday talk
     if pattern("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
     if _future_plan(lowered) or _reported().match(lowered):
@@ -732,10 +737,21 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     return bool(compiled("(?:{v})", 0, v=("finite_verbs", "en")).search(lowered))
 
 
+#: an everyday phrase with a making verb (intent_words.json: idioms) opening the clause, perhaps after
+#: "time to"
+_IDIOM = (r"^\W*(?:(?:time to|gotta|got to|have to|need to|going to|gonna|i have to|i need to|i gotta|"
+          r"先去|去|要|得|该)\s*)?(?:{idioms})")
+
+
 _PAST_AFTER = r"(?!\s+(?:of|from|out of|in|on|with|by|as|like|for you|for me)(?![a-z]))"
 _PAST_ADVERBS = r"(?:just|already|finally|also|once|actually|literally|recently|accidentally|totally|even)\s+"
 _ASKING = re.compile(r"(?<![a-z])(?:can you|could you|would you|please|pls|plz)(?![a-z])"
                      r"|^\W*(?:帮我|给我|请|麻烦)|能不能|可以|能帮|再")
+
+
+# "刚在即梦做完视频", "我已经画好了": something the user just finished (a verb with 完/好, no 了 needed)
+_ZH_JUST_DONE = re.compile(r"^\W*(?:我|我们)?(?:刚|刚刚|刚才|已经|昨天|上次)[^，。,.!！?？]{0,10}?"
+                           r"(?:画|做|生成|弄|写|拍|剪|搞|出)(?:完|好)(?![吗么呢])")
 
 
 @cache
@@ -770,6 +786,8 @@ def past_story(text: str) -> bool:
         return True  # "my buddy generated a video …", "made a sick beat last night"
     if compiled(r"^\W*(?:{a})", 0, a=("articles", "zh")).match(text):
         return False  # "一只猫画了一幅画" describes a picture
+    if _ZH_JUST_DONE.match(text):
+        return True  # "刚在即梦做完视频", "刚做完一个视频 累死": just finished, told
     if botched.search(text):
         return True  # "手都画崩了"
     when = pattern("past_times", "zh").search(text)
@@ -862,6 +880,18 @@ def courtesy(text: str) -> tuple[int, int]:
     start = lead.end() if lead else 0
     tail = tail_pattern.search(text, max(start, len(text) - 40))  # every tail is shorter than that
     return start, tail.start() if tail else len(text)
+
+
+# "let's make a video for mom's birthday this weekend", "we should do a poster tomorrow": the group's plan
+_LETS = re.compile(r"^\W*(?:let's|lets|let us|we should|we could|we gotta|we have to|we need to)"
+                   r"(?![a-z'])", re.I)
+
+
+def planned_for_later(text: str) -> bool:
+    """A "let's …" or "we should …" that names a later time: the channel's plan, perhaps a request; asked
+    with the button, never charged now."""
+    opening = _LEAD_FILLER.sub("", text.strip())
+    return bool(_LETS.match(opening) and pattern("future_times").search(opening))
 
 
 def unsure(text: str) -> bool:
@@ -1144,6 +1174,8 @@ def _opens_a_request(text: str) -> bool:
         verb = None  # "render farm at work is down", "design team says …": the noun, not the verb
     if verb and not re.match(r"\W*imagine", opening, re.I):
         return True
+    if opening[:1] in ("把", "将") and _asks_for_a_change(opening[1:]):
+        return True  # "把人物变大", "把背景换成白色": what to do to it, said with 把 (not "把我笑死了")
     lead = _request_lead().match(opening)
     if lead is None:
         return False

@@ -84,7 +84,7 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     compound = _noun_next().match(text[end:]) or _compound_head_after(text[end:])
     if _MADE_INTO.search(before) and not compound:
         return True  # "can u make this a video", "make them a sticker": what the picture becomes
-    last_verb = max(verbs.finditer(before), key=lambda m: m.end(), default=None)
+    last_verb = max(verbs.finditer(before), key=lambda m: m.end(), default=None) or _WANTED.search(before)
     if last_verb is not None:
         # "use the cheapest model to make a video": what is made follows the verb
         before = before[last_verb.end():]
@@ -125,6 +125,13 @@ def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bo
     ):
         return False  # "a cat watching a movie": a second noun phrase began
     return len(content) <= 3
+
+
+# "my boss wants a video by friday": what someone wants is what is made, like the object of "make"
+_WANTED = re.compile(r"(?<![a-z'])(?:wants?|wanted|needs?|needed|would like|'d like|asked for|asks for|"
+                     r"requested|is asking for|are asking for)(?![a-z'])"
+                     r"(?!.*(?<![a-z'])(?:wants?|needs?)(?![a-z']))",
+                     re.I)
 
 
 _OPTION_AFTER = re.compile(r"(?:\s*,?\s*(?:\d{1,2}\s*[:：x×]\s*\d{1,2}|\d+\s*(?:s|secs?|seconds?|p|k)|4k|8k|"
@@ -197,8 +204,8 @@ def _PREPOSITIONS() -> frozenset[str]:
 
 
 def _chinese_head(text: str, start: int, end: int) -> bool:
-    if text[start:end] == "画" and re.match(r"^\s*[一个张幅段只些下两三几]", text[end:]):
-        return False  # "画一段动画": 画 is the verb here
+    if text[start:end] == "画" and re.match(r"^\s*[一个张幅段只些下两三几了过完着]", text[end:]):
+        return False  # "画一段动画", "不画了": 画 is the verb here
     if text[start:end] == "画" and _DRAWN_BY.search(text, max(0, start - 4), start) and _DONE.match(text,
                                                                                                     end):
         return False  # "我画的，怎么样": who drew it, the verb
