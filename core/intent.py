@@ -1130,9 +1130,10 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         return
     if not said and not intent.images and not draft.task_type and not draft.lyrics and (
-            gate.asks_capability(described) or gate.asks_on_a_condition(draft.whole or described)):
-        # "can you draw", "can u do music"; "if I send you a photo of my cat, make it a video" with no
-        # picture: nothing to make yet, how the bot works is asked
+            gate.asks_capability(described) or gate.asks_on_a_condition(draft.whole or described)
+            or gate.capability_asked(described)):
+        # "can you draw", "can u do music", "可以做个视频吗？"; "if I send you a photo of my cat, make it a
+        # video" with no picture: nothing to make yet, how the bot works is asked
         intent.kind, intent.gate = IntentKind.HELP, gate.NONE
         intent.task_type = intent.media = None
     elif unclear and not draft.task_type:

@@ -511,7 +511,7 @@ def test_the_same_question_naming_a_subject_still_asks_for_it(text):
                                   "make yourself at home", "draw the line somewhere man",
                                   "paint the town red tonight boys", "time to make dinner",
                                   "generate the invoice for client X", "render the page server side",
-                                  "show me your desk setup", "design review at 3pm", "build failed again",
+                                  "design review at 3pm", "build failed again",
                                   "film night tonight? 🍿", "everyone try @ima it's great"])
 def test_everyday_phrases_with_a_making_verb_are_talk(text):
     intent = _parse(text)
@@ -555,3 +555,10 @@ def test_a_slip_overlooked_cancels_nothing(text):
 def test_a_slip_overlooked_alone_is_talk_and_a_cancel_with_a_typo_still_cancels():
     assert _parse("never mind the typo").kind == "chat"
     assert _parse("cancel that, typo").kind == "cancel"
+
+
+@pytest.mark.parametrize("text", ["把我的信息都删掉吧，不想用了", "删掉我的信息", "把我的个人信息删掉"])
+def test_deleting_ones_information_is_forget_me_never_an_edit(text):
+    # (the 把 + change rule above must not read "把我的信息都删掉" as an edit of a picture)
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("forget_me", False), text

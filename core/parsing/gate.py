@@ -339,6 +339,13 @@ def asks_capability(text: str) -> bool:
 _ASKED_END = re.compile(r"(?:吗|(?<![什怎那这多])么|呢|嘛|不)?[\s?？!！。.]*$")
 
 
+def capability_asked(text: str) -> bool:
+    """"可以做个视频吗？", "你能做一首歌吗": whether the bot can, asked (a capability cue first, a question);
+    with nothing named to make it asks how the bot works ("来首歌行不行" asks for a song: no cue first)."""
+    said = _without_lead(text.strip())
+    return is_question(said) and _starts_hypothetical(said) is not None
+
+
 def capability_object(rest: str) -> bool:
     """"videos?", "make music", "do 4k" after "can you": a question about the bot, not a request."""
     rest = compiled(r"^\s*(?:{v}|generate|make|do|handle|support)?\s*", v=("create_verbs",)).sub("", rest)
