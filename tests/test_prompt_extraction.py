@@ -1092,3 +1092,47 @@ def test_subjects_laughs_typed_names_and_times(text: str, expected: str) -> None
 def test_a_ratio_is_still_a_ratio_beside_a_time_shaped_number() -> None:
     assert parse("a cat on a windowsill 16:9", 0, catalogues()).options["aspect_ratio"] == "16:9"
     assert parse("a poster 9:16 of a cat", 0, catalogues()).options["aspect_ratio"] == "9:16"
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # what the video is like before what it shows, the references before the motion, the picture made to move
+    ("first frame is pic 1, last frame is pic 2 — make a smooth video of the flower blooming between them", 2,
+     "the flower blooming between them"),
+    ("use these 3 pics of my character as reference and make a video of her running through a market", 3,
+     "her running through a market"),
+    ("make this portrait blink and turn her head slightly", 1, "blink and turn her head slightly"),
+    ("海螺 把这张全家福变成动图视频，大家一起挥手", 1, "大家一起挥手"),
+    ("让爷爷这张照片动起来，笑一笑再挥挥手", 1, "笑一笑再挥挥手"),
+    ("图上这个杯子让它转起来，360度展示一圈", 1, "杯子转起来，360度展示一圈"),
+])
+def test_how_the_video_is_and_which_picture_moves_are_no_motion(text: str, images: int,
+                                                                 expected: str) -> None:
+    intent = parse(text, images, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # whose picture it is, and what is wrong or fine with it now, said before the change, go
+    ("爸爸钓鱼的照片，背景太乱，换成湖边日落", "背景换成湖边日落"),
+    ("这张图不错，就是天空有点灰，天空调成湛蓝色，云多一点", "天空调成湛蓝色，云多一点"),
+    ("这个 render 太糊了，帮我变清晰一点，要 4K", "变清晰一点"),
+    ("@小助手 这是我们的全家福，帮我把背景换成海边", "背景换成海边"),
+    # what is said before the change that describes the thing added stays
+    ("a cowboy hat, put it on my dog", "a cowboy hat, put it on my dog"),
+])
+def test_complaints_and_whose_picture_before_an_edit_go(text: str, expected: str) -> None:
+    intent = parse(text, 1, catalogues())
+    assert intent.request and intent.task_type == "image_to_image" and intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text", [
+    "@sam can you render the boss fight cutscene when you get a sec? you did the last one too",
+    "brb, give me a sec to finish the lyrics then I'll ping the bot",
+    "give me a minute, then a video of waves crashing",
+])
+def test_a_moment_is_no_length(text: str) -> None:
+    assert "duration" not in parse(text, 0, catalogues()).options
+
+
+def test_a_length_in_words_is_still_a_length() -> None:
+    assert parse("a one minute video of a cat", 0, catalogues()).options["duration"] == 60

@@ -457,3 +457,31 @@ def test_own_lyrics_and_the_ask_after_them(text: str, style: str) -> None:
     assert intent.request and intent.task_type == "text_to_music", intent
     assert intent.prompt == style
     assert intent.options["lyrics"] in ("月亮代表我的心", "the moon is bright tonight")
+
+
+@pytest.mark.parametrize("text, lyrics, style", [
+    # "这段词" is the lyrics; the thing made in the ask stays ("儿歌");
+    # "歌词我写好了，女声，流行风：" and the lines below it
+    ("用这段词做一首儿歌：\n小鸭子，嘎嘎叫\n摇摇摆摆去洗澡", "小鸭子，嘎嘎叫\n摇摇摆摆去洗澡", "儿歌"),
+    ("歌词我写好了，女声，流行风：\n加班到深夜的地铁站\n耳机里放着你爱的歌",
+     "加班到深夜的地铁站\n耳机里放着你爱的歌", "流行风"),
+])
+def test_lyrics_said_as_these_words_or_written_below(text: str, lyrics: str, style: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.request and intent.options["lyrics"] == lyrics and intent.prompt == style, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("妈妈生日快到了，画一张生日贺卡，粉色康乃馨，写上『妈妈生日快乐』",
+     "生日贺卡，粉色康乃馨，写上『妈妈生日快乐』"),
+    ("文案写好了，给这段配个视频：清晨的城市天际线，阳光穿过高楼，10秒 16:9",
+     "清晨的城市天际线，阳光穿过高楼"),
+])
+def test_closing_quotes_and_this_clip_accompanied(text: str, expected: str) -> None:
+    assert _prompt(text) == expected
+
+
+def test_enough_and_sound_said_in_mixed_words() -> None:
+    assert _prompt("把这张产品图做成视频，镜头慢慢推近，5秒就够", 1) == "镜头慢慢推近"
+    intent = parse("用 Veo 做一个带 sound 的视频：海浪拍打礁石，4秒", 0, catalogues())
+    assert intent.options["generate_audio"] is True and intent.prompt == "海浪拍打礁石"

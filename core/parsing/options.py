@@ -105,6 +105,10 @@ def take_lyrics(text: str) -> tuple[str | None, str]:
     if label:
         # "a song with these lyrics, indie pop, female voice:\n…": the words before the colon are the ask
         before = text[: label.start()] + (" " + label.group(1) if label.re is _LYRICS_BELOW else "")
+        made = _ASK_TO_SING.sub("", label.group("ask")).strip() if label.re is _LYRICS_LABEL and label.group(
+            "ask") else ""
+        if made and not _BARE_SONG_WORD.fullmatch(made):
+            before += " , " + made  # "用这段词做一首儿歌：…": the thing made ("儿歌") is named in the ask
         if (own := _OWN_LYRICS_BEFORE.search(before)) is not None:
             before = before[:own.start()]  # "用我自己写的歌词：…": whose lyrics they are, not the style
         rest = text[label.end():]
@@ -135,6 +139,10 @@ _STYLE_AFTER_VERSES = re.compile(r"[。.!！]\s*([^。.!！\n]{1,24}?"
 # "用我自己写的(歌词)", "按我写的(歌词)": said right before the label, it only points at the lyrics
 _OWN_LYRICS_BEFORE = re.compile(r"(?:用|按|照|拿)\s*(?:我|我们)?(?:自己)?(?:写|填|编|作)?的?\s*$"
                                 r"|(?<![a-z])(?:with|using|use|w/)\s+(?:my|our)\s+own\s*$", re.I)
+# "做成一首", "into a": how the words are to be sung, before the thing made ("做一首儿歌" names it: 儿歌)
+_ASK_TO_SING = re.compile(r"^\s*(?:帮我|请)?(?:做成|写成|变成|改成|编成|谱成|唱成|做|写|来|生成"
+                          r"|turn\s+(?:it|this)\s+)?(?:into|as|to)?\s*(?:一?[首段个支]|an?\s)?\s*", re.I)
+_BARE_SONG_WORD = re.compile(r"歌曲?|曲子?|songs?|tracks?|tunes?", re.I)
 # the last part of a one-line lyric: "…，做一首歌", "…, make it a song"
 _ASK_AFTER_VERSES = re.compile(r"[，,。.!！;；]\s*([^，,。.!！;；\n]{1,30})$")
 # "做一首民谣", "帮我写成一首歌": a making verb and its measure word open the ask, whatever style follows
@@ -186,13 +194,14 @@ _LYRICS_TAGGED = re.compile(r"(?:(?<![a-z])lyrics?(?![a-z])|歌词)[^\n:：\[【
 _LYRICS_LABEL = re.compile(
     r"(?:歌词[^\n:：，,。；;]{0,8}?|(?<![a-z])lyrics?(?:\s*(?:are|is|go|say|should be))?"
     # "把这段话做成一首歌：…", "这几句写成歌吧：…": the words to sing, said as "this text"
-    r"|(?:这段话|这段文字|这几句话?|下面这段话?|这首诗|这首词|这几句诗|这段诗|这首小诗"
+    r"|(?:这段话|这段文字|这几句话?|下面这段话?|这首诗|这首词|这几句诗|这段诗|这首小诗|这段词|这些词|这几句词|下面的词"
     r"|(?:(?:turn|make)\s+)?(?:this|my)\s+poem)"
-    r"[^\n:：，,。]{0,10}?(?:歌|曲|song|track)[吗吧呀啊]?)\s*[:：]\s*", re.I)
+    r"(?P<ask>[^\n:：，,。]{0,10}?(?:歌|曲|song|track))[吗吧呀啊]?)\s*[:：]\s*", re.I)
 
 
 # "with these lyrics, indie pop, female voice:" and the verses on the lines below
-_LYRICS_BELOW = re.compile(r"(?<![a-z])lyrics?(?![a-z])([^\n:：\"“「]{0,60}?)[:：][ \t]*(?=\n)", re.I)
+_LYRICS_BELOW = re.compile(r"(?:(?<![a-z])lyrics?(?![a-z])|歌词)([^\n:：\"“「]{0,60}?)[:：][ \t]*(?=\n)",
+                           re.I)
 
 
 def _instruction_only(line: str) -> bool:
@@ -275,14 +284,19 @@ def _ordinal(text: str, m: re.Match[str]) -> bool:
         and not _DURATION_AFTER.match(text[m.end():])
 
 
+# "wait a second", "give me a minute", "in a minute", "hold on a sec": a moment, not a length
+_A_MOMENT_BEFORE = re.compile(r"(?<![a-z])(?:wait|give\s+me|gimme|give\s+it|in|just|hold\s+on|hang\s+on|"
+                              r"for|takes?|took|get|got|need|only)\s+$", re.I)
 # "一秒换装", "一秒入冬": "in a second", not a length
 _ZH_IDIOM_AFTER = re.compile(r"^(?!钟)[\u4e00-\u9fff]")
 
 
 def _idiom(text: str, m: re.Match[str]) -> bool:
-    if (m.group(3) or "").lower() in ("a", "one") and m.group(4).lower() == "second" and _ORDINAL_AFTER.match(
-            text, m.end()):
-        return True  # "add a second moon": the ordinal, not a length
+    if (m.group(3) or "").lower() in ("a", "an", "one") and m.group(4).lower() in ("sec", "secs"):
+        return True  # "when you get a sec", "give me a sec": a moment, never a one-second video
+    if (m.group(3) or "").lower() in ("a", "one") and m.group(4).lower() in ("second", "minute", "min") and (
+            _ORDINAL_AFTER.match(text, m.end()) or _A_MOMENT_BEFORE.search(text, 0, m.start())):
+        return True  # "add a second moon": the ordinal, not a length; "wait a second": a moment
     return m.group(2) == "一" and m.group(4) == "秒" and bool(_ZH_IDIOM_AFTER.match(text[m.end():]))
 
 
@@ -310,7 +324,7 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
         opts["duration"] = minutes * 60 + 30
         return _cut(text, m)
     m = HALF_MINUTE.search(text) if "半" in text or "nute" in text.lower() else None
-    if m and media != "image":
+    if m and media != "image" and not (m.group(1) and _A_MOMENT_BEFORE.search(text, 0, m.start())):
         phrase = (m.group(1) or m.group(2)).lower()
         opts["duration"] = {"half a minute": 30, "半分钟": 30, "a minute and a half": 90,
                             "一分半": 90}.get(phrase, 60)

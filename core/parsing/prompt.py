@@ -107,7 +107,7 @@ DIFFERENT = re.compile(r"^(?:不同(?:的|款式的)|(?:different|separate|vario
 ZH_PARTICLE = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?<![酒网贴吧呀啊哦嘛啦吗呢什怎那这多])"
                          r"[吧呀啊哦嘛啦吗呢么哈呗嘞]+(?=\s*[，,。！!？?~～:：]|\s*$|\s+(?=[\u3400-\u9fffA-Za-z]))")
 # "占位图就行，灰色背景": "that will do" at the end of a part, not its last (the end is strip_trailing's)
-ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即可|就可以了?)"
+ZH_ENOUGH = re.compile(r"(?<=[\u3400-\u9fffA-Za-z])(?:就行了?|就好了?|即可|就可以了?|就够了?)"
                        r"(?=\s*[，,。；;]|\s+[\u3400-\u9fff])")
 # "猫咪跳舞的视频" → "猫咪跳舞" (also before the first comma); "关于猫的歌" keeps its head noun, like
 # "a song about"
@@ -117,7 +117,7 @@ ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])(?<!风格)(?<!风)(?<!质感
 # "… video" at the end, and "a logo as a square image" once "square" was read
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$"
                            r"|\s+as\s+an?\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
-EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「(《\u3400-\u9fff]+|[^\w\"”'」)》\u3400-\u9fff.!?。！？]+$")
+EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「『‘(《【\u3400-\u9fff]+|[^\w\"”'」』’)》】\u3400-\u9fff.!?。！？]+$")
 # "a owl" → "an owl"; not "a eucalyptus", "a one-eyed"
 AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)(?![Ee][uw]|[Oo]n(?:e|ce)(?![a-z]))")
 EMPTY = re.compile(
@@ -187,7 +187,7 @@ ZH_FOR = re.compile(
 # "给我的歌配个MV", "给这段短视频配首歌": what is accompanied is only the user's own song or clip, which says
 # nothing about the thing made ("为婚礼视频配一首纯音乐" says what it is for, and keeps it; "给我的歌做个封面"
 # keeps "歌的封面", a kind of cover)
-ZH_FOR_BARE = re.compile(r"^(?:这|那)?(?:一?[首段个张条支])?(?:新|小)?"
+ZH_FOR_BARE = re.compile(r"^(?:这|那)[首段个张条支]$|^(?:这|那)?(?:一?[首段个张条支])?(?:新|小)?"
                          r"(?:歌|歌曲|视频|短视频|片子|照片|图|图片|作品|曲子|音乐|动画)$", re.I)
 
 
@@ -1207,11 +1207,17 @@ ATTACHMENT_TALK = re.compile(r"^(?:here(?:'s| is| are)|these are|this is|attache
 ANIMATION_LISTS = (*FILLER_LISTS, "animation_filler", "instruction_words")
 ANIMATION_LEAD = re.compile(
     r"^(?:"
-    r"(?:use|using)\s+(?:this|these|the|my)(?:\s+[\w-]+){0,2}?\s+as\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:reference|ref)s?"
+    r"(?:use|using)\s+(?:this|these|the|my)(?:\s+[\w-]+){0,5}?\s+as\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+)?(?:reference|ref)s?"
     r"(?:\s+(?:character|image)s?)?(?:\s+(?:for|of)\s+(?:the\s+|my\s+|our\s+)?[\w-]+)?(?:\s+and)?"
     r"|keep\s+(?:him|her|them|it|the\s+[\w-]+)\s+on[- ]?model(?:\s+and)?"
     r"|make\s+(?=an?\s)"
     r"|(?:an?\s+)?(?:short\s+)?(?:video|clip)\s+(?:of|where|with|showing)(?=\s)"
+    # "make a smooth video of …", "a short cinematic clip where …": how the video is, before what it shows
+    r"|(?:(?:make|create|generate|do)\s+)?an?\s+(?:[\w-]+\s+){1,2}?(?:video|clip|animation)\s+"
+    r"(?:of|where|with|showing|in\s+which)(?=\s)"
+    # "make this portrait blink", "have the photo wave": the picture sent, made to move
+    r"|(?:make|have|let|get)\s+(?:this|the|my|that)\s+(?:[\w'’-]+\s+)?(?:photo|picture|pic|image|portrait|"
+    r"drawing|painting|selfie|sketch|one)\s+(?!(?:into|an?|the|look|looks|move|moving|come)(?![a-z]))(?=[a-z])"
     r"|以\s*(?:这|那)?[个张位只幅]?[^，,：:]{0,10}?为\s*(?:参考|参照)"
     r"|(?:当|作为|用作)\s*(?:reference|refs?|参考图?)"
     # "做成三百六十度旋转展示的视频", "做成一个慢慢推进的镜头"
@@ -1220,7 +1226,7 @@ ANIMATION_LEAD = re.compile(
     # "把这张图 animate 成 5s 的视频": an English verb inside a Chinese sentence
     r"|(?:(?:把|将)\s*(?:这|那)?[张个幅]?[^，,]{0,6}?\s*)?animate\s*成\s*(?:的\s*)?(?:短视频|视频|动画)?"
     r"|(?:把|将)\s*(?:这|那)?[张个幅]?[^，,\s]{0,6}?(?:做成|变成|转成|生成)\s*(?:一个|一段|一条)?"
-    r"(?:\s*(?:短视频|视频|动画|动图)(?=\s*[，,：:。]|\s+\S))?"
+    r"(?:\s*(?:动图|动画)?\s*(?:短视频|视频|动画|动图)(?=\s*[，,：:。]|\s+\S))?"
     r"|animate\s+(?:[\w'’-]+\s+){0,4}?(?:so\s+that|so|and\s+make|where)(?=\s)"
     r"|animate(?:\s+(?:this|it|them|these|the\s+(?:photo|picture|image|pic)))?(?:\s+(?:so(?:\s+that)?|and|to))?"
     r"|(?:and\s+)?(?:make|create|generate|do|turn\s+(?:this|it|these|my|the)(?:\s+(?:photo|picture|image|pic|one|drawing|"
@@ -1239,6 +1245,11 @@ ANIMATION_LEAD = re.compile(
     r")\s*[,，:：]?\s*",
     re.I,
 )
+# "爷爷这张照片", "狗狗那张图": whose picture it is, pointing at the one sent ("让爷爷这张照片动起来")
+OWNED_PICTURE_ZH = re.compile(r"[^，,\s]{0,6}?(?:这|那)[张个幅]\s*(?:照片|图片|相片|图|画|合照|全家福|自拍)")
+# "这个杯子让它转起来": the thing named, then a pronoun for it
+THING_THEN_PRONOUN_ZH = re.compile(r"^(?:这个|那个|这只|那只|这位|那位)?(?P<x>[^，,\s让]{1,8})"
+                                   r"让\s*(?:它们|他们|她们|它|他|她)")
 ANIMATION_TAIL = re.compile(
     r"(?:\s*的?\s*(?:短视频|视频|动画)|\s+in\s+(?:this|the)\s+(?:pic|photo|picture|image))$", re.I
 )
@@ -1284,7 +1295,8 @@ def animation_prompt(text: str) -> str:
         if said and (not residue(FRAME_ASSIGNMENT.sub(" ", clause), *ANIMATION_LISTS)
                      or ANIMATE_WHAT.match(said)):
             continue  # "first frame is pic 1 (kid)", "首帧第一张 尾帧第二张"
-        if said and (not residue(clause, *ANIMATION_LISTS) or ATTACHMENT_TALK.match(said)):
+        if said and (not residue(clause, *ANIMATION_LISTS) or ATTACHMENT_TALK.match(said)
+                     or not residue(OWNED_PICTURE_ZH.sub("", clause), *ANIMATION_LISTS)):
             continue  # "bring this painting to life", "这两张做首尾帧", "here are 3 refs of our mascot"
         kept.append(clause + separator)
     text = FRAME_NUMBER.sub("", "".join(kept))
@@ -1292,7 +1304,7 @@ def animation_prompt(text: str) -> str:
     for _ in range(3):
         previous = text
         text = ANIMATION_LEAD.sub("", _trim_separators(text).strip(), count=1)
-        text = ANIMATION_TAIL.sub("", text)
+        text = THING_THEN_PRONOUN_ZH.sub(r"\g<x>", ANIMATION_TAIL.sub("", text), count=1)
         if text == previous:
             break
     text = strip_trailing(_trim_separators(text)).strip()
@@ -1399,7 +1411,15 @@ _POINTER_LEAD_ZH = re.compile(
     r"(?:帮我|给我|帮忙|能不能|能否|可不可以|可以|请|麻烦你?|你|能|把|将|一下)*\s*$")
 #: "这张截图", "照片发你了": a part that only points at the picture sent, or says it was sent
 _POINTER_CLAUSE_ZH = re.compile(rf"^(?:(?:这|那)[两俩三]?[张个幅]?[^\s，,的]{{0,4}}?{_PICTURE_ZH}"
-                                rf"|(?:{_PICTURE_ZH}|图)?(?:我)?(?:已经|刚)?(?:发你了|发给你了|发了|给你了|上传了|传了))$")
+                                rf"|(?:{_PICTURE_ZH}|图)?(?:我)?(?:已经|刚)?(?:发你了|发给你了|发了|给你了|上传了|传了)"
+                                # "小宝的照片", "爸爸钓鱼的照片", "这是我们的全家福": whose picture was sent
+                                rf"|[^\s，,。]{{1,8}}的(?:照片|图片|相片|图|合照|全家福|自拍|证件照)"
+                                r"|(?:这|那)(?:是|就是)[^，,。]{1,12})$")
+#: what is wrong with the picture now, said before the change asked for: "太暗了看不清脸", "这张图不错",
+#: "就是天空有点灰", "too dark", "the sky looks fake lol" (a clause with a change verb, or none of these
+#: words, is no complaint)
+_COMPLAINT_LEAD_ZH = re.compile(r"太|有点|有些|不错|难看|好丑|嫌|看不清|不清楚|不够|模糊|糊了")
+_COMPLAINT_LEAD_EN = re.compile(r"(?<![a-z'])(?:too|looks?|is|are|was|kinda|so|way)(?![a-z'])", re.I)
 _PICTURE_ARROW = re.compile(r"\s*(?:->|→|=>)\s*")
 
 
@@ -1417,12 +1437,15 @@ def from_the_change(text: str, motion: bool = False) -> str:
         return text[lead.end():]  # "in this pic please remove …", "take this logo and make it gold"
     parts = CLAUSE_SPLIT.split(_PICTURE_ARROW.sub(", ", text))
     start = 0
+    complaint = ""
     for i in range(0, min(len(parts), 8), 2):  # bounded: the first few parts only
         clause = parts[i].strip()
         if verb_en.search(clause) or verb_zh.search(clause):
             break
         if not clause or not (_POINTER_CLAUSE_EN.match(clause) or _POINTER_CLAUSE_ZH.match(clause)):
-            return text
+            if motion or not _complaint_lead(clause):
+                return text
+            complaint = clause
         start = i + 2
     else:
         return text
@@ -1435,14 +1458,32 @@ def from_the_change(text: str, motion: bool = False) -> str:
     verb = verb_zh.search(rest)
     if verb and _POINTER_LEAD_ZH.match(rest[:verb.start()]) and not (motion and re.match(r"\s*[把将]", rest)):
         return rest[verb.start():]
+    if complaint and (named := _COMPLAINED_OF_ZH.match(complaint)) and _BARE_CHANGE_ZH.match(rest):
+        return named.group("x") + rest  # "背景太乱，换成湖边日落" → "背景换成湖边日落": what is changed
     return rest if start else text
+
+
+# "背景太乱", "这张海报上的二维码太小了": the part of the picture complained of (not the picture itself)
+_COMPLAINED_OF_ZH = re.compile(rf"^(?:(?:这|那)[张个幅]?[^，,的]{{0,6}}的)?(?!{_PICTURE_ZH}|这|那)"
+                               r"(?P<x>[\u3400-\u9fffA-Za-z]{1,6}?)\s*(?:太|有点|有些|不够)")
+# "换成湖边日落", "调亮一点", "都P掉": a change said without what it changes
+_BARE_CHANGE_ZH = re.compile(r"(?:帮我|给我|请|麻烦)?(?:都|也|再|全)?"
+                             r"(?:换成|换|改成|改|调|放大|缩小|挪|移|去掉|删|[pP]掉|变)")
+
+
+def _complaint_lead(clause: str) -> bool:
+    """A clause before the change that says what is wrong with the picture, or what is fine with it."""
+    if re.search(r"[\u3400-\u9fff]", clause):
+        return bool(_COMPLAINT_LEAD_ZH.search(clause))
+    return bool(_COMPLAINT_LEAD_EN.search(clause)) and len(clause.split()) <= 8
 
 
 # "…, its too dark", "…，太模糊了": what is wrong with the picture now, said after the change asked for
 _COMPLAINT = re.compile(
     r"^(?:(?:it|this|that|the\s+(?:photo|pic|picture|image))(?:['’]s|\s+is|\s+looks|\s+was|s)?\s+)?"
     r"(?:way\s+|just\s+)?(?:too|so|kinda|kind\s+of|a\s+bit|really|super|very)\s+[a-z-]+$"
-    r"|^(?:这张|照片|图片|图)?(?:有点|太|好|真|特别|实在)(?:太)?[\u3400-\u9fff]{1,4}了?$", re.I)
+    r"|^(?:现在|目前|原来|本来|原图)?(?:这张|照片|图片|图)?(?:有点|太|好|真|特别|实在)(?:太)?"
+    r"[\u3400-\u9fff]{1,4}了?$", re.I)
 
 
 def _drop_complaints(text: str) -> str:
