@@ -494,3 +494,28 @@ def test_questions_about_a_running_task_stay_chat_and_are_marked():
         assert intent.kind == "chat" and intent.about_task and not intent.request, text
     for text in ("thanks!", "how long does a video take?", "画一个进度条", "draw a cat", "where is my data?"):
         assert not parse(text).about_task, text
+
+
+async def test_in_the_web_chat_a_risky_cancel_asks_keep_going_delivers_and_a_question_gets_the_progress(
+        web: WebChat, sandbox: Sandbox):
+    """The same through the web chat's own socket: the question's buttons work there, and lose their
+    buttons once answered."""
+    sandbox.config.faults.update({"outcomes": ["hang"]})
+    await web.say("做一个猫在冲浪的视频")
+    status = await web.wait(lambda v: v["kind"] == "status", what="the task starting")
+    await until(lambda: len(sandbox.state.creates()) == 1, what="the task sent to IMA")
+    mark = web.seen()
+    await web.say("进度怎么样")
+    progress = await web.wait(lambda v: v["kind"] == "notice", after=mark, what="the progress answer")
+    assert "你的视频「猫在冲浪」正在用" in progress["title"] and "%" in progress["title"]
+    mark = web.seen()
+    await web.say("不想画画了，好累")
+    ask = await web.wait(lambda v: v["kind"] == "confirm", after=mark, what="the stop question")
+    assert [a["label"] for a in ask["actions"]] == ["停止生成", "继续生成"]
+    mark = web.seen()
+    await web.press(ask, "继续生成")
+    await web.wait(lambda v: "继续生成" in v["title"] and v["kind"] == "notice", after=mark, what="kept")
+    assert web.latest(web.id_of(ask))["actions"] == []
+    let_ima_finish(sandbox)
+    result = await web.wait(lambda v: v["kind"] == "result", after=mark, what="the video")
+    assert result["media"] and web.latest(web.id_of(status))["kind"] == "result"
