@@ -20,7 +20,7 @@ from sandbox.app import SandboxConfig
 from .chat_driver import ChatSession
 from .conftest import Sandbox, until
 from .images import RED_PNG
-from .test_conversation import finals, press, say
+from .test_conversation import finals, platform_of, press, say
 from .web_driver import WebChat, close_web_core, open_web_core
 
 EXPENSIVE_EN = "use sora to make an 8s 1080p video of a spaceship"
@@ -352,6 +352,13 @@ async def running(core: CoreService, sandbox: Sandbox, text: str, user: str = "u
     return status
 
 
+async def answers(core: CoreService, text: str, user: str = "u1") -> list[View]:
+    """The messages the bot sends back to ``text`` (not the edits of status messages landing meanwhile)."""
+    before = len(platform_of(core).ops)
+    await say(core, text, user)
+    return [op.view for op in platform_of(core).ops[before:] if op.op == "send"]
+
+
 def let_ima_finish(sandbox: Sandbox) -> None:
     """IMA finishes every held task now (the next status check sees it done)."""
     for task in sandbox.state.tasks.values():
@@ -367,7 +374,7 @@ async def states(core: CoreService, user: str = "u1") -> list[str]:
 async def test_a_cancel_read_from_a_sentence_asks_and_keep_going_delivers_the_task(
         core: CoreService, sandbox: Sandbox, text: str):
     await running(core, sandbox, VIDEO_EN)
-    (ask,) = await say(core, text)
+    (ask,) = await answers(core, text)
     assert ask.kind == "confirm" and [a.label for a in ask.actions] in (["Stop it", "Keep it going"],
                                                                        ["停止生成", "继续生成"])
     assert "cat surfing a wave" in ask.title and ("Stop your video" in ask.title or "要停掉" in ask.title)
@@ -377,18 +384,23 @@ async def test_a_cancel_read_from_a_sentence_asks_and_keep_going_delivers_the_ta
     let_ima_finish(sandbox)
     (result,) = await finals(core)
     assert result.kind == "result" and result.media  # delivered, not cancelled
-    assert await states(core) == ["done"]
+
+    async def done() -> bool:
+        return await states(core) == ["done"]
+    await until(done, what="the task recorded as delivered")
 
 
 async def test_a_typed_no_to_the_stop_question_keeps_it_and_a_typed_yes_stops_it(core: CoreService,
                                                                                   sandbox: Sandbox):
     await running(core, sandbox, VIDEO_ZH)
     await say(core, "不想画画了，好累")
-    *answered, kept = await say(core, "不要")  # the question loses its buttons, then the answer
+    before = len(platform_of(core).ops)
+    (kept,) = await answers(core, "不要")
     assert "继续生成" in kept.text and await states(core) == ["running"]
-    assert [v.actions for v in answered] == [()] and "你选择了：继续生成" in answered[0].text
+    (answered,) = [op.view for op in platform_of(core).ops[before:] if op.view.kind == "confirm"]
+    assert answered.actions == () and "你选择了：继续生成" in answered.text  # the question loses its buttons
     await say(core, "不想画画了，好累")
-    *_, stopped = await say(core, "是")
+    (stopped,) = await answers(core, "是")
     assert "已取消 1" in stopped.text
     (final,) = await finals(core)
     assert final.kind == "cancelled" and await states(core) == ["cancelled"]
@@ -397,13 +409,13 @@ async def test_a_typed_no_to_the_stop_question_keeps_it_and_a_typed_yes_stops_it
 async def test_stop_stops_exactly_the_tasks_running_when_asked_and_is_harmless_once_they_ended(
         core: CoreService, sandbox: Sandbox):
     await running(core, sandbox, VIDEO_EN)
-    (ask,) = await say(core, "meh, not feeling it. cancel")
+    (ask,) = await answers(core, "meh, not feeling it. cancel")
     await running(core, sandbox, "draw a red fox in the snow")  # started after the question
     stopped = await press(core, ask, 0)
     assert stopped is not None and "Cancelled 1" in stopped.text
     assert await states(core) == ["cancelled", "running"]
-    (ask,) = await say(core, "cancel the fox picture")
-    (plain_cancel,) = await say(core, "cancel")  # said plainly meanwhile: the fox stops at once
+    (ask,) = await answers(core, "cancel the fox picture")
+    (plain_cancel,) = await answers(core, "cancel")  # said plainly meanwhile: the fox stops at once
     assert "Cancelled 1" in plain_cancel.text
     again = await press(core, ask, 0)
     assert again is not None and "Nothing left to stop" in again.text
@@ -417,16 +429,16 @@ async def test_stop_stops_exactly_the_tasks_running_when_asked_and_is_harmless_o
 @pytest.mark.parametrize("text", ["cancel", "stop", "取消", "别画了", "算了不要了", "cancel it pls", "停"])
 async def test_a_plain_cancel_still_cancels_at_once(core: CoreService, sandbox: Sandbox, text: str):
     await running(core, sandbox, VIDEO_EN)
-    (said,) = await say(core, text)
+    (said,) = await answers(core, text)
     assert said.kind == "notice" and ("Cancelled 1" in said.text or "已取消 1" in said.text)
     (final,) = await finals(core)
     assert final.kind == "cancelled" and await states(core) == ["cancelled"]
 
 
 async def test_a_sentence_cancel_with_nothing_running_says_there_is_nothing_to_stop(core: CoreService):
-    (said,) = await say(core, "no more videos for today lol, I'm out of credits")
+    (said,) = await answers(core, "no more videos for today lol, I'm out of credits")
     assert said.kind == "notice" and not said.actions and "nothing to stop" in said.text
-    (said,) = await say(core, "不想画画了，好累")
+    (said,) = await answers(core, "不想画画了，好累")
     assert "不用停" in said.text
 
 
@@ -439,7 +451,7 @@ async def test_a_question_about_a_running_task_gets_its_progress(core: CoreServi
                                                                   question: str, lang: str):
     await running(core, sandbox, VIDEO_EN if lang == "en" else VIDEO_ZH)
     record = (await core.store.user_tasks("test", "u1"))[0]
-    (answer,) = await say(core, question)
+    (answer,) = await answers(core, question)
     assert answer.kind == "notice" and answer.progress is not None and 0 <= answer.progress <= 95
     text = answer.text
     assert record.model_name in text and f"{answer.progress}%" in text
@@ -456,17 +468,17 @@ async def test_a_question_about_a_running_task_gets_its_progress(core: CoreServi
 
 async def test_a_question_about_progress_with_nothing_running_says_so_and_what_the_last_one_was(
         core: CoreService, sandbox: Sandbox):
-    (none,) = await say(core, "is it done yet?")
+    (none,) = await answers(core, "is it done yet?")
     assert "haven't made anything yet" in none.text
-    (none,) = await say(core, "好了没")
+    (none,) = await answers(core, "好了没")
     assert "还没有生成过" in none.text
     await say(core, "draw a red fox in the snow")
     await finals(core)
-    (answer,) = await say(core, "where's my picture?")
+    (answer,) = await answers(core, "where's my picture?")
     assert "Nothing of yours is being made right now" in answer.text
     assert "your image with" in answer.text and "red fox in the snow" in answer.text
     assert "is ready" in answer.text
-    (answer,) = await say(core, "为什么不画了")
+    (answer,) = await answers(core, "为什么不画了")
     assert "你现在没有正在生成的内容" in answer.text and "已经做好并发给你了" in answer.text
 
 
