@@ -900,6 +900,7 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     _gate_step(intent, draft)
     if intent.kind == IntentKind.CHAT:  # "小李说他用可灵做的那个视频被老板夸了": a model talked about
         intent.model_key = intent.model_hint = intent.model_mode = None
+        intent.options, intent.n = {}, None  # "换1080p也卡", "暂停五分钟": talk sets no option
     return intent
 
 

@@ -1136,3 +1136,36 @@ def test_a_moment_is_no_length(text: str) -> None:
 
 def test_a_length_in_words_is_still_a_length() -> None:
     assert parse("a one minute video of a cat", 0, catalogues()).options["duration"] == 60
+
+
+@pytest.mark.parametrize("text, expected", [
+    # someone else's want before what is wanted, and the ask again after it
+    ("My daughter wants a picture of a unicorn eating spaghetti, can you do that for her? 😂",
+     "a unicorn eating spaghetti"),
+    # what the picture stands in for is no part of it
+    ("cheapest image possible of a simple blue circle on white, it's just a placeholder",
+     "a simple blue circle on white"),
+    ("cheapest image possible, just need a placeholder: gray cartoon cloud with a sad face",
+     "gray cartoon cloud with a sad face"),
+    # a laugh ends the talk before the polite ask
+    ("ok real question lol can you make a poster of a capybara in a business suit",
+     "a poster of a capybara in a business suit"),
+])
+def test_their_want_placeholders_and_talk_ended_by_a_laugh(text: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == expected, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an option asked for in an edit, once read, leaves no "upscale to" or "make this photo" behind
+    ("这张 upscale 到 4k 然后 color grade 暖一点 @ima", "color grade 暖一点"),
+    ("@ima-bot ok real talk, make this old photo 4k and fix the scratches", "fix the scratches"),
+])
+def test_an_edit_that_only_set_an_option_goes(text: str, expected: str) -> None:
+    intent = parse(text, 1, catalogues())
+    assert intent.request and intent.prompt == expected, intent
+
+
+def test_talk_sets_no_option() -> None:
+    intent = parse("游戏掉帧严重 4k开不动 换1080p也卡", 0, catalogues())
+    assert not intent.request and intent.options == {} and intent.n is None, intent

@@ -485,3 +485,19 @@ def test_enough_and_sound_said_in_mixed_words() -> None:
     assert _prompt("把这张产品图做成视频，镜头慢慢推近，5秒就够", 1) == "镜头慢慢推近"
     intent = parse("用 Veo 做一个带 sound 的视频：海浪拍打礁石，4秒", 0, catalogues())
     assert intent.options["generate_audio"] is True and intent.prompt == "海浪拍打礁石"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("给我的小红书封面做张图：周末露营，帐篷+咖啡+落日，ins风",
+     "小红书封面：周末露营，帐篷+咖啡+落日，ins风"),
+    ("整个5秒的动画，小黄鸭在浴缸里漂", "小黄鸭在浴缸里漂"),
+    ("帮忙生成个短片 讲一只流浪狗找到家的故事", "一只流浪狗找到家的故事"),
+    ("@ima OST 的 main theme 来一版，orchestral，epic 一点", "OST 的 main theme，orchestral，epic 一点"),
+    ("画一张，嗯，赛博朋克风格的重庆夜景，要2K，来两张", "赛博朋克风格的重庆夜景"),
+])
+def test_plain_media_words_asks_after_the_thing_and_hesitations_go(text: str, expected: str) -> None:
+    assert _prompt(text) == expected
+
+
+def test_the_pictures_sent_are_no_count() -> None:
+    assert parse("两张图，第一张是小宝一岁，第二张是现在，做个从小到大的变化视频", 2, catalogues()).n is None

@@ -454,7 +454,8 @@ def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
 _ATTACHED_BEFORE = re.compile(r"(这|那|these|those|the|my|both|all)\s*$", re.I)
 # "两张图做首尾帧", "两张照片合成一张" with two pictures sent: what is done with the pictures sent
 _ATTACHED_AFTER = re.compile(r"^\s*(?:图片?|照片|相片|截图)?\s*"
-                             r"(?:做|当|作为|是|分别|合成|拼|里|中|的|用|首尾|参考)")
+                             r"(?:做|当|作为|是|分别|合成|拼|里|中|的|用|首尾|参考)"
+                             r"|^\s*(?:图片?|照片|相片|截图)\s*[，,:：]")  # "两张图，第一张是…": those sent
 
 
 def _count_of(text: str, found: Found, images: int) -> str:

@@ -43,7 +43,7 @@ MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照
                       rf"|^(?:image|picture|pic|photo|video|vid|clip)\s+(?=(?:my|our|his|her|their)\s)",
                       re.I)
 MEDIA_LABEL = re.compile(
-    rf"^(?:的)?(?:(?:视频|短片|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|demo\s+(?=[\u3400-\u9fff])|"
+    rf"^(?:的)?(?:(?:视频|短片|动画|动图|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|demo\s+(?=[\u3400-\u9fff])|"
     # "做个 video 一只狐狸…", "一个 picture 一只猫…": a plain English media word before a Chinese description
     rf"(?:video|vid|clip|picture|pic|image|img|photo|song|music|track)s?\s+(?=[\u3400-\u9fff])|"
     rf"{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
@@ -58,6 +58,8 @@ CONTENT_LABEL = re.compile(
     re.I,
 )
 # "下周三产品发布会…", "明天的…" stays: when it is for, not what it shows
+# "讲一只流浪狗找到家的故事": "telling" before the story told
+ZH_TELLS = re.compile(r"^(?:讲述?|讲的是|说的是)\s*(?=一|[个只位])")
 ZH_TIME_LEAD = re.compile(r"^(?:(?:下|这|本)(?:周|星期|礼拜)[一二三四五六日天末]?"
                           r"|下个?月|明天|后天|今晚|周末)(?![的\s，,])")
 # "some lofi beats": "some" is a count, like "3"
@@ -72,8 +74,10 @@ LOOKS_LIKE = re.compile(r"^(?:what|how)\s+(?:(?:would|will|might|could|does|do)\
                         r"(?:(?:would|will|might|could)\s+)?(?:looks?)(?:\s+like)?"
                         r"(?P<y>\s+(?:in|as|at|on|during|if)\s+[^,，.?!]{1,60})?\s*(?=$|[,，.?!？])", re.I)
 # "something cute: a hamster eating a strawberry": the vague part before the real description
-VAGUE_LEAD = re.compile(r"^(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}\s*(?:[:：]|\s[-—–]+)\s*(?=\S)",
-                        re.I)
+VAGUE_LEAD = re.compile(r"^(?:(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}"
+                        # "a placeholder: gray cartoon cloud …": what it stands in for, not what it shows
+                        r"|(?:just\s+)?(?:need\s+)?(?:an?\s+)?(?:quick\s+)?(?:placeholder|stand-?in|filler)"
+                        r"(?:\s+(?:image|pic|picture|art|graphic))?)\s*(?:[:：]|\s[-—–]+)\s*(?=\S)", re.I)
 # "@ImaBot" typed as plain text (platform mention tokens are removed before parsing)
 TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
 # politeness anywhere: "a pop song please, upbeat"
@@ -97,6 +101,9 @@ ONCE_MORE = re.compile(r"^(?:一遍|一次|一回|一下|一版)\s*(?:[:：，,]
 # "做个小狗追泡泡的", "来首古风的": a last "的" that stands for the thing made, left unsaid (a later part's
 # "…，可爱一点的" describes, and stays)
 UNSAID_HEAD = re.compile(r"^(?P<x>[^，,。;；:：\s]{2,}(?<!点)(?<!些))的$")
+# "OST 的 main theme 来一版，…", "海边日落出一张": the ask said after what is asked for, at a part's end
+ZH_MAKE_AT_END = re.compile(r"(?<=\S)\s*(?:再|先|给我|帮我)?(?:来|出)\s*一?[张幅首段版份条](?:吧|呗|呀)?"
+                            r"(?=\s*[，,。；;！!]|\s*$)")
 # "一首关于妈妈的歌": the measure word belongs to the media
 ZH_MEASURE_LEAD = re.compile(r"^(?:一?[张幅首段]|个(?![性人体子])|一个(?=[^，,。的\s]{1,8}风格?的))\s*"
                              r"(?=[\u3400-\u9fffA-Za-z0-9])")
@@ -179,7 +186,9 @@ def _media_end() -> re.Pattern[str]:
 # "帮" with "我的" is "for my …" too)
 ZH_FOR = re.compile(
     r"^(?:(?:能不能|可不可以|能否|可以|能|请|麻烦|帮忙)\s*)?"
-    r"(?:(?:给|为)\s*(?:(?:我们|咱们|我)\s*(?:自己)?(?:做|写|拍|画|开发)?\s*的\s*|(?:我们|咱们)\s*)?"
+    r"(?:(?:给|为)\s*(?:(?:我们|咱们|我)\s*(?:自己)?(?:做|写|拍|画|开发)?\s*的\s*|(?:我们|咱们)\s*"
+    # "给我女儿的生日派对…": whose occasion it is
+    r"|(?:我们|咱们|我)(?=[^的，,：:。\s]{1,3}的))?"
     r"|帮\s*(?:我们|咱们|我)\s*的\s*)"
     r"(?P<x>(?![我你做画配生设写搞出弄来整帮])[^，,：:。]{1,24}?)(?P<gap>\s*)(?P<verb>做|画|配|生成|设计|写|搞|出|弄)\s*"
     r"(?:一?[个首张段幅份款支])?(?P<gap2>\s*)(?P<y>[^，,：:。\s](?:[^，,：:。\s]|\s(?![\u3400-\u9fff]))*)"
@@ -189,6 +198,10 @@ ZH_FOR = re.compile(
 # keeps "歌的封面", a kind of cover)
 ZH_FOR_BARE = re.compile(r"^(?:这|那)[首段个张条支]$|^(?:这|那)?(?:一?[首段个张条支])?(?:新|小)?"
                          r"(?:歌|歌曲|视频|短视频|片子|照片|图|图片|作品|曲子|音乐|动画)$", re.I)
+
+
+#: a plain media word made for a thing that is itself a head noun: "给我的小红书封面做张图" (a cover is made)
+_GENERIC_MADE_ZH = re.compile(r"图|图片|照片|视频|一张图|张图")
 
 
 def for_the_media(text: str) -> str:
@@ -204,6 +217,8 @@ def for_the_media(text: str) -> str:
             return text
         y, end = y[:cut], m.start("y") + cut
     rest = text[end:]
+    if _GENERIC_MADE_ZH.fullmatch(y.strip()) and _media_end().search(m.group("x").strip()):
+        return f"{m.group('x').strip()}{rest}"  # "给我的小红书封面做张图：…" → "小红书封面：…"
     if m.group("verb") == "配" and ZH_FOR_BARE.match(m.group("x").strip()):
         return f"{y.strip()}{rest}"
     x, y = m.group("x").strip(), y.strip()
@@ -549,6 +564,9 @@ def _wants_a_thing(asked: str, rest: str) -> bool:
                                                                 or _media_end().match(word))
 
 
+_CHAT_GAP = re.compile(r"(?<![a-z])(?:lol+|lmao+|lmfao|haha+)(?![a-z])", re.I)
+
+
 def from_the_request(text: str) -> str:
     """Drop the story before the request ("me and my friends are doing a D&D night, can you draw our party" →
     "can you draw our party"); when the request verb ends the message ("主题是智能家居，帮我做张海报"),
@@ -568,8 +586,8 @@ def from_the_request(text: str) -> str:
                 continue
             if at is _ANCHOR_AT_EN and not _wants_a_thing(found.group(0), rest[found.end():]):
                 continue  # "… and i want revenge lol make a wanted poster": a want that is no request
-            if not _is_scaffolding(text[:gap.start()]):
-                return text
+            if not _is_scaffolding(text[:gap.start()]) and not _CHAT_GAP.search(gap.group(0)):
+                return text  # ("real question lol can you draw …": a laugh ends the talk before the ask)
             if residue(rest[found.end():], *INSTRUCTION_LISTS, "media_nouns"):
                 return _with_named_parts(text[:gap.start()], rest)
             return text[:start] + rest[found.end():]
@@ -733,7 +751,12 @@ SIGN_OFF = re.compile(r"(?<=[.!?。！？,，])\s*(?i:(?:kind|best|warm|warmest)
                       r"sincerely|yours\s+truly|many\s+thanks|thanks(?:\s+again)?|thank\s+you(?:\s+again)?)"
                       r"[\s,.!]*(?:[-—~]\s*)?(?:[A-Z][a-z]+\.?)?\s*$")
 # "upscale this to 4k and fix the hands" once "4k" is cut: the rest of the first edit is an option
-OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+", re.I)
+OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+"
+                              # "这张 upscale 到 4k 然后 …" once "4k" is cut
+                              r"|^(?:这张|把这张图?|这个)?\s*(?:upscale|放大|超分|提升)\s*到\s*(?:然后|再|并且|，|,)\s*"
+                              # "make this old photo 4k and fix …" once "4k" is cut
+                              r"|^(?:make|get|upscale|turn)\s+(?:this|it|the)(?:\s+[\w'-]+){0,2}?\s+"
+                              r"(?:photo|pic|picture|image|one|shot)\s*(?:and|,)\s+(?=\S)", re.I)
 # "欢迎海报贴在教室门口": where the picture will hang
 ZH_PLACE_TAIL = re.compile(r"(?<=[\u3400-\u9fff])(?:贴|挂)在[^，,。\s]{1,10}(?=$|[，,。\s])")
 def _rejoined(m: re.Match[str]) -> str:
@@ -835,6 +858,12 @@ _WISH_OR_DEADLINE = re.compile(r"^\s*(?:(?:i|we)\s+)?(?:hope|hopefully|fingers\s
                                r"wednesday|thursday|friday|saturday|sunday|next)", re.I)
 
 
+# ", can you do that for her?", ", could u make it for me": the ask again, about what was just described
+_DO_THAT = re.compile(r"^\s*(?:(?:so|and|pls|please)\s+)?(?:can|could|would|will)\s+(?:you|u|ya)\s+"
+                      r"(?:please\s+)?(?:do|make|draw|create)\s+(?:that|this|it|one)(?:\s+for\s+(?:her|him|them|me|us|my\s+\w+))?"
+                      r"(?:\s+(?:please|pls))?\s*[?？!.]*\s*$", re.I)
+
+
 def _greeting_only(clause: str) -> bool:
     """"merry christmas everyone", "thanks all": a part that only greets or thanks."""
     return bool(clause.strip()) and not residue(clause, "greetings", "season_greetings", "thanks",
@@ -852,7 +881,7 @@ def drop_asides(text: str) -> str:
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
         if (len(clause) <= 40 and _aside().search(clause)) or PAST_REMARK.match(clause) \
                 or _FOR_SOMEONE.match(clause) or _TO_THE_OTHERS_ZH.search(clause) \
-                or _WISH_OR_DEADLINE.match(clause) or _greeting_only(clause):
+                or _WISH_OR_DEADLINE.match(clause) or _greeting_only(clause) or _DO_THAT.match(clause):
             continue
         kept.append(clause + separator)
     return "".join(kept)
@@ -1005,6 +1034,10 @@ _ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就�
 # "老板要一张…", "我们公司要做一个招聘海报": someone's need, up to its making word or measure word
 _THIRD_PARTY_NEED = re.compile(r"^[^，,：:。的\s]{1,6}?(?P<ask>(?:想|需)?要(?:做|画|出|搞|弄|生成|设计|拍)?)"
                                r"(?=\s*一?[张幅个首段条份支款套])")
+# "my daughter wants a picture of …", "my boss needs 3 logos": someone else's want, before what is wanted
+_THEIR_WANT_EN = re.compile(r"^(?:my|our|his|her|their)\s+(?:[\w'’-]+\s+){0,2}?"
+                            r"(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for|is\s+asking\s+for|requested)\s+"
+                            r"(?=(?:an?|some|one|two|three|\d+)\s)", re.I)
 # "就是那种城市延时摄影": "that is" before the description
 _THAT_IS_ZH = re.compile(r"^就是(?:那种|这种)?(?=\S)")
 
@@ -1013,7 +1046,7 @@ def drop_lead_in_zh(text: str) -> str:
     """"麻烦大佬出一张赛博朋克夜景" → "出一张赛博朋克夜景": who is asked goes; the making word and its
     measure word are the next cut's (``_lead_zh``), which knows which measure words belong to the media.
     "老板要一张双十一的促销海报" → "要一张…" too, when what is wanted ends in a media noun."""
-    text = _THAT_IS_ZH.sub("", text)
+    text = _THAT_IS_ZH.sub("", _THEIR_WANT_EN.sub("", text, count=1))
     need = _THIRD_PARTY_NEED.match(text)
     if need and _media_end().search(CLAUSE_SPLIT.split(text, maxsplit=1)[0]):
         verb = need.group("ask").lstrip("想需要")  # "要做一个…" from its verb, "要一张…" from its "要"
@@ -1135,6 +1168,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     if text.count(",") > 1:  # the cut leaves two commas in a row
         text = OF_AFTER_CUT.sub(_rejoined, text)
     text = drop_filler_clauses(text, FILLER_LISTS if keep_instruction else OPTION_SENTENCE_LISTS)
+    if not keep_instruction and ("来" in text or "出" in text):
+        text = ZH_MAKE_AT_END.sub("", text)
     text = text if keep_instruction else drop_preference_clauses(text)
     if not keep_instruction and _WANT_VERB.search(text):
         text = WANT_IT_PART.sub(r"\1", text)
@@ -1175,7 +1210,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = LOOKS_LIKE.sub(lambda m: m.group("x") + (m.group("y") or ""), text, count=1)
             text = SOME.sub("", text, count=1)
             text = DIFFERENT.sub("", text, count=1)
-            text = ZH_TIME_LEAD.sub("", text, count=1)
+            text = ZH_TELLS.sub("", ZH_TIME_LEAD.sub("", text, count=1), count=1)
             text = DANGLING_START.sub("", text)
         if text.rstrip()[-1:] in _MAKE_IT_LAST:  # the end only: linear on any input
             text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])
