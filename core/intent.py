@@ -402,6 +402,9 @@ def _parse(text: str, images: int, catalogues: Mapping[str, Catalogue] | None, *
     intent = Intent(IntentKind.GENERATE, language or _language_of(raw), images=images)
     slash = task_type is not None
     fixed = fix_typos(raw)
+    if not slash and "@" in text and gate.addressed_to_someone(text):
+        # "@sam can you render the cutscene when you get a sec?": a colleague asked, not the bot
+        return _answer(intent, IntentKind.CHAT)
     if not slash and (early := _whole_message_kind(fixed, images)):
         return _about_media(_answer(intent, IntentKind(early)), fixed)
     lyrics, work = option_words.take_lyrics(fixed)

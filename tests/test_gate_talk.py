@@ -562,3 +562,38 @@ def test_deleting_ones_information_is_forget_me_never_an_edit(text):
     # (the 把 + change rule above must not read "把我的信息都删掉" as an edit of a picture)
     intent = _parse(text)
     assert (intent.kind, intent.request) == ("forget_me", False), text
+
+
+@pytest.mark.parametrize("text", ["@sam can you render the boss fight cutscene when you get a sec?",
+                                  "hey @mira could you make the album art before the release? no rush",
+                                  "@王姐 背景音乐的版权你问过法务了吗？", "@小林 双十一的主KV今天能出吗？"])
+def test_a_message_that_opens_by_calling_a_person_is_theirs(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", ["@小助手 春节祝福视频，一条金龙在红灯笼之间飞舞，8秒", "@ImaBot draw a cat",
+                                  "@小李 你看下这个方向行不行 @IMA助手 先出一版：咖啡品牌秋季限定海报",
+                                  "@全体成员 下午的分享会需要一张封面图，主题是AI与设计",
+                                  "<@123456789> draw a fox"])
+def test_the_bot_or_everyone_called_by_a_typed_name_or_a_token_still_asks(text):
+    assert _parse(text).request is True, text
+
+
+@pytest.mark.parametrize("text", [
+    "下周一之前要把新品宣传视频剪出来，大家辛苦一下💪", "视频还在生成吗？转了快五分钟了",
+    "今日进度：主视觉海报三张已定稿，两条短视频在剪辑中，BGM明天出", "我在做PPT，一会儿再来让它出配图",
+    "画虎不成反类犬，还是原图好看", "break a leg at the gig tonight!",
+    "well paint me surprised, the build actually compiled",
+    "brb, give me a sec to finish the lyrics then I'll ping the bot"])
+def test_team_talk_status_and_idioms_in_a_busy_group_are_never_charged(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("这个机器人到底能生成些什么东西啊", "help"), ("这个机器人是干嘛用的？", "help"),
+    ("what can u do", "help"),
+    ("can you make videos from a picture?", "help"), ("把能用的模型列出来我看看", "list_models")])
+def test_questions_about_the_bot_are_answered(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False), text

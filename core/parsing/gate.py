@@ -256,7 +256,7 @@ def _combined_start() -> re.Pattern[str]:
 _LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|today|tonight|this time|hmm|hm|well|oh|lol|lmao|lmfao|haha|"
                           r"and|but|also|btw|hey|"
                           r"um|uh|emm+|em|额|呃|quick "
-                          r"question|question|嗯|那|所以|哦|问一下|请问|麻烦你?|请(?=可以|能|帮|你))"
+                          r"question|question|嗯|那|所以|哦|问一下|请问|到底|究竟|麻烦你?|请(?=可以|能|帮|你))"
                           r"(?![a-z])\W*)*", re.I)
 
 
@@ -455,7 +455,7 @@ _BOT_FIRST = re.compile(r"^\W*(?:(?:这个|这|那个|你们的?|你们这个)\s
 
 def _without_lead(text: str) -> str:
     """The question without its filler lead and the bot named first: where its asking words begin."""
-    return _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text))
+    return _LEAD_FILLER.sub("", _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text)))  # "这个机器人到底能…"
 
 
 def _polite_with_a_thing(text: str) -> bool:
@@ -747,7 +747,7 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
 #: an everyday phrase with a making verb (intent_words.json: idioms) opening the clause, perhaps after
 #: "time to"
 _IDIOM = (r"^\W*(?:(?:time to|gotta|got to|have to|need to|going to|gonna|i have to|i need to|i gotta|"
-          r"先去|去|要|得|该)\s*)?(?:{idioms})")
+          r"先去|去|要|得|该)\s*)?(?:{idioms})(?!\s+(?:of|long)(?![a-z]))")
 
 
 _PAST_AFTER = r"(?!\s+(?:of|from|out of|in|on|with|by|as|like|for you|for me)(?![a-z]))"
@@ -1038,6 +1038,35 @@ def _negated_start() -> re.Pattern[str]:
 
 _WHO_FIRST = re.compile(r"^\W*(?:谁|有人|有没有人|有谁|大家|各位|(?:who|who's|whos|anyone|anybody|someone|"
                         r"somebody|everyone|y'all|yall)(?![a-z']))", re.I)
+
+
+# a typed "@name" opening the message (after a greeting), and the name it calls
+# (a letter first: "<@1187…>" and "@_user_1" are the platforms' mention tokens, whoever they call)
+_HANDLE_FIRST = re.compile(r"^[\s\W]*?(?:(?:hey|hi|hello|yo|ok|okay|嗨|哈喽|你好)[\s,，]+)?(?<!<)@"
+                           r"([^\W\d_][^\s,，:：@>]*)", re.I)
+# the bot called later in the message, by a typed name or a platform's mention token
+_BOT_CALLED = re.compile(r"<@!?&?\d+>|@_user_\d+|<at[^>]*>|@(?:ima|机器人|小助手|ai助手|bot)", re.I)
+
+
+def addressed_to_someone(text: str) -> bool:
+    """"@sam can you render the cutscene?", "@王姐 背景音乐的版权你问过法务了吗？": a message that opens by
+    calling a person by a typed "@name" (not the bot's, not everyone's) and never calls the bot is said to
+    that person."""
+    first = _HANDLE_FIRST.match(text)
+    if first is None:
+        return False
+    name = first.group(1).lower().rstrip(".!~")
+    if name in _bot_handles() or name.startswith(("ima", "ai")) or any(w in name for w in _BOTLIKE):
+        return False  # "@IMA助手", "@ImaBot", "@AI绘图", "@design-bot": the bot, however the server named it
+    return _BOT_CALLED.search(text, first.end()) is None
+
+
+_BOTLIKE = ("bot", "助手", "机器人")
+
+
+@cache
+def _bot_handles() -> frozenset[str]:
+    return frozenset(p.lower() for p in phrases("bot_handles"))
 
 
 def asks_the_channel(text: str) -> bool:
