@@ -1169,3 +1169,18 @@ def test_an_edit_that_only_set_an_option_goes(text: str, expected: str) -> None:
 def test_talk_sets_no_option() -> None:
     intent = parse("游戏掉帧严重 4k开不动 换1080p也卡", 0, catalogues())
     assert not intent.request and intent.options == {} and intent.n is None, intent
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    # "a couple of" and "a pair of" count like "2", the article with them
+    ("a couple of pics of a sunset over the alps", 2, "a sunset over the alps"),
+    ("a pair of posters for our gig", 2, "posters for our gig"),
+])
+def test_a_couple_and_a_pair_are_counts(text: str, n: int, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.n == n and intent.prompt == expected, intent
+
+
+def test_lyrics_left_to_the_bot_are_no_prompt() -> None:
+    intent = parse("write a sea shanty about pirates who hate water, lyrics up to you", 0, catalogues())
+    assert intent.prompt == "a sea shanty about pirates who hate water", intent

@@ -501,3 +501,16 @@ def test_plain_media_words_asks_after_the_thing_and_hesitations_go(text: str, ex
 
 def test_the_pictures_sent_are_no_count() -> None:
     assert parse("两张图，第一张是小宝一岁，第二张是现在，做个从小到大的变化视频", 2, catalogues()).n is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "edit this picture" said before the change only asks
+    ("帮我p一下这张图，把背景换成沙滩", "背景换成沙滩"),
+    ("帮我修一下这张照片，去掉路人", "去掉路人"),
+])
+def test_edit_this_picture_before_the_change_goes(text: str, expected: str) -> None:
+    assert _prompt(text, 1) == expected
+
+
+def test_lyrics_left_to_the_bot_go() -> None:
+    assert _prompt("写一首歌，名字叫“加班狗”，说唱风格，歌词自由发挥") == "名字叫“加班狗”，说唱风格"

@@ -243,6 +243,7 @@ def _count() -> re.Pattern[str]:
     zh = "|".join(sorted(map(re.escape, words()["count_nouns"]["zh"]), key=len, reverse=True))
     return re.compile(
         rf"((?<![\d.:])\d+(?![\d.:])|{ZH_NUMERAL}|{_W}(?:{EN_COUNT}))"
+        rf"(?:(?<=couple)\s+of|(?<=pair)\s+of)?"  # "a couple of pics"
         rf"(?:\s*(?:(?:more|different|separate|distinct|unique|other)\s+)*|\s+((?:{_ADJECTIVE}\s+){{1,2}}))"
         rf"(?:({zh})|({nouns})|(个)(?=不同|不一样|logo|头像|海报|壁纸|设计|版本|视频|方案|\s*[:：]))", re.I)
 
@@ -494,6 +495,8 @@ def _count_of(text: str, found: Found, images: int) -> str:
     start = m.start()
     if m.group(3) and (verb := _VERB_BEFORE_COUNT.search(text, 0, start)):
         start = verb.start()
+    elif m.group(1).lower() in ("couple", "pair") and (article := _ARTICLE_BEFORE.search(text, 0, start)):
+        start = article.start()  # "a pair of posters": the article goes with the count
     # "做两个logo": the head noun after 个 stays, like an English one ("个版本" only counts)
     measure = m.group(3) or ""
     head = measure[1:] if measure.startswith("个") and measure[1:] not in ("版本", "方案") else ""
@@ -502,6 +505,7 @@ def _count_of(text: str, found: Found, images: int) -> str:
             + ("" if rest[:1] in _TIGHT_AFTER else " ") + rest)
 
 
+_ARTICLE_BEFORE = re.compile(r"(?<![a-z])an?\s+$", re.I)
 _TIGHT_AFTER = frozenset(",.:;!?，。：；！？")
 # "画一只八条腿的猫", "一个三张嘴的怪物": a count after the thing's own measure word is part of the subject
 _MEASURED_BEFORE = re.compile(r"(?:一|[两三四五六七八九十]|\d)\s*[只个位头匹条张座棵朵艘辆件把]"

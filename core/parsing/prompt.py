@@ -1449,7 +1449,9 @@ _POINTER_CLAUSE_ZH = re.compile(rf"^(?:(?:这|那)[两俩三]?[张个幅]?[^\s�
                                 rf"|(?:{_PICTURE_ZH}|图)?(?:我)?(?:已经|刚)?(?:发你了|发给你了|发了|给你了|上传了|传了)"
                                 # "小宝的照片", "爸爸钓鱼的照片", "这是我们的全家福": whose picture was sent
                                 rf"|[^\s，,。]{{1,8}}的(?:照片|图片|相片|图|合照|全家福|自拍|证件照)"
-                                r"|(?:这|那)(?:是|就是)[^，,。]{1,12})$")
+                                r"|(?:这|那)(?:是|就是)[^，,。]{1,12}"
+                                # "帮我p一下这张图", "处理一下这张照片": "edit the picture", before the change
+                                rf"|(?:帮我|给我|请|麻烦)?(?:[pP]|修|处理|弄|改|编辑)一下(?:这|那)?[张个幅]?(?:{_PICTURE_ZH})?)$")
 #: what is wrong with the picture now, said before the change asked for: "太暗了看不清脸", "这张图不错",
 #: "就是天空有点灰", "too dark", "the sky looks fake lol" (a clause with a change verb, or none of these
 #: words, is no complaint)
