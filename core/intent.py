@@ -441,6 +441,8 @@ def _parse(text: str, images: int, catalogues: Mapping[str, Catalogue] | None, *
         reading.content = _through_quotes(work, reading.content)
     # "redo it: <prompt>" is the prompt
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
+    # "stop the current one and draw a horse": the cancel said first is plain, so it is done at once
+    intent.plain = "cancel" in reading.commands and not reading.unsure_cancel
     content = work if slash else _keep_only(work, reading.content)
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content + reading.settings)] or [
         r for r in refs if _USE_IT.search(work) or not any(s <= r.start < e for s, e, _ in reading.aside)]
@@ -489,6 +491,7 @@ class _Reading:
     chatted: bool = False  # some clause asked the channel a question of its own ("…谁点外卖")
     settings: list[tuple[int, int]] = field(default_factory=list)  # clauses naming only the model/strategy
     said_first: list[str] = field(default_factory=list)  # commands said before any content
+    unsure_cancel: bool = False  # a cancel said with more than its words ("no more videos, draw a cat")
     # clauses set aside as talk, reactions or questions: the prompt step may read some back as description
     aside: list[tuple[int, int, str]] = field(default_factory=list)
     # "帮我写个短视频脚本，30秒的，卖奶茶": words asked for; what follows describes them
@@ -606,8 +609,10 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
             return
         reading.commands += pure
         reading.said_first += [] if reading.content else pure
+        reading.unsure_cancel |= "cancel" in pure and not task_talk.plain_cancel(clause.text)
     elif lead := command_words.leading_command(clause.text, spans, clause.start):
         reading.commands += lead[0]
+        reading.unsure_cancel |= "cancel" in lead[0] and not task_talk.plain_cancel(clause.text[:lead[1]])
         reading.said_first += [] if reading.content else lead[0]
         reading.content.append((clause.start + lead[1], clause.end))
     elif (reading.content and _continues_description(clause.text)) or (

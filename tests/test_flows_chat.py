@@ -495,6 +495,9 @@ def test_a_cancel_is_plain_only_when_nothing_but_the_cancel_words_and_filler_is_
         intent = parse(text)
         assert intent.kind == "cancel" and not intent.plain, text
     assert not plain_cancel("") and not plain_cancel("cancel culture")
+    # said before a new request: the cancel's own words decide
+    assert parse("please stop the current one and draw a horse instead").plain
+    assert not parse("no more videos, draw a cat instead").plain
 
 
 def test_questions_about_a_running_task_stay_chat_and_are_marked():
@@ -531,3 +534,31 @@ async def test_in_the_web_chat_a_risky_cancel_asks_keep_going_delivers_and_a_que
     let_ima_finish(sandbox)
     result = await web.wait(lambda v: v["kind"] == "result", after=mark, what="the video")
     assert result["media"] and web.latest(web.id_of(status))["kind"] == "result"
+
+
+async def test_why_did_it_stop_after_a_failure_says_the_last_one_failed_and_why(core: CoreService,
+                                                                               sandbox: Sandbox):
+    sandbox.config.faults.update({"outcomes": ["fail"]})
+    await say(core, "画一只在雪地里的红狐狸")
+    (failure,) = await finals(core)
+    assert failure.kind == "failure"
+    (answer,) = await answers(core, "为什么不画了")
+    assert "你现在没有正在生成的内容" in answer.text and "没能生成成功" in answer.text
+    reason = next(line for line in failure.lines if line.startswith("• 原因"))
+    assert reason in answer.lines  # the same reason its failure message gave
+
+
+async def test_a_cancel_said_before_a_new_request_stops_at_once_only_when_said_plainly(core: CoreService,
+                                                                                      sandbox: Sandbox):
+    await running(core, sandbox, VIDEO_EN)
+    sandbox.config.faults.update({"outcomes": ["hang"]})
+    said = await answers(core, "no more videos, draw a cat in a hat instead")
+    assert [v.kind for v in said] == ["confirm", "status"]  # asked about the video; the cat is made
+    assert "cat surfing a wave" in said[0].title and "cat in a hat" not in said[0].title
+    await until(lambda: len(sandbox.state.creates()) == 2, what="the cat sent to IMA")
+    assert await states(core) == ["running", "running"]
+    sandbox.config.faults.update({"outcomes": ["hang"]})
+    said = await answers(core, "please stop the current one and draw a horse instead")
+    assert "Cancelled 2" in said[0].text and said[1].kind == "status"
+    await until(lambda: len(sandbox.state.creates()) == 3, what="the horse sent to IMA")
+    assert await states(core) == ["cancelled", "cancelled", "running"]

@@ -85,11 +85,11 @@ async def run_first(chat: Chat, turn: Turn) -> list[View]:
         if kind is IntentKind.TRY_ANOTHER:
             await _another_model(chat, turn)
             continue
-        first = Turn(turn.event, Intent(kind, turn.language), loaded=turn.loaded)
+        first = Turn(turn.event, Intent(kind, turn.language, plain=turn.intent.plain), loaded=turn.loaded)
         if kind is IntentKind.RESET_PREFERENCE:
             said.append(await on_reset_preference(chat, first))
         elif kind is IntentKind.CANCEL:
-            # a cancel said beside a new request is not said plainly: asked while something runs
+            # "stop the current one and draw a horse" stops it; "no more videos, draw a cat" asks first
             said.append(await cancel_or_ask(chat, first))
     return said
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from .. import views
 from ..contracts import ChatEvent
-from ..i18n import t
+from ..i18n import strings, t
 from ..kinds import ActionKind, TaskState, ViewKind
 from ..manager import facts_of
 from ..media import MEDIA_OF_CATEGORY
@@ -84,8 +84,12 @@ async def on_task_question(chat: Chat, turn: Turn) -> View:
         if not tasks:
             return views.notice(lang, "task.none_yet")
         last = tasks[-1]
-        return View(ViewKind.NOTICE, t(lang, "task.none_running"),
-                    (t(lang, f"task.last_{_ending(last)}", **_what(lang, last)),), language=lang)
+        lines = [t(lang, f"task.last_{_ending(last)}", **_what(lang, last))]
+        if _ending(last) == "failed":  # "为什么不画了": why, in the words of its failure message
+            key = f"error.{last.error_kind}"
+            reason = t(lang, key if key in strings(lang) else "error.unknown")
+            lines.append(t(lang, "failure.reason", reason=reason))
+        return View(ViewKind.NOTICE, t(lang, "task.none_running"), tuple(lines), language=lang)
     now = chat.manager.now()
     if len(running) == 1:
         record = running[0]
@@ -124,10 +128,10 @@ def _what(lang: str, record: TaskRecord) -> dict[str, str]:
 
 def _ending(record: TaskRecord) -> str:
     """How a task that is no longer running ended, as the locale key's last word."""
+    if record.state == TaskState.FAILED or (record.state == TaskState.DELIVERING and record.error_kind):
+        return "failed"  # (delivering: its final message is on its way)
     if record.state in (TaskState.DONE, TaskState.DELIVERING):
         return "done"
-    if record.state == TaskState.FAILED:
-        return "failed"
     if record.state == TaskState.INTERRUPTED:
         return "interrupted"
     return "cancelled"
