@@ -609,10 +609,10 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
             return
         reading.commands += pure
         reading.said_first += [] if reading.content else pure
-        reading.unsure_cancel |= "cancel" in pure and not task_talk.plain_cancel(clause.text)
+        reading.unsure_cancel |= "cancel" in pure and not _plain_first(clause, clause.text, work)
     elif lead := command_words.leading_command(clause.text, spans, clause.start):
         reading.commands += lead[0]
-        reading.unsure_cancel |= "cancel" in lead[0] and not task_talk.plain_cancel(clause.text[:lead[1]])
+        reading.unsure_cancel |= "cancel" in lead[0] and not _plain_first(clause, clause.text[:lead[1]], work)
         reading.said_first += [] if reading.content else lead[0]
         reading.content.append((clause.start + lead[1], clause.end))
     elif (reading.content and _continues_description(clause.text)) or (
@@ -660,6 +660,15 @@ def _sort_clause(reading: _Reading, clause: gate.Clause, spans: list[tuple[int, 
             reading.words_asked, reading.words = True, [reading.aside[-1]]
         # "… but idk what yet", "…, later ok": asked with a button at most, never charged now
         reading.maybe = reading.maybe or gate.unsure(clause.text) or gate.later_on_its_own(clause.text)
+
+
+def _plain_first(clause: gate.Clause, said: str, work: str) -> bool:
+    """A cancel said plainly and first: "how much is a song? ok never mind, just make one: …" takes back the
+    question, not a task."""
+    return task_talk.plain_cancel(said) and not _WORDS.search(work, 0, clause.start)
+
+
+_WORDS = re.compile(r"\w")
 
 
 # "then make it a song", "然后做成一首歌": what was asked before is made into the thing

@@ -498,6 +498,7 @@ def test_a_cancel_is_plain_only_when_nothing_but_the_cancel_words_and_filler_is_
     # said before a new request: the cancel's own words decide
     assert parse("please stop the current one and draw a horse instead").plain
     assert not parse("no more videos, draw a cat instead").plain
+    assert not parse("how much is a song? ok never mind, just make one: upbeat polka").plain  # not a task
 
 
 def test_questions_about_a_running_task_stay_chat_and_are_marked():
