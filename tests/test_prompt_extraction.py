@@ -1184,3 +1184,10 @@ def test_a_couple_and_a_pair_are_counts(text: str, n: int, expected: str) -> Non
 def test_lyrics_left_to_the_bot_are_no_prompt() -> None:
     intent = parse("write a sea shanty about pirates who hate water, lyrics up to you", 0, catalogues())
     assert intent.prompt == "a sea shanty about pirates who hate water", intent
+
+
+def test_what_moves_in_the_picture_is_the_motion() -> None:
+    # "make the clouds in this photo move" names what moves; "make this old photo move" only animates
+    moving = parse("can you make the clouds in this photo move", 1, catalogues())
+    assert moving.prompt == "make the clouds move"
+    assert parse("make this old photo move", 1, catalogues()).prompt == ""

@@ -514,3 +514,12 @@ def test_edit_this_picture_before_the_change_goes(text: str, expected: str) -> N
 
 def test_lyrics_left_to_the_bot_go() -> None:
     assert _prompt("写一首歌，名字叫“加班狗”，说唱风格，歌词自由发挥") == "名字叫“加班狗”，说唱风格"
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the "to" of an option read, and a joining word left once the part before it went
+    ("帮我把这张图的分辨率提高到4K", "分辨率提高"),
+    ("把这张图放大到4k，顺便去掉水印", "去掉水印"),
+])
+def test_scraps_an_option_leaves_in_an_edit(text: str, expected: str) -> None:
+    assert _prompt(text, 1) == expected

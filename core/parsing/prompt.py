@@ -1305,7 +1305,9 @@ ANIMATE_WHAT = re.compile(r"^(?:(?:please|pls|plz|can\s+you|could\s+you|can\s+u|
                           r"(?:this|the|my|these|that|our)\s+(?:[\w'’-]+\s+){0,2}?"
                           r"(?:drawing|painting|photo|picture|pic|image|portrait|sketch|art|artwork|selfie|poster|"
                           r"illustration|doodle|oc)s?(?:\s+(?:of|from)\s+(?:[\w'’-]+\s*){1,5})?$"
-                          r"|^(?:bring|make|get|let)\s+(?:[\w'’-]+\s+){0,4}?"
+                          # (the words before the picture word only say which: "make the clouds in this photo
+                          # move" names what moves, and stays)
+                          r"|^(?:bring|make|get|let)\s+(?:(?!(?:in|on|at|inside)\s)[\w'’-]+\s+){0,4}?"
                           r"(?:drawing|painting|photo|picture|pic|image|portrait|sketch|art|artwork|selfie|poster|illustration|doodle|oc)s?\s+"
                           r"(?:(?:of|from)\s+(?:[\w'’-]+\s+){1,3}?)?"  # "this old photo of my great-grandpa"
                           r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
@@ -1389,6 +1391,12 @@ GIVE_POINTER = re.compile(rf"^给(?=\s*(?:这张|这个|这幅|这)?\s*{_PICTURE
 PICTURE_BEFORE_PART = re.compile(rf"^(?:这张|这个|这幅)\s*[^\s，,的]{{0,3}}?{_PICTURE_ZH}\s*"
                                  rf"(?=[^\s，,的]{{1,4}}?(?:换成|改成|变成|换|改|变|去掉|调))")
 EDIT_PURPOSE_EN = re.compile(r"\s+for\s+(?:my|our|the)\s+[\w' -]{1,40}$", re.I)
+
+
+# "顺便去掉水印", "然后调亮一点": a joining word left at the start once the part before it went
+ZH_ALSO_LEAD = re.compile(r"^(?:顺便|然后|另外|并且|同时|还有)\s*(?=[\u3400-\u9fff])")
+# "分辨率提高到" once "4K" was cut: the "to" of the option read
+ZH_RAISED_TO = re.compile(r"(?<=提高|提升|放大|升级|增加|缩小|降低)到$|(?<=调)到$")
 
 
 def without_edit_purpose(text: str) -> str:
@@ -1496,16 +1504,18 @@ def from_the_change(text: str, motion: bool = False) -> str:
     if verb and _POINTER_LEAD_ZH.match(rest[:verb.start()]) and not (motion and re.match(r"\s*[把将]", rest)):
         return rest[verb.start():]
     if complaint and (named := _COMPLAINED_OF_ZH.match(complaint)) and _BARE_CHANGE_ZH.match(rest):
-        return named.group("x") + rest  # "背景太乱，换成湖边日落" → "背景换成湖边日落": what is changed
+        # "背景太乱，换成湖边日落" → "背景换成湖边日落": what is changed
+        return named.group("x") + ZH_POLITE_LEAD.sub("", rest.lstrip())
     return rest if start else text
 
 
 # "背景太乱", "这张海报上的二维码太小了": the part of the picture complained of (not the picture itself)
-_COMPLAINED_OF_ZH = re.compile(rf"^(?:(?:这|那)[张个幅]?[^，,的]{{0,6}}的)?(?!{_PICTURE_ZH}|这|那)"
+_COMPLAINED_OF_ZH = re.compile(rf"^(?:(?:这|那)[张个幅]?[^，,的]{{0,6}}的"
+                               rf"|(?:这|那)[张个幅]?{_PICTURE_ZH}(?:里|上|中)?)?(?!{_PICTURE_ZH}|这|那)"
                                r"(?P<x>[\u3400-\u9fffA-Za-z]{1,6}?)\s*(?:太|有点|有些|不够)")
 # "换成湖边日落", "调亮一点", "都P掉": a change said without what it changes
 _BARE_CHANGE_ZH = re.compile(r"(?:帮我|给我|请|麻烦)?(?:都|也|再|全)?"
-                             r"(?:换成|换|改成|改|调|放大|缩小|挪|移|去掉|删|[pP]掉|变)")
+                             r"(?:换成|换|改成|改|调|放大|缩小|挪|移|去掉|删|[pP]掉|变|虚化|模糊|提亮|修|美化|抠)")
 
 
 def _complaint_lead(clause: str) -> bool:
@@ -1551,7 +1561,8 @@ def edit_prompt(text: str) -> str:
     text = EDIT_SOURCE_ZH.sub("", _trim_separators(text).strip(), count=1)
     text = EDIT_THIS_PICTURE_ZH.sub("", text, count=1)
     text = without_edit_purpose(without_picture_pointer(text))
-    text = strip_trailing(_trim_separators(text)).strip()
+    text = ZH_RAISED_TO.sub("", strip_trailing(_trim_separators(text)).strip())
+    text = ZH_ALSO_LEAD.sub("", text, count=1)  # "…放大到4k，顺便去掉水印" once the first part went
     return text if residue(text, *FILLER_LISTS, "instruction_words") else ""
 
 
