@@ -508,7 +508,11 @@ def test_questions_about_a_running_task_stay_chat_and_are_marked():
                  "still working on it?", "where's my video"):
         intent = parse(text)
         assert intent.kind == "chat" and intent.about_task and not intent.request, text
-    for text in ("thanks!", "how long does a video take?", "画一个进度条", "draw a cat", "where is my data?"):
+    for text in ("进度？", "这个 video 还在 loading 吗", "现在进度多少了",
+                 "my video's been sitting at 95% for 10 min"):
+        assert parse(text).about_task, text
+    for text in ("thanks!", "how long does a video take?", "画一个进度条", "draw a cat", "where is my data?",
+                 "今日进度：主视觉海报三张已定稿，两条短视频在剪辑中"):
         assert not parse(text).about_task, text
 
 
