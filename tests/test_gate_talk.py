@@ -597,3 +597,51 @@ def test_team_talk_status_and_idioms_in_a_busy_group_are_never_charged(text):
 def test_questions_about_the_bot_are_answered(text, kind):
     intent = _parse(text)
     assert (intent.kind, intent.request) == (kind, False), text
+
+
+@pytest.mark.parametrize("text", ["difference between wan and pixverse?", "kling or wan?", "wan vs veo"])
+def test_a_model_name_that_is_also_a_word_counts_beside_another_model(text):
+    assert _parse(text).kind == "compare", text
+
+
+@pytest.mark.parametrize("text", ["a knight with a wan smile", "sonic and tails racing"])
+def test_the_word_alone_is_still_no_model(text):
+    intent = _parse(text)
+    assert (intent.request, intent.model_key, intent.task_type) == (True, None, "text_to_image"), text
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("which model am I set to use rn?", "show_preferences"),
+    ("what are my saved preferences", "show_preferences"),
+    ("do you remember what model I picked last time?", "show_preferences"), ("好的，就按这个生成", "yes"),
+    ("no thanks, that one's fine", "no"), ("gg", "chat"), ("能根据歌词生成歌吗？", "help"),
+    ("下次开会我演示一下怎么用机器人出图", "chat"), ("老板想要一个能跳舞的吉祥物视频，我还在想方案", "chat")])
+def test_replies_settings_questions_and_plans_are_answered_never_charged(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False), text
+
+
+def test_a_real_question_lead_before_a_polite_request_is_filler():
+    intent = _parse("okay real question lol can you draw a capybara in a business suit giving a TED talk")
+    assert (intent.request, intent.prompt) == (True, "a capybara in a business suit giving a TED talk")
+
+
+@pytest.mark.parametrize("text, images, task_type", [
+    ("too dark, brighten it", 1, "image_to_image"),
+    ("人物表情太僵硬了，改成自然微笑", 1, "image_to_image"),  # the look changed to, not movement
+    ("让她微笑", 1, "image_to_video"),
+    ("两张图，第一张是小宝一岁，第二张是现在，做个从小到大的变化视频", 2, "first_last_frame_to_video"),
+    ("first pic is the seed, second is the full grown tree, make a timelapse of it growing", 2,
+     "first_last_frame_to_video"),
+    ("turn these two frames into a clip: door closed in the first, door open with light at the end", 2,
+     "first_last_frame_to_video"),
+])
+def test_the_attached_pictures_named_or_counted_are_the_source_not_what_is_made(text, images, task_type):
+    intent = _parse(text, images)
+    assert (intent.request, intent.task_type) == (True, task_type), text
+
+
+def test_a_title_screen_is_a_picture_not_words_asked_for():
+    intent = _parse("ok so the jam theme is 'roots' and I need a title screen background: a giant tree")
+    assert (intent.request, intent.task_type) == (True, "text_to_image")
+    assert _parse("write me a poem").request is False

@@ -255,7 +255,8 @@ def _combined_start() -> re.Pattern[str]:
 
 _LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|today|tonight|this time|hmm|hm|well|oh|lol|lmao|lmfao|haha|"
                           r"and|but|also|btw|hey|"
-                          r"um|uh|emm+|em|额|呃|quick "
+                          r"um|uh|emm+|em|额|呃|"
+                          r"(?:quick|real|serious|honest|genuine|random|dumb|stupid|silly) "
                           r"question|question|嗯|那|所以|哦|问一下|请问|到底|究竟|麻烦你?|请(?=可以|能|帮|你))"
                           r"(?![a-z])\W*)*", re.I)
 
@@ -351,7 +352,9 @@ def capability_object(rest: str) -> bool:
     rest = compiled(r"^\s*(?:{v}|generate|make|do|handle|support)?\s*", v=("create_verbs",)).sub("", rest)
     rest = _ASKED_END.sub("", rest)  # (not the 么 of "画什么": what it can draw is asked)
     rest = take_options(rest, None, 0)[1]  # "can this thing make a 3 minute video", "能做4k吗"
-    return not residue(rest, "capability_objects", "capability_filler", "bot_words", "command_filler")
+    # (a making verb later too: "能根据歌词生成歌吗")
+    return not residue(rest, "capability_objects", "capability_filler", "bot_words", "command_filler",
+                       "create_verbs")
 
 
 _PRICE_QUESTION = re.compile(r"how (?:much|many)(?: credits?| points?)? "
@@ -388,6 +391,8 @@ _LIST_ASKED = re.compile(r"(?<![a-z])(?:models?|list|options|all|every|each)(?![
 
 
 def _question_kind(text: str, model_count: int) -> str | None:
+    if not text.isascii() and _future_plan(text.lower()):
+        return "chat"  # "下次开会我演示一下怎么用机器人出图": what the user will do, asked of no one
     if _IF_MINE.search(text) and not model_count:
         return "help"  # "if I asked you to draw a dragon, how long would it take?": how the bot works
     if pattern("usage_phrases").search(text) and (_MINE.search(text) or not price_question(text)):
@@ -623,7 +628,10 @@ def _text_object() -> tuple[re.Pattern[str], frozenset[str]]:
                        rf"few|one|想个|起个|取个|想|个|一个|一篇|一首|一段|几个|点|一些|首|篇|段|句)\s*)*"
                        # "a short poem", "关于秋天的诗", "视频标题" (not "一只写诗的猫": 诗 describes the cat)
                        rf"(?:[a-z-]+\s+|[^，。,.!?！？\s]{{1,12}}的|[\u3400-\u9fff]{{1,6}}?)?"
-                       rf"(?:{alt('text_objects')})(?!\s*的)", re.I)
+                       # (not "a title screen background", "a quote card": words that name a picture)
+                       rf"(?:{alt('text_objects')})(?!\s*的)(?!\s+(?:screen|card|cards|page|sequence|background|"
+                       rf"art|design|image|picture|poster|logo|cover|banner|slide|graphic|wallpaper)(?![a-z]))",
+                       re.I)
     return after, frozenset(p.lower() for p in phrases("leading_fillers", "zh"))
 
 
@@ -807,7 +815,7 @@ def past_story(text: str) -> bool:
 # "明天要用的海报" names a poster (a verb before 的 describes it)
 # "下周618我们组要出一套KV": who plans it may come with a few words before it
 _ZH_PLAN_VERB = re.compile(r"^\W*(?:[^，。,.!！?？\s]{0,6}?(?:我们|咱们|我|咱|组|团队|公司|部门|都))?"
-                           r"(?:再|要|会|得|去|打算|准备|想|让|叫)"
+                           r"(?:再|要|会|得|去|打算|准备|想|让|叫|演示|展示|分享|教|示范|讲)"
                            r"(?![\u3400-\u9fff]{0,2}的)")
 
 
@@ -1008,7 +1016,8 @@ def _signal_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return (*((name, re.compile(alt("chat_signals", name), re.I)) for name in _SIGNAL_LISTS),
             ("past", re.compile(told, re.I)), ("own_action", re.compile(own, re.I)),
             # "… she likes first", not "first: a horse …"
-            ("deferral", re.compile(r"[a-z]\s+first\W*$", re.I)))
+            # (not "door closed in the first": the first picture)
+            ("deferral", re.compile(r"(?<![a-z])(?!the\s)[a-z]+\s+first\W*$", re.I)))
 
 
 _SIGNAL_LISTS = ("negation", "comparison", "reported", "to_the_group", "work_talk", "habit", "second_person",
@@ -1210,6 +1219,8 @@ def _opens_a_request(text: str) -> bool:
         verb = None  # "render farm at work is down", "design team says …": the noun, not the verb
     if verb and not re.match(r"\W*imagine", opening, re.I):
         return True
+    if _TURN_INTO.match(opening):
+        return True  # "turn these two frames into a clip", "convert this to a sticker"
     if opening[:1] in ("把", "将") and _asks_for_a_change(opening[1:]):
         return True  # "把人物变大", "把背景换成白色": what to do to it, said with 把 (not "把我笑死了")
     lead = _request_lead().match(opening)
@@ -1222,6 +1233,9 @@ def _opens_a_request(text: str) -> bool:
                 or pattern("media_nouns").match(rest.lstrip()))
 
 
+_TURN_INTO = re.compile(r"\W*(?:turn|convert|transform|change|make)\s+"
+                        r"(?:it|this|that|these|those|them|the|my|both|all)(?![a-z'])[^,.!?;:]{0,40}?\s(?:into|to)\s+(?:an?|the|some|one|\d+)?\s*[a-z]",
+                        re.I)
 _NOUN_VERB = re.compile(r"\W*(?:render|sketch|film|shoot|design|build|doodle|storyboard|photograph)", re.I)
 _VERB_OBJECT = re.compile(r"\s+(?:me|us|him|her|them|it|a|an|the|this|that|these|those|my|our|your|his|their|"
                           r"some|one|two|three|four|\d|something|anything|whatever|out|up|like|in|on|with|"

@@ -25,7 +25,7 @@ _DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "t
                 "high", "top", "just", "only", "simply", "instead", "maybe", "now", "then", "also", "pls",
                 "please"}
 _SOURCE_EN = re.compile(r"(?<![a-z])(?:this|these|those|that|the attached|the uploaded|my|both|the two|these "
-                        r"two|those two)\s+(?:\w+\s+)?$", re.I)
+                        r"two|those two|first|second|third|last|other|1st|2nd|3rd)\s+(?:\w+\s+)?$", re.I)
 _RESULT_EN = re.compile(r"(?<![a-z])(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?"
                         r"(?:[\w\-]+\s+){0,2}$", re.I)
 _MADE_INTO = re.compile(r"(?<![a-z])(?:make|turn|made|remake)\s+(?:this|it|that|them|these|those)\s+"
@@ -312,6 +312,12 @@ def _imperative(m: re.Match[str], text: str) -> bool:
     return bool(_IMPERATIVE_BEFORE.search(text[: m.start()]))
 
 
+# with pictures attached, "两张图，第一张是…", "3 photos: …": the pictures that came with it, counted as a
+# label
+_COUNTED_SOURCE = re.compile(r"\W*(?:[一二两三四五六七八九十]|\d+)\s*(?:张|幅|个)?\s*$")
+_LABEL_AFTER = re.compile(r"\s*[，,:：;；]")
+
+
 _DESIGN_LEAD = re.compile(r"^\W*(?:design)", re.I)
 _DRAW_ANIMATION = re.compile(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)")
 
@@ -321,8 +327,10 @@ def detect(text: str, images: int = 0) -> str | None:
     """image | video | music, or None when the words don't say. Remembered per message: the media step and
     the model step ask it of the same words (about one call in five repeats one)."""
     corrected = [m.end() for m in _CORRECTED.finditer(text) if m.start()]
-    if corrected and (after := detect(text[corrected[-1]:], images)):
-        return after  # "做个加载中的小动画…不对 画张图就行：…": the media after the correction
+    if corrected and (after := detect(text[corrected[-1]:])):
+        # "做个加载中的小动画…不对 画张图就行：…": the media after the correction, said by a verb or a noun
+        # (movement read from the words after it alone is not: "…，改成自然微笑" is the look changed to)
+        return after
     if any(_imperative(m, text) for m in _verb("video").finditer(text)):
         return "video"
     start = _START.match(text)
@@ -333,7 +341,8 @@ def detect(text: str, images: int = 0) -> str | None:
             return "image"  # "draw …", "画…" (but "画一段动画" is an animation)
     found = nouns(text)
     for noun in found:
-        if noun.head:
+        if noun.head and not (images and _COUNTED_SOURCE.match(text, 0, noun.start)
+                              and _LABEL_AFTER.match(text, noun.end)):
             return noun.media
     other = [m.span() for m in pattern("not_media").finditer(text)]  # "画面", "歌词": not "draw", "sing"
     firsts = [
@@ -370,7 +379,12 @@ def mentioned(text: str) -> str | None:
 def motion(text: str) -> bool:
     """"make her wave", "让水流动起来": movement asked of an attached picture ("动漫" is a style, not
     movement)."""
+    text = _EDITED_TO.sub(" ", text) if "成" in text or "为" in text else text
     return bool(pattern("motion_words").search(pattern("not_motion").sub(" ", text)) or _TO_LIFE.search(text))
+
+
+# "改成自然微笑", "表情换成大笑": the look a picture is changed to, not movement
+_EDITED_TO = re.compile(r"(?:改成|换成|改为|调成)[^，。,.!！?？\s]{0,6}")
 
 
 # "bring my OC to life", "bring the old photo of grandpa to life"

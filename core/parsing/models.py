@@ -17,7 +17,7 @@ from ..catalogue import CATALOGUE_KEYS, Catalogue, Model
 from ..media import MEDIA_OF_CATEGORY
 from ..selection import knowledge
 from .media import detect
-from .vocab import model_names, pattern
+from .vocab import alternation, model_names, pattern
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,28 @@ def _catalogue_names(names: tuple[tuple[str, str], ...]) -> tuple[_Name, ...]:
 _CUE_BEFORE = re.compile(r"(?:用|使用|换成|改用|试试|(?<![a-z])(?:use|using|with|via|on|try|switch to|go "
                          r"with))\s*$", re.I)
 _CUE_AFTER = re.compile(r"^\s*(?:模型|model)", re.I)
+# "difference between wan and pixverse?", "kling or wan": paired with another model's name, a name too
+# ("sonic and tails racing" pairs it with no model)
+_PAIRED_BEFORE = re.compile(r"(?:(?<![a-z])(?:vs\.?|versus|or|and)|和|还是|跟|与|或)\s*$", re.I)
+_PAIRED_AFTER = re.compile(r"\s*(?:(?:vs\.?|versus|or|and)(?![a-z])|和|还是|跟|与|或|比)\s*", re.I)
+
+
+@cache
+def _plain_names() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The family nicknames that need no cue (one of them beside a name that does makes it a model too): at a
+    place, and ending a text."""
+    names = alternation(n for spec in model_names()["families"].values() for n in spec["names"]
+                        if n.lower() not in _needs_cue())
+    return re.compile(names, re.I), re.compile(rf"(?:{names})\s*$", re.I)
+
+
+def _paired(lowered: str, start: int, end: int) -> bool:
+    at, ending = _plain_names()
+    before = _PAIRED_BEFORE.search(lowered, max(0, start - 8), start)
+    if before and ending.search(lowered, max(0, before.start() - 24), before.start()):
+        return True
+    after = _PAIRED_AFTER.match(lowered, end)
+    return bool(after and at.match(lowered, after.end()))
 # "wan, 1080p, 10s — …", "suno: a lofi beat": a name opening the message on its own is addressed as a model
 _OPENS = re.compile(r"^[\W_]*$")
 _ALONE_AFTER = re.compile(r"^\s*(?:[:：\-—–]|[,，]\s*(?=\d))")  # not "Sonic, running through a loop"
@@ -209,6 +231,7 @@ def _cued(lowered: str, start: int, end: int) -> bool:
     """A name that is also a common word counts as a model only with "use"/"用" before it, "model" after it,
     or alone at the start of the message."""
     return bool(_CUE_BEFORE.search(lowered[:start]) or _CUE_AFTER.match(lowered[end:])
+                or _paired(lowered, start, end)
                 or (_OPENS.match(lowered[:start]) and _ALONE_AFTER.match(lowered[end:]))
                 or (_ENDS_AFTER.match(lowered[end:])
                     and _LAST_PART_BEFORE.search(lowered[max(0, start - 16):start])))
