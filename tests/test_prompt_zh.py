@@ -523,3 +523,16 @@ def test_lyrics_left_to_the_bot_go() -> None:
 ])
 def test_scraps_an_option_leaves_in_an_edit(text: str, expected: str) -> None:
     assert _prompt(text, 1) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a label after what to make, in the same sentence, keeps what was said before it
+    ("画一只猫，要求：橘色，胖胖的，在晒太阳", "一只猫，橘色，胖胖的，在晒太阳"),
+    ("帮我画个头像，要求如下：短发，戴眼镜", "头像，短发，戴眼镜"),
+    # the label after only an instruction leaves the description
+    ("做个视频，内容：猫在跳舞", "猫在跳舞"),
+    # someone's need, however long their name, before the thing made
+    ("这个campaign要个KV，主题「城市漫游」，风格minimal一点", "KV，主题「城市漫游」，风格minimal一点"),
+])
+def test_labels_after_the_thing_made_and_long_needs(text: str, expected: str) -> None:
+    assert _prompt(text) == expected

@@ -657,6 +657,10 @@ def after_the_ask(text: str) -> str:
         if _ONE_OF_THEM.search(head):
             return text  # "a theme song for my campaign, make one: epic celtic folk": "one" is the song named
         if not residue(head, *ASK_LISTS):
+            if start and _LABEL_HEAD.match(head.strip()) and before[:start].rstrip()[-1:] in ",，" \
+                    and residue(before[:start], *ASK_LISTS):
+                # "画一只猫，要求：橘色，…": a label in the sentence that says what to make, which stays
+                return before[:start] + rest.strip()
             return rest.strip()  # "帮我生成一段", "先来一张", "内容", "here we go", "a pic"
         if start and _asks(head) and _is_scaffolding(before[:start]):
             return text[start:].strip()  # "…。能帮我画一张生日贺卡吗：…": the story goes, the ask stays
@@ -664,6 +668,9 @@ def after_the_ask(text: str) -> str:
     return text
 
 
+#: a label before the description, not an ask ("要求：…", "details: …")
+_LABEL_HEAD = re.compile(r"^(?:具体)?(?:内容|画面|描述|要求|需求|细节|如下|要求如下)$"
+                         r"|^(?:details?|requirements?|specs?)$", re.I)
 _ONE_OF_THEM = re.compile(r"(?<![a-z'])(?:one|it|them|that)(?![a-z'])|[它]", re.I)
 
 
@@ -1032,7 +1039,7 @@ _ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就�
 
 # "老板要一张…", "我妈想要个…": someone else's need for the thing made, up to its measure word
 # "老板要一张…", "我们公司要做一个招聘海报": someone's need, up to its making word or measure word
-_THIRD_PARTY_NEED = re.compile(r"^[^，,：:。的\s]{1,6}?(?P<ask>(?:想|需)?要(?:做|画|出|搞|弄|生成|设计|拍)?)"
+_THIRD_PARTY_NEED = re.compile(r"^[^，,：:。的\s]{1,12}?(?P<ask>(?:想|需)?要(?:做|画|出|搞|弄|生成|设计|拍)?)"
                                r"(?=\s*一?[张幅个首段条份支款套])")
 # "my daughter wants a picture of …", "my boss needs 3 logos": someone else's want, before what is wanted
 _THEIR_WANT_EN = re.compile(r"^(?:my|our|his|her|their)\s+(?:[\w'’-]+\s+){0,2}?"
