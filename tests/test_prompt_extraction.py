@@ -1191,3 +1191,21 @@ def test_what_moves_in_the_picture_is_the_motion() -> None:
     moving = parse("can you make the clouds in this photo move", 1, catalogues())
     assert moving.prompt == "make the clouds move"
     assert parse("make this old photo move", 1, catalogues()).prompt == ""
+
+
+@pytest.mark.parametrize("text, ratio, expected", [
+    # a size in pixels says the shape; the prompt keeps what is made
+    ("generate a wallpaper (1080x1920) of a koi fish in an ink wash style", "9:16",
+     "a wallpaper of a koi fish in an ink wash style"),
+    ("1920x1080 desktop wallpaper of a calm lake", "16:9", "desktop wallpaper of a calm lake"),
+])
+def test_a_size_in_pixels_is_its_ratio(text: str, ratio: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.options.get("aspect_ratio") == ratio and intent.prompt == expected, intent
+
+
+def test_go_said_after_the_description_is_no_part_of_it() -> None:
+    intent = parse("a haunted victorian mansion at midnight, fog, gothic horror style. go!", 0, catalogues())
+    assert intent.prompt == "a haunted victorian mansion at midnight, fog, gothic horror style", intent
+    sign = 'a neon sign that says "just do it"'
+    assert parse(sign, 0, catalogues()).prompt == sign

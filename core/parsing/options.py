@@ -5,6 +5,7 @@ prompt never carries "10s 1080p" and a number is read only once.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -370,7 +371,28 @@ def _time_of_day(text: str, m: re.Match[str]) -> bool:
     return minute_shaped or bool(_TIME_AFTER.match(text, m.end()))
 
 
+# "1080x1920", "1920 × 1080": a size in pixels, whose shape is a ratio the models know
+PIXELS = re.compile(r"(?<![\d.])(\d{3,4})\s*[x×*]\s*(\d{3,4})(?:\s*(?:px|pixels?|像素))?(?![\d.])", re.I)
+KNOWN_RATIOS = frozenset({"1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3", "21:9", "9:21", "5:4", "4:5",
+                          "2:1", "1:2", "3:1", "1:3"})
+
+
+def _pixel_ratio(text: str, opts: dict[str, Any]) -> str:
+    m = PIXELS.search(text) if ("x" in text or "X" in text or "×" in text or "*" in text) else None
+    if m is None:
+        return text
+    width, height = int(m.group(1)), int(m.group(2))
+    divisor = math.gcd(width, height)
+    ratio = f"{width // divisor}:{height // divisor}"
+    if ratio not in KNOWN_RATIOS:
+        return text
+    opts["aspect_ratio"] = ratio
+    return _cut(text, m)
+
+
 def _aspect(text: str, opts: dict[str, Any], media: str | None) -> str:
+    if (shaped := _pixel_ratio(text, opts)) is not text:
+        return shaped
     m = next((found for found in ASPECT.finditer(text) if not _pixel_grid(text, found)
               and not _time_of_day(text, found)), None)
     if m is None or not (0 < int(m.group(1)) <= 32 and 0 < int(m.group(2)) <= 32):

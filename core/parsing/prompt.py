@@ -757,6 +757,9 @@ SIGNATURE = re.compile(r"(?<=[.!。！])\s*(?:[-—~,]\s*)?[A-Z][a-z]+\.?\s*$")
 SIGN_OFF = re.compile(r"(?<=[.!?。！？,，])\s*(?i:(?:kind|best|warm|warmest)\s+(?:regards|wishes)|regards|"
                       r"sincerely|yours\s+truly|many\s+thanks|thanks(?:\s+again)?|thank\s+you(?:\s+again)?)"
                       r"[\s,.!]*(?:[-—~]\s*)?(?:[A-Z][a-z]+\.?)?\s*$")
+# "… gothic horror style. go!", "…. do it": the word to start, said after the description
+GO_AFTER = re.compile(r"(?<=[.!。！])\s*(?:(?:ok|okay|now|so)\s+)?"
+                      r"(?:go(?:\s+go)*|let['’]?s\s+go|do\s+it|hit\s+it)\s*[.!]*\s*$", re.I)
 # "upscale this to 4k and fix the hands" once "4k" is cut: the rest of the first edit is an option
 OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+"
                               # "这张 upscale 到 4k 然后 …" once "4k" is cut
@@ -1184,6 +1187,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     if not keep_instruction and _MAKE_WORD.search(text):
         text = MAKE_IT_STYLE.sub(", ", text)
     text = SIGNATURE.sub("", SIGN_OFF.sub("", WOULD_BE_NICE.sub("", text)))
+    if text.rstrip(" !.").lower().endswith(("go", "it")):
+        text = GO_AFTER.sub("", text)
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", text))
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     text = _COMMA_RUN.sub(r"\1", text)
