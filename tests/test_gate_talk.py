@@ -645,3 +645,47 @@ def test_a_title_screen_is_a_picture_not_words_asked_for():
     intent = _parse("ok so the jam theme is 'roots' and I need a title screen background: a giant tree")
     assert (intent.request, intent.task_type) == (True, "text_to_image")
     assert _parse("write me a poem").request is False
+
+
+# ── session 9, REVIEW9 1.1: an everyday phrase is talk only where it is the phrase itself ──
+
+@pytest.mark.parametrize("text, task_type, options", [
+    ("做饭的视频，竖屏", "text_to_video", {"aspect_ratio": "9:16"}),  # never a paid redo of the last task
+    ("做瑜伽的视频，10秒", "text_to_video", {"duration": 10}),
+    ("make dinner video for my cooking channel, 10s", "text_to_video", {"duration": 10}),
+    ("make tea ceremony video, 10s", "text_to_video", {"duration": 10}),
+    ("做梦的猫 4k", "text_to_image", {}),
+    ("做运动的卡通猫插画", "text_to_image", {}),
+    ("做人要善良的海报", "text_to_image", {}),
+    ("make time-lapse of a city at night", "text_to_video", {}),
+    ("make a mistake meme", "text_to_image", {}),
+    ("draw a blank canvas with a single red dot", "text_to_image", {}),
+    ("make breakfast scene, cozy, anime style", "text_to_image", {}),
+    ("make sure to draw a cat with a hat", "text_to_image", {}),
+])
+def test_an_everyday_phrase_that_starts_the_thing_to_make_is_a_request(text, task_type, options):
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.task_type) == ("generate", True, task_type), text
+    assert {k: intent.options.get(k) for k in options} == options, text
+
+
+@pytest.mark.parametrize("text, subject", [
+    ("做实验的科学家 画一张", "做实验的科学家"),
+    ("做瑜伽的女孩，视频，10秒", "瑜伽的女孩"),
+    ("做手术的医生，写实风格图片", "手术的医生"),
+    ("make friends with a dragon, storybook illustration", "a dragon"),
+    ("make a wish jar, cute watercolor", "wish jar"),
+])
+def test_the_subject_that_starts_with_an_everyday_phrase_stays_in_the_prompt(text, subject):
+    intent = _parse(text)
+    assert intent.request and subject in intent.prompt, (text, intent.prompt)
+
+
+@pytest.mark.parametrize("text", [
+    "画蛇添足了属于是", "画虎不成反类犬", "画虎不成反类犬，还是原图好看", "break a leg",
+    "well paint me surprised", "make dinner tonight, guys", "做饭的时候别看手机", "放首歌听听",
+    "make a wish and blow the candles", "draw the line at pineapple pizza", "give me a break",
+    "make sure you bring a jacket", "先去做饭"])
+def test_the_everyday_phrase_itself_stays_talk(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text

@@ -720,7 +720,8 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     starts = compiled(r"^\W*(?:{starts})(?!['’]s)", 0, starts=("chat_starts",))
     if starts.match(lowered) or text_request(lowered) or put_off(unquoted):
         return True
-    if compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered):
+    idiom = compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered)
+    if idiom and _idiom_stands(lowered, idiom, around):
         return True  # "make sure you bring a jacket", "time to make dinner", "画饼", "放首歌": everyday talk
     if pattern("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
@@ -756,6 +757,58 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
 #: "time to"
 _IDIOM = (r"^\W*(?:(?:time to|gotta|got to|have to|need to|going to|gonna|i have to|i need to|i gotta|"
           r"先去|去|要|得|该)\s*)?(?:{idioms})(?!\s+(?:of|long)(?![a-z]))")
+
+
+def _idiom_stands(clause: str, idiom: re.Match[str], around: tuple[str, int, int] | None) -> bool:
+    """Whether the everyday phrase opening the clause is the phrase itself, not the start of a subject to
+    make: "make dinner video …", "做饭的视频", "做梦的猫", "make time-lapse of …", "draw a blank canvas …",
+    "做人要善良的海报" name a thing to make; so does "make friends with a dragon, storybook illustration" (the
+    thing named in the next clause) or "make sure the cat has a hat, draw it"."""
+    rest = clause[idiom.end():]
+    if _IDIOM_GOES_ON.match(rest):
+        return False  # "make time-lapse", "做饭的视频": the phrase is part of a longer name
+    if (to := _SURE_TO.match(rest)) and _opens_a_request(rest[to.end():]) and not compiled(
+            _IDIOM, 0, idioms=("idioms",)).match(rest[to.end():]):
+        return False  # "make sure to draw a cat with a hat": what to make, said with care
+    word = _NEXT_WORD.match(rest)
+    if word and not (_OPEN_IDIOM_END.search(idiom.group(0)) or _idiom_followers().fullmatch(word.group(1))):
+        return False  # "make breakfast scene", "make a wish jar": a noun after the phrase's noun
+    if any(n.head for n in nouns(clause) if n.start >= idiom.end()):
+        return False  # "make dinner video for my channel", "make a mistake meme", "做人要善良的海报"
+    if around is None:
+        return True
+    whole, start, end = around
+    # "…, storybook illustration", "…, draw it", "…，画出来": the next or last clause asks for the thing
+    # without naming a subject of its own, so the phrase's clause is the subject
+    return not any(_ASKS_FOR_IT.match(said) or _media_label(said.strip())
+                   for said in _CLAUSE_SPLIT.split(whole[:start] + "," + whole[end:]) if said.strip())
+
+
+def _media_label(said: str) -> bool:
+    """A clause that only names the media, perhaps with a style before it: "storybook illustration", "视频",
+    "写实风格图片" (not "还是原图好看", where the picture is talked about)."""
+    if len(said.split()) > 3 or (len(said) > 10 and re.search(r"[\u3400-\u9fff]", said)):
+        return False
+    return any(n.head and not said[n.end:].strip() for n in nouns(said))
+
+
+# an idiom that goes on into a longer word ("make time-lapse") or names what it is about ("做饭的视频",
+# "做梦的猫"; not "做饭的时候", "做梦的话")
+_IDIOM_GOES_ON = re.compile(r"[a-z0-9-]|\s*的(?!时候|话|事|时间|日子|人都|心情)")
+_SURE_TO = re.compile(r"\s+(?:to|you|u|ya)\s+(?:(?:also|just|really|please|pls)\s+)?")
+_NEXT_WORD = re.compile(r"\s+([a-z']+)")
+# idioms that take any words after them ("make sure the …", "make fun of …", "make it to …")
+_OPEN_IDIOM_END = re.compile(r"(?:sure|sense|surprised|impressed|comfortable|home|mind|of|to|do|it|through|"
+                             r"back|there|tonight|time|way|[\u3400-\u9fff])$")
+_ASKS_FOR_IT = re.compile(r"\W*(?:(?:pls|please|now|then|and|ok|so)\s+)*(?:draw|paint|make|render|animate|"
+                          r"illustrate|sketch|generate|create)\s+(?:it|that|this|them|one|him|her)(?![a-z])"
+                          r"|\W*(?:帮我|给我|请)?(?:画|做|生成|弄)(?:出来|一张|一个|一幅|个|张|幅|成)", re.I)
+_CLAUSE_SPLIT = re.compile(r"[,，.。!！?？;；\n]+")
+
+
+@cache
+def _idiom_followers() -> re.Pattern[str]:
+    return compiled("(?:{w})", 0, w=("idiom_followers",))
 
 
 _PAST_AFTER = r"(?!\s+(?:of|from|out of|in|on|with|by|as|like|for you|for me)(?![a-z]))"
