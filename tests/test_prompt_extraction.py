@@ -1209,3 +1209,8 @@ def test_go_said_after_the_description_is_no_part_of_it() -> None:
     assert intent.prompt == "a haunted victorian mansion at midnight, fog, gothic horror style", intent
     sign = 'a neon sign that says "just do it"'
     assert parse(sign, 0, catalogues()).prompt == sign
+
+
+def test_about_before_a_length_goes_with_it() -> None:
+    intent = parse("make a video of a sunrise, about 8 seconds long, full hd", 0, catalogues())
+    assert intent.options["duration"] == 8 and intent.prompt == "a sunrise", intent

@@ -45,8 +45,9 @@ class Found:
     n: int | None = None
 
 
-# "in 4k", "at 1080p"; "大概十秒", "大约30秒左右": about, said around a length
-_LEAD_IN = re.compile(r"(?:\s+|^)(?:in|at|on|with|using|and)\s*$|(?:大概|大约|差不多|约莫)\s*$", re.I)
+# "in 4k", "at 1080p"; "about 8 seconds", "大概十秒", "大约30秒左右": about, said around a length
+_LEAD_IN = re.compile(r"(?:\s+|^)(?:in|at|on|with|using|and|about|around|roughly|approximately|approx\.?|~)"
+                      r"\s*$|(?:大概|大约|差不多|约莫)\s*$", re.I)
 # "aspect ratio 3:4", "duration: 6s", "时长10秒", "分辨率1080p": the name of the option goes with it
 _LABEL = re.compile(r"(?:(?<![a-z])(?:(?:aspect\s+)?ratio|aspect|duration|length|resolution|res|size|format)"
                     r"(?:\s*(?:[:：=]|of|is|should be|to)(?![a-z]))?"
