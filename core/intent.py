@@ -1249,6 +1249,13 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
         intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         return
     if any(gate.request_shape(c.text) for c in parts):
+        said = gate.clauses(whole)
+        asked = next((i for i, c in enumerate(said) if gate.request_shape(c.text)), len(said))
+        if any(gate.defers(c.text) for c in said[asked + 1:]):
+            # "we need a logo for the startup, I'll ask the designer tomorrow": asked, then put off or passed
+            # to someone else; asked with the button, never charged now ("…算了先不管，@ima 画一张…" puts
+            # off what came before the request)
+            intent.gate = gate.AMBIGUOUS
         return
     if chatted:
         # "boss wants the poster by friday, who's on it?": told to the channel with a question for it; a
@@ -1274,8 +1281,8 @@ def _shape_step(intent: Intent, described: str, talk: bool, whole: str, chatted:
     for i, part in enumerate(parts):
         signal = gate.chat_signal(part.text, intent.images, (spaced, part.start, part.end))
         if signal is None:
-            if found is not None and _names_something(part.text):
-                return
+            if found is not None and _names_something(part.text) and not gate.quoted_at(spaced, part.start):
+                return  # (not words inside a quote: "MJ prompts are like 'cinematic, 8k, …' lol")
         elif found is None:
             found = signal  # every part before the first sign is plain
             if any(_names_something(plain.text) for plain in parts[:i]):

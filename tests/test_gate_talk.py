@@ -689,3 +689,24 @@ def test_the_subject_that_starts_with_an_everyday_phrase_stays_in_the_prompt(tex
 def test_the_everyday_phrase_itself_stays_talk(text):
     intent = _parse(text)
     assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", [
+    "明天我来做海报，你们负责视频", "设计稿已更新，见附件", "@here new video dropped",
+    "今天不想做视频了 摸鱼", "show me your desk setup", "I don't make videos, I just edit them",
+    "tom: 'can the bot make songs?' me: yes tom, read the pins",
+    "服务器又炸了？视频会议延时五秒 我说完话对面才听到",
+    "MJ prompts these days are like 'cinematic, 8k, ultra detailed, trending on artstation' lol nobody reads",
+    "we need a logo for the startup, I'll ask the designer tomorrow",
+    "we need a poster for next week, i'll ask you later"])
+def test_plans_status_habits_and_instructions_to_people_are_never_charged(text):
+    assert _parse(text).request is False, text
+
+
+@pytest.mark.parametrize("text", ["show me your take on a haunted lighthouse",
+                                  "i just want a picture of a cat",
+                                  "we need a banner for our charity run", "一只不想做作业的猫",
+                                  "watch tower at dawn, misty hills",
+                                  "周报写完了吗？写完的话…算了先不管，@ima 画一张部门团建的海报，去千岛湖"])
+def test_requests_beside_those_words_still_ask(text):
+    assert _parse(text).request is True, text

@@ -350,8 +350,9 @@ def test_remember_beside_a_preference_is_the_preference(text: str) -> None:
     ("for the school fair we need a poster, cartoon style", "a poster, cartoon style"),
     ("for our podcast we want an intro jingle, jazzy", "an intro jingle, jazzy"),
     ("my mom is retiring, we need a card, flowers and gold", "a card, flowers and gold"),
-    # after it, a clause of talk or plans does not come back ("i'll ask you later", "we'll print it")
-    ("we need a poster for next week, i'll ask you later", "a poster for next week"),
+    # after it, a clause of talk or plans does not come back ("i'll print it", "we'll print it"); "i'll ask
+    # you later" puts the request off (never charged now: tests/test_gate_talk.py)
+    ("we need a poster for next week, i'll print it", "a poster for next week"),
     ("a poster, we'll print it", "a poster"),
     # a blanked part leaves no space after a full-width comma; "甜一点的" describes a style and keeps its 的
     ("老师让我们做个环保主题的视频，能帮我生成一个吗 森林和小动物", "环保主题，森林和小动物"),

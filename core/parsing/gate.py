@@ -702,6 +702,11 @@ _QUOTE_MARKS = re.compile("[\"“「『‘']")
 _LYRICS_MARKS = re.compile("[\\[:：]")
 
 
+def quoted_at(text: str, at: int) -> bool:
+    """Whether the place ``at`` is inside a quote of the text (:data:`_QUOTED`)."""
+    return bool(_QUOTE_MARKS.search(text)) and any(m.start() < at < m.end() for m in _QUOTED.finditer(text))
+
+
 def _unquoted(text: str) -> str:
     """The text with each quote blanked (:data:`_QUOTED`)."""
     return _QUOTED.sub(" ", text) if _QUOTE_MARKS.search(text) else text
@@ -721,7 +726,7 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     if starts.match(lowered) or text_request(lowered) or put_off(unquoted):
         return True
     idiom = compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered)
-    if idiom and _idiom_stands(lowered, idiom, around):
+    if (idiom and _idiom_stands(lowered, idiom, around)) or _SHOW_ME_YOURS.match(lowered):
         return True  # "make sure you bring a jacket", "time to make dinner", "画饼", "放首歌": everyday talk
     if pattern("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
@@ -741,6 +746,8 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
         return False
     rest = lowered[opener.end():]
     asked = _combined("request_verbs", "edit_words").match(rest.strip())
+    if asked and _SUBJECT_ONLY.fullmatch(opener.group(0)) and asked.group(0).lower() not in _WANTING:
+        return True  # "I just edit them", "we draw everything by hand": what the user does, told
     if asked and not re.match(r"[的得了过]", rest.strip()[asked.end():]):
         return False  # "i want a picture of …", "我要一张…"
     if re.search(r"[\u3400-\u9fff]", lowered):
@@ -753,10 +760,23 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     return bool(compiled("(?:{v})", 0, v=("finite_verbs", "en")).search(lowered))
 
 
+# "show me your desk setup", "send us your pics": the other person's own things asked to see (not "show me
+# your take on a haunted lighthouse": the bot's version of something)
+_SHOW_ME_YOURS = re.compile(r"^\W*(?:show|send|post|drop)\s+(?:me|us)\s+(?:your|ur)\s+"
+                            r"(?!(?:take|version|best|interpretation|idea|vision|rendition|attempt|spin|own)"
+                            r"(?![a-z]))", re.I)
+
+
 #: an everyday phrase with a making verb (intent_words.json: idioms) opening the clause, perhaps after
 #: "time to"
 _IDIOM = (r"^\W*(?:(?:time to|gotta|got to|have to|need to|going to|gonna|i have to|i need to|i gotta|"
           r"先去|去|要|得|该)\s*)?(?:{idioms})(?!\s+(?:of|long)(?![a-z]))")
+
+
+# an English subject alone as the opener, and the verbs after it that ask ("i want …", "we need …")
+_SUBJECT_ONLY = re.compile(r"\W*(?:i|we|i just|we just)\W*", re.I)
+_WANTING = frozenset({"need", "want", "i want", "i need", "i'd like", "id like", "i would like", "give me",
+                      "show me", "get me", "gimme", "try"})
 
 
 def _idiom_stands(clause: str, idiom: re.Match[str], around: tuple[str, int, int] | None) -> bool:
@@ -868,7 +888,8 @@ def past_story(text: str) -> bool:
 # "明天要用的海报" names a poster (a verb before 的 describes it)
 # "下周618我们组要出一套KV": who plans it may come with a few words before it
 _ZH_PLAN_VERB = re.compile(r"^\W*(?:[^，。,.!！?？\s]{0,6}?(?:我们|咱们|我|咱|组|团队|公司|部门|都))?"
-                           r"(?:再|要|会|得|去|打算|准备|想|让|叫|演示|展示|分享|教|示范|讲)"
+                           r"(?:再|要|会|得|去|打算|准备|想|让|叫|演示|展示|分享|教|示范|讲"
+                           r"|(?<=我|们|咱)来(?=做|画|弄|搞|写|剪|拍|出|负责|整))"
                            r"(?![\u3400-\u9fff]{0,2}的)")
 
 
@@ -990,7 +1011,17 @@ def descriptive(text: str) -> bool:
         return False
     if starts_like_a_description(lowered):
         return True
+    if any(_other_imperative().match(c.text) for c in clauses(lowered)):
+        return False  # "yes tom, read the pins": an instruction to people, not a scene
     return len(_CONTENT.findall(lowered)) >= 3
+
+
+@cache
+def _other_imperative() -> re.Pattern[str]:
+    """A clause that opens with an everyday verb and its object ("read the pins", "ping me later")."""
+    return compiled(r"^\W*(?:(?:pls|please|plz|just|then|and|now|also|go)\s+)?(?:{v})\s+"
+                    r"(?:the|my|your|ur|our|their|his|her|it|me|us|him|them|this|that|these|those|everyone|everybody|all)(?![a-z'])",
+                    v=("other_imperatives", "en"))
 
 
 def starts_like_a_description(text: str) -> bool:
@@ -1205,6 +1236,7 @@ def status(text: str) -> bool:
 
 # a status said of a piece of work: "poster done", "video blocked, waiting on legal", "banner approved"
 _STATUS = re.compile(r"^\W*(?:[\w'-]+\s+){0,3}?(?:done|finished|ready|blocked|approved|shipped|delivered|"
+                     r"dropped|is out|are out|went live|is live|launched|released|published|"
                      r"pending|wip|in progress|on hold|uploaded|sent|posted|rejected|cancelled|"
                      r"canceled|"
                      r"delayed)(?:\s+(?:already|now|too|btw|lol|yet))?[\W_]*$", re.I)
