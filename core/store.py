@@ -698,9 +698,15 @@ class Store:
             return [TaskRecord.from_row(r) for r in await cur.fetchall()]
 
     async def user_tasks(self, platform: str, user_id: str, states: Iterable[str] | None = None,
-                         since: float | None = None) -> list[TaskRecord]:
+                         since: float | None = None, *, chat_id: str | None = None,
+                         latest: int | None = None) -> list[TaskRecord]:
+        """The user's tasks, oldest first; ``chat_id`` keeps those of one conversation (what is said about a
+        task in a group must not show what was asked in a DM), ``latest`` only the newest few."""
         sql = "SELECT * FROM tasks WHERE platform=? AND user_id=?"
         args: list[Any] = [platform, user_id]
+        if chat_id is not None:
+            sql += " AND chat_id=?"
+            args.append(chat_id)
         if states is not None:
             states = list(states)
             sql += f" AND state IN ({','.join('?' * len(states))})"
@@ -708,6 +714,9 @@ class Store:
         if since is not None:
             sql += " AND created_at >= ?"
             args.append(since)
+        if latest is not None:
+            async with self._db.execute(sql + " ORDER BY created_at DESC LIMIT ?", [*args, latest]) as cur:
+                return [TaskRecord.from_row(r) for r in reversed(await cur.fetchall())]
         async with self._db.execute(sql + " ORDER BY created_at", args) as cur:
             return [TaskRecord.from_row(r) for r in await cur.fetchall()]
 

@@ -197,13 +197,18 @@ def chain_actions(lang: str, task_ref: str, media: str, credits: int | None = No
     return actions
 
 
+def failure_reason(lang: str, error_kind: str, *, alone: bool = False) -> str:
+    """The "• Reason: …" line of a failure, said the same on its failure message and when asked later why
+    it stopped; with no other model to offer (``alone``), the reason must not end in "try another model?"."""
+    keys = (f"error_alone.{error_kind}", f"error.{error_kind}", "error_alone.unknown") if alone else \
+        (f"error.{error_kind}", "error.unknown")
+    reason = t(lang, next((k for k in keys if _has(lang, k)), "error.unknown"))
+    return t(lang, "failure.reason", reason=reason)
+
+
 def failure(f: TaskFacts, error_kind: str, alternatives: list[Alternative]) -> View:
     lang = f.language
-    # with no other model to offer, the reason must not end in "try another model?"
-    keys = (f"error.{error_kind}", "error.unknown") if alternatives else \
-        (f"error_alone.{error_kind}", f"error.{error_kind}", "error_alone.unknown")
-    reason = t(lang, next((k for k in keys if _has(lang, k)), "error.unknown"))
-    lines = [t(lang, "failure.reason", reason=reason)]
+    lines = [failure_reason(lang, error_kind, alone=not alternatives)]
     actions = [Action(ActionKind.RETRY, t(lang, "action.retry"), f.task_ref, "primary")]
     if not alternatives:
         lines.append(t(lang, "failure.only_model", model=f.model_name))
@@ -255,6 +260,7 @@ __all__ = [
     "ViewKind",
     "cancelled",
     "failure",
+    "failure_reason",
     "interrupted",
     "notice",
     "pack_action",

@@ -13,6 +13,7 @@ import pytest
 from aiohttp import web as web_server
 
 from core.config import Settings
+from core.contracts import ChatEvent
 from core.service import CoreService
 from core.views import View
 from sandbox.app import SandboxConfig
@@ -20,7 +21,7 @@ from sandbox.app import SandboxConfig
 from .chat_driver import ChatSession
 from .conftest import Sandbox, until
 from .images import RED_PNG
-from .test_conversation import finals, platform_of, press, say
+from .test_conversation import finals, plain, platform_of, press, say
 from .web_driver import WebChat, close_web_core, open_web_core
 
 EXPENSIVE_EN = "use sora to make an 8s 1080p video of a spaceship"
@@ -460,7 +461,7 @@ async def test_a_question_about_a_running_task_gets_its_progress(core: CoreServi
         assert "Your video with" in text and "cat surfing a wave" in text and "usually done within" in text
         assert "Settings: 5 s" in text
     else:
-        assert "你的视频「猫在冲浪」正在用" in text and "预计耗时" in text and "已等待" in text
+        assert "你的视频「猫在冲浪」正在用" in text and "预计最长" in text and "已等待" in text
         assert "参数：5 秒" in text
     assert "What should I make next" not in text and "接下来想让我做点什么" not in text
     assert await states(core) == ["running"]
@@ -567,3 +568,65 @@ async def test_a_cancel_said_before_a_new_request_stops_at_once_only_when_said_p
     assert "Cancelled 2" in said[0].text and said[1].kind == "status"
     await until(lambda: len(sandbox.state.creates()) == 3, what="the horse sent to IMA")
     assert await states(core) == ["cancelled", "cancelled", "running"]
+
+
+# ── what is said about a task stays in the conversation it was asked in ─────────────────────────────
+async def said_in(core: CoreService, text: str, chat: str, user: str = "u1",
+                  guild: str | None = None) -> list[View]:
+    """What the bot sends back to ``text`` typed in the conversation ``chat`` (a DM, or a group)."""
+    before = len(platform_of(core).ops)
+    await core.conversation.handle(ChatEvent("test", user, chat, text, {"chat": chat}, guild_id=guild))
+    return plain([op.view for op in platform_of(core).ops[before:] if op.op == "send"])
+
+
+async def test_a_task_made_in_a_dm_is_never_quoted_nor_stopped_from_a_group(core: CoreService,
+                                                                            sandbox: Sandbox):
+    sandbox.config.faults.update({"outcomes": ["hang"]})
+    (status,) = await said_in(core, "make a video of my secret surprise party for anna", "dm-u1")
+    assert status.kind == "status"
+    await until(lambda: len(sandbox.state.creates()) == 1, what="the task sent to IMA")
+    for question in ("is it done yet?", "where's my video", "好了没"):
+        (answer,) = await said_in(core, question, "team-room", guild="g1")
+        assert "surprise party" not in answer.text and "anna" not in answer.text and "惊喜" not in answer.text
+        assert answer.progress is None and ("haven't made anything" in answer.text or "还没有生成过" in
+                                            answer.text)
+    (said,) = await said_in(core, "no more videos for today lol, I'm out of credits", "team-room", guild="g1")
+    assert said.kind == "notice" and not said.actions and "surprise party" not in said.text
+    (said,) = await said_in(core, "cancel", "team-room", guild="g1")  # stops nothing of another conversation
+    assert "nothing running" in said.text and await states(core) == ["running"]
+    (answer,) = await said_in(core, "is it done yet?", "dm-u1")  # asked where it was made: answered
+    assert "surprise party for anna" in answer.text and answer.progress is not None
+    (ask,) = await said_in(core, "no more videos for today lol, I'm out of credits", "dm-u1")
+    assert ask.kind == "confirm" and "surprise party" in ask.title
+
+
+async def test_another_user_pressing_the_stop_question_in_a_group_is_refused_and_stops_nothing(
+        core: CoreService, sandbox: Sandbox):
+    await running(core, sandbox, VIDEO_EN)
+    (ask,) = await answers(core, "no more videos for today lol, I'm out of credits")
+    refused = await press(core, ask, 0, user="u2")
+    assert refused is not None and refused.kind == "denied" and "someone else" in refused.text
+    (typed,) = await answers(core, "yes", user="u2")  # a typed yes of another user answers nothing of u1's
+    assert "nothing waiting" in typed.text
+    assert await states(core) == ["running"]
+    stopped = await press(core, ask, 0)  # the one who asked still can
+    assert stopped is not None and "Cancelled 1" in stopped.text and await states(core) == ["cancelled"]
+
+
+async def test_the_answer_to_the_stop_question_says_how_a_task_that_ended_meanwhile_ended(core: CoreService,
+                                                                                          sandbox: Sandbox):
+    await running(core, sandbox, VIDEO_EN)
+    (ask,) = await answers(core, "no more videos for today lol, I'm out of credits")
+    let_ima_finish(sandbox)
+    await finals(core)
+
+    async def done() -> bool:
+        return await states(core) == ["done"]
+    await until(done, what="the video recorded as delivered")
+    kept = await press(core, ask, 1)
+    assert kept is not None and "already ended" in kept.text and "keep going" not in kept.text
+    await running(core, sandbox, VIDEO_EN)
+    (ask,) = await answers(core, "no more videos for today lol, I'm out of credits")
+    await answers(core, "cancel")  # said plainly meanwhile
+    again = await press(core, ask, 0)
+    assert again is not None and "already cancelled" in again.text and "finished" not in again.text

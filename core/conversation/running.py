@@ -4,6 +4,9 @@ Stopping a paid task is as final as starting one. A cancel said plainly ("cancel
 running task of the user at once; a cancel read from a sentence ("no more videos for today lol, I'm out
 of credits", "不想画画了，好累") only asks, with two buttons, and the "stop" button stops exactly the tasks
 that were running when it asked (a task that ended meanwhile is left as it is).
+
+Everything here sees only the tasks of the conversation the message came from: a prompt typed in a direct
+message is never quoted into a group, and a cancel said in one channel stops nothing in another.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from dataclasses import replace
 
 from .. import views
 from ..contracts import ChatEvent
-from ..i18n import strings, t
+from ..i18n import t
 from ..kinds import ActionKind, TaskState, ViewKind
 from ..manager import facts_of
 from ..media import MEDIA_OF_CATEGORY
@@ -27,16 +30,29 @@ PROMPT_SHOWN = 40
 
 
 async def cancel_or_ask(chat: Chat, turn: Turn, *, none_key: str = "cancel.none") -> View:
-    """A plain cancel stops the user's running tasks; any other asks first while something runs (and
-    answers ``none_key`` when nothing does)."""
+    """A plain cancel stops the user's tasks running in this conversation; any other asks first while
+    something runs there (and answers ``none_key`` when nothing does)."""
     event, lang = turn.event, turn.language
-    if turn.intent.plain:
-        n = await chat.manager.cancel(event.platform, event.user_id)
-        return views.notice(lang, "cancel.done" if n else "cancel.none", n=n)
-    running = await chat.store.user_tasks(event.platform, event.user_id, ACTIVE_STATES)
+    running = await running_here(chat, event)
     if not running:
-        return views.notice(lang, none_key)
+        return views.notice(lang, "cancel.none" if turn.intent.plain else none_key)
+    if turn.intent.plain:
+        n = await _stop(chat, event, [r.id for r in running])
+        return views.notice(lang, "cancel.done" if n else "cancel.none", n=n)
     return await ask_to_stop(chat, event, lang, running)
+
+
+async def running_here(chat: Chat, event: ChatEvent) -> list[TaskRecord]:
+    """The user's tasks on their way in the conversation the message came from: a task asked for in a direct
+    message is never named, quoted or stopped from a group (nor one of a group from another)."""
+    return await chat.store.user_tasks(event.platform, event.user_id, ACTIVE_STATES, chat_id=event.chat_id)
+
+
+async def _stop(chat: Chat, event: ChatEvent, task_ids: list[str]) -> int:
+    n = 0
+    for task_id in task_ids:
+        n += await chat.manager.cancel(event.platform, event.user_id, task_id)
+    return n
 
 
 async def ask_to_stop(chat: Chat, event: ChatEvent, lang: str, running: list[TaskRecord]) -> View:
@@ -64,57 +80,54 @@ async def ask_to_stop(chat: Chat, event: ChatEvent, lang: str, running: list[Tas
 
 async def answer_stop(chat: Chat, event: ChatEvent, offer: PendingOffer, lang: str) -> View:
     """The answer to :func:`ask_to_stop`: "keep going" leaves the tasks alone; "stop" stops those of them
-    still running (none of the user's other tasks, and nothing that ended meanwhile)."""
-    if offer.drop:
+    still running (none of the user's other tasks, and nothing that ended meanwhile). Either way, a task that
+    ended meanwhile is said to have ended, and how (finished, or already cancelled)."""
+    if not offer.drop:
+        n = await _stop(chat, event, list(offer.stop))
+        if n:
+            return views.notice(lang, "cancel.done", n=n)
+    ended = [r for task_id in offer.stop if (r := await chat.store.task(task_id)) is not None]
+    if any(r.state in ACTIVE_STATES for r in ended) or not ended:
         return views.notice(lang, "cancel.kept")
-    n = 0
-    for task_id in offer.stop:
-        n += await chat.manager.cancel(event.platform, event.user_id, task_id)
-    return views.notice(lang, "cancel.done", n=n) if n else views.notice(lang, "cancel.over")
+    if all(_ending(r) == "cancelled" for r in ended):
+        return views.notice(lang, "cancel.was_cancelled")
+    return views.notice(lang, "cancel.kept_over" if offer.drop else "cancel.over")
 
 
 async def on_task_question(chat: Chat, turn: Turn) -> View:
-    """"好了没", "is it done yet?", "where's my video": the running tasks' progress (what each makes, its
-    model, how far it is and how long it usually takes: the facts of its status message); with nothing
-    running, that, and how the last one ended."""
+    """"好了没", "is it done yet?", "where's my video": the progress of the tasks running in this conversation
+    (what each makes and the facts of its status message); with nothing running, that, and how the last one
+    made here ended."""
     event, lang = turn.event, turn.language
-    tasks = await chat.store.user_tasks(event.platform, event.user_id)
-    running = [r for r in tasks if r.state in ACTIVE_STATES]
+    running = await running_here(chat, event)
     if not running:
-        if not tasks:
+        last = await chat.store.user_tasks(event.platform, event.user_id, chat_id=event.chat_id, latest=1)
+        if not last:
             return views.notice(lang, "task.none_yet")
-        last = tasks[-1]
-        lines = [t(lang, f"task.last_{_ending(last)}", **_what(lang, last))]
-        if _ending(last) == "failed":  # "为什么不画了": why, in the words of its failure message
-            key = f"error.{last.error_kind}"
-            reason = t(lang, key if key in strings(lang) else "error.unknown")
-            lines.append(t(lang, "failure.reason", reason=reason))
+        ending = _ending(last[0])
+        lines = [t(lang, f"task.last_{ending}", **_what(lang, last[0]))]
+        if ending == "failed":  # "为什么不画了": why, in the words of its failure message
+            lines.append(views.failure_reason(lang, last[0].error_kind or "unknown"))
         return View(ViewKind.NOTICE, t(lang, "task.none_running"), tuple(lines), language=lang)
     now = chat.manager.now()
     if len(running) == 1:
         record = running[0]
         elapsed = max(0.0, now - record.created_at)
         percent = progress_percent(elapsed, record.est_max_s)
-        lines = [t(lang, "status.model", model=record.model_name),
-                 t(lang, "status.estimate", min=views.seconds(record.est_min_s),
-                   max=views.seconds(record.est_max_s)),
-                 t(lang, "status.credits", credits=record.credits),
-                 # (in the language of the question, not of the request)
-                 *filter(None, [views.settings_line(replace(facts_of(record), language=lang))])]
-        waited = t(lang, "progress.waited", elapsed=views.seconds(elapsed),
-                   max=views.seconds(record.est_max_s))
-        lines.append(t(lang, "task.queued") if record.state == TaskState.CREATING else waited)
-        if elapsed > record.est_max_s:
-            lines.append(t(lang, "progress.almost"))
+        facts = replace(facts_of(record), language=lang)  # (in the language of the question)
+        if record.state == TaskState.CREATING:  # what its status message says while it waits its turn
+            said = (*views.starting(facts).lines, t(lang, "task.queued"))
+        else:
+            said = views.progress(facts, elapsed, percent).lines
         return View(ViewKind.NOTICE, t(lang, "task.progress_one", p=percent, **_what(lang, record)),
-                    tuple(lines), progress=percent, language=lang)
-    lines = []
+                    said, progress=percent, language=lang)
+    out = []
     for record in running:
         elapsed = max(0.0, now - record.created_at)
-        lines.append(t(lang, "task.progress_line", p=progress_percent(elapsed, record.est_max_s),
-                       elapsed=views.seconds(elapsed), max=views.seconds(record.est_max_s),
-                       **_what(lang, record)))
-    return View(ViewKind.NOTICE, t(lang, "task.progress_many", n=len(running)), tuple(lines), language=lang)
+        out.append(t(lang, "task.progress_line", p=progress_percent(elapsed, record.est_max_s),
+                     elapsed=views.seconds(elapsed), max=views.seconds(record.est_max_s),
+                     **_what(lang, record)))
+    return View(ViewKind.NOTICE, t(lang, "task.progress_many", n=len(running)), tuple(out), language=lang)
 
 
 def _what(lang: str, record: TaskRecord) -> dict[str, str]:
