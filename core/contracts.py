@@ -43,6 +43,9 @@ class ChatEvent:
     # answered long after it was sent (kept while the bot was down, see core/inbox.py): the user may have
     # asked again meanwhile, so whatever it would charge is asked with a button first, never just run
     late: bool = False
+    # a chat between the user and the bot alone (a DM, Feishu p2p, the web or terminal chat): nobody else
+    # reads the message, so a typed "@name" opening it is the bot's own (custom) name, never a colleague's
+    direct: bool = False
 
 
 class ChannelError(Exception):

@@ -375,14 +375,16 @@ def _compare(text: str, refs: list[ModelRef], catalogues: Mapping[str, Catalogue
 
 def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None = None, *,
           task_type: str | None = None, options: Mapping[str, Any] | None = None,
-          language: str | None = None) -> Intent:
+          language: str | None = None, direct: bool = False) -> Intent:
     """Turn a message into an :class:`Intent`.
 
     ``images`` is how many pictures came with the message; ``catalogues`` (category → live
     catalogue) lets model names be recognised; ``task_type`` and ``options`` come from slash
-    commands, which are always requests, and win over what the text says.
+    commands, which are always requests, and win over what the text says. ``direct``: the message
+    was sent in a chat between the user and the bot alone, where no one else can be called by "@name".
     """
-    intent = _parse(text, images, catalogues, task_type=task_type, options=options, language=language)
+    intent = _parse(text, images, catalogues, task_type=task_type, options=options, language=language,
+                    direct=direct)
     if intent.kind in _MAY_ASK_ABOUT_TASK and task_talk.asks_progress(text):
         # "is it done yet?", "how much longer?": talk about the task on its way, answered with its progress
         intent.kind, intent.about_task = IntentKind.CHAT, True
@@ -396,14 +398,16 @@ _MAY_ASK_ABOUT_TASK = frozenset({IntentKind.CHAT, IntentKind.LIST_MODELS, Intent
 
 
 def _parse(text: str, images: int, catalogues: Mapping[str, Catalogue] | None, *,
-           task_type: str | None, options: Mapping[str, Any] | None, language: str | None) -> Intent:
+           task_type: str | None, options: Mapping[str, Any] | None, language: str | None,
+           direct: bool = False) -> Intent:
     new_message()
     raw = clean(text)
     intent = Intent(IntentKind.GENERATE, language or _language_of(raw), images=images)
     slash = task_type is not None
     fixed = fix_typos(raw)
-    if not slash and "@" in text and gate.addressed_to_someone(text):
-        # "@sam can you render the cutscene when you get a sec?": a colleague asked, not the bot
+    if not slash and not direct and "@" in text and gate.addressed_to_someone(text):
+        # "@sam can you render the cutscene when you get a sec?": a colleague asked, not the bot (only in a
+        # group: in a direct chat "@Picasso draw a cat" calls the bot by a name the user gave it)
         return _answer(intent, IntentKind.CHAT)
     if not slash and (early := _whole_message_kind(fixed, images)):
         return _about_media(_answer(intent, IntentKind(early)), fixed)

@@ -201,6 +201,20 @@ async def test_group_messages_need_a_mention_direct_messages_do_not(env: Env):
     assert reply_card(fake, ignored["event"]["message"]["message_id"]) is None
 
 
+async def test_a_typed_at_name_first_is_a_colleague_in_a_group_but_the_bot_in_a_direct_chat(env: Env):
+    """"@小画家 画一只猫": in a group the mention calls the bot and "@小画家" a colleague, so nothing is
+    made; in a direct chat nobody but the bot reads it, so "小画家" is the name the user gave the bot."""
+    fake, sandbox = env.fake, env.sandbox
+    group = fake.message_event("@小画家 画一只猫")
+    direct = fake.message_event("@小画家 画一只猫", mention_bot=False, chat_type="p2p", chat_id="oc_dm")
+    await fake.call(fake.push(group))
+    await until(lambda: reply_card(fake, group["event"]["message"]["message_id"]) is not None, 30)
+    assert sandbox.state.creates() == []
+    await fake.call(fake.push(direct))
+    await until(lambda: final(reply_card(fake, direct["event"]["message"]["message_id"])), 30)
+    assert len(sandbox.state.creates()) == 1
+
+
 async def test_restart_mid_task_keeps_updating_the_same_card(env: Env):
     fake, sandbox = env.fake, env.sandbox
     event = fake.message_event("a 5s video of waves")

@@ -710,3 +710,19 @@ def test_plans_status_habits_and_instructions_to_people_are_never_charged(text):
                                   "周报写完了吗？写完的话…算了先不管，@ima 画一张部门团建的海报，去千岛湖"])
 def test_requests_beside_those_words_still_ask(text):
     assert _parse(text).request is True, text
+
+
+# ── REVIEW9 1.3: a typed "@name" first is a colleague only where colleagues read the message ──
+
+@pytest.mark.parametrize("text", ["@Picasso draw a cat", "@小画家 画一只猫", "@midjourney draw a castle",
+                                  "@painter make a poster for our launch"])
+def test_a_typed_at_name_first_is_the_bot_in_a_direct_chat_and_a_colleague_in_a_group(text):
+    direct = parse(text, 0, catalogues(), direct=True)
+    assert (direct.kind, direct.request) == ("generate", True), text
+    group = parse(text, 0, catalogues())  # the entry's default: a chat others read
+    assert (group.kind, group.request) == ("chat", False), text
+
+
+def test_in_a_direct_chat_what_is_not_a_request_stays_talk():
+    intent = parse("@sam lol thanks", 0, catalogues(), direct=True)
+    assert intent.request is False

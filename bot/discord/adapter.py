@@ -282,6 +282,7 @@ class DiscordAdapter(discord.Client):
                          chat_id=str(interaction.channel_id),
                          text=text, route=self.interaction_route(interaction), language=language,
                          guild_id=str(interaction.guild_id) if interaction.guild_id else None,
+                         direct=interaction.guild_id is None,
                          event_id=f"i{interaction.id}",
                          is_admin=bool(getattr(interaction.permissions, "manage_guild", False)), **extra)
 
@@ -385,7 +386,7 @@ class DiscordAdapter(discord.Client):
         await self.core.handle(ChatEvent(
             platform=PLATFORM, user_id=kept["author_id"], chat_id=str(kept["channel_id"]),
             text=kept["content"], route=route, attachments=tuple(attachments), guild_id=kept["guild_id"],
-            event_id=None if replay else source, source=source, late=late))
+            event_id=None if replay else source, source=source, late=late, direct=kept["guild_id"] is None))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.component:

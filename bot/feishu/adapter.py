@@ -474,7 +474,8 @@ class FeishuAdapter:
         await self.core.handle(ChatEvent(
             platform=PLATFORM, user_id=user_id, chat_id=str(message.get("chat_id")), text=text,
             route=route, attachments=tuple(attachments), guild_id=(raw.get("header") or {}).get("tenant_key"),
-            is_admin=user_id in self.admin_ids, source=message_id, late=late))
+            is_admin=user_id in self.admin_ids, source=message_id, late=late,
+            direct=message.get("chat_type") == "p2p"))
 
     async def _download(self, message_id: str, key: str) -> bytes | None:
         request = (

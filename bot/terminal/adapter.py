@@ -97,7 +97,7 @@ class TerminalChannel:
 
 def _event(text: str, language: str | None, attachments: tuple[Attachment, ...] = ()) -> ChatEvent:
     return ChatEvent(platform=PLATFORM, user_id=USER, chat_id="terminal", text=text, route={},
-                     attachments=attachments, language=language, is_admin=True)
+                     attachments=attachments, language=language, is_admin=True, direct=True)
 
 
 def _read_file(path: Path, limit: int) -> bytes | str:

@@ -102,7 +102,8 @@ def _event(uid: str, data: dict[str, Any], attachments: tuple[Attachment, ...] =
            is_admin: bool = False) -> ChatEvent:
     lang = data.get("lang") if data.get("lang") in LANGUAGES else None
     return ChatEvent(platform=PLATFORM, user_id=uid, chat_id=uid, text=str(data.get("text") or "")[:20000],
-                     route={"uid": uid}, attachments=attachments, language=lang, is_admin=is_admin)
+                     route={"uid": uid}, attachments=attachments, language=lang, is_admin=is_admin,
+                     direct=True)  # each user's own chat with the bot
 
 
 def _attachments(items: Any) -> tuple[Attachment, ...]:

@@ -133,7 +133,7 @@ class Conversation:
         if event.media:
             intent = slash_intent(event.media, event.text, event.options, len(images), catalogues, language)
         else:
-            intent = parse(event.text, len(images), catalogues, language=language)
+            intent = parse(event.text, len(images), catalogues, language=language, direct=event.direct)
         # the user's row is saved alongside the answer, not before it: nothing in the answer reads it
         touched = self.chat.store.touch_user(event.platform, event.user_id, language)
         try:
