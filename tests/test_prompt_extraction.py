@@ -1215,3 +1215,21 @@ def test_go_said_after_the_description_is_no_part_of_it() -> None:
 def test_about_before_a_length_goes_with_it() -> None:
     intent = parse("make a video of a sunrise, about 8 seconds long, full hd", 0, catalogues())
     assert intent.options["duration"] == 8 and intent.prompt == "a sunrise", intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # REVIEW9 5.1-5.3, 5.5, 5.6: leads that only ask, deadlines, someone else's want, joiners left alone
+    ("make sure the cat has a hat, draw it", "the cat has a hat"),
+    ("take a minute to make a video of the sea", "the sea"),
+    ("her boyfriend wants a song, lol", "her boyfriend wants a song"),
+    ("my boss needs 3 logos by friday, coffee brand", "logos, coffee brand"),
+    ("my boss wants a video of our office by friday", "our office"),
+])
+def test_asks_deadlines_and_whose_want(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text", ["love it! but 9:16 pls", "lol ok same but vertical"])
+def test_only_a_joiner_left_is_no_prompt(text: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert intent.prompt == "" and intent.kind.value == "again", intent

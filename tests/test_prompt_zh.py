@@ -536,3 +536,16 @@ def test_scraps_an_option_leaves_in_an_edit(text: str, expected: str) -> None:
 ])
 def test_labels_after_the_thing_made_and_long_needs(text: str, expected: str) -> None:
     assert _prompt(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what the subject is doing, when the ask or the media is said later (REVIEW9 5.1)
+    ("做瑜伽的女孩，视频，10秒", "做瑜伽的女孩"),
+    ("做实验的科学家 画一张", "做实验的科学家"),
+    ("做手术的医生，写实风格图片", "做手术的医生，写实风格"),
+    # "做成动画/动图" after the description asks for the media (REVIEW9 5.4)
+    ("一个小男孩的冒险，做成动画", "一个小男孩的冒险"),
+    ("小猫打架，做成动图", "小猫打架"),
+])
+def test_doing_subjects_and_made_into_animation(text: str, expected: str) -> None:
+    assert _prompt(text) == expected

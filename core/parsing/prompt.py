@@ -122,6 +122,9 @@ ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])(?<!风格)(?<!风)(?<!质感
                            r"(?:图片|照片|视频|短视频|短片|图)"
                            r"(?=$|\s*[，,。；;])")
 # "… video" at the end, and "a logo as a square image" once "square" was read
+# "写实风格图片", "油画风的图": a plain media word after a style is the picture asked for
+ZH_STYLE_MEDIA_TAIL = re.compile(r"(?<=风格|画风)(?:的)?(?:图片|图|照片|视频)$"
+                                 r"|(?<=[\u3400-\u9fff]风)(?:的)?(?:图片|照片|视频)$")
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$"
                            r"|\s+as\s+an?\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「『‘(《【\u3400-\u9fff]+|[^\w\"”'」』’)》】\u3400-\u9fff.!?。！？]+$")
@@ -132,6 +135,8 @@ EMPTY = re.compile(
     r"(?:吧|呀|啊|please|模型|生成|from now on|以后|for me|now|it|this|that)?$",
     re.I,
 )
+# "but" once "9:16" and "pls" went ("love it! but 9:16 pls"), "same but": only joins what is not there
+ONLY_JOINERS = re.compile(r"^(?:(?:but|and|so|same|also|too|then|just|ok|okay)\s*)+$", re.I)
 PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this "
                           r"(?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that "
                           r"one)$", re.I)
@@ -749,6 +754,11 @@ def _asks(head: str) -> bool:
 WOULD_BE_NICE = re.compile(r"\s+(?:would|will|'d|’d)\s+be\s+(?:really\s+|so\s+|very\s+)?(?:lovely|nice|great|"
                            r"awesome|cool|perfect|amazing|ideal|good|best|fun|sick|dope|fantastic|wonderful|"
                            r"appreciated|preferred)(?=\s*(?:[.!,;，。！]|$))", re.I)
+# "… by friday", "… by tomorrow": when it is needed, not what it shows
+DEADLINE_EN = re.compile(r"(?<=\S)\s+by\s+(?:(?:this|next)\s+)?(?:today|tonight|tomorrow|monday|tuesday|"
+                         r"wednesday|thursday|friday|saturday|sunday|eod|noon|(?:the\s+)?weekend"
+                         r"|end\s+of\s+(?:the\s+)?(?:day|week))"
+                         r"(?=\s*(?:[,，.!;]|$))", re.I)
 # "… and make it vertical because it is for my phone": the reason is not the picture
 REASON_END = re.compile(r"\s+(?:because|since|cuz|cause)\s+[^,，.]*$", re.I)
 # "… Thank you very much. Margaret": a name signed under the message
@@ -974,12 +984,19 @@ _SET_OFF_ASK = re.compile(r"^(?:(?:quick|real|ok|okay|so|hey|yo|hi|hello|um+|uh+
                           r"i\s+want|i['’]d\s+like|need|want)(?![a-z]))", re.I)
 
 
+# "make sure the cat has a hat", "take a minute to make …", "please take a moment and draw …": a lead that
+# only asks, before the description or the request
+_ONLY_ASKS_EN = re.compile(r"^(?:(?:please|pls|plz|can\s+you|could\s+you)\s+)?(?:make\s+sure(?:\s+that)?"
+                           r"|(?:take|spend)\s+(?:a|your|one)\s+(?:minute|moment|sec|second)\s+(?:to|and))\s+(?=\S)",
+                           re.I)
+
+
 def drop_condition(text: str) -> str:
     """A first clause that says when or whether, about the user or the bot ("if it's no bother,", "when you
     get a chance,", "有空的话，"), not the picture: "when the sun sets, a wolf howls" has no "you" or "it"
     and stays."""
     m = _CONDITION_EN.match(text) or _CONDITION_ZH.match(text) or _VOCATIVE_ZH.match(text) \
-        or _SET_OFF_ASK.match(text)
+        or _SET_OFF_ASK.match(text) or _ONLY_ASKS_EN.match(text)
     return text[m.end():] if m else text
 
 
@@ -1044,12 +1061,27 @@ _ASKING_ZH = re.compile(r"^$|[我你您咱帮请麻烦能可想求给再先就�
 # "老板要一张…", "我们公司要做一个招聘海报": someone's need, up to its making word or measure word
 _THIRD_PARTY_NEED = re.compile(r"^[^，,：:。的\s]{1,12}?(?P<ask>(?:想|需)?要(?:做|画|出|搞|弄|生成|设计|拍)?)"
                                r"(?=\s*一?[张幅个首段条份支款套])")
-# "my daughter wants a picture of …", "my boss needs 3 logos": someone else's want, before what is wanted
-_THEIR_WANT_EN = re.compile(r"^(?:my|our|his|her|their)\s+(?:[\w'’-]+\s+){0,2}?"
+# "my daughter wants a picture of …", "my boss needs 3 logos": someone of the user's own wants it, before what
+# is wanted (the count may be cut already: "my boss needs  logos"); "her boyfriend wants a song" is talk about
+# others, and stays
+_THEIR_WANT_EN = re.compile(r"^(?:my|our)\s+(?:[\w'’-]+\s+){0,2}?"
                             r"(?:wants|needs|would\s+(?:like|love)|asked\s+(?:me\s+)?for|is\s+asking\s+for|requested)\s+"
-                            r"(?=(?:an?|some|one|two|three|\d+)\s)", re.I)
+                            r"(?=(?:an?|some|one|two|three|\d+)\s|\s*[a-z]+s(?![a-z]))", re.I)
 # "就是那种城市延时摄影": "that is" before the description
 _THAT_IS_ZH = re.compile(r"^就是(?:那种|这种)?(?=\S)")
+
+
+# "做瑜伽的女孩", "写作业的小孩", "拍照的游客": what the subject is doing, not the ask, when a later part asks
+# or names the media ("做瑜伽的女孩，视频，10秒", "做实验的科学家 画一张")
+_DOING_ZH = re.compile(r"^(?:做|写|拍|唱|弹|玩|打|搞)(?![个张首段幅条份支款只一几两三成])"
+                       r"[^，,。的\s]{1,4}的[^，,。的\s]")
+_ASKED_LATER_ZH = re.compile(r"[，,。\s](?:[^，,。\s]{0,6}(?:图片|照片|视频|动画|短片|图|画|生成|来|出)"
+                             r"\s*一?[张幅个段首条]|[^，,。]{0,8}?(?:图片|照片|视频|短片|动画)\s*(?:[，,。]|$)"
+                             r"|(?:画|做|生成|来|出)\s*一?[张幅个段首条])")
+
+
+def _doing_subject(text: str) -> bool:
+    return bool(_DOING_ZH.match(text)) and bool(_ASKED_LATER_ZH.search(text))
 
 
 def drop_lead_in_zh(text: str) -> str:
@@ -1164,6 +1196,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     text = drop_negated_media(from_the_last_line(text))
     if not keep_instruction:
         text = drop_leading_talk(text)
+    doing = not keep_instruction and _doing_subject(text.lstrip())
     text = _trim_separators(_SPACES.sub(" ", text).strip())  # ", we need a card": a clause blanked
     text = _SLASH_LEAD.sub("", text)
     text = TYPED_MENTION.sub("", text)
@@ -1190,6 +1223,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     if text.rstrip(" !.").lower().endswith(("go", "it")):
         text = GO_AFTER.sub("", text)
     text = ZH_PLACE_TAIL.sub("", REASON_END.sub("", text))
+    if " by " in text or " By " in text:
+        text = DEADLINE_EN.sub("", text)
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     text = _COMMA_RUN.sub(r"\1", text)
     text = _SPACE_AFTER_ZH_MARK.sub("", text)  # "环保主题， 森林…": a blanked part's space
@@ -1206,7 +1241,9 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = ZH_POLITE_LEAD.sub("", text)
         else:
             text = for_the_media(text)
-            text = _lead_zh().sub("", drop_lead_in_zh(text), count=1)
+            text = drop_lead_in_zh(text)
+            if not (doing and _DOING_ZH.match(text)):
+                text = _lead_zh().sub("", text, count=1)
             text = drop_lead_in(_lead_en().sub("", text, count=1))
             text = _DE_LEAD.sub("", text)
             text = ZH_MEDIA_LEAD.sub("", ONCE_MORE.sub("", ZH_SWITCH.sub("", text)))
@@ -1229,6 +1266,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = drop_dangling_end(text)
         if not keep_instruction:
             text = ZH_MEDIA_TAIL.sub("", text, count=1) if "的" in text else text
+            text = ZH_STYLE_MEDIA_TAIL.sub("", text, count=1) if "风" in text else text
             if (text[-1:] in _MEDIA_LAST or text[-2:-1] in _MEDIA_LAST) and len(text.split()) > 2:
                 text = EN_MEDIA_TAIL.sub("", text)
         text = strip_trailing(text).strip()
@@ -1239,7 +1277,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = unsaid.group("x")
     if not keep_instruction and _LYRICS_WORD.search(text) and LYRICS_POINTER.search(text):
         text = style_of_song(text)  # "a song with these lyrics, indie pop": the lyrics are elsewhere
-    if EMPTY.match(text) or PRONOUN_ONLY.match(text) or IT_MEDIA.match(text):
+    if EMPTY.match(text) or PRONOUN_ONLY.match(text) or IT_MEDIA.match(text) or ONLY_JOINERS.match(text):
         return ""
     return AN.sub(r"\1n ", text) if "a " in text or "A " in text else text
 
