@@ -549,3 +549,14 @@ def test_labels_after_the_thing_made_and_long_needs(text: str, expected: str) ->
 ])
 def test_doing_subjects_and_made_into_animation(text: str, expected: str) -> None:
     assert _prompt(text) == expected
+
+
+@pytest.mark.parametrize("text", ["暂停五分钟", "休息十分钟", "等我五分钟", "5 min break",
+                                  "back in 10 minutes"])
+def test_a_wait_or_a_break_is_no_length(text: str) -> None:
+    assert "duration" not in parse(text, 0, catalogues()).options
+
+
+def test_a_length_of_a_thing_made_after_give_me_stays() -> None:
+    assert parse("给我五秒的视频，海浪", 0, catalogues()).options["duration"] == 5
+    assert parse("give me a 5 second clip of waves", 0, catalogues()).options["duration"] == 5

@@ -290,6 +290,22 @@ def _ordinal(text: str, m: re.Match[str]) -> bool:
 # "wait a second", "give me a minute", "in a minute", "hold on a sec": a moment, not a length
 _A_MOMENT_BEFORE = re.compile(r"(?<![a-z])(?:wait|give\s+me|gimme|give\s+it|in|just|hold\s+on|hang\s+on|"
                               r"for|takes?|took|get|got|need|only)\s+$", re.I)
+# "暂停五分钟", "等我五分钟", "back in 10 minutes", "5 min break": a wait or a break, not a length (a thing
+# made after it, "给我五秒的视频", is a length)
+_WAIT_BEFORE = re.compile(r"(?:暂停|休息|等我?|等等|给我|推迟|延迟|延时|迟到|歇|缓|再等)\s*$"
+                          r"|(?<![a-z])(?:wait|back\s+in|give\s+me|gimme|pause|brb|after)\s+(?:like\s+|about\s+)?$",
+                          re.I)
+_WAIT_AFTER = re.compile(r"\s*(?:break|rest|pause|nap|ago|later|late)(?![a-z])", re.I)
+_PART_ENDS = re.compile(r"\s*(?:$|[，,。.!！?？~～;；]|[了吧哈啊呀]|(?:lol|pls|ok)(?![a-z]))", re.I)
+
+
+def _a_wait(text: str, m: re.Match[str]) -> bool:
+    if _WAIT_AFTER.match(text, m.end()):
+        return True
+    waited = _WAIT_BEFORE.search(text, max(0, m.start() - 12), m.start())
+    return bool(waited) and bool(_PART_ENDS.match(text, m.end()))
+
+
 # "一秒换装", "一秒入冬": "in a second", not a length
 _ZH_IDIOM_AFTER = re.compile(r"^(?!钟)[\u4e00-\u9fff]")
 
@@ -311,7 +327,8 @@ def _duration(text: str, opts: dict[str, Any], media: str | None) -> str:
     if media == "image":
         return text  # "bday is in like 10 min. birthday card with …": a picture has no length
     m = next((found for found in DURATION.finditer(text)
-              if not _decade(text, found) and not _idiom(text, found) and not _ordinal(text, found)), None)
+              if not _decade(text, found) and not _idiom(text, found) and not _ordinal(text, found)
+              and not _a_wait(text, found)), None)
     if m:
         value = parse_number((m.group(1) or m.group(2) or m.group(3) or "").replace(" ", ""))
         if value is None and m.group(1):
