@@ -733,8 +733,9 @@ def _continues_description(text: str) -> bool:
     # "could you make a video of rain on a bus window, lofi vibes?": the request's question mark or tag
     # ("复古一点ok吗") closes the last part of the description; that part asks nothing itself
     said = text[:gate.untagged_end(text)].rstrip(" \t?？")
-    if _PERSONAL.search(said) or gate.is_question(said) or gate.is_gibberish(said):
-        return False
+    if (_PERSONAL.search(said) or gate.is_question(said) or gate.is_gibberish(said)
+            or gate.asks_the_channel(said)):
+        return False  # (…, "any ideas?": asked of the channel)
     if compiled(r"^\W*(?:{v})", v=("chat_starts",)).match(said):
         return False
     return bool(gate.residue(said, "reactions", "thanks", "greetings", "markers", "intensifiers",

@@ -726,3 +726,43 @@ def test_a_typed_at_name_first_is_the_bot_in_a_direct_chat_and_a_colleague_in_a_
 def test_in_a_direct_chat_what_is_not_a_request_stays_talk():
     intent = parse("@sam lol thanks", 0, catalogues(), direct=True)
     assert intent.request is False
+
+
+# ── session 9, REVIEW9 4.1/2.4/2.5/4.5 (old false charges and cancels read as talk) ──
+
+@pytest.mark.parametrize("text", ["暂停五分钟", "休息十分钟", "等我五分钟", "给我五分钟", "给我10分钟",
+                                  "5 min break", "back in 10 minutes", "会议推迟半小时",
+                                  "take a 10 minute break"])
+def test_a_break_or_a_wait_with_its_length_is_talk_never_a_video_or_a_redo(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", ["给我两张", "a 10 second clip of a break dancer"])
+def test_counts_and_lengths_of_a_real_request_still_ask(text):
+    assert _parse(text).request is True, text
+
+
+@pytest.mark.parametrize("text", ["stop the dog video", "stop the cat one", "stop making the video",
+                                  "nah i dont want that anymore", "I don't want this video anymore",
+                                  "不要这个视频了", "那个狗的视频不要了", "太贵了不做了", "kill the job"])
+def test_what_is_running_taken_back_in_other_words_is_a_cancel_never_a_charge(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("cancel", False), text
+
+
+@pytest.mark.parametrize("text", ["stop making videos of dogs", "stop motion video of a cat",
+                                  "i don't want a video, a poster of a cat"])
+def test_stop_and_dont_want_that_take_nothing_back_keep_their_meaning(text):
+    assert _parse(text).kind != "cancel", text
+
+
+@pytest.mark.parametrize("text", ["ignore the last message", "my friend wants to know if you can make videos",
+                                  "the client wants a video, any ideas?", "ima画的图越来越好了😂"])
+def test_asides_questions_for_others_and_praise_are_never_charged(text):
+    assert _parse(text).request is False, text
+
+
+def test_a_thing_introduced_after_ok_so_is_a_new_request_not_a_redo():
+    intent = _parse("ok so a cat wearing sunglasses, 4k")
+    assert (intent.kind, intent.request, intent.prompt) == ("generate", True, "a cat wearing sunglasses")

@@ -134,10 +134,22 @@ def _take_back() -> tuple[re.Pattern[str], ...]:
     # media noun is the thing: "为什么不画了", "视频怎么不出了" ask about the task, "老师说不用画了" retells
     # someone's decision, and with a picture "帽子不要了" is an edit (remove the hat)
     zh_object = re.compile(rf"^\W*(?:算了|那|那就)?\s*(?:(?:刚才|之前|上面|前面)?的?(?:这|那)?"
-                           rf"(?:一?[个张段首幅支部])?\s*(?:{nouns})\s*(?:我们|我)?)?"
+                           # "那个狗的视频不要了": a few words of what it shows before the noun
+                           rf"(?:一?[个张段首幅支部])?\s*(?:[^，。,.!！?？\s]{{1,6}}的)?(?:{nouns})\s*(?:我们|我)?)?"
                            rf"(?:先|就|也|还是|暂时)?(?:不|别|不用|不要|甭)(?:{verb}|{kept})了[吧啊呀哈啦]*\W*$",
                            re.I)
-    return en, zh, zh_object
+    # "I don't want this video anymore", "nah i dont want that anymore": no longer wanted (only with
+    # "anymore"/"after all": "i don't want a video, a poster" says what to make)
+    wanted = re.compile(
+        rf"^\W*(?:(?:{alt('take_back', 'en_fillers')}|ugh|nope)\W+)*(?:i\s+)?(?:don't|dont|do not)\s+"
+        r"(?:want|need)\s+"
+        rf"(?:(?:the|that|this|those|these|it|my)\s*(?:[a-z'-]+\s+){{0,2}}?)?(?:{thing}|it|that|this)?\s*"
+        r"(?:anymore|any more|after all)\W*$", re.I)
+    # "不要这个视频了", "太贵了不做了": the thing no longer wanted, or a reason said before the take-back
+    zh_this = re.compile(rf"^\W*(?:太[\u4e00-\u9fff]{{1,2}}了\s*[，,]?\s*)?(?:我|算了)?\s*"
+                         rf"(?:(?:不要|不想要|不需要)(?:这|那)(?:一?[个张段首幅支部])?\s*(?:[^，。,.!！?？\s]{{1,6}}的)?"
+                         rf"(?:{nouns})|(?:{negator})(?:{verb}))了[吧啊呀哈啦]*\W*$", re.I)
+    return en, zh, zh_object, wanted, zh_this
 
 
 def take_back(text: str) -> bool:
@@ -152,7 +164,7 @@ def take_back(text: str) -> bool:
 
 # every take-back holds one of these (most clauses hold none: one cheap look first)
 _TAKE_BACK_CHARS = re.compile(r"[不别甭]|没必要|(?<![a-z])(?:don|do not|never|nvm|forget|scratch|scrap|"
-                              r"cancel|skip|ditch|nix|hold|no)", re.I)
+                              r"cancel|skip|ditch|nix|hold|no|stop)", re.I)
 
 
 _COUNT_AGAIN = re.compile(r"(?:再|重新)[^，。,.!！?？\s]{0,3}?(\d+|[两二三四五六七八九十])个")
@@ -206,7 +218,8 @@ def reply_kind(text: str) -> str | None:
     # short looks (a search of every reply phrase first read the whole text, at ~3x the cost)
     asked: bool | None = None
     for kind, lists in REPLIES:
-        said = _DIGITS.sub(" ", text) if kind == "chat" else text  # "give me 5 min"
+        # "give me 5 min", "暂停五分钟" (the count goes without a trace: "给我10分钟" is "给我分钟")
+        said = _DIGITS.sub("", text) if kind == "chat" else text
         if residue(said, *lists, "reply_filler") or not pattern(lists[0]).search(text):
             continue
         if kind in _NEVER_ASKED:
@@ -219,7 +232,7 @@ def reply_kind(text: str) -> str | None:
     return None
 
 
-_DIGITS = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d+|[一二两三四五六七八九十百半几]+(?=\s*个?(?:分钟|分|秒钟|秒|小时|钟头))")
 _NEVER_ASKED = frozenset({"forget_me", "yes", "no"})
 _ASKED = re.compile(r"[?？]|[吗么呢嘛][\s~。.!！]*$|(?<![a-z])(?:hmm+|um+|uh+|i guess|i think|maybe|not sure)"
                     r"(?![a-z])", re.I)

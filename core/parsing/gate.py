@@ -173,13 +173,17 @@ def _verdict_end() -> re.Pattern[str]:
                       r"[了的啊呀吧~\s!！]*$")
 
 
+# 来 inside a word ("越来越", "起来", "原来", "未来"), not "来一张"
+_COME_WORD = re.compile(r"[越起过出回进上下后原本未从将带]来")
 _MADE_BEFORE = re.compile(r"(?:出来|出|好|来)?[的得]")  # "做出来的视频": what was made
 
 
 def _asks_for_a_change(text: str) -> bool:
     """A verb that asks for something to be made or changed ("draw", "换成"); "background" or "风格" alone
     does not."""
-    if any(not _MADE_BEFORE.match(text, m.end()) for m in _combined("request_verbs").finditer(text)):
+    if any(not _MADE_BEFORE.match(text, m.end())
+           and not (m.group(0) == "来" and _COME_WORD.match(text, m.start() - 1))
+           for m in _combined("request_verbs").finditer(text)):
         return True  # "做的视频效果一般" tells how something made turned out
     return any(m.group(0).lower() not in _edit_nouns() for m in _combined("edit_words").finditer(text))
 
@@ -206,6 +210,7 @@ def social(text: str) -> bool:
         and not _combined("request_verbs", "edit_words").search(stripped)
         and not pattern("media_nouns").search(stripped)
         and not _modifies(text, stripped)
+        and not _A_THING.match(stripped)
     ):
         return True  # "wow the second one …", "牛啊 这个效果", "lmao the dog has 5 legs", "not bad for a bot"
     if stripped != text.lstrip() and _REACTED_TO.match(stripped) and not _combined(
@@ -217,6 +222,10 @@ def social(text: str) -> bool:
             _combined("evaluatives", "reactions").search(text[ref.end():])):
         return True
     return False
+
+
+# after "ok so", "then": a thing introduced the way a prompt starts ("ok so a cat wearing sunglasses, 4k")
+_A_THING = re.compile(r"^\W*(?:(?:so|then|now|and)\s+)+(?:a|an|some|two|three|four)\s+[a-z]", re.I)
 
 
 # after a reaction, a result named: "the goose video", "that song", "video btw"
