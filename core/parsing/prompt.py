@@ -1088,7 +1088,9 @@ def drop_lead_in_zh(text: str) -> str:
     """"麻烦大佬出一张赛博朋克夜景" → "出一张赛博朋克夜景": who is asked goes; the making word and its
     measure word are the next cut's (``_lead_zh``), which knows which measure words belong to the media.
     "老板要一张双十一的促销海报" → "要一张…" too, when what is wanted ends in a media noun."""
-    text = _THAT_IS_ZH.sub("", _THEIR_WANT_EN.sub("", text, count=1))
+    if text[:2].lower() in ("my", "ou"):
+        text = _THEIR_WANT_EN.sub("", text, count=1)
+    text = _THAT_IS_ZH.sub("", text) if text[:2] == "就是" else text
     need = _THIRD_PARTY_NEED.match(text)
     if need and _media_end().search(CLAUSE_SPLIT.split(text, maxsplit=1)[0]):
         verb = need.group("ask").lstrip("想需要")  # "要做一个…" from its verb, "要一张…" from its "要"
@@ -1259,7 +1261,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = LOOKS_LIKE.sub(lambda m: m.group("x") + (m.group("y") or ""), text, count=1)
             text = SOME.sub("", text, count=1)
             text = DIFFERENT.sub("", text, count=1)
-            text = ZH_TELLS.sub("", ZH_TIME_LEAD.sub("", text, count=1), count=1)
+            text = ZH_TIME_LEAD.sub("", text, count=1)
+            text = ZH_TELLS.sub("", text, count=1) if text[:1] in "讲说" else text
             text = DANGLING_START.sub("", text)
         if text.rstrip()[-1:] in _MAKE_IT_LAST:  # the end only: linear on any input
             text = text[:-60] + TRAILING_MAKE_IT.sub("", text[-60:])
