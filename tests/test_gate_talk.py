@@ -766,3 +766,23 @@ def test_asides_questions_for_others_and_praise_are_never_charged(text):
 def test_a_thing_introduced_after_ok_so_is_a_new_request_not_a_redo():
     intent = _parse("ok so a cat wearing sunglasses, 4k")
     assert (intent.kind, intent.request, intent.prompt) == ("generate", True, "a cat wearing sunglasses")
+
+
+@pytest.mark.parametrize("text, kind", [("这个bot能画头像吗", "help"), ("能画头像吗", "help"),
+                                        ("我也想学画画", "chat"),
+                                        ("video call in 5", "chat"), ("photo dump from the trip", "chat"),
+                                        ("can you make me laugh", "chat"), ("new pfp who dis", "chat")])
+def test_kinds_of_picture_asked_about_and_everyday_talk_are_never_charged(text, kind):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == (kind, False), text
+
+
+@pytest.mark.parametrize("text", ["能帮我画个头像吗", "can you surprise me with a cat picture"])
+def test_asking_for_one_still_asks(text):
+    assert _parse(text).request is True, text
+
+
+@pytest.mark.parametrize("text", ["来个惊喜", "give me a surprise"])
+def test_a_surprise_asked_for_names_nothing_and_is_asked_with_the_button(text):
+    intent = _parse(text)
+    assert (intent.request, intent.gate) == (False, "ambiguous"), text

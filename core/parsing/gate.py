@@ -419,8 +419,9 @@ def _question_kind(text: str, model_count: int) -> str | None:
     text = _without_lead(text)
     polite = _starts_polite(text)
     if polite:
-        if text_request(text[polite.end():].lower()) or text_request(text.lower()):
-            return "chat"  # "can you write lyrics for a breakup song?": words, nothing we make
+        if (text_request(text[polite.end():].lower()) or text_request(text.lower())
+                or _NOTHING_MADE.match(text, polite.end())):
+            return "chat"  # "can you write lyrics for a breakup song?", "can you make me laugh": nothing made
         return "help" if capability_object(text[polite.end():]) else None
     hypothetical = _starts_hypothetical(text)
     if hypothetical:
@@ -446,6 +447,12 @@ def _question_kind(text: str, model_count: int) -> str | None:
             and len(_CONTENT.findall(text)) >= 2):
         return "maybe"  # "a cat surfing?": perhaps what to make; asked with a button
     return "chat"
+
+
+# "can you make me laugh?", "could you cheer me up": asked of the bot, but nothing made
+_NOTHING_MADE = re.compile(r"\W*(?:make (?:me|us) (?:laugh|smile|happy|cry|proud)|make my day|"
+                           r"cheer (?:me|us) up|"
+                           r"entertain (?:me|us)|surprise me)[\W_]*$", re.I)
 
 
 # "… if I gave you a photo?", "如果我让你做个10秒的视频，大概要多久？": on a condition the user sets
