@@ -1159,6 +1159,12 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         # video" with no picture: nothing to make yet, how the bot works is asked
         intent.kind, intent.gate = IntentKind.HELP, gate.NONE
         intent.task_type = intent.media = None
+    elif not intent.images and not draft.task_type and (change := gate.ba_change(described)):
+        if change == "talk":  # "把空调调低一点", "把价格调低一点吧，太贵了": nothing in a picture is changed
+            intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
+        else:  # "把背景换成白色" with no picture: the edit asks for the picture, never makes a new one
+            intent.gate, intent.media = gate.REQUEST, "image"
+            intent.task_type, intent.problem = "image_to_image", "need_image"
     elif unclear and not draft.task_type:
         intent.gate = gate.AMBIGUOUS
     elif intent.images:  # words with a picture are about the picture: only an instruction makes it a request

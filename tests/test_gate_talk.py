@@ -786,3 +786,32 @@ def test_asking_for_one_still_asks(text):
 def test_a_surprise_asked_for_names_nothing_and_is_asked_with_the_button(text):
     intent = _parse(text)
     assert (intent.request, intent.gate) == (False, "ambiguous"), text
+
+
+# ── REVIEW9 1.4 / 4.2: a 把-sentence with no picture edits one only if it names one or a part ──
+
+@pytest.mark.parametrize("text", [
+    "把价格调低一点吧，太贵了", "把空调调低一点", "把闹钟调到七点", "把温度调高两度",
+    "把会议改到下午", "把音量调大", "把文件改成pdf", "把这个发给老板", "把灯关了",
+    "请把空调调低一点", "把握机会"])
+def test_an_everyday_ba_sentence_is_talk_never_a_picture_of_it(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", [
+    "把背景换成白色", "把人物变大", "帮我把天空换成晚霞", "把照片调亮一点", "把他P掉",
+    "将背景替换为星空", "把我的头像改成动漫风"])
+def test_an_edit_said_with_ba_and_no_picture_asks_for_the_picture(text):
+    intent = _parse(text)
+    wanted = ("generate", "image_to_image", "need_image")
+    assert (intent.kind, intent.task_type, intent.problem) == wanted, text
+
+
+@pytest.mark.parametrize("text, images, task_type", [
+    ("把背景换成白色", 1, "image_to_image"), ("把价格调低一点", 1, "image_to_image"),  # the picture's own
+    ("把猫画成卡通风格", 0, "text_to_image"), ("把这段文字做成海报", 0, "text_to_image"),  # something drawn
+])
+def test_a_ba_edit_with_its_picture_or_a_ba_drawing_is_still_made(text, images, task_type):
+    intent = _parse(text, images)
+    assert (intent.request, intent.task_type, intent.problem) == (True, task_type, None), text

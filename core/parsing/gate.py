@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from .media import nouns
+from .media import motion, nouns
 from .options import take_options
 from .vocab import PhraseScan, alt, alternation, compiled, pattern, per_message, phrases
 
@@ -1323,7 +1323,8 @@ def _opens_a_request(text: str) -> bool:
     if _TURN_INTO.match(opening):
         return True  # "turn these two frames into a clip", "convert this to a sticker"
     if opening[:1] in ("把", "将") and _asks_for_a_change(opening[1:]):
-        return True  # "把人物变大", "把背景换成白色": what to do to it, said with 把 (not "把我笑死了")
+        # "把人物变大", "把背景换成白色": what to do to it, said with 把 (not "把我笑死了", "把空调调低一点")
+        return ba_change(opening) != "talk"
     lead = _request_lead().match(opening)
     if lead is None:
         return False
@@ -1337,6 +1338,40 @@ def _opens_a_request(text: str) -> bool:
 _TURN_INTO = re.compile(r"\W*(?:turn|convert|transform|change|make)\s+"
                         r"(?:it|this|that|these|those|them|the|my|both|all)(?![a-z'])[^,.!?;:]{0,40}?\s(?:into|to)\s+(?:an?|the|some|one|\d+)?\s*[a-z]",
                         re.I)
+def ba_change(text: str) -> str | None:
+    """What a clause that opens with 把/将 (what to do to something) does: "talk" when neither a picture
+    nor anything in one is changed ("把空调调低一点", "把价格调低一点吧，太贵了", "把会议改到下午");
+    "picture" when something in a picture, or the picture itself, is changed ("把背景换成白色", "把人物变大",
+    "把照片调亮一点", "把他P掉"): an edit that needs the picture; None when it makes something or names what
+    is made ("把猫画成卡通风格", "把这段文字做成海报", "把视频加长到10秒"), or for any other clause."""
+    opening = _BA_OPEN.match(text)
+    if opening is None:
+        return None
+    rest = _CLAUSE_SPLIT.split(text[opening.end():], 1)[0]
+    made = _BA_MADE.search(rest)
+    changed = next((m for m in _combined("edit_words").finditer(rest, 0, made.start() if made else len(rest))
+                    if m.group(0).lower() not in _edit_nouns()), None) or _BA_RETOUCH.search(rest)
+    if (made and (changed is None or made.start() < changed.start())) or motion(rest):
+        return None  # "把猫画成卡通风格", "把这句话画出来", "把这张照片动起来": drawn, made or moved
+    thing = rest[:changed.start()] if changed else rest
+    said = nouns(rest)
+    if any(n.media != "image" for n in said) or any(n.start >= len(thing) for n in said):
+        return None  # "把这首歌改成摇滚版", "把这段文字改成海报": a song, or what the words become
+    if changed and (said or pattern("picture_parts").search(thing)):
+        return "picture"
+    return "talk"
+
+
+# 把/将 opening a clause, after a polite lead; not "把握", "把关", "将来", "将要" …
+_BA_OPEN = re.compile(r"^\W*(?:(?:请|帮我|帮忙|麻烦你?|你|快|能不能|可以|再)\s*)?"
+                      r"(?:把|将(?!来|近|要|会|军|就))")
+# what 把 makes of its object: drawn, generated, made into something
+_BA_MADE = re.compile(r"画(?!质|面|风|布|家|师|廊)|绘|生成|做成|制作|拍成|设计成|合成")
+# a retouch said without an edit word ("把他的照片P一下", "修一下")
+_BA_RETOUCH = re.compile(r"(?<![a-z])[pP](?=[\u4e00-\u9fff])|修(?:一下|下|图|掉|成)|转为|转成|弄得|搞成|"
+                         r"整成|变得", re.I)
+
+
 _NOUN_VERB = re.compile(r"\W*(?:render|sketch|film|shoot|design|build|doodle|storyboard|photograph)", re.I)
 _VERB_OBJECT = re.compile(r"\s+(?:me|us|him|her|them|it|a|an|the|this|that|these|those|my|our|your|his|their|"
                           r"some|one|two|three|four|\d|something|anything|whatever|out|up|like|in|on|with|"
