@@ -464,7 +464,10 @@ def _parse(text: str, images: int, catalogues: Mapping[str, Catalogue] | None, *
             and _options_only(_OPTIONS_LEAD.sub("", content))):
         # "16:9 pls", "same but vertical": only what to change, so the last request again with it (never a
         # generation from no words at all)
-        intent.kind, intent.gate, intent.task_type, intent.media = IntentKind.AGAIN, gate.REQUEST, None, None
+        intent.kind, intent.task_type, intent.media = IntentKind.AGAIN, None, None
+        # "haha nice one, 4k", "不错，横屏": a reaction, then an option; maybe "redo it in 4k", maybe a remark
+        # on what was made: the redo is offered with a button, never charged unasked
+        intent.gate = gate.AMBIGUOUS if reading.talk else gate.REQUEST
         intent.prompt = ""
         return intent
     if reading.commands and not slash and (intent.kind == IntentKind.CHAT or (

@@ -308,3 +308,20 @@ async def test_a_named_model_is_saved_with_its_task_and_said_on_its_one_status_m
 async def test_the_saved_default_is_said_in_chinese_on_a_chinese_request(core):
     started = await say(core, "用可灵 O1 生成一段猫咪跳舞的视频")
     assert len(started) == 1 and "已记住" in started[0].text and "可灵 O1" in started[0].text
+
+
+async def test_a_reaction_with_an_option_offers_the_redo_with_its_price_and_charges_nothing(core, sandbox):
+    """"haha nice one, 4k" (REVIEW9 4.4): maybe "make it again in 4K", maybe a remark on the result. The redo
+    is offered with a button and its price; only the press makes it, with the new option."""
+    await say(core, "draw a paper crane")
+    await finals(core)
+    answer = await say(core, "haha nice one, 4k")
+    assert len(sandbox.state.creates()) == 1
+    offer = answer[-1]
+    assert offer.kind == "offer" and len(offer.actions) == 1 and "paper crane" in offer.actions[0].label
+    await press(core, offer)
+    await finals(core, 2)
+    first, second = (c["json"] for c in sandbox.state.creates())
+    assert second["parameters"][0]["parameters"]["prompt"] == first["parameters"][0]["parameters"]["prompt"]
+    assert second["parameters"][0]["parameters"]["size"].upper() == "4K"
+    assert first["parameters"][0]["parameters"].get("size", "").upper() != "4K"

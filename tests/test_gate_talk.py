@@ -815,3 +815,18 @@ def test_an_edit_said_with_ba_and_no_picture_asks_for_the_picture(text):
 def test_a_ba_edit_with_its_picture_or_a_ba_drawing_is_still_made(text, images, task_type):
     intent = _parse(text, images)
     assert (intent.request, intent.task_type, intent.problem) == (True, task_type, None), text
+
+
+# ── REVIEW9 4.4: a reaction, then only an option, is a redo offered with the button, never charged ──
+
+@pytest.mark.parametrize("text", ["haha nice one, 4k", "that's cool, 10s", "thanks! 1:1", "wow, vertical",
+                                  "不错，横屏", "哈哈好看，4k", "太棒了，16:9"])
+def test_a_reaction_then_an_option_is_a_redo_asked_with_the_button(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.gate, intent.request) == ("again", "ambiguous", False), text
+
+
+@pytest.mark.parametrize("text", ["16:9 pls", "same but vertical", "4k", "竖屏", "love it, do it again in 4k",
+                                  "再来一张，竖屏", "ok so a cat wearing sunglasses, 4k"])
+def test_an_option_alone_or_with_a_redo_said_is_still_made(text):
+    assert _parse(text).request is True, text

@@ -10,11 +10,13 @@ import logging
 from typing import Any
 
 from .. import views
+from ..catalogue import Quote
 from ..contracts import ChannelError, ChatEvent
 from ..errors import NoMatchingRule
 from ..i18n import t
 from ..kinds import ActionKind, ViewKind
 from ..refs import TaskRef
+from ..store import TaskRecord
 from ..views import View
 from .chains import CHAIN_KINDS, follow
 from .chat import Chat, Choice
@@ -76,6 +78,19 @@ async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | N
         return await alternatives_offer(chat, event, record, lang)
     if kind not in (ActionKind.RETRY, ActionKind.PICK_MODEL):
         return views.notice(lang, "action.expired")
+    again = await again_quote(chat, record, lang, model_key, n=n, changes=changes)
+    if again is None:
+        return await alternatives_offer(chat, event, record, lang)
+    quote, options, choice = again
+    return await start(chat, event, lang, quote, record.request["prompt"], record.request.get("images", []),
+                       options, choice)
+
+
+async def again_quote(chat: Chat, record: TaskRecord, lang: str, model_key: str | None = None, *,
+                      n: int | None = None, changes: dict[str, Any] | None = None
+                      ) -> tuple[Quote, dict[str, Any], Choice] | None:
+    """The price of ``record`` made again (with ``model_key``, ``n`` or changed options), or None when its
+    model is gone or cannot make it so."""
     catalogue = await chat.selector.catalogue(record.task_type, lang)
     if model_key:
         model = catalogue.by_key(model_key)
@@ -88,10 +103,9 @@ async def press(chat: Chat, event: ChatEvent, kind: str, ref: str, *, n: int | N
         count = model.max_n
     quote = chat.selector.price(model, options, count) if model is not None else None
     if model is None or quote is None:
-        return await alternatives_offer(chat, event, record, lang)
+        return None
     source = "explicit" if model_key else ("preference" if record.from_preference else "default")
-    return await start(chat, event, lang, quote, record.request["prompt"], record.request.get("images", []),
-                       options, Choice(model, source, notes))
+    return quote, options, Choice(model, source, notes)
 
 
 async def accept(chat: Chat, event: ChatEvent, pending_id: str, *, typed: bool = False) -> View | None:

@@ -7,12 +7,13 @@ from ..i18n import t
 from ..intent import Intent
 from ..kinds import ActionKind, IntentKind
 from ..media import MEDIA_OF_CATEGORY
+from ..parsing.gate import AMBIGUOUS
 from ..refs import TaskRef
 from ..views import View
-from .buttons import accept, press
+from .buttons import accept, again_quote, press
 from .chat import Chat, Turn
-from .generate import on_generate
-from .offers import alternatives_offer
+from .generate import on_generate, short
+from .offers import alternatives_offer, offer, option_lines
 from .pending import PendingOffer, choice_id
 from .preferences import on_reset_preference
 from .running import cancel_or_ask
@@ -53,6 +54,15 @@ async def on_again(chat: Chat, turn: Turn) -> View | None:
         return views.notice(lang, "reply.nothing_to_redo")
     record = last[-1]
     wanted = intent.model_hint or intent.model_key
+    if intent.gate == AMBIGUOUS and not wanted:
+        # "haha nice one, 4k": maybe "make it again in 4K", maybe a remark: offered with its price, never run
+        again = await again_quote(chat, record, lang, n=intent.n, changes=intent.options or None)
+        if again is None:
+            return await alternatives_offer(chat, event, record, lang)
+        prompt = record.request["prompt"]
+        return await offer(chat, event, lang, t(lang, "ask.make_it"), option_lines(lang, [again[0]]), prompt,
+                           record.request.get("images", []),
+                           [(again[0], t(lang, "action.make_it", prompt=short(prompt)))], again[2].source)
     if not wanted:
         return await press(chat, event, ActionKind.RETRY, record.id, n=intent.n,
                            changes=intent.options or None)

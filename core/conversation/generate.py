@@ -63,7 +63,7 @@ async def on_generate(chat: Chat, turn: Turn) -> View | None:
         return await offer_for(chat, turn, catalogue, choice.model, options, n, err)
     if intent.gate == AMBIGUOUS:  # maybe a request, maybe not: one tap makes it, nothing is charged before
         # the price goes next to it, as on every offer
-        label = t(lang, "action.make_it", prompt=_short(intent.prompt))
+        label = t(lang, "action.make_it", prompt=short(intent.prompt))
         return await offer(chat, event, lang, t(lang, "ask.make_it"), [], intent.prompt, images,
                            [(quote, label)])
     decision, old_name = await _preference_rule(chat, turn, choice, quote.model)
@@ -100,5 +100,5 @@ async def _preference_rule(chat: Chat, turn: Turn, choice: Choice, model: Model)
     return "save", None
 
 
-def _short(prompt: str, limit: int = 40) -> str:
+def short(prompt: str, limit: int = 40) -> str:
     return prompt if len(prompt) <= limit else prompt[: limit - 1].rstrip() + "…"
