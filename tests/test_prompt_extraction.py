@@ -1233,3 +1233,8 @@ def test_asks_deadlines_and_whose_want(text: str, expected: str) -> None:
 def test_only_a_joiner_left_is_no_prompt(text: str) -> None:
     intent = parse(text, 0, catalogues())
     assert intent.prompt == "" and intent.kind.value == "again", intent
+
+
+def test_idk_and_a_long_laugh_said_in_passing_go() -> None:
+    intent = parse("pls draw smth cool idk, maybe a dragon", 0, catalogues())
+    assert intent.prompt == "smth cool, maybe a dragon", intent

@@ -1013,8 +1013,9 @@ _TALK_TAIL_EN = re.compile(
 
 
 # "a song about pizza lol, upbeat pop", "a thumbnail asap!!": chat words said in passing, where a part ends
-_INTERJECTION = re.compile(r"\s+(?:lol+|lmao+|lmfao|rofl|haha+|hehe+|xd+|ngl|tbh|fr|omg|asap|pls|plz|please|"
-                           r"thx|ty|tysm|bruh|bro|fam)(?![\w'])(?=\s*(?:[,，.!！?？;；:：…~]|$))", re.I)
+_INTERJECTION = re.compile(r"\s+(?:lol+|lmao+|lmfao|rofl|haha+|(?:ha){3,}|hehe+|xd+|ngl|tbh|idk|imo|fr|omg|"
+                           r"asap|pls|plz|please|thx|ty|tysm|bruh|bro|fam)(?![\w'])"
+                           r"(?=\s*(?:[,，.!！?？;；:：…~]|$))", re.I)
 
 
 # "…, happy acoustic 🐶 he deserves it": an emoji ends the description; a pronoun after it starts talk
