@@ -64,6 +64,10 @@ class Intent:
     # a cancel said plainly ("cancel", "别画了"): done at once; one read from a sentence is asked first
     plain: bool = False
     about_task: bool = False  # a chat asking how the task on its way is doing ("好了没", "is it done yet?")
+    # which task on its way a cancel or a question names: its media and words of its prompt ("cancel the dog
+    # video": "video", ("dog",))
+    named_media: str | None = None
+    named: tuple[str, ...] = ()
 
     @property
     def request(self) -> bool:
@@ -385,12 +389,30 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
     """
     intent = _parse(text, images, catalogues, task_type=task_type, options=options, language=language,
                     direct=direct)
-    if intent.kind in _MAY_ASK_ABOUT_TASK and task_talk.asks_progress(text):
-        # "is it done yet?", "how much longer?": talk about the task on its way, answered with its progress
-        intent.kind, intent.about_task = IntentKind.CHAT, True
-        intent.media = intent.task_type = None
-        intent.compare = []
+    if task_type is None and _asks_about_task(intent, text):
+        # "is it done yet?", "how much longer?", "视频好了没": talk about the task on its way, answered with
+        # its progress, never charged
+        intent.kind, intent.about_task, intent.gate = IntentKind.CHAT, True, gate.NONE
+        intent.media = intent.task_type = intent.model_key = intent.model_hint = None
+        intent.compare, intent.commands, intent.prompt, intent.options, intent.n = [], [], "", {}, None
+        intent.named_media, intent.named = task_talk.named_task(clean(text))
     return intent
+
+
+#: the longest message a request may be and still be only a question about the task on its way ("视频好了没")
+_PROGRESS_ONLY_MAX = 30
+
+
+def _asks_about_task(intent: Intent, text: str) -> bool:
+    """Talk that asks about the task on its way, or a "request" that is nothing but such a question ("视频好了
+    没", "歌好了没有", "视频进度"). A cheap scan of the message comes first; its cleaned words (no quoted
+    reply lines, no mentions) are read only after it finds something."""
+    if intent.kind in _MAY_ASK_ABOUT_TASK:
+        return task_talk.may_ask_progress(text) and task_talk.asks_progress(clean(text))
+    if intent.kind in CHARGING_KINDS and not intent.images and len(text) <= _PROGRESS_ONLY_MAX:
+        return task_talk.progress_only(text) or (("@" in text or ">" in text)
+                                                 and task_talk.progress_only(clean(text)))
+    return False
 
 
 #: what a question about a task on its way may have been read as (only talk: a request never pays the look)
@@ -806,7 +828,9 @@ def _command(intent: Intent, found: list[str], work: str, refs: list[ModelRef],
     with kling."""
     main, before = command_words.main_kind(found)
     intent.kind, intent.commands = IntentKind(main), [IntentKind(k) for k in before]
-    intent.plain = intent.kind == IntentKind.CANCEL and task_talk.plain_cancel(work)
+    if intent.kind == IntentKind.CANCEL:  # (task_talk.plain_cancel: the one rule for an ordered cancel)
+        intent.plain = task_talk.plain_cancel(work)
+        intent.named_media, intent.named = task_talk.named_task(work)
     intent.gate = gate.REQUEST if intent.kind in CHARGING_KINDS else gate.NONE
     if intent.kind == IntentKind.AGAIN:
         intent.n = option_words.take_options(work, None, 0)[0].n or command_words.count_again(work)

@@ -410,16 +410,16 @@ async def test_a_typed_no_to_the_stop_question_keeps_it_and_a_typed_yes_stops_it
 async def test_stop_stops_exactly_the_tasks_running_when_asked_and_is_harmless_once_they_ended(
         core: CoreService, sandbox: Sandbox):
     await running(core, sandbox, VIDEO_EN)
-    (ask,) = await answers(core, "meh, not feeling it. cancel")
+    (ask,) = await answers(core, "no more videos for today lol, I'm out of credits")
     await running(core, sandbox, "draw a red fox in the snow")  # started after the question
     stopped = await press(core, ask, 0)
     assert stopped is not None and "Cancelled 1" in stopped.text
     assert await states(core) == ["cancelled", "running"]
-    (ask,) = await answers(core, "cancel the fox picture")
+    (ask,) = await answers(core, "不想画画了，好累")
     (plain_cancel,) = await answers(core, "cancel")  # said plainly meanwhile: the fox stops at once
     assert "Cancelled 1" in plain_cancel.text
     again = await press(core, ask, 0)
-    assert again is not None and "Nothing left to stop" in again.text
+    assert again is not None and "不用停了" in again.text
     assert await states(core) == ["cancelled", "cancelled"]
     let_ima_finish(sandbox)
     later = await running(core, sandbox, "draw a blue boat")  # nothing an old answer could still stop
@@ -427,7 +427,11 @@ async def test_stop_stops_exactly_the_tasks_running_when_asked_and_is_harmless_o
     assert (await states(core))[-1] == "running"
 
 
-@pytest.mark.parametrize("text", ["cancel", "stop", "取消", "别画了", "算了不要了", "cancel it pls", "停"])
+@pytest.mark.parametrize("text", ["cancel", "stop", "取消", "别画了", "算了不要了", "cancel it pls", "停",
+                                  # an order with the thing or the reason said: still an order
+                                  "cancel the video", "stop the video pls", "取消视频", "停掉那个视频",
+                                  "太慢了，取消吧", "oops wrong model, cancel", "提示词写错了，取消",
+                                  "wait stop, wrong prompt", "stop the cat one"])
 async def test_a_plain_cancel_still_cancels_at_once(core: CoreService, sandbox: Sandbox, text: str):
     await running(core, sandbox, VIDEO_EN)
     (said,) = await answers(core, text)
@@ -488,14 +492,25 @@ def test_a_cancel_is_plain_only_when_nothing_but_the_cancel_words_and_filler_is_
     from core.parsing.task_talk import plain_cancel
 
     for text in ("cancel", "stop", "取消", "别画了", "算了不要了", "cancel it pls", "停", "<@123> cancel",
-                 "ok stop it now", "算了取消吧"):
+                 "ok stop it now", "算了取消吧", "cancel the video", "cancel the dog video",
+                 "stop the video pls", "取消视频", "停掉那个视频", "太慢了，取消吧",
+                 "oops wrong model, cancel", "提示词写错了，取消",
+                 "wait stop, wrong prompt", "cancel that, wrong prompt lol", "never mind the poster",
+                 "视频别做了", "那个视频不要了", "不画了", "把视频取消了", "先别画了，我改一下提示词",
+                 "wrong prompt lol cancel", "cancel it, I typed the wrong thing", "不要做视频了",
+                 "stop the dog video", "stop the cat one"):
         intent = parse(text)
-        assert intent.kind == "cancel" and intent.plain, text
-    for text in ("no more videos for today lol, I'm out of credits", "不想画画了，好累", "不要做视频了",
-                 "cancel that, wrong prompt lol", "never mind the poster"):
-        intent = parse(text)
+        assert intent.kind == "cancel" and intent.plain and not intent.request, text
+    for text in ("no more videos for today lol, I'm out of credits", "不想画画了，好累"):
+        intent = parse(text)  # a feeling or a plan: asked first
         assert intent.kind == "cancel" and not intent.plain, text
-    assert not plain_cancel("") and not plain_cancel("cancel culture")
+    for text, media, named in (("cancel the dog video", "video", ("dog",)),
+                               ("stop the cat one", None, ("cat",)), ("取消那个视频", "video", ()),
+                               ("别画了", None, ()),
+                               ("那个猫咪的视频不要了", "video", ("猫咪",))):
+        intent = parse(text)
+        assert (intent.named_media, intent.named) == (media, named), text
+    assert not plain_cancel("") and not parse("cancel culture").plain
     # said before a new request: the cancel's own words decide
     assert parse("please stop the current one and draw a horse instead").plain
     assert not parse("no more videos, draw a cat instead").plain
@@ -513,8 +528,22 @@ def test_questions_about_a_running_task_stay_chat_and_are_marked():
                  "my video's been sitting at 95% for 10 min"):
         assert parse(text).about_task, text
     for text in ("thanks!", "how long does a video take?", "画一个进度条", "draw a cat", "where is my data?",
-                 "今日进度：主视觉海报三张已定稿，两条短视频在剪辑中"):
+                 "今日进度：主视觉海报三张已定稿，两条短视频在剪辑中",
+                 # about something else: the phrase alone is not enough
+                 "我的电脑卡住了", "比赛结果呢", "what's the eta on the pizza lol",
+                 "still waiting for my burger",
+                 "项目进度怎么样了大家", "how much longer until christmas", "网卡住了哈哈", "这网怎么这么慢",
+                 "the build is taking forever lol",
+                 "> is it done yet?\nlol nice"):  # a quoted reply line is someone else's words
         assert not parse(text).about_task, text
+    for text in ("is my video ready", "where's my cat video", "is the cat video finished", "为什么视频不动了",
+                 "where's my 4k video", "where's the video I asked for", "<@123> 好了没"):
+        assert parse(text).about_task, text
+    # read as requests before, charged: nothing but a question about the task on its way
+    for text in ("视频好了没", "歌好了没有", "视频进度", "图好了吗"):
+        intent = parse(text)
+        assert intent.about_task and not intent.request and intent.gate == "none", text
+    assert parse("视频好了没，做一个猫的视频").request  # a request said with it is still made
 
 
 async def test_in_the_web_chat_a_risky_cancel_asks_keep_going_delivers_and_a_question_gets_the_progress(
@@ -630,3 +659,33 @@ async def test_the_answer_to_the_stop_question_says_how_a_task_that_ended_meanwh
     await answers(core, "cancel")  # said plainly meanwhile
     again = await press(core, ask, 0)
     assert again is not None and "already cancelled" in again.text and "finished" not in again.text
+
+
+@pytest.mark.parametrize("text", ["视频好了没", "歌好了没有", "视频进度", "stop the dog video",
+                                  "stop the cat one", "is the cat video finished"])
+async def test_with_a_task_running_a_progress_question_or_a_stop_is_never_charged(
+        core: CoreService, sandbox: Sandbox, text: str):
+    await running(core, sandbox, VIDEO_ZH)
+    creates = len(sandbox.state.creates())
+    said = await answers(core, text)
+    assert [v.kind for v in said] in (["notice"], ["confirm"]) and not any(v.kind == "status" for v in said)
+    assert len(sandbox.state.creates()) == creates and await states(core) in (["running"], ["cancelled"])
+    assert "Make it" not in said[0].text and "就做这个" not in said[0].text
+
+
+async def test_a_cancel_naming_one_of_two_tasks_stops_that_one_and_asks_when_it_cannot_tell(
+        core: CoreService, sandbox: Sandbox):
+    await running(core, sandbox, "make a video of a dog surfing a wave")
+    await running(core, sandbox, "make a video of a cat skating in the park")
+    (ask,) = await answers(core, "cancel the video")  # both are videos: which one?
+    assert ask.kind == "confirm" and "2" in ask.title and await states(core) == ["running", "running"]
+    await press(core, ask, 1)
+    (answer,) = await answers(core, "is the cat video finished?")  # the one named, not both
+    assert "cat skating" in answer.text and "dog surfing" not in answer.text
+    (said,) = await answers(core, "cancel the dog video")
+    assert "Cancelled 1" in said.text and await states(core) == ["cancelled", "running"]
+    (ask,) = await answers(core, "stop the dog one")  # no dog running any more: asked about what is
+    assert ask.kind == "confirm" and "cat skating" in ask.title
+    assert await states(core) == ["cancelled", "running"]
+    (said,) = await answers(core, "cancel the cat video")
+    assert "Cancelled 1" in said.text and await states(core) == ["cancelled", "cancelled"]

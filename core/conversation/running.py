@@ -1,9 +1,10 @@
 """A user's tasks on their way: cancelling them (at once, or after asking) and saying how they are doing.
 
-Stopping a paid task is as final as starting one. A cancel said plainly ("cancel", "别画了") stops every
-running task of the user at once; a cancel read from a sentence ("no more videos for today lol, I'm out
-of credits", "不想画画了，好累") only asks, with two buttons, and the "stop" button stops exactly the tasks
-that were running when it asked (a task that ended meanwhile is left as it is).
+Stopping a paid task is as final as starting one. A cancel said as an order ("cancel", "别画了", "cancel the
+video", "太慢了，取消吧") stops the running tasks it names (all of them when it names none) at once; a cancel
+read from a feeling or a plan ("no more videos for today lol, I'm out of credits", "不想画画了，好累"), or one
+that names a task it cannot tell apart, only asks, with two buttons, and the "stop" button stops exactly the
+tasks that were asked about (a task that ended meanwhile is left as it is).
 
 Everything here sees only the tasks of the conversation the message came from: a prompt typed in a direct
 message is never quoted into a group, and a cancel said in one channel stops nothing in another.
@@ -16,9 +17,11 @@ from dataclasses import replace
 from .. import views
 from ..contracts import ChatEvent
 from ..i18n import t
+from ..intent import Intent
 from ..kinds import ActionKind, TaskState, ViewKind
 from ..manager import facts_of
 from ..media import MEDIA_OF_CATEGORY
+from ..parsing.task_talk import names
 from ..store import ACTIVE_STATES, TaskRecord
 from ..timetable import progress_percent
 from ..views import Action, View
@@ -36,10 +39,22 @@ async def cancel_or_ask(chat: Chat, turn: Turn, *, none_key: str = "cancel.none"
     running = await running_here(chat, event)
     if not running:
         return views.notice(lang, "cancel.none" if turn.intent.plain else none_key)
-    if turn.intent.plain:
-        n = await _stop(chat, event, [r.id for r in running])
+    meant, told_apart = _meant(turn.intent, running)
+    if turn.intent.plain and told_apart:
+        n = await _stop(chat, event, [r.id for r in meant])
         return views.notice(lang, "cancel.done" if n else "cancel.none", n=n)
-    return await ask_to_stop(chat, event, lang, running)
+    return await ask_to_stop(chat, event, lang, meant)
+
+
+def _meant(intent: Intent, running: list[TaskRecord]) -> tuple[list[TaskRecord], bool]:
+    """The tasks a cancel or a question is about, and whether it tells them apart from the others: naming
+    nothing, all of them; "cancel the dog video", the one whose media and prompt fit (when two fit, or none,
+    it is not clear which is meant: a cancel then asks, about those that fit, or about all)."""
+    if not intent.named_media and not intent.named:
+        return running, True
+    fits = [r for r in running if (intent.named_media in (None, MEDIA_OF_CATEGORY[r.task_type]))
+            and (not intent.named or names(intent.named, str(r.request.get("prompt") or "")))]
+    return (fits, len(fits) == 1) if fits else (running, False)
 
 
 async def running_here(chat: Chat, event: ChatEvent) -> list[TaskRecord]:
@@ -109,6 +124,7 @@ async def on_task_question(chat: Chat, turn: Turn) -> View:
         if ending == "failed":  # "为什么不画了": why, in the words of its failure message
             lines.append(views.failure_reason(lang, last[0].error_kind or "unknown"))
         return View(ViewKind.NOTICE, t(lang, "task.none_running"), tuple(lines), language=lang)
+    running = _meant(turn.intent, running)[0]  # "is the cat video done?": that one, when it can be told
     now = chat.manager.now()
     if len(running) == 1:
         record = running[0]
