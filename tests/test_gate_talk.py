@@ -830,3 +830,9 @@ def test_a_reaction_then_an_option_is_a_redo_asked_with_the_button(text):
                                   "再来一张，竖屏", "ok so a cat wearing sunglasses, 4k"])
 def test_an_option_alone_or_with_a_redo_said_is_still_made(text):
     assert _parse(text).request is True, text
+
+
+@pytest.mark.parametrize("text", ["gimme 10 minutes", "等我10分钟再说"])
+def test_a_wait_said_with_gimme_or_then_well_see_is_talk(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
