@@ -836,3 +836,17 @@ def test_an_option_alone_or_with_a_redo_said_is_still_made(text):
 def test_a_wait_said_with_gimme_or_then_well_see_is_talk(text):
     intent = _parse(text)
     assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", ["好的那就来个视频", "好的来个视频", "sure, make a video",
+                                  "yes, make a video"])
+def test_an_ok_before_a_bare_ask_is_no_subject_so_nothing_is_made_of_the_words(text):
+    """REVIEW9 4.5: "ok, then make a video" names nothing to make; the ok is no prompt (the bot asks what)."""
+    intent = _parse(text)
+    assert (intent.kind, intent.prompt) == ("generate", ""), text
+
+
+@pytest.mark.parametrize("text, prompt_text", [("sure make a video of a cat", "a cat"),
+                                               ("好的画一只猫", "一只猫")])
+def test_an_ok_before_a_request_leaves_its_subject(text, prompt_text):
+    assert _parse(text).prompt == prompt_text, text
