@@ -1282,6 +1282,7 @@ def _finite() -> re.Pattern[str]:
 _WOULD_WANT = re.compile(r"\s+(?:really\s+|so\s+|just\s+)?(?:love|like|appreciate)(?![a-z])", re.I)
 
 
+@per_message
 def defers(text: str) -> bool:
     """"I'll ask her what colors she likes first", "到时候再说": the user will come back to it, not now."""
     unquoted = _unquoted(text)
