@@ -197,9 +197,10 @@ def phrases(*path: str) -> list[str]:
 def _flatten(node: Any) -> Iterable[str]:
     if isinstance(node, str):
         yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _flatten(value)
+    elif isinstance(node, dict):  # "_doc" and other "_" keys say what a list is for: they are not phrases
+        for key, value in node.items():
+            if not key.startswith("_"):
+                yield from _flatten(value)
     elif isinstance(node, list):
         for value in node:
             yield from _flatten(value)
