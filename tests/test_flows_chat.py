@@ -680,6 +680,9 @@ async def test_a_cancel_naming_one_of_two_tasks_stops_that_one_and_asks_when_it_
     (ask,) = await answers(core, "cancel the video")  # both are videos: which one?
     assert ask.kind == "confirm" and "2" in ask.title and await states(core) == ["running", "running"]
     await press(core, ask, 1)
+    (both,) = await answers(core, "好了没")  # naming none: each of them, in the question's language
+    assert "我正在为你生成 2 个内容" in both.title
+    assert "dog surfing" in both.text and "cat skating" in both.text and both.text.count("%") == 2
     (answer,) = await answers(core, "is the cat video finished?")  # the one named, not both
     assert "cat skating" in answer.text and "dog surfing" not in answer.text
     (said,) = await answers(core, "cancel the dog video")
