@@ -83,6 +83,14 @@ def choice_id(group: str, index: int) -> str:
     return f"{group}{index}"
 
 
+async def put_choices(store: Store, platform: str, user_id: str, *offers: PendingOffer) -> list[str]:
+    """Keep the choices shown together (one group, choice ``i`` under :func:`choice_id`), so pressing one
+    settles the others; returns their ids, in order, for the buttons."""
+    return [await store.put_pending(platform, user_id, offer.to_json(),
+                                    pending_id=choice_id(offer.group, index))
+            for index, offer in enumerate(offers)]
+
+
 def group_of(pending_id: str) -> str | None:
     return pending_id[:GROUP_LEN] if len(pending_id) == GROUP_LEN + 1 else None
 

@@ -13,7 +13,7 @@ from ..kinds import ActionKind, ViewKind
 from ..media import CATEGORIES, CATEGORIES_OF_MEDIA, MEDIA_OF_CATEGORY
 from ..views import Action, View
 from .chat import Chat, Turn
-from .pending import PendingOffer, choice_id, new_group
+from .pending import PendingOffer, new_group, put_choices
 
 
 async def on_show_preferences(chat: Chat, turn: Turn) -> View:
@@ -50,10 +50,7 @@ async def change_prompt(chat: Chat, event: ChatEvent, lang: str, task_type: str,
     make, once = t(lang, "action.make_default", model=model.name), t(lang, "action.just_this_time")
     keep = PendingOffer(group=group, language=lang, label=make, preference=saved_model(task_type, model))
     just = PendingOffer(group=group, drop=True, language=lang, label=once, preference={"keep": old_name})
-    yes = await chat.store.put_pending(event.platform, event.user_id, keep.to_json(),
-                                       pending_id=choice_id(group, 0))
-    no = await chat.store.put_pending(event.platform, event.user_id, just.to_json(),
-                                      pending_id=choice_id(group, 1))
+    yes, no = await put_choices(chat.store, event.platform, event.user_id, keep, just)
     return View(ViewKind.OFFER, t(lang, "pref.change_title", old=old_name, new=model.name),
                 (*notes, t(lang, "pref.change_q", new=model.name)),
                 actions=(Action(ActionKind.ACCEPT, make, yes, "primary"),
@@ -127,14 +124,9 @@ async def on_forget_me(chat: Chat, turn: Turn) -> View:
     event, lang = turn.event, turn.language
     group = new_group()
     delete, keep = t(lang, "forget.delete"), t(lang, "forget.keep")
-    go = await chat.store.put_pending(event.platform, event.user_id,
-                                      PendingOffer(group=group, forget=True, language=lang,
-                                                   label=delete).to_json(),
-                                      pending_id=choice_id(group, 0))
-    stay = await chat.store.put_pending(event.platform, event.user_id,
-                                        PendingOffer(group=group, drop=True, forget=True, language=lang,
-                                                     label=keep).to_json(),
-                                        pending_id=choice_id(group, 1))
+    go, stay = await put_choices(chat.store, event.platform, event.user_id,
+                                 PendingOffer(group=group, forget=True, language=lang, label=delete),
+                                 PendingOffer(group=group, drop=True, forget=True, language=lang, label=keep))
     return View(ViewKind.CONFIRM, t(lang, "forget.title"), (t(lang, "forget.what", delete=delete),),
                 actions=(Action(ActionKind.ACCEPT, delete, go, "danger"),
                          Action(ActionKind.ACCEPT, keep, stay, "secondary")),

@@ -26,7 +26,7 @@ from ..store import ACTIVE_STATES, TaskRecord
 from ..timetable import progress_percent
 from ..views import Action, View
 from .chat import Chat, Turn
-from .pending import PendingOffer, choice_id, new_group
+from .pending import PendingOffer, new_group, put_choices
 
 #: the longest piece of a prompt quoted back to say which task is meant
 PROMPT_SHOWN = 40
@@ -77,14 +77,10 @@ async def ask_to_stop(chat: Chat, event: ChatEvent, lang: str, running: list[Tas
     one = len(running) == 1
     stop = t(lang, "action.stop_task" if one else "action.stop_all")
     keep = t(lang, "action.keep_going" if one else "action.keep_all")
-    stop_ref = await chat.store.put_pending(event.platform, event.user_id,
-                                            PendingOffer(group=group, stop=ids, language=lang,
-                                                         label=stop).to_json(),
-                                            pending_id=choice_id(group, 0))
-    keep_ref = await chat.store.put_pending(event.platform, event.user_id,
-                                            PendingOffer(group=group, drop=True, stop=ids, language=lang,
-                                                         label=keep).to_json(),
-                                            pending_id=choice_id(group, 1))
+    stop_ref, keep_ref = await put_choices(
+        chat.store, event.platform, event.user_id,
+        PendingOffer(group=group, stop=ids, language=lang, label=stop),
+        PendingOffer(group=group, drop=True, stop=ids, language=lang, label=keep))
     title = t(lang, "cancel.ask_one", **_what(lang, running[0])) if one else t(lang, "cancel.ask_many",
                                                                                  n=len(running))
     return View(ViewKind.CONFIRM, title, (t(lang, "cancel.ask_note"),),

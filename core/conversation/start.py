@@ -21,7 +21,7 @@ from ..views import Action, View
 from .budgets import budgets, over_budget
 from .chat import Chat, Choice, Turn, day_start, scope_of
 from .offers import uploaded
-from .pending import PendingOffer, choice_id
+from .pending import PendingOffer, put_choices
 
 
 async def choose(chat: Chat, turn: Turn, catalogue: Catalogue, options: Mapping[str, Any]) -> Choice | View:
@@ -99,11 +99,8 @@ async def _confirmation(chat: Chat, event: ChatEvent, lang: str, quote: Quote, p
     go_label, stop_label = t(lang, "action.confirm"), t(lang, "action.cancel")
     offer = PendingOffer.of(quote, prompt, urls, options, lang, choice, confirmed=True, label=go_label)
     offer = replace(offer, default_rule=default_rule[0] or "", old_default=default_rule[1] or "")
-    go = await chat.store.put_pending(event.platform, event.user_id, offer.to_json(),
-                                      pending_id=choice_id(offer.group, 0))
-    stop = await chat.store.put_pending(event.platform, event.user_id,
-                                        PendingOffer.dropping(offer.group, lang, stop_label).to_json(),
-                                        pending_id=choice_id(offer.group, 1))
+    go, stop = await put_choices(chat.store, event.platform, event.user_id, offer,
+                                 PendingOffer.dropping(offer.group, lang, stop_label))
     usual = chat.manager.expected(quote)  # the same range the status message will show
     lines = [t(lang, "status.model", model=quote.model.name),
              t(lang, "status.estimate_learned" if usual.learned else "status.estimate",
