@@ -59,8 +59,15 @@ class PhraseScan:
     def __init__(self, phrases: Iterable[str]) -> None:
         firsts = first_branches(phrases)
         self._whole = re.compile("|".join(branch for _, branch in firsts) or r"(?!)", re.I)
-        self._ascii = re.compile("|".join(branch for first, branch in firsts if _meets_ascii(first))
-                                 or r"(?!)", re.I)
+        # in the ASCII form the phrases that open with a letter or a digit sit behind one word edge: each
+        # checks that edge itself after its first character, so the form finds exactly the same, but the
+        # engine no longer steps over all of their branches inside every word (a third of the time of the
+        # ASCII scans of English text)
+        edged = [branch for first, branch in firsts if _WORDY.match(first)]
+        rest = [branch for first, branch in firsts if not _WORDY.match(first) and _meets_ascii(first)]
+        if len(edged) > 1:
+            edged = [WORD_LEFT + "(?:" + "|".join(edged) + ")"]
+        self._ascii = re.compile("|".join(edged + rest) or r"(?!)", re.I)
 
     def scanner(self, text: str) -> re.Pattern[str]:
         """The form to search ``text`` with."""
@@ -70,6 +77,8 @@ class PhraseScan:
         return self.scanner(text).search(text)
 
 
+#: a phrase's first character that needs a word edge before it (:func:`first_branches`)
+_WORDY = re.compile(r"[a-z0-9]")
 #: the characters outside ASCII that match an ASCII one case-blind ("ſ", "K", "İ", "ı")
 _FOLDS_TO_ASCII = re.compile(r"[\x00-\x7f]", re.I)
 
