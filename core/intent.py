@@ -30,7 +30,7 @@ from .parsing import commands as command_words
 from .parsing import gate, media, prompt, task_talk
 from .parsing import options as option_words
 from .parsing.models import ModelRef, find_models, media_of
-from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern
+from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern, scan
 from .selection import find_mention
 
 __all__ = ["IMAGE_TYPES", "VIDEO_TYPES", "Intent", "images_needed", "parse", "slash_intent"]
@@ -253,7 +253,7 @@ def task_type_for(medium: str | None, text: str, images: int) -> tuple[str, str 
         return "text_to_video", None
     if images >= 1:
         return "image_to_image", None
-    if pattern("edit_words").search(text) and THIS_PICTURE.search(text):
+    if scan("edit_words").search(text) and THIS_PICTURE.search(text):
         return "image_to_image", "need_image"
     return "text_to_image", None
 
@@ -275,7 +275,7 @@ _STRATEGY_TAIL = re.compile(
 
 def _strategy(text: str) -> tuple[str | None, str]:
     for name in ("cheapest", "best"):
-        for m in pattern("strategy", name).finditer(text):
+        for m in scan("strategy", name).finditer(text):
             before, after = text[: m.start()], text[m.end():]
             clause_only = not gate.residue(
                 text[gate_clause_start(text, m.start()) : gate_clause_end(text, m.end())],
@@ -590,7 +590,7 @@ def _setting_clause(text: str, spans: list[tuple[int, int]], start: int) -> bool
     for s, e in spans:
         if start <= s < start + len(text):
             text, named = _blank(text, s - start, min(e, start + len(text)) - start), True
-    if (not named and not pattern("strategy").search(text)) or media.nouns(text):
+    if (not named and not scan("strategy").search(text)) or media.nouns(text):
         return False  # "用最好的模型做视频" says what to make: it is content
     return not gate.residue(text, "strategy", "use_words", "command_filler", "model_ok", "preference_filler")
 
@@ -1009,7 +1009,7 @@ def _model_step(intent: Intent, draft: _Draft) -> None:
         )
     )
     # "以后用的头像": what a picture is for later, not "from now on use"
-    always = next((m for m in pattern("always").finditer(work) if not work.startswith("的", m.end())), None) \
+    always = next((m for m in scan("always").finditer(work) if not work.startswith("的", m.end())), None) \
         or ALWAYS_ZH.search(work) or (
         (_DEFAULT_BEFORE.search(work, 0, draft.ref.start) or _ONLY_BEFORE.search(work, 0, draft.ref.start)
          or _LATER_BEFORE.search(work, 0, draft.ref.start))

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import Tagged, alternation, compiled, pattern, per_message, phrases
+from .vocab import Tagged, alternation, compiled, pattern, per_message, phrases, scan
 
 MEDIA = ("image", "video", "music")
 _WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
@@ -380,7 +380,7 @@ def motion(text: str) -> bool:
     """"make her wave", "让水流动起来": movement asked of an attached picture ("动漫" is a style, not
     movement)."""
     text = _EDITED_TO.sub(" ", text) if "成" in text or "为" in text else text
-    return bool(pattern("motion_words").search(pattern("not_motion").sub(" ", text)) or _TO_LIFE.search(text))
+    return bool(scan("motion_words").search(scan("not_motion").sub(" ", text)) or _TO_LIFE.search(text))
 
 
 # "改成自然微笑", "表情换成大笑": the look a picture is changed to, not movement
