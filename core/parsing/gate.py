@@ -296,7 +296,7 @@ _ZH_CHOICE = re.compile(r"^\W*(?:是|要|该|应该)[^，。,.!！?？]{1,12}还
 
 @per_message
 def is_question(text: str) -> bool:
-    stripped = _LEAD_FILLER.sub("", text.strip())
+    stripped = _lead_cut(text.strip())
     if stripped.endswith(("?", "？")):
         return True
     zh = not stripped.isascii()  # each Chinese pattern needs a Chinese character: an ASCII text skips them
@@ -341,9 +341,9 @@ def _starts_hypothetical(text: str) -> re.Match[str] | None:
 def asks_capability(text: str) -> bool:
     """"can you draw", "can u do music": a question about the bot asked without a question mark (a
     question with one is read by :func:`question_kind`)."""
-    polite = _starts_polite(_LEAD_FILLER.sub("", text.strip()))
+    polite = _starts_polite(_lead_cut(text.strip()))
     return bool(polite and re.match(r"\W*(?:can|could|will|would)\b", polite.group(0), re.I)
-                and capability_object(_LEAD_FILLER.sub("", text.strip())[polite.end():]))
+                and capability_object(_lead_cut(text.strip())[polite.end():]))
 
 
 _ASKED_END = re.compile(r"(?:吗|(?<![什怎那这多])么|呢|嘛|不)?[\s?？!！。.]*$")
@@ -474,9 +474,16 @@ _BOT_FIRST = re.compile(r"^\W*(?:(?:这个|这|那个|你们的?|你们这个)\s
                         r"|(?:the|this)\s+bot(?![a-z]))\s*", re.I)
 
 
+@per_message
+def _lead_cut(text: str) -> str:
+    """The text without its filler lead (:data:`_LEAD_FILLER`). Remembered for the message: the gate's
+    questions cut the lead of the same clause again and again (about 6 cuts a message, 3 of them repeats)."""
+    return _LEAD_FILLER.sub("", text)
+
+
 def _without_lead(text: str) -> str:
     """The question without its filler lead and the bot named first: where its asking words begin."""
-    return _LEAD_FILLER.sub("", _BOT_FIRST.sub("", _LEAD_FILLER.sub("", text)))  # "这个机器人到底能…"
+    return _lead_cut(_BOT_FIRST.sub("", _lead_cut(text)))  # "这个机器人到底能…"
 
 
 def _polite_with_a_thing(text: str) -> bool:
@@ -736,7 +743,7 @@ def _own_words(text: str) -> str:
 def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     """A statement about oneself or the result ("i think the first one was better", "我今天好累"). ``around``
     is the whole message and the clause's place in it (see :func:`_told`)."""
-    lowered = _LEAD_FILLER.sub("", text.strip().lower())
+    lowered = _lead_cut(text.strip().lower())
     unquoted = _unquoted(lowered)  # 'a poster that says "see you tomorrow"' is not for later
     starts = compiled(r"^\W*(?:{starts})(?!['’]s)", 0, starts=("chat_starts",))
     if starts.match(lowered) or text_request(lowered) or put_off(unquoted):
@@ -995,7 +1002,7 @@ _LETS = re.compile(r"^\W*(?:let's|lets|let us|we should|we could|we gotta|we hav
 def planned_for_later(text: str) -> bool:
     """A "let's …" or "we should …" that names a later time: the channel's plan, perhaps a request; asked
     with the button, never charged now."""
-    opening = _LEAD_FILLER.sub("", text.strip())
+    opening = _lead_cut(text.strip())
     return bool(_LETS.match(opening) and pattern("future_times").search(opening))
 
 
@@ -1182,7 +1189,7 @@ def asks_the_channel(text: str) -> bool:
     """A question put to the people in the channel ("谁点外卖", "who's on it?", "谁有空整理一下规范") or an
     opinion asked ("@小王 你觉得呢"), not something asked of the bot to make."""
     opening = _opening(text)
-    return bool(_WHO_FIRST.match(opening) or _OPINION_ASKED.search(_LEAD_FILLER.sub("", text.strip()))
+    return bool(_WHO_FIRST.match(opening) or _OPINION_ASKED.search(_lead_cut(text.strip()))
                 or _signal(text, "to_the_group"))
 
 
@@ -1199,9 +1206,9 @@ def negated(text: str) -> bool:
 def _opening(text: str) -> str:
     """The clause without what people put before the point: greetings, thanks, reactions, "ok so", "if you
     can" (and the bot's name)."""
-    text = _LEAD_FILLER.sub("", _combined_start().sub("", text))
+    text = _lead_cut(_combined_start().sub("", text))
     start, _ = courtesy(text)
-    return _LEAD_FILLER.sub("", text[start:])
+    return _lead_cut(text[start:])
 
 
 def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None = None) -> str | None:
