@@ -80,7 +80,7 @@ class PhraseScan:
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
         return self.scanner(text).finditer(text)
 
-    def sub(self, repl: str, text: str) -> str:
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
         return self.scanner(text).sub(repl, text)
 
 
@@ -250,16 +250,17 @@ def typo_fixes() -> dict[str, str]:
 
 
 @cache
-def _typo_pattern() -> re.Pattern[str]:
-    """One trie of the misspelt words (each a whole word: at one position at most one of them fits)."""
-    return re.compile(f"({alternation(typo_fixes())})", re.I)
+def _typo_scan() -> PhraseScan:
+    """One trie of the misspelt words (each a whole word: at one position at most one of them fits), with
+    its ASCII form: it reads every message, and an English one once cost ~6 µs of stepping over branches."""
+    return PhraseScan(typo_fixes())
 
 
 def fix_typos(text: str) -> str:
     """Common misspellings of the instruction words ("3 imgaes", "drwa"), so counts and verbs are still
     read."""
     table = typo_fixes()
-    return _typo_pattern().sub(lambda m: table[m.group(1).lower()], text)
+    return _typo_scan().sub(lambda m: table[m.group(0).lower()], text)
 
 
 _P = ParamSpec("_P")
