@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .vocab import Tagged, alternation, compiled, pattern, per_message, phrases, scan
+from .vocab import PhraseScan, Tagged, alternation, compiled, pattern, per_message, phrases, scan
 
 MEDIA = ("image", "video", "music")
 _WORD = re.compile(r"[a-z0-9'’\-]+", re.I)
@@ -77,7 +77,7 @@ def _clause_start(text: str, at: int) -> int:
     return breaks[-1] if breaks else floor
 
 
-def _english_head(text: str, start: int, end: int, verbs: re.Pattern[str]) -> bool:
+def _english_head(text: str, start: int, end: int, verbs: PhraseScan) -> bool:
     """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces
     the description."""
     before = text[_clause_start(text, start): start]
@@ -233,7 +233,7 @@ def _chinese_head(text: str, start: int, end: int) -> bool:
 def nouns(text: str, limit: int = 40) -> list[Noun]:
     """The media nouns in the text (the first ``limit``), marked head or modifier."""
     out: list[Noun] = []
-    verbs = pattern("create_verbs")
+    verbs = scan("create_verbs")
     for media, m in _nouns().finditer(text):
         if len(out) >= limit:
             break
@@ -283,8 +283,9 @@ def _asking_for() -> re.Pattern[str]:
 
 
 @cache
-def _verb(media: str) -> re.Pattern[str]:
-    return pattern("media_verbs", media)
+def _verb(media: str) -> PhraseScan:
+    """The verbs that make this media, scanned through the whole message (ASCII form: :func:`scan`)."""
+    return scan("media_verbs", media)
 
 
 _START = re.compile(r"^\W*(?:(?:please|can you|could you|would you|hey|ok|now|帮我|请|给我|麻烦|你)\W*)*",
