@@ -16,7 +16,7 @@ from functools import cache
 
 from .media import motion, nouns
 from .options import take_options
-from .vocab import PhraseScan, alt, alternation, compiled, pattern, per_message, phrases
+from .vocab import PhraseScan, alt, alternation, compiled, pattern, per_message, phrases, scan
 
 REQUEST = "request"
 AMBIGUOUS = "ambiguous"
@@ -404,7 +404,7 @@ def _question_kind(text: str, model_count: int) -> str | None:
         return "chat"  # "下次开会我演示一下怎么用机器人出图": what the user will do, asked of no one
     if _IF_MINE.search(text) and not model_count:
         return "help"  # "if I asked you to draw a dragon, how long would it take?": how the bot works
-    if pattern("usage_phrases").search(text) and (_MINE.search(text) or not price_question(text)):
+    if scan("usage_phrases").search(text) and (_MINE.search(text) or not price_question(text)):
         return "usage"
     if model_count >= 2 and pattern("compare_cues").search(text):
         return "compare"
@@ -414,7 +414,7 @@ def _question_kind(text: str, model_count: int) -> str | None:
         if model_count == 0 and price_question(text) and not _LIST_ASKED.search(text):
             return "help"
         return "list_models"
-    if pattern("help_phrases").search(text) and len(text) < 60 and not _polite_with_a_thing(text):
+    if scan("help_phrases").search(text) and len(text) < 60 and not _polite_with_a_thing(text):
         return "help"  # but "can you help me make a poster for …", "could you do menu board art for …" ask
     text = _without_lead(text)
     polite = _starts_polite(text)
@@ -751,7 +751,7 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     idiom = compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered)
     if (idiom and _idiom_stands(lowered, idiom, around)) or _SHOW_ME_YOURS.match(lowered):
         return True  # "make sure you bring a jacket", "time to make dinner", "画饼", "放首歌": everyday talk
-    if pattern("talk_anywhere").search(lowered):
+    if scan("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
     if _future_plan(lowered) or _reported().match(lowered):
         return True  # "明天我再让它画海报", "老板说以后海报都让机器人做"
@@ -958,7 +958,7 @@ def wished(text: str) -> tuple[int, int] | None:
     might be a request but is not clearly one, so it is asked with a button, never charged. Returns the
     span of what is wished for; an empty span when the wish names nothing we make ("真希望我也会画画":
     small talk); None when the clause is not a wish."""
-    said = pattern("wishes").search(text)
+    said = scan("wishes").search(text)
     if said is None or residue(text[: said.start()], "reactions", "greetings", "intensifiers", "bot_words",
                                "leading_fillers"):
         return None  # "画一个希望之光", "a house, I wish I had one": not a wish said first
@@ -1009,7 +1009,7 @@ def planned_for_later(text: str) -> bool:
 def unsure(text: str) -> bool:
     """"idk what yet", "还没想好": the user has not decided what to make, so nothing is made without
     asking."""
-    return bool(pattern("unsure").search(text))
+    return bool(scan("unsure").search(text))
 
 
 def first_answer(kinds: list[str]) -> str:
