@@ -26,10 +26,8 @@ from ..store import ACTIVE_STATES, TaskRecord
 from ..timetable import progress_percent
 from ..views import Action, View
 from .chat import Chat, Turn
+from .generate import short
 from .pending import PendingOffer, new_group, put_choices
-
-#: the longest piece of a prompt quoted back to say which task is meant
-PROMPT_SHOWN = 40
 
 
 async def cancel_or_ask(chat: Chat, turn: Turn, *, none_key: str = "cancel.none") -> View:
@@ -143,10 +141,8 @@ async def on_task_question(chat: Chat, turn: Turn) -> View:
 
 
 def _what(lang: str, record: TaskRecord) -> dict[str, str]:
-    """What a task makes, in words: its media, its model and (shortened) its prompt."""
-    prompt = " ".join(str(record.request.get("prompt") or "").split())
-    if len(prompt) > PROMPT_SHOWN:
-        prompt = prompt[:PROMPT_SHOWN - 1].rstrip() + "…"
+    """What a task makes, in words: its media, its model and its prompt, shortened as on "Make it"."""
+    prompt = short(" ".join(str(record.request.get("prompt") or "").split()))
     return {"media": t(lang, f"media.{MEDIA_OF_CATEGORY[record.task_type]}"), "model": record.model_name,
             "about": t(lang, "task.about", prompt=prompt) if prompt else ""}
 
