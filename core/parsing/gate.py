@@ -341,9 +341,10 @@ def _starts_hypothetical(text: str) -> re.Match[str] | None:
 def asks_capability(text: str) -> bool:
     """"can you draw", "can u do music": a question about the bot asked without a question mark (a
     question with one is read by :func:`question_kind`)."""
-    polite = _starts_polite(_lead_cut(text.strip()))
+    lead = _lead_cut(text.strip())
+    polite = _starts_polite(lead)
     return bool(polite and re.match(r"\W*(?:can|could|will|would)\b", polite.group(0), re.I)
-                and capability_object(_lead_cut(text.strip())[polite.end():]))
+                and capability_object(lead[polite.end():]))
 
 
 _ASKED_END = re.compile(r"(?:吗|(?<![什怎那这多])么|呢|嘛|不)?[\s?？!！。.]*$")
@@ -585,8 +586,8 @@ def _told(lowered: str, around: tuple[str, int, int] | None) -> bool:
         return True
     whole, start, end = around
     rest = f"{whole[:start]} , {whole[end:]}"
-    return not (rest and (_SCENE_WORDS.search(rest) or any(n.head for n in nouns(rest))
-                          or take_options(rest, None, 0)[0].options))
+    return not (_SCENE_WORDS.search(rest) or any(n.head for n in nouns(rest))
+                or take_options(rest, None, 0)[0].options)
 
 
 #: a verdict after the thing named ("手指总是不对", "字都是乱码", "太糊了"): talk about a result
@@ -721,7 +722,7 @@ _LYRICS_ON = re.compile(r"\[(?:verse|chorus|intro|outro|bridge|hook|pre-chorus|�
 
 #: the marks a quote or a lyrics part needs: most clauses have none, and the patterns above were tried at
 #: every place of every clause
-_QUOTE_MARKS = re.compile("[\"“「『‘']")
+_QUOTE_MARKS = re.compile(r"[\"“「『‘']")
 _LYRICS_MARKS = re.compile("[\\[:：]")
 
 
@@ -830,7 +831,7 @@ def _idiom_stands(clause: str, idiom: re.Match[str], around: tuple[str, int, int
 def _media_label(said: str) -> bool:
     """A clause that only names the media, perhaps with a style before it: "storybook illustration", "视频",
     "写实风格图片" (not "还是原图好看", where the picture is talked about)."""
-    if len(said.split()) > 3 or (len(said) > 10 and re.search(r"[\u3400-\u9fff]", said)):
+    if len(said.split()) > 3 or (len(said) > 10 and _HAN.search(said)):
         return False
     return any(n.head and not said[n.end:].strip() for n in nouns(said))
 
@@ -1346,6 +1347,8 @@ def _opens_a_request(text: str) -> bool:
 _TURN_INTO = re.compile(r"\W*(?:turn|convert|transform|change|make)\s+"
                         r"(?:it|this|that|these|those|them|the|my|both|all)(?![a-z'])[^,.!?;:]{0,40}?\s(?:into|to)\s+(?:an?|the|some|one|\d+)?\s*[a-z]",
                         re.I)
+
+
 def ba_change(text: str) -> str | None:
     """What a clause that opens with 把/将 (what to do to something) does: "talk" when neither a picture
     nor anything in one is changed ("把空调调低一点", "把价格调低一点吧，太贵了", "把会议改到下午");
@@ -1456,7 +1459,7 @@ def quoted_request(text: str) -> bool:
     with nothing outside them that asks or names what to make, is someone else's words retold. Nothing but
     the quote, or only words that ask for it ('try this: "…"', '"…" pls'), is the user's own request. A
     quote beside words that name something ('a poster that says "make art not war"') is what goes on it."""
-    if not _QUOTE_CHARS.search(text):
+    if not _QUOTE_MARKS.search(text):
         return False
     quotes = [m.group(0)[1:-1] for m in _QUOTED.finditer(text)]
     if not any(_opens_a_request(q) for q in quotes):
@@ -1475,7 +1478,6 @@ def _quote_asks() -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z])(?:{alt('quote_asks')})(?![a-z])", re.I)
 
 
-_QUOTE_CHARS = re.compile(r"[\"“「『‘']")
 _A_WORD_OUTSIDE = re.compile(r"[a-z\u3400-\u9fff]", re.I)
 
 
@@ -1509,7 +1511,7 @@ def attributed(text: str) -> bool:
     """The request said is credited to someone else ("— that's what my manager said", "…，老板说的")."""
     if not _ATTRIBUTION_WORDS.search(text):
         return False
-    text = _QUOTED.sub(" ", text)
+    text = _unquoted(text)
     if _attributed().search(text):
         return True
     said = _SAID_LAST.search(text)

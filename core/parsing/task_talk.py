@@ -17,7 +17,7 @@ from functools import cache
 from . import gate
 from .commands import take_back
 from .media import MEDIA
-from .vocab import PhraseScan, Tagged, compiled, pattern, phrases
+from .vocab import PhraseScan, Tagged, compiled, pattern, phrases, scan
 
 
 def plain_cancel(text: str) -> bool:
@@ -58,6 +58,8 @@ def _named_zh() -> re.Pattern[str]:
 # what stands before the thing without naming it: a cancel verb, a determiner, "把", "我的"
 _ZH_LEAD = re.compile(r"^(?:把|取消|停掉|停止|停|别|不要|不用|刚才|刚刚|之前|上面|我的|我|那个|这个|"
                       r"那条|这条|那张|这张|那首|这首|那段|这段|那|这|的)+")
+
+
 @cache
 def _media_words() -> Tagged:
     """What we make, named by its media ("video", "视频", "the song"): which task a cancel means."""
@@ -103,12 +105,12 @@ def names(words: tuple[str, ...], prompt: str) -> bool:
 # ── questions about a task on its way ────────────────────────────────────────────────────────────
 @cache
 def _sure() -> PhraseScan:
-    return PhraseScan(phrases("progress_asks"))
+    return scan("progress_asks")
 
 
 @cache
 def _guarded() -> PhraseScan:
-    return PhraseScan(phrases("progress_guarded"))
+    return scan("progress_guarded")
 
 
 @cache
