@@ -1238,3 +1238,37 @@ def test_only_a_joiner_left_is_no_prompt(text: str) -> None:
 def test_idk_and_a_long_laugh_said_in_passing_go() -> None:
     intent = parse("pls draw smth cool idk, maybe a dragon", 0, catalogues())
     assert intent.prompt == "smth cool, maybe a dragon", intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # session 10, set 18's classes: indirect and typo'd asks before the thing asked for go
+    ("wondering if u can make a poster for our chess club", "a poster for our chess club"),
+    ("might i trouble you for a bookmark design, a fox reading under a lamp",
+     "a bookmark design, a fox reading under a lamp"),
+    ("cn u gen a sticker of a grumpy cat", "a sticker of a grumpy cat"),
+    ("mak a vido of a paper plane over the sea", "a paper plane over the sea"),
+    ("gimme a pixture of a snail in a top hat", "a snail in a top hat"),
+    # a sound or a verdict on the last result before the ask is no part of it
+    ("so um. a clip of a kite stuck in a tree", "a kite stuck in a tree"),
+    ("meh, too blurry. anyway, a picture of a windmill at night", "a windmill at night"),
+    # the count went; "options for" said only that there are several
+    ("could you give me a couple options for a badge for a hiking club", "a badge for a hiking club"),
+    # what the model choice said, and a stranded "it's" once "for tiktok" was read as the format
+    ("whatever's cheapest, a 5s video of a kettle boiling", "a kettle boiling"),
+    ("a video of rain on a tin roof, vertical, it's for tiktok", "rain on a tin roof"),
+    ("省点积分 用最便宜的画个咖啡杯", "咖啡杯"),
+])
+def test_indirect_asks_verdicts_and_choice_talk_go(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, options", [
+    # "808s" is the drum machine, in the plural: no length
+    ("need a beat: trap with heavy 808s and bells", {}),
+    # a wait said before the bot is mentioned is no length of the thing made after it
+    ("开会先暂停十分钟 @IMA助手 做个片头动画，金色粒子", {}),
+    ("give me a 10 second clip of waves", {"duration": 10}),
+])
+def test_numbers_that_are_not_lengths(text: str, options: dict[str, object]) -> None:
+    intent = parse(text, 0, catalogues())
+    assert {k: v for k, v in intent.options.items() if k == "duration"} == options, intent

@@ -269,12 +269,13 @@ _DURATION_AFTER = re.compile(r"^(?:\s*$|\s*[^\sa-z]|\s+(?:long|of|in|and|with|ma
 
 
 def _decade(text: str, m: re.Match[str]) -> bool:
-    """"70s retro", "the 80s", "1990s anime": an era, not a length."""
+    """"70s retro", "the 80s", "1990s anime": an era, not a length; "heavy 808s" (the drum machine) is a
+    number in the plural too: nobody asks for over ten minutes in seconds."""
     if not m.group(1) or m.group(4) != m.group(4).lower() or m.group(4).lower() != "s" or \
             text[m.start(): m.end()].count(" "):
         return False
     value = float(m.group(1))
-    if value >= 1900:
+    if value > 600:
         return True
     if value < 20 or value % 10:
         return False
@@ -296,7 +297,9 @@ _WAIT_BEFORE = re.compile(r"(?:暂停|休息|等我?|等等|给我|推迟|延迟
                           r"|(?<![a-z])(?:wait|back\s+in|give\s+me|gimme|pause|brb|after)\s+(?:like\s+|about\s+)?$",
                           re.I)
 _WAIT_AFTER = re.compile(r"\s*(?:break|rest|pause|nap|ago|later|late)(?![a-z])", re.I)
-_PART_ENDS = re.compile(r"\s*(?:$|[，,。.!！?？~～;；]|[了吧哈啊呀]|(?:lol|pls|ok)(?![a-z]))", re.I)
+# ... or a mention of the bot (a line break once it is cut), after which the request begins
+# ("会议先暂停五分钟 @IMA助手 做两个…")
+_PART_ENDS = re.compile(r"\s*(?:$|\n|[，,。.!！?？~～;；@＠]|[了吧哈啊呀]|(?:lol|pls|ok)(?![a-z]))", re.I)
 
 
 def _a_wait(text: str, m: re.Match[str]) -> bool:

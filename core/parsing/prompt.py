@@ -41,7 +41,9 @@ MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照片|图)\s*"
                       rf"(?:of|about|showing|featuring|with|where|that shows|depicting|in which)\s+"
                       # "make photo my dog in space suit": the "of" left out before a possessive
-                      rf"|^(?:image|picture|pic|photo|video|vid|clip)\s+(?=(?:my|our|his|her|their)\s)",
+                      rf"|^(?:image|picture|pic|photo|video|vid|clip)\s+(?=(?:my|our|his|her|their)\s)"
+                      # "a couple options for a logo …": the count went, its noun says only "more than one"
+                      rf"|^(?:option|version|variation|variant|take)s?\s+for\s+(?=(?:an?|the|my|our)\s)",
                       re.I)
 MEDIA_LABEL = re.compile(
     rf"^(?:的)?(?:(?:视频|短片|动画|动图|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|demo\s+(?=[\u3400-\u9fff])|"
@@ -142,7 +144,8 @@ PRONOUN_ONLY = re.compile(r"^(?:this|it|that|these|them|this "
                           r"(?:image|picture|photo|pic|one)|这张图?|这个|这张照片|它|this one|that "
                           r"one)$", re.I)
 DANGLING_WORDS = frozenset("at with for of and using via by to as but or also then the a an model "
-                           "please these following".split())
+                           # "…, it's" once "for tiktok" was read as the format
+                           "please these following it's it’s its".split())
 DANGLING_START = re.compile(r"^(?:(?:of|about|showing|featuring|with|and|then|to|for|that|where)\s+)+", re.I)
 IT_INTO = re.compile(rf"^(?:it|this|them|that|these|this (?:photo|picture|image|pic|one)|these "
                      rf"(?:photos|pictures|images|pics))\s+(?:into\s+)?"
@@ -807,6 +810,12 @@ _TALK_VERB_EN = re.compile(r"(?<![a-z'])(?:is|are|am|was|were|i'm|im|we're|it's|
 QUOTE_LINE = re.compile(r"^\s*>[^\n]*(?:\n|$)", re.M)
 
 
+#: a whole sentence that only judges the last result: "too dark", "meh, not great", "still way too busy"
+_VERDICT_EN = re.compile(r"^(?:(?:meh|hmm+|ugh|nah|eh|ok|okay|well|hm+)[\s,]+)*"
+                         r"(?:(?:it['’]?s|that['’]?s|this\s+is|still|way|much|a\s+bit|a\s+little|kinda|so|really|just|bit)\s+)*(?:too|not)\s+"
+                         r"(?:that\s+|very\s+|so\s+)?[a-z]+(?:\s+enough)?$", re.I)
+
+
 def _talk(sentence: str) -> bool:
     """A sentence about the user or the last result, not a description: "colors are way too washed out ngl",
     "my raid leader's bday is in like 10 min", "Hello"."""
@@ -818,6 +827,8 @@ def _talk(sentence: str) -> bool:
         return True
     if re.search(r"[\u3400-\u9fff]", said):
         return False
+    if _VERDICT_EN.match(said):
+        return True  # "meh, too dark. anyway, a video of …": what the last one was, not what to make
     if starts_like_a_description(said) or _anchor_en().match(said):
         return False
     return bool(_TALK_VERB_EN.search(said))
@@ -927,7 +938,10 @@ _LEAD_MEDIA = re.compile(rf"^{_MEDIA_PLAIN}$|^(?:image|picture|pic|photo|video|v
 _ELONGATED = re.compile(r"([a-z])\1{2,}")
 # "lol", "lmaooo", "hahaha", "omg", "ok": a sound or chat word said before the thing asked for
 _CHAT_SOUND = re.compile(r"lo+l|lm+a+o+|lmfao|rofl|(?:ha)+h?|(?:he)+h?|xd|omg|bruh|ok|okay|yo|ayo|oi|welp|"
-                         r"um+|uh+|hm+|oh|ah|yeah|yea|yep|yup|alright|aight|ight|wow|dang|damn", re.I)
+                         r"so|anyways?|um+|uh+|hm+|oh|ah|yeah|yea|yep|yup|alright|aight|ight|wow|dang|damn",
+                         re.I)
+#: the punctuation a lead-in may hold between its words: "um, a clip of …", "so um. a clip of …"
+_LEAD_STOPS = frozenset(",.…")
 #: "someone drawing a cat", "somebody playing guitar": a subject and what it does, not a lead-in
 _THIRD_PERSON = frozenset({"someone", "somebody", "anyone", "anybody", "one", "it", "there"})
 #: how many words a lead-in may have: "would you be so kind as to please make me" is 10
@@ -950,10 +964,10 @@ def drop_lead_in(text: str) -> str:
             return rest if len(rest.split()) >= 2 else text
         if previous in _THIRD_PERSON and word.endswith("ing"):
             return text  # "someone drawing a cat": who does what, a description
-        sounds = sounds and bool(_CHAT_SOUND.fullmatch(word) or word == ",")
+        sounds = sounds and bool(_CHAT_SOUND.fullmatch(word) or word in _LEAD_STOPS)  # "so um. a clip of …"
         if word in wants:
             wanted = True
-        elif word not in allowed and word not in (",", "/") and not sounds:  # "hit me w/ a …"
+        elif word not in allowed and word not in _LEAD_STOPS and word != "/" and not sounds:  # "w/ a …"
             return text
         previous = word
     return text
