@@ -469,6 +469,9 @@ def _parse(text: str, images: int, catalogues: Mapping[str, Catalogue] | None, *
     intent.commands = [IntentKind(c) for c in dict.fromkeys(reading.commands) if c != "again"]
     # "stop the current one and draw a horse": the cancel said first is plain, so it is done at once
     intent.plain = "cancel" in reading.commands and not reading.unsure_cancel
+    if "cancel" in reading.commands and reading.content:
+        # "stop the cat video and draw a dog": the task the cancel said before the request names
+        intent.named_media, intent.named = task_talk.named_task(work[:min(s for s, _ in reading.content)])
     content = work if slash else _keep_only(work, reading.content)
     kept = [r for r in refs if any(s <= r.start < e for s, e in reading.content + reading.settings)] or [
         r for r in refs if _USE_IT.search(work) or not any(s <= r.start < e for s, e, _ in reading.aside)]
@@ -1194,6 +1197,14 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
             intent.task_type, intent.problem = "image_to_image", "need_image"
     elif unclear and not draft.task_type:
         intent.gate = gate.AMBIGUOUS
+    elif (not intent.images and not draft.task_type and not draft.signals and not draft.commanded
+          and draft.stated is None and (wanted := gate.wanted_thing(described))):
+        # "need a ride to the airport", "i want a pizza": a thing we do not make is talk; "want a dragon
+        # flying over a castle" might be a picture, asked with the button
+        if wanted == "talk":
+            intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
+        else:
+            intent.gate = gate.AMBIGUOUS
     elif intent.images:  # words with a picture are about the picture: only an instruction makes it a request
         intent.gate = (
             gate.REQUEST if (draft.signals and not _shows_its_own(described, draft, intent))

@@ -850,3 +850,56 @@ def test_an_ok_before_a_bare_ask_is_no_subject_so_nothing_is_made_of_the_words(t
                                                ("好的画一只猫", "一只猫")])
 def test_an_ok_before_a_request_leaves_its_subject(text, prompt_text):
     assert _parse(text).prompt == prompt_text, text
+
+
+# ── session 10: polite requests, wants of things we do not make, plans, a cancel before a request ──
+@pytest.mark.parametrize("text, prompt_text", [
+    ("I was wondering if you could create an image of a lighthouse at dusk", "a lighthouse at dusk"),
+    ("i was hoping you could make a video of waves crashing on rocks", "waves crashing on rocks"),
+    ("any chance for a pic of a red panda eating bamboo", "a red panda eating bamboo"),
+    ("/imagine prompt: a castle in the clouds", "a castle in the clouds"),
+])
+def test_a_polite_or_typed_command_request_is_made_with_a_clean_prompt(text, prompt_text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.prompt) == ("generate", True, prompt_text), text
+
+
+def test_a_few_pictures_asked_for_in_chinese_is_a_request_but_how_many_it_can_make_is_a_question():
+    assert _parse("画几张猫的图").request
+    assert _parse("再来几首").kind == "again"
+    for text in ("你能画几张", "一次能生成几张", "画几张？"):
+        assert not _parse(text).request, text
+
+
+@pytest.mark.parametrize("text", [
+    "need a ride to the airport", "i need a vacation", "i want a pizza", "we need a plumber asap",
+    "need a nap so bad", "我想要一杯奶茶", "make me a sandwich", "再来亿次",
+    "meeting 之后我再 generate 那个 poster", "晚点我再让它做，现在要去接孩子",
+])
+def test_wants_of_things_we_do_not_make_jokes_and_plans_are_talk(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text", ["want a dragon flying over a castle", "我想要一只戴帽子的猫"])
+def test_a_want_that_sets_a_scene_is_asked_with_the_button(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.gate, intent.request) == ("generate", "ambiguous", False), text
+
+
+def test_a_want_of_something_we_make_is_still_made():
+    for text in ("i want a poster of a cat", "@ima 好想要一张江南水乡的雪景，水墨风～",
+                 "need a flyer for a rap battle"):
+        assert _parse(text).request, text
+
+
+def test_a_task_stopped_before_a_request_is_cancelled_first_and_the_prompt_is_the_request():
+    intent = _parse("stop the cat video and draw a dog")
+    assert (intent.kind, intent.request, intent.prompt) == ("generate", True, "a dog")
+    assert intent.commands == ["cancel"] and (intent.named_media, intent.named) == ("video", ("cat",))
+
+
+def test_a_slogan_poster_is_never_a_silent_cancel():
+    intent = _parse("stop the war poster")
+    assert intent.kind == "generate" and intent.gate == "ambiguous" and not intent.request
+    assert _parse("stop the dog video").kind == "cancel"

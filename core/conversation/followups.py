@@ -95,7 +95,9 @@ async def run_first(chat: Chat, turn: Turn) -> list[View]:
         if kind is IntentKind.TRY_ANOTHER:
             await _another_model(chat, turn)
             continue
-        first = Turn(turn.event, Intent(kind, turn.language, plain=turn.intent.plain), loaded=turn.loaded)
+        first = Turn(turn.event, Intent(kind, turn.language, plain=turn.intent.plain,
+                                        named_media=turn.intent.named_media, named=turn.intent.named),
+                     loaded=turn.loaded)
         if kind is IntentKind.RESET_PREFERENCE:
             said.append(await on_reset_preference(chat, first))
         elif kind is IntentKind.CANCEL:

@@ -93,9 +93,12 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
     something else, every longer part does too, so the scan stops there (a long message of "and …" parts
     is read in linear time, not once per part). A command said first is short ("meh, not great, switch
     model and …"), so parts longer than ``LEADING_MAX`` are not read at all."""
-    if not _pattern().search(text):
+    if not _pattern().search(text) and not _TAKE_BACK_CHARS.search(text):
         return None
     for m in _SPLIT.finditer(text, 0, LEADING_MAX):
+        if take_back(text[: m.start()]) and text[m.end():].strip():
+            # "stop the cat video and draw a dog": the request taken back, then a new one
+            return ["cancel"], m.end()
         found, said = _read(text[: m.start()], model_spans, offset)
         if said:
             return None
@@ -114,8 +117,11 @@ def _take_back() -> tuple[re.Pattern[str], ...]:
     # cat picture", "that always-veo thing"): a lead word that opens a name or a style ("scratch art
     # poster", "skip rope girl illustration", "forget me not flowers painting", "cancel culture meme")
     # takes nothing back
+    # (not "stop the war poster", "stop bullying banner": a slogan's cause names what the poster is about)
     en = re.compile(
-        rf"^\W*(?:(?:{alt('take_back', 'en_fillers')})\W+)*(?:{alt('take_back', 'en_leads')})\s+"
+        rf"^(?!\W*(?:(?:{alt('take_back', 'en_fillers')})\W+)*stop\s+(?:the\s+)?"
+        rf"(?:{alt('take_back', 'causes')})(?![a-z]))"
+        rf"\W*(?:(?:{alt('take_back', 'en_fillers')})\W+)*(?:{alt('take_back', 'en_leads')})\s+"
         r"(?:(?:the|that|this|those|these|my|our)\s+(?:(?!(?:and|then|but|instead|make|draw|do|create|generate|"
         r"a|an|any)\s)[a-z'-]+\s+){0,2}?)?"
         rf"{thing}(?![a-z])(?:\s+(?:for|about|of|with|from)\s+[^,.!?;:]{{1,40}}?)?"

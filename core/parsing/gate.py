@@ -280,7 +280,8 @@ _A_NOT_A = re.compile(r"([\u3400-\u9fff])不\1[\s\W]*$")
 _ZH_ASKED = re.compile(
     r"(吗|么|呢|嘛)[\s\W]*$|多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|"
     r"哪张|哪首|哪段|哪版|哪一|哪款|哪种|"
-    r"怎么|咋|几个|几张|几次|几首|几段|多久|多长时间|能不能|可不可以|有没有|是不是|会不会|要不要")
+    # ("画几张猫的图", "再来几首": a few made, not how many asked; "要画几张？" keeps its question mark)
+    r"怎么|咋|(?<![画做成写出拍])几[个张次首段]|(?:能|会|可以)(?:画|做|生成|写|出|拍)几[个张次首段]|多久|多长时间|能不能|可不可以|有没有|是不是|会不会|要不要")
 _HOW_MUCH = re.compile(r"(?<![a-z])how (?:much|many|long)(?![a-z])", re.I)
 _FIRST_WORD = re.compile(r"^\W*([a-z']+)")
 _QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "when", "where", "who",
@@ -752,6 +753,8 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     idiom = compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered)
     if (idiom and _idiom_stands(lowered, idiom, around)) or _SHOW_ME_YOURS.match(lowered):
         return True  # "make sure you bring a jacket", "time to make dinner", "画饼", "放首歌": everyday talk
+    if _OFF_TO.match(lowered):
+        return True  # "现在要去接孩子", "我先去吃饭了": where the user is off to
     if scan("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
     if _future_plan(lowered) or _reported().match(lowered):
@@ -782,6 +785,12 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
         return next(made, None) is None and not _asks_for_a_change(rest) and (
             not pattern("media_nouns", "image").search(rest) or bool(_STATEMENT_ZH.search(rest)))
     return bool(compiled("(?:{v})", 0, v=("finite_verbs", "en")).search(lowered))
+
+
+# "现在要去接孩子", "我得去开会": the user off to do something (not "要去掉背景": removed from the picture)
+_OFF_TO = re.compile(r"^\W*(?:我|我们)?(?:现在|马上|这就|先|等下)?(?:要|得|该|先|这就)去"
+                     r"(?!掉|除|水印|背景|画|做|生成|弄|整|写|拍|出|设计|制作|p|P)"
+                     r"(?![^，。,.!！?？\s]{0,6}的)[\u3400-\u9fff]")
 
 
 # "show me your desk setup", "send us your pics": the other person's own things asked to see (not "show me
@@ -1230,8 +1239,10 @@ def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None 
             return name
     if (("说" in opening and _ZH_SAID.search(opening)) or _REPORTED_OPENING.match(opening)) and not described:
         return "reported"  # not "一个女孩对着月亮说晚安"; "老板让我做个海报": what someone asked of the user
-    if _future_plan(opening.lower()):
-        return "plan"  # "下周我们要做个 trailer": what the user's team will do later
+    if _future_plan(opening.lower()) or _MINE_LATER.match(opening):
+        # "下周我们要做个 trailer", "(meeting 之后)我再 generate 那个 poster": what the user (or the team)
+        # will do later
+        return "plan"
     if (_ZH_MADE_BY.search(unquoted) or _zh_done().search(unquoted)) and not described:
         return "past"
     if _ZH_THAN.search(unquoted):
@@ -1251,6 +1262,56 @@ def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None 
     if not images and _telling(opening):
         return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
     return None
+
+
+# "我再 generate 那个 poster", "我们回头再做": the user, then "again/later" and a making verb: their own later
+# doing (not "我再要一张", "我再来一张": one more asked for)
+_MINE_LATER = re.compile(r"^\W*(?:我|我们|咱|咱们)(?:待会儿?|等下|等会儿?|回头|晚点|之后|以后)?再\s*"
+                         r"(?!要|来|给我|看看)(?:让它|叫它|找它|用它)?\s*(?:画|做|生成|弄|搞|写|出|拍|剪|整|"
+                         r"(?<![a-z])(?:generate|make|draw|do|create|render)(?![a-z]))", re.I)
+
+
+# a want said first: "need a ride to the airport", "i'd really love a cake", "我想要一杯奶茶"
+_WANT_FIRST = re.compile(r"^\W*(?:(?:i|we|i'm|im)\s+)?(?:(?:really|just|kinda|so|badly|seriously|gonna|"
+                         r"would|could|totally|desperately)\s+)*(?:need|want|wanna|'d like|'d love|could use|"
+                         r"crave|am craving|(?:(?<=i )|(?<=we ))(?:would )?(?:like|love))\s+"
+                         r"(?!to(?![a-z])|you|u(?![a-z])|it(?![a-z])|this|that|them|these|those)"
+                         r"|^\W*(?:我|我们)?(?:好|真|很|超)?(?:想要|需要|想吃|想喝|要)(?!你|帮|给|把|让|做|画|生成|写|来|弄)",
+                         re.I)
+# words that set a scene ("a dog in a spacesuit", "a cat wearing a crown", "一只戴帽子的猫"): a thing to draw
+_SCENE = re.compile(r"(?<![a-z])(?:in|on|with|wearing|under|over|holding|riding|made of|inside|above|"
+                    r"beneath|surrounded by|covered in|floating|flying|sitting|standing|eating|playing|"
+                    r"[a-z]{3,}ing)(?![a-z])|[\u3400-\u9fff]的[\u3400-\u9fff]", re.I)
+
+
+_MADE_MEASURE = re.compile(r"\s*[一两二三四五六七八九十几\d]*\s*[张幅首段部支]")
+
+
+def wanted_thing(text: str) -> str | None:
+    """"need a ride to the airport", "i want a pizza", "我想要一杯奶茶": a want said first whose thing is no
+    picture, video or song and no making verb follows: "talk" when the thing sets no scene (a ride, a nap, a
+    plumber), "scene" when it does ("want a dragon flying over a castle": perhaps a picture, asked with the
+    button); None when the clause is no such want."""
+    opening = _opening(text.strip())
+    want = _WANT_FIRST.match(opening)
+    if want is None:
+        return None
+    rest = opening[want.end():]
+    if (not rest.strip() or any(n.head for n in nouns(rest))
+            or _combined("create_verbs", "request_verbs").search(rest) or _MADE_MEASURE.match(rest)
+            or scan("made_things").search(rest)
+            or take_options(rest, None, 0)[0].options):
+        return None  # ("好想要一张江南水乡的雪景": 张 counts pictures)
+    # the scene is read in the thing wanted ("a plumber asap, the office sink is leaking" tells why), or a
+    # look said after it ("a fox, watercolor")
+    thing, _, after = _split_first(rest)
+    return "scene" if _SCENE.search(thing) or _SCENE_WORDS.search(after) else "talk"
+
+
+def _split_first(text: str) -> tuple[str, str, str]:
+    """The text's first clause, the break, and the rest."""
+    found = _CLAUSE_SPLIT.search(text)
+    return (text[:found.start()], found.group(0), text[found.end():]) if found else (text, "", "")
 
 
 def status(text: str) -> bool:

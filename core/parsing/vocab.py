@@ -260,7 +260,8 @@ def fix_typos(text: str) -> str:
     """Common misspellings of the instruction words ("3 imgaes", "drwa"), so counts and verbs are still
     read."""
     table = typo_fixes()
-    return _typo_scan().sub(lambda m: table[m.group(0).lower()], text)
+    # (a phrase of two words matches any run of spaces between them: "/imagine  prompt:")
+    return _typo_scan().sub(lambda m: table[" ".join(m.group(0).lower().split())], text)
 
 
 _P = ParamSpec("_P")
