@@ -210,7 +210,7 @@ def _typed_bot_name(text: str) -> str:
 # said to the channel and what is asked of the bot ("老板说要定稿 😭 @ima 快画一张…", "lol ok. @ima-bot 4
 # frog emotes"); the prompt step reads the part after it as the request when it asks for something
 # (not "bro @ima is cracked", "does @ima-bot make music": the bot as the subject of what is said)
-_BOT_MENTION_MID = re.compile(r"(?<=\S)[ \t]+@(?:ima(?:[-_]?bot)?|ima助手)"
+_BOT_MENTION_MID = re.compile(r"(?<=\S)[ \t]+@(?:ima(?:[-_]?bot)?|ima助手|bot|机器人)"
                               r"(?=[ \t]+(?!(?:is|are|was|were|has|have|had|can|could|will|would|does|did|do|"
                               r"makes|made|knows|said|says|just|really|also)(?![a-z]))[^\s:：,，])", re.I)
 

@@ -1272,3 +1272,48 @@ def test_indirect_asks_verdicts_and_choice_talk_go(text: str, expected: str) -> 
 def test_numbers_that_are_not_lengths(text: str, options: dict[str, object]) -> None:
     intent = parse(text, 0, catalogues())
     assert {k: v for k, v in intent.options.items() if k == "duration"} == options, intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a polite ask set aside beside a request is read back: "I was wondering if you could …", "can you make …"
+    ("I was wondering if you could sketch an old tram in the rain, ink style",
+     "an old tram in the rain, ink style"),
+    ("can you make a price board for our noodle stall, red lanterns and steam",
+     "a price board for our noodle stall, red lanterns and steam"),
+    ("would it be possible to draw a whale made of clouds", "a whale made of clouds"),
+    # talk to the group before the bot's typed name; what is said to the bot after it
+    ("ok folks lunch is over 👋 @bot draw a penguin ironing shirts", "a penguin ironing shirts"),
+    ("lol ok @bot while you're here draw a tiny dragon on a teacup", "a tiny dragon on a teacup"),
+    # Chinese: what to make instead, "生" for "生成", "新的：", a trailing picture word after an English noun
+    ("取消刚刚那个，改成画一只戴墨镜的鸽子", "一只戴墨镜的鸽子"),
+    ("帮我生个视频呗 雨夜的霓虹街道", "雨夜的霓虹街道"),
+    ("还行吧，再来个新的：月光下的竹林", "月光下的竹林"),
+    ("整个打工人摸鱼的 meme 图", "打工人摸鱼的 meme"),
+])
+def test_polite_asks_group_talk_and_zh_leads(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # the pictures sent, named as such, are no part of the change or the motion
+    ("is it possible to swap the sky of this photo for a pink sunset?", 1, "swap the sky for a pink sunset"),
+    ("put the two cats from these 2 pics on one sofa", 2, "put the two cats on one sofa"),
+    ("could this old photo of the pier move a little? waves rolling in", 1, "waves rolling in"),
+    ("could you make a video going from the first pic to the second one? ice melting into water", 2,
+     "ice melting into water"),
+    ("这张合照能不能做成视频，大家一起鼓掌", 1, "大家一起鼓掌"),
+    # a kind of painting is the picture: "油画里的" goes whole
+    ("让这张水彩画里的云飘起来", 1, "云飘起来"),
+])
+def test_the_pictures_sent_are_no_part_of_the_prompt(text: str, images: int, expected: str) -> None:
+    assert parse(text, images, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    # 俩/仨 hold their own measure word: two/three results
+    ("来俩熊猫打太极的表情包", 2, "熊猫打太极的表情包"),
+    ("画俩版本的读书会海报", 2, "读书会海报"),
+])
+def test_liang_and_sa_count_the_results(text: str, n: int, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert (intent.n, intent.prompt) == (n, expected), intent

@@ -516,8 +516,9 @@ def _count_of(text: str, found: Found, images: int) -> str:
     made = _MADE_COUNT_ZH.search(text) if m is None else None
     if made and compiled(r"(?:{m})\s*$", m=("media_nouns",)).search(
             _ZH_PART_END.split(text[made.end():], maxsplit=1)[0].split("：", 1)[0].split(":", 1)[0]):
-        found.n = parse_number(made.group(1))  # "做两个开场动画": the making verb counts the thing made
-        return text[:made.start(1)] + text[made.end():]
+        # "做两个开场动画": the making verb counts the thing made
+        found.n = parse_number(made.group(1)) if made.group(1) else _TWO_THREE[made.group(2)]
+        return text[:made.start(1 if made.group(1) else 2)] + text[made.end():]
     if m is None:
         # "x4", "×4", "n=4": without one of these marks there is nothing to find
         x = COUNT_X.search(text) if ("x" in text or "X" in text or "×" in text or "=" in text) else None
@@ -580,8 +581,11 @@ _DIGIT = re.compile(r"\d")
 _COUNT_WORD = re.compile(rf"{_W}(?:{EN_COUNT}){_E}", re.I)
 _ZH_PART_END = re.compile(r"[，,。；;！!？?\s]")
 # ("画两个苹果" is two apples in one picture: only a thing made, "做两个开场动画", is counted)
-_MADE_COUNT_ZH = re.compile(r"(?:做|画|出|来|整|搞|弄|生成|设计)\s*([两三四五六七八九十]|[2-9])\s*个"
+_MADE_COUNT_ZH = re.compile(r"(?:做|画|出|来|整|搞|弄|生成|设计)\s*(?:([两三四五六七八九十]|[2-9])\s*个"
+                            # "来俩…表情包", "画俩版本的…封面": 俩/仨 are two/three with their measure word
+                            r"|([俩仨])(?:个?版本的?|种)?)"
                             r"(?=[^，,。\s的个])")
+_TWO_THREE = {"俩": 2, "仨": 3}
 _VERB_BEFORE_COUNT = re.compile(r"(?:^|(?<=[\s,，。；;:：]))(?:再|帮我|给我)?"
                                 r"(?:出|来|画|做|生成|整|搞|弄|要)\s*$")
 

@@ -46,9 +46,12 @@ MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照
                       rf"|^(?:option|version|variation|variant|take)s?\s+for\s+(?=(?:an?|the|my|our)\s)",
                       re.I)
 MEDIA_LABEL = re.compile(
-    rf"^(?:的)?(?:(?:视频|短片|动画|动图|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))|demo\s+(?=[\u3400-\u9fff])|"
+    rf"^(?:的)?(?:(?:视频|短片|动画|动图|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))"
+    rf"|demo\s+(?=[\u3400-\u9fff])|"
     # "做个 video 一只狐狸…", "一个 picture 一只猫…": a plain English media word before a Chinese description
     rf"(?:video|vid|clip|picture|pic|image|img|photo|song|music|track)s?\s+(?=[\u3400-\u9fff])|"
+    # "再画个新的：…", "再来两张干净点的：…": "a new one", "cleaner ones", then what they show
+    rf"(?:新的|别的|另一个|另外一个|不一样的|[\u3400-\u9fff]{{1,3}}一?点的)\s*[:：]\s*|"
     rf"{_MEDIA_ADJECTIVES}{_MEDIA_GENERIC}(?:\s+please)?\s*[:：,，]\s*)",
     re.I,
 )
@@ -126,6 +129,8 @@ ZH_MEDIA_TAIL = re.compile(r"(?<=[\u3400-\u9fff\w])(?<!风格)(?<!风)(?<!质感
                            r"(?=$|\s*[，,。；;])")
 # "写实风格图片", "油画风的图": a plain media word after a style is the picture asked for
 ZH_STYLE_MEDIA_TAIL = re.compile(r"(?<=风格|画风)(?:的)?(?:图片|图|照片|视频)$"
+                                 # "程序员对着 bug 哭的 meme 图": the picture asked for, after an English noun
+                                 r"|(?<=[a-z])\s*(?:的)?(?:图片|图)$"
                                  r"|(?<=[\u3400-\u9fff]风)(?:的)?(?:图片|照片|视频)$")
 # "… video" at the end, and "a logo as a square image" once "square" was read
 EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|picture|photo|pic|vid)$"
@@ -176,8 +181,12 @@ def _lead_zh() -> re.Pattern[str]:
     media = r"(?=\s*(?:的|视频|短片|图|照片|海报|logo|头像|壁纸|音乐|歌|动画|封面|[，,：:]))"
     return re.compile(
         # a filler that is also a verb ("来", "搞") is the verb when its measure word follows ("来点音乐")
-        rf"^(?:(?!{not_verbs})(?!(?:{verbs})\s*一?[张幅首段条份点])(?:{fillers}|你)\s*)*(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
-        rf"|[要求](?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段]))\s*"
+        rf"^(?:(?!{not_verbs})(?!(?:{verbs})\s*一?[张幅首段条份点])(?:{fillers}|你"
+        # "（取消刚才那个，）改成画…": what to make instead, said with its verb
+        rf"|(?:改成|换成|改为)(?=(?:画|做|生成|来)(?!{_NOT_A_VERB_AFTER})))\s*)*"
+        rf"(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
+        # "生个视频", "生张图": "生成" said short, only before its measure word
+        rf"|[要求](?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段])|生(?=\s*[个张段首幅]\s*\S))\s*"
         rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|一个(?=\s*[A-Za-z])"
         rf"|[个只位辆座棵朵艘](?=\S)|些|一?点(?=[^\s，,。点])"
         rf"|几[张个首段版])?\s*)?",
@@ -1285,7 +1294,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
         text = drop_dangling_end(text)
         if not keep_instruction:
             text = ZH_MEDIA_TAIL.sub("", text, count=1) if "的" in text else text
-            text = ZH_STYLE_MEDIA_TAIL.sub("", text, count=1) if "风" in text else text
+            text = ZH_STYLE_MEDIA_TAIL.sub("", text, count=1) if "风" in text or text[-1:] in "图片" else text
             if (text[-1:] in _MEDIA_LAST or text[-2:-1] in _MEDIA_LAST) and len(text.split()) > 2:
                 text = EN_MEDIA_TAIL.sub("", text)
         text = strip_trailing(text).strip()
@@ -1301,7 +1310,9 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
     return AN.sub(r"\1n ", text) if "a " in text or "A " in text else text
 
 
-_PICTURE_ZH = r"(?:图片|照片|相片|图|海报|合照|证件照|截图|头像|自拍|画面|画)"
+# ("油画里的河水": a kind of painting is the picture too, not "油" before one)
+_PICTURE_ZH = (r"(?:图片|照片|相片|图|海报|合照|证件照|截图|头像|自拍|画面|"
+               r"油画|水彩画|水墨画|国画|古画|壁画|插画|漫画|画)")
 ATTACHMENT_TALK = re.compile(r"^(?:here(?:'s| is| are)|these are|this is|attached|i(?:'ve)? attached|"
                              r"i(?:'ve)? uploaded)(?![a-z])"
                              # "这两张是我们的IP形象", "这张产品图": what the pictures sent are, or only which
@@ -1379,7 +1390,12 @@ ANIMATE_WHAT = re.compile(r"^(?:(?:please|pls|plz|can\s+you|could\s+you|can\s+u|
                           r"|^(?:bring|make|get|let)\s+(?:(?!(?:in|on|at|inside)\s)[\w'’-]+\s+){0,4}?"
                           r"(?:drawing|painting|photo|picture|pic|image|portrait|sketch|art|artwork|selfie|poster|illustration|doodle|oc)s?\s+"
                           r"(?:(?:of|from)\s+(?:[\w'’-]+\s+){1,3}?)?"  # "this old photo of my great-grandpa"
-                          r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$", re.I)
+                          r"(?:to\s+life|alive|move|moving|come\s+(?:alive|to\s+life))$"
+                          # "could this old photo of the harbor move a little?": asked of the picture
+                          r"|^(?:(?:hey|so|ok|okay)[\s,]+)?(?:could|can|would|will)\s+(?:this|the|my|that)\s+"
+                          r"(?:[\w'’-]+\s+){0,2}?(?:photo|picture|pic|image|portrait|painting|drawing|selfie|poster)s?"
+                          r"\s+(?:(?:of|from)\s+(?:[\w'’-]+\s+){1,3}?)?(?:move|come\s+(?:alive|to\s+life))"
+                          r"(?:\s+(?:a\s+(?:little|bit)|slightly|somehow))?[?？]?$", re.I)
 
 
 _MOTION_ONCE = re.compile(r"(?<=[\u3400-\u9fff])(一下)[吗吧呀啊哦嘛呢哈\s?？!！~～。.]*"
@@ -1454,7 +1470,10 @@ _AFTER_BARE_THIS = (r"(?:an?|the|into|look|looks|more|less|so|for|to|with|and|bu
 PICTURE_POINTER_EN = re.compile(r"(?<!style)\s+(?:in|on|from|of)\s+(?:(?:this|the)\s+"
                                 r"(?:photo|pic|picture|image|drawing|painting|shot|selfie)(?![a-z])"
                                 rf"|this(?:\s+one)?(?=\s+{_AFTER_BARE_THIS}\s|\s*[,，.!?]|\s*$))"
-                                r"|\s+to\s+(?:this|the\s+(?:photo|pic|picture|image))(?:\s+one)?(?=\s*[,，.!?]|\s*$)",
+                                r"|\s+to\s+(?:this|the\s+(?:photo|pic|picture|image))(?:\s+one)?(?=\s*[,，.!?]|\s*$)"
+                                # "both guys from these 2 pics": the pictures sent, more than one
+                                r"|\s+(?:in|on|from|of)\s+(?:these|those|both|the)\s+(?:(?:\d|two|three|both)\s+)?"
+                                r"(?:photos|pics|pictures|images|shots)(?![a-z])",
                                 re.I)
 GIVE_POINTER = re.compile(rf"^给(?=\s*(?:这张|这个|这幅|这)?\s*{_PICTURE_ZH}(?:里|中|上)的)")
 # "这张证件照背景换成蓝色": the picture named right before the part of it that changes
@@ -1677,6 +1696,15 @@ NEGATIVE_WISH = re.compile(r"^(?:(?:but|and|also|just|please|pls)\s+)*(?:don['�
 _SHORT_LEAD = re.compile(r"^[^,:;.!?\-—–]{1,20}?\s+[-—–:]+\s+(?=\S)")
 
 
+#: "I was wondering if …", "just wondering whether …": a polite way to open a question that asks now
+_WONDER_EN = re.compile(r"^(?:(?:i|we)\s+)?(?:(?:was|were|am|['’]m)\s+)?(?:just\s+)?wonder(?:ing)?\s+"
+                        r"(?:if|whether)\s+(?=\S)", re.I)
+#: an ask that ends in a making verb ("can you make", "could you paint me"): what follows it is what is made
+_MAKING_ASK_EN = re.compile(r"(?<![a-z])(?:make|draw|paint|sketch|create|generate|design|render|illustrate|"
+                            r"animate|film|compose|gen)\s+(?:me\s+|us\s+)?$", re.I)
+_SOMETHING = re.compile(r"(?:an?|some)\s+\S", re.I)
+
+
 def describes(clause: str, why: str, begun: bool = True) -> bool:
     """A clause the gate set aside as talk, a reaction or a question, said once the request has begun,
     that goes on describing what to make: "…, cute", "…, epic" (a reaction word as a style),
@@ -1695,10 +1723,14 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
     if why == "talk" and not zh and not _NOT_ASKED_NOW.search(said) and (
             (rest := drop_lead_in(said)) != said and _media_end().search(" ".join(rest.split()[:4]))):
         return True  # "honestly just make a chill beat": the request, after an adverb the gate took for talk
-    if why in ("question", "social") and not zh and not _NOT_ASKED_YET.search(said) and (
-            (rest := drop_lead_in(_SHORT_LEAD.sub("", said, count=1))) != said and _names_the_media(rest)):
+    asked = _WONDER_EN.sub("", said, count=1) if not zh else said  # "I was wondering if you could …"
+    if (why in ("question", "social") or asked != said) and not zh and not _NOT_ASKED_YET.search(asked) and (
+            (rest := drop_lead_in(short := _SHORT_LEAD.sub("", asked, count=1))) != asked
+            and (_names_the_media(rest) or (_MAKING_ASK_EN.search(short[:len(short) - len(rest)])
+                                            and _SOMETHING.match(rest)))):
         # "hey bot could you do a logo for my brother's band?", "any chance you could whip up a birthday song
-        # for my sister?": the request asked politely, before what else is said about it
+        # for my sister?", "can you make a menu background for our shop, …": the request asked politely,
+        # before what else is said about it
         return True
     if why == "question" and not zh and LOOKS_LIKE.match(said.rstrip("?？ ")):
         return True  # "what would a mcdonalds look like in ancient rome? show me a pic": what to show
