@@ -762,7 +762,7 @@ def _continues_description(text: str) -> bool:
     # ("复古一点ok吗") closes the last part of the description; that part asks nothing itself
     said = text[:gate.untagged_end(text)].rstrip(" \t?？")
     if (_PERSONAL.search(said) or gate.is_question(said) or gate.is_gibberish(said)
-            or pattern("chat_signals", "to_the_group").search(said)):
+            or pattern("chat_signals", "to_the_group").search(said) or gate.judged(said)):
         return False  # (…, "any ideas?": asked of the channel)
     if compiled(r"^\W*(?:{v})", v=("chat_starts",)).match(said):
         return False

@@ -903,3 +903,21 @@ def test_a_slogan_poster_is_never_a_silent_cancel():
     intent = _parse("stop the war poster")
     assert intent.kind == "generate" and intent.gate == "ambiguous" and not intent.request
     assert _parse("stop the dog video").kind == "cancel"
+
+
+@pytest.mark.parametrize("text", [
+    "my sister paints portraits for a living, she'd hate this lol",  # a person's job, told
+    "我小时候也学过画画，后来放弃了",  # what the user once learned
+    "这BGM有点像周杰伦的歌",  # a likeness remarked on
+    "the new trailer for that space opera dropped today, it looks mid",  # news, then a verdict
+    "我们 team 下周要拍个 product video，先 brainstorm 一下",  # the team's plan, its subject first
+    "刚生成的那首歌我设成手机铃声了哈哈",  # what was done with a result, laughing
+])
+def test_stories_news_likeness_and_plans_with_media_words_are_talk(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+def test_a_story_beside_a_plain_request_still_makes_it():
+    assert _parse("my sister paints portraits, draw her a cat in a beret").request
+    assert _parse("my friends dancing at a wedding, oil painting").request

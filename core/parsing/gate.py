@@ -539,7 +539,9 @@ def _verb_first(text: str) -> bool:
 
 
 _STATEMENT_SUBJECT = (r"^\W*(?:(?:the|my|our|his|her|their|its|this|that|these|those|your|ur)\s+"
-                      r"(?:[\w'-]+\s+){0,3}?|(?:mine|yours|ours|theirs|hers)\s+(?:[\w'-]+\s+){0,2}?)")
+                      r"(?:[\w'-]+\s+){0,3}?|(?:mine|yours|ours|theirs|hers)\s+(?:[\w'-]+\s+){0,2}?"
+                      # "spotify's AI DJ keeps …": a name's thing
+                      r"|[a-z0-9]+['’]s\s+(?:[\w'-]+\s+){0,2}?)")
 _STATEMENT = re.compile(
     _STATEMENT_SUBJECT
     + r"(?:is|are|was|were|has|have|had|can't|cannot|can "
@@ -573,13 +575,23 @@ _SCENE_WORDS = re.compile(r"(?<![a-z])(?:style|styled|cinematic|aerial|shot|ligh
                           r"ink|pastel|neon|vintage|retro|minimalist|4k|8k|hdr|16:9|9:16|1:1)(?![a-z])", re.I)
 
 
+@cache
+def _person_does() -> re.Pattern[str]:
+    """"my sister paints portraits for a living", "her boyfriend makes beats": a person of one's own, then a
+    verb in the present (their habit or job, told), not "my sister's portrait" or "my friends dancing"."""
+    return re.compile(rf"^\W*(?:my|our|his|her|their|your|ur)\s+(?:(?:little|big|older|younger|best|"
+                      rf"twin|new|old)\s+)?(?:{alt('attribution_people', 'en')})\s+"
+                      rf"(?:(?:also|always|still|just|actually|literally|even|only|really)\s+)?(?!(?:is|has|was|does|always)(?![a-z]))"
+                      r"[a-z]+[a-rt-z]s(?![a-z'’])", re.I)
+
+
 def _told(lowered: str, around: tuple[str, int, int] | None) -> bool:
     """A statement about a thing ("the video render failed", "my render distance dropped to 2 chunks"). A
     past-tense one counts only when the rest of the message (its other clauses) sets no scene: beside a
     style, a head media noun or an option ("the old man smiled, oil painting", "the forest burned, 16:9") it
     describes what to make. ``around`` is the whole message and where the clause is in it (the rest is cut
     out only when a past-tense statement was found)."""
-    if _STATEMENT.match(lowered):
+    if _STATEMENT.match(lowered) or _person_does().match(lowered):
         return True
     if not _PAST_STATEMENT.match(lowered):
         return False
@@ -938,10 +950,17 @@ def _reported() -> re.Pattern[str]:
 _NEED_LATER = re.compile(r"^\W*(?:i|we)\s+(?:need|want|will need|'ll need|might need)(?![a-z])", re.I)
 
 
+# who plans, said before when: "我们 team 下周…", "我明天…", "we next week" (Chinese word order)
+_WE_FIRST = re.compile(r"^\W*(?:我们|咱们|我|咱|大家|团队|公司)(?:组|团队|部门|公司|小组)?\s*(?:[a-z]+\s*)?"
+                       r"(?:这边\s*)?", re.I)
+
+
 def _future_plan(text: str) -> bool:
     """"next week we'll need a banner", "明天我再让它画海报", "下周要做一个发布会的海报": what the user
     means to do later, told to the channel; "tomorrow, can you …" and "明天要用，帮我画…" still ask now."""
     lead = pattern("future_times").match(text)
+    if lead is None and (mine := _WE_FIRST.match(text)):
+        lead = pattern("future_times").match(text, mine.end())  # "我们 team 下周要拍个 product video"
     if lead is None:
         return False
     rest = text[lead.end():].lstrip(" ,，")
@@ -1096,7 +1115,10 @@ def _zh_markers() -> tuple[str, ...]:
 TALK_SIGNALS = ("negation", "comparison", "reported", "past", "second_person", "statement", "deferral",
                 "plan", "own_action", "to_the_group", "work_talk", "habit")
 
-_RELATIVE = re.compile(r"(?:that|who|which|where|when|whose|whom)\s+(?:[a-z'-]+\s+){0,2}$", re.I)
+# (not "the trailer for that space opera dropped today": "that" after a preposition points at something)
+_RELATIVE = re.compile(r"(?<!\bfor )(?<!\bof )(?<!\bin )(?<!\bon )(?<!\babout )(?<!\bfrom )(?<!\bwith )"
+                       r"(?<!\bto )(?<!\bat )"
+                       r"(?:that|who|which|where|when|whose|whom)\s+(?:[a-z'-]+\s+){0,2}$", re.I)
 # "a poster is way cheaper …", "posters of cats are everywhere": a thing we make named, then what it is
 _COPULA = re.compile(r"(?<![a-z'])(?:is|are|was|were|isn't|aren't|wasn't|weren't|looks|looked|seems|"
                      r"costs)(?![a-z'])", re.I)
@@ -1231,12 +1253,25 @@ def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None 
     described = bool(compiled(r"^\W*(?:{a})", 0, a=("articles", "zh")).match(opening))
     if _negated_start().match(opening):
         return "negation"  # "stop making videos of dogs", "别再画猫了", "no need for a video of that"
+    # a sign that only asks (a hypothetical, amusement) gives way to a sign of talk found after it:
+    # "刚生成的那首歌我设成手机铃声了哈哈" laughs, but tells what was done
+    weak: str | None = None
     for name, found in _signal_patterns() if _signalled(unquoted) else ():
         for m in found.finditer(unquoted):
             if _RELATIVE.search(unquoted[: m.start()]) or (name == "past" and (
                     _PARTICIPLE_AFTER.match(unquoted, m.end()) or described)):
                 continue  # "a cat that was sleeping", "a knight made of glass": what the subject is
-            return name
+            if name in TALK_SIGNALS:
+                return name
+            weak = weak or name
+            break
+    later = _later_signal(unquoted, opening, described, images, around)
+    return later if weak is None or later in TALK_SIGNALS else weak
+
+
+def _later_signal(unquoted: str, opening: str, described: bool, images: int,
+                  around: tuple[str, int, int] | None) -> str | None:
+    """The signs of :func:`chat_signal` read from the clause's shape rather than from phrase lists."""
     if (("说" in opening and _ZH_SAID.search(opening)) or _REPORTED_OPENING.match(opening)) and not described:
         return "reported"  # not "一个女孩对着月亮说晚安"; "老板让我做个海报": what someone asked of the user
     if _future_plan(opening.lower()) or _MINE_LATER.match(opening):
