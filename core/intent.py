@@ -1127,6 +1127,7 @@ def _prompt_step(intent: Intent, draft: _Draft) -> None:
     if edit:
         text = prompt.edit_prompt(text)
         text = "" if pattern("create_verbs").fullmatch(text.strip()) else text
+        text = prompt.part_complained_of(draft.whole, text) if "了" in draft.whole else text
     intent.prompt = text
 
 

@@ -1317,3 +1317,21 @@ def test_the_pictures_sent_are_no_part_of_the_prompt(text: str, images: int, exp
 def test_liang_and_sa_count_the_results(text: str, n: int, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert (intent.n, intent.prompt) == (n, expected), intent
+
+
+@pytest.mark.parametrize("text, images, expected", [
+    # the part of the picture pointed at in the complaint is what the bare change is made to
+    ("这张照片里的电线太乱了，帮我都P掉", 1, "电线都P掉"),
+    ("这张图的标题位置太靠左了，挪到正中间", 1, "标题挪到正中间"),
+    ("人物表情太僵硬了，改成自然微笑", 1, "改成自然微笑"),  # no picture pointed at: the change as said
+    # what each picture sent shows, then what to make from them: only what to make
+    ("第一张是花苞，第二张是盛开，做个开花的过程视频", 2, "开花的过程"),
+    ("first pic is the egg, second is the chick, make a video of it hatching", 2, "it hatching"),
+])
+def test_complained_part_and_described_pictures(text: str, images: int, expected: str) -> None:
+    assert parse(text, images, catalogues()).prompt == expected
+
+
+def test_the_same_three_is_no_count() -> None:
+    assert parse("my playlist keeps playing the same three songs", 0, catalogues()).n is None
+    assert parse("make three songs about the sea", 0, catalogues()).n == 3

@@ -496,6 +496,8 @@ def _vocals(text: str, opts: dict[str, Any], lyrics: str | None) -> str:
 
 
 _ATTACHED_BEFORE = re.compile(r"(这|那|these|those|the|my|both|all)\s*$", re.I)
+# "playing the same three songs", "the last two videos": which ones already exist, not how many to make
+_SAME_BEFORE = re.compile(r"(?<![a-z])(?:the\s+)?(?:same|last|previous|other)\s+$", re.I)
 # "两张图做首尾帧", "两张照片合成一张" with two pictures sent: what is done with the pictures sent
 _ATTACHED_AFTER = re.compile(r"^\s*(?:图片?|照片|相片|截图)?\s*"
                              r"(?:做|当|作为|是|分别|合成|拼|里|中|的|用|首尾|参考)"
@@ -511,6 +513,7 @@ def _count_of(text: str, found: Found, images: int) -> str:
     m = next((c for c in _count().finditer(text)
               if 1 < (parse_number(c.group(1)) or 0) <= 20 and not text[:c.start()].endswith("第")
               and not (images and _ATTACHED_BEFORE.search(text[: c.start()]))
+              and not _SAME_BEFORE.search(text, 0, c.start())
               and not (images == parse_number(c.group(1)) and _ATTACHED_AFTER.match(text[c.end():]))
               and not (c.group(3) and _inside_the_subject(text, c))), None)
     made = _MADE_COUNT_ZH.search(text) if m is None else None

@@ -1403,6 +1403,14 @@ _MOTION_ONCE = re.compile(r"(?<=[\u3400-\u9fff])(一下)[吗吧呀啊哦嘛呢�
                           r"[\s\U0001F300-\U0001FAFF\u2600-\u27BF]*$")
 
 
+#: "first pic is the seed", "second is the tree", "第二张是现在": what each picture sent shows
+_PICTURE_IS = re.compile(r"^(?:(?:the\s+)?(?:first|second|1st|2nd|last|other)"
+                         r"(?:\s+(?:one|pic|picture|image|photo|img|frame))?\s+(?:is|=)(?![a-z])"
+                         r"|第\s*[一二两三1-3]\s*张(?:图|照片|图片)?\s*(?:是|为))", re.I)
+#: a part that asks for something made from them
+_MAKES = re.compile(r"(?<![a-z])(?:make|create|generate|render|animate)(?![a-z])|做|生成|来个|来一段", re.I)
+
+
 def animation_prompt(text: str) -> str:
     """Pictures to animate: the prompt is the motion asked for ("the car drives off into the desert"), without
     what only says "animate what I sent" ("turn this into a video", "用这两张做首尾帧", "参考这个角色");
@@ -1417,6 +1425,8 @@ def animation_prompt(text: str) -> str:
         if said and (not residue(FRAME_ASSIGNMENT.sub(" ", clause), *ANIMATION_LISTS)
                      or ANIMATE_WHAT.match(said)):
             continue  # "first frame is pic 1 (kid)", "首帧第一张 尾帧第二张"
+        if _PICTURE_IS.match(said) and any(_MAKES.search(parts[j]) for j in range(i + 2, len(parts), 2)):
+            continue  # "第一张是小宝一岁，第二张是现在，做个…视频": what was sent, then what to make
         owned = OWNED_PICTURE_ZH.sub("", clause)  # (the clause itself when no picture of one's own is named)
         if said and (not residue(clause, *ANIMATION_LISTS) or ATTACHMENT_TALK.match(said)
                      or (owned != clause and not residue(owned, *ANIMATION_LISTS))):
@@ -1632,6 +1642,25 @@ def _drop_complaints(text: str) -> str:
         if not _COMPLAINT.match(clause.strip()):
             kept.append(clause + separator)
     return "".join(kept) + "".join(parts[16:])
+
+
+#: "这张图的logo位置太靠下了，", "这张照片里的路人太多了，": the part of the picture the user points at and
+#: complains about, just before the change
+_PART_COMPLAINED_ZH = re.compile(rf"(?:^|[，,。！!？?\s])(?:这|那)[张幅个]\s*{_PICTURE_ZH}?\s*"
+                                 r"(?:里|上|中)?的\s*"
+                                 r"(?P<part>[^，,。\s的]{1,6}?)(?:的)?(?:位置|颜色|大小|尺寸)?"
+                                 r"(?:有点|太|好|真|特别|实在|过于)[^，,。！!？?\s]{1,4}?了?[\s，,。！!]*"
+                                 r"(?:帮我|给我|请|麻烦)?\s*$")
+
+
+def part_complained_of(whole: str, change: str) -> str:
+    """"这张照片里的路人太多了，帮我都P掉" → "路人都P掉": a change that names no part is made to the part of
+    the picture pointed at in the complaint said just before it (the gate set that clause aside as talk;
+    "人物表情太僵硬了，改成自然微笑" points at no picture, and stays as it is)."""
+    if not _BARE_CHANGE_ZH.match(change) or (at := whole.find(change[:4])) <= 0:
+        return change
+    m = _PART_COMPLAINED_ZH.search(whole, 0, at)
+    return m.group("part") + ZH_POLITE_LEAD.sub("", change) if m else change
 
 
 # "give this headshot a grey studio background": what the picture is given is the change
