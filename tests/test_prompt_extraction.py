@@ -1335,3 +1335,14 @@ def test_complained_part_and_described_pictures(text: str, images: int, expected
 def test_the_same_three_is_no_count() -> None:
     assert parse("my playlist keeps playing the same three songs", 0, catalogues()).n is None
     assert parse("make three songs about the sea", 0, catalogues()).n == 3
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what the person it is for loves is the taste it is made to
+    ("could you make a song for my grandpa's 90th? he loves jazz and trains",
+     "a song for my grandpa's 90th, he loves jazz and trains"),
+    # the count went; the plural music word only counted the genre
+    ("3 tracks of dark ambient for a horror game", "dark ambient for a horror game"),
+])
+def test_their_taste_stays_and_counted_genres(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected

@@ -43,7 +43,9 @@ MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照
                       # "make photo my dog in space suit": the "of" left out before a possessive
                       rf"|^(?:image|picture|pic|photo|video|vid|clip)\s+(?=(?:my|our|his|her|their)\s)"
                       # "a couple options for a logo …": the count went, its noun says only "more than one"
-                      rf"|^(?:option|version|variation|variant|take)s?\s+for\s+(?=(?:an?|the|my|our)\s)",
+                      rf"|^(?:option|version|variation|variant|take)s?\s+for\s+(?=(?:an?|the|my|our)\s)"
+                      # "2 tracks of synthwave": the count went, the plural only counted the genre
+                      rf"|^(?:tracks|songs|tunes|beats)\s+of\s+(?!(?:an?|the|my|our|his|her|their)\s)",
                       re.I)
 MEDIA_LABEL = re.compile(
     rf"^(?:的)?(?:(?:视频|短片|动画|动图|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))"
@@ -920,7 +922,8 @@ def drop_asides(text: str) -> str:
     kept = [parts[0], parts[1]]
     for i in range(2, len(parts), 2):
         clause, separator = parts[i], parts[i + 1] if i + 1 < len(parts) else ""
-        if (len(clause) <= 40 and _aside().search(clause)) or PAST_REMARK.match(clause) \
+        if (len(clause) <= 40 and _aside().search(clause)) \
+                or (PAST_REMARK.match(clause) and not _THEIR_TASTE.match(clause.strip())) \
                 or _FOR_SOMEONE.match(clause) or _TO_THE_OTHERS_ZH.search(clause) \
                 or _WISH_OR_DEADLINE.match(clause) or _greeting_only(clause) or _DO_THAT.match(clause):
             continue
@@ -1725,6 +1728,10 @@ NEGATIVE_WISH = re.compile(r"^(?:(?:but|and|also|just|please|pls)\s+)*(?:don['�
 _SHORT_LEAD = re.compile(r"^[^,:;.!?\-—–]{1,20}?\s+[-—–:]+\s+(?=\S)")
 
 
+#: what the person it is for loves, said after the request: "…, she loves kpop", "…, he's really into jazz"
+_THEIR_TASTE = re.compile(r"^(?:and\s+|but\s+)?(?:she|he|they)(?:['’]s|['’]re|\s+is|\s+are)?\s+"
+                          r"(?:really\s+|totally\s+|super\s+|so\s+)?(?:loves?|likes?|adores?|into|obsessed\s+with|(?:a\s+)?(?:huge\s+|big\s+)?"
+                          r"fans?\s+of)\s+(?=\S)", re.I)
 #: "I was wondering if …", "just wondering whether …": a polite way to open a question that asks now
 _WONDER_EN = re.compile(r"^(?:(?:i|we)\s+)?(?:(?:was|were|am|['’]m)\s+)?(?:just\s+)?wonder(?:ing)?\s+"
                         r"(?:if|whether)\s+(?=\S)", re.I)
@@ -1772,6 +1779,8 @@ def describes(clause: str, why: str, begun: bool = True) -> bool:
         return False
     if not zh and NEGATIVE_WISH.match(said):
         return True  # "…, do not make it too cartoony", "…, don't add any text": what it must not have
+    if not zh and _THEIR_TASTE.match(said):
+        return True  # "a song for my dad's 60th, he loves fishing and country music": the taste it is made to
     if (why == "question" and not zh) or _aside().search(said):
         return False
     if not zh and why == "talk" and WANT_IT.match(said) and len(said.split()) <= 12:
