@@ -32,9 +32,7 @@ EXPENSIVE_ZH = "用sora做一个8秒1080p的宇宙飞船视频"
 async def chat(tmp_path: Path):
     session = await ChatSession.open(tmp_path / "data")
     yield session
-    if session.proc.returncode is None:
-        session.proc.kill()
-        await session.proc.wait()
+    await session.abort()
 
 
 @pytest.fixture
