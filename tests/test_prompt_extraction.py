@@ -1346,3 +1346,15 @@ def test_the_same_three_is_no_count() -> None:
 ])
 def test_their_taste_stays_and_counted_genres(text: str, expected: str) -> None:
     assert parse(text, 0, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, lyrics, expected", [
+    # with the lyrics gone to their option, what is left is the style, said however it was asked for
+    ('write a song with the lyrics "rain on the tin roof" - make it bluegrass, female voice',
+     "rain on the tin roof", "bluegrass"),
+    ("帮我写首歌，歌词是“月亮弯弯照九州”，风格要安静", "月亮弯弯照九州", "安静"),
+    ("用这段歌词做一首歌：风吹过麦田，我在等你。摇滚，男声", "风吹过麦田，我在等你", "摇滚"),
+])
+def test_the_style_beside_the_lyrics(text: str, lyrics: str, expected: str) -> None:
+    intent = parse(text, 0, catalogues())
+    assert (intent.options.get("lyrics"), intent.prompt) == (lyrics, expected), intent

@@ -62,7 +62,7 @@ CONTENT_LABEL = re.compile(
     # ("主题是…" stays: the theme is what the blind sets keep, "做一首歌，主题是给十年后的自己")
     r"^(?:(?:图片|图|照片|视频|歌曲|歌|音乐|画面)?\s*(?:画面|内容|描述|场景|题材|提示词|关键词)\s*(?:是|为|就是|[:：])|(?:the\s+)?(?:prompt|subject|description|"
     r"theme|scene|topic|idea|concept)\s*(?:is\s*|[:：\-—])|(?:my|our)\s+(?:idea|concept|prompt|vision)\s*[:：\-—]"
-    r"|(?:风格|曲风|style|genre)\s*[:：])\s*",
+    r"|(?:风格|曲风|style|genre)\s*[:：]|(?:风格|曲风)\s*(?:要|是|偏|就要|想要)(?=\S))\s*",
     re.I,
 )
 # "下周三产品发布会…", "明天的…" stays: when it is for, not what it shows
@@ -341,7 +341,8 @@ WANT_IT_PART = re.compile(r"(?<=[,，.;；!！])(\s*)" + WANT_IT.pattern, re.I)
 # "a cat astronaut, but make it pixel art", "a song about rain and make it sad": after the description, what
 # "make it" says is its style ("make it pop" or "make it look like …" says how, and is left to the words)
 # ("don't make it too cartoony" is a wish against, said as typed; "…" - make it upbeat pop" after lyrics cut)
-MAKE_IT_STYLE = re.compile(r"(?<=[\w\"')])(?<!n't)(?<!n’t)(?<!dont)(?<!\bnot)(?<!never)"
+# (at the start too, once the ask before it went: "write a song with these lyrics - make it country")
+MAKE_IT_STYLE = re.compile(r"(?:(?<=[\w\"')])(?<!n't)(?<!n’t)(?<!dont)(?<!\bnot)(?<!never)|^)"
                            r"\s*[,，.]?\s*(?:[-—–]+\s*)?(?:(?:but|and|just|pls|please)\s+){0,3}"
                            r"make\s+(?:it|them|this|that)\s+(?!(?:an?|the|pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
                            r"in|at|with|to)(?![a-z]))(?=[a-z])", re.I)
@@ -357,7 +358,9 @@ LYRICS_POINTER = re.compile(r"\s*(?:(?:with|w/|using|from|to|for)\s*(?:these|thi
                             r"the\s+below|below)\s+(?:lyrics|words|text)(?:\s+below)?"
                             r"|(?<![a-z])lyrics?\s+(?:below|as\s+follows|attached|underneath)(?![a-z])"
                             r"|歌词(?:如下|在下面|我?(?:已经)?写好了)"
-                            r"|(?:用|按|照)\s*(?:这|下面|以下)?(?:段|些|的)?\s*歌词)", re.I)
+                            r"|(?:用|按|照)\s*(?:这|下面|以下)?(?:段|些|的)?\s*歌词"
+                            # "用这段歌词做一首歌：…" once the lyrics and their word went
+                            r"|^(?:用|按|照)\s*(?:这|下面|以下)(?:段|些|首)?(?=\s|$))", re.I)
 
 
 # "with the text Moonlight Bakery" on a logo is what it says, not a pointer to lyrics
