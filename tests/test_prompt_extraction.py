@@ -1358,3 +1358,13 @@ def test_their_taste_stays_and_counted_genres(text: str, expected: str) -> None:
 def test_the_style_beside_the_lyrics(text: str, lyrics: str, expected: str) -> None:
     intent = parse(text, 0, catalogues())
     assert (intent.options.get("lyrics"), intent.prompt) == (lyrics, expected), intent
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the picture pointed at before a change with its own verb, and the "into"/"to" an option leaves behind
+    ("这张照片帮我修一下，背景亮一点", "修一下，背景亮一点"),
+    ("把这张图扩展成16:9，左右补上海滩", "扩展，左右补上海滩"),
+    ("分辨率提高到4k，顺便去掉logo", "去掉logo"),
+])
+def test_zh_edit_pointers_and_option_scraps(text: str, expected: str) -> None:
+    assert parse(text, 1, catalogues()).prompt == expected

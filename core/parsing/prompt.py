@@ -791,7 +791,8 @@ GO_AFTER = re.compile(r"(?<=[.!。！])\s*(?:(?:ok|okay|now|so)\s+)?"
 # "upscale this to 4k and fix the hands" once "4k" is cut: the rest of the first edit is an option
 OPTION_ONLY_EDIT = re.compile(r"^[a-z]+\s+(?:this|it|them)\s+to\s*(?:and|,)\s+"
                               # "这张 upscale 到 4k 然后 …" once "4k" is cut
-                              r"|^(?:这张|把这张图?|这个)?\s*(?:upscale|放大|超分|提升)\s*到\s*(?:然后|再|并且|，|,)\s*"
+                              r"|^(?:这张|把这张图?|这个)?\s*(?:(?:分辨率|清晰度|画质)\s*)?(?:upscale|放大|超分|提升|提高)\s*到"
+                              r"\s*(?:然后|再|并且|，|,)\s*"
                               # "make this old photo 4k and fix …" once "4k" is cut
                               r"|^(?:make|get|upscale|turn)\s+(?:this|it|the)(?:\s+[\w'-]+){0,2}?\s+"
                               r"(?:photo|pic|picture|image|one|shot)\s*(?:and|,)\s+(?=\S)", re.I)
@@ -1462,7 +1463,7 @@ EDIT_THIS_PICTURE_ZH = re.compile(r"^(?:这|那)[张幅]\s*(?:[^\s，,的给把�
 # "把这张图改成…" → "改成…", "把这个产品图的背景…" → "产品图的背景…", "把图里的天空…" → "图里的天空…"
 EDIT_SOURCE_ZH = re.compile(
     r"^(?:(?:(?:把|将)\s*)?(?:这张|这幅|这个|这)\s*(?:[^\s，,的改变换转]{0,4}?(?:图片|照片|相片|图|画|合照|证件照|截图|"
-    r"海报|头像|自拍))?(?:的风格)?\s*(?:帮我|给我|请|麻烦)?\s*(?=改|变|换|转|处理|p成|做成|弄成)"
+    r"海报|头像|自拍))?(?:的风格)?\s*(?:帮我|给我|请|麻烦)?\s*(?=改|变|换|转|处理|p成|做成|弄成|修|去掉|加上|抠|扩)"
     r"|(?:把|将)\s*(?:这[两俩三几]?[张幅个]|这)\s*(?:图片|照片|图|画)?\s*的?\s*|(?:把|将)(?=\s*(?:图|照片|图片)(?:里|中|上))"
     r"|给\s*(?:这|这张|这幅|这个)\s*(?:图片|照片|图|画)?\s*(?:出|做|生成|来)\s*(?:一?[个张版份款])?"
     r"|(?:把|将)(?=\S))",
@@ -1501,7 +1502,9 @@ EDIT_PURPOSE_EN = re.compile(r"\s+for\s+(?:my|our|the)\s+[\w' -]{1,40}$", re.I)
 # "顺便去掉水印", "然后调亮一点": a joining word left at the start once the part before it went
 ZH_ALSO_LEAD = re.compile(r"^(?:顺便|然后|另外|并且|同时|还有)\s*(?=[\u3400-\u9fff])")
 # "分辨率提高到" once "4K" was cut: the "to" of the option read
-ZH_RAISED_TO = re.compile(r"(?<=提高|提升|放大|升级|增加|缩小|降低)到$|(?<=调)到$")
+ZH_RAISED_TO = re.compile(r"(?<=提高|提升|放大|升级|增加|缩小|降低)到(?=$|\s*[，,。])|(?<=调)到$"
+                          # "扩展成16:9，两边补上风景" once "16:9" was read: the "into" of the option
+                          r"|(?:(?<=扩展)|(?<=扩充)|(?<=扩)|(?<=裁剪)|(?<=裁)|(?<=剪裁))成(?=$|\s*[，,。])")
 
 
 def without_edit_purpose(text: str) -> str:
