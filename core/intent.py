@@ -29,7 +29,7 @@ from .media import CATEGORIES_OF_MEDIA, IMAGE_TYPES, MEDIA_OF_CATEGORY, VIDEO_TY
 from .parsing import commands as command_words
 from .parsing import gate, media, prompt, task_talk
 from .parsing import options as option_words
-from .parsing.models import ModelRef, find_models, media_of
+from .parsing.models import ModelRef, find_models, media_of, plain_of_family
 from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern, scan
 from .selection import find_mention
 
@@ -360,6 +360,8 @@ def _compare(text: str, refs: list[ModelRef], catalogues: Mapping[str, Catalogue
             for d in distinct
         ):
             distinct.append(ref)
+    if len(distinct) == 1 and (plain := plain_of_family(text, refs)) is not None:
+        distinct.append(plain)  # "is nano banana pro worth it over the normal one?"
     if len(distinct) < 2:
         return None
     strong = re.search(

@@ -921,3 +921,44 @@ def test_stories_news_likeness_and_plans_with_media_words_are_talk(text):
 def test_a_story_beside_a_plain_request_still_makes_it():
     assert _parse("my sister paints portraits, draw her a cat in a beret").request
     assert _parse("my friends dancing at a wedding, oil painting").request
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("can you clear my saved default model thing", "reset_preference"),
+    ("把默认模型清掉吧 用着不顺手", "reset_preference"),  # the reason after it is a remark
+    ("把我的数据全删了吧", "forget_me"), ("把我的 data 全删了", "forget_me"),
+    ("do u do music too?", "help"), ("wait how does this thing work lol", "help"),
+    ("bot 你能做 music 吗", "help"),
+    ("is nano banana pro worth it over the normal one?", "compare"),
+    ("do it again lmao that was hilarious", "again"), ("一样的 prompt 再跑一次", "again"),
+    ("ok that didn't work, give it a shot with some other model", "try_another"),
+])
+def test_commands_and_questions_said_with_words_around_them_get_their_kind(text, kind):
+    assert _parse(text).kind == kind, text
+
+
+@pytest.mark.parametrize("text, images", [
+    ("Hello! I hope you're doing well. I would like to request an illustration of an elderly owl", 0),
+    ("can i get 2 versions of a sticker of a grumpy avocado", 0),
+    ("would it be ok to get a lofi hip hop instrumental for late night studying, no vocals", 0),
+    ("有没有可能生成三张不同角度的青花瓷花瓶", 0), ("能不能给这张自拍加一副墨镜和一顶草帽", 1),
+    ("哈哈哈笑死 @机器人 顺便画个穿西装的柴犬在开董事会", 0),
+])
+def test_polite_and_indirect_requests_are_made(text, images):
+    assert _parse(text, images).request, text
+
+
+@pytest.mark.parametrize("text, task_type, images", [
+    ("生成两首适合咖啡店放的爵士乐", "text_to_music", 0),
+    ("做首歌 city pop风 关于夏天的海边 female vocal", "text_to_music", 0),
+    ("can u make 2 versions of an epic orchestral intro theme for my youtube channel", "text_to_music", 0),
+    ("这张 photo 帮我 animate 一下，让头发被风吹起来", "image_to_video", 1),
+])
+def test_what_is_made_is_read_from_music_words_and_motion(text, task_type, images):
+    assert _parse(text, images).task_type == task_type, text
+
+
+def test_banana_after_a_use_word_is_the_nano_banana_family_but_a_banana_to_draw_is_fruit():
+    drawn = _parse("using banana, draw a vintage travel poster for Lisbon")
+    assert model_id(drawn) == "gemini-3.1-flash-image"
+    assert model_id(_parse("a banana wearing sunglasses")) is None

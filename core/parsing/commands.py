@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from ..numbers import EN_COUNT, parse_number
-from .gate import chatty, residue
+from .gate import chatty, residue, social
 from .options import take_options
 from .vocab import Tagged, alt, alternation, pattern, phrases
 
@@ -29,6 +29,9 @@ _SPLIT = re.compile(
 
 # "cancel that i typed the wrong thing", "stop it im not happy with the prompt": the reason begins
 _SELF_AFTER = re.compile(r"(?<=[a-z])\s+(?=(?:i|i'm|im|i've|ive|my)\s)", re.I)
+
+# a laugh that opens a reaction after a command ("again lmao that was hilarious")
+_LAUGH_AFTER = re.compile(r"\s(?=(?:lol|lmao|lmfao|haha+|hehe+|rofl|xd|哈哈+)(?![a-z]))", re.I)
 
 # "never mind the typo", "ignore my spelling": a slip of the user's own overlooked, nothing stopped
 _OVERLOOKED = re.compile(r"^\W*(?:never\s*mind|nvm|ignore|forget|don't mind|dont mind|excuse|sorry for|"
@@ -82,6 +85,10 @@ def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: 
     found, said = _read(text, model_spans, offset)
     if said and (why := _SELF_AFTER.search(text)) and chatty(text[why.end():]):
         found, said = _read(text[: why.start()], model_spans, offset)
+    if said and found and (laugh := _LAUGH_AFTER.search(text)) and laugh.start() > 0 and (
+            social(text[laugh.start():])):
+        # "do it again lmao that was hilarious": the command, then a laugh and a reaction to what was made
+        found, said = _read(text[: laugh.start()], model_spans, offset)
     return None if said else found
 
 

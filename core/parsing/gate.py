@@ -263,6 +263,7 @@ def _combined_start() -> re.Pattern[str]:
 
 
 _LEAD_FILLER = re.compile(r"^\W*(?:(?:ok|okay|so|today|tonight|this time|hmm|hm|well|oh|lol|lmao|lmfao|haha|"
+                          r"wait|ugh|"
                           r"and|but|also|btw|hey|"
                           r"um|uh|emm+|em|额|呃|"
                           r"(?:quick|real|serious|honest|genuine|random|dumb|stupid|silly) "
@@ -425,6 +426,9 @@ def _question_kind(text: str, model_count: int) -> str | None:
                 or _NOTHING_MADE.match(text, polite.end())):
             return "chat"  # "can you write lyrics for a breakup song?", "can you make me laugh": nothing made
         return "help" if capability_object(text[polite.end():]) else None
+    possible = _MAYBE_POSSIBLE.match(text)
+    if possible and _verb_first(text[possible.end():]) and _NAMED_ZH.search(text, possible.end()):
+        return None  # "有没有可能生成三张不同角度的青花瓷花瓶": a subject named, asked politely
     hypothetical = _starts_hypothetical(text)
     if hypothetical:
         rest = text[hypothetical.end():]
@@ -440,6 +444,8 @@ def _question_kind(text: str, model_count: int) -> str | None:
                               v=("request_verbs",))
         if asking and verb_first.match(rest):
             return None  # "is it possible to make a video of a cat dancing?", "能让这张图里的瀑布流动起来吗"
+        if asking and _GIVE_IT.match(rest) and _asks_for_a_change(rest):
+            return None  # "能不能给这张自拍加一副墨镜": a change to it, asked politely
         return "maybe"
     if _verb_first(text) and not _QUESTION_WORD.search(text):
         if untagged_end(text) == len(text) and _HOW_IT_GOES.search(text):
@@ -449,6 +455,17 @@ def _question_kind(text: str, model_count: int) -> str | None:
             and len(_CONTENT.findall(text)) >= 2):
         return "maybe"  # "a cat surfing?": perhaps what to make; asked with a button
     return "chat"
+
+
+# "有没有可能…": whether it is possible, asked; with a making verb and a subject named ("…三张不同角度的青花瓷
+# 花瓶": a count, a 的) it asks for the thing
+_MAYBE_POSSIBLE = re.compile(r"^\W*(?:有没有可能|有可能)")
+_NAMED_ZH = re.compile(r"[一两二三四五六七八九十几\d][张幅个首段][^，。,.!！?？\s]*的"
+                       r"|的[^，。,.!！?？\s]{2,}")
+
+
+# "给这张自拍…", "把背景…", "帮我给它…": what a change is done to, said first
+_GIVE_IT = re.compile(r"^\W*(?:帮我|帮忙|请)?\s*(?:给|把|将|替)")
 
 
 # "can you make me laugh?", "could you cheer me up": asked of the bot, but nothing made
@@ -472,8 +489,9 @@ _GET_ONE = re.compile(r"\W*(?:to\s+)?(?:get|have|see)\s+(?:me\s+|us\s+)?(?:a|an|
 
 
 # "这个bot能做BGM吗", "this bot can do 4k?": the bot named before what is asked of it
-_BOT_FIRST = re.compile(r"^\W*(?:(?:这个|这|那个|你们的?|你们这个)\s*(?:机器人|bot|ai|助手|小助手)|它"
-                        r"|(?:the|this)\s+bot(?![a-z]))\s*", re.I)
+_BOT_FIRST = re.compile(r"^\W*(?:(?:这个|这|那个|你们的?|你们这个)?\s*"
+                        r"(?:机器人|bot(?![a-z])|ai(?![a-z])|助手|小助手)"
+                        r"|它|(?:the|this)\s+bot(?![a-z]))\s*", re.I)
 
 
 @per_message
@@ -550,7 +568,9 @@ _STATEMENT = re.compile(
     r"out|isn't|aren't|wasn't|cut off|cuts off|stopped|ended|ends|"
     r"froze|failed|broke|glitched|is missing|went|sounds|sound|never|still|came|arrived|loaded|finished|"
     r"come out|comes out|turn out|turns out|always come|always look|always turn|always end|"
-    r"appeared|showed up|worked|works|helped|rocks|slaps|killed it)(?![a-z])(?!\s+\w+ing\b)",
+    r"appeared|showed up|worked|works|helped|rocks|slaps|killed it"
+    # "spotify's AI DJ keeps playing …": a habit complained of
+    r"|keeps\s+[a-z]+ing|kept\s+[a-z]+ing)(?![a-z])(?!\s+\w+ing\b)",
     re.I,
 )
 # a verb in the past: "my render distance dropped to 2 chunks" (not "my cat dressed as a pirate", "my dog
@@ -1258,9 +1278,10 @@ def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None 
     weak: str | None = None
     for name, found in _signal_patterns() if _signalled(unquoted) else ():
         for m in found.finditer(unquoted):
-            if _RELATIVE.search(unquoted[: m.start()]) or (name == "past" and (
-                    _PARTICIPLE_AFTER.match(unquoted, m.end()) or described)):
-                continue  # "a cat that was sleeping", "a knight made of glass": what the subject is
+            if _RELATIVE.search(unquoted[: m.start()]) or (name in ("past", "habit") and described) or (
+                    name == "past" and _PARTICIPLE_AFTER.match(unquoted, m.end())):
+                # "a cat that was sleeping", "a knight made of glass", "一只老是睡觉的猫": what the subject is
+                continue
             if name in TALK_SIGNALS:
                 return name
             weak = weak or name
@@ -1436,8 +1457,13 @@ def _opens_a_request(text: str) -> bool:
     rest = opening[lead.end():]
     return bool(_verb_first_pattern().match(rest) or _combined("edit_words").match(rest.lstrip())
                 or _GET_ONE.match(rest)
-                or (_article_first().match(rest) and _something_made(rest))
+                or ((_article_first().match(rest) or _COUNT_FIRST.match(rest)) and _something_made(rest))
                 or pattern("media_nouns").match(rest.lstrip()))
+
+
+# "can i get 2 versions of …", "i'd like three stickers": a count where an article would be
+_COUNT_FIRST = re.compile(r"\W*(?:\d+|two|three|four|five|six|a few|a couple(?: of)?|couple of|several)\s",
+                          re.I)
 
 
 _TURN_INTO = re.compile(r"\W*(?:turn|convert|transform|change|make)\s+"

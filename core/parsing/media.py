@@ -33,8 +33,9 @@ _MADE_INTO = re.compile(r"(?<![a-z])(?:make|turn|made|remake)\s+(?:this|it|that|
 _REFERENCE_FOR = re.compile(r"(?<![a-z])(?:reference|ref|inspiration|template|base)\s+(?:for|to make)\s+"
                             r"(?:an?\s+|the\s+|my\s+)?(?:[\w\-]+\s+){0,2}$", re.I)
 _VIDEO_RESULT = re.compile(r"(?:video|clip|animation|short video)$", re.I)
-_SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*$"
-                        r"|(?:这|那)[一二两三几]?[张幅个些][\u4e00-\u9fff]{0,3}$")  # "这两张角色图"
+_SOURCE_ZH = re.compile(r"(?:把|将|用|拿|这|那|上传的|我的)[一二两三几这那张幅个些]*\s*$"
+                        # "这两张角色图", "这张 photo"
+                        r"|(?:这|那)[一二两三几]?[张幅个些][\u4e00-\u9fff]{0,3}\s*$")
 # "图1", "图二", "pic 2", "image #1": one of the attached pictures, named by its number
 _NUMBERED = re.compile(r"^\s*(?:#|no\.?\s*)?"
                        r"(?:\d(?!\d*[a-z])|[一二三四五六七八九](?![\u4e00-\u9fff]*[张幅个只]))",
@@ -211,8 +212,10 @@ def _chinese_head(text: str, start: int, end: int) -> bool:
         return False  # "我画的，怎么样": who drew it, the verb
     if _NUMBERED.match(text[end:]):
         return False  # "从图1的花苞变成图2": the pictures that came with the message
-    if _noun_start().match(text[end:]):
-        return False  # "视频封面", "歌曲封面图": the last noun of a compound is the head
+    if _noun_start().match(text[end:]) and not (text[end:end + 1].isspace() and _CJK.match(text[end - 1])):
+        # "视频封面", "歌曲封面图": the last noun of a compound is the head (not "做首歌 city pop风": a
+        # Chinese noun, then a pause)
+        return False
     if _STYLE_AFTER.match(text, end) or _other_head_after()[0].match(text, end):
         return False  # "延时摄影风格的星空", "电影感的海报": a style; "视频标题": words we don't make
     near = text[max(0, start - 12): start]

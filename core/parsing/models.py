@@ -335,3 +335,22 @@ def media_of(ref: ModelRef, catalogues: Mapping[str, Catalogue] | None) -> set[s
     return {MEDIA_OF_CATEGORY[category] for category,
             catalogue in (catalogues or {}).items() if ref.resolve(catalogue)}
 
+
+
+# "… over the normal one", "vs the regular version", "和普通版比": the family's plain model, beside a named
+# version
+_PLAIN_ONE = re.compile(r"(?<![a-z])(?:the\s+)?(?:normal|regular|base|basic|standard|plain|non-pro|cheaper|"
+                        r"original|old|older)\s+(?:one|version|model|tier)(?![a-z])"
+                        r"|普通版|标准版|基础版|普通的|便宜的那个|原版", re.I)
+
+
+def plain_of_family(text: str, refs: list[ModelRef]) -> ModelRef | None:
+    """The family's plain model as a second name, when the text names one versioned model of a family and
+    weighs it against "the normal one" ("is nano banana pro worth it over the normal one?")."""
+    named = [r for r in refs if r.family and (r.name or r.model_ids)]
+    if len(named) != 1 or len(refs) != 1:
+        return None
+    found = _PLAIN_ONE.search(text)
+    if found is None:
+        return None
+    return ModelRef(found.start(), found.end(), found.group(0), family=named[0].family)
