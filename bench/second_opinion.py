@@ -9,6 +9,7 @@ The model: logistic regression over the n-grams of ``second_opinion.features``, 
 stochastic gradient descent in a fixed order (a seeded shuffle per epoch), L2-regularised, so the same data
 gives the same weights on every machine. Pruned to the weights that matter before it is written.
 
+Every figure is of the model as it would be shipped (pruned).
 What is measured is the one use the model has: when the CURRENT rules (core.intent.parse) would charge a
 message, is P(request) below a threshold, so the charge becomes a question with the "Make it" button?
   caught     a non-request the rules charge (a false charge) that the model turns into a button
@@ -21,6 +22,8 @@ Usage (python3 -m bench.second_opinion ...):
   --blind 17 18   also train without sets 17 and 18 and score them: run it in a checkout of the first commit
                   that has them, so the rules are those that never saw them (first sight)
   --no-loso       skip the leave-one-set-out table
+  --first-sight   also score each left-out set against the rules of the commit that added it (slow: one
+                  process per set, its code taken with git archive)
   --show          print the messages caught and the requests doubted
   --write         write core/data/second_opinion.json, trained on all the allowed data, and time it
   --speed         the same without writing: the weights' size, load time and cost per message
@@ -28,10 +31,14 @@ Usage (python3 -m bench.second_opinion ...):
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import os
 import random
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,7 +49,8 @@ from bench.intents import DATA, HELD_BACK, catalogues, load
 from core.intent import CHARGING_KINDS, parse
 from core.parsing import second_opinion
 
-OUT = Path(__file__).resolve().parent.parent / "core" / "data" / "second_opinion.json"
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "core" / "data" / "second_opinion.json"
 SEED = 20261128
 EPOCHS = 12
 RATE = 0.2
@@ -117,6 +125,42 @@ def mark_charged(cases: list[Example]) -> None:
         case.charged = intent.request or getattr(intent, "doubted", False)
         case.kind, case.prompted = intent.kind.value, bool(intent.prompt)
         case.buttoned = intent.gate == "ambiguous" and not getattr(intent, "doubted", False)
+
+
+# the rules of an older commit, in a process of their own: each message's (charged, kind, prompted, buttoned)
+_RULES_THEN = """
+import json, sys
+from core.catalogue import Catalogue, parse_tree
+from core.intent import parse
+from core.media import CATEGORIES
+from sandbox.app import localized_tree
+cats = {c: Catalogue(c, tuple(parse_tree(c, localized_tree(c, "en")))) for c in CATEGORIES}
+read = []
+for line in sys.stdin:
+    case = json.loads(line)
+    i = parse(case["text"], case["images"], cats)
+    read.append([i.request, getattr(i.kind, "value", i.kind), bool(i.prompt), i.gate == "ambiguous"])
+print(json.dumps(read))
+"""
+
+
+def as_first_seen(cases: Sequence[Example], name: str) -> list[Example]:
+    """The set's messages as the rules read them in the commit that added the set: what a new blind set
+    meets before anyone tunes on it (the code of that commit, taken with git archive into a temporary
+    directory and run there)."""
+    added = subprocess.run(["git", "-C", str(ROOT), "log", "--diff-filter=A", "--format=%H", "--",
+                            f"tests/data/{name}"], capture_output=True, text=True, check=True).stdout.split()
+    if not added:
+        raise SystemExit(f"no commit adds tests/data/{name}")
+    with tempfile.TemporaryDirectory() as tmp:
+        code = subprocess.run(["git", "-C", str(ROOT), "archive", added[-1], "core", "sandbox", "locales"],
+                              capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=code, check=True)
+        messages = "\n".join(json.dumps({"text": c.text, "images": c.images}) for c in cases)
+        out = subprocess.run([sys.executable, "-c", _RULES_THEN], input=messages, capture_output=True,
+                             text=True, cwd=tmp, env={**os.environ, "PYTHONPATH": tmp}, check=True).stdout
+    return [dataclasses.replace(c, charged=bool(r[0]), kind=str(r[1]), prompted=bool(r[2]),
+                                buttoned=bool(r[3])) for c, r in zip(cases, json.loads(out), strict=True)]
 
 
 # ── training ──
@@ -265,27 +309,35 @@ def reverse_row(name: str, count: Count) -> str:
             f"asked instead (r/b):{cells}")
 
 
-def leave_one_set_out(cases: list[Example], show: bool) -> Count:
+def leave_one_set_out(cases: list[Example], show: bool, first_sight: bool) -> None:
     """For each tuned development set: train on everything else (minus the corpus lines that are its
-    messages), score it."""
+    messages), score it against the current rules and, with ``first_sight``, against the rules of the commit
+    that added it."""
     sets = sorted({c.source for c in cases if c.source != "corpus"}, key=lambda s: int(set_number(s)))
-    overall = Count()
-    print("\nLeave-one-set-out (against the current rules; c = false charges turned into a button, "
-          "d = real requests turned into a button):")
+    now, then = Count(), Count()
+    print("\nLeave-one-set-out (c = false charges turned into a button, d = real requests turned into a "
+          "button; 'now' against the current rules, 'then' against the rules the set first met):")
     print(header())
     shown: list[str] = []
     for name in sets:
         held = [c for c in cases if c.source == name]
         keys = {c.key for c in held}
         rest = [c for c in cases if c.source != name and not (c.source == "corpus" and c.key in keys)]
-        count = score(train(rest), held, shown if show else None)
-        overall.add(count)
+        model = pruned(train(rest))
+        count = score(model, held, shown if show else None)
+        now.add(count)
         print(row(set_number(name), count), flush=True)
-    print(row("sum", overall))
-    print(reverse_row("sum", overall))
+        if first_sight:
+            count = score(model, as_first_seen(held, name))
+            then.add(count)
+            print(row(" then", count), flush=True)
+    print(row("sum", now))
+    print(reverse_row("sum", now))
+    if first_sight:
+        print(row("sum then", then))
+        print(reverse_row("then", then))
     for line in shown:
         print(line)
-    return overall
 
 
 def speed(text: str, cases: Sequence[Example]) -> None:
@@ -329,7 +381,7 @@ def main(argv: list[str]) -> None:
         speed(text, cases)
         return
     if unseen:
-        model = train(cases)
+        model = pruned(train(cases))
         print(f"\nFirst sight of sets {', '.join(blind)} (trained without them; rules as they are here):")
         print(header())
         shown: list[str] = []
@@ -343,7 +395,7 @@ def main(argv: list[str]) -> None:
         if "--show" in argv:
             print("\n".join(shown))
     if "--no-loso" not in argv:
-        leave_one_set_out(cases, "--show" in argv)
+        leave_one_set_out(cases, "--show" in argv, "--first-sight" in argv)
     print(f"\n{time.process_time() - started:.0f} s CPU in all")
 
 
