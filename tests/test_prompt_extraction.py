@@ -1368,3 +1368,16 @@ def test_the_style_beside_the_lyrics(text: str, lyrics: str, expected: str) -> N
 ])
 def test_zh_edit_pointers_and_option_scraps(text: str, expected: str) -> None:
     assert parse(text, 1, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # what it is for, set off by a colon before what to make
+    ("for the club newsletter: a poster about composting with smiling worms",
+     "a poster about composting with smiling worms"),
+    # what the user is busy with lately, before the ask
+    ("最近在学钢琴，帮我写首简单的曲子吧，关于春天", "简单的曲子，关于春天"),
+    # "a thing", then what it is
+    ("能帮我画个东西吗，就是一只在屋顶晒太阳的猫", "一只在屋顶晒太阳的猫"),
+])
+def test_purpose_labels_busy_leads_and_a_thing(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected

@@ -85,7 +85,9 @@ LOOKS_LIKE = re.compile(r"^(?:what|how)\s+(?:(?:would|will|might|could|does|do)\
 VAGUE_LEAD = re.compile(r"^(?:(?:something|anything|smth|sth)(?:\s+[\w'-]+){0,2}"
                         # "a placeholder: gray cartoon cloud …": what it stands in for, not what it shows
                         r"|(?:just\s+)?(?:need\s+)?(?:an?\s+)?(?:quick\s+)?(?:placeholder|stand-?in|filler)"
-                        r"(?:\s+(?:image|pic|picture|art|graphic))?)\s*(?:[:：]|\s[-—–]+)\s*(?=\S)", re.I)
+                        r"(?:\s+(?:image|pic|picture|art|graphic))?)\s*(?:[:：]|\s[-—–]+)\s*(?=\S)"
+                        # "画个东西，就是一个在雨中等公交的女孩": "a thing", then what it is
+                        r"|^(?:东西|什么东西)\s*[，,：:]\s*(?:就是|是)?\s*(?=\S)", re.I)
 # "@ImaBot" typed as plain text (platform mention tokens are removed before parsing)
 TYPED_MENTION = re.compile(r"(?<![\w@.])@[\w\-.]*[\w]\s*")
 # politeness anywhere: "a pop song please, upbeat"
@@ -505,7 +507,9 @@ _SCAFFOLD_EN = re.compile(r"(?<![a-z'])(?:i|i'm|im|i've|ive|i'll|we|we're|we've|
                           r"it's|its|there's|theres|that's|thats|for|because|since|cuz|cause)(?![a-z'])",
                           re.I)
 # ("想做个vlog片头，帮我写段背景音乐": a plan said before the ask is its story too)
-_SCAFFOLD_ZH = re.compile(r"我|咱|你|了|[的用]$|要用|为了|因为|所以|有个|^(?:想|打算|准备|计划)")
+_SCAFFOLD_ZH = re.compile(r"我|咱|你|了|[的用]$|要用|为了|因为|所以|有个|^(?:想|打算|准备|计划)"
+                          # "最近在学吉他，…", "这几天在搬家，…": what the user is busy with lately
+                          r"|^(?:最近|这几天|这阵子|这段时间|这周|今天|今晚|周末)(?:一直|都)?在")
 _PRONOUN_OBJECT = re.compile(r"^\s*(?:it|this|that|them|these|those|her|him|one(?!\s+of)|它|这|那)(?![a-z])",
                              re.I)
 
@@ -1027,8 +1031,15 @@ def drop_condition(text: str) -> str:
     get a chance,", "有空的话，"), not the picture: "when the sun sets, a wolf howls" has no "you" or "it"
     and stays."""
     m = _CONDITION_EN.match(text) or _CONDITION_ZH.match(text) or _VOCATIVE_ZH.match(text) \
-        or _SET_OFF_ASK.match(text) or _ONLY_ASKS_EN.match(text)
+        or _SET_OFF_ASK.match(text) or _ONLY_ASKS_EN.match(text) \
+        or (_PURPOSE_LABEL_EN.match(text) if text[:4].lower() == "for " else None)
     return text[m.end():] if m else text
+
+
+#: "for the school newsletter: a poster about …": what it is for, set off by a colon before what to make (like
+#: "for my mom's birthday, can you make …", whose ask the request finder already starts from)
+_PURPOSE_LABEL_EN = re.compile(r"^for\s+(?:my|our|the|a|an|his|her|their|this|next)\s+"
+                               r"[^:：,，.!?]{1,40}?[:：]\s*(?=\S)", re.I)
 
 
 # ", my son loves dragons", ", i'm gonna print it", ", you're the best": a last clause about the user
