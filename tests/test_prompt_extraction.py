@@ -1381,3 +1381,12 @@ def test_zh_edit_pointers_and_option_scraps(text: str, expected: str) -> None:
 ])
 def test_purpose_labels_busy_leads_and_a_thing(text: str, expected: str) -> None:
     assert parse(text, 0, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the form of the video is its head noun; "video" beside it only repeats the media
+    ("timelapse video of a flower opening, 1080p", "timelapse of a flower opening"),
+    ("a 5 sec video loop of snow falling past a street lamp", "a loop of snow falling past a street lamp"),
+])
+def test_the_form_of_a_video_is_its_head_noun(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected

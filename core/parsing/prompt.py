@@ -36,6 +36,10 @@ _MEDIA_ADJECTIVES = (r"(?:an?\s+|some\s+|the\s+|one\s+|a single\s+)?(?:(?:short|
 # "a video of …", "3 pics of …": the media word only repeats the instruction; "a song about …", "a painting
 # of …", "a timelapse of …" name the thing made (its head noun) and stay
 _MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|version|one|shot|scene)s?"
+# "timelapse video of a city skyline", "a video loop of rain": the form of the video is its head noun; the
+# plain media word beside it only repeats the media
+FORM_MEDIA = re.compile(r"(?<![\w-])(time-?lapse)\s+(?:video|clip)(?=\s+of\s)"
+                        r"|(?<![\w-])(?:video|clip)\s+(loop)(?![\w-])", re.I)
 # "a picture for my church newsletter: a dove …": a plain media word, what it is for, then the description
 MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]{{1,60}}[:：]\s*(?=\S)", re.I)
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照片|图)\s*"
@@ -1297,6 +1301,8 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = _scraps().sub("", text)
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
             text = MEDIA_FOR.sub("", text)
+            if "video" in text or "clip" in text:
+                text = FORM_MEDIA.sub(lambda m: m.group(1) or m.group(2), text, count=1)
             text = IT_INTO.sub("", text)
             text = FRAME_LABEL.sub("", text)
             text = CONTENT_LABEL.sub("", text)
