@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .pattern_cache import install
+
+    install()  # only with IMA_BOT_PATTERN_CACHE set (the test suite); before any pattern is built
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 
