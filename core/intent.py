@@ -841,7 +841,8 @@ def _command(intent: Intent, found: list[str], work: str, refs: list[ModelRef],
         intent.n = option_words.take_options(work, None, 0)[0].n or command_words.count_again(work)
     elif intent.kind in (IntentKind.RESET_PREFERENCE, IntentKind.TRY_ANOTHER):
         _about_media(intent, work)  # "reset my video model"
-    if refs:
+    if refs and not (intent.kind == IntentKind.RESET_PREFERENCE and pattern("always").search(work)):
+        # (not "forget that always-veo thing": the model named is the default dropped, none to use)
         _name_model(intent, refs[0], catalogues, None)
         if intent.kind == IntentKind.TRY_ANOTHER:
             intent.kind, intent.gate = IntentKind.AGAIN, gate.REQUEST

@@ -962,3 +962,21 @@ def test_banana_after_a_use_word_is_the_nano_banana_family_but_a_banana_to_draw_
     drawn = _parse("using banana, draw a vintage travel poster for Lisbon")
     assert model_id(drawn) == "gemini-3.1-flash-image"
     assert model_id(_parse("a banana wearing sunglasses")) is None
+
+
+def test_the_best_thing_you_can_make_is_asked_for():
+    intent = _parse("cheapest video u can do of a tumbleweed rolling across an empty highway lol")
+    assert intent.request and intent.task_type == "text_to_video"
+
+
+@pytest.mark.parametrize("text", [
+    "妈，你那张在西湖拍的照片发群里了吗",  # said to mom
+    "our composer is doing the soundtrack for the game, should be done by friday",  # a person at work on it
+])
+def test_talk_to_a_person_or_about_their_work_is_never_charged(text):
+    assert (_parse(text).kind, _parse(text).request) == ("chat", False), text
+
+
+def test_an_always_default_taken_back_is_a_reset_that_uses_no_model():
+    intent = _parse("forget that always-veo thing, go back to default for videos")
+    assert intent.kind == "reset_preference" and intent.model_key is None

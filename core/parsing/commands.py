@@ -80,6 +80,9 @@ def commands_in(text: str, model_spans: Sequence[tuple[int, int]] = (), offset: 
     taken back ("forget the song", "不要做视频了") is a cancel."""
     if take_back(text):
         return ["cancel"]
+    if (_TAKE_BACK_CHARS.search(text) and pattern("always").search(text)
+            and any(p.match(text) for p in _take_back())):
+        return ["reset_preference"]  # "forget that always-veo thing": the default dropped
     if not _pattern().search(_blank(text, model_spans, offset)) or _OVERLOOKED.match(text):
         return None
     found, said = _read(text, model_spans, offset)

@@ -194,7 +194,10 @@ def _edit_nouns() -> frozenset[str]:
 
 
 def social(text: str) -> bool:
-    """Greetings, thanks and reactions ("nice", "哈哈", "that track slaps", "这张太好看了")."""
+    """Greetings, thanks and reactions ("nice", "哈哈", "that track slaps", "这张太好看了"), and a person
+    called in a clause of their own ("妈，…")."""
+    if len(text) <= 8 and not residue(text, "vocatives") and text.strip(" \t,.!?~，。！？"):
+        return True  # "妈，你那张照片发群里了吗": said to mom
     if is_question(text) and _combined("usage_phrases", "models_phrases", "help_phrases").search(text):
         return False  # "这个机器人怎么收费": a question to answer
     if not residue(text, "greetings", "thanks", "reactions", "bot_words",
@@ -600,9 +603,12 @@ def _person_does() -> re.Pattern[str]:
     """"my sister paints portraits for a living", "her boyfriend makes beats": a person of one's own, then a
     verb in the present (their habit or job, told), not "my sister's portrait" or "my friends dancing"."""
     return re.compile(rf"^\W*(?:my|our|his|her|their|your|ur)\s+(?:(?:little|big|older|younger|best|"
-                      rf"twin|new|old)\s+)?(?:{alt('attribution_people', 'en')})\s+"
-                      rf"(?:(?:also|always|still|just|actually|literally|even|only|really)\s+)?(?!(?:is|has|was|does|always)(?![a-z]))"
-                      r"[a-z]+[a-rt-z]s(?![a-z'’])", re.I)
+                      rf"twin|new|old)\s+)?(?:{alt('attribution_people', 'en')}|composer|designer|artist|"
+                      rf"illustrator|animator|photographer|producer|videographer|developer|dev|intern)\s+"
+                      rf"(?:(?:also|always|still|just|actually|literally|even|only|really)\s+)?"
+                      r"(?:(?!(?:is|has|was|does|always)(?![a-z]))[a-z]+[a-rt-z]s(?![a-z'’])"
+                      # "our composer is doing the soundtrack": at work on it now
+                      r"|(?:is|'s|are)\s+(?:already\s+|still\s+|currently\s+)?[a-z]+ing(?![a-z]))", re.I)
 
 
 def _told(lowered: str, around: tuple[str, int, int] | None) -> bool:
@@ -1448,6 +1454,8 @@ def _opens_a_request(text: str) -> bool:
         return True
     if _TURN_INTO.match(opening):
         return True  # "turn these two frames into a clip", "convert this to a sticker"
+    if _best_you_can().match(opening):
+        return True  # "cheapest video u can do of a tumbleweed …": the thing asked for, as good as it gets
     if opening[:1] in ("把", "将") and _asks_for_a_change(opening[1:]):
         # "把人物变大", "把背景换成白色": what to do to it, said with 把 (not "把我笑死了", "把空调调低一点")
         return ba_change(opening) != "talk"
@@ -1464,6 +1472,16 @@ def _opens_a_request(text: str) -> bool:
 # "can i get 2 versions of …", "i'd like three stickers": a count where an article would be
 _COUNT_FIRST = re.compile(r"\W*(?:\d+|two|three|four|five|six|a few|a couple(?: of)?|couple of|several)\s",
                           re.I)
+
+
+@cache
+def _best_you_can() -> re.Pattern[str]:
+    """"cheapest video u can do of …", "the best song you could make about …": a media noun the bot is asked
+    to make as well as it can."""
+    return compiled(r"\W*(?:the\s+)?(?:cheapest|best|fastest|quickest|nicest|coolest|craziest|funniest|"
+                    r"prettiest|most\s+[a-z]+)\s+(?:[a-z-]+\s+){{0,2}}?(?:{n})\s+(?:that\s+)?(?:u|you|ya)\s+"
+                    r"(?:can|could)\s+(?:do|make|draw|render|generate|create|come up with|give me)(?![a-z])",
+                    n=("media_nouns",))
 
 
 _TURN_INTO = re.compile(r"\W*(?:turn|convert|transform|change|make)\s+"
