@@ -1193,8 +1193,11 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         # video" with no picture: nothing to make yet, how the bot works is asked
         intent.kind, intent.gate = IntentKind.HELP, gate.NONE
         intent.task_type = intent.media = None
-    elif not intent.images and not draft.task_type and (change := gate.ba_change(described)):
-        if change == "talk":  # "把空调调低一点", "把价格调低一点吧，太贵了": nothing in a picture is changed
+    elif not intent.images and not draft.task_type and (
+            change := gate.ba_change(described) or gate.made_more(described)):
+        # "把空调调低一点", "把价格调低一点吧，太贵了": nothing in a picture is changed; "make the videos
+        # longer": what the bot makes, judged
+        if change == "talk":
             intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         else:  # "把背景换成白色" with no picture: the edit asks for the picture, never makes a new one
             intent.gate, intent.media = gate.REQUEST, "image"
@@ -1203,8 +1206,8 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
         intent.gate = gate.AMBIGUOUS
     elif (not intent.images and not draft.task_type and not draft.signals and not draft.commanded
           and draft.stated is None and (wanted := gate.wanted_thing(described))):
-        # "need a ride to the airport", "i want a pizza": a thing we do not make is talk; "want a dragon
-        # flying over a castle" might be a picture, asked with the button
+        # "need a ride to the airport", "i want a pizza": an everyday thing nobody asks a picture of is talk;
+        # "i need a dog so bad" might be a picture, asked with the button ("i want a dragon" is a request)
         if wanted == "talk":
             intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
         else:

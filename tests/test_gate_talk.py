@@ -881,10 +881,69 @@ def test_wants_of_things_we_do_not_make_jokes_and_plans_are_talk(text):
     assert (intent.kind, intent.request) == ("chat", False), text
 
 
-@pytest.mark.parametrize("text", ["want a dragon flying over a castle", "我想要一只戴帽子的猫"])
-def test_a_want_that_sets_a_scene_is_asked_with_the_button(text):
+@pytest.mark.parametrize("text, prompt_text", [
+    ("i want a dragon", "a dragon"), ("I need a dinosaur", "a dinosaur"),
+    ("i want a neon city", "a neon city"), ("hey, i want a dragon", "a dragon"),
+    ("i want a dragon!!", "a dragon"), ("i want 4 dragons", "4 dragons"),
+    ("want a dragon flying over a castle", "a dragon flying over a castle"),
+    ("我要一只柯基", "一只柯基"), ("我想要一只猫", "一只猫"), ("我要一座城堡", "一座城堡"),
+    ("要一个宇航员在月球上骑马", "一个宇航员在月球上骑马"), ("我要一只熊猫吃竹子", "一只熊猫吃竹子"),
+    ("我要一只猫，赛博朋克风格", "一只猫，赛博朋克风格"), ("我想要一只戴帽子的猫", "一只戴帽子的猫"),
+])
+def test_a_want_of_a_drawable_subject_is_a_request(text, prompt_text):
+    # REVIEW10 §1: on an image bot "i want a dragon" is how a beginner asks; only everyday things are talk
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.prompt) == ("generate", True, prompt_text), text
+
+
+@pytest.mark.parametrize("text", ["i need a dog so bad", "i want a pizza on the moon"])
+def test_a_want_said_with_a_reason_or_an_everyday_thing_in_a_scene_is_asked_with_the_button(text):
     intent = _parse(text)
     assert (intent.kind, intent.gate, intent.request) == ("generate", "ambiguous", False), text
+
+
+@pytest.mark.parametrize("text", [
+    "I was wondering if you could make music", "I was wondering if you can make videos?",
+    "i wonder if you can draw", "I wonder if you could make longer videos",
+    "I was hoping you could make songs with lyrics", "I was wondering if you could draw anime",
+])
+def test_a_capability_question_after_a_polite_lead_is_help_as_after_can_you(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("help", False), text
+
+
+@pytest.mark.parametrize("text", [
+    "I was wondering if you could make the videos longer", "can you make the videos longer",
+    "make your videos longer pls", "could you make the songs shorter", "i was hoping you'd be faster",
+    "any chance for a refund?", "any chance of a discount",
+])
+def test_feedback_about_what_the_bot_makes_and_everyday_asks_after_a_polite_lead_are_talk(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+def test_a_progress_question_after_any_chance_for_is_about_the_task():
+    intent = _parse("any chance for an update on my video?")
+    assert (intent.kind, intent.request, intent.about_task) == ("chat", False, True)
+
+
+@pytest.mark.parametrize("text", ["I was hoping you could make it brighter", "make the cat bigger"])
+def test_a_change_to_a_picture_not_sent_asks_for_the_picture(text):
+    intent = _parse(text)
+    assert (intent.task_type, intent.problem) == ("image_to_image", "need_image"), text
+
+
+@pytest.mark.parametrize("text", ["画几张比较好", "做几个比较合适", "画几张图合适", "做几段视频才够",
+                                  "一般画几张", "画几张都行", "该画几张"])
+def test_how_many_to_make_asked_with_a_judging_word_is_a_question(text):
+    # REVIEW10 §3: 几 after a making verb is "a few" only when a subject follows
+    assert not _parse(text).request, text
+    assert _parse(text).kind != "generate", text
+
+
+@pytest.mark.parametrize("text", ["画几张猫猫给我", "画几个头像给我"])
+def test_a_few_of_a_subject_asked_in_chinese_is_a_request(text):
+    assert _parse(text).request, text
 
 
 def test_a_want_of_something_we_make_is_still_made():

@@ -284,8 +284,19 @@ _A_NOT_A = re.compile(r"([\u3400-\u9fff])不\1[\s\W]*$")
 _ZH_ASKED = re.compile(
     r"(吗|么|呢|嘛)[\s\W]*$|多少|多长|什么|有啥|是啥|干啥|叫啥|谁(?![都也])|哪个|哪些|哪里|哪儿|去哪|在哪|为什么|为啥|"
     r"哪张|哪首|哪段|哪版|哪一|哪款|哪种|"
-    # ("画几张猫的图", "再来几首": a few made, not how many asked; "要画几张？" keeps its question mark)
-    r"怎么|咋|(?<![画做成写出拍])几[个张次首段]|(?:能|会|可以)(?:画|做|生成|写|出|拍)几[个张次首段]|多久|多长时间|能不能|可不可以|有没有|是不是|会不会|要不要")
+    r"怎么|咋|多久|多长时间|能不能|可不可以|有没有|是不是|会不会|要不要")
+
+
+@cache
+def _how_many_zh() -> re.Pattern[str]:
+    """几张/几个/几首 asked as "how many?": anywhere but right after a making verb; after one ("画几张猫的图",
+    "再来几首") it is "a few" only when a subject follows, not at the end ("一般画几张") nor before a word
+    that judges the number ("画几张比较好", "做几段视频才够": how many would be right?)."""
+    return compiled(r"(?<![画做成写出拍])几[个张次首段]|(?:能|会|可以)(?:画|做|生成|写|出|拍)几[个张次首段]"
+                    r"|几[个张次首段](?=[\s\W]*$|\s*(?:图片?|照片|视频|歌|音乐)?\s*(?:{j}))",
+                    j=("judging_words", "zh"))
+
+
 _HOW_MUCH = re.compile(r"(?<![a-z])how (?:much|many|long)(?![a-z])", re.I)
 _FIRST_WORD = re.compile(r"^\W*([a-z']+)")
 _QUESTION_FIRST = frozenset({"what", "what's", "whats", "which", "how", "why", "when", "where", "who",
@@ -311,7 +322,8 @@ def is_question(text: str) -> bool:
         return True  # "行不行", "贵不贵": asked as A-not-A
     if zh and _OPINION_ASKED.search(stripped):
         return True  # "你们觉得海报用蓝色好还是红色好": an opinion asked, of the group or of the bot
-    if (zh and (_ZH_ASKED.search(stripped) or _ZH_CHOICE.search(stripped))) or _HOW_MUCH.search(stripped):
+    if (zh and (_ZH_ASKED.search(stripped) or _how_many_zh().search(stripped)
+                or _ZH_CHOICE.search(stripped))) or _HOW_MUCH.search(stripped):
         return True
     if _EN_TAG.search(stripped):
         return True  # "you do music too right", "that's the cheapest one, yeah"
@@ -1333,11 +1345,14 @@ _MINE_LATER = re.compile(r"^\W*(?:我|我们|咱|咱们)(?:待会儿?|等下|等
                          r"(?<![a-z])(?:generate|make|draw|do|create|render)(?![a-z]))", re.I)
 
 
-# a want said first: "need a ride to the airport", "i'd really love a cake", "我想要一杯奶茶"
+# a want said first: "need a ride to the airport", "i'd really love a cake", "any chance for a refund?",
+# "我想要一杯奶茶"
 _WANT_FIRST = re.compile(r"^\W*(?:(?:i|we|i'm|im)\s+)?(?:(?:really|just|kinda|so|badly|seriously|gonna|"
                          r"would|could|totally|desperately)\s+)*(?:need|want|wanna|'d like|'d love|could use|"
                          r"crave|am craving|(?:(?<=i )|(?<=we ))(?:would )?(?:like|love))\s+"
                          r"(?!to(?![a-z])|you|u(?![a-z])|it(?![a-z])|this|that|them|these|those)"
+                         # "any chance for a refund?", "any chance of an update on my video?"
+                         r"|^\W*any\s+chance\s+(?:for|of)\s+"
                          r"|^\W*(?:我|我们)?(?:好|真|很|超)?(?:想要|需要|想吃|想喝|要)(?!你|帮|给|把|让|做|画|生成|写|来|弄)",
                          re.I)
 # words that set a scene ("a dog in a spacesuit", "a cat wearing a crown", "一只戴帽子的猫"): a thing to draw
@@ -1351,9 +1366,11 @@ _MADE_MEASURE = re.compile(r"\s*[一两二三四五六七八九十几\d]*\s*[张
 
 def wanted_thing(text: str) -> str | None:
     """"need a ride to the airport", "i want a pizza", "我想要一杯奶茶": a want said first whose thing is no
-    picture, video or song and no making verb follows: "talk" when the thing sets no scene (a ride, a nap, a
-    plumber), "scene" when it does ("want a dragon flying over a castle": perhaps a picture, asked with the
-    button); None when the clause is no such want."""
+    picture, video or song and no making verb follows. "talk" when the thing is an everyday one nobody asks a
+    picture of (data: everyday_wants) and sets no scene; "ask" (the button) when such a thing sets a scene
+    ("i want a coffee with latte art on the moon") or any other thing is wanted with a reason said beside it
+    ("i need a dog so bad"); None otherwise: on an image bot "i want a dragon", "我要一只柯基" is how a
+    beginner asks, a request as any other."""
     opening = _opening(text.strip())
     want = _WANT_FIRST.match(opening)
     if want is None:
@@ -1367,7 +1384,35 @@ def wanted_thing(text: str) -> str | None:
     # the scene is read in the thing wanted ("a plumber asap, the office sink is leaking" tells why), or a
     # look said after it ("a fox, watercolor")
     thing, _, after = _split_first(rest)
-    return "scene" if _SCENE.search(thing) or _SCENE_WORDS.search(after) else "talk"
+    everyday = _everyday().match(thing)
+    if everyday is None and not _EATEN.search(want.group(0)):
+        return "ask" if _WANT_REASON.search(thing) else None
+    # (not "an update on my video": whose thing it is sets no scene)
+    said = _WHOSE.sub("", thing[everyday.end():] if everyday else thing)
+    return "ask" if _SCENE.search(said) or _ZH_SCENE.search(said) or _SCENE_WORDS.search(after) else "talk"
+
+
+_WHOSE = re.compile(r"(?<![a-z])(?:on|about|for|from|to|of)\s+(?:my|our|your|ur|his|her|their)(?![a-z]).*",
+                    re.I)
+# a want of something eaten or drunk: "我想吃火锅", "想喝奶茶"
+_EATEN = re.compile("[吃喝]")
+# why the thing is wanted, said beside it: "i need a dog so bad", "i want a cat rn lol"
+_WANT_REASON = re.compile(r"(?<![a-z])(?:asap|so bad(?:ly)?|real bad|rn|right now|lol|lmao|irl|today|"
+                          r"tonight|tomorrow)(?![a-z])|好想|真想|急需|馋", re.I)
+# a Chinese scene or look: where or what the subject does, or a style ("一个宇航员在月球上骑马",
+# "一只猫，赛博朋克风格")
+_ZH_SCENE = re.compile(r"[在骑吃跳飞坐站躺穿戴拿抱玩跑游]|风格|画风|[\u3400-\u9fff]风(?![\u3400-\u9fff])")
+
+
+@cache
+def _everyday() -> re.Pattern[str]:
+    """An everyday thing wanted (data: everyday_wants), its article and a word or two before it: "a ride",
+    "a new job", "一杯奶茶", "吃火锅"."""
+    return compiled(r"^\W*(?:(?:a|an|the|some|my|our|another|one|more|"
+                    r"(?!(?:in|on|with|of|for|at|to|and|or|vs)(?![a-z]))[a-z'-]+(?<!ing))\s+){{0,3}}?"
+                    r"(?:{en})(?![a-z])"
+                    r"|^\s*(?:[一两几\d]?[杯份个碗顿瓶块点]|一点)?\s*(?:{zh})",
+                    en=("everyday_wants", "en"), zh=("everyday_wants", "zh"))
 
 
 def _split_first(text: str) -> tuple[str, str, str]:
@@ -1487,6 +1532,27 @@ def _best_you_can() -> re.Pattern[str]:
 _TURN_INTO = re.compile(r"\W*(?:turn|convert|transform|change|make)\s+"
                         r"(?:it|this|that|these|those|them|the|my|both|all)(?![a-z'])[^,.!?;:]{0,40}?\s(?:into|to)\s+(?:an?|the|some|one|\d+)?\s*[a-z]",
                         re.I)
+
+
+@cache
+def _made_more() -> re.Pattern[str]:
+    return compiled(r"^\W*(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:(?:please|pls|just)\s+)?make\s+"
+                    r"(?:(?P<them>(?:the|your|ur|these|those|all\s+the)?\s*(?:{m})(?<=s))|it|them|this|that|"
+                    r"(?:the|his|her|its|their)\s+[a-z]+)\s+"
+                    r"(?:a\s+(?:bit|little|lot)\s+|much\s+|way\s+|even\s+)?"
+                    r"(?:more\s+[a-z]+|less\s+[a-z]+|(?!(?:{m})(?![a-z]))[a-z]{{2,}}er)"
+                    r"(?:\s+(?:pls|please|plz))?[\s?.!]*$", m=("media_nouns",))
+
+
+def made_more(text: str) -> str | None:
+    """"make the videos longer", "could you make the songs shorter": what the bot makes in general, judged
+    ("talk"); "make it brighter", "make the cat bigger" with no picture: a change to a picture not sent
+    ("picture": the edit asks for it, never makes a new one); None for anything else ("make a longer video
+    of a cat")."""
+    found = _made_more().match(_opening(text.strip()))
+    if found is None:
+        return None
+    return "talk" if found.group("them") else "picture"
 
 
 def ba_change(text: str) -> str | None:
