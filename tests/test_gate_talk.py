@@ -1039,3 +1039,64 @@ def test_talk_to_a_person_or_about_their_work_is_never_charged(text):
 def test_an_always_default_taken_back_is_a_reset_that_uses_no_model():
     intent = _parse("forget that always-veo thing, go back to default for videos")
     assert intent.kind == "reset_preference" and intent.model_key is None
+
+
+# ── REVIEW10 §4-7: the look-alike requests of the session-10 talk rules ──
+@pytest.mark.parametrize("text", [
+    "a video of that sunset we saw", "a comic about that time we got lost",
+    "a poster for that movie we watched",
+    "a video announcing our app just dropped", "a banner saying our new album dropped today",
+])
+def test_a_past_said_inside_what_to_make_describes_the_subject(text):
+    # §4: "that" after a preposition opens no relative clause, but "a video of …" names what to make first
+    assert _parse(text).request, text
+
+
+@pytest.mark.parametrize("text", ["我明天要一个视频：猫在跳舞", "我明天要一张海报：新品发布"])
+def test_a_plan_word_before_a_stated_prompt_asks_now(text):
+    assert _parse(text).request, text
+
+
+def test_a_plan_with_a_draft_asked_now_is_a_request():
+    assert _parse("我们下周要一个宣传视频，现在先做个草稿：城市夜景").request
+
+
+@pytest.mark.parametrize("text", ["[1] 先去噪", "[1] 要去斑", "[1] 先去红眼", "[1] 要去字",
+                                  "[1] 先去路人再调色"])
+def test_removing_something_from_the_picture_sent_is_about_the_picture(text):
+    # §5: 去 + a blemish is a retouch, never where the user is off to (the button at least, never chat)
+    intent = _parse(text[4:], images=1)
+    assert (intent.kind, intent.task_type) == ("generate", "image_to_image"), text
+
+
+@pytest.mark.parametrize("text", ["现在要去接孩子", "我要去参加婚礼", "我先去吃饭了"])
+def test_where_the_user_is_off_to_is_talk(text):
+    assert (_parse(text).kind, _parse(text).request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text, prompt_text", [("咱再整一个视频：小狗冲浪", "小狗冲浪"),
+                                               ("我再写一首歌：关于夏天", "关于夏天")])
+def test_one_more_said_with_what_it_is_is_a_request(text, prompt_text):
+    # §6: "我再 + verb" is the user's own later doing only with a time word or a plan marker
+    intent = _parse(text)
+    assert (intent.request, intent.prompt) == (True, prompt_text), text
+
+
+@pytest.mark.parametrize("text", ["我等下再画", "我们回头再做那个海报",
+                                  "meeting 之后我再 generate 那个 poster"])
+def test_the_users_own_later_doing_is_talk(text):
+    assert not _parse(text).request, text
+
+
+@pytest.mark.parametrize("text", ["stop the clock poster and a melting watch",
+                                  "stop the bus poster and a kid waving",
+                                  "stop the noise poster and a quiet street"])
+def test_a_slogan_poster_with_more_after_and_is_never_a_cancel(text):
+    # §7: a take-back before "and" counts only when a request follows it
+    intent = _parse(text)
+    assert intent.kind == "generate" and "cancel" not in intent.commands and not intent.plain, text
+
+
+def test_a_task_stopped_before_a_command_does_both():
+    intent = _parse("stop the cat video and switch model")
+    assert intent.kind == "try_another" and intent.commands == ["cancel"]

@@ -15,7 +15,7 @@ from functools import cache
 from ..numbers import EN_COUNT, parse_number
 from .gate import chatty, residue, social
 from .options import take_options
-from .vocab import Tagged, alt, alternation, pattern, phrases
+from .vocab import Tagged, alt, alternation, compiled, pattern, phrases
 
 #: list name in intent_words.json → intent kind, in the order they are tried at one position
 COMMANDS = (("try_another", "try_another"), ("reset", "reset_preference"), ("cancel", "cancel"),
@@ -106,15 +106,28 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
     if not _pattern().search(text) and not _TAKE_BACK_CHARS.search(text):
         return None
     for m in _SPLIT.finditer(text, 0, LEADING_MAX):
-        if take_back(text[: m.start()]) and text[m.end():].strip():
-            # "stop the cat video and draw a dog": the request taken back, then a new one
-            return ["cancel"], m.end()
+        if take_back(text[: m.start()]):
+            # "stop the cat video and draw a dog": the request taken back, then a new one; "… and switch
+            # model": then the commands (not "stop the clock poster and a melting watch": what follows
+            # "and" is more of the poster, no request)
+            if _request_after().match(text, m.end()):
+                return ["cancel"], m.end()
+            if then := commands_in(text[m.end():], model_spans, offset + m.end()):
+                return ["cancel", *then], len(text)
         found, said = _read(text[: m.start()], model_spans, offset)
         if said:
             return None
         if found and text[m.end():].strip():
             return found, m.end()
     return None
+
+
+@cache
+def _request_after() -> re.Pattern[str]:
+    """What follows a request taken back that asks for a new one: a making verb ("… and draw a dog",
+    "…再画一只狗"); a command is read whole (:func:`commands_in`: "… and switch model")."""
+    return compiled(r"\W*(?:(?:then|instead|just|please|pls|plz|now|maybe|also|然后|改成|换成)\s*)*"
+                    r"(?:{v}|{r})(?![a-z])", v=("create_verbs",), r=("request_verbs",))
 
 
 @cache

@@ -550,7 +550,7 @@ def asks_what(text: str) -> bool:
 def _verb_first_pattern() -> re.Pattern[str]:
     verbs = alternation(v for v in (*phrases("create_verbs"), "give me", "show me", "get me", "gimme")
                         if v != "do")
-    return re.compile(rf"^\W*(?:(?:please|pls|plz|just|now|then|ok|okay|请|就|再|也)\s*)?"
+    return re.compile(rf"^\W*(?:(?:please|pls|plz|just|now|then|ok|okay|请|就|再|也|现在|先|马上)\s*){{0,2}}"
                       rf"(?!{alt('not_verbs')})(?:{verbs})"
                       r"(?![了过的得来完好部师组])", re.I)  # not "设计部说…", "画师"
 
@@ -803,11 +803,11 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     idiom = compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered)
     if (idiom and _idiom_stands(lowered, idiom, around)) or _SHOW_ME_YOURS.match(lowered):
         return True  # "make sure you bring a jacket", "time to make dinner", "画饼", "放首歌": everyday talk
-    if _OFF_TO.match(lowered):
+    if _off_to().match(lowered):
         return True  # "现在要去接孩子", "我先去吃饭了": where the user is off to
     if scan("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
-    if _future_plan(lowered) or _reported().match(lowered):
+    if (_future_plan(lowered) and not _stated_after(around)) or _reported().match(lowered):
         return True  # "明天我再让它画海报", "老板说以后海报都让机器人做"
     if wants_something_made(lowered):
         return False
@@ -837,10 +837,12 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     return bool(compiled("(?:{v})", 0, v=("finite_verbs", "en")).search(lowered))
 
 
-# "现在要去接孩子", "我得去开会": the user off to do something (not "要去掉背景": removed from the picture)
-_OFF_TO = re.compile(r"^\W*(?:我|我们)?(?:现在|马上|这就|先|等下)?(?:要|得|该|先|这就)去"
-                     r"(?!掉|除|水印|背景|画|做|生成|弄|整|写|拍|出|设计|制作|p|P)"
-                     r"(?![^，。,.!！?？\s]{0,6}的)[\u3400-\u9fff]")
+@cache
+def _off_to() -> re.Pattern[str]:
+    """"现在要去接孩子", "我得去开会": the user off on an errand (data: off_to); not "[1] 先去噪", "要去斑",
+    "要去掉背景": what is removed from a picture."""
+    return compiled(r"^\W*(?:我|我们)?(?:现在|马上|这就|先|等下)?(?:要|得|该|先|这就)去"
+                    r"(?![^，。,.!！?？\s]{{0,6}}的)(?:{e})", e=("off_to", "zh"))
 
 
 # "show me your desk setup", "send us your pics": the other person's own things asked to see (not "show me
@@ -1005,7 +1007,18 @@ def _future_plan(text: str) -> bool:
     planned = pattern("plans").match(rest) or _ZH_PLAN_VERB.match(rest) or _NEED_LATER.match(rest)
     if planned is None:
         return False
-    return not _ASKING.search(rest[planned.end():].lstrip("再"))
+    # (not "我明天要一张海报：新品发布": what it shows, stated after a colon, asks now)
+    return not _ASKING.search(rest[planned.end():].lstrip("再")) and not _STATED.search(rest, planned.end())
+
+
+# a description stated after a colon: "…：猫在跳舞", "…: a fox in the snow"
+_STATED = re.compile(r"[:：]\s*[^\s:：]")
+
+
+def _stated_after(around: tuple[str, int, int] | None) -> bool:
+    """The clause is followed by a colon and what to make ("我明天要一个视频：猫在跳舞"): asked now, whatever
+    time was said before it."""
+    return around is not None and bool(_STATED.match(around[0], around[2]))
 
 
 def _plan(text: str) -> bool:
@@ -1281,14 +1294,27 @@ def _opening(text: str) -> str:
     return _lead_cut(text[start:])
 
 
+@cache
+def _made_opening() -> re.Pattern[str]:
+    """A thing to make named first, with what it shows or is for: "a video of …", "comic about …", "a
+    banner saying …" (not "the new trailer for …": a thing that exists, talked about)."""
+    return compiled(r"^\W*(?!(?:the|this|that|these|those|my|our|his|her|their|your|ur)\s)"
+                    r"(?:(?:an?|some|one|two|three|\d+)\s+)?(?:[a-z'-]+\s+){{0,2}}?(?:{m})s?\s+"
+                    r"(?:of|about|for|showing|announcing|saying|celebrating|with|where|from)(?![a-z])",
+                    m=("media_nouns",))
+
+
 def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None = None) -> str | None:
     """The first sign of talk in a clause ("negation", "comparison", "reported", "second_person", "past",
     "statement"; "hypothetical" and "amused" are asked about with a button), or None. Quoted words
     (lyrics, the words on a poster) are not looked at."""
     unquoted = _own_words(text)
     opening = _opening(unquoted)
-    # "一只猫画了一幅画": a description that opens with what is shown tells the subject's past, not the user's
-    described = bool(compiled(r"^\W*(?:{a})", 0, a=("articles", "zh")).match(opening))
+    # "一只猫画了一幅画": a description that opens with what is shown tells the subject's past, not the
+    # user's; so does one that opens with something to make ("a video of that sunset we saw", "a banner
+    # saying our album dropped today": the past is the subject's, not news told)
+    described = bool(compiled(r"^\W*(?:{a})", 0, a=("articles", "zh")).match(opening)
+                     or _made_opening().match(opening))
     if _negated_start().match(opening):
         return "negation"  # "stop making videos of dogs", "别再画猫了", "no need for a video of that"
     # a sign that only asks (a hypothetical, amusement) gives way to a sign of talk found after it:
@@ -1313,7 +1339,7 @@ def _later_signal(unquoted: str, opening: str, described: bool, images: int,
     """The signs of :func:`chat_signal` read from the clause's shape rather than from phrase lists."""
     if (("说" in opening and _ZH_SAID.search(opening)) or _REPORTED_OPENING.match(opening)) and not described:
         return "reported"  # not "一个女孩对着月亮说晚安"; "老板让我做个海报": what someone asked of the user
-    if _future_plan(opening.lower()) or _MINE_LATER.match(opening):
+    if (_future_plan(opening.lower()) or _mine_later(opening)) and not _stated_after(around):
         # "下周我们要做个 trailer", "(meeting 之后)我再 generate 那个 poster": what the user (or the team)
         # will do later
         return "plan"
@@ -1333,16 +1359,28 @@ def _later_signal(unquoted: str, opening: str, described: bool, images: int,
         return "statement"  # "…打印出来效果很好", "颜色有点偏": a verdict on a result
     if _HAN.search(unquoted) and _verdict_end().search(unquoted) and not _ASKING.search(unquoted):
         return "statement"  # "可灵做视频最稳": a verdict said last, whatever verb came before it
-    if not images and _telling(opening):
+    if not images and _telling(opening) and not _made_opening().match(opening):
+        # (not "a comic about that time we got lost": what the thing made shows)
         return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
     return None
 
 
 # "我再 generate 那个 poster", "我们回头再做": the user, then "again/later" and a making verb: their own later
 # doing (not "我再要一张", "我再来一张": one more asked for)
-_MINE_LATER = re.compile(r"^\W*(?:我|我们|咱|咱们)(?:待会儿?|等下|等会儿?|回头|晚点|之后|以后)?再\s*"
+_MINE_LATER = re.compile(r"^\W*(?:我|我们|咱|咱们)(?P<time>待会儿?|等下|等会儿?|回头|晚点|之后|以后)?再\s*"
                          r"(?!要|来|给我|看看)(?:让它|叫它|找它|用它)?\s*(?:画|做|生成|弄|搞|写|出|拍|剪|整|"
                          r"(?<![a-z])(?:generate|make|draw|do|create|render)(?![a-z]))", re.I)
+# what marks the doing as the user's own, later, with no time word: the thing already known ("那个海报"), done
+# ("…了"), to be shown ("…给你看"), or nothing said after the verb ("咱们再画")
+_MINE_MARKED = re.compile(r"^\s*(?:那个|那张|那首|那段|这个)|(?:了|给你看|给你们看)[\s\W]*$|^[\s\W吧啦呗]*$")
+
+
+def _mine_later(opening: str) -> bool:
+    """"(meeting 之后)我再 generate 那个 poster", "我们回头再做那个海报", "咱们再画": the user's own later
+    doing (a time word or a plan marker); not "咱再整一个视频：小狗冲浪", "我再写一首歌：关于夏天": one more
+    asked for, with what it is."""
+    mine = _MINE_LATER.match(opening)
+    return bool(mine and (mine.group("time") or _MINE_MARKED.search(opening[mine.end():])))
 
 
 # a want said first: "need a ride to the airport", "i'd really love a cake", "any chance for a refund?",
