@@ -1390,3 +1390,14 @@ def test_purpose_labels_busy_leads_and_a_thing(text: str, expected: str) -> None
 ])
 def test_the_form_of_a_video_is_its_head_noun(text: str, expected: str) -> None:
     assert parse(text, 0, catalogues()).prompt == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a version the catalogue does not list, left once the family's name was read
+    ("kling 2.5: a heron landing on a frozen pond", "a heron landing on a frozen pond"),
+    # the article before what followed a cut length agrees with it ("a unicorn" keeps its "a")
+    ("give me a 20 second upbeat song about tacos", "an upbeat song about tacos"),
+    ("draw a unicorn in a field", "a unicorn in a field"),
+])
+def test_version_scraps_and_the_article_after_a_cut(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected

@@ -40,6 +40,8 @@ _MEDIA_PLAIN = r"(?:image|picture|pic|photo|video|vid|clip|footage|variation|ver
 # plain media word beside it only repeats the media
 FORM_MEDIA = re.compile(r"(?<![\w-])(time-?lapse)\s+(?:video|clip)(?=\s+of\s)"
                         r"|(?<![\w-])(?:video|clip)\s+(loop)(?![\w-])", re.I)
+# "kling 2.5: a tiger …": a version the catalogue does not list, left once the family's name was read
+VERSION_LEFT = re.compile(r"^[vV]?\d+\.\d+(?:\.\d+)?\s*(?:pro|turbo|fast|lite)?\s*[:：,，]\s*(?=\S)", re.I)
 # "a picture for my church newsletter: a dove …": a plain media word, what it is for, then the description
 MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]{{1,60}}[:：]\s*(?=\S)", re.I)
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照片|图)\s*"
@@ -145,7 +147,9 @@ EN_MEDIA_TAIL = re.compile(r"(?<!music)(?<!a)(?<!the)\s+(?:video|clip|image|pict
                            r"|\s+as\s+an?\s+(?:video|clip|image|picture|photo|pic|vid)$", re.I)
 EDGE_SYMBOLS = re.compile(r"^[^\w\"“'「『‘(《【\u3400-\u9fff]+|[^\w\"”'」』’)》】\u3400-\u9fff.!?。！？]+$")
 # "a owl" → "an owl"; not "a eucalyptus", "a one-eyed"
-AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w)(?![Ee][uw]|[Oo]n(?:e|ce)(?![a-z]))")
+# ("a upbeat jingle" once "30 second" was cut → "an upbeat"; "a unicorn", "a user", "a ukulele" keep theirs)
+AN = re.compile(r"\b([Aa]) (?=[aeioAEIO]\w|[uU](?!ni|s[aeiu]|r[aeiou]|t[aeio]|k[ua]|bi|fo|l[ua]|gan|ro)[a-z])"
+                r"(?![Ee][uw]|[Oo]n(?:e|ce)(?![a-z]))")
 EMPTY = re.compile(
     rf"^(?:an?\s+|some\s+|the\s+|me\s+|一[张个段首幅]\s*|的\s*)*(?:{_MEDIA_GENERIC}|视频|图片|图|照片|音乐|歌|歌曲|画|model|模型)?\s*"
     r"(?:吧|呀|啊|please|模型|生成|from now on|以后|for me|now|it|this|that)?$",
@@ -1301,6 +1305,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = _scraps().sub("", text)
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
             text = MEDIA_FOR.sub("", text)
+            text = VERSION_LEFT.sub("", text, count=1) if text[:1].isdigit() or text[:1] in "vV" else text
             if "video" in text or "clip" in text:
                 text = FORM_MEDIA.sub(lambda m: m.group(1) or m.group(2), text, count=1)
             text = IT_INTO.sub("", text)
