@@ -1401,3 +1401,9 @@ def test_the_form_of_a_video_is_its_head_noun(text: str, expected: str) -> None:
 ])
 def test_version_scraps_and_the_article_after_a_cut(text: str, expected: str) -> None:
     assert parse(text, 0, catalogues()).prompt == expected
+
+
+def test_a_thousand_people_is_no_size() -> None:
+    intent = parse("make a banner to celebrate 4k subscribers, gold confetti", 0, catalogues())
+    assert "size" not in intent.options and "4k subscribers" in intent.prompt, intent
+    assert parse("a 4k wallpaper of a lake", 0, catalogues()).options == {"size": "4K"}

@@ -16,7 +16,10 @@ from .vocab import WORD_LEFT as _W
 from .vocab import WORD_RIGHT as _E
 from .vocab import PhraseScan, alternation, compiled, pattern, phrases, words
 
-SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}",
+# ("4k subscribers", "1k followers": a number of people, not a size)
+SIZE = re.compile(rf"{_W}(512\s*px|1\s*k|2\s*k|4\s*k|8\s*k|16\s*k)(?:\s*(?:resolution|res|quality))?{_E}"
+                  r"(?!\s*(?:subs|subscribers|followers|views|likes|members|fans|viewers|users|downloads|"
+                  r"粉丝|粉|订阅|关注|播放|点赞)(?![a-z]))",
                   re.I)
 RESOLUTION = re.compile(rf"{_W}(360|480|540|720|768|1080|1440|2160)\s*p{_E}|{_W}(full\s*hd|fhd){_E}", re.I)
 ASPECT = re.compile(r"(?<![\d:.])(\d{1,2})\s*(?:[:：比]|by|x)\s*(\d{1,2})(?!\d|:\d)", re.I)  # "9:16: a …" too
