@@ -1124,7 +1124,7 @@ def _prompt_step(intent: Intent, draft: _Draft) -> None:
     if intent.images and intent.task_type in VIDEO_TYPES:
         intent.prompt = prompt.animation_prompt(draft.work)
         return
-    text = prompt.clean_prompt(draft.work, keep_instruction=edit)
+    text = prompt.clean_prompt(draft.work, keep_instruction=edit, counted=intent.n is not None)
     if draft.lyrics and not edit:
         text = prompt.style_of_song(text)
     if edit:

@@ -1407,3 +1407,59 @@ def test_a_thousand_people_is_no_size() -> None:
     intent = parse("make a banner to celebrate 4k subscribers, gold confetti", 0, catalogues())
     assert "size" not in intent.options and "4k subscribers" in intent.prompt, intent
     assert parse("a 4k wallpaper of a lake", 0, catalogues()).options == {"size": "4K"}
+
+
+# ── REVIEW10 §8-11b: idioms as whole phrases, fillers before a verb only, counts that were taken ──
+@pytest.mark.parametrize("text, prompt_text", [
+    ("make me a cup of tea illustration", "a cup of tea illustration"),
+    ("make me a drink, a blue one, video of it being poured",
+     "a drink, a blue one, video of it being poured"),
+])
+def test_an_everyday_phrase_that_names_what_to_make_is_the_subject(text, prompt_text):
+    intent = parse(text, 0, catalogues())
+    assert (intent.request, intent.prompt) == (True, prompt_text), text
+
+
+@pytest.mark.parametrize("text", ["make me a cup of tea", "make me a sandwich"])
+def test_an_everyday_phrase_alone_is_talk(text):
+    assert parse(text, 0, catalogues()).kind == "chat", text
+
+
+@pytest.mark.parametrize("text, prompt_text", [
+    ("顺手牵羊漫画", "顺手牵羊漫画"), ("生个孩子的漫画", "生个孩子的漫画"), ("顺便画一只猫", "一只猫"),
+    ("my daughter loves unicorns, draw her one", "my daughter loves unicorns, draw her one"),
+])
+def test_a_filler_or_a_story_word_is_cut_only_where_it_is_one(text, prompt_text):
+    assert parse(text, 0, catalogues()).prompt == prompt_text, text
+
+
+def test_make_it_short_said_with_its_measure_word_is_still_cut():
+    intent = parse("生个视频", 0, catalogues())
+    assert (intent.task_type, intent.prompt) == ("text_to_video", "")
+
+
+@pytest.mark.parametrize("text, prompt_text, n", [
+    ("versions for the kids: a cat", "a cat", None),
+    ("songs of innocence and experience, folk album cover",
+     "songs of innocence and experience, folk album cover", None),
+    ("beats of rage, metal track", "beats of rage, metal track", None),
+    ("3 versions for a logo for my bakery", "a logo for my bakery", 3),
+    ("2 tracks of synthwave for driving at night pls", "synthwave for driving at night", 2),
+])
+def test_a_plural_that_only_counted_goes_only_once_a_count_was_taken(text, prompt_text, n):
+    intent = parse(text, 0, catalogues())
+    assert (intent.prompt, intent.n) == (prompt_text, n), text
+
+
+def test_a_length_said_as_one_is_read_however_long():
+    assert parse("make a video 800s long", 0, catalogues()).options.get("duration") == 800
+
+
+@pytest.mark.parametrize("text, prompt_text", [
+    ("a poster for my mom, she likes the last one", "a poster for my mom"),
+    ("a logo for my friend, he likes it simple", "a logo for my friend"),
+    ("a song for my dad, he loves fishing and country music",
+     "a song for my dad, he loves fishing and country music"),
+])
+def test_a_taste_is_kept_but_a_verdict_on_what_was_made_is_not(text, prompt_text):
+    assert parse(text, 0, catalogues()).prompt == prompt_text, text

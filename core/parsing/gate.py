@@ -618,7 +618,9 @@ def _person_does() -> re.Pattern[str]:
                       rf"twin|new|old)\s+)?(?:{alt('attribution_people', 'en')}|composer|designer|artist|"
                       rf"illustrator|animator|photographer|producer|videographer|developer|dev|intern)\s+"
                       rf"(?:(?:also|always|still|just|actually|literally|even|only|really)\s+)?"
-                      r"(?:(?!(?:is|has|was|does|always)(?![a-z]))[a-z]+[a-rt-z]s(?![a-z'’])"
+                      # (not "my daughter loves unicorns, draw her one": a taste is what to make for them)
+                      r"(?:(?!(?:is|has|was|does|always|loves|likes|adores|enjoys|wants|needs)(?![a-z]))"
+                      r"[a-z]+[a-rt-z]s(?![a-z'’])"
                       # "our composer is doing the soundtrack": at work on it now
                       r"|(?:is|'s|are)\s+(?:already\s+|still\s+|currently\s+)?[a-z]+ing(?![a-z]))", re.I)
 
@@ -885,8 +887,16 @@ def _idiom_stands(clause: str, idiom: re.Match[str], around: tuple[str, int, int
     whole, start, end = around
     # "…, storybook illustration", "…, draw it", "…，画出来": the next or last clause asks for the thing
     # without naming a subject of its own, so the phrase's clause is the subject
-    return not any(_ASKS_FOR_IT.match(said) or _media_label(said.strip())
+    return not any(_ASKS_FOR_IT.match(said) or _media_label(said.strip()) or _media_of_it().match(said)
                    for said in _CLAUSE_SPLIT.split(whole[:start] + "," + whole[end:]) if said.strip())
+
+
+@cache
+def _media_of_it() -> re.Pattern[str]:
+    """A clause that names the media of the thing said before it: "video of it being poured", "a photo of
+    that", "an illustration of them" ("make me a drink, a blue one, video of it being poured")."""
+    return compiled(r"\W*(?:an?\s+)?(?:[a-z'-]+\s+){{0,2}}?(?:{m})s?\s+(?:of|with|where|showing)\s+"
+                    r"(?:it|that|this|them|one)(?![a-z])", m=("media_nouns",))
 
 
 def _media_label(said: str) -> bool:

@@ -271,6 +271,9 @@ _DURATION_AFTER = re.compile(r"^(?:\s*$|\s*[^\sa-z]|\s+(?:long|of|in|and|with|ma
                              r"outro|ad|reel|short|timelapse)(?![a-z]))", re.I)
 
 
+_LENGTH_SAID = re.compile(r"\s+(?:long|in\s+length|of\s+(?:video|footage))(?![a-z])", re.I)
+
+
 def _decade(text: str, m: re.Match[str]) -> bool:
     """"70s retro", "the 80s", "1990s anime": an era, not a length; "heavy 808s" (the drum machine) is a
     number in the plural too: nobody asks for over ten minutes in seconds."""
@@ -278,8 +281,8 @@ def _decade(text: str, m: re.Match[str]) -> bool:
             text[m.start(): m.end()].count(" "):
         return False
     value = float(m.group(1))
-    if value > 600:
-        return True
+    if value > 600:  # (not "a video 800s long": a length said as one, too long or not)
+        return not _LENGTH_SAID.match(text, m.end())
     if value < 20 or value % 10:
         return False
     return bool(_DECADE_BEFORE.search(text[: m.start()])) or not _DURATION_AFTER.match(text[m.end():])

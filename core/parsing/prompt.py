@@ -47,12 +47,13 @@ MEDIA_FOR = re.compile(rf"^{_MEDIA_ADJECTIVES}{_MEDIA_PLAIN}\s+for\s+[^:：,，]
 MEDIA_OF = re.compile(rf"^{_MEDIA_ADJECTIVES}(?:{_MEDIA_PLAIN}|视频|图片|照片|图)\s*"
                       rf"(?:of|about|showing|featuring|with|where|that shows|depicting|in which)\s+"
                       # "make photo my dog in space suit": the "of" left out before a possessive
-                      rf"|^(?:image|picture|pic|photo|video|vid|clip)\s+(?=(?:my|our|his|her|their)\s)"
-                      # "a couple options for a logo …": the count went, its noun says only "more than one"
-                      rf"|^(?:option|version|variation|variant|take)s?\s+for\s+(?=(?:an?|the|my|our)\s)"
-                      # "2 tracks of synthwave": the count went, the plural only counted the genre
-                      rf"|^(?:tracks|songs|tunes|beats)\s+of\s+(?!(?:an?|the|my|our|his|her|their)\s)",
+                      rf"|^(?:image|picture|pic|photo|video|vid|clip)\s+(?=(?:my|our|his|her|their)\s)",
                       re.I)
+# once a count was taken, a plural that only counted: "a couple options for a logo …" (its noun says only
+# "more than one"), "2 tracks of synthwave" (the genre counted); not "versions for the kids: a cat", "songs of
+# innocence and experience, folk album cover", where nothing was counted
+COUNTED_OF = re.compile(r"^(?:option|version|variation|variant|take)s?\s+for\s+(?=(?:an?|the|my|our)\s)"
+                        r"|^(?:tracks|songs|tunes|beats)\s+of\s+(?!(?:an?|the|my|our|his|her|their)\s)", re.I)
 MEDIA_LABEL = re.compile(
     rf"^(?:的)?(?:(?:视频|短片|动画|动图|图片|图|照片|音乐|歌曲|歌)(?:\s*[:：,，]\s*|\s+(?=\S))"
     rf"|demo\s+(?=[\u3400-\u9fff])|"
@@ -182,10 +183,17 @@ IT_MEDIA = re.compile(
 _NOT_A_VERB_AFTER = r"[实意面风质]"
 
 
+#: lead fillers that say "by the way": a filler only before a making verb or a break
+_BY_THE_WAY = ("顺便", "顺手")
+
+
 @cache
 def _lead_zh() -> re.Pattern[str]:
-    fillers = "|".join(sorted(map(re.escape, phrases("leading_fillers", "zh")), key=len, reverse=True))
     verbs = "|".join(sorted(map(re.escape, phrases("create_verbs", "zh")), key=len, reverse=True))
+    # "顺便画…", "顺手，…": "by the way" only before a making verb or a break (not "顺手牵羊漫画")
+    plain = (re.escape(f) for f in phrases("leading_fillers", "zh") if f not in _BY_THE_WAY)
+    fillers = "|".join([*sorted(plain, key=len, reverse=True),
+                        rf"(?:{'|'.join(_BY_THE_WAY)})(?=\s*(?:[，,、]|{verbs}|帮|给|再|来))"])
     # "画家在海边写生", "出租车…", "搞笑视频": the verb's character starts a word of the description
     not_verbs = alternation(phrases("not_verbs", "zh"))
     # "帮我generate一个poster": an English verb inside a Chinese sentence
@@ -198,7 +206,9 @@ def _lead_zh() -> re.Pattern[str]:
         rf"|(?:改成|换成|改为)(?=(?:画|做|生成|来)(?!{_NOT_A_VERB_AFTER})))\s*)*"
         rf"(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
         # "生个视频", "生张图": "生成" said short, only before its measure word
-        rf"|[要求](?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段])|生(?=\s*[个张段首幅]\s*\S))\s*"
+        rf"|[要求](?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段])"
+        # (not "生个孩子的漫画": having a child)
+        rf"|生(?=\s*[个张段首幅]\s*(?:视频|短片|图|照片|海报|歌|音乐|动画|头像|壁纸|封面|logo|video|pic)))\s*"
         rf"(?:一?[张幅首段条版份]|一下|一个{media}|一个(?=[^，,。\s的]{{1,10}}的)|一个(?=\s*[A-Za-z])"
         rf"|[个只位辆座棵朵艘](?=\S)|些|一?点(?=[^\s，,。点])"
         rf"|几[张个首段版])?\s*)?",
@@ -1237,9 +1247,9 @@ PARAMETER_FLAG = re.compile(r"(?<!\S)--(?:ar|aspect|v|version|style|q|quality|s|
 NO_FLAG = re.compile(r"\s*(?<!\S)--no(?=\s)\s*", re.I)
 
 
-def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
+def clean_prompt(text: str, *, keep_instruction: bool = False, counted: bool = True) -> str:
     """The prompt sent to IMA. ``keep_instruction``: an edit of an attached picture keeps its verb ("make
-    it darker")."""
+    it darker"); ``counted``: a count of results was taken from the text (:data:`COUNTED_OF`)."""
     if "--" in text:  # "… --ar 16:9 --v 6 --no text": flags typed for another generator
         text = PARAMETER_FLAG.sub(" ", NO_FLAG.sub(", no ", text))
     if "*" in text or "_" in text or "~" in text or "`" in text:
@@ -1304,6 +1314,7 @@ def clean_prompt(text: str, *, keep_instruction: bool = False) -> str:
             text = drop_media_measure(text)
             text = _scraps().sub("", text)
             text = MEDIA_LABEL.sub("", text) if not MEDIA_OF.match(text) else MEDIA_OF.sub("", text)
+            text = COUNTED_OF.sub("", text) if counted else text
             text = MEDIA_FOR.sub("", text)
             text = VERSION_LEFT.sub("", text, count=1) if text[:1].isdigit() or text[:1] in "vV" else text
             if "video" in text or "clip" in text:
@@ -1759,7 +1770,10 @@ _SHORT_LEAD = re.compile(r"^[^,:;.!?\-—–]{1,20}?\s+[-—–:]+\s+(?=\S)")
 #: what the person it is for loves, said after the request: "…, she loves kpop", "…, he's really into jazz"
 _THEIR_TASTE = re.compile(r"^(?:and\s+|but\s+)?(?:she|he|they)(?:['’]s|['’]re|\s+is|\s+are)?\s+"
                           r"(?:really\s+|totally\s+|super\s+|so\s+)?(?:loves?|likes?|adores?|into|obsessed\s+with|(?:a\s+)?(?:huge\s+|big\s+)?"
-                          r"fans?\s+of)\s+(?=\S)", re.I)
+                          r"fans?\s+of)\s+"
+                          # (not "she likes the last one", "he likes it simple": what was made, judged)
+                          r"(?!(?:it|that|this|them|these|those|you|u|ur|your"
+                          r"|the\s+(?:last|first|other|old|new|previous))(?![a-z]))(?=\S)", re.I)
 #: "I was wondering if …", "just wondering whether …": a polite way to open a question that asks now
 _WONDER_EN = re.compile(r"^(?:(?:i|we)\s+)?(?:(?:was|were|am|['’]m)\s+)?(?:just\s+)?wonder(?:ing)?\s+"
                         r"(?:if|whether)\s+(?=\S)", re.I)
