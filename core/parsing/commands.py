@@ -103,7 +103,8 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
     something else, every longer part does too, so the scan stops there (a long message of "and …" parts
     is read in linear time, not once per part). A command said first is short ("meh, not great, switch
     model and …"), so parts longer than ``LEADING_MAX`` are not read at all."""
-    if not _pattern().search(text) and not _TAKE_BACK_CHARS.search(text):
+    said_command = _pattern().search(text) is not None
+    if not said_command and not _TAKE_BACK_CHARS.search(text):
         return None
     for m in _SPLIT.finditer(text, 0, LEADING_MAX):
         if take_back(text[: m.start()]):
@@ -114,6 +115,8 @@ def leading_command(text: str, model_spans: Sequence[tuple[int, int]] = (),
                 return ["cancel"], m.end()
             if then := commands_in(text[m.end():], model_spans, offset + m.end()):
                 return ["cancel", *then], len(text)
+        if not said_command:
+            continue  # (no command word: only a take-back can open the clause)
         found, said = _read(text[: m.start()], model_spans, offset)
         if said:
             return None
