@@ -1256,6 +1256,7 @@ _SPACES = re.compile(r"\s\s+")
 _MODEL_TOLD = re.compile(
     r"\s*(?:[a-z0-9.\-]+\s+){0,2}?(?:all\s+|just\s+|finally\s+|really\s+|still\s+)?"
     r"(?:is|are|was|were|got|gets|dropped|released|launched|looks?|seems?|keeps?|came out|has|had|can't|"
+    r"works|worked|work fine|"
     r"cannot|doesn't|don't|sucks?|rocks?|slaps|went|became|updated|improved|changed|broke|failed)(?![a-z])"
     r"|\s*(?:最近|又|也|真|已经|终于|居然|竟然|现在)?(?:出了|更新了|发布了|上线了|升级了|降价了|涨价了|挂了|崩了|变强了|"
     r"变好了|不行了|出新版|出新版本)", re.I)

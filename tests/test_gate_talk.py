@@ -1100,3 +1100,17 @@ def test_a_slogan_poster_with_more_after_and_is_never_a_cancel(text):
 def test_a_task_stopped_before_a_command_does_both():
     intent = _parse("stop the cat video and switch model")
     assert intent.kind == "try_another" and intent.commands == ["cancel"]
+
+
+def test_a_person_called_by_name_is_talk_but_a_request_after_it_is_made():
+    assert _parse("妈，你那张在西湖拍的照片发群里了吗").kind == "chat"
+    assert _parse("bro, draw a cat").request
+
+
+def test_a_length_before_the_noun_leaves_the_noun_the_head_and_a_model_that_works_is_talk():
+    jingle = _parse("a 30 second jingle for a bakery, upbeat")
+    assert jingle.task_type == "text_to_music" and jingle.request
+    assert _parse("[2] make the second picture into a video".split("] ", 1)[1], 2).task_type.endswith("video")
+    assert (_parse("kling works").kind, _parse("kling works").request) == ("chat", False)
+    assert _parse("use kling, a cat that works at a cafe").request  # "works" describes the cat
+    assert _parse("i'd like another one").kind == "again"

@@ -24,8 +24,10 @@ _DETERMINERS = {"a", "an", "the", "my", "our", "your", "his", "her", "their", "t
                 "cheapest", "cheap", "cheaper", "best", "highest", "quality", "premium", "budget", "always",
                 "high", "top", "just", "only", "simply", "instead", "maybe", "now", "then", "also", "pls",
                 "please"}
+# ("a 30 second jingle": a length, not the second picture)
 _SOURCE_EN = re.compile(r"(?<![a-z])(?:this|these|those|that|the attached|the uploaded|my|both|the two|these "
-                        r"two|those two|first|second|third|last|other|1st|2nd|3rd)\s+(?:\w+\s+)?$", re.I)
+                        r"two|those two|first|(?<!\d )(?<!\d)(?<!\d-)second|third|last|other|1st|2nd|3rd)"
+                        r"\s+(?:\w+\s+)?$", re.I)
 _RESULT_EN = re.compile(r"(?<![a-z])(?:into|as|to be|become|becomes)\s+(?:an?\s+|the\s+)?"
                         r"(?:[\w\-]+\s+){0,2}$", re.I)
 _MADE_INTO = re.compile(r"(?<![a-z])(?:make|turn|made|remake)\s+(?:this|it|that|them|these|those)\s+"
@@ -78,6 +80,9 @@ def _clause_start(text: str, at: int) -> int:
     return breaks[-1] if breaks else floor
 
 
+_UNITS = frozenset({"second", "seconds", "sec", "secs", "s", "minute", "minutes", "min", "mins"})
+
+
 def _english_head(text: str, start: int, end: int, verbs: PhraseScan) -> bool:
     """A noun names what is made when it opens its clause (after verbs, counts, adjectives) or introduces
     the description."""
@@ -118,7 +123,9 @@ def _english_head(text: str, start: int, end: int, verbs: PhraseScan) -> bool:
         return False  # "a samurai drawing his sword": a verb, not a drawing
     if _CONNECTORS.match(after):
         return True
-    content = [i for i, w in enumerate(words) if w not in _DETERMINERS and not w.isdigit()]
+    # (a length before the noun is an option, not a word of the subject: "a 30 second jingle")
+    content = [i for i, w in enumerate(words) if w not in _DETERMINERS and not w.isdigit()
+               and not (w in _UNITS and i and words[i - 1].isdigit())]
     if (
         content
         and any(w in _ARTICLES for w in words[content[0] :])
