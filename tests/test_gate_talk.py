@@ -1114,3 +1114,13 @@ def test_a_length_before_the_noun_leaves_the_noun_the_head_and_a_model_that_work
     assert (_parse("kling works").kind, _parse("kling works").request) == ("chat", False)
     assert _parse("use kling, a cat that works at a cafe").request  # "works" describes the cat
     assert _parse("i'd like another one").kind == "again"
+
+
+@pytest.mark.parametrize("text, prompt_text", [
+    ("休息十分钟 @ima 做一个10秒的视频", ""),  # the break said to the channel is no prompt (the bot asks)
+    ("会议先暂停五分钟 @IMA助手 做两个年终总结开场动画，金色粒子汇聚成公司logo",
+     "年终总结开场动画，金色粒子汇聚成公司logo"),
+])
+def test_a_break_said_before_the_bot_is_named_is_talk_and_the_ask_after_it_stands(text, prompt_text):
+    intent = _parse(text)
+    assert (intent.request, intent.task_type, intent.prompt) == (True, "text_to_video", prompt_text), text

@@ -293,7 +293,7 @@ def _how_many_zh() -> re.Pattern[str]:
     "再来几首") it is "a few" only when a subject follows, not at the end ("一般画几张") nor before a word
     that judges the number ("画几张比较好", "做几段视频才够": how many would be right?)."""
     return compiled(r"(?<![画做成写出拍])几[个张次首段]|(?:能|会|可以)(?:画|做|生成|写|出|拍)几[个张次首段]"
-                    r"|几[个张次首段](?=[\s\W]*$|\s*(?:图片?|照片|视频|歌|音乐)?\s*(?:{j}))",
+                    r"|几[个张次首段](?=[\s\W]*$|\s*(?:图片?|照片|视频|歌|音乐|画)?\s*(?:{j}))",
                     j=("judging_words", "zh"))
 
 
@@ -723,8 +723,9 @@ def text_request(text: str) -> bool:
         return True
     words_after, lead_ins = _text_object()
     for verb in _combined("request_verbs", "create_verbs").finditer(text):
-        if words_after.match(text[verb.end(): verb.end() + 40]):
-            return True
+        if words_after.match(text[verb.end(): verb.end() + 40]) and not any(
+                n.head for n in nouns(text[verb.end():])):
+            return True  # (not "做两个年终总结开场动画": the words name what the intro is about)
         if verb.group(0).lower() not in lead_ins:
             break  # only the first verb is what is asked: "画一只写诗的猫" draws a cat (that writes poems)
     return False
@@ -805,8 +806,9 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
     idiom = compiled(_IDIOM, 0, idioms=("idioms",)).match(lowered)
     if (idiom and _idiom_stands(lowered, idiom, around)) or _SHOW_ME_YOURS.match(lowered):
         return True  # "make sure you bring a jacket", "time to make dinner", "画饼", "放首歌": everyday talk
-    if _off_to().match(lowered):
-        return True  # "现在要去接孩子", "我先去吃饭了": where the user is off to
+    if _off_to().match(lowered) or _ONLY_A_WAIT.match(lowered):
+        # "现在要去接孩子", "我先去吃饭了": where the user is off to; "休息十分钟", "brb 5 min": a break
+        return True
     if scan("talk_anywhere").search(lowered):
         return True  # "视频还没出来", "把这个翻译成英文": waiting, or words to translate
     if (_future_plan(lowered) and not _stated_after(around)) or _reported().match(lowered):
@@ -837,6 +839,14 @@ def chatty(text: str, around: tuple[str, int, int] | None = None) -> bool:
         return next(made, None) is None and not _asks_for_a_change(rest) and (
             not pattern("media_nouns", "image").search(rest) or bool(_STATEMENT_ZH.search(rest)))
     return bool(compiled("(?:{v})", 0, v=("finite_verbs", "en")).search(lowered))
+
+
+# a clause that is only a break or a wait ("休息十分钟 @ima 做一个10秒的视频": the break is no prompt)
+_ONLY_A_WAIT = re.compile(r"^\W*(?:(?:会议|大家|我们|我)?\s*(?:先|要)?\s*(?:暂停|休息|等我?|等等|歇)\s*"
+                          r"[一二两三四五六七八九十半\d]+\s*(?:分钟|分|秒钟?|小时|个小时)"
+                          r"|(?:brb|back\s+in|give\s+me|gimme|wait|break)\s+(?:like\s+|about\s+)?\d+\s*"
+                          r"(?:min|mins|minutes?|secs?|seconds?|hours?|hrs?)(?![a-z]))[\s了吧哈啊呀~～!！。.]*$",
+                          re.I)
 
 
 @cache
