@@ -1463,3 +1463,14 @@ def test_a_length_said_as_one_is_read_however_long():
 ])
 def test_a_taste_is_kept_but_a_verdict_on_what_was_made_is_not(text, prompt_text):
     assert parse(text, 0, catalogues()).prompt == prompt_text, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a saying is the words asked for, verb and all (REVIEW10 11c) ...
+    ("make it count, motivational poster", "make it count, motivational poster"),
+    # ... while "make it <style>" after the ask is the style
+    ('write a song with the lyrics "low tide" - make it surf rock', "surf rock"),
+    ("make a video of rain on a window", "rain on a window"),
+])
+def test_a_saying_keeps_its_verb(text: str, expected: str) -> None:
+    assert parse(text, 0, catalogues()).prompt == expected

@@ -204,7 +204,7 @@ def _lead_zh() -> re.Pattern[str]:
         rf"^(?:(?!{not_verbs})(?!(?:{verbs})\s*一?[张幅首段条份点])(?:{fillers}|你"
         # "（取消刚才那个，）改成画…": what to make instead, said with its verb
         rf"|(?:改成|换成|改为)(?=(?:画|做|生成|来)(?!{_NOT_A_VERB_AFTER})))\s*)*"
-        rf"(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|{latin}|gen(?![a-z])"
+        rf"(?:(?!{not_verbs})(?:(?:{verbs})(?!{_NOT_A_VERB_AFTER})|(?!{_SAYING})(?:{latin})|gen(?![a-z])"
         # "生个视频", "生张图": "生成" said short, only before its measure word
         rf"|[要求](?=\s*一?[张幅个首段条份支款])|配(?=\s*一?[张幅首段])"
         # (not "生个孩子的漫画": having a child)
@@ -306,7 +306,13 @@ def _polite_lead() -> re.Pattern[str]:
 def _lead_en() -> re.Pattern[str]:
     fillers = alt("leading_fillers", "en")
     verbs = alt("create_verbs", "en")
-    return re.compile(rf"^(?:(?:{fillers})[\s,]+)*(?:(?:{verbs})(?:\s+|$)(?:me\s+|us\s+)?)?", re.I)
+    # ("make it count, motivational poster": a saying is the words asked for, verb and all)
+    return re.compile(rf"^(?:(?:{fillers})[\s,]+)*(?:(?!{_SAYING})(?:{verbs})(?:\s+|$)(?:me\s+|us\s+)?)?",
+                      re.I)
+
+
+#: "make it count", "make it rain": sayings, never "make" + a style
+_SAYING = r"make\s+it\s+(?:count|rain|happen|last|right|real|snow|work)(?![a-z])"
 
 
 @cache
@@ -365,7 +371,9 @@ WANT_IT_PART = re.compile(r"(?<=[,，.;；!！])(\s*)" + WANT_IT.pattern, re.I)
 MAKE_IT_STYLE = re.compile(r"(?:(?<=[\w\"')])(?<!n't)(?<!n’t)(?<!dont)(?<!\bnot)(?<!never)|^)"
                            r"\s*[,，.]?\s*(?:[-—–]+\s*)?(?:(?:but|and|just|pls|please)\s+){0,3}"
                            r"make\s+(?:it|them|this|that)\s+(?!(?:an?|the|pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
-                           r"in|at|with|to)(?![a-z]))(?=[a-z])", re.I)
+                           r"in|at|with|to|count|rain|last|right|real|snow)(?![a-z]))"
+                           # ("make it count", "make it rain": sayings, which a slogan or a scene may be)
+                           r"(?=[a-z])", re.I)
 # with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano
 # ballad"
 BARE_SONG = re.compile(r"^(?:(?:an?|the)\s+)?(?:song|track|tune)(?:\s*[,，]\s*|\s+(?:and|with)\s+|\s*$"
