@@ -1124,3 +1124,11 @@ def test_a_length_before_the_noun_leaves_the_noun_the_head_and_a_model_that_work
 def test_a_break_said_before_the_bot_is_named_is_talk_and_the_ask_after_it_stands(text, prompt_text):
     intent = _parse(text)
     assert (intent.request, intent.task_type, intent.prompt) == (True, "text_to_video", prompt_text), text
+
+
+def test_a_last_part_that_only_names_a_video_decides_the_media_after_a_drawing_verb():
+    for text in ("@ima 画一只猫，10秒视频", "draw a cat, 10s video", "画一只猫，做成视频"):
+        assert _parse(text).task_type == "text_to_video", text
+    # a video named inside the subject, or not last and alone, leaves the picture
+    assert _parse("draw a cat holding a video camera").task_type == "text_to_image"
+    assert _parse("画一只猫，封面用在视频里").task_type == "text_to_image"

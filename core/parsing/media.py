@@ -334,6 +334,15 @@ _DRAW_ANIMATION = re.compile(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)")
 
 
 @per_message
+@cache
+def _video_label_last() -> re.Pattern[str]:
+    """A last part that only names a video, perhaps with its length: "，10秒视频", ", 10s video",
+    "，做成视频"."""
+    return compiled(r"[,，;；]\s*(?:做成|变成|弄成|转成|出|要|then|and|as|make it|make it a)?\s*(?:an?\s+)?"
+                    r"(?:\d+\s*(?:秒钟?|s|secs?|seconds?)(?:-|\s*的)?\s*)?(?:{v})\s*(?:吧|pls|please)?[\s.!！。~]*$",
+                    v=("media_nouns", "video"))
+
+
 def detect(text: str, images: int = 0) -> str | None:
     """image | video | music, or None when the words don't say. Remembered per message: the media step and
     the model step ask it of the same words (about one call in five repeats one)."""
@@ -348,6 +357,8 @@ def detect(text: str, images: int = 0) -> str | None:
     opening = text[start.end() if start else 0:]
     said = pattern("media_verbs", "image").match(opening)
     if said and not pattern("not_media").match(opening):  # "画面要有海": 画面 is no "draw"
+        if _video_label_last().search(opening):
+            return "video"  # "画一只猫，10秒视频", "draw a cat, 10s video": the last part names the result
         if not _DESIGN_LEAD.match(opening) and not _DRAW_ANIMATION.match(opening):
             return "image"  # "draw …", "画…" (but "画一段动画" is an animation)
     found = nouns(text)
