@@ -27,7 +27,7 @@ from .i18n import detect_language
 from .kinds import IntentKind
 from .media import CATEGORIES_OF_MEDIA, IMAGE_TYPES, MEDIA_OF_CATEGORY, VIDEO_TYPES, images_needed
 from .parsing import commands as command_words
-from .parsing import gate, media, prompt, second_opinion, task_talk
+from .parsing import gate, media, prompt, task_talk
 from .parsing import options as option_words
 from .parsing.models import ModelRef, find_models, media_of, plain_of_family
 from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern, scan
@@ -68,8 +68,6 @@ class Intent:
     # video": "video", ("dog",))
     named_media: str | None = None
     named: tuple[str, ...] = ()
-    # the rules would charge it, and the learned second opinion (parsing/second_opinion.py) made it a question
-    doubted: bool = False
 
     @property
     def request(self) -> bool:
@@ -400,19 +398,7 @@ def parse(text: str, images: int = 0, catalogues: Mapping[str, Catalogue] | None
         intent.media = intent.task_type = intent.model_key = intent.model_hint = None
         intent.compare, intent.commands, intent.prompt, intent.options, intent.n = [], [], "", {}, None
         intent.named_media, intent.named = task_talk.named_task(clean(text))
-    elif task_type is None and _second_guessed(intent) and second_opinion.doubts(text, images):
-        # the rules would charge it, but a model learned from every labelled message we keep does not read it
-        # as a request: asked with the "Make it" button (a tap away), never charged unasked
-        intent.gate, intent.doubted = gate.AMBIGUOUS, True
     return intent
-
-
-def _second_guessed(intent: Intent) -> bool:
-    """A charge the second opinion may turn into a question: a generation the rules would start, or "try
-    another model" with the request restated. (A bare "try another" answers with buttons anyway; "again"
-    is a few words the model has too little to go on for: it doubted real ones, never a false charge.)"""
-    return intent.request and (intent.kind == IntentKind.GENERATE or (
-        intent.kind == IntentKind.TRY_ANOTHER and bool(intent.prompt)))
 
 
 #: the longest message a request may be and still be only a question about the task on its way ("视频好了没")
@@ -1474,8 +1460,7 @@ def warm_up(catalogues: Mapping[str, Catalogue] | None = None) -> None:
         parse(text, images, catalogues)
     # the patterns no warm-up message reached (built lazily, each cached): the first message that needs one
     # would otherwise pay for building it (up to ~20 ms)
-    for module in (gate, media, prompt, command_words, option_words, task_talk, second_opinion,
-                   sys.modules[__name__]):
+    for module in (gate, media, prompt, command_words, option_words, task_talk, sys.modules[__name__]):
         for value in list(vars(module).values()):
             wrapped = getattr(value, "__wrapped__", None)
             if callable(getattr(value, "cache_info", None)) and inspect.isfunction(wrapped) and not (

@@ -8,15 +8,11 @@ on (the regression corpus and the tuned development sets). Its one intended use:
 charge a message and P(request) is below a threshold, ask with the "Make it" button instead; it would
 never charge and never refuse.
 
-Wired into :func:`core.intent.parse` for generations (and "try another model" with the request restated),
-never for slash commands. Why, measured in session 10 (``bench/second_opinion.py``, bench/RESULTS.md): on
-messages the rules had never been tuned on (each blind set against the rules of the commit that added it,
-the model trained without that set) it turned 88 of 132 false charges into a button for 3 real requests;
-on blind sets 17/18 at first sight 3 of 7 for 1. Against rules already tuned on a set it finds almost
-nothing left to catch (0 caught, 3 real requests asked, over 15 sets). A real request asked costs the user
-one tap; a false charge costs credits that do not come back, so a question is the house's answer to doubt.
-The weights (``core/data/second_opinion.json``) are written by ``python3 -m bench.second_opinion --write``
-from the regression corpus and the tuned development sets, never the held-out or held-back sets.
+NOT WIRED INTO THE PARSER. Measured in session 10 (bench/second_opinion.py; figures in bench/RESULTS.md),
+it fell short of the bar for shipping (twice as many false charges turned into a button as real requests,
+over leave-one-set-out and blind sets 17/18 at first sight): 3 against 4 at the chosen threshold. The
+module stays so the measurement can be repeated on the next blind sets; ``--write`` writes the weights
+(``core/data/second_opinion.json``) that :func:`model` reads, if a later measurement says go.
 
 Deterministic and light: plain Python, no dependency, no randomness; the weights are read once.
 """
@@ -26,9 +22,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib import resources
-from itertools import repeat
 
 #: the weights file, written by ``python3 -m bench.second_opinion --write``
 WEIGHTS = "data/second_opinion.json"
@@ -47,30 +43,37 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", _DIGITS.sub("0", text)).strip()
 
 
-def features(text: str, images: int) -> list[str]:
+def features(text: str, images: int) -> Iterator[str]:
     """The n-grams the model weighs, from the normalised text; one per occurrence.
 
     Han runs give characters 1-3 at a time (a Chinese word is one to three of them); Latin words give
     themselves and each pair in a row, and the letters 3-5 at a time of the spaced text (typos and word
     endings); pictures attached and the first and last non-space characters (a question mark, a quote)
-    are features of their own. Built with comprehensions, not a generator: this runs on every message the
-    rules would charge, and the long prompts set the parse time's p99."""
+    are features of their own."""
     said = normalise(text)
-    found = ["#img" if images else "#noimg"]
+    yield "#img" if images else "#noimg"
     if said:
-        found += ("^" + said[0], "$" + said[-1])
+        yield "^" + said[0]
+        yield "$" + said[-1]
     for run in _HAN_RUN.findall(said):
         size = len(run)
-        for n in (1, 2, 3):
-            found += [run[i:i + n] for i in range(size - n + 1)]
+        for i in range(size):
+            yield run[i]
+            if i + 1 < size:
+                yield run[i:i + 2]
+                if i + 2 < size:
+                    yield run[i:i + 3]
     words = _WORD.findall(said)
+    previous = "^"
+    for word in words:
+        yield "w " + word
+        yield "b " + previous + " " + word
+        previous = word
     if words:
-        found += ["w " + word for word in words]
-        found += ["b " + pair for pair in map(" ".join, zip(["^", *words[:-1]], words, strict=True))]
         spaced = " " + " ".join(words) + " "
         for n in (3, 4, 5):
-            found += [spaced[i:i + n] for i in range(len(spaced) - n + 1)]
-    return found
+            for i in range(len(spaced) - n + 1):
+                yield spaced[i:i + n]
 
 
 class Model:
@@ -82,9 +85,12 @@ class Model:
         self.threshold = threshold
 
     def probability(self, text: str, images: int = 0) -> float:
-        found = features(text, images)
-        total = math.fsum(map(self.weights.get, found, repeat(0.0)))
-        score = self.bias + total * scale(len(found))
+        get = self.weights.get
+        total, n = 0.0, 0
+        for f in features(text, images):
+            total += get(f, 0.0)
+            n += 1
+        score = self.bias + total * scale(n)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score))))
 
 
