@@ -1,4 +1,4 @@
-"""Train and measure the learned second opinion on "is this a request?" (core/parsing/second_opinion.py).
+"""Train and measure the learned second opinion on "is this a request?" (bench/second_opinion_model.py).
 
 Training data: every labelled message we may tune on, the regression corpus (tests/data/intents.jsonl) and the
 tuned blind development sets (tests/data/dev_intents_*.jsonl). Never the held-out set, never a held-back set
@@ -25,7 +25,7 @@ Usage (python3 -m bench.second_opinion ...):
   --first-sight   also score each left-out set against the rules of the commit that added it (slow: one
                   process per set, its code taken with git archive)
   --show          print the messages caught and the requests doubted
-  --write         write core/data/second_opinion.json, trained on all the allowed data, and time it
+  --write         write bench/second_opinion.json (not tracked), trained on all the allowed data, and time it
   --speed         the same without writing: the weights' size, load time and cost per message
 """
 
@@ -45,12 +45,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench import second_opinion_model as second_opinion
 from bench.intents import DATA, HELD_BACK, catalogues, load
 from core.intent import CHARGING_KINDS, parse
-from core.parsing import second_opinion
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "core" / "data" / "second_opinion.json"
+OUT = second_opinion.WEIGHTS
 SEED = 20261128
 EPOCHS = 12
 RATE = 0.2
