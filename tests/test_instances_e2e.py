@@ -21,7 +21,6 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 import asyncpg
@@ -97,12 +96,13 @@ def refused(message: FeishuMessage) -> bool:
     return REFUSED in json.dumps(message.content, ensure_ascii=False)
 
 
-async def _sql(url: str, query: str, *args: Any) -> Any:
-    conn = await asyncpg.connect(url)
-    try:
-        return await conn.fetch(query, *args)
-    finally:
-        await conn.close()
+@pytest.fixture
+async def db(pg_url: str) -> AsyncIterator[asyncpg.Connection]:
+    """One connection for the test's own queries: the waits below ask every 50 ms, and a connection each time
+    would cost PostgreSQL a new server process each time, on the CPU the instances share."""
+    conn = await asyncpg.connect(pg_url)
+    yield conn
+    await conn.close()
 
 
 async def _discord_ready(port: int) -> bool:
@@ -114,7 +114,8 @@ async def _discord_ready(port: int) -> bool:
 
 
 async def test_three_instances_one_killed_mid_run_every_task_delivered_once(
-        sandbox: Sandbox, discord_fake: FakeDiscord, feishu_fake: FakeFeishu, pg_url: str, tmp_path: Path):
+        sandbox: Sandbox, discord_fake: FakeDiscord, feishu_fake: FakeFeishu, pg_url: str,
+        db: asyncpg.Connection, tmp_path: Path):
     discord, feishu = discord_fake, feishu_fake
     servers = {shard_of(g, SHARDS): g for g in (GUILD_ID, SECOND_GUILD_ID, THIRD_GUILD_ID)}
     assert sorted(servers) == [0, 1, 2]  # one server on each shard
@@ -182,13 +183,13 @@ async def test_three_instances_one_killed_mid_run_every_task_delivered_once(
 
         # Every admitted request is at IMA (none left "creating") before the kill: 300 in flight.
         async def all_created() -> bool:
-            rows = await _sql(pg_url, "SELECT state, COUNT(*) AS n FROM tasks GROUP BY state")
+            rows = await db.fetch("SELECT state, COUNT(*) AS n FROM tasks GROUP BY state")
             return {r["state"] for r in rows} <= {"running", "delivering", "done"} and sum(
                 r["n"] for r in rows) == len(interactions) + FEISHU_USERS * FEISHU_ALLOWED
 
         await until(all_created, 90, "every task created at IMA")
-        in_flight = (await _sql(pg_url, "SELECT COUNT(*) AS n FROM tasks WHERE state = 'running'"))[0]["n"]
-        doomed_tasks = await _sql(pg_url, "SELECT id, platform, status_ref FROM tasks WHERE lease_owner=$1 "
+        in_flight = (await db.fetch("SELECT COUNT(*) AS n FROM tasks WHERE state = 'running'"))[0]["n"]
+        doomed_tasks = await db.fetch("SELECT id, platform, status_ref FROM tasks WHERE lease_owner=$1 "
                                           "AND state = 'running'", DOOMED)
         # All 300 on a quiet machine. On a loaded one the burst can stall (a Feishu batch once took a minute
         # to be answered, cause not found) and the first finish before the last are created: what must
@@ -201,7 +202,7 @@ async def test_three_instances_one_killed_mid_run_every_task_delivered_once(
         killed_at = time.monotonic()
 
         async def taken_over() -> bool:
-            left = await _sql(pg_url, "SELECT COUNT(*) AS n FROM tasks WHERE lease_owner=$1 AND "
+            left = await db.fetch("SELECT COUNT(*) AS n FROM tasks WHERE lease_owner=$1 AND "
                                       "state = ANY($2)", DOOMED, list(ACTIVE))
             shard_back = any(s == INSTANCES[DOOMED] and at > killed_at for s, at in discord.identifies)
             return left[0]["n"] == 0 and shard_back
@@ -221,7 +222,7 @@ async def test_three_instances_one_killed_mid_run_every_task_delivered_once(
             raise AssertionError(f"{len(waiting)} Feishu messages not answered: {waiting[:3]}") from None
 
         # ── every task delivered exactly once, nothing created twice, budgets kept ────────────────
-        tasks = await _sql(pg_url, "SELECT id, platform, user_id, state, credits FROM tasks")
+        tasks = await db.fetch("SELECT id, platform, user_id, state, credits FROM tasks")
         admitted = len(interactions) + FEISHU_USERS * FEISHU_ALLOWED
         assert Counter(t["state"] for t in tasks) == {"done": admitted}
         assert len(discord.bot_messages()) == len(interactions)  # one status message per command
@@ -242,7 +243,7 @@ async def test_three_instances_one_killed_mid_run_every_task_delivered_once(
         assert refusals == FEISHU_USERS * (FEISHU_EACH - FEISHU_ALLOWED)
         prompts = Counter(r["json"]["parameters"][0]["parameters"]["prompt"] for r in sandbox.state.creates())
         assert len(prompts) == len(tasks) and set(prompts.values()) == {1}  # 0 duplicate creates at IMA
-        spent = await _sql(pg_url, "SELECT platform, user_id, SUM(credits) AS c FROM usage_events "
+        spent = await db.fetch("SELECT platform, user_id, SUM(credits) AS c FROM usage_events "
                                    "GROUP BY platform, user_id")
         assert spent and max(r["c"] for r in spent) <= BUDGET_USER  # no budget overspent
         assert {r["c"] for r in spent if r["platform"] == "feishu"} == {BUDGET_USER}
