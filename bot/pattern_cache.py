@@ -14,6 +14,7 @@ import atexit
 import hashlib
 import marshal
 import os
+import stat
 import sys
 from array import array
 from typing import Any
@@ -32,7 +33,7 @@ def install(directory: str | None = None) -> bool:
     """
     global _installed
     directory = directory or os.environ.get(ENV)
-    if _installed or not directory:
+    if _installed or not directory or not _private(directory):
         return _installed
     try:
         import _sre  # type: ignore[import-not-found]
@@ -99,6 +100,18 @@ def install(directory: str | None = None) -> bool:
     atexit.register(save)
     _installed = True
     return True
+
+
+def _private(directory: str) -> bool:
+    """Whether ``directory`` (made if missing) is ours alone: a real folder owned by this user that nobody
+    else may write to. The cache's files are read back as compiled code, and its default folder sits in the
+    shared temp dir under a name anyone can guess: a folder planted there by another user is not used."""
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        info = os.lstat(directory)
+        return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+    except (OSError, AttributeError):  # (no getuid on this system: no cache)
+        return False
 
 
 def _load(path: str) -> dict[tuple[Any, int], tuple[Any, ...]]:

@@ -48,3 +48,18 @@ def test_a_damaged_cache_file_is_ignored_and_replaced(tmp_path: Path):
         (tmp_path / "damaged" / stored.name).write_bytes(stored.read_bytes()[:100])
     assert _run(tmp_path / "damaged") == expected
     assert all(p.stat().st_size > 100 for p in (tmp_path / "damaged").glob("patterns-*.marshal"))  # replaced
+
+
+def test_a_folder_others_may_write_to_is_not_used(tmp_path: Path):
+    """The default folder is a guessable name in the shared temp dir: one another user could write to is left
+    alone (patterns compile as plain re does, nothing is stored there)."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    probe = "import sys; from bot.pattern_cache import install; print(install(sys.argv[1]))"
+    out = subprocess.run([sys.executable, "-c", probe, str(shared)], cwd=ROOT, capture_output=True, text=True,
+                         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True, timeout=60)
+    assert out.stdout.strip() == "False" and out.stderr == ""
+    assert not list(shared.iterdir())
+    assert _run(tmp_path / "own") == _run("-")  # a folder of one's own is used, and made private
+    assert (tmp_path / "own").stat().st_mode & 0o077 == 0
