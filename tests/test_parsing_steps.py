@@ -273,6 +273,34 @@ def test_a_model_named_alone_at_the_start_counts_and_several_pictures_pick_from_
     assert catalogues()["reference_image_to_video"].by_key(intent.model_key).model_id == "viduq2"
 
 
+@pytest.mark.parametrize("text, prompt", [
+    ("make a poster with banana leaves", "a poster with banana leaves"),
+    ("a cake with banana slices, photo", "a cake with banana slices"),
+    ("make a poster on banana leaves", "a poster on banana leaves"),
+    ("画一根香蕉", "一根香蕉"), ("画一张香蕉的海报", "香蕉的海报"), ("一只猴子拿着香蕉", "一只猴子拿着香蕉"),
+    ("画一串小香蕉", "一串小香蕉"),
+])
+def test_a_model_nickname_that_is_an_everyday_word_inside_a_description_is_the_word(text, prompt):
+    intent = _parse(text)
+    assert (intent.request, intent.model_key, intent.prompt) == (True, None, prompt)
+
+
+@pytest.mark.parametrize("text, model_id, prompt", [
+    ("use nano banana for a cat", "gemini-3.1-flash-image", "a cat"),
+    ("draw a cat with nano banana", "gemini-3.1-flash-image", "a cat"),
+    ("draw a cat with banana, please", "gemini-3.1-flash-image", "a cat"),
+    ("draw a cat in banana", "gemini-3.1-flash-image", "a cat"),
+    ("banana pro a cat", "gemini-3-pro-image", "a cat"),
+    ("用香蕉画一只猫", "gemini-3.1-flash-image", "一只猫"),
+    ("香蕉，画一只猫", "gemini-3.1-flash-image", "一只猫"),
+    ("用小香蕉画一只狗", "gemini-3.1-flash-image", "一只狗"),
+])
+def test_a_model_nickname_that_is_an_everyday_word_used_as_a_model_is_the_model(text, model_id, prompt):
+    intent = _parse(text)
+    assert intent.request and intent.prompt == prompt
+    assert catalogues()["text_to_image"].by_key(intent.model_key).model_id == model_id
+
+
 @pytest.mark.parametrize("text", ["always use kling for my videos from now on", "make veo my default",
                                   "以后 video 都用 kling",
                                   "ugh too pricey. just always go with the cheapest one"])

@@ -160,8 +160,15 @@ def _catalogue_names(names: tuple[tuple[str, str], ...]) -> tuple[_Name, ...]:
     return tuple(out)
 
 
-_CUE_BEFORE = re.compile(r"(?:用|使用|换成|改用|试试|(?<![a-z])(?:use|using|with|via|on|try|switch to|go "
+_CUE_BEFORE = re.compile(r"(?:用|使用|换成|改用|试试|(?<![a-z])(?:use|using|with|via|on|in|try|switch to|go "
                          r"with))\s*$", re.I)
+# "with"/"on"/"in" also join a description ("a poster with banana leaves", "a cake on banana slices"): after
+# one of them the name is the model only where nothing it could describe follows it ("draw a cat with banana",
+# "in banana, please", "with banana for the cover")
+_WEAK_CUE = re.compile(r"(?<![a-z])(?:with|on|in)\s*$", re.I)
+_NOTHING_DESCRIBED = re.compile(r"\s*(?:$|[^\w\s]|(?:for|to|please|pls|plz|and|or|instead|this|that|"
+                                r"then|again|now|today|only|but|so|if|because|rather|thanks|thx|ty)"
+                                r"(?![a-z]))", re.I)
 _CUE_AFTER = re.compile(r"^\s*(?:模型|model)", re.I)
 # "difference between wan and pixverse?", "kling or wan": paired with another model's name, a name too
 # ("sonic and tails racing" pairs it with no model)
@@ -173,8 +180,8 @@ _PAIRED_AFTER = re.compile(r"\s*(?:(?:vs\.?|versus|or|and)(?![a-z])|和|还是|�
 def _plain_names() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The family nicknames that need no cue (one of them beside a name that does makes it a model too): at a
     place, and ending a text."""
-    names = alternation(n for spec in model_names()["families"].values() for n in spec["names"]
-                        if n.lower() not in _needs_cue())
+    names = alternation([*(n for spec in model_names()["families"].values() for n in spec["names"]
+                           if n.lower() not in _needs_cue()), *model_names().get("brands", {})])
     return re.compile(names, re.I), re.compile(rf"(?:{names})\s*$", re.I)
 
 
@@ -228,11 +235,22 @@ def _entries(display: tuple[tuple[str, str], ...]) -> tuple[tuple[str, tuple[tup
 
 
 def _cued(lowered: str, start: int, end: int) -> bool:
-    """A name that is also a common word counts as a model only with "use"/"用" before it, "model" after it,
-    or alone at the start of the message."""
-    return bool(_CUE_BEFORE.search(lowered[:start]) or _CUE_AFTER.match(lowered[end:])
+    """A name that is also a common word ("banana", "香蕉", "sonic") counts as a model only where it is
+    used as one: a use-word before it ("use banana", "用香蕉画"; after "with"/"on"/"in" only with nothing
+    it could describe after it), "model" or a version after it, beside another model's name, or alone at
+    the start of the message ("香蕉 画个表情包"). Inside a description ("a poster with banana leaves",
+    "画一根香蕉") it is the everyday word."""
+    cue = _CUE_BEFORE.search(lowered[:start])
+    if cue and _WEAK_CUE.search(lowered[:start]) and not _NOTHING_DESCRIBED.match(lowered, end):
+        cue = None
+    version = _VERSION.match(lowered, end)
+    return bool(cue or _CUE_AFTER.match(lowered[end:])
+                or (version and not _COUNTED.match(lowered, version.end()))
                 or _paired(lowered, start, end)
-                or (_OPENS.match(lowered[:start]) and _ALONE_AFTER.match(lowered[end:]))
+                or (_OPENS.match(lowered[:start]) and (_ALONE_AFTER.match(lowered[end:])
+                                                       or _ENDS_AFTER.match(lowered[end:])
+                                                       or (not lowered[start].isascii()
+                                                           and _SET_APART.match(lowered[end:]))))
                 or (_ENDS_AFTER.match(lowered[end:])
                     and _LAST_PART_BEFORE.search(lowered[max(0, start - 16):start])))
 
