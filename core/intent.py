@@ -106,7 +106,9 @@ _AGAIN_ZH = r"(?:再|也|还|又|重新|接着|先|就)"  # "谢谢，再画一�
 ZH_MAKE = re.compile(rf"(?:帮我|给我|请|能|可以|麻烦你?|^\W*{_AGAIN_ZH}|[，,。.!！]\s*{_AGAIN_ZH})\s*"
                      r"(?:画|生成|做|制作|创作|写|设计|绘制|拍)")
 # "以后都用可灵", not "收藏了 以后做PPT用" (nothing named after 用: what the user will use it for)
-ALWAYS_ZH = re.compile(r"(?:以后|今后|往后)[^，。,用]{1,10}?(?:都|一律|全部|就)?用(?=\s*[^\s，。,.!！?？~])"
+# "从现在开始画图用即梦", "从今天起用可灵": from now on, said with or without words between
+ALWAYS_ZH = re.compile(r"(?:(?:以后|今后|往后)[^，。,用]{1,10}?|(?:从现在开始|从现在起|从今天开始|从今天起)"
+                       r"[^，。,用]{0,10}?)(?:都|一律|全部|就)?用(?![心功力])(?=\s*[^\s，。,.!！?？~])"
                        r"|默认的?(?:图片|图像|视频|音乐|生图|出图|画图)?模型(?:改成|换成|改为|设为|设成|用)")
 _USE_BEFORE = re.compile(
     r"(?:用|使用|换成|改用|换用|试试|通过|(?<![a-z])(?:use|using|with|via|try|on|in|through|switch to|go "
@@ -934,7 +936,8 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
     _prompt_step(intent, draft)
     _language_step(intent, draft)
     # "always use kling for videos", "always go with the cheapest one": a preference, nothing to make
-    left = gate.residue(intent.prompt, "preference_filler", "media_nouns", "command_filler")
+    left = gate.residue(intent.prompt, "preference_filler", "media_nouns", "command_filler") \
+        or _filler_describes(intent.prompt)
     nothing_set = draft.ref is None and intent.strategy is None and not intent.options
     if intent.model_mode == "always" and _STOP_USING.search(draft.always_said) and not left:
         # "以后不用可灵了", "以后别用海螺了": the saved model is dropped, nothing is made
@@ -957,6 +960,14 @@ def _request(intent: Intent, draft: _Draft, catalogues: Mapping[str, Catalogue] 
         intent.model_key = intent.model_hint = intent.model_mode = None
         intent.options, intent.n = {}, None  # "换1080p也卡", "暂停五分钟": talk sets no option
     return intent
+
+
+def _filler_describes(said: str) -> bool:
+    """"以后都用即梦 画积分海报": a word that is money talk beside a setting ("省点积分") said right onto the
+    head media noun ("积分海报", a points poster) describes what to make: the default and a request."""
+    heads = {n.start for n in media.nouns(said) if n.head}
+    return any(m.end() in heads and not pattern("create_verbs").fullmatch(m.group(0))
+               for m in pattern("preference_filler").finditer(said))
 
 
 #: "以后不用", "以后别再用": "from now on" said of a model no longer wanted

@@ -303,10 +303,31 @@ def test_a_model_nickname_that_is_an_everyday_word_used_as_a_model_is_the_model(
 
 @pytest.mark.parametrize("text", ["always use kling for my videos from now on", "make veo my default",
                                   "以后 video 都用 kling",
-                                  "ugh too pricey. just always go with the cheapest one"])
+                                  "ugh too pricey. just always go with the cheapest one",
+                                  "从现在开始画图用即梦", "从今天起视频都用可灵",
+                                  "from now on use seedream for pictures",
+                                  "以后都用即梦 画海报", "以后视频都用可灵 省点积分"])
 def test_always_with_nothing_to_make_is_a_preference_and_charges_nothing(text):
     intent = _parse(text)
     assert intent.kind == "set_preference" and intent.model_mode == "always" and not intent.request
+
+
+@pytest.mark.parametrize("text, model_id, prompt", [
+    ("always use kling, a cat surfing", "kling-video-o1", "a cat surfing"),
+    ("以后都用即梦 画积分海报", "doubao-seedream-4.5", "积分海报"),
+    ("从现在开始用即梦 画积分海报", "doubao-seedream-4.5", "积分海报"),
+    ("从现在开始画图用即梦，先画一只猫", "doubao-seedream-4.5", "一只猫"),
+])
+def test_always_said_with_something_to_make_saves_the_default_and_makes_it(text, model_id, prompt):
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.model_mode) == ("generate", True, "always")
+    assert intent.prompt == prompt
+    assert catalogues()[intent.task_type].by_key(intent.model_key).model_id == model_id
+
+
+def test_from_now_on_with_no_model_named_sets_no_default():
+    intent = _parse("从现在开始用心画画")  # 用心: with care, not "use"
+    assert intent.model_mode is None and intent.model_key is None
 
 
 @pytest.mark.parametrize("text, expected", [
