@@ -1215,6 +1215,10 @@ def _gate_step(intent: Intent, draft: _Draft) -> None:
             intent.task_type, intent.problem = "image_to_image", "need_image"
     elif unclear and not draft.task_type:
         intent.gate = gate.AMBIGUOUS
+    elif (not intent.images and not draft.task_type and not draft.signals and draft.stated is None
+          and gate.asks_for_a_service(described)):
+        # "I would like to request a refund", "我想申请发票": a thing the bot never makes, asked politely
+        intent.kind, intent.gate = IntentKind.CHAT, gate.NONE
     elif (not intent.images and not draft.task_type and not draft.signals and not draft.commanded
           and draft.stated is None and (wanted := gate.wanted_thing(described))):
         # "need a ride to the airport", "i want a pizza": an everyday thing nobody asks a picture of is talk;

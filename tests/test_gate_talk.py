@@ -1132,3 +1132,25 @@ def test_a_last_part_that_only_names_a_video_decides_the_media_after_a_drawing_v
     # a video named inside the subject, or not last and alone, leaves the picture
     assert _parse("draw a cat holding a video camera").task_type == "text_to_image"
     assert _parse("画一只猫，封面用在视频里").task_type == "text_to_image"
+
+
+@pytest.mark.parametrize("text", [
+    "I would like to request a refund", "i'd like to request an invoice for march",
+    "I would like to request account deletion", "I'd like to request a new feature: dark mode",
+    "I would like to request a refund, my video never came", "我想申请退款", "麻烦开一张发票",
+    "我想要一个新功能",
+])
+def test_a_thing_the_bot_never_makes_asked_politely_is_talk_not_a_charge(text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request) == ("chat", False), text
+
+
+@pytest.mark.parametrize("text, prompt_text", [
+    ("I would like to request a poster of a fox", "a poster of a fox"),
+    ("I would like to request a refund poster", "a refund poster"),  # a media noun: something made
+    ("I would like to request a meeting room sign", "a meeting room sign"),
+    ("帮我画一张退款流程的海报", "退款流程的海报"),
+])
+def test_a_polite_request_whose_thing_is_made_stays_a_request(text, prompt_text):
+    intent = _parse(text)
+    assert (intent.kind, intent.request, intent.prompt) == ("generate", True, prompt_text), text

@@ -1667,6 +1667,36 @@ def _something_made(rest: str) -> bool:
                 or _combined("create_verbs", "request_verbs").search(rest))
 
 
+def asks_for_a_service(text: str) -> bool:
+    """"I would like to request a refund", "can I get an invoice", "我想申请退款": after a polite request
+    lead, a thing the bot never makes (data: not_made), with no picture, video or song and no making verb
+    after it: talk about the service, not a prompt ("I would like to request a poster of a fox" asks)."""
+    said = text.strip()
+    opening = _opening(said)
+    lead = _request_lead().match(opening)
+    if lead is None and len(opening) == len(said):
+        return False  # (a courtesy cut by _opening is a lead too: "麻烦开一张发票")
+    thing = _service_thing().match(opening, lead.end() if lead else 0)
+    if thing is None:
+        return False
+    after = opening[thing.end():]
+    return bool(_SERVICE_ENDS.match(after)) and not (pattern("media_nouns").search(after)
+                                                     or _combined("create_verbs").search(after))
+
+
+@cache
+def _service_thing() -> re.Pattern[str]:
+    return compiled(r"\W*(?:(?:to\s+)?(?:request|ask for|get|have|apply for|receive)\s+|申请|要|开|办理?)?\s*"
+                    r"(?:(?:a|an|the|my|our|some|another|one)\s+|[一两几\d][张个份]|个)?"
+                    r"(?:[a-z'-]+\s+){{0,2}}?(?:{n})(?![a-z])", n=("not_made",))
+
+
+# the thing ends its words ("a refund, please", "an invoice for march"), not "a meeting room sign"
+_SERVICE_ENDS = re.compile(r"\s*(?:$|[^\w\s]|[\u3400-\u9fff]|(?:for|from|of|on|to|please|pls|plz|thanks|thx|"
+                           r"asap|because|since|so|and|as|with|by|in|regarding|about|now|today|again|too|if|"
+                           r"or)(?![a-z]))", re.I)
+
+
 @cache
 def _request_lead() -> re.Pattern[str]:
     return re.compile(rf"^\W*(?:(?:{alt('request_leads', 'en')}|{alt('request_leads', 'zh')})\s*)+", re.I)
