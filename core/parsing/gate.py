@@ -1607,6 +1607,8 @@ def made_more(text: str) -> str | None:
     ("talk"); "make it brighter", "make the cat bigger" with no picture: a change to a picture not sent
     ("picture": the edit asks for it, never makes a new one); None for anything else ("make a longer video
     of a cat")."""
+    if "ake" not in text and "AKE" not in text:  # (most messages: no "make" at all)
+        return None
     found = _made_more().match(_opening(text.strip()))
     if found is None:
         return None
