@@ -1154,3 +1154,26 @@ def test_a_thing_the_bot_never_makes_asked_politely_is_talk_not_a_charge(text):
 def test_a_polite_request_whose_thing_is_made_stays_a_request(text, prompt_text):
     intent = _parse(text)
     assert (intent.kind, intent.request, intent.prompt) == ("generate", True, prompt_text), text
+
+
+@pytest.mark.parametrize("text", [
+    "a meme about our boss went around the office", "a song about rain came on the radio and i cried",
+    "a video of my cat went viral", "a trailer for the new marvel movie dropped today",
+])
+def test_a_thing_named_then_its_own_verb_told_is_news_asked_never_charged(text):
+    """"a <media> about/of/for X" then X's own verb in the past tells what happened to it: it might still be
+    a prompt, so it is asked with the button, never charged."""
+    intent = _parse(text)
+    assert (intent.request, intent.gate) == (False, "ambiguous"), text
+
+
+@pytest.mark.parametrize("text", [
+    "a video of that sunset we saw", "a comic about that time we got lost",
+    "a poster for the game we won yesterday", "a banner saying our new album dropped today",
+    "a video announcing our app just dropped", "a video of my dog who ran away",
+    "a poster of a cat that ate the moon", "a drawing of the house i grew up in",
+    "a poster of the eiffel tower lit up at night", "a painting of a knight made of glass",
+    "an illustration of a boy who lost his balloon", "a song for my sister who is getting married",
+])
+def test_a_past_inside_what_the_thing_shows_keeps_it_a_request(text):
+    assert _parse(text).request, text

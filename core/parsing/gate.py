@@ -1324,6 +1324,16 @@ def _made_opening() -> re.Pattern[str]:
                     m=("media_nouns",))
 
 
+# a preposition of a thing to make and the words of its object, with no subject or relative word among them,
+# right before a verb that tells (the past, "is", "went"): the object's own verb ("a song about rain came on
+# the radio"), not a relative clause ("a video of that sunset we saw", "a poster of a cat that ate the
+# moon") nor what a "saying"/"announcing" clause says ("a banner saying our album dropped today")
+_OWN_VERB_BEFORE = re.compile(
+    r"(?<![a-z])(?:of|about|for|with|from)\s+"
+    r"(?:(?!(?:i|we|you|he|she|they|it|who|that|which|where|when|whose|whom|someone|everyone|people|u)(?![a-z]))"
+    r"[a-z'’-]+\s+){1,4}$", re.I)
+
+
 def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None = None) -> str | None:
     """The first sign of talk in a clause ("negation", "comparison", "reported", "second_person", "past",
     "statement"; "hypothetical" and "amused" are asked about with a button), or None. Quoted words
@@ -1342,6 +1352,11 @@ def chat_signal(text: str, images: int = 0, around: tuple[str, int, int] | None 
     weak: str | None = None
     for name, found in _signal_patterns() if _signalled(unquoted) else ():
         for m in found.finditer(unquoted):
+            if described and name == "past" and _OWN_VERB_BEFORE.search(unquoted, 0, m.start()):
+                # "a meme about our boss went around the office": the thing named, then its own verb in the
+                # past, is news told, not a scene described; it might still be a prompt: asked
+                weak = weak or "told"
+                break
             if _RELATIVE.search(unquoted[: m.start()]) or (name in ("past", "habit") and described) or (
                     name == "past" and _PARTICIPLE_AFTER.match(unquoted, m.end())):
                 # "a cat that was sleeping", "a knight made of glass", "一只老是睡觉的猫": what the subject is
@@ -1379,9 +1394,12 @@ def _later_signal(unquoted: str, opening: str, described: bool, images: int,
         return "statement"  # "…打印出来效果很好", "颜色有点偏": a verdict on a result
     if _HAN.search(unquoted) and _verdict_end().search(unquoted) and not _ASKING.search(unquoted):
         return "statement"  # "可灵做视频最稳": a verdict said last, whatever verb came before it
-    if not images and _telling(opening) and not _made_opening().match(opening):
-        # (not "a comic about that time we got lost": what the thing made shows)
-        return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
+    if not images and _telling(opening):
+        if not _made_opening().match(opening):
+            # (not "a comic about that time we got lost": what the thing made shows)
+            return "finite"  # "the free tier only gives like 3 videos a day": told, perhaps described
+        if any(_OWN_VERB_BEFORE.search(opening, 0, m.start()) for m in _finite().finditer(opening)):
+            return "told"  # "a meme about our boss went around the office": news, perhaps a prompt: asked
     return None
 
 
