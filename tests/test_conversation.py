@@ -294,6 +294,26 @@ async def test_again_with_another_model_and_animating_a_picture_without_words(co
     assert last["task_type"] == "image_to_video" and last["parameters"][0]["parameters"]["prompt"]
 
 
+async def test_one_more_and_another_model_only_redo_a_task_of_this_conversation(core, sandbox):
+    """A request made in a direct message is not re-run, and its words not shown, when the same user says "one
+    more" or "try another model" in a group; in the direct message it still works."""
+    dm = ChatEvent("test", "u1", "dm-u1", "draw a secret birthday card for my wife", {"chat": "dm-u1"})
+    await core.conversation.handle(dm)
+    await finals(core)
+    made = len(sandbox.state.creates())
+    for text in ("one more", "try another model"):
+        answer = await say(core, text)  # in chat1, a group
+        assert "secret birthday card" not in " ".join(v.text for v in answer), text
+        assert any("haven't made anything yet" in v.text for v in answer), (text, answer)
+    assert len(sandbox.state.creates()) == made
+    platform = platform_of(core)
+    before = len(platform.ops)
+    await core.conversation.handle(ChatEvent("test", "u1", "dm-u1", "one more", {"chat": "dm-u1"}))
+    assert any(op.view.kind == "status" for op in platform.ops[before:])
+    await finals(core, 2)
+    assert len(sandbox.state.creates()) == made + 1
+
+
 async def test_a_named_model_is_saved_with_its_task_and_said_on_its_one_status_message(core):
     """One message, not two: the status says the model is now the default, and keeps saying it as it
     changes; the saved model is what the next request uses."""

@@ -49,7 +49,8 @@ async def on_cancel(chat: Chat, turn: Turn) -> View:
 async def on_again(chat: Chat, turn: Turn) -> View | None:
     """"One more" / "再来一个": the user's last request again; "换成海螺再试一次": again, with that model."""
     event, intent, lang = turn.event, turn.intent, turn.language
-    last = await chat.store.user_tasks(event.platform, event.user_id)
+    # (this conversation's tasks only: "one more" in a group must not re-run, or show, a DM's request)
+    last = await chat.store.user_tasks(event.platform, event.user_id, chat_id=event.chat_id, latest=1)
     if not last:
         return views.notice(lang, "reply.nothing_to_redo")
     record = last[-1]
@@ -81,7 +82,8 @@ async def on_try_another(chat: Chat, turn: Turn) -> View | None:
     if turn.intent.prompt:
         await _another_model(chat, turn)
         return await on_generate(chat, turn)
-    last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id)
+    last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id, chat_id=turn.event.chat_id,
+                                       latest=1)
     if not last:
         return views.notice(turn.language, "reply.nothing_to_redo")
     return await alternatives_offer(chat, turn.event, last[-1], turn.language, count=3)
@@ -110,7 +112,8 @@ async def _another_model(chat: Chat, turn: Turn) -> None:
     """The restated request goes to the first alternative to the model used last time (unless it names
     one)."""
     intent = turn.intent
-    last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id)
+    last = await chat.store.user_tasks(turn.event.platform, turn.event.user_id, chat_id=turn.event.chat_id,
+                                       latest=1)
     if intent.model_key or intent.model_hint or not last or not intent.task_type:
         return
     catalogue = (await turn.catalogues(chat))[intent.task_type]
