@@ -171,7 +171,7 @@ async def discord_phase(users: int, tasks: int, scale: float, window_s: float, s
                "IMA_BOT_BOT_CONFIRM_ABOVE": "100000",
                "IMA_BOT_DISCORD_ENABLED": "true", "DISCORD_TOKEN": "fake-load-token",
                "IMA_BOT_DISCORD_API_BASE": fake.rest_base, "IMA_BOT_DISCORD_GATEWAY_URL": fake.gateway_url}
-        bot = await asyncio.create_subprocess_exec(*_bot_command("discord"), cwd=ROOT, env=env,
+        bot = await _spawn(*_bot_command("discord"), cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL,
                                                    stderr=asyncio.subprocess.DEVNULL)
         # the limit only catches a hang: on a loaded machine the bot process starts slowly
@@ -282,10 +282,34 @@ def _print_discord(d: dict[str, Any], window_s: float) -> None:
                       for kind, n in sorted(d["burst_requests"].items())))
 
 
+#: every process a run has started, ended by :func:`main` however the run ends
+_started: list[asyncio.subprocess.Process] = []
+
+
+async def _spawn(*command: str, **options: Any) -> asyncio.subprocess.Process:
+    process = await asyncio.create_subprocess_exec(*command, **options)
+    _started.append(process)
+    return process
+
+
 async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.0, with_discord: bool = True,
                burst_s: float = 2.0, discord_only: bool = False) -> dict[str, Any]:
+    """Run the bench. Why the cleanup: a run that fails half-way (a bot too slow to start on a loaded
+    machine, a timeout) left its sandbox and bot running for good, holding ports and CPU."""
+    try:
+        return await _run(users, tasks, scale, window_s, with_discord, burst_s, discord_only)
+    finally:
+        while _started:
+            process = _started.pop()
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+
+
+async def _run(users: int, tasks: int, scale: float, window_s: float, with_discord: bool, burst_s: float,
+               discord_only: bool) -> dict[str, Any]:
     sandbox_port, web_port, ops_port = _port(), _port(), _port()
-    sandbox = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "sandbox", "--port",
+    sandbox = await _spawn(sys.executable, "-m", "bot.cli", "sandbox", "--port",
                                                    str(sandbox_port),
                                                    "--time-scale", str(scale), "--points", str(10**9),
                                                    "--key", KEY, cwd=ROOT, stdout=asyncio.subprocess.DEVNULL)
@@ -300,7 +324,7 @@ async def main(users: int, tasks: int, scale: float = 0.5, window_s: float = 10.
                "IMA_BOT_BOT_LOG_LEVEL": "WARNING", "IMA_BOT_BOT_CONFIRM_ABOVE": "100000",
                # one WebSocket per simulated user: lift the per-listener cap (256 by default)
                "IMA_BOT_LISTEN_MAX_CONNECTIONS": str(tasks + users + 64)}
-        bot = await asyncio.create_subprocess_exec(*_bot_command("web"), cwd=ROOT, env=env,
+        bot = await _spawn(*_bot_command("web"), cwd=ROOT, env=env,
                                                    stdout=asyncio.subprocess.DEVNULL,
                                                    stderr=asyncio.subprocess.DEVNULL)
         await _wait_http(f"http://127.0.0.1:{sandbox_port}/_sandbox/health")

@@ -6,11 +6,14 @@ The full runs print them and bench/RESULTS.md records them.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
 from bench import agreement, bad_input, crashes, faults, intents, load, parser_scaling, watching_cost
+
+from .conftest import until
 
 
 async def test_watching_cost_bench_delivers_every_task_and_counts_the_calls_ima_saw():
@@ -63,6 +66,18 @@ async def test_load_bench_puts_every_message_through_and_counts_the_tasks_in_fli
     assert callbacks >= discord["tasks"], discord["burst_requests"]
     assert discord["burst_cpu_ms_by_thread"]["main thread"] > 0, discord
     assert isinstance(report["web_targets_met"], bool) and isinstance(report["discord_targets_met"], bool)
+
+
+async def test_a_load_run_stopped_half_way_leaves_no_sandbox_or_bot_running():
+    """A run that ends early (here cancelled, as a timeout or Ctrl-C would) used to leave its sandbox and bot
+    processes running for good."""
+    run = asyncio.create_task(load.main(5, 10, window_s=1, burst_s=0.2))
+    await until(lambda: len(load._started) >= 2, 90, "the sandbox and the bot started")
+    started = list(load._started)
+    run.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await run
+    assert all(process.returncode is not None for process in started)
 
 
 def test_parser_scaling_measures_every_token_at_three_lengths():
