@@ -120,11 +120,9 @@ def mark_charged(cases: list[Example]) -> None:
     cats = catalogues()
     for case in cases:
         intent = parse(case.text, case.images, cats)
-        # what the rules alone do: a charge the shipped second opinion turned into a question counts as one
-        # (getattr: a checkout of an older parser, measured at first sight, has no such field)
-        case.charged = intent.request or getattr(intent, "doubted", False)
+        case.charged = intent.request
         case.kind, case.prompted = intent.kind.value, bool(intent.prompt)
-        case.buttoned = intent.gate == "ambiguous" and not getattr(intent, "doubted", False)
+        case.buttoned = intent.gate == "ambiguous"
 
 
 # the rules of an older commit, in a process of their own: each message's (charged, kind, prompted, buttoned)

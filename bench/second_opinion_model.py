@@ -14,19 +14,17 @@ real requests over leave-one-set-out and blind sets 17/18 at first sight. Wired 
 the strength of the first-sight history, it was taken out again: on a reviewer's 1,406 probe messages it
 turned 13 charged non-requests into the button but also ~18 plain requests ("wonder woman poster",
 "我要熊猫", "draw the dog that we saw yesterday"), for about 10% more parse time. It stays here so the
-measurement can be repeated on the next blind sets; ``--write`` writes the weights that :func:`model`
-reads (``bench/second_opinion.json``, not tracked).
+measurement can be repeated on the next blind sets; ``--write`` writes the weights a later wiring would
+read (``bench/second_opinion.json``, not tracked).
 
-Deterministic and light: plain Python, no dependency, no randomness; the weights are read once.
+Deterministic and light: plain Python, no dependency, no randomness.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 
 #: the weights file, written by ``python3 -m bench.second_opinion --write``
@@ -102,18 +100,3 @@ def scale(n: int) -> float:
     full of words the model has seen in talk is not pushed to certainty by their number alone (this
     damping, against none or 1/sqrt(n), caught the most false charges per real request doubted)."""
     return 4.0 / math.log2(2 + n)
-
-
-@cache
-def model() -> Model:
-    """The model written by ``--write``, read once."""
-    data = json.loads(WEIGHTS.read_text("utf-8"))
-    return Model({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
-                 float(data["threshold"]))
-
-
-def doubts(text: str, images: int = 0) -> bool:
-    """True when the message does not look like a request to the model: its P(request) is below the
-    shipped threshold, so a charge the rules would make is asked with the button instead."""
-    shipped = model()
-    return shipped.probability(text, images) < shipped.threshold
