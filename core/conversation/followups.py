@@ -60,10 +60,11 @@ async def on_again(chat: Chat, turn: Turn) -> View | None:
         again = await again_quote(chat, record, lang, n=intent.n, changes=intent.options or None)
         if again is None:
             return await alternatives_offer(chat, event, record, lang)
+        quote, _, choice = again
         prompt = record.request["prompt"]
-        return await offer(chat, event, lang, t(lang, "ask.make_it"), option_lines(lang, [again[0]]), prompt,
+        return await offer(chat, event, lang, t(lang, "ask.make_it"), option_lines(lang, [quote]), prompt,
                            record.request.get("images", []),
-                           [(again[0], t(lang, "action.make_it", prompt=short(prompt)))], again[2].source)
+                           [(quote, t(lang, "action.make_it", prompt=short(prompt)))], choice.source)
     if not wanted:
         return await press(chat, event, ActionKind.RETRY, record.id, n=intent.n,
                            changes=intent.options or None)
