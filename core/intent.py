@@ -30,7 +30,7 @@ from .parsing import commands as command_words
 from .parsing import gate, media, prompt, task_talk
 from .parsing import options as option_words
 from .parsing.models import ModelRef, find_models, media_of, plain_of_family
-from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern, scan
+from .parsing.vocab import alt, compiled, fix_typos, new_message, pattern, per_message, scan
 from .selection import find_mention
 
 __all__ = ["IMAGE_TYPES", "VIDEO_TYPES", "Intent", "images_needed", "parse", "slash_intent"]
@@ -224,6 +224,7 @@ def _said_before(before: str) -> bool:
     return len(before.split()) >= 2 or bool(_CJK_CHAR.search(before))
 
 
+@per_message
 def clean(text: str) -> str:
     text = QUOTED_LINE.sub("", text or "")
     if "@" in text:

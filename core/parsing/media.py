@@ -292,12 +292,6 @@ def _asking_for() -> re.Pattern[str]:
                     lead=("request_leads", "en"))
 
 
-@cache
-def _verb(media: str) -> PhraseScan:
-    """The verbs that make this media, scanned through the whole message (ASCII form: :func:`scan`)."""
-    return scan("media_verbs", media)
-
-
 _START = re.compile(r"^\W*(?:(?:please|can you|could you|would you|hey|ok|now|帮我|请|给我|麻烦|你)\W*)*",
                     re.I)
 
@@ -333,7 +327,6 @@ _DESIGN_LEAD = re.compile(r"^\W*(?:design)", re.I)
 _DRAW_ANIMATION = re.compile(r"^画\s*(?:一|个|段|部)*\s*(?:动画|视频)")
 
 
-@per_message
 @cache
 def _video_label_last() -> re.Pattern[str]:
     """A last part that only names a video, perhaps with its length: "，10秒视频", ", 10s video",
@@ -343,6 +336,7 @@ def _video_label_last() -> re.Pattern[str]:
                     v=("media_nouns", "video"))
 
 
+@per_message
 def detect(text: str, images: int = 0) -> str | None:
     """image | video | music, or None when the words don't say. Remembered per message: the media step and
     the model step ask it of the same words (about one call in five repeats one)."""
@@ -351,7 +345,7 @@ def detect(text: str, images: int = 0) -> str | None:
         # "做个加载中的小动画…不对 画张图就行：…": the media after the correction, said by a verb or a noun
         # (movement read from the words after it alone is not: "…，改成自然微笑" is the look changed to)
         return after
-    if any(_imperative(m, text) for m in _verb("video").finditer(text)):
+    if any(_imperative(m, text) for m in scan("media_verbs", "video").finditer(text)):
         return "video"
     start = _START.match(text)
     opening = text[start.end() if start else 0:]
@@ -370,7 +364,7 @@ def detect(text: str, images: int = 0) -> str | None:
     firsts = [
         (m.start(), medium)
         for medium in ("image", "music")
-        for m in _verb(medium).finditer(text)
+        for m in scan("media_verbs", medium).finditer(text)
         if _imperative(m, text) and not any(s <= m.start() < e for s, e in other)
     ]
     if firsts:
@@ -384,7 +378,7 @@ def verb_said(text: str) -> bool:
     """A verb that says which media to make ("draw", "animate", "sing", "画"), not a noun."""
     other = [m.span() for m in pattern("not_media").finditer(text)]
     return any(_imperative(m, text) and not any(s <= m.start() < e for s, e in other)
-               for medium in MEDIA for m in _verb(medium).finditer(text))
+               for medium in MEDIA for m in scan("media_verbs", medium).finditer(text))
 
 
 def edit(text: str) -> bool:

@@ -312,7 +312,8 @@ def _lead_en() -> re.Pattern[str]:
 
 
 #: "make it count", "make it rain": sayings, never "make" + a style
-_SAYING = r"make\s+it\s+(?:count|rain|happen|last|right|real|snow|work)(?![a-z])"
+_SAYINGS = "count|rain|happen|last|right|real|snow|work"
+_SAYING = rf"make\s+it\s+(?:{_SAYINGS})(?![a-z])"
 
 
 @cache
@@ -370,8 +371,8 @@ WANT_IT_PART = re.compile(r"(?<=[,，.;；!！])(\s*)" + WANT_IT.pattern, re.I)
 # (at the start too, once the ask before it went: "write a song with these lyrics - make it country")
 MAKE_IT_STYLE = re.compile(r"(?:(?<=[\w\"')])(?<!n't)(?<!n’t)(?<!dont)(?<!\bnot)(?<!never)|^)"
                            r"\s*[,，.]?\s*(?:[-—–]+\s*)?(?:(?:but|and|just|pls|please)\s+){0,3}"
-                           r"make\s+(?:it|them|this|that)\s+(?!(?:an?|the|pop|look|looks|feel|sound|move|work|happen|into|and|or|because|so|since|for|"
-                           r"in|at|with|to|count|rain|last|right|real|snow)(?![a-z]))"
+                           r"make\s+(?:it|them|this|that)\s+(?!(?:an?|the|pop|look|looks|feel|sound|move|into|and|or"
+                           rf"|because|so|since|for|in|at|with|to|{_SAYINGS})(?![a-z]))"
                            # ("make it count", "make it rain": sayings, which a slogan or a scene may be)
                            r"(?=[a-z])", re.I)
 # with lyrics, a bare "song" only repeats the ask: "a song and make it a slow piano ballad" → "a slow piano

@@ -47,17 +47,21 @@ def _named_en() -> re.Pattern[str]:
                     r"(?:{n}|ones?)(?![a-z])", n=("media_nouns",))
 
 
+#: "那个…", "这首…": the determiners a task is pointed at with
+_ZH_THAT = "那个|这个|那条|这条|那张|这张|那首|这首|那段|这段"
+
+
 @cache
 def _named_zh() -> re.Pattern[str]:
     # the words right before what we make, said with 的 or after a determiner: "狗的视频", "那个猫咪视频"
     return compiled(r"([\u3400-\u9fff]{{1,8}}?)的(?:{n})"
-                    r"|(?:那个|这个|那条|这条|那张|这张|那首|这首|那段|这段)([\u3400-\u9fff]{{1,6}}?)(?:{n})",
+                    r"|(?:" + _ZH_THAT + r")([\u3400-\u9fff]{{1,6}}?)(?:{n})",
                     n=("media_nouns",))
 
 
 # what stands before the thing without naming it: a cancel verb, a determiner, "把", "我的"
-_ZH_LEAD = re.compile(r"^(?:把|取消|停掉|停止|停|别|不要|不用|刚才|刚刚|之前|上面|我的|我|那个|这个|"
-                      r"那条|这条|那张|这张|那首|这首|那段|这段|那|这|的)+")
+_ZH_LEAD = re.compile(rf"^(?:把|取消|停掉|停止|停|别|不要|不用|刚才|刚刚|之前|上面|我的|我|{_ZH_THAT}"
+                      r"|那|这|的)+")
 
 
 @cache
@@ -104,16 +108,6 @@ def names(words: tuple[str, ...], prompt: str) -> bool:
 
 # ── questions about a task on its way ────────────────────────────────────────────────────────────
 @cache
-def _sure() -> PhraseScan:
-    return scan("progress_asks")
-
-
-@cache
-def _guarded() -> PhraseScan:
-    return scan("progress_guarded")
-
-
-@cache
 def _any() -> PhraseScan:
     return PhraseScan(phrases("progress_asks") + phrases("progress_guarded") + phrases("progress_alone"))
 
@@ -146,9 +140,9 @@ def asks_progress(text: str) -> bool:
     about a task on its way. A generic phrase ("卡住了", "结果呢", "the eta", "still waiting") counts only
     with something we make named ("视频卡住了") or nothing else said: "我的电脑卡住了", "比赛结果呢" and
     "what's the eta on the pizza lol" are about something else. Asked of messages read as talk."""
-    if _sure().search(text) or _shaped().search(text):
+    if scan("progress_asks").search(text) or _shaped().search(text):
         return True
-    if _guarded().search(text):
+    if scan("progress_guarded").search(text):
         return bool(pattern("media_nouns").search(text)) or progress_only(text)
     return progress_only(text)
 
